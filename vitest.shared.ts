@@ -1,0 +1,9 @@
+// Tests import sibling packages from their sources, so a test run never waits for (or races) a build.
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
+
+export const sourceAliases = Object.fromEntries(
+  readdirSync(packagesDir).map((name) => [`@digitkit/${name}`, `${packagesDir}${name}/src/index.ts`]),
+);
