@@ -1,0 +1,235 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { DigitkitError, isNode, type DigitModel, type ModelKind } from '@digitkit/core';
+
+/** The file names `saveModel` writes (the TF.js layers format). */
+export const MODEL_JSON = 'model.json';
+export const WEIGHTS_FILE = 'weights.bin';
+
+/** What digitkit stores in model.json's `userDefinedMetadata.digitkit` (stock TF.js ignores it). */
+export interface DigitkitMetadata {
+  kind: ModelKind;
+  inputShape: number[];
+  numClasses: number;
+}
+
+/** The model as in-memory TF.js artifacts (topology, weight specs and one weight buffer), e.g. for checkpoints. */
+export async function modelToArtifacts(model: DigitModel): Promise<tf.io.ModelArtifacts> {
+  const metadata: DigitkitMetadata = { kind: model.kind, inputShape: [...model.inputShape], numClasses: model.numClasses };
+  model.net.setUserDefinedMetadata({ ...(model.net.getUserDefinedMetadata() ?? {}), digitkit: metadata });
+  let captured: tf.io.ModelArtifacts | undefined;
+  await model.net.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      captured = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  if (!captured) throw new DigitkitError('SAVE_FAILED', 'TF.js did not hand over the model artifacts.');
+  return { ...captured, weightData: joinWeights(captured.weightData) };
+}
+
+/** Rebuilds a DigitModel from in-memory artifacts (as `modelToArtifacts` gives them). */
+export async function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, source = 'artifacts'): Promise<DigitModel> {
+  let net: tfl.LayersModel;
+  try {
+    net = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (error) {
+    throw new DigitkitError('BAD_MODEL', `${source} is not a loadable TF.js layers model: ${message(error)}`, { cause: error });
+  }
+  return toDigitModel(net, source);
+}
+
+/**
+ * Saves a model in the TF.js layers format (`model.json` + `weights.bin`) into `dir`, from Node
+ * without tfjs-node. Atomic: the files are written into a temporary directory beside `dir` and only
+ * then renamed into place, so `dir` never holds a half-written model.
+ */
+export async function saveModel(model: DigitModel, dir: string): Promise<void> {
+  if (!isNode()) {
+    throw new DigitkitError('NODE_ONLY', 'saveModel writes files and runs in Node.js only. In a browser use model.net.save("downloads://…") or "indexeddb://…".');
+  }
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  const target = path.resolve(dir);
+  await checkReplaceable(target);
+  const artifacts = await modelToArtifacts(model);
+  const weightData = artifacts.weightData as ArrayBuffer;
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: `TensorFlow.js tfjs-layers v${tfl.version_layers}`,
+    convertedBy: null,
+    modelTopology: artifacts.modelTopology,
+    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+    ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+    userDefinedMetadata: artifacts.userDefinedMetadata,
+  };
+
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const suffix = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const temp = `${target}.tmp-${suffix}`;
+  const old = `${target}.old-${suffix}`;
+  try {
+    await fs.mkdir(temp);
+    await fs.writeFile(path.join(temp, WEIGHTS_FILE), new Uint8Array(weightData));
+    await fs.writeFile(path.join(temp, MODEL_JSON), `${JSON.stringify(modelJson)}\n`);
+    // A non-empty directory cannot be renamed over: move the old model aside first, then swap.
+    const hadOld = await exists(target);
+    if (hadOld) await fs.rename(target, old);
+    try {
+      await fs.rename(temp, target);
+    } catch (error) {
+      if (hadOld) await fs.rename(old, target);
+      throw error;
+    }
+    if (hadOld) await fs.rm(old, { recursive: true, force: true });
+  } catch (error) {
+    await fs.rm(temp, { recursive: true, force: true });
+    if (error instanceof DigitkitError) throw error;
+    throw new DigitkitError('SAVE_FAILED', `Could not save the model to ${target}: ${message(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Loads a model saved in the TF.js layers format. `source` is a directory holding `model.json`,
+ * a path to a `model.json`, or an http(s) URL to one (in a browser, a relative URL works too).
+ */
+export async function loadModel(source: string): Promise<DigitModel> {
+  if (typeof source !== 'string' || source.length === 0) {
+    throw new DigitkitError('BAD_MODEL_SOURCE', 'loadModel needs a directory, a path to model.json or a URL to one.');
+  }
+  if (/^https?:\/\//i.test(source) || !isNode()) return loadFromUrl(source);
+  return loadFromFiles(source);
+}
+
+async function loadFromUrl(url: string): Promise<DigitModel> {
+  let net: tfl.LayersModel;
+  try {
+    net = await tfl.loadLayersModel(tf.io.http(url));
+  } catch (error) {
+    throw new DigitkitError('MODEL_LOAD_FAILED', `Could not load a TF.js layers model from ${url}: ${message(error)}`, { cause: error });
+  }
+  return toDigitModel(net, url);
+}
+
+async function loadFromFiles(source: string): Promise<DigitModel> {
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  const resolved = path.resolve(source);
+  const stat = await fs.stat(resolved).catch(() => undefined);
+  if (!stat) {
+    throw new DigitkitError('MODEL_NOT_FOUND', `No model at ${resolved}: give a directory holding ${MODEL_JSON}, or the path to a ${MODEL_JSON}.`);
+  }
+  const jsonPath = stat.isDirectory() ? path.join(resolved, MODEL_JSON) : resolved;
+  const text = await fs.readFile(jsonPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') {
+      throw new DigitkitError('MODEL_NOT_FOUND', `${resolved} holds no ${MODEL_JSON}. Save a model there with saveModel first.`);
+    }
+    throw new DigitkitError('MODEL_LOAD_FAILED', `Could not read ${jsonPath}: ${error.message}`, { cause: error });
+  });
+  let json: tf.io.ModelJSON;
+  try {
+    json = JSON.parse(text) as tf.io.ModelJSON;
+  } catch (error) {
+    throw new DigitkitError('BAD_MODEL_JSON', `${jsonPath} is not valid JSON (${message(error)}). Is it a TF.js model.json?`, { cause: error });
+  }
+  if (json === null || typeof json !== 'object' || typeof json.modelTopology !== 'object' || json.modelTopology === null || !Array.isArray(json.weightsManifest)) {
+    throw new DigitkitError('BAD_MODEL_JSON', `${jsonPath} is not a TF.js layers model: it needs "modelTopology" and "weightsManifest".`);
+  }
+  const dir = path.dirname(jsonPath);
+  const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => {
+    const specs: tf.io.WeightsManifestEntry[] = [];
+    const buffers: ArrayBuffer[] = [];
+    for (const group of manifest) {
+      const groupBuffers: Uint8Array[] = [];
+      for (const file of group.paths) {
+        const file_ = path.join(dir, file);
+        const bytes = await fs.readFile(file_).catch((error: NodeJS.ErrnoException) => {
+          throw new DigitkitError(
+            error.code === 'ENOENT' ? 'WEIGHTS_NOT_FOUND' : 'MODEL_LOAD_FAILED',
+            `${jsonPath} names the weights file ${file}, but ${file_} ${error.code === 'ENOENT' ? 'does not exist' : `cannot be read (${error.message})`}. Copy model.json together with its weights file(s).`,
+            { cause: error },
+          );
+        });
+        groupBuffers.push(bytes);
+      }
+      const expected = group.weights.reduce((sum, spec) => sum + weightByteLength(spec), 0);
+      const actual = groupBuffers.reduce((sum, b) => sum + b.byteLength, 0);
+      if (actual !== expected) {
+        throw new DigitkitError(
+          'BAD_WEIGHTS',
+          `The weights file(s) ${group.paths.join(', ')} in ${dir} hold ${actual} bytes, but ${jsonPath} describes ${expected}. The files do not belong together or were cut short: save the model again.`,
+        );
+      }
+      specs.push(...group.weights);
+      for (const b of groupBuffers) buffers.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+    }
+    return [specs, joinWeights(buffers)];
+  });
+  return modelFromArtifacts(artifacts, jsonPath);
+}
+
+/** Checks that a layers model looks like a digit model and wraps it, reading digitkit's metadata when present. */
+function toDigitModel(net: tfl.LayersModel, source: string): DigitModel {
+  if (net.inputs.length !== 1 || net.outputs.length !== 1) {
+    throw new DigitkitError('NOT_A_DIGIT_MODEL', `${source} has ${net.inputs.length} inputs and ${net.outputs.length} outputs; a digit model has one of each.`);
+  }
+  const inputShape = net.inputs[0]!.shape.slice(1);
+  const outputShape = net.outputs[0]!.shape.slice(1);
+  const kind: ModelKind | undefined = sameShape(inputShape, [784]) ? 'mlp' : sameShape(inputShape, [28, 28, 1]) ? 'cnn' : undefined;
+  if (!kind) {
+    throw new DigitkitError('NOT_A_DIGIT_MODEL', `${source} takes inputs of shape [${inputShape.join(', ')}]; a digit model takes [784] (MLP) or [28, 28, 1] (CNN).`);
+  }
+  const numClasses = outputShape[0];
+  if (outputShape.length !== 1 || typeof numClasses !== 'number' || numClasses < 2) {
+    throw new DigitkitError('NOT_A_DIGIT_MODEL', `${source} gives outputs of shape [${outputShape.join(', ')}]; a digit model gives one probability per class, e.g. [10].`);
+  }
+  const stored = (net.getUserDefinedMetadata() as { digitkit?: Partial<DigitkitMetadata> } | undefined)?.digitkit;
+  const storedKind = stored?.kind === 'mlp' || stored?.kind === 'cnn' ? stored.kind : undefined;
+  return { kind: storedKind ?? kind, inputShape: inputShape as number[], numClasses, net };
+}
+
+function weightByteLength(spec: tf.io.WeightsManifestEntry): number {
+  const count = spec.shape.reduce((a, b) => a * b, 1);
+  const dtype = spec.quantization?.dtype ?? spec.dtype;
+  const bytes: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
+  if (dtype === 'string') return Number.NaN;
+  return count * (bytes[dtype] ?? 4);
+}
+
+function joinWeights(data: tf.io.WeightData | undefined): ArrayBuffer {
+  if (data === undefined) return new ArrayBuffer(0);
+  return tf.io.CompositeArrayBuffer.join(data);
+}
+
+async function checkReplaceable(target: string): Promise<void> {
+  const fs = await import('node:fs/promises');
+  const stat = await fs.stat(target).catch(() => undefined);
+  if (!stat) return;
+  if (!stat.isDirectory()) {
+    throw new DigitkitError('SAVE_TARGET_NOT_DIRECTORY', `Cannot save the model to ${target}: it is a file. saveModel writes a directory (model.json + ${WEIGHTS_FILE}).`);
+  }
+  const entries = await fs.readdir(target);
+  // Replacing a directory deletes it: only do that to one that holds a model (or nothing).
+  if (entries.length > 0 && !entries.includes(MODEL_JSON)) {
+    throw new DigitkitError(
+      'SAVE_TARGET_NOT_MODEL',
+      `Cannot save the model to ${target}: it is a non-empty directory without ${MODEL_JSON} (${entries.slice(0, 3).join(', ')}…), and saving replaces the whole directory. Choose a new or empty directory.`,
+    );
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  const fs = await import('node:fs/promises');
+  return fs.stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+function sameShape(a: readonly (number | null)[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

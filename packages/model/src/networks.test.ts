@@ -1,0 +1,90 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { DigitkitError, useBackend } from '@digitkit/core';
+import { cnn, createModel, mlp, parameterCount, summary } from './index.js';
+
+beforeAll(async () => {
+  await useBackend('cpu', { log: null });
+});
+
+describe('mlp', () => {
+  it('is the original Keras network: 784 -> 128 -> 64 -> 10, 109,386 parameters', () => {
+    const model = mlp();
+    expect(model.kind).toBe('mlp');
+    expect(model.inputShape).toEqual([784]);
+    expect(model.numClasses).toBe(10);
+    expect(parameterCount(model)).toBe(109_386);
+    expect(model.net.layers.map((l) => l.outputShape)).toEqual([
+      [null, 128],
+      [null, 64],
+      [null, 10],
+    ]);
+    expect(model.net.layers.map((l) => (l.getConfig() as { activation: string }).activation)).toEqual(['relu', 'relu', 'softmax']);
+  });
+
+  it('takes hidden sizes and dropout', () => {
+    const model = mlp({ hidden: [32], dropout: 0.5 });
+    expect(model.net.layers.map((l) => l.getClassName())).toEqual(['Dense', 'Dropout', 'Dense']);
+    expect(parameterCount(model)).toBe(784 * 32 + 32 + 32 * 10 + 10);
+  });
+
+  it('gives the same weights for the same seed and different ones for another seed', () => {
+    const read = (seed: number) => mlp({ seed }).net.getWeights().map((w) => Array.from(w.dataSync()));
+    const a = read(7);
+    expect(read(7)).toEqual(a);
+    expect(read(8)[0]).not.toEqual(a[0]);
+  });
+
+  it('rejects bad options', () => {
+    expect(() => mlp({ hidden: [0] })).toThrow(DigitkitError);
+    expect(() => mlp({ dropout: 1 })).toThrow(/dropout/);
+    expect(() => mlp({ seed: 1.5 })).toThrow(/seed/);
+  });
+});
+
+describe('cnn', () => {
+  it('takes 28x28x1 images and gives 10 probabilities that sum to 1', () => {
+    const model = cnn({ seed: 1 });
+    expect(model.kind).toBe('cnn');
+    expect(model.inputShape).toEqual([28, 28, 1]);
+    const before = tf.memory().numTensors;
+    const probs = tf.tidy(() => (model.net.predict(tf.randomUniform([3, 28, 28, 1], 0, 1, 'float32', 3)) as tf.Tensor).arraySync() as number[][]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(probs).toHaveLength(3);
+    for (const row of probs) {
+      expect(row).toHaveLength(10);
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    }
+  });
+
+  it('is seeded', () => {
+    const read = (seed: number) => cnn({ seed }).net.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(read(3)).toEqual(read(3));
+    expect(read(4)[0]).not.toEqual(read(3)[0]);
+  });
+});
+
+describe('createModel', () => {
+  it('builds by kind name', () => {
+    expect(createModel('mlp').kind).toBe('mlp');
+    expect(createModel('cnn', { seed: 2 }).kind).toBe('cnn');
+  });
+
+  it('names the known kinds for an unknown one', () => {
+    expect(() => createModel('resnet')).toThrow(DigitkitError);
+    expect(() => createModel('resnet')).toThrow(/"resnet".*mlp, cnn/);
+  });
+});
+
+describe('summary', () => {
+  it('lists every layer with its output shape and parameters, and the total', () => {
+    const text = summary(mlp());
+    expect(text).toMatch(/dense_1 \(Dense\)\s+\[batch, 128\]\s+100,480/);
+    expect(text).toMatch(/dense_2 \(Dense\)\s+\[batch, 64\]\s+8,256/);
+    expect(text).toMatch(/output \(Dense\)\s+\[batch, 10\]\s+650/);
+    expect(text).toMatch(/Total params: 109,386/);
+    const cnnText = summary(cnn());
+    expect(cnnText).toMatch(/Conv2D/);
+    expect(cnnText).toContain(`Total params: ${parameterCount(cnn()).toLocaleString('en-US')}`);
+  });
+});
