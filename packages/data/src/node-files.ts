@@ -1,0 +1,64 @@
+// Node-only file access. node:* modules are imported lazily so the rest of the package runs in browsers.
+import { DigitkitError } from '@digitkit/core';
+import { gzipSync } from 'fflate';
+import { decodeIdx, inflateIdx, writeIdx, type IdxArray } from './idx.js';
+import { isGzip } from './gzip.js';
+
+type Fs = typeof import('node:fs/promises');
+let fsPromise: Promise<Fs> | undefined;
+export const nodeFs = (): Promise<Fs> => (fsPromise ??= import('node:fs/promises'));
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/** Reads a whole file, turning "not found" into a DigitkitError naming it. */
+export async function readFileBytes(path: string): Promise<Uint8Array> {
+  const fs = await nodeFs();
+  let buffer: Buffer;
+  try {
+    buffer = await fs.readFile(path);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT') throw new DigitkitError('DATA_NOT_FOUND', `${path} does not exist.`, { cause: error });
+    if (code === 'EISDIR') throw new DigitkitError('DATA_NOT_FOUND', `${path} is a directory, not an IDX file.`, { cause: error });
+    throw new DigitkitError('DATA_READ_FAILED', `Could not read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  // A fresh, unshared buffer can be viewed in place; anything else (a pooled slice) is copied.
+  if (buffer.byteOffset === 0 && buffer.buffer.byteLength === buffer.length) {
+    return new Uint8Array(buffer.buffer, 0, buffer.length);
+  }
+  return new Uint8Array(buffer);
+}
+
+/** Decodes bytes we own (no copy of uint8 data); gzip is detected by its header. */
+export function decodeOwnedIdx(bytes: Uint8Array, name: string): IdxArray {
+  return decodeIdx(isGzip(bytes) ? inflateIdx(bytes, name) : bytes, name, false);
+}
+
+/** Reads an IDX file (optionally gzipped) from disk. Node only. */
+export async function readIdxFile(path: string): Promise<IdxArray> {
+  return decodeOwnedIdx(await readFileBytes(path), path);
+}
+
+/**
+ * Writes bytes to `path` atomically: into a temporary file beside it, then renamed over it, so readers never
+ * see half a file and a failure leaves whatever was there before.
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const fs = await nodeFs();
+  const temp = `${path}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
+  try {
+    await fs.writeFile(temp, bytes, { flag: 'wx' });
+    await fs.rename(temp, path);
+  } catch (error) {
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    throw new DigitkitError('DATA_WRITE_FAILED', `Could not write ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Writes an IDX file (gzipped when `gzip` is true; name it `.gz` then). Atomic: temp file, then rename. Node only. */
+export async function writeIdxFile(path: string, array: IdxArray, options: { gzip?: boolean } = {}): Promise<void> {
+  const raw = writeIdx(array);
+  await writeFileAtomic(path, options.gzip ? gzipSync(raw, { level: 6 }) : raw);
+}
