@@ -1,0 +1,9 @@
+export type { RasterImage, Rgb } from './raster.js';
+export { encodePng, pngDataUri } from './raster.js';
+export type { DigitGridOptions, GridCell, GridImage, MisclassifiedGalleryOptions } from './grid.js';
+export { digitGrid, digitGridSvg, misclassifiedGallery } from './grid.js';
+export type { PredictionCardOptions } from './card.js';
+export { predictionCard } from './card.js';
+export type { TrainingCurvesOptions, ConfusionMatrixOptions } from './charts.js';
+export { trainingCurves, trainingCurvesSpec, confusionMatrix, confusionMatrixSpec, renderVegaLiteSvg } from './charts.js';
+export { parseRunMetrics } from './metrics.js';
