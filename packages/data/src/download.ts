@@ -80,7 +80,9 @@ export async function loadUrl(source: string, options: LoadMnistOptions): Promis
   const fs = await nodeFs();
   const { join } = await import('node:path');
 
-  return Promise.all(
+  // Settle every file before reporting, so the error names the first bad file in a fixed order and no download
+  // is still writing to the cache when loadMnist rejects.
+  const settled = await Promise.allSettled(
     MNIST_FILES.map(async (name): Promise<LoadedFile> => {
       for (const fileName of [`${name}.gz`, name]) {
         const path = join(cacheDir, fileName);
@@ -111,4 +113,7 @@ export async function loadUrl(source: string, options: LoadMnistOptions): Promis
       return { name: url, array };
     }),
   );
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<LoadedFile>).value);
 }

@@ -34,6 +34,37 @@ const byName = new Map(DTYPES.map((d) => [d.dtype, d]));
 /** The largest data section we accept (typed arrays and Buffers stop around here anyway). */
 const MAX_DATA_BYTES = 2 ** 32;
 
+const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/**
+ * Copies `from` to `to` converting between big-endian and the platform's order, element by element.
+ * Swapping bytes (rather than going through DataView floats) keeps every bit, NaN payloads included.
+ */
+function copyBigEndian(from: Uint8Array, to: Uint8Array, width: number): void {
+  const length = to.length;
+  if (!littleEndian) {
+    to.set(from.subarray(0, length));
+    return;
+  }
+  if (width === 2) {
+    for (let i = 0; i < length; i += 2) {
+      to[i] = from[i + 1]!;
+      to[i + 1] = from[i]!;
+    }
+  } else if (width === 4) {
+    for (let i = 0; i < length; i += 4) {
+      to[i] = from[i + 3]!;
+      to[i + 1] = from[i + 2]!;
+      to[i + 2] = from[i + 1]!;
+      to[i + 3] = from[i]!;
+    }
+  } else {
+    for (let i = 0; i < length; i += 8) {
+      for (let k = 0; k < 8; k++) to[i + k] = from[i + 7 - k]!;
+    }
+  }
+}
+
 const hex = (n: number, width = 2) => `0x${n.toString(16).padStart(width, '0')}`;
 
 /** What the header of an IDX file says, before any data is read. */
@@ -134,25 +165,10 @@ export function decodeIdx(bytes: Uint8Array, name: string, copy: boolean): IdxAr
       data = copy ? new Int8Array(bytes.slice(headerBytes).buffer) : new Int8Array(bytes.buffer, offset, count);
       break;
     default: {
-      // Multi-byte values are big-endian on disk; DataView converts them to the platform's order.
-      const view = new DataView(bytes.buffer, offset, dataBytes);
-      if (type.dtype === 'int16') {
-        const out = new Int16Array(count);
-        for (let i = 0; i < count; i++) out[i] = view.getInt16(2 * i, false);
-        data = out;
-      } else if (type.dtype === 'int32') {
-        const out = new Int32Array(count);
-        for (let i = 0; i < count; i++) out[i] = view.getInt32(4 * i, false);
-        data = out;
-      } else if (type.dtype === 'float32') {
-        const out = new Float32Array(count);
-        for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, false);
-        data = out;
-      } else {
-        const out = new Float64Array(count);
-        for (let i = 0; i < count; i++) out[i] = view.getFloat64(8 * i, false);
-        data = out;
-      }
+      const raw = new Uint8Array(dataBytes);
+      copyBigEndian(bytes.subarray(headerBytes), raw, type.bytes);
+      const Ctor = { int16: Int16Array, int32: Int32Array, float32: Float32Array, float64: Float64Array }[type.dtype];
+      data = new Ctor(raw.buffer);
     }
   }
   return { dtype: type.dtype, shape, data };
@@ -229,23 +245,8 @@ export function writeIdx(array: IdxArray): Uint8Array {
   out[2] = type.code;
   out[3] = shape.length;
   shape.forEach((dim, i) => view.setUint32(4 + 4 * i, dim, false));
-  switch (type.dtype) {
-    case 'uint8':
-    case 'int8':
-      out.set(new Uint8Array(data.buffer, data.byteOffset, elements), headerBytes);
-      break;
-    case 'int16':
-      for (let i = 0; i < elements; i++) view.setInt16(headerBytes + 2 * i, data[i]!, false);
-      break;
-    case 'int32':
-      for (let i = 0; i < elements; i++) view.setInt32(headerBytes + 4 * i, data[i]!, false);
-      break;
-    case 'float32':
-      for (let i = 0; i < elements; i++) view.setFloat32(headerBytes + 4 * i, data[i]!, false);
-      break;
-    case 'float64':
-      for (let i = 0; i < elements; i++) view.setFloat64(headerBytes + 8 * i, data[i]!, false);
-      break;
-  }
+  const raw = new Uint8Array(data.buffer, data.byteOffset, elements * type.bytes);
+  if (type.bytes === 1) out.set(raw, headerBytes);
+  else copyBigEndian(raw, out.subarray(headerBytes), type.bytes);
   return out;
 }
