@@ -93,7 +93,7 @@ export async function loadUrl(source: string, options: LoadMnistOptions): Promis
           await fs.rm(path, { force: true });
           continue;
         }
-        return { name: path, array: decodeOwnedIdx(cached, path) };
+        return { name: path, array: await decodeOwnedIdx(cached, path) };
       }
       const { url, fileName, bytes } = await fetchEither(baseUrl, name, fetchFn);
       const expected = expectedSha(fileName);
@@ -107,7 +107,7 @@ export async function loadUrl(source: string, options: LoadMnistOptions): Promis
           );
         }
       }
-      const array = decodeOwnedIdx(bytes, url);
+      const array = await decodeOwnedIdx(bytes, url);
       await fs.mkdir(cacheDir, { recursive: true });
       await writeFileAtomic(join(cacheDir, fileName), bytes);
       return { name: url, array };

@@ -15,7 +15,7 @@ const FCOMMENT = 16;
 /** Compressed input handed to the inflater at a time, so the output limit is checked as it grows. */
 const PUSH_BYTES = 1 << 16;
 
-function corrupt(name: string, what: string, cause?: unknown): DigitkitError {
+export function corrupt(name: string, what: string, cause?: unknown): DigitkitError {
   return new DigitkitError(
     'IDX_BAD_GZIP',
     `${name} is a corrupt gzip file: ${what}. Download or copy the file again (or gunzip it yourself to see the error).`,
@@ -42,6 +42,34 @@ function gzipBodyStart(bytes: Uint8Array, name: string): number {
   if (flags & FHCRC) pos += 2;
   if (pos > bytes.length - 8) throw corrupt(name, 'the header runs past the end of the file');
   return pos;
+}
+
+/**
+ * Inflates just the start of a gzip file (up to about `bytes` output bytes) to peek at what it holds.
+ * Returns undefined when the start cannot be inflated; the full decoder then reports why.
+ */
+export function gunzipHead(gz: Uint8Array, bytes = 1024): Uint8Array | undefined {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    const start = gzipBodyStart(gz, 'gzip data');
+    const inflater = new Inflate((chunk) => {
+      chunks.push(chunk);
+      total += chunk.length;
+    });
+    for (let pos = start; pos < gz.length - 8 && total < bytes; pos += 256) {
+      inflater.push(gz.subarray(pos, Math.min(gz.length - 8, pos + 256)), false);
+    }
+  } catch {
+    return undefined;
+  }
+  const head = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    head.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return head;
 }
 
 let crcTable: Uint32Array | undefined;

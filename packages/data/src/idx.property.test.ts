@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { readIdx, writeIdx, type IdxArray, type IdxDType } from './index.js';
+import { decodeOwnedIdx } from './node-files.js';
 
 const BYTES_PER: Record<IdxDType, number> = { uint8: 1, int8: 1, int16: 2, int32: 4, float32: 4, float64: 8 };
 
@@ -12,10 +13,29 @@ function checkOutcome(bytes: Uint8Array): 'ok' | 'error' {
   try {
     array = readIdx(bytes, 'fuzz.idx');
   } catch (error) {
-    if (!(error instanceof DigitkitError)) throw error;
-    expect(error.message).toContain('fuzz.idx');
-    return 'error';
+    return checkError(error);
   }
+  return checkArray(array);
+}
+
+/** The same for the Node file path, which inflates gzip with native zlib. */
+async function checkOutcomeNative(bytes: Uint8Array): Promise<'ok' | 'error'> {
+  let array: IdxArray;
+  try {
+    array = await decodeOwnedIdx(bytes.slice(), 'fuzz.idx');
+  } catch (error) {
+    return checkError(error);
+  }
+  return checkArray(array);
+}
+
+function checkError(error: unknown): 'error' {
+  if (!(error instanceof DigitkitError)) throw error;
+  expect(error.message).toContain('fuzz.idx');
+  return 'error';
+}
+
+function checkArray(array: IdxArray): 'ok' {
   const elements = array.shape.reduce((a, b) => a * b, 1);
   expect(array.shape.length).toBeGreaterThan(0);
   expect(array.data.length).toBe(elements);
@@ -106,5 +126,21 @@ describe('readIdx properties', () => {
   it('random bytes after a gzip header give an IdxArray or a DigitkitError', () => {
     const gzipish = fc.uint8Array({ maxLength: 200 }).map((rest) => Uint8Array.from([0x1f, 0x8b, ...rest]));
     fc.assert(fc.property(gzipish, (bytes) => void checkOutcome(bytes)), { numRuns: 2000 });
+  });
+
+  it('the Node decoder (native zlib) also gives an IdxArray or a DigitkitError', async () => {
+    const gz = idxArray.map((array) => gzipSync(writeIdx(array)));
+    await fc.assert(fc.asyncProperty(mutated(gz), async (bytes) => void (await checkOutcomeNative(bytes))), { numRuns: 1000 });
+    await fc.assert(fc.asyncProperty(mutated(idxArray.map(writeIdx)), async (bytes) => void (await checkOutcomeNative(bytes))), { numRuns: 500 });
+  });
+
+  it('both decoders agree on valid gzipped files', async () => {
+    await fc.assert(
+      fc.asyncProperty(idxArray, async (array) => {
+        const gz = gzipSync(writeIdx(array));
+        expect(await decodeOwnedIdx(gz, 'a.gz')).toEqual(readIdx(gz, 'a.gz'));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -173,6 +173,25 @@ describe('readIdxFile / writeIdxFile', () => {
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('rejects corrupt and oversized gzip files, naming them', async () => {
+    const gz = gzipSync(writeIdx({ dtype: 'uint8', shape: [5000], data: new Uint8Array(5000).map((_, i) => (i * 31) % 251) }));
+    const cases: Array<[string, Uint8Array, string]> = [
+      ['truncated.gz', gz.subarray(0, gz.length - 20), 'IDX_BAD_GZIP'],
+      ['crc.gz', gz.map((b, i) => (i === gz.length - 8 ? b ^ 1 : b)), 'IDX_BAD_GZIP'],
+      ['flipped.gz', gz.map((b, i) => (i === 200 ? b ^ 0x55 : b)), 'IDX_BAD_GZIP'],
+      ['tiny.gz', gz.subarray(0, 12), 'IDX_BAD_GZIP'],
+    ];
+    const bomb = new Uint8Array(8 + 4 * 1024 * 1024);
+    bomb.set([0, 0, 8, 1, 0, 0, 0, 4]);
+    cases.push(['bomb.gz', gzipSync(bomb), 'IDX_TRAILING_BYTES']);
+    cases.push(['html.gz', gzipSync(new TextEncoder().encode('<html>'.repeat(100))), 'IDX_BAD_MAGIC']);
+    for (const [name, bytes, code] of cases) {
+      const path = join(dir, name);
+      await writeFile(path, bytes);
+      await expect(readIdxFile(path), name).rejects.toMatchObject({ code, message: expect.stringContaining(path) });
+    }
+  });
+
   it('names a missing or malformed file', async () => {
     const missing = join(dir, 'nope.idx');
     await expect(readIdxFile(missing)).rejects.toMatchObject({ code: 'DATA_NOT_FOUND', message: expect.stringContaining(missing) });

@@ -90,7 +90,7 @@ async function loadDirectory(dir: string, source: string): Promise<DatasetSplit>
     );
   }
   const files = await Promise.all(
-    (paths as string[]).map(async (path) => ({ name: path, array: decodeOwnedIdx(await readFileBytes(path), path) })),
+    (paths as string[]).map(async (path) => ({ name: path, array: await decodeOwnedIdx(await readFileBytes(path), path) })),
   );
   return toSplit(files, source);
 }

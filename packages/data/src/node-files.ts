@@ -1,8 +1,8 @@
 // Node-only file access. node:* modules are imported lazily so the rest of the package runs in browsers.
 import { DigitkitError } from '@digitkit/core';
 import { gzipSync } from 'fflate';
-import { decodeIdx, inflateIdx, writeIdx, type IdxArray } from './idx.js';
-import { isGzip } from './gzip.js';
+import { corrupt, gunzipHead, isGzip } from './gzip.js';
+import { decodeIdx, inflateIdx, parseIdxHeader, writeIdx, type IdxArray } from './idx.js';
 
 type Fs = typeof import('node:fs/promises');
 let fsPromise: Promise<Fs> | undefined;
@@ -31,9 +31,38 @@ export async function readFileBytes(path: string): Promise<Uint8Array> {
   return new Uint8Array(buffer);
 }
 
-/** Decodes bytes we own (no copy of uint8 data); gzip is detected by its header. */
-export function decodeOwnedIdx(bytes: Uint8Array, name: string): IdxArray {
-  return decodeIdx(isGzip(bytes) ? inflateIdx(bytes, name) : bytes, name, false);
+/**
+ * Decodes bytes we own (no copy of uint8 data). Gzip is detected by its header and inflated by Node's native
+ * zlib (about 3x faster than fflate, off the main thread), never past the size the IDX header declares.
+ */
+export async function decodeOwnedIdx(bytes: Uint8Array, name: string): Promise<IdxArray> {
+  if (!isGzip(bytes)) return decodeIdx(bytes, name, false);
+  const head = gunzipHead(bytes);
+  const header = head && parseIdxHeader(head, name);
+  // Too short or broken to peek into: the portable decoder gives the precise error (or the tiny result).
+  if (!header) return decodeIdx(inflateIdx(bytes, name), name, false);
+  const zlib = await import('node:zlib');
+  const { constants } = await import('node:buffer');
+  const declared = header.headerBytes + header.dataBytes;
+  let inflated: Buffer;
+  try {
+    inflated = await new Promise<Buffer>((resolve, reject) =>
+      zlib.gunzip(bytes, { maxOutputLength: Math.max(1, Math.min(declared, constants.MAX_LENGTH)) }, (error, out) =>
+        error ? reject(error) : resolve(out),
+      ),
+    );
+  } catch (error) {
+    if (errorCode(error) === 'ERR_BUFFER_TOO_LARGE' && declared <= constants.MAX_LENGTH) {
+      throw new DigitkitError(
+        'IDX_TRAILING_BYTES',
+        `${name} inflates to more bytes than its IDX header declares (${declared}). ` +
+          'The file is damaged or two files were joined.',
+        { cause: error },
+      );
+    }
+    throw corrupt(name, (error as Error).message, error);
+  }
+  return decodeIdx(new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length), name, false);
 }
 
 /** Reads an IDX file (optionally gzipped) from disk. Node only. */
