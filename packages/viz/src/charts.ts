@@ -8,6 +8,7 @@ import { formatNumber, formatPercent } from './svg.js';
 const FONT = `system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif`;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const SPLIT_COLORS = { training: '#0969da', validation: '#e36209' };
+const SPLIT_DASHES = { training: [1, 0], validation: [6, 3] };
 
 const BASE_CONFIG = {
   font: FONT,
@@ -78,7 +79,7 @@ export function trainingCurvesSpec(history: readonly EpochMetrics[], options: Tr
         title: null,
         scale: { domain: splits, range: splits.map((s) => SPLIT_COLORS[s]) },
       },
-      strokeDash: { field: 'split', type: 'nominal', title: null, scale: { domain: ['training', 'validation'], range: [[1, 0], [6, 3]] } },
+      strokeDash: { field: 'split', type: 'nominal', title: null, scale: { domain: splits, range: splits.map((s) => SPLIT_DASHES[s]) } },
       tooltip: [
         { field: 'epoch', type: 'quantitative' },
         { field: 'split', type: 'nominal' },

@@ -16,11 +16,12 @@ class MetricsReader {
   constructor(
     private readonly source: string,
     private readonly hint = 'Re-run training to write a fresh metrics file, or fix that field.',
+    private readonly code = 'BAD_METRICS',
   ) {}
 
   fail(field: string, expected: string, value: unknown): never {
     throw new DigitkitError(
-      'BAD_METRICS',
+      this.code,
       `${this.source}: field "${field}" must be ${expected}, got ${describe(value)}. ${this.hint}`,
     );
   }
@@ -139,10 +140,10 @@ export function parseRunMetrics(json: string | unknown, source = 'metrics'): Run
 
 /** Checks a training history passed straight to a chart; `caller` names the function in errors. */
 export function checkHistory(history: readonly EpochMetrics[], caller: string): EpochMetrics[] {
-  return new MetricsReader(caller, 'Pass the history a training run reports (RunMetrics.history).').history(history, 'history');
+  return new MetricsReader(caller, 'Pass the history a training run reports (RunMetrics.history).', 'INVALID_ARGUMENT').history(history, 'history');
 }
 
 /** Checks a confusion matrix passed straight to a chart. */
 export function checkConfusion(confusion: number[][], caller: string): number[][] {
-  return new MetricsReader(caller, 'Pass confusion[trueLabel][predictedLabel] counts (Evaluation.confusion).').confusion(confusion, 'confusion');
+  return new MetricsReader(caller, 'Pass confusion[trueLabel][predictedLabel] counts (Evaluation.confusion).', 'INVALID_ARGUMENT').confusion(confusion, 'confusion');
 }

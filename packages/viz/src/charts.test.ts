@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { compile } from 'vega-lite';
+import { DigitkitError } from '@digitkit/core';
+import { confusionMatrix, confusionMatrixSpec, trainingCurves, trainingCurvesSpec } from './charts.js';
+import { fakeEvaluation, fakeHistory, mnistTestSet } from './test-helpers.js';
+
+function svgTexts(svg: string): string[] {
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+}
+
+describe('trainingCurves', () => {
+  it('renders loss and accuracy per epoch, training and validation, with the final numbers', async () => {
+    const history = fakeHistory(4); // accuracy 0.90 .. 0.96, validation 0.905 .. 0.959
+    const svg = await trainingCurves(history);
+    expect(svg.startsWith('<svg')).toBe(true);
+    const t = svgTexts(svg);
+    for (const s of ['Training curves', 'Loss', 'Accuracy', 'training', 'validation', 'epoch']) expect(t).toContain(s);
+    expect(t).toContain('after epoch 4: training 96.00% · validation 95.90%');
+    expect(t).toContain('after epoch 4: training 0.1 · validation 0.115');
+    for (const epoch of ['1', '2', '3', '4']) expect(t).toContain(epoch);
+    // One point per epoch and split in each panel: 4 epochs x 2 splits x 2 metrics.
+    expect(svg.match(/role-mark[^"]*marktype-symbol|aria-roledescription="point"/g)?.length ?? 0).toBeGreaterThan(0);
+  });
+
+  it('draws a run without validation data', async () => {
+    const history = fakeHistory(2).map(({ valLoss: _l, valAccuracy: _a, ...rest }) => rest);
+    const svg = await trainingCurves(history);
+    const t = svgTexts(svg);
+    expect(t).toContain('training');
+    expect(t).not.toContain('validation');
+  });
+
+  it('gives a Vega-Lite spec that compiles and holds every value', () => {
+    const spec = trainingCurvesSpec(fakeHistory(3)) as { data: { values: { value: number }[] } };
+    expect(spec.data.values).toHaveLength(3 * 4);
+    expect(spec.data.values.some((v) => Math.abs(v.value - 0.94) < 1e-9)).toBe(true);
+    expect(() => compile(spec as never)).not.toThrow();
+  });
+
+  it('names the epoch and field of a bad value', () => {
+    const history = fakeHistory(3);
+    const bad = [history[0]!, { ...history[1]!, loss: 'abc' as unknown as number }];
+    expect(() => trainingCurvesSpec(bad)).toThrow(DigitkitError);
+    expect(() => trainingCurvesSpec(bad)).toThrow(/"history\[1\]\.loss" must be a finite number, got "abc"/);
+    expect(() => trainingCurvesSpec([])).toThrow(/non-empty/);
+  });
+});
+
+describe('confusionMatrix', () => {
+  it('writes every count in its cell, with true and predicted axes', async () => {
+    const evaluation = fakeEvaluation(mnistTestSet(), 50);
+    const confusion = evaluation.confusion.map((row) => [...row]);
+    confusion[0]![0] = 980;
+    const svg = await confusionMatrix(confusion);
+    const t = svgTexts(svg);
+    expect(t).toContain('980');
+    expect(t).toContain('true label');
+    expect(t).toContain('predicted label');
+    for (const row of confusion) for (const count of row) expect(t).toContain(String(count));
+    // Every one of the 100 cells has its count written: 100 numbers besides the 2 x 10 axis labels.
+    expect(t.filter((s) => /^\d+$/.test(s)).length).toBe(100 + 20);
+    const total = confusion.flat().reduce((a, b) => a + b, 0);
+    const correct = confusion.reduce((s, row, i) => s + row[i]!, 0);
+    expect(t).toContain(`${correct} of ${total} correct (${((correct / total) * 100).toFixed(2)}%)`);
+  });
+
+  it('refuses a matrix that is not square or holds non-counts', () => {
+    expect(() => confusionMatrixSpec([[1, 2], [3]])).toThrow(/"confusion\[1\]" must be an array of 2 counts/);
+    expect(() => confusionMatrixSpec([[1, -2], [3, 4]])).toThrow(/"confusion\[0\]\[1\]" must be an integer >= 0, got -2/);
+    expect(() => confusionMatrixSpec([])).toThrow(DigitkitError);
+  });
+});

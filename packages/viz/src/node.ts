@@ -1,0 +1,77 @@
+// Node-only file output. node:* modules are imported inside the functions, so bundling this
+// package for a browser never pulls them in (and calling these there fails with a clear error).
+import { DigitkitError, type RunMetrics } from '@digitkit/core';
+import { parseRunMetrics } from './metrics.js';
+import { renderReportParts, reportHtml, type ReportInput } from './report.js';
+
+async function nodeModules() {
+  if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') {
+    throw new DigitkitError('NOT_NODE', 'writeReport and readRunMetrics write and read files and need Node.js; in a browser use buildReport().');
+  }
+  const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
+  return { fs, path };
+}
+
+/** Writes to a temporary name beside the target, then renames, so readers never see half a file. */
+async function writeAtomic(fs: typeof import('node:fs/promises'), file: string, data: string | Uint8Array): Promise<void> {
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    await fs.writeFile(temp, data);
+    await fs.rename(temp, file);
+  } catch (error) {
+    await fs.rm(temp, { force: true }).catch(() => {});
+    throw new DigitkitError('WRITE_FAILED', `Could not write ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Renders a run's pictures and writes them to `dir` (created if needed): report.html plus
+ * curves.svg, confusion.svg, samples.png, misclassified.png and predictions/prediction-NN.svg
+ * (the ones the input allows). Returns the absolute paths written, report.html last.
+ */
+export async function writeReport(dir: string, input: ReportInput): Promise<{ files: string[] }> {
+  if (typeof dir !== 'string' || dir.length === 0) throw new DigitkitError('INVALID_ARGUMENT', 'writeReport needs the output directory as a non-empty string.');
+  const { fs, path } = await nodeModules();
+  const parts = await renderReportParts(input);
+  const root = path.resolve(dir);
+  try {
+    await fs.mkdir(root, { recursive: true });
+    if (parts.cards.length > 0) await fs.mkdir(path.join(root, 'predictions'), { recursive: true });
+  } catch (error) {
+    throw new DigitkitError('WRITE_FAILED', `Could not create the report directory ${root}: ${(error as Error).message}`, { cause: error });
+  }
+  const outputs: [string, string | Uint8Array][] = [];
+  if (parts.samples) outputs.push(['samples.png', parts.samples.png]);
+  parts.cards.forEach((card, i) => outputs.push([`predictions/prediction-${String(i + 1).padStart(2, '0')}.svg`, card]));
+  outputs.push(['curves.svg', parts.curvesSvg]);
+  if (parts.confusionSvg) outputs.push(['confusion.svg', parts.confusionSvg]);
+  if (parts.misclassified) outputs.push(['misclassified.png', parts.misclassified.png]);
+  // The report goes last: when it exists, everything it sits beside is complete.
+  outputs.push(['report.html', reportHtml(parts)]);
+  const files: string[] = [];
+  for (const [name, data] of outputs) {
+    const file = path.join(root, name);
+    await writeAtomic(fs, file, data);
+    files.push(file);
+  }
+  return { files };
+}
+
+/** Reads and checks a metrics.json file; errors name the file and the bad field. */
+export async function readRunMetrics(file: string): Promise<RunMetrics> {
+  const { fs } = await nodeModules();
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DigitkitError(
+      'BAD_METRICS',
+      code === 'ENOENT'
+        ? `Metrics file ${file} does not exist. Train a model first (it writes metrics.json) or pass the right path.`
+        : `Could not read metrics file ${file}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  return parseRunMetrics(text, file);
+}

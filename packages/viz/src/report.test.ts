@@ -1,0 +1,114 @@
+import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decode } from 'fast-png';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DigitkitError } from '@digitkit/core';
+import { writeReport } from './node.js';
+import { buildReport, type ReportInput } from './report.js';
+import { fakeEvaluation, fakeRunMetrics, mnistTestSet } from './test-helpers.js';
+
+const test = mnistTestSet();
+const evaluation = fakeEvaluation(test, 50); // 200 errors of 10,000: 98.00%
+const metrics = fakeRunMetrics(evaluation);
+const probabilities = [0.001, 0.002, 0.05, 0.001, 0, 0, 0, 0.93, 0.01, 0.006];
+const input: ReportInput = {
+  metrics,
+  test,
+  evaluation,
+  title: 'MLP <run 7>',
+  predictions: [{ index: 0, prediction: { label: 7, probabilities } }, { index: 1, prediction: { label: 7, probabilities } }],
+  generatedAt: '2026-01-02 03:04 UTC',
+};
+
+function pngsIn(html: string): Uint8Array[] {
+  return [...html.matchAll(/src="data:image\/png;base64,([^"]+)"/g)].map((m) => new Uint8Array(Buffer.from(m[1]!, 'base64')));
+}
+
+describe('buildReport', () => {
+  let html: string;
+  beforeAll(async () => {
+    html = await buildReport(input);
+  });
+
+  it('is one self-contained page: no external scripts, styles, images or fonts', async () => {
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).not.toMatch(/<script|<link|@import|@font-face/i);
+    expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
+    expect(html).not.toMatch(/url\(\s*["']?(https?:)?\/\//i);
+    // Not even a namespace URL is left: the page makes no reference to the network at all.
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+
+  it('embeds the sample grid and the misclassified gallery as PNG data URIs of the right size', async () => {
+    const pngs = pngsIn(html).map((bytes) => decode(bytes));
+    expect(pngs).toHaveLength(2);
+    for (const match of html.matchAll(/<img[^>]*src="data:image\/png[^"]*" width="(\d+)" height="(\d+)"/g)) {
+      expect(pngs.some((p) => p.width === Number(match[1]) && p.height === Number(match[2]))).toBe(true);
+    }
+    expect(html).toContain('200 test images the model got wrong; the first 60 are shown');
+    expect(html).toContain('100 test images with their labels');
+  });
+
+  it('shows the summary numbers, curves, confusion counts and prediction cards', async () => {
+    expect(html).toContain('<title>MLP &lt;run 7&gt;</title>');
+    const summary = /<dl class="summary">(.*?)<\/dl>/s.exec(html)![1]!;
+    expect(summary).toContain('<dt>Test accuracy</dt><dd>98.00%</dd>');
+    expect(summary).toContain('<dt>Epochs</dt><dd>4</dd>');
+    expect(summary).toContain('<dt>Training time</dt><dd>41.3 s</dd>');
+    expect(summary).toContain('<dt>Backend</dt><dd>wasm</dd>');
+    expect(summary).toContain('<dt>Model</dt><dd>MLP</dd>');
+    expect(summary).toContain('<dt>Test errors</dt><dd>200 <small>of 10000</small></dd>');
+    expect((html.match(/<svg/g) ?? []).length).toBe(2 + 2); // curves, confusion, two cards
+    expect(html).toContain(`>${evaluation.confusion[0]![0]}</text>`);
+    expect(html).toContain('after epoch 4: training 96.00% · validation 95.90%');
+    expect(html).toContain('<title>Predicted 7 (93.0%), true label 7, correct</title>');
+    expect(html).toContain('<title>Predicted 7 (93.0%), true label 2, wrong</title>');
+    expect(html).toContain('generated 2026-01-02 03:04 UTC');
+  });
+
+  it('works from metrics alone (no images)', async () => {
+    const html = await buildReport({ metrics: fakeRunMetrics() });
+    expect(html).toContain('<dt>Validation accuracy</dt><dd>95.90%</dd>');
+    expect(pngsIn(html)).toHaveLength(0);
+    expect((html.match(/<svg/g) ?? []).length).toBe(1);
+  });
+
+  it('refuses an evaluation of a different set and bad metrics', async () => {
+    await expect(buildReport({ ...input, evaluation: { ...evaluation, predicted: new Uint8Array(3) } })).rejects.toThrow(
+      /evaluation\.predicted has 3 labels but the test set has 10000 images/,
+    );
+    const broken = { ...metrics, history: [{ ...metrics.history[0]!, accuracy: Number.NaN }] };
+    await expect(buildReport({ metrics: broken })).rejects.toThrow(DigitkitError);
+    await expect(buildReport({ metrics: broken })).rejects.toThrow(/report metrics: field "history\[0\]\.accuracy"/);
+  });
+});
+
+describe('writeReport', () => {
+  const dirs: string[] = [];
+  afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+  it('writes every picture and the report, and leaves no temporary files', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'viz-report-')), 'out');
+    dirs.push(dir);
+    const { files } = await writeReport(dir, input);
+    const names = files.map((f) => f.slice(dir.length + 1));
+    expect(names).toEqual([
+      'samples.png',
+      'predictions/prediction-01.svg',
+      'predictions/prediction-02.svg',
+      'curves.svg',
+      'confusion.svg',
+      'misclassified.png',
+      'report.html',
+    ]);
+    expect((await readdir(dir)).sort()).toEqual(['confusion.svg', 'curves.svg', 'misclassified.png', 'predictions', 'report.html', 'samples.png']);
+    const samples = decode(await readFile(join(dir, 'samples.png')));
+    expect([samples.width, samples.height, samples.channels]).toEqual([expect.any(Number), expect.any(Number), 4]);
+    expect(samples.width).toBeGreaterThan(10 * 56);
+    const confusion = await readFile(join(dir, 'confusion.svg'), 'utf8');
+    expect(confusion).toContain('xmlns="http://www.w3.org/2000/svg"'); // standalone SVG files keep their namespace
+    expect(confusion).toContain(`>${evaluation.confusion[0]![0]}</text>`);
+    expect(await readFile(join(dir, 'report.html'), 'utf8')).toBe(await buildReport(input));
+  });
+});
