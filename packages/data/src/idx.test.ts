@@ -59,6 +59,16 @@ describe('writeIdx / readIdx', () => {
     expectSame(array, samples[0]!);
   });
 
+  it('copies out of a Node Buffer too (whose slice() would share memory)', () => {
+    for (const sample of [samples[0]!, samples[1]!]) {
+      const buffer = Buffer.from(writeIdx(sample));
+      const array = readIdx(buffer);
+      expect(array.data.constructor).toBe(sample.data.constructor);
+      buffer.fill(0);
+      expectSame(array, sample);
+    }
+  });
+
   it('reads from a Uint8Array view with an offset', () => {
     const raw = writeIdx(samples[3]!);
     const padded = new Uint8Array(raw.length + 3);

@@ -159,11 +159,13 @@ export function decodeIdx(bytes: Uint8Array, name: string, copy: boolean): IdxAr
   let data: IdxArray['data'];
   switch (type.dtype) {
     case 'uint8':
-      data = copy ? bytes.slice(headerBytes) : new Uint8Array(bytes.buffer, offset, count);
+    case 'int8': {
+      // Copy with set(), not slice(): a Node Buffer's slice() is a view, not a copy.
+      const buffer = copy ? new Uint8Array(count) : new Uint8Array(bytes.buffer, offset, count);
+      if (copy) buffer.set(bytes.subarray(headerBytes));
+      data = type.dtype === 'uint8' ? buffer : new Int8Array(buffer.buffer, buffer.byteOffset, count);
       break;
-    case 'int8':
-      data = copy ? new Int8Array(bytes.slice(headerBytes).buffer) : new Int8Array(bytes.buffer, offset, count);
-      break;
+    }
     default: {
       const raw = new Uint8Array(dataBytes);
       copyBigEndian(bytes.subarray(headerBytes), raw, type.bytes);

