@@ -1,0 +1,229 @@
+// Shared by the end-to-end tests and the benchmark: serve dist/ the way a static host should
+// (with the cross-origin isolation headers WASM threads need), drive Debian's Chromium, and
+// measure the production bundle.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+export const appDir = join(import.meta.dirname, '..');
+export const distDir = join(appDir, 'dist');
+
+const require = createRequire(import.meta.url);
+
+/** Regenerates the gallery and runs `vite build` (the same as `pnpm build`). */
+export function buildApp() {
+  execFileSync(process.execPath, [join(appDir, 'scripts/make-gallery.mjs')], { cwd: appDir, stdio: 'pipe' });
+  execFileSync(process.execPath, [require.resolve('vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: appDir, stdio: 'pipe' });
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.bin': 'application/octet-stream',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+/**
+ * Serves a directory on 127.0.0.1 on a free port. `isolated` sends COOP same-origin + COEP
+ * require-corp (what a static host must send for WASM threads).
+ */
+export async function serveStatic(root = distDir, { isolated = true } = {}) {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let file = normalize(join(root, path));
+    if (!file.startsWith(root + sep) && file !== root) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      if (statSync(file).isDirectory()) file = join(file, 'index.html');
+      const body = readFileSync(file);
+      res.writeHead(200, {
+        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'Cache-Control': 'no-store',
+        ...(isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {}),
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+    }
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+/** Launches Debian's Chromium (or $CHROMIUM_PATH) headless with a fresh profile. */
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  const profile = mkdtempSync(join(tmpdir(), 'digitkit-chromium-'));
+  // A persistent context is how playwright takes an explicit, fresh --user-data-dir.
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1180, height: 900 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens the app and waits until the backend and model are ready (or failed). */
+export async function openApp(context, url, { viewport = { width: 1180, height: 900 }, setup } = {}) {
+  const page = await context.newPage();
+  await page.setViewportSize(viewport);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  if (setup) await setup(page);
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true' || document.body.dataset.ready === 'error', null, { timeout: 60_000 });
+  return { page, errors };
+}
+
+/** The result panel's state, as the app exposes it for tests. */
+export async function readResult(page) {
+  return page.$eval('#result', (el) => ({
+    state: el.dataset.state,
+    label: el.dataset.label,
+    source: el.dataset.source,
+    seq: Number(el.dataset.seq),
+    latencyMs: el.dataset.latencyMs === undefined ? undefined : Number(el.dataset.latencyMs),
+    verdict: el.querySelector('#verdict')?.textContent ?? '',
+    detail: el.querySelector('#verdict-sub')?.textContent ?? '',
+  }));
+}
+
+/**
+ * Draws strokes with the mouse. Each stroke is a list of [x, y] in 0..1 pad coordinates;
+ * returns the result after the last stroke ends.
+ */
+export async function drawWithMouse(page, strokes) {
+  const box = await page.locator('#pad').boundingBox();
+  const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+  for (const stroke of strokes) {
+    const [first, ...rest] = stroke.map(at);
+    await page.mouse.move(...first);
+    await page.mouse.down();
+    for (const p of rest) await page.mouse.move(...p, { steps: 3 });
+    await page.mouse.up();
+  }
+  return readResult(page);
+}
+
+/** Draws strokes as a finger would: synthesized touch pointer events (pointerType "touch"). */
+export async function drawWithTouch(page, strokes) {
+  await page.$eval(
+    '#pad',
+    (pad, strokes) => {
+      const box = pad.getBoundingClientRect();
+      let id = 10;
+      for (const stroke of strokes) {
+        id++;
+        const fire = (type, [x, y]) =>
+          pad.dispatchEvent(
+            new PointerEvent(type, {
+              bubbles: true,
+              cancelable: true,
+              pointerId: id,
+              pointerType: 'touch',
+              isPrimary: true,
+              clientX: box.left + x * box.width,
+              clientY: box.top + y * box.height,
+              pressure: type === 'pointerup' ? 0 : 0.5,
+              width: 12,
+              height: 12,
+            }),
+          );
+        fire('pointerdown', stroke[0]);
+        for (const p of stroke.slice(1)) fire('pointermove', p);
+        fire('pointerup', stroke[stroke.length - 1]);
+      }
+    },
+    strokes,
+  );
+  return readResult(page);
+}
+
+/** Points along a polyline, `perSegment` per segment (pad coordinates). */
+export function polyline(points, perSegment = 12) {
+  const out = [points[0]];
+  for (let i = 1; i < points.length; i++) {
+    const [ax, ay] = points[i - 1];
+    const [bx, by] = points[i];
+    for (let k = 1; k <= perSegment; k++) out.push([ax + ((bx - ax) * k) / perSegment, ay + ((by - ay) * k) / perSegment]);
+  }
+  return out;
+}
+
+/** An ellipse as a closed stroke. */
+export function ellipse(cx, cy, rx, ry, count = 48) {
+  return Array.from({ length: count + 3 }, (_, i) => {
+    const t = (i / count) * Math.PI * 2 - Math.PI / 2;
+    return [cx + rx * Math.cos(t), cy + ry * Math.sin(t)];
+  });
+}
+
+/** Hand-drawn test digits as strokes in pad coordinates. */
+export const DRAWN_DIGITS = {
+  1: [polyline([[0.52, 0.2], [0.5, 0.8]])],
+  0: [ellipse(0.5, 0.5, 0.19, 0.29)],
+  7: [polyline([[0.3, 0.24], [0.7, 0.23], [0.45, 0.8]])],
+  4: [polyline([[0.55, 0.2], [0.3, 0.58], [0.72, 0.58]]), polyline([[0.6, 0.38], [0.6, 0.82]])],
+};
+
+/** Production bundle figures: gzipped JS, CSS, and the WASM binaries (bytes). */
+export function bundleSize(root = distDir) {
+  const files = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.push(path);
+    }
+  };
+  walk(root);
+  const sum = (list, f) => list.reduce((s, p) => s + f(p), 0);
+  const js = files.filter((f) => f.endsWith('.js'));
+  const wasm = files.filter((f) => f.endsWith('.wasm'));
+  const size = (p) => statSync(p).size;
+  const gz = (p) => gzipSync(readFileSync(p), { level: 9 }).length;
+  return {
+    jsBytes: sum(js, size),
+    jsGzipBytes: sum(js, gz),
+    cssGzipBytes: sum(files.filter((f) => f.endsWith('.css')), gz),
+    wasmBytes: sum(wasm, size),
+    wasmFiles: Object.fromEntries(wasm.map((p) => [p.slice(p.lastIndexOf(sep) + 1).replace(/-[\w-]{8}\.wasm$/, '.wasm'), size(p)])),
+    modelBytes: sum(files.filter((f) => f.includes(`${sep}models${sep}`)), size),
+  };
+}
+
+export const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;

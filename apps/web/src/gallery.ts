@@ -1,0 +1,88 @@
+import type { DigitModel, Prediction } from '@digitkit/core';
+import galleryUrl from '../generated/gallery.bin?url';
+import { classifyMany } from './recognizer';
+import { byId } from './result-view';
+
+/** The gallery file made at build time by scripts/make-gallery.mjs: per digit, 1 label byte + 784 pixels. */
+const RECORD = 785;
+
+export interface GalleryDigit {
+  readonly index: number;
+  readonly label: number;
+  readonly pixels: Uint8Array;
+}
+
+export async function loadGallery(): Promise<GalleryDigit[]> {
+  const response = await fetch(galleryUrl);
+  if (!response.ok) throw new Error(`the gallery file answered HTTP ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes.length === 0 || bytes.length % RECORD !== 0) throw new Error(`the gallery file has ${bytes.length} bytes, not a whole number of digits`);
+  return Array.from({ length: bytes.length / RECORD }, (_, index) => ({
+    index,
+    label: bytes[index * RECORD]!,
+    pixels: bytes.subarray(index * RECORD + 1, (index + 1) * RECORD),
+  }));
+}
+
+/** A grid of MNIST test digits with the model's answer on each; mistakes are marked. */
+export class GalleryView {
+  private readonly grid = byId('gallery');
+  private readonly summary = byId('gallery-summary');
+  private readonly onlyWrong = byId<HTMLInputElement>('only-wrong');
+  private readonly tiles: HTMLButtonElement[] = [];
+
+  constructor(
+    private readonly digits: GalleryDigit[],
+    onPick: (digit: GalleryDigit) => void,
+  ) {
+    for (const digit of digits) {
+      const tile = document.createElement('button');
+      tile.type = 'button';
+      tile.className = 'tile';
+      tile.setAttribute('role', 'listitem');
+      const canvas = document.createElement('canvas');
+      canvas.width = canvas.height = 28;
+      canvas.getContext('2d')!.putImageData(toImageData(digit.pixels), 0, 0);
+      const caption = document.createElement('span');
+      caption.className = 'tile-caption';
+      tile.append(canvas, caption);
+      tile.addEventListener('click', () => onPick(digit));
+      this.grid.append(tile);
+      this.tiles.push(tile);
+    }
+    this.onlyWrong.addEventListener('change', () => this.grid.classList.toggle('only-wrong', this.onlyWrong.checked));
+  }
+
+  /** Runs the model on every digit (one batch) and labels the tiles. */
+  classify(model: DigitModel): Prediction[] {
+    const images = new Uint8Array(this.digits.length * 784);
+    this.digits.forEach((d, i) => images.set(d.pixels, i * 784));
+    const predictions = classifyMany(model, images, this.digits.length);
+    let wrong = 0;
+    predictions.forEach((p, i) => {
+      const digit = this.digits[i]!;
+      const tile = this.tiles[i]!;
+      const ok = p.label === digit.label;
+      if (!ok) wrong++;
+      tile.classList.toggle('wrong', !ok);
+      tile.dataset.label = String(digit.label);
+      tile.dataset.predicted = String(p.label);
+      tile.querySelector('.tile-caption')!.textContent = ok ? String(p.label) : `${p.label}≠${digit.label}`;
+      tile.setAttribute('aria-label', ok ? `Test digit ${digit.label}, predicted ${p.label}` : `Test digit ${digit.label}, wrongly predicted ${p.label}`);
+    });
+    const n = this.digits.length;
+    this.summary.textContent = `${n - wrong} of ${n} right (${((100 * (n - wrong)) / n).toFixed(1)}%) · ${wrong} mistake${wrong === 1 ? '' : 's'} marked in red · click one to inspect`;
+    return predictions;
+  }
+}
+
+/** MNIST bytes as a light-on-dark picture, exactly what the model reads. */
+export function toImageData(pixels: Uint8Array, invert = false): ImageData {
+  const image = new ImageData(28, 28);
+  for (let i = 0; i < 784; i++) {
+    const v = invert ? 255 - pixels[i]! : pixels[i]!;
+    image.data[i * 4] = image.data[i * 4 + 1] = image.data[i * 4 + 2] = v;
+    image.data[i * 4 + 3] = 255;
+  }
+  return image;
+}

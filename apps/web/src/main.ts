@@ -1,0 +1,281 @@
+import './style.css';
+import type { DigitModel, ModelKind } from '@digitkit/core';
+import { loadModel } from '@digitkit/model';
+import { getBackend } from '@tensorflow/tfjs-core';
+import { startBackend } from './backend';
+import { type GalleryDigit, GalleryView, loadGallery, toImageData } from './gallery';
+import { decodeImageFile, UnreadableImageError } from './image-file';
+import { DrawingPad, INK_SIZE } from './pad';
+import { type Recognition, recognizeImage, recognizeMnist, type StageTiming } from './recognizer';
+import { ResultView, byId, type ShownMeta } from './result-view';
+
+const MODEL_NAMES: Record<ModelKind, string> = { mlp: 'MLP', cnn: 'CNN' };
+const MODEL_TITLES: Record<ModelKind, string> = {
+  mlp: 'Multilayer perceptron: three dense layers, fast',
+  cnn: 'Convolutional network: more accurate on messy digits',
+};
+
+/** What the panel currently shows, so a model switch can recognize it again. */
+type Source =
+  | { kind: 'pad' }
+  | { kind: 'file'; name: string; pixels: ImageData }
+  | { kind: 'gallery'; digit: GalleryDigit };
+
+const body = document.body;
+const view = new ResultView();
+const alertBox = byId('alert');
+const badge = byId('backend');
+const padHint = byId('pad-hint');
+const padCaption = byId('pad-caption');
+const dropZone = byId('drop-zone');
+const strokeInput = byId<HTMLInputElement>('stroke');
+const strokeValue = byId('stroke-value');
+const fileInput = byId<HTMLInputElement>('file');
+
+let model: DigitModel | undefined;
+let modelKind: ModelKind | undefined;
+let source: Source | undefined;
+let gallery: GalleryView | undefined;
+let frame = 0;
+
+const pad = new DrawingPad(byId<HTMLCanvasElement>('pad'), {
+  onStrokeStart() {
+    source = { kind: 'pad' };
+    showPadState();
+  },
+  onInk() {
+    // Recognize at most once per animation frame while the pen moves.
+    if (frame === 0) frame = requestAnimationFrame(() => {
+      frame = 0;
+      recognizePad(false);
+    });
+  },
+  onStrokeEnd() {
+    cancelAnimationFrame(frame);
+    frame = 0;
+    recognizePad(true);
+  },
+});
+
+/** The pad's pipeline: ink pixels -> MNIST format -> model -> panel. At stroke end it is timed. */
+function recognizePad(final: boolean): void {
+  if (!model) {
+    view.showEmpty('Loading the model…', 'Your drawing will be recognized as soon as it is ready.', { source: 'pad', describe: '', announce: false });
+    return;
+  }
+  const start = performance.now();
+  const pixels = pad.inkPixels();
+  const timing: StageTiming = { read: performance.now() - start };
+  const result = recognizeImage(model, pixels, timing);
+  show(result, { source: 'pad', describe: 'your drawing', announce: final }, final ? start : undefined, timing);
+}
+
+function show(result: Recognition, meta: ShownMeta, start?: number, timing?: StageTiming): void {
+  if (result.empty) {
+    view.showEmpty('Draw a digit', meta.source === 'pad' ? 'The pad is empty.' : `No digit found in ${meta.describe}: ${result.reason}`, meta);
+    return;
+  }
+  view.show(result, meta);
+  // The panel is updated (the DOM holds the answer) at this point; the browser paints it next frame.
+  if (start !== undefined) view.setLatency(performance.now() - start, timing);
+}
+
+function recognizeSource(): void {
+  if (!model || !source) return;
+  const start = performance.now();
+  if (source.kind === 'pad') {
+    if (pad.hasInk) recognizePad(true);
+  } else if (source.kind === 'file') {
+    show(recognizeImage(model, source.pixels), { source: `file:${source.name}`, describe: `“${source.name}”`, announce: true }, start);
+  } else {
+    const { digit } = source;
+    show(recognizeMnist(model, digit.pixels), { source: `gallery:${digit.index}`, describe: `MNIST test digit #${digit.index + 1}`, trueLabel: digit.label, announce: true }, start);
+  }
+}
+
+function showPadState(caption?: string): void {
+  padHint.hidden = !pad.isBlank;
+  padCaption.hidden = caption === undefined;
+  padCaption.textContent = caption ?? '';
+}
+
+function clearPad(): void {
+  cancelAnimationFrame(frame);
+  frame = 0;
+  pad.clear();
+  source = undefined;
+  showPadState();
+  view.showEmpty('Draw a digit', 'The model’s answer appears here while you draw.', { source: 'pad', describe: '', announce: true });
+}
+
+async function openFile(file: File): Promise<void> {
+  try {
+    const decoded = await decodeImageFile(file);
+    pad.showImage(decoded.canvas);
+    showPadState(file.name);
+    source = { kind: 'file', name: file.name, pixels: decoded.pixels };
+    if (model) recognizeSource();
+    else view.showEmpty('Loading the model…', `“${file.name}” will be recognized as soon as it is ready.`, { source: `file:${file.name}`, describe: '', announce: false });
+  } catch (error) {
+    const message = error instanceof UnreadableImageError ? error.message : `Could not read “${file.name}”: ${errorText(error)}`;
+    view.showError('Can’t read that file', message, { source: `file:${file.name}`, describe: '', announce: true });
+  }
+}
+
+function pickGalleryDigit(digit: GalleryDigit): void {
+  const picture = document.createElement('canvas');
+  picture.width = picture.height = 28;
+  picture.getContext('2d')!.putImageData(toImageData(digit.pixels, true), 0, 0);
+  pad.showImage(picture);
+  showPadState(`MNIST test digit #${digit.index + 1} · label ${digit.label}`);
+  source = { kind: 'gallery', digit };
+  recognizeSource();
+  if (matchMedia('(max-width: 820px)').matches) byId('result').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+// ---- model choice ----
+
+const shipped = __DIGITKIT_MODELS__;
+const models = new Map<ModelKind, Promise<DigitModel>>();
+
+async function useModel(kind: ModelKind): Promise<void> {
+  modelKind = kind;
+  body.dataset.model = kind;
+  body.dataset.ready = 'false';
+  localStorage.setItem('digitkit.model', kind);
+  for (const radio of document.querySelectorAll<HTMLInputElement>('#model-picker input')) radio.checked = radio.value === kind;
+  let pending = models.get(kind);
+  if (!pending) {
+    pending = loadModel(`models/${kind}/model.json`);
+    models.set(kind, pending);
+    pending.catch(() => models.delete(kind));
+  }
+  try {
+    const loaded = await pending;
+    if (modelKind !== kind) return;
+    model = loaded;
+    warmUp(loaded);
+    byId('model-info').textContent = `${MODEL_NAMES[kind]} · ${loaded.net.countParams().toLocaleString('en-US')} parameters · ${MODEL_TITLES[kind].split(':')[0]!.toLowerCase()}`;
+    hideAlert();
+    gallery?.classify(loaded);
+    recognizeSource();
+    body.dataset.ready = 'true';
+  } catch (error) {
+    if (modelKind !== kind) return;
+    model = undefined;
+    const text = `Could not load the ${MODEL_NAMES[kind]} model from models/${kind}/model.json (${errorText(error)}). Reload the page to try again; if you host this app, put the exported model there (pnpm --filter @digitkit/web export-models).`;
+    showAlert(text);
+    view.showError('No model', `The ${MODEL_NAMES[kind]} model did not load, so nothing can be recognized.`, { source: 'none', describe: '', announce: true });
+    body.dataset.ready = 'error';
+  }
+}
+
+/** Runs the whole pipeline once on a made-up stroke, so the first real stroke does not pay for JIT and kernel setup. */
+function warmUp(net: DigitModel): void {
+  const image = new ImageData(INK_SIZE, INK_SIZE);
+  image.data.fill(255);
+  for (let y = 20; y < 92; y++) for (let x = 50; x < 60; x++) image.data.fill(0, (y * INK_SIZE + x) * 4, (y * INK_SIZE + x) * 4 + 3);
+  for (let i = 0; i < 3; i++) recognizeImage(net, image);
+}
+
+function buildModelPicker(): void {
+  const picker = byId('model-picker');
+  if (shipped.length < 2) return;
+  for (const kind of shipped) {
+    const label = document.createElement('label');
+    label.title = MODEL_TITLES[kind];
+    label.innerHTML = `<input type="radio" name="model" value="${kind}" /><span>${MODEL_NAMES[kind]}</span>`;
+    label.querySelector('input')!.addEventListener('change', () => void useModel(kind));
+    picker.append(label);
+  }
+  picker.hidden = false;
+}
+
+function initialModel(): ModelKind | undefined {
+  const wanted = [new URLSearchParams(location.search).get('model'), localStorage.getItem('digitkit.model')];
+  return shipped.find((k) => wanted[0] === k) ?? shipped.find((k) => wanted[1] === k) ?? shipped[0];
+}
+
+// ---- wiring ----
+
+function showAlert(text: string): void {
+  alertBox.textContent = text;
+  alertBox.hidden = false;
+}
+function hideAlert(): void {
+  alertBox.hidden = true;
+}
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+byId('clear').addEventListener('click', clearPad);
+document.addEventListener('keydown', (e) => {
+  const typing = e.target instanceof HTMLInputElement && e.target.type !== 'range' && e.target.type !== 'checkbox' && e.target.type !== 'radio';
+  if (e.key === 'Escape' && !typing) clearPad();
+});
+strokeInput.addEventListener('input', () => {
+  pad.strokeWidth = Number(strokeInput.value);
+  strokeValue.textContent = `${strokeInput.value} px`;
+});
+pad.strokeWidth = Number(strokeInput.value);
+fileInput.addEventListener('change', () => {
+  const file = fileInput.files?.[0];
+  fileInput.value = '';
+  if (file) void openFile(file);
+});
+dropZone.addEventListener('dragover', (e) => {
+  if (!e.dataTransfer?.types.includes('Files')) return;
+  e.preventDefault();
+  e.dataTransfer.dropEffect = 'copy';
+  dropZone.classList.add('dragging');
+});
+dropZone.addEventListener('dragleave', (e) => {
+  if (!dropZone.contains(e.relatedTarget as Node | null)) dropZone.classList.remove('dragging');
+});
+dropZone.addEventListener('drop', (e) => {
+  e.preventDefault();
+  dropZone.classList.remove('dragging');
+  const file = e.dataTransfer?.files[0];
+  if (file) void openFile(file);
+});
+// A file dropped beside the pad would otherwise make the browser navigate away to it.
+window.addEventListener('dragover', (e) => e.preventDefault());
+window.addEventListener('drop', (e) => e.preventDefault());
+
+async function main(): Promise<void> {
+  showPadState();
+  buildModelPicker();
+  const galleryReady = loadGallery().then(
+    (digits) => {
+      gallery = new GalleryView(digits, pickGalleryDigit);
+      if (model) gallery.classify(model);
+    },
+    (error) => {
+      byId('gallery-summary').textContent = `The gallery could not be loaded (${errorText(error)}).`;
+    },
+  );
+  try {
+    const status = await startBackend();
+    badge.textContent = status.label;
+    badge.title = status.detail;
+    badge.classList.toggle('slow', status.info.name !== 'wasm');
+    body.dataset.backend = getBackend();
+    body.dataset.threads = String(status.threads);
+    body.dataset.simd = String(status.info.wasm?.simd ?? false);
+  } catch (error) {
+    badge.textContent = 'No backend';
+    showAlert(`TensorFlow.js could not start in this browser (${errorText(error)}). Try a current Chrome, Edge, Firefox or Safari.`);
+    body.dataset.ready = 'error';
+    return;
+  }
+  const kind = initialModel();
+  if (!kind) {
+    showAlert('This build ships no model: run `pnpm --filter @digitkit/web export-models` and build again.');
+    body.dataset.ready = 'error';
+    return;
+  }
+  await Promise.all([useModel(kind), galleryReady]);
+}
+
+void main();
