@@ -8,7 +8,13 @@ async function nodeModules() {
   if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') {
     throw new DigitkitError('NOT_NODE', 'writeReport and readRunMetrics write and read files and need Node.js; in a browser use buildReport().');
   }
-  const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
+  // Specifiers in variables (and the ignore hints) keep browser bundlers from trying to resolve node:*.
+  const fsId = 'node:fs/promises';
+  const pathId = 'node:path';
+  const [fs, path] = (await Promise.all([
+    import(/* @vite-ignore */ /* webpackIgnore: true */ fsId),
+    import(/* @vite-ignore */ /* webpackIgnore: true */ pathId),
+  ])) as [typeof import('node:fs/promises'), typeof import('node:path')];
   return { fs, path };
 }
 

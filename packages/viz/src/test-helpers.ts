@@ -44,9 +44,9 @@ export function fakeHistory(epochs = 4): EpochMetrics[] {
   return Array.from({ length: epochs }, (_, i) => ({
     epoch: i + 1,
     loss: 0.4 / (i + 1),
-    accuracy: 0.9 + 0.02 * i,
+    accuracy: Math.min(0.995, 0.9 + 0.02 * i),
     valLoss: 0.42 / (i + 1) + 0.01,
-    valAccuracy: 0.905 + 0.018 * i,
+    valAccuracy: Math.min(0.99, 0.905 + 0.018 * i),
     learningRate: 0.001,
     seconds: 9.8,
   }));
