@@ -1,0 +1,119 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { DigitkitError, type DigitModel, type Evaluation, type ImageSet } from '@digitkit/core';
+import { outputsProbabilities } from './steppers.js';
+
+/** byte -> [0, 1], the scale every digitkit model is trained in (pixel / 255). */
+const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
+export interface EvaluateOptions {
+  /** Images per forward pass. Default 1000. */
+  batchSize?: number;
+}
+
+/** Throws a DigitkitError when `set` does not fit `model` (image size, labels, empty set). */
+export function checkSetFitsModel(model: DigitModel, set: ImageSet, what: string): void {
+  if (!set || !(set.images instanceof Uint8Array) || !(set.labels instanceof Uint8Array)) {
+    throw new DigitkitError('BAD_DATA', `The ${what} set is not an ImageSet (images and labels as Uint8Array).`);
+  }
+  if (!Number.isInteger(set.count) || set.count < 1) {
+    throw new DigitkitError('BAD_DATA', `The ${what} set is empty (count ${String(set.count)}): give it at least one image.`);
+  }
+  const features = model.inputShape.reduce((a, b) => a * b, 1);
+  if (set.height * set.width !== features) {
+    throw new DigitkitError(
+      'BAD_DATA',
+      `The ${what} set has ${set.height}x${set.width} images but this ${model.kind} takes ${features} pixels per image (input shape [${model.inputShape.join(', ')}]).`,
+    );
+  }
+  if (set.images.length < set.count * features || set.labels.length < set.count) {
+    throw new DigitkitError(
+      'BAD_DATA',
+      `The ${what} set says it has ${set.count} images but holds ${set.images.length} pixel bytes and ${set.labels.length} labels.`,
+    );
+  }
+  for (let i = 0; i < set.count; i++) {
+    if (set.labels[i]! >= model.numClasses) {
+      throw new DigitkitError(
+        'BAD_DATA',
+        `The ${what} set's label at index ${i} is ${set.labels[i]}, but the model has ${model.numClasses} classes (0..${model.numClasses - 1}).`,
+      );
+    }
+  }
+}
+
+/**
+ * Evaluates a model on a labelled set: mean cross-entropy loss, accuracy, confusion matrix,
+ * per-class precision and recall, and which images it got wrong. Runs in batches, reads each
+ * batch's predictions once, and frees every tensor it makes.
+ */
+export function evaluate(model: DigitModel, set: ImageSet, options: EvaluateOptions = {}): Evaluation {
+  const batchSize = options.batchSize ?? 1000;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new DigitkitError('BAD_OPTION', `evaluate: batchSize must be an integer >= 1, got ${String(batchSize)}.`);
+  }
+  checkSetFitsModel(model, set, 'evaluation');
+  const classes = model.numClasses;
+  const features = model.inputShape.reduce((a, b) => a * b, 1);
+  const probabilities = outputsProbabilities(model);
+  const predicted = new Uint8Array(set.count);
+  const buffer = new Float32Array(Math.min(batchSize, set.count) * features);
+  const onehot = new Float32Array(Math.min(batchSize, set.count) * classes);
+  let lossTotal = tf.scalar(0);
+  for (let start = 0; start < set.count; start += batchSize) {
+    const n = Math.min(batchSize, set.count - start);
+    const x = buffer.subarray(0, n * features);
+    const pixels = set.images.subarray(start * features, (start + n) * features);
+    for (let i = 0; i < x.length; i++) x[i] = UNIT[pixels[i]!]!;
+    const y = onehot.subarray(0, n * classes);
+    y.fill(0);
+    for (let r = 0; r < n; r++) y[r * classes + set.labels[start + r]!] = 1;
+    const [labels, total] = tf.tidy(() => {
+      const out = model.net.apply(tf.tensor(x, [n, ...model.inputShape]), { training: false }) as tf.Tensor2D;
+      const logProbs = probabilities ? tf.log(tf.clipByValue(out, 1e-7, 1)) : tf.logSoftmax(out);
+      const loss = tf.neg(tf.sum(tf.mul(logProbs, tf.tensor2d(y, [n, classes]))));
+      return [tf.argMax(out, 1), tf.add(lossTotal, loss)];
+    });
+    lossTotal.dispose();
+    lossTotal = total as tf.Scalar;
+    // Read outside tidy: reading inside it is slow on WASM.
+    predicted.set(labels.dataSync(), start);
+    labels.dispose();
+  }
+  const loss = (lossTotal.dataSync()[0] ?? Number.NaN) / set.count;
+  lossTotal.dispose();
+  return summarize(set.labels.subarray(0, set.count), predicted, classes, loss);
+}
+
+/** The counts and ratios of an Evaluation from true and predicted labels (pure JS, exported for tests). */
+export function summarize(truth: Uint8Array, predicted: Uint8Array, classes: number, loss: number): Evaluation {
+  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  const misclassified: number[] = [];
+  let correct = 0;
+  for (let i = 0; i < truth.length; i++) {
+    const t = truth[i]!;
+    const p = predicted[i]!;
+    confusion[t]![p]!++;
+    if (t === p) correct++;
+    else misclassified.push(i);
+  }
+  // A class never predicted has no precision to speak of; 0 (not NaN) keeps the JSON valid.
+  const precision = confusion.map((_, c) => {
+    let column = 0;
+    for (let t = 0; t < classes; t++) column += confusion[t]![c]!;
+    return column === 0 ? 0 : confusion[c]![c]! / column;
+  });
+  const recall = confusion.map((row, c) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return total === 0 ? 0 : row[c]! / total;
+  });
+  return {
+    count: truth.length,
+    loss,
+    accuracy: truth.length === 0 ? 0 : correct / truth.length,
+    confusion,
+    precision,
+    recall,
+    misclassified,
+    predicted,
+  };
+}
