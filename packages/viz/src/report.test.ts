@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DigitkitError } from '@digitkit/core';
+import { loadMnist } from '@digitkit/data';
+import { digitGrid } from './grid.js';
 import { writeReport } from './node.js';
 import { buildReport, type ReportInput } from './report.js';
 import { fakeEvaluation, fakeRunMetrics, mnistTestSet } from './test-helpers.js';
@@ -65,6 +67,16 @@ describe('buildReport', () => {
     expect(html).toContain('<title>Predicted 7 (93.0%), true label 7, correct</title>');
     expect(html).toContain('<title>Predicted 7 (93.0%), true label 2, wrong</title>');
     expect(html).toContain('generated 2026-01-02 03:04 UTC');
+  });
+
+  it('takes the test split straight from @digitkit/data', async () => {
+    const split = await loadMnist();
+    expect(split.test.images.subarray(0, 784)).toEqual(test.images.subarray(0, 784));
+    const page = await buildReport({ metrics: fakeRunMetrics(), test: split.test, samples: { first: 20 } });
+    const [samples] = pngsIn(page).map((bytes) => decode(bytes));
+    const expected = digitGrid(split.test, { first: 20 });
+    expect([samples!.width, samples!.height]).toEqual([expected.width, expected.height]);
+    expect(Array.from(samples!.data)).toEqual(Array.from(expected.rgba));
   });
 
   it('works from metrics alone (no images)', async () => {
