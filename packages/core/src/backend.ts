@@ -78,7 +78,11 @@ export async function useBackend(choice: BackendChoice = 'auto', options: Backen
 async function startBackend(name: BackendName, options: BackendOptions): Promise<void> {
   if (name === 'tensorflow') {
     if (!isNode()) throw new Error('the native backend only runs in Node.js');
-    await (options.importNative ?? importByName)('@tensorflow/tfjs-node');
+    try {
+      await (options.importNative ?? importByName)('@tensorflow/tfjs-node');
+    } catch (error) {
+      throw new Error(nativeFailure(error));
+    }
   } else if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths as string, true);
@@ -119,6 +123,16 @@ function label(info: BackendInfo): string {
     return `WASM (${features.join(', ')})`;
   }
   return 'CPU (pure JavaScript)';
+}
+
+// tfjs-node fails in two common ways; say which in words a user can act on.
+function nativeFailure(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  if (/Cannot find (module|package)|ERR_MODULE_NOT_FOUND/.test(text)) return '@tensorflow/tfjs-node is not installed';
+  if (/native addon|tfjs_binding|libtensorflow/.test(text)) {
+    return '@tensorflow/tfjs-node is installed but its native library is missing (it downloads libtensorflow at install time, which needs a network)';
+  }
+  return text;
 }
 
 function firstLine(error: unknown): string {

@@ -36,7 +36,7 @@ describe('useBackend', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow']);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/using the WASM .* backend \(tensorflow unavailable: Cannot find module/);
+    expect(lines[0]).toMatch(/using the WASM .* backend \(tensorflow unavailable: @tensorflow\/tfjs-node is not installed\)/);
   });
 
   it('starts the CPU backend when asked and computes on it', async () => {
@@ -49,6 +49,25 @@ describe('useBackend', () => {
   it('throws a clear error when the named native backend is unavailable', async () => {
     await expect(
       useBackend('tensorflow', { importNative: () => Promise.reject(new Error('no libtensorflow')), log: null }),
-    ).rejects.toThrow(/Could not start the tensorflow backend \(tensorflow: no libtensorflow\)\. Install @tensorflow\/tfjs-node/);
+    ).rejects.toThrow(/Could not start the tensorflow backend \(tensorflow: .*native library is missing.*\)\. Install @tensorflow\/tfjs-node/);
+  });
+});
+
+describe('native backend failures', () => {
+  it('says in plain words that tfjs-node is not installed', async () => {
+    const lines: string[] = [];
+    await useBackend('auto', {
+      importNative: () => Promise.reject(new Error("Cannot find package '@tensorflow/tfjs-node' imported from /x.js")),
+      log: (line) => lines.push(line),
+    });
+    expect(lines[0]).toMatch(/tensorflow unavailable: @tensorflow\/tfjs-node is not installed\)/);
+  });
+  it('says when tfjs-node is installed without its native library', async () => {
+    const lines: string[] = [];
+    await useBackend('auto', {
+      importNative: () => Promise.reject(new Error('The Node.js native addon module (tfjs_binding.node) can not be found at path: /x')),
+      log: (line) => lines.push(line),
+    });
+    expect(lines[0]).toMatch(/native library is missing/);
   });
 });
