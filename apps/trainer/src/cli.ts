@@ -1,0 +1,132 @@
+// The digitkit command line: thin wiring of the @digitkit packages. Logic worth reusing lives in packages/.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { DigitkitError } from '@digitkit/core';
+import { infoCommand } from './commands/info.js';
+import { trainCommand } from './commands/train.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { predictCommand } from './commands/predict.js';
+import { showCommand } from './commands/show.js';
+
+// Errors in what the user typed (exit 2), as opposed to problems with files, data or training (exit 1).
+const USAGE_ERRORS = new Set(['BAD_BACKEND', 'BAD_OPTION', 'BAD_OPTIMIZER', 'BAD_SCHEDULE', 'BAD_MODEL_OPTION', 'UNKNOWN_MODEL', 'BAD_ARGUMENTS', 'BAD_INDEX', 'BAD_VALIDATION']);
+
+/** Exit codes scripts can rely on. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function buildProgram(): Command {
+  const program = new Command('digitkit')
+    .description('Train, evaluate and use handwritten-digit recognizers (MNIST) with TensorFlow.js')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true });
+
+  const backend = () =>
+    new Option('--backend <name>', 'TF.js backend: auto (native, then WASM, then CPU), tensorflow, wasm or cpu').default('auto');
+  const data = () => new Option('--data <dir|url>', 'MNIST-format IDX files: a directory or base URL (default: the embedded MNIST)');
+
+  program
+    .command('train')
+    .description('train a model on MNIST, write it with its metrics, checkpoints and a report')
+    .addOption(new Option('--model <kind>', 'model: mlp (the original 784-128-64-10 network) or cnn').default('mlp'))
+    .option('--epochs <n>', 'epochs (default: the model recipe)', positiveInt)
+    .option('--batch-size <n>', 'examples per batch (default: the model recipe)', positiveInt)
+    .option('--lr <rate>', 'peak learning rate (default: the model recipe)', positiveNumber)
+    .option('--optimizer <name>', 'adam or sgd (default: the model recipe)')
+    .option('--schedule <name>', 'learning-rate schedule: constant, step, cosine or onecycle (default: the model recipe)')
+    .option('--no-augment', 'train without random shifts')
+    .option('--patience <n>', 'stop early after this many epochs without validation improvement (0: off)', nonNegativeInt)
+    .option('--validation <n>', 'training images held out for validation', nonNegativeInt, 5000)
+    .option('--limit <n>', 'train on the first n training images only (quick runs)', positiveInt)
+    .option('--seed <n>', 'random seed: the same seed gives the same model', nonNegativeInt, 42)
+    .addOption(backend())
+    .addOption(data())
+    .option('--out <dir>', 'output directory', 'out')
+    .option('--resume', 'continue from the checkpoint in <out>/checkpoint')
+    .option('--no-report', 'do not write the HTML report and pictures')
+    .action(trainCommand);
+
+  program
+    .command('evaluate')
+    .description('evaluate a saved model on the MNIST test set')
+    .option('--model-dir <dir>', 'the saved model (directory or model.json)', 'out/model')
+    .addOption(backend())
+    .addOption(data())
+    .option('--json', 'print the evaluation as JSON')
+    .action(evaluateCommand);
+
+  program
+    .command('predict')
+    .description('predict the digit in a PNG file or in a test image, with the ten probabilities')
+    .argument('[image]', 'a PNG file of a digit (any size; dark on light or light on dark)')
+    .option('--index <n>', 'a test-set image index instead of a file', nonNegativeInt)
+    .option('--model-dir <dir>', 'the saved model (directory or model.json)', 'out/model')
+    .addOption(backend())
+    .addOption(data())
+    .option('--json', 'print the prediction as JSON')
+    .action(predictCommand);
+
+  program
+    .command('show')
+    .description('make pictures: samples (a labelled grid), predictions (cards for test images), report (everything)')
+    .argument('<what>', 'samples | predictions | report')
+    .option('--model-dir <dir>', 'the saved model, for predictions and report', 'out/model')
+    .option('--metrics <file>', 'the metrics.json of the run, for the report', 'out/metrics.json')
+    .option('--count <n>', 'how many images', positiveInt)
+    .option('--out <dir>', 'where to write the pictures', 'out/pictures')
+    .addOption(backend())
+    .addOption(data())
+    .action(showCommand);
+
+  program
+    .command('info')
+    .description('show the dataset, the available backends and a saved model')
+    .option('--model-dir <dir>', 'a saved model to describe', 'out/model')
+    .addOption(backend())
+    .addOption(data())
+    .action(infoCommand);
+
+  return program;
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and version are not errors; commander already printed the message for usage errors.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (error instanceof DigitkitError) {
+    console.error(`digitkit: ${error.message}`);
+    return USAGE_ERRORS.has(error.code) ? EXIT.usage : EXIT.failure;
+  }
+  console.error('digitkit: unexpected error:', error);
+  return EXIT.failure;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got "${value}".`);
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number of at least 0, got "${value}".`);
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}".`);
+  return n;
+}

@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { decode } from 'fast-png';
+import { DigitkitError, type Prediction } from '@digitkit/core';
+import { loadModel, predict } from '@digitkit/model';
+import { normalize, toMnistFormat } from '@digitkit/preprocess';
+import { ensureModelExists, loadData, percent, startBackend } from '../runtime.js';
+
+interface PredictFlags {
+  index?: number;
+  modelDir: string;
+  backend: string;
+  data?: string;
+  json?: boolean;
+}
+
+export async function predictCommand(image: string | undefined, flags: PredictFlags): Promise<void> {
+  if ((image === undefined) === (flags.index === undefined)) {
+    throw new DigitkitError('BAD_ARGUMENTS', 'Give either a PNG file or --index <n> (a test image), not both and not neither.');
+  }
+  const modelPath = await ensureModelExists(flags.modelDir);
+  const pixels = image !== undefined ? await readDigitPng(image) : undefined;
+  await startBackend(flags.backend);
+  const model = await loadModel(modelPath);
+
+  let input: Uint8Array;
+  let trueLabel: number | undefined;
+  if (pixels) {
+    input = pixels;
+  } else {
+    const { test } = await loadData(flags.data);
+    const index = flags.index as number;
+    if (index >= test.count) throw new DigitkitError('BAD_INDEX', `--index ${index} is out of range: the test set has ${test.count} images (0-${test.count - 1}).`);
+    const size = test.height * test.width;
+    input = test.images.subarray(index * size, (index + 1) * size);
+    trueLabel = test.labels[index];
+  }
+  const [prediction] = predict(model, normalize(input), 1) as [Prediction];
+  if (flags.json) {
+    console.log(JSON.stringify({ ...prediction, ...(trueLabel !== undefined && { trueLabel }) }));
+    return;
+  }
+  console.log(`predicted: ${prediction.label}${trueLabel !== undefined ? ` (true label: ${trueLabel})` : ''}`);
+  prediction.probabilities.forEach((p, digit) => {
+    console.log(`  ${digit}  ${'█'.repeat(Math.round(p * 40)).padEnd(40, '·')} ${percent(p, 1).padStart(6)}`);
+  });
+}
+
+/** Reads a PNG of a digit (any size, any polarity) and turns it into a 28x28 MNIST-style image. */
+async function readDigitPng(file: string): Promise<Uint8Array> {
+  const path = resolve(file);
+  let png;
+  try {
+    png = decode(await readFile(path));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code ? code : `not a readable PNG: ${(error as Error).message}`;
+    throw new DigitkitError('BAD_IMAGE', `Cannot read ${path} (${why}).`, { cause: error });
+  }
+  const data = png.depth === 16 ? Uint8Array.from(png.data as Uint16Array, (v) => v >> 8) : (png.data as Uint8Array);
+  const result = toMnistFormat({ data, width: png.width, height: png.height, channels: png.channels as 1 | 3 | 4 });
+  if (result.empty) throw new DigitkitError('EMPTY_IMAGE', `${path} holds no digit (${result.reason}).`);
+  return result.pixels;
+}

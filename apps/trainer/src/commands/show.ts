@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DigitkitError, type Prediction } from '@digitkit/core';
+import { loadModel, predict } from '@digitkit/model';
+import { normalize } from '@digitkit/preprocess';
+import { evaluate } from '@digitkit/train';
+import { digitGrid, encodePng, parseRunMetrics, predictionCard, writeReport } from '@digitkit/viz';
+import { ensureModelExists, ensureWritableDir, loadData, startBackend, writeFileAtomic } from '../runtime.js';
+
+interface ShowFlags {
+  modelDir: string;
+  metrics: string;
+  count?: number;
+  out: string;
+  backend: string;
+  data?: string;
+}
+
+const WHAT = ['samples', 'predictions', 'report'] as const;
+
+export async function showCommand(what: string, flags: ShowFlags): Promise<void> {
+  if (!(WHAT as readonly string[]).includes(what)) {
+    throw new DigitkitError('BAD_ARGUMENTS', `Unknown picture "${what}". Choose one of: ${WHAT.join(', ')}.`);
+  }
+  const out = await ensureWritableDir(flags.out);
+  if (what === 'samples') {
+    const { train } = await loadData(flags.data);
+    const file = join(out, 'samples.png');
+    await writeFileAtomic(file, encodePng(digitGrid(train, { first: flags.count ?? 100, columns: 10, scale: 2 })));
+    console.log(file);
+    return;
+  }
+
+  const modelPath = await ensureModelExists(flags.modelDir);
+  // Read the metrics first: a bad file fails before the slow steps.
+  const metrics = what === 'report' ? parseRunMetrics(await readMetrics(flags.metrics), resolve(flags.metrics)) : undefined;
+  await startBackend(flags.backend);
+  const model = await loadModel(modelPath);
+  const { test } = await loadData(flags.data);
+
+  if (what === 'predictions') {
+    const count = Math.min(flags.count ?? 10, test.count);
+    const size = test.height * test.width;
+    const images = test.images.subarray(0, count * size);
+    const predictions = predict(model, normalize(images), count) as Prediction[];
+    for (let i = 0; i < count; i++) {
+      const file = join(out, `prediction-${i}.svg`);
+      await writeFileAtomic(file, predictionCard(images.subarray(i * size, (i + 1) * size), predictions[i] as Prediction, { trueLabel: test.labels[i] }));
+      console.log(file);
+    }
+    return;
+  }
+
+  const evaluation = evaluate(model, test);
+  const { files } = await writeReport(out, { metrics: metrics!, test, evaluation });
+  for (const file of files) console.log(file);
+}
+
+async function readMetrics(file: string): Promise<string> {
+  try {
+    return await readFile(resolve(file), 'utf8');
+  } catch (error) {
+    throw new DigitkitError(
+      'METRICS_NOT_FOUND',
+      `Cannot read the metrics file ${resolve(file)} (${(error as NodeJS.ErrnoException).code}). Train first, or pass --metrics <file>.`,
+      { cause: error },
+    );
+  }
+}
