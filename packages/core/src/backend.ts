@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core is loaded when a backend is started, so the contract types and errors cost nothing to import.
 import { type BackendChoice, type BackendName, DigitkitError } from './contract.js';
 
 export interface BackendOptions {
@@ -60,7 +60,7 @@ export async function useBackend(choice: BackendChoice = 'auto', options: Backen
   for (const name of order) {
     try {
       await startBackend(name, options);
-      const info = describe(name, choice, skipped);
+      const info = describe(name, choice, skipped, await import('@tensorflow/tfjs-core'));
       log?.(`digitkit: using the ${label(info)} backend (${info.reason})`);
       return info;
     } catch (error) {
@@ -76,6 +76,7 @@ export async function useBackend(choice: BackendChoice = 'auto', options: Backen
 }
 
 async function startBackend(name: BackendName, options: BackendOptions): Promise<void> {
+  const tf = await import('@tensorflow/tfjs-core');
   if (name === 'tensorflow') {
     if (!isNode()) throw new Error('the native backend only runs in Node.js');
     try {
@@ -102,7 +103,12 @@ function importByName(id: string): Promise<unknown> {
   return import(/* @vite-ignore */ id);
 }
 
-function describe(name: BackendName, choice: BackendChoice, skipped: { name: BackendName; error: string }[]): BackendInfo {
+function describe(
+  name: BackendName,
+  choice: BackendChoice,
+  skipped: { name: BackendName; error: string }[],
+  tf: typeof import('@tensorflow/tfjs-core'),
+): BackendInfo {
   const wasm =
     name === 'wasm'
       ? { simd: Boolean(tf.env().getBool('WASM_HAS_SIMD_SUPPORT')), threads: Boolean(tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')) }
