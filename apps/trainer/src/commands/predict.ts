@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { decode } from 'fast-png';
+import { convertIndexedToRgb, decode } from 'fast-png';
 import { DigitkitError, type Prediction } from '@digitkit/core';
 import { loadModel, predict } from '@digitkit/model';
 import { normalize, toMnistFormat } from '@digitkit/preprocess';
@@ -49,7 +49,7 @@ export async function predictCommand(image: string | undefined, flags: PredictFl
 /** Reads a PNG of a digit (any size, any polarity) and turns it into a 28x28 MNIST-style image. */
 async function readDigitPng(file: string): Promise<Uint8Array> {
   const path = resolve(file);
-  let png;
+  let png: ReturnType<typeof decode>;
   try {
     png = decode(await readFile(path));
   } catch (error) {
@@ -57,8 +57,29 @@ async function readDigitPng(file: string): Promise<Uint8Array> {
     const why = code === 'ENOENT' ? 'no such file' : code ? code : `not a readable PNG: ${(error as Error).message}`;
     throw new DigitkitError('BAD_IMAGE', `Cannot read ${path} (${why}).`, { cause: error });
   }
-  const data = png.depth === 16 ? Uint8Array.from(png.data as Uint16Array, (v) => v >> 8) : (png.data as Uint8Array);
-  const result = toMnistFormat({ data, width: png.width, height: png.height, channels: png.channels as 1 | 3 | 4 });
+  if (png.palette) {
+    const rgb = convertIndexedToRgb(png);
+    return toDigit(path, { data: rgb, width: png.width, height: png.height, channels: (rgb.length / (png.width * png.height)) as 3 | 4 });
+  }
+  if (png.depth < 8) throw new DigitkitError('BAD_IMAGE', `${path} is a ${png.depth}-bit PNG; save it with 8 bits per channel.`);
+  const bytes = png.depth === 16 ? Uint8Array.from(png.data as Uint16Array, (v) => v >> 8) : (png.data as Uint8Array);
+  // Gray + alpha has no toMnistFormat layout of its own: spread it to RGBA.
+  const data = png.channels === 2 ? grayAlphaToRgba(bytes) : bytes;
+  const channels = (png.channels === 2 ? 4 : png.channels) as 1 | 3 | 4;
+  return toDigit(path, { data, width: png.width, height: png.height, channels });
+}
+
+function toDigit(path: string, image: Parameters<typeof toMnistFormat>[0]): Uint8Array {
+  const result = toMnistFormat(image);
   if (result.empty) throw new DigitkitError('EMPTY_IMAGE', `${path} holds no digit (${result.reason}).`);
   return result.pixels;
+}
+
+function grayAlphaToRgba(bytes: Uint8Array): Uint8Array {
+  const rgba = new Uint8Array((bytes.length / 2) * 4);
+  for (let i = 0, j = 0; i < bytes.length; i += 2, j += 4) {
+    rgba[j] = rgba[j + 1] = rgba[j + 2] = bytes[i] as number;
+    rgba[j + 3] = bytes[i + 1] as number;
+  }
+  return rgba;
 }

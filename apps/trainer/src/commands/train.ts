@@ -54,8 +54,8 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   };
   process.once('SIGINT', onSignal);
 
-  const progress = createProgress(options.epochs, Math.ceil(trainSet.count / options.batchSize));
-  let result;
+  const progress = createProgress(options.epochs, Math.ceil(trainSet.count / (options.batchSize ?? 128)));
+  let result: Awaited<ReturnType<typeof train>>;
   try {
     result = await train(model, validation ? { train: trainSet, validation } : { train: trainSet }, {
       ...options,
@@ -75,17 +75,17 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
 
   const evaluation = evaluate(model, data.test);
   await saveModel(model, join(out, 'model'));
+  const { predicted: _predicted, ...test } = evaluation;
   const metrics: RunMetrics = {
     model: kind,
     backend: backend.name,
     history: result.history,
-    test: { ...evaluation, predicted: undefined } as RunMetrics['test'],
+    test,
     seconds: result.seconds,
     config: { ...options, seed: flags.seed, data: data.source, limit: flags.limit ?? null, validation: flags.validation },
   };
-  const { predicted: _omit, ...testMetrics } = evaluation;
-  await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify({ ...metrics, test: testMetrics }, null, 2)}\n`);
-  if (flags.report) await writeReport(join(out, 'report'), { metrics: { ...metrics, test: testMetrics }, test: data.test, evaluation });
+  await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+  if (flags.report) await writeReport(join(out, 'report'), { metrics, test: data.test, evaluation });
 
   const stopped = result.stoppedEarly ? ` (stopped early; best epoch ${result.bestEpoch})` : '';
   console.log(`test accuracy: ${percent(evaluation.accuracy)} on ${evaluation.count.toLocaleString('en')} images, trained in ${result.seconds.toFixed(1)} s on ${backend.name}${stopped}`);
