@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, normalize, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 export const appDir = join(import.meta.dirname, '..');
@@ -17,7 +17,8 @@ const require = createRequire(import.meta.url);
 /** Regenerates the gallery and runs `vite build` (the same as `pnpm build`). */
 export function buildApp() {
   execFileSync(process.execPath, [join(appDir, 'scripts/make-gallery.mjs')], { cwd: appDir, stdio: 'pipe' });
-  execFileSync(process.execPath, [require.resolve('vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: appDir, stdio: 'pipe' });
+  const viteBin = join(dirname(require.resolve('vite/package.json')), 'bin/vite.js');
+  execFileSync(process.execPath, [viteBin, 'build', '--logLevel', 'error'], { cwd: appDir, stdio: 'pipe' });
 }
 
 const TYPES = {
@@ -97,7 +98,12 @@ export async function launchChromium() {
   };
 }
 
-/** Opens the app and waits until the backend and model are ready (or failed). */
+/**
+ * Opens the app and waits until the backend and model are ready (or failed).
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {string} url
+ * @param {{ viewport?: { width: number, height: number }, setup?: (page: import('playwright-core').Page) => Promise<unknown> }} [options]
+ */
 export async function openApp(context, url, { viewport = { width: 1180, height: 900 }, setup } = {}) {
   const page = await context.newPage();
   await page.setViewportSize(viewport);
@@ -133,7 +139,7 @@ export async function drawWithMouse(page, strokes) {
     const [first, ...rest] = stroke.map(at);
     await page.mouse.move(...first);
     await page.mouse.down();
-    for (const p of rest) await page.mouse.move(...p, { steps: 3 });
+    for (const p of rest) await page.mouse.move(...p);
     await page.mouse.up();
   }
   return readResult(page);
@@ -174,7 +180,7 @@ export async function drawWithTouch(page, strokes) {
 }
 
 /** Points along a polyline, `perSegment` per segment (pad coordinates). */
-export function polyline(points, perSegment = 12) {
+export function polyline(points, perSegment = 8) {
   const out = [points[0]];
   for (let i = 1; i < points.length; i++) {
     const [ax, ay] = points[i - 1];
@@ -185,7 +191,7 @@ export function polyline(points, perSegment = 12) {
 }
 
 /** An ellipse as a closed stroke. */
-export function ellipse(cx, cy, rx, ry, count = 48) {
+export function ellipse(cx, cy, rx, ry, count = 32) {
   return Array.from({ length: count + 3 }, (_, i) => {
     const t = (i / count) * Math.PI * 2 - Math.PI / 2;
     return [cx + rx * Math.cos(t), cy + ry * Math.sin(t)];
@@ -227,3 +233,32 @@ export function bundleSize(root = distDir) {
 }
 
 export const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/** Waits until the panel shows a result newer than `afterSeq` (optionally from `source`), and returns it. */
+export async function waitForResult(page, afterSeq, source) {
+  await page.waitForFunction(
+    ([after, src]) => {
+      const d = document.getElementById('result').dataset;
+      return Number(d.seq) > after && (src === undefined || d.source === src);
+    },
+    [afterSeq, source],
+    { timeout: 20_000 },
+  );
+  return readResult(page);
+}
+
+/** Drops a file onto the pad the way a browser does (a drop event carrying a DataTransfer). */
+export async function dropFile(page, name, bytes, type = 'image/png') {
+  const dataTransfer = await page.evaluateHandle(
+    ([fileName, b64, mime]) => {
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([data], fileName, { type: mime }));
+      return transfer;
+    },
+    [name, Buffer.from(bytes).toString('base64'), type],
+  );
+  await page.dispatchEvent('#drop-zone', 'dragover', { dataTransfer });
+  await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer });
+  await dataTransfer.dispose();
+}

@@ -155,7 +155,7 @@ async function useModel(kind: ModelKind): Promise<void> {
     if (modelKind !== kind) return;
     model = loaded;
     warmUp(loaded);
-    byId('model-info').textContent = `${MODEL_NAMES[kind]} · ${loaded.net.countParams().toLocaleString('en-US')} parameters · ${MODEL_TITLES[kind].split(':')[0]!.toLowerCase()}`;
+    void describeModel(kind, loaded);
     hideAlert();
     gallery?.classify(loaded);
     recognizeSource();
@@ -167,6 +167,19 @@ async function useModel(kind: ModelKind): Promise<void> {
     showAlert(text);
     view.showError('No model', `The ${MODEL_NAMES[kind]} model did not load, so nothing can be recognized.`, { source: 'none', describe: '', announce: true });
     body.dataset.ready = 'error';
+  }
+}
+
+/** One line under the prediction: which network, how big, how accurate (from the training run's metrics, when shipped). */
+async function describeModel(kind: ModelKind, net: DigitModel): Promise<void> {
+  const info = byId('model-info');
+  const base = `${MODEL_NAMES[kind]} · ${net.net.countParams().toLocaleString('en-US')} parameters`;
+  info.textContent = base;
+  const metrics = await fetch(`models/${kind}/metrics.json`)
+    .then((r) => (r.ok ? (r.json() as Promise<{ testAccuracy?: number }>) : undefined))
+    .catch(() => undefined);
+  if (modelKind === kind && typeof metrics?.testAccuracy === 'number') {
+    info.textContent = `${base} · ${(metrics.testAccuracy * 100).toFixed(1)}% on the 10,000 MNIST test digits`;
   }
 }
 
@@ -263,6 +276,7 @@ async function main(): Promise<void> {
     body.dataset.backend = getBackend();
     body.dataset.threads = String(status.threads);
     body.dataset.simd = String(status.info.wasm?.simd ?? false);
+    body.dataset.wasmThreads = String(status.info.wasm?.threads ?? false);
   } catch (error) {
     badge.textContent = 'No backend';
     showAlert(`TensorFlow.js could not start in this browser (${errorText(error)}). Try a current Chrome, Edge, Firefox or Safari.`);

@@ -55,7 +55,7 @@ export class ResultView {
     probabilities.forEach((p, d) => {
       this.fills[d]!.style.transform = `scaleX(${p})`;
       this.values[d]!.textContent = percent(p);
-      this.rows[d]!.classList.toggle('top', d === label);
+      this.rows[d]!.classList.toggle('is-top', d === label);
     });
     const img = this.seenImage.data;
     for (let i = 0; i < 784; i++) {
@@ -75,7 +75,7 @@ export class ResultView {
     for (let d = 0; d < 10; d++) {
       this.fills[d]!.style.transform = 'scaleX(0)';
       this.values[d]!.textContent = '–';
-      this.rows[d]!.classList.remove('top');
+      this.rows[d]!.classList.remove('is-top');
     }
     this.seen.fillStyle = '#000';
     this.seen.fillRect(0, 0, 28, 28);

@@ -1,0 +1,38 @@
+// Prints the web app's two budgets: stroke end -> shown prediction (ms, in Debian's Chromium on the
+// production build) and the production bundle size. Run with `pnpm --filter @digitkit/web bench`
+// (which builds first); set CHROMIUM_PATH to use another Chromium.
+import { bundleSize, DRAWN_DIGITS, drawWithMouse, kb, launchChromium, openApp, serveStatic } from '../scripts/harness.mjs';
+
+const ROUNDS = 5;
+const size = bundleSize();
+console.log(`bundle: JS ${kb(size.jsGzipBytes)} gzipped (${kb(size.jsBytes)} raw) + CSS ${kb(size.cssGzipBytes)} gzipped`);
+console.log(`bundle: WASM ${Object.entries(size.wasmFiles).map(([f, b]) => `${f} ${kb(b)}`).join(', ')} (a browser downloads one of them)`);
+console.log(`bundle: models ${kb(size.modelBytes)}`);
+
+const server = await serveStatic();
+const chromium = await launchChromium();
+try {
+  const { page } = await openApp(chromium.context, server.url);
+  const badge = await page.textContent('#backend');
+  const latencies = [];
+  const stages = { read: [], preprocess: [], model: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const strokes of Object.values(DRAWN_DIGITS)) {
+      await page.click('#clear');
+      const result = await drawWithMouse(page, strokes);
+      latencies.push(result.latencyMs);
+      const timing = JSON.parse((await page.$eval('#result', (el) => el.dataset.timing)) ?? '{}');
+      for (const key of Object.keys(stages)) stages[key].push(timing[key] ?? 0);
+    }
+  }
+  const sorted = (xs) => [...xs].sort((a, b) => a - b);
+  const pick = (xs, q) => sorted(xs)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+  console.log(`backend: ${badge}`);
+  console.log(
+    `latency stroke end -> shown prediction: median ${pick(latencies, 0.5).toFixed(2)} ms, p90 ${pick(latencies, 0.9).toFixed(2)} ms, max ${Math.max(...latencies).toFixed(2)} ms (${latencies.length} strokes, budget 16 ms)`,
+  );
+  console.log(`latency stages (median): ${Object.entries(stages).map(([k, xs]) => `${k} ${pick(xs, 0.5).toFixed(2)} ms`).join(', ')}`);
+} finally {
+  await chromium.close();
+  await server.close();
+}

@@ -1,0 +1,248 @@
+// End-to-end: builds the app, serves dist/ like a static host (with and without the COOP/COEP
+// headers), and drives Debian's Chromium through the real UI: drawing, dropping files, the gallery.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadMnist } from '@digitkit/data';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  appDir,
+  buildApp,
+  bundleSize,
+  DRAWN_DIGITS,
+  drawWithMouse,
+  drawWithTouch,
+  dropFile,
+  kb,
+  launchChromium,
+  openApp,
+  polyline,
+  readResult,
+  serveStatic,
+  waitForResult,
+} from '../scripts/harness.mjs';
+import { digitPicture, seeded } from './digit-images';
+
+const shots = join(appDir, 'test-results');
+const shippedModels = ['mlp', 'cnn'].filter((kind) => existsSync(join(appDir, 'public/models', kind, 'model.json')));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+let server: Awaited<ReturnType<typeof serveStatic>>;
+let chromium: Awaited<ReturnType<typeof launchChromium>>;
+let page: Page;
+
+beforeAll(async () => {
+  buildApp();
+  mkdirSync(shots, { recursive: true });
+  server = await serveStatic();
+  chromium = await launchChromium();
+  ({ page } = await openApp(chromium.context, server.url));
+});
+
+afterAll(async () => {
+  await chromium?.close();
+  await server?.close();
+});
+
+async function clearPad(): Promise<void> {
+  await page.click('#clear');
+  expect((await readResult(page)).state).toBe('empty');
+}
+
+describe('served cross-origin isolated (COOP + COEP)', () => {
+  it('runs TensorFlow.js on the WASM backend, with SIMD and the threaded build', async () => {
+    const status = await page.evaluate(() => ({
+      isolated: crossOriginIsolated,
+      ready: document.body.dataset.ready,
+      backend: document.body.dataset.backend,
+      wasmThreads: document.body.dataset.wasmThreads,
+      badge: document.getElementById('backend')!.textContent,
+    }));
+    console.log(`backend badge: "${status.badge}"`);
+    expect(status).toMatchObject({ isolated: true, ready: 'true', backend: 'wasm', wasmThreads: 'true' });
+    expect(status.badge).toMatch(/^WASM · SIMD · \d+ threads?$/);
+  });
+
+  it('shows a hint, not a prediction, while the pad is empty', async () => {
+    const result = await readResult(page);
+    expect(result.state).toBe('empty');
+    expect(result.label).toBe('');
+    expect(result.verdict).toBe('Draw a digit');
+    expect(await page.isVisible('#pad-hint')).toBe(true);
+    expect(await page.textContent('#digit')).toBe('?');
+    expect(await page.$$eval('.bar-value', (els) => els.map((e) => e.textContent))).toEqual(Array(10).fill('–'));
+  });
+
+  it('recognizes digits drawn with the mouse and times stroke end -> shown prediction', async () => {
+    const latencies: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const [digit, strokes] of Object.entries(DRAWN_DIGITS)) {
+        await clearPad();
+        const result = await drawWithMouse(page, strokes);
+        expect(result.state, `drawn ${digit}`).toBe('digit');
+        expect(result.label, `drawn ${digit}`).toBe(digit);
+        expect(result.source).toBe('pad');
+        expect(await page.isVisible('#pad-hint')).toBe(false);
+        latencies.push(result.latencyMs!);
+      }
+    }
+    console.log(
+      `stroke end -> shown prediction: median ${median(latencies).toFixed(2)} ms, max ${Math.max(...latencies).toFixed(2)} ms over ${latencies.length} strokes (budget 16 ms): ${latencies.map((ms) => ms.toFixed(1)).join(', ')}`,
+    );
+    expect(latencies.every((ms) => Number.isFinite(ms) && ms > 0)).toBe(true);
+    await page.screenshot({ path: join(shots, 'app-drawn.png'), fullPage: true });
+  });
+
+  it('updates the prediction while the stroke is still being drawn', async () => {
+    await clearPad();
+    const box = (await page.locator('#pad').boundingBox())!;
+    const before = (await readResult(page)).seq;
+    await page.mouse.move(box.x + 0.5 * box.width, box.y + 0.2 * box.height);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 0.5 * box.width, box.y + 0.8 * box.height, { steps: 15 });
+    const during = await waitForResult(page, before, 'pad');
+    expect(during.state).toBe('digit');
+    await page.mouse.up();
+  });
+
+  it('recognizes a digit drawn by touch (pointerType "touch")', async () => {
+    await clearPad();
+    const result = await drawWithTouch(page, [polyline([[0.5, 0.18], [0.49, 0.82]])]);
+    expect(result).toMatchObject({ state: 'digit', label: '1' });
+  });
+
+  it('Clear (also by keyboard) empties the pad and brings the hint back', async () => {
+    await drawWithMouse(page, DRAWN_DIGITS[7]);
+    await page.focus('#clear');
+    await page.keyboard.press('Enter');
+    expect((await readResult(page)).state).toBe('empty');
+    await drawWithMouse(page, DRAWN_DIGITS[1]);
+    await page.keyboard.press('Escape');
+    const result = await readResult(page);
+    expect(result.state).toBe('empty');
+    expect(await page.isVisible('#pad-hint')).toBe(true);
+    expect(await page.textContent('#announce')).toMatch(/Draw a digit/);
+  });
+
+  it('recognizes >= 95% of MNIST test digits dropped as large, off-centre photos', async () => {
+    const { test } = await loadMnist();
+    const random = seeded(7);
+    const perClass = 10;
+    const picked: number[] = [];
+    const counts = Array(10).fill(0);
+    // Skip the first 2000 test images (the gallery's digits come from there).
+    for (let i = 2000; i < test.count && picked.length < perClass * 10; i++) {
+      const label = test.labels[i]!;
+      if (counts[label] < perClass) {
+        counts[label]++;
+        picked.push(i);
+      }
+    }
+    let right = 0;
+    const wrong: string[] = [];
+    for (const [n, index] of picked.entries()) {
+      const label = test.labels[index]!;
+      const lightOnDark = n % 2 === 1;
+      const png = digitPicture(test.images.subarray(index * 784, (index + 1) * 784), { scale: 8 + (n % 3), lightOnDark, random });
+      const name = `mnist-${index}-${label}${lightOnDark ? '-dark' : ''}.png`;
+      const before = (await readResult(page)).seq;
+      if (n % 4 === 0) await dropFile(page, name, png);
+      else await page.setInputFiles('#file', { name, mimeType: 'image/png', buffer: Buffer.from(png) });
+      const result = await waitForResult(page, before, `file:${name}`);
+      if (result.state === 'digit' && result.label === String(label)) right++;
+      else wrong.push(`${name} -> ${result.state === 'digit' ? result.label : result.state}`);
+      if (n === 1) await page.screenshot({ path: join(shots, 'app-file.png') });
+    }
+    const accuracy = right / picked.length;
+    console.log(`dropped MNIST test pictures: ${right}/${picked.length} right (${(accuracy * 100).toFixed(1)}%); wrong: ${wrong.join(', ') || 'none'}`);
+    expect(accuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('says clearly when a file cannot be read', async () => {
+    const before = (await readResult(page)).seq;
+    await page.setInputFiles('#file', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('these are not pixels') });
+    const result = await waitForResult(page, before, 'file:notes.png');
+    expect(result.state).toBe('error');
+    expect(result.detail).toMatch(/Could not read “notes\.png”/);
+    const blank = digitPicture(new Uint8Array(784), { scale: 8, lightOnDark: false, random: seeded(1) });
+    const again = (await readResult(page)).seq;
+    await page.setInputFiles('#file', { name: 'blank.png', mimeType: 'image/png', buffer: Buffer.from(blank) });
+    const empty = await waitForResult(page, again, 'file:blank.png');
+    expect(empty.state).toBe('empty');
+    expect(empty.detail).toMatch(/No digit found in “blank\.png”/);
+  });
+
+  it('shows a gallery of MNIST test digits with predicted and true labels, mistakes marked', async () => {
+    const tiles = await page.$$eval('.tile', (els) =>
+      els.map((e) => ({ label: (e as HTMLElement).dataset.label, predicted: (e as HTMLElement).dataset.predicted, wrong: e.classList.contains('wrong') })),
+    );
+    expect(tiles.length).toBeGreaterThanOrEqual(100);
+    for (let d = 0; d < 10; d++) expect(tiles.filter((t) => t.label === String(d)).length).toBeGreaterThanOrEqual(10);
+    for (const t of tiles) expect(t.wrong).toBe(t.label !== t.predicted);
+    const right = tiles.filter((t) => !t.wrong).length;
+    console.log(`gallery: ${right}/${tiles.length} MNIST test digits right; ${await page.textContent('#gallery-summary')}`);
+    expect(right / tiles.length).toBeGreaterThan(0.9);
+
+    const before = (await readResult(page)).seq;
+    await page.click('.tile >> nth=3');
+    const result = await waitForResult(page, before, 'gallery:3');
+    expect(result.label).toBe(tiles[3]!.predicted);
+    expect(result.detail).toMatch(/label/);
+  });
+
+  it.skipIf(!shippedModels.includes('cnn'))('switches to the CNN and back', async () => {
+    await page.check('#model-picker input[value="cnn"]');
+    await page.waitForFunction(() => document.body.dataset.model === 'cnn' && document.body.dataset.ready === 'true');
+    await clearPad();
+    expect((await drawWithMouse(page, DRAWN_DIGITS[7])).label).toBe('7');
+    await page.check('#model-picker input[value="mlp"]');
+    await page.waitForFunction(() => document.body.dataset.model === 'mlp' && document.body.dataset.ready === 'true');
+  });
+
+  it('looks right on a phone-sized screen', async () => {
+    const { page: phone } = await openApp(chromium.context, server.url, { viewport: { width: 390, height: 844 } });
+    const result = await drawWithTouch(phone, DRAWN_DIGITS[7]);
+    expect(result.label).toBe('7');
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: join(shots, 'app-phone.png'), fullPage: true });
+    await phone.close();
+  });
+
+  it('reports the production bundle size', () => {
+    const size = bundleSize();
+    console.log(
+      `bundle: JS ${kb(size.jsGzipBytes)} gzipped (${kb(size.jsBytes)} raw), CSS ${kb(size.cssGzipBytes)} gzipped, WASM ${kb(size.wasmBytes)} in ${Object.keys(size.wasmFiles).length} files (a browser loads one: ${Object.entries(size.wasmFiles).map(([f, b]) => `${f} ${kb(b)}`).join(', ')}), models ${kb(size.modelBytes)}`,
+    );
+    expect(size.jsGzipBytes).toBeGreaterThan(0);
+    expect(size.wasmBytes).toBeGreaterThan(0);
+  });
+});
+
+describe('served without cross-origin isolation', () => {
+  it('still runs on WASM (SIMD, no threads) and says so', async () => {
+    const plain = await serveStatic(undefined, { isolated: false });
+    try {
+      const { page: p } = await openApp(chromium.context, plain.url);
+      const status = await p.evaluate(() => ({ isolated: crossOriginIsolated, backend: document.body.dataset.backend, badge: document.getElementById('backend')!.textContent }));
+      expect(status).toEqual({ isolated: false, backend: 'wasm', badge: 'WASM · SIMD · no threads' });
+      expect((await drawWithMouse(p, DRAWN_DIGITS[0])).label).toBe('0');
+      await p.close();
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
+describe('when the model cannot be loaded', () => {
+  it('shows a clear message instead of predictions', async () => {
+    const { page: p } = await openApp(chromium.context, server.url, {
+      setup: (pg: Page) => pg.route('**/models/**', (route) => route.abort()),
+    });
+    expect(await p.evaluate(() => document.body.dataset.ready)).toBe('error');
+    expect(await p.isVisible('#alert')).toBe(true);
+    expect(await p.textContent('#alert')).toMatch(/Could not load the MLP model from models\/mlp\/model\.json/);
+    expect((await readResult(p)).state).toBe('error');
+    await p.close();
+  });
+});
