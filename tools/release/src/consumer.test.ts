@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,13 +8,12 @@ import { packAll, type PackedPackage } from './pack.js';
 import { publishablePackages } from './workspace.js';
 
 // A fresh npm project outside the workspace installs the packed tarballs, as a user would.
-const root = mkdtempSync(join(tmpdir(), 'digitkit-consumer-'));
+const root = realpathSync(mkdtempSync(join(tmpdir(), 'digitkit-consumer-')));
 const tarballs = join(root, 'tarballs');
 const project = join(root, 'project');
 let packed: PackedPackage[] = [];
 
 beforeAll(async () => {
-  const { mkdirSync } = await import('node:fs');
   mkdirSync(tarballs);
   mkdirSync(project);
   packed = await packAll(publishablePackages(), tarballs);

@@ -29,10 +29,18 @@ export async function startVerdaccio(dir: string, options: { timeoutMs?: number 
   const configPath = join(dir, 'config.yaml');
   writeFileSync(configPath, verdaccioConfig(dir));
 
-  const child = spawn(process.execPath, [verdaccioBin(), '--config', configPath, '--listen', `127.0.0.1:${port}`], {
+  const args = [verdaccioBin(), '--config', configPath, '--listen', `127.0.0.1:${port}`];
+  // Verdaccio runs behind a lifeline: when our end of its stdin closes (this process exits, even
+  // when killed), it exits too, so a crashed test run never leaves a registry listening.
+  const lifeline = [
+    "process.stdin.on('close', () => process.exit(0)).resume();",
+    `process.argv = [process.argv[0], ...${JSON.stringify(args)}];`,
+    `require(${JSON.stringify(args[0])});`,
+  ].join('\n');
+  const child = spawn(process.execPath, ['-e', lifeline], {
     cwd: dir,
     env: { ...process.env, NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
