@@ -156,7 +156,11 @@ export function createDenseStepper(
 }
 
 /** The general path: autodiff through the layers model (any architecture, dropout active). */
-export function createAutodiffStepper(model: DigitModel, optimizer: OptimizerName, weightDecay: number): Stepper {
+export function createAutodiffStepper(
+  model: DigitModel,
+  optimizer: OptimizerName,
+  weightDecay: number,
+): Stepper {
   const params = trainableHandles(model);
   const opt = new Optimizer(optimizer, params.map((p) => p.shape), weightDecay);
   const probabilities = outputsProbabilities(model);

@@ -1,0 +1,130 @@
+// The @digitkit/train benchmark: `pnpm --filter @digitkit/train bench` (or `pnpm bench` at the root).
+// Prints the performance targets with their measured figures. Wall-clock seconds are what a user waits;
+// CPU seconds (this process) are shown too because the machines are shared and wall time varies with load.
+//   DIGITKIT_BENCH_CNN=1        also train the CNN with its default recipe (slow: see the README)
+//   DIGITKIT_BENCH_QUICK=1      MLP recipe only (skips the baselines and the CPU backend)
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend, type BackendName, type DigitModel, type ImageSet } from '@digitkit/core';
+import { loadMnist, subset } from '@digitkit/data';
+import { cnn, mlp } from '@digitkit/model';
+import { defaultRecipe, evaluate, train } from '../src/index.js';
+
+const quick = process.env.DIGITKIT_BENCH_QUICK === '1';
+const withCnn = process.env.DIGITKIT_BENCH_CNN === '1';
+const { train: trainSet, test } = await loadMnist();
+const rows: [string, string, string][] = [];
+const row = (what: string, figure: string, target = '') => {
+  rows.push([what, figure, target]);
+  console.log(`  ${what}: ${figure}${target ? `   [${target}]` : ''}`);
+};
+const cpuSeconds = (start: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(start);
+  return (c.user + c.system) / 1e6;
+};
+const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
+const slice = (set: ImageSet, n: number) => subset(set, Array.from({ length: n }, (_, i) => i));
+
+async function backend(name: BackendName): Promise<boolean> {
+  try {
+    await useBackend(name, { log: null });
+    return true;
+  } catch (error) {
+    console.log(`  ${name}: not available (${(error as Error).message.split('\n')[0]})`);
+    return false;
+  }
+}
+
+/** One epoch of the original settings (Adam 1e-3, constant rate, batch 128, no augmentation). */
+async function originalEpoch(model: DigitModel, set: ImageSet): Promise<{ wall: number; cpu: number }> {
+  const c0 = process.cpuUsage();
+  const result = await train(model, { train: set }, { epochs: 1, batchSize: 128, learningRate: 1e-3 });
+  return { wall: result.history[0]!.seconds, cpu: cpuSeconds(c0) };
+}
+
+console.log(`@digitkit/train bench: MNIST ${trainSet.count} training / ${test.count} test images, Node ${process.versions.node}`);
+
+// 1. The MLP's default recipe on WASM: the headline figure.
+await backend('wasm');
+{
+  const recipe = defaultRecipe('mlp');
+  console.log(`\nMLP default recipe on ${tf.getBackend()}: ${JSON.stringify(recipe)}`);
+  const model = mlp({ seed: 1 });
+  const c0 = process.cpuUsage();
+  const result = await train(model, { train: trainSet }, {
+    ...recipe,
+    callbacks: {
+      onEpochEnd: (m) =>
+        console.log(`    epoch ${String(m.epoch).padStart(2)}: loss ${m.loss.toFixed(4)}, accuracy ${(100 * m.accuracy).toFixed(2)}%, ${m.seconds.toFixed(2)} s`),
+    },
+  });
+  const cpu = cpuSeconds(c0);
+  const trainSeconds = result.history.reduce((s, m) => s + m.seconds, 0);
+  const accuracy = evaluate(model, test).accuracy;
+  const perEpoch = trainSeconds / result.history.length;
+  row('MLP recipe: test accuracy', `${(100 * accuracy).toFixed(2)}%`, `>= 98.0%: ${mark(accuracy >= 0.98)}`);
+  row('MLP recipe: training time', `${trainSeconds.toFixed(1)} s wall (${cpu.toFixed(1)} s CPU), ${result.history.length} epochs`, `<= 60 s: ${mark(trainSeconds <= 60)}`);
+  row('MLP recipe: seconds per epoch', `${perEpoch.toFixed(2)} s wall, ${(cpu / result.history.length).toFixed(2)} s CPU (gradient path: ${result.path})`);
+  model.net.dispose();
+}
+
+if (!quick) {
+  // 2. The original settings, one epoch of 60,000, against tfjs-layers model.fit.
+  console.log('\nOriginal MLP settings (784-128-64-10, Adam 1e-3, batch 128), one epoch of 60,000:');
+  for (const name of ['wasm', 'cpu', 'tensorflow'] as const) {
+    if (!(await backend(name))) continue;
+    const model = mlp({ seed: 1 });
+    const { wall, cpu } = await originalEpoch(model, trainSet);
+    row(`digitkit train, ${name}`, `${wall.toFixed(2)} s/epoch wall, ${cpu.toFixed(2)} s CPU`, name === 'wasm' ? `<= 3 s: ${mark(wall <= 3)}` : '');
+    model.net.dispose();
+  }
+  await backend('wasm');
+  {
+    const model = mlp({ seed: 1 });
+    model.net.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const x = tf.tensor2d(Float32Array.from(trainSet.images, (v) => v / 255), [trainSet.count, 784]);
+    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(trainSet.labels, 'int32'), 10));
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await model.net.fit(x, y, { batchSize: 128, epochs: 1, shuffle: true, verbose: 0 });
+    row('tfjs-layers model.fit, wasm (baseline)', `${((performance.now() - t0) / 1000).toFixed(2)} s/epoch wall, ${cpuSeconds(c0).toFixed(2)} s CPU`);
+    tf.dispose([x, y]);
+    model.net.dispose();
+  }
+}
+
+if (withCnn) {
+  // 3. The CNN's default recipe on WASM (the model package registers the missing gradient kernels).
+  await backend('wasm');
+  const recipe = defaultRecipe('cnn');
+  console.log(`\nCNN default recipe on ${tf.getBackend()}: ${JSON.stringify(recipe)}`);
+  const model = cnn({ seed: 1 });
+  const c0 = process.cpuUsage();
+  const result = await train(model, { train: trainSet }, {
+    ...recipe,
+    reportEvery: 100,
+    callbacks: {
+      onBatchEnd: (b) => console.log(`    epoch ${b.epoch} batch ${b.batch}/${b.batches}: loss ${b.loss.toFixed(4)}, ${b.samplesPerSecond.toFixed(0)} images/s`),
+      onEpochEnd: (m) =>
+        console.log(`    epoch ${m.epoch}: loss ${m.loss.toFixed(4)}, accuracy ${(100 * m.accuracy).toFixed(2)}%, ${m.seconds.toFixed(1)} s`),
+    },
+  });
+  const cpu = cpuSeconds(c0);
+  const trainSeconds = result.history.reduce((s, m) => s + m.seconds, 0);
+  const accuracy = evaluate(model, test, { batchSize: 500 }).accuracy;
+  row('CNN recipe: test accuracy', `${(100 * accuracy).toFixed(2)}%`, `>= 99.3%: ${mark(accuracy >= 0.993)}`);
+  row('CNN recipe on wasm', `${trainSeconds.toFixed(0)} s wall (${cpu.toFixed(0)} s CPU), ${(trainSeconds / result.history.length).toFixed(1)} s/epoch`);
+  model.net.dispose();
+  // The pure-JS backend is far slower: time 20 batches and scale to an epoch.
+  if (await backend('cpu')) {
+    const small = slice(trainSet, 128 * 20);
+    const m = cnn({ seed: 1 });
+    const r = await train(m, { train: small }, { ...recipe, epochs: 1, augment: false });
+    row('CNN on cpu (20 batches, scaled to 469)', `${((r.history[0]!.seconds * 469) / 20).toFixed(0)} s/epoch`);
+    m.net.dispose();
+  }
+} else {
+  console.log('\nCNN: skipped (set DIGITKIT_BENCH_CNN=1; it takes several minutes on WASM).');
+}
+
+console.log('\nSummary');
+for (const [what, figure, target] of rows) console.log(`  ${what.padEnd(42)} ${figure}${target ? `  [${target}]` : ''}`);

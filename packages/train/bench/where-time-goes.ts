@@ -1,0 +1,101 @@
+// Where the WASM training time goes: the same batches through five ways of training the MLP,
+// taken in turns (this machine is shared, so each figure is the best of several rounds), plus a
+// per-kernel profile of the fast path. Run: pnpm --filter @digitkit/train exec node --import tsx bench/where-time-goes.ts
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { useBackend, type DigitModel, type ImageSet } from '@digitkit/core';
+import { batches, loadMnist, subset } from '@digitkit/data';
+import { createAugmenter } from '@digitkit/preprocess';
+import { mlp } from '@digitkit/model';
+import { createAutodiffStepper, createDenseStepper, denseStack, type Stepper } from '../src/steppers.js';
+
+const backendName = (process.env.DIGITKIT_BACKEND ?? 'wasm') as 'wasm' | 'cpu';
+await useBackend(backendName, { log: null });
+const BATCHES = Number(process.env.DIGITKIT_BENCH_BATCHES ?? 120);
+const ROUNDS = Number(process.env.DIGITKIT_BENCH_ROUNDS ?? 3);
+const B = 128;
+const { train } = await loadMnist();
+const set: ImageSet = subset(train, Array.from({ length: BATCHES * B }, (_, i) => i));
+
+interface Timing { wall: number; cpu: number }
+function measure(run: () => void | Promise<void>): Promise<Timing> | Timing {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const done = () => {
+    const c = process.cpuUsage(c0);
+    return { wall: (performance.now() - t0) / BATCHES, cpu: (c.user + c.system) / 1000 / BATCHES };
+  };
+  const r = run();
+  return r instanceof Promise ? r.then(done) : done();
+}
+
+function viaStepper(make: (m: DigitModel) => Stepper): () => void {
+  const model = mlp({ seed: 1 });
+  const stepper = make(model);
+  return () => {
+    for (const batch of batches(set, { batchSize: B, shuffle: false })) {
+      const [loss, correct] = stepper.step(batch.x, batch.y, batch.size, 1e-3);
+      tf.dispose([loss, correct]);
+    }
+  };
+}
+
+function viaFit(): () => Promise<void> {
+  const model = mlp({ seed: 1 });
+  model.net.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const x = tf.tensor2d(Float32Array.from(set.images, (v) => v / 255), [set.count, 784]);
+  const y = tf.oneHot(tf.tensor1d(set.labels, 'int32'), 10);
+  return async () => {
+    await model.net.fit(x, y, { batchSize: B, epochs: 1, shuffle: true, verbose: 0 });
+  };
+}
+
+const variants: [string, () => void | Promise<void>][] = [
+  ['tfjs-layers model.fit (Adam)', viaFit()],
+  ['autodiff (tf.variableGrads) + Adam as tf ops', viaStepper((m) => createAutodiffStepper(m, 'adam', 0, false))],
+  ['autodiff + fused Adam kernel', viaStepper((m) => createAutodiffStepper(m, 'adam', 0, true))],
+  ['hand-written Dense backward + Adam as tf ops', viaStepper((m) => createDenseStepper(m, denseStack(m)!, 'adam', 0, false))],
+  ['hand-written Dense backward + fused Adam (digitkit)', viaStepper((m) => createDenseStepper(m, denseStack(m)!, 'adam', 0, true))],
+];
+
+const best = new Map<string, Timing>();
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, run] of variants) {
+    await run(); // warm-up on round 0, and keeps the rounds comparable
+    const t = await measure(run);
+    const prev = best.get(name);
+    best.set(name, { wall: Math.min(prev?.wall ?? Infinity, t.wall), cpu: Math.min(prev?.cpu ?? Infinity, t.cpu) });
+  }
+}
+console.log(`backend ${tf.getBackend()}, ${BATCHES} batches of ${B}, best of ${ROUNDS} rounds (ms per batch; an epoch of 60,000 is 469 batches)`);
+console.log(`${'variant'.padEnd(52)} ${'wall'.padStart(8)} ${'cpu'.padStart(8)} ${'s/epoch(cpu)'.padStart(13)}`);
+for (const [name, t] of best) {
+  console.log(`${name.padEnd(52)} ${t.wall.toFixed(2).padStart(8)} ${t.cpu.toFixed(2).padStart(8)} ${((t.cpu * 469) / 1000).toFixed(2).padStart(13)}`);
+}
+
+// Input pipeline alone: assembling batches in JS (with and without ±2 px shifts).
+const plain = measure(() => { for (const _ of batches(set, { batchSize: B, seed: 1 })) void _; }) as Timing;
+let aug = createAugmenter({ seed: 1, maxShift: 2 });
+const shifted = measure(() => {
+  for (const _ of batches(set, { batchSize: B, seed: 1, encode: (s, o) => aug(s, o) })) aug = createAugmenter({ seed: 2, maxShift: 2 });
+}) as Timing;
+console.log(`batch assembly in JS: ${plain.cpu.toFixed(3)} ms/batch plain, ${shifted.cpu.toFixed(3)} ms/batch with ±2 px shifts`);
+
+// Kernel profile of the fast path.
+const fast = viaStepper((m) => createDenseStepper(m, denseStack(m)!, 'adam', 0, true));
+const profile = await tf.profile(() => fast());
+const byKernel = new Map<string, { ms: number; calls: number }>();
+let total = 0;
+for (const k of profile.kernels) {
+  const key = `${k.name} ${k.inputShapes.map((s) => `[${s}]`).join('')}`;
+  const e = byKernel.get(key) ?? { ms: 0, calls: 0 };
+  e.ms += k.kernelTimeMs as number;
+  e.calls++;
+  byKernel.set(key, e);
+  total += k.kernelTimeMs as number;
+}
+console.log(`fast path: ${profile.kernels.length / BATCHES} kernels per batch, ${(total / BATCHES).toFixed(2)} ms of kernel time per batch (profiler on); top kernels:`);
+for (const [key, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
+  console.log(`  ${key.padEnd(50)} ${(e.ms / BATCHES).toFixed(3).padStart(7)} ms x${e.calls / BATCHES}`);
+}
+void tfl;
