@@ -22,6 +22,9 @@ export function expectWorkingConsumer(result: ConsumerResult, projectDir: string
   expect(result.reloadedSameLabels).toBe(1);
   expect(result.reloadedMaxDifference).toBeLessThan(1e-5);
   expect(result.probabilitySum).toBeCloseTo(1, 4);
+  expect(result.confusionSvgBytes).toBeGreaterThan(1000);
+  // Training, evaluating, saving, reloading and predicting free every tensor they make.
+  expect(result.tensorsLeaked).toBe(0);
 }
 
 /** What the installed tree must look like: real versions, one TF.js engine. */

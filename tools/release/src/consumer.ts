@@ -73,6 +73,8 @@ export interface ConsumerResult {
   reloadedSameLabels: number;
   reloadedMaxDifference: number;
   probabilitySum: number;
+  /** Length of the confusion-matrix SVG @digitkit/viz drew (0 when it drew none). */
+  confusionSvgBytes: number;
   tensorsLeaked: number;
   seconds: number;
 }

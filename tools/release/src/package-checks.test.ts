@@ -45,6 +45,10 @@ describe('every published package', () => {
       expect(files.filter((f) => /\.test\.|\/src\//.test(f)), 'tests or sources in the tarball').toEqual([]);
     });
 
+    it('ships a README (the npm page)', () => {
+      expect(get().files, `${name} has no README.md: add packages/${pkg.id}/README.md`).toContain('README.md');
+    });
+
     it('passes publint (strict: warnings fail too)', async () => {
       const report = await lintTarball(get());
       if (report.suggestions.length > 0) console.info(`publint suggestions for ${name}:\n  ${report.suggestions.join('\n  ')}`);
