@@ -18,7 +18,9 @@ beforeAll(async () => {
   mkdirSync(project);
   packed = await packAll(publishablePackages(), tarballs);
   const dependencies = { ...Object.fromEntries(packed.map((p) => [p.name, `file:${p.tarball}`])), ...tfjsDependencies() };
-  const { installSeconds } = await createConsumerProject(project, dependencies);
+  // Nested `@digitkit/*` ranges (e.g. data's `^0.1.0` on core) must resolve to these tarballs too, never a registry.
+  const overrides = Object.fromEntries(packed.map((p) => [p.name, `$${p.name}`]));
+  const { installSeconds } = await createConsumerProject(project, dependencies, { overrides });
   console.info(`consumer (tarballs): npm install took ${installSeconds.toFixed(1)} s`);
 }, 660_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,4 +1,4 @@
-import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,15 +18,26 @@ export function npmCacheDir(): string {
 
 /** The TF.js packages a user installs beside digitkit, at the one version the workspace pins. */
 export function tfjsDependencies(): Record<string, string> {
-  const root = readJson<{ pnpm?: { overrides?: Record<string, string> } }>(join(repoRoot(), 'package.json'));
-  const version = root.pnpm?.overrides?.['@tensorflow/tfjs-core'];
-  if (!version) throw new Error('the root package.json pins no @tensorflow/tfjs-core version (pnpm.overrides)');
+  const version = pinnedTfjsVersion();
   return Object.fromEntries(
     ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu'].map((name) => [
       name,
       version,
     ]),
   );
+}
+
+/** The workspace's TF.js pin: the pnpm override (package.json or pnpm-workspace.yaml), else core's devDependency. */
+export function pinnedTfjsVersion(root = repoRoot()): string {
+  const manifest = readJson<{ pnpm?: { overrides?: Record<string, string> } }>(join(root, 'package.json'));
+  const workspaceYaml = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8');
+  const fromYaml = /^\s+['"]?@tensorflow\/tfjs-core['"]?\s*:\s*['"]?(\d+\.\d+\.\d+)/m.exec(workspaceYaml)?.[1];
+  const fromCore = readJson(join(root, 'packages', 'core', 'package.json')).devDependencies?.['@tensorflow/tfjs-core'];
+  const version = manifest.pnpm?.overrides?.['@tensorflow/tfjs-core'] ?? fromYaml ?? fromCore;
+  if (!version || !/^\d+\.\d+\.\d+$/.test(version)) {
+    throw new Error(`cannot tell which @tensorflow/tfjs-core version the workspace pins (found ${String(version)})`);
+  }
+  return version;
 }
 
 export interface ConsumerProject {
@@ -43,12 +54,10 @@ export interface ConsumerProject {
 export async function createConsumerProject(
   dir: string,
   dependencies: Record<string, string>,
-  options: { npmrc?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { npmrc?: string; env?: NodeJS.ProcessEnv; overrides?: Record<string, string> } = {},
 ): Promise<ConsumerProject> {
-  writeFileSync(
-    join(dir, 'package.json'),
-    `${JSON.stringify({ name: 'digitkit-consumer', version: '1.0.0', private: true, dependencies }, null, 2)}\n`,
-  );
+  const manifest = { name: 'digitkit-consumer', version: '1.0.0', private: true, dependencies, ...(options.overrides ? { overrides: options.overrides } : {}) };
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   if (options.npmrc) writeFileSync(join(dir, '.npmrc'), options.npmrc);
   for (const file of readdirSync(FIXTURES)) copyFileSync(join(FIXTURES, file), join(dir, file));
   const { seconds } = await run(
