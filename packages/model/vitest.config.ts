@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
 import { sourceAliases } from '../../vitest.shared';
 
-export default defineConfig({ resolve: { alias: sourceAliases } });
+// The CPU backend, which the WASM kernels are checked against, is slow for convolution gradients.
+export default defineConfig({ resolve: { alias: sourceAliases }, test: { testTimeout: 60_000 } });

@@ -13,11 +13,11 @@ export interface MlpOptions {
 }
 
 export interface CnnOptions {
-  /** Filters of the two convolution blocks. Default `[32, 64]`. */
+  /** Filters of the two 5x5 convolution blocks. Default `[16, 32]`. */
   filters?: [number, number];
   /** Units of the dense layer before the output. Default 128. */
   dense?: number;
-  /** Dropout rate before the output layer. Default 0.25. */
+  /** Dropout rate before the output layer. Default 0.3. */
   dropout?: number;
   /** Seed for the weight initializers: the same seed gives the same initial weights. */
   seed?: number;
@@ -69,13 +69,14 @@ export function mlp(options: MlpOptions = {}): DigitModel {
 }
 
 /**
- * A small CNN for 28x28x1 digits: two blocks of 5x5 convolution (ReLU, "same" padding) and 2x2
- * max-pooling, then Dense 128 ReLU, dropout and a softmax output.
+ * A small LeNet-style CNN for 28x28x1 digits: two blocks of 5x5 convolution (ReLU, "valid" padding)
+ * and 2x2 max-pooling (28 -> 24 -> 12 -> 8 -> 4), then Dense 128 ReLU, dropout and a softmax output.
+ * About 1.1 million multiply-adds per image, so it trains on one WASM thread.
  */
 export function cnn(options: CnnOptions = {}): DigitModel {
-  const [f1, f2] = options.filters ?? [32, 64];
+  const [f1, f2] = options.filters ?? [16, 32];
   const dense = options.dense ?? 128;
-  const dropout = options.dropout ?? 0.25;
+  const dropout = options.dropout ?? 0.3;
   const numClasses = options.numClasses ?? 10;
   checkUnits('filters', [f1, f2]);
   checkUnits('dense', [dense]);
@@ -87,7 +88,7 @@ export function cnn(options: CnnOptions = {}): DigitModel {
       name,
       filters,
       kernelSize: 5,
-      padding: 'same',
+      padding: 'valid',
       activation: 'relu',
       kernelInitializer: tfl.initializers.heNormal({ seed: seeds() }),
       ...extra,

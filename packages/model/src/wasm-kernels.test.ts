@@ -1,0 +1,193 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { DigitkitError, useBackend } from '@digitkit/core';
+import { cnn, registerWasmTrainingKernels } from './index.js';
+
+// Every registered WASM kernel is checked against the CPU backend's on random inputs: directly
+// (kernel by kernel) and through tf.grads / a real cnn() training gradient.
+
+let seed = 7;
+function random(n: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+    out[i] = seed / 2 ** 31 - 1;
+  }
+  return out;
+}
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+async function on<T>(backend: 'cpu' | 'wasm', f: () => T): Promise<T> {
+  await tf.setBackend(backend);
+  return f();
+}
+
+/** Runs a kernel on both backends (same inputs) and returns both results as arrays. */
+async function bothBackends(name: string, inputs: Record<string, [Float32Array, number[]]>, attrs: object) {
+  const results: Float32Array[] = [];
+  let shape: number[] = [];
+  for (const backend of ['cpu', 'wasm'] as const) {
+    await tf.setBackend(backend);
+    const before = tf.memory().numTensors;
+    const dataIds = tf.engine().backend.numDataIds();
+    const tensors = Object.fromEntries(Object.entries(inputs).map(([k, [v, s]]) => [k, tf.tensor(v, s)]));
+    const out = tf.engine().runKernel(name, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
+    shape = out.shape;
+    results.push(out.dataSync() as Float32Array);
+    tf.dispose([out, ...Object.values(tensors)]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+  }
+  return { cpu: results[0]!, wasm: results[1]!, shape };
+}
+
+function expectClose(actual: Float32Array, expected: Float32Array, tolerance = 1e-4): void {
+  expect(actual.length).toBe(expected.length);
+  let scale = 1;
+  for (const v of expected) scale = Math.max(scale, Math.abs(v));
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
+  expect(worst / scale).toBeLessThan(tolerance);
+}
+
+// [input shape, filter shape, strides, padding]: cnn()'s two convolutions first, then others.
+const convCases: [number[], [number, number, number, number], number | [number, number], 'same' | 'valid'][] = [
+  [[4, 28, 28, 1], [5, 5, 1, 16], 1, 'valid'],
+  [[4, 12, 12, 16], [5, 5, 16, 32], 1, 'valid'],
+  [[3, 14, 14, 4], [3, 3, 4, 8], 1, 'same'],
+  [[3, 11, 11, 3], [3, 3, 3, 5], 2, 'valid'],
+  [[3, 10, 10, 3], [3, 3, 3, 5], 2, 'same'],
+  [[2, 9, 7, 2], [4, 2, 2, 3], [2, 1], 'same'],
+  [[2, 8, 8, 2], [2, 2, 2, 3], 3, 'valid'],
+];
+
+beforeAll(async () => {
+  await useBackend('cpu', { log: null });
+  await useBackend('wasm', { log: null });
+  registerWasmTrainingKernels();
+});
+
+describe('registerWasmTrainingKernels', () => {
+  it('fills the kernels WASM lacks for training, and is idempotent', () => {
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+    const kernel = tf.getKernel('BatchMatMul', 'wasm');
+    const names = registerWasmTrainingKernels();
+    expect(names).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul']);
+    expect(tf.getKernel('BatchMatMul', 'wasm')).toBe(kernel);
+  });
+});
+
+describe.each(convCases)('convolution x=%j filter=%j strides=%j %s', (xShape, filterShape, strides, pad) => {
+  const x = random(size(xShape));
+  const filter = random(size(filterShape));
+  const outShape = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], filterShape, strides, 1, pad).outShape;
+  const dy = random(size(outShape));
+
+  it('Conv2DBackpropFilter matches CPU', async () => {
+    const { cpu, wasm, shape } = await bothBackends('Conv2DBackpropFilter', { x: [x, xShape], dy: [dy, outShape] }, { strides, pad, dataFormat: 'NHWC', filterShape });
+    expect(shape).toEqual(filterShape);
+    expectClose(wasm, cpu);
+  });
+
+  it('Conv2DBackpropInput matches CPU', async () => {
+    const { cpu, wasm, shape } = await bothBackends('Conv2DBackpropInput', { dy: [dy, outShape], filter: [filter, filterShape] }, { strides, pad, dataFormat: 'NHWC', inputShape: xShape });
+    expect(shape).toEqual(xShape);
+    expectClose(wasm, cpu);
+  });
+
+  it('tf.grads of conv2d -> relu -> maxPool matches CPU', async () => {
+    const grads = async (backend: 'cpu' | 'wasm') =>
+      on(backend, () => {
+        const f = (a: tf.Tensor, w: tf.Tensor) => tf.sum(tf.maxPool(tf.relu(tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, strides, pad)), 2, 2, 'valid'));
+        const inputs = [tf.tensor(x, xShape), tf.tensor(filter, filterShape)];
+        const [gx, gw] = tf.grads(f)(inputs);
+        const out = [gx!.dataSync() as Float32Array, gw!.dataSync() as Float32Array];
+        tf.dispose([gx!, gw!, ...inputs]);
+        return out;
+      });
+    const [cpuX, cpuW] = await grads('cpu');
+    const before = tf.memory().numTensors;
+    const [wasmX, wasmW] = await grads('wasm');
+    expect(tf.memory().numTensors).toBe(before);
+    expectClose(wasmX!, cpuX!);
+    expectClose(wasmW!, cpuW!);
+  });
+});
+
+describe('MaxPoolGrad', () => {
+  it.each([
+    [[3, 24, 24, 16], 2, 2, 'valid'],
+    [[3, 8, 8, 32], 2, 2, 'valid'],
+    [[2, 7, 7, 3], 3, 2, 'same'],
+    [[2, 9, 6, 2], 3, 1, 'valid'],
+  ] as const)('matches CPU for x=%j pool %i stride %i %s', async (shape, filterSize, strides, pad) => {
+    const x = random(size([...shape]));
+    // Repeated values: the gradient must go to the first maximum only, as on CPU.
+    for (let i = 0; i < x.length; i += 5) x[i] = 0.5;
+    const info = tf.backend_util.computePool2DInfo([...shape] as [number, number, number, number], filterSize, strides, 1, pad);
+    const dy = random(size(info.outShape));
+    const pooled = await on('cpu', () => {
+      const t = tf.maxPool(tf.tensor(x, [...shape]) as tf.Tensor4D, filterSize, strides, pad);
+      const v = t.dataSync() as Float32Array;
+      t.dispose();
+      return v;
+    });
+    const { cpu, wasm } = await bothBackends(
+      'MaxPoolGrad',
+      { dy: [dy, info.outShape], input: [x, [...shape]], output: [pooled, info.outShape] },
+      { filterSize, strides, pad },
+    );
+    expectClose(wasm, cpu, 1e-6);
+  });
+});
+
+describe('BatchMatMul with transposed operands', () => {
+  it.each([
+    [[64, 30], [64, 20], true, false],
+    [[30, 64], [20, 64], false, true],
+    [[64, 30], [20, 64], true, true],
+    [[2, 5, 7], [2, 5, 3], true, false],
+    [[12, 9], [9, 4], false, false],
+  ] as const)('a=%j b=%j transposeA=%s transposeB=%s matches CPU', async (aShape, bShape, transposeA, transposeB) => {
+    const { cpu, wasm } = await bothBackends(
+      'BatchMatMul',
+      { a: [random(size([...aShape])), [...aShape]], b: [random(size([...bShape])), [...bShape]] },
+      { transposeA, transposeB },
+    );
+    expectClose(wasm, cpu);
+  });
+});
+
+describe('training cnn() on WASM', () => {
+  it('gives the same weight gradients as CPU for every layer', async () => {
+    const xs = random(4 * 784).map((v) => Math.abs(v));
+    const labels = [3, 1, 4, 1];
+    const gradients = async (backend: 'cpu' | 'wasm') =>
+      on(backend, () => {
+        const model = cnn({ seed: 5, dropout: 0 });
+        const vars = model.net.trainableWeights.map((w) => w.read() as tf.Variable);
+        const x = tf.tensor4d(xs, [4, 28, 28, 1]);
+        const y = tf.oneHot(labels, 10);
+        const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.net.apply(x) as tf.Tensor) as tf.Scalar, vars);
+        const out = vars.map((v) => grads[v.name]!.dataSync() as Float32Array);
+        tf.dispose([x, y, value, ...Object.values(grads)]);
+        model.net.dispose();
+        return out;
+      });
+    const cpu = await gradients('cpu');
+    const wasm = await gradients('wasm');
+    expect(wasm).toHaveLength(8);
+    wasm.forEach((g, i) => expectClose(g, cpu[i]!, 1e-3));
+  });
+
+  it('rejects a data format it does not support, saying which', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.zeros([1, 1, 6, 6]);
+    const dy = tf.zeros([1, 1, 4, 4]);
+    expect(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'valid', dataFormat: 'NCHW', filterShape: [3, 3, 1, 1] })).toThrow(
+      DigitkitError,
+    );
+    expect(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'valid', dataFormat: 'NCHW', filterShape: [3, 3, 1, 1] })).toThrow(/NHWC/);
+    tf.dispose([x, dy]);
+  });
+});
