@@ -1,6 +1,6 @@
 // The benchmark's conditions: how people really draw and photograph digits, each a seeded recipe that turns a held-out
 // MNIST test digit into the picture the web app would receive.
-import { createRng, type ImageSet, type Rng } from '@digitkit/core';
+import { createRng, type ImageSet, type Rng, shuffleInPlace } from '@digitkit/core';
 import { type Affine, type PhotoLook, type Raster, type Surface, drawSkeleton, toPhoto, toSurface } from './render.js';
 import { type Skeleton, digitSkeleton, skeletonBounds } from './skeleton.js';
 
@@ -110,16 +110,23 @@ function pictureSeed(seed: number, condition: string, i: number): number {
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[rng.int(items.length)]!;
 const within = (rng: Rng, [lo, hi]: Range): number => lo + rng.next() * (hi - lo);
 
+/** A seeded order of the test set, shared by every condition so their pictures are of the same digits (paired). */
+function sourceOrder(test: ImageSet, seed: number): Uint32Array {
+  const order = Uint32Array.from({ length: test.count }, (_, i) => i);
+  return shuffleInPlace(order, createRng(seed ^ 0x5bd1e995));
+}
+
 /**
  * Draws `count` pictures of a condition from the MNIST test set (held out: no model trained on it), the same ones for
- * the same seed on every machine. Test images are taken in a seeded random order, one per picture.
+ * the same seed on every machine. Picture i of every condition is drawn from the same test image (a seeded order).
  */
 export function drawCondition(condition: Condition, test: ImageSet, count: number, seed = 1): DrawnDigit[] {
   const out: DrawnDigit[] = [];
   const side = test.width;
+  const order = sourceOrder(test, seed);
   for (let i = 0; i < count; i++) {
     const rng = createRng(pictureSeed(seed, condition.name, i));
-    const source = rng.int(test.count);
+    const source = order[i % order.length]!;
     const label = test.labels[source]!;
     const pixels = test.images.subarray(source * side * side, (source + 1) * side * side);
     if (condition.raw || condition.name === 'mnist-pipeline') {

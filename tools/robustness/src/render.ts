@@ -222,35 +222,38 @@ export interface PhotoLook {
   jpegQuality: number;
 }
 
-/** A photo of paper with the ink coverage on it: RGB, uneven light, blur, noise, JPEG softness. */
+/**
+ * A photo of paper with the ink coverage on it: uneven light, blur, noise and JPEG softness on the brightness, then the
+ * paper's and ink's tints (JPEG keeps colour at lower detail anyway), as RGB.
+ */
 export function toPhoto(cover: Float32Array, width: number, height: number, look: PhotoLook, rng: Rng): Raster {
   const n = width * height;
   const blurred = gaussianBlur(cover, width, height, look.blur);
   const cos = Math.cos(look.gradientAngle);
   const sin = Math.sin(look.gradientAngle);
   const half = Math.hypot(width, height) / 2;
-  const channels: Float32Array[] = [];
-  const light = new Float32Array(n);
+  const lumaOf = (rgb: [number, number, number]) => 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
+  const paperLuma = lumaOf(look.paper);
+  const inkLuma = lumaOf(look.ink);
+  const plane = new Float32Array(n);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const u = ((x - width / 2) * cos + (y - height / 2) * sin) / half; // -1..1 along the gradient
       const r2 = ((x - width / 2) ** 2 + (y - height / 2) ** 2) / (half * half);
-      light[y * width + x] = (1 - look.gradient * (0.5 + 0.5 * u)) * (1 - look.vignette * r2);
-    }
-  }
-  for (let ch = 0; ch < 3; ch++) {
-    const plane = new Float32Array(n);
-    const paper = look.paper[ch]!;
-    const ink = look.ink[ch]!;
-    for (let i = 0; i < n; i++) {
+      const light = (1 - look.gradient * (0.5 + 0.5 * u)) * (1 - look.vignette * r2);
+      const i = y * width + x;
       const c = blurred[i]!;
-      plane[i] = (paper * (1 - c) + ink * c) * light[i]! + look.noise * gaussian(rng);
+      plane[i] = (paperLuma * (1 - c) + inkLuma * c) * light + look.noise * gaussian(rng);
     }
-    channels.push(look.jpegQuality > 0 ? jpegSoften(plane, width, height, look.jpegQuality) : plane);
   }
+  const luma = look.jpegQuality > 0 ? jpegSoften(plane, width, height, look.jpegQuality) : plane;
   const data = new Uint8Array(n * 3);
   for (let i = 0; i < n; i++) {
-    for (let ch = 0; ch < 3; ch++) data[i * 3 + ch] = Math.min(255, Math.max(0, Math.round(channels[ch]![i]!)));
+    const c = blurred[i]!;
+    for (let ch = 0; ch < 3; ch++) {
+      const tint = ((look.paper[ch]! / paperLuma) * (1 - c) + (look.ink[ch]! / Math.max(1, inkLuma)) * c);
+      data[i * 3 + ch] = Math.min(255, Math.max(0, Math.round(luma[i]! * tint)));
+    }
   }
   return { data, width, height, channels: 3 };
 }

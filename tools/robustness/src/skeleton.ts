@@ -35,9 +35,24 @@ export function upsample(pixels: Uint8Array, side: number, factor: number): { da
   return { data: out, side: outSide };
 }
 
+/** For each 8-neighbourhood (bit k = neighbour P(k+2), clockwise from north) and pass: may the centre pixel go? */
+const DELETABLE = [0, 1].map((pass) => {
+  const table = new Uint8Array(256);
+  for (let code = 0; code < 256; code++) {
+    const p = (k: number) => (code >> (k - 2)) & 1; // P2..P9
+    let b = 0;
+    for (let k = 2; k <= 9; k++) b += p(k);
+    let a = 0;
+    for (let k = 2; k <= 9; k++) if (p(k) === 0 && p(k === 9 ? 2 : k + 1) === 1) a++;
+    const c = pass === 0 ? p(2) * p(4) * p(6) === 0 && p(4) * p(6) * p(8) === 0 : p(2) * p(4) * p(8) === 0 && p(2) * p(6) * p(8) === 0;
+    table[code] = b >= 2 && b <= 6 && a === 1 && c ? 1 : 0;
+  }
+  return table;
+});
+
 /**
  * Zhang-Suen thinning (Comm. ACM 27(3), 1984) of a binary image in place: peels boundary pixels in two alternating
- * sub-iterations until only 1-pixel-wide, 8-connected centre lines remain.
+ * sub-iterations until only 1-pixel-wide, 8-connected centre lines remain. The rules are looked up per neighbourhood.
  */
 export function zhangSuen(mask: Uint8Array, width: number, height: number): Uint8Array {
   const remove: number[] = [];
@@ -46,27 +61,21 @@ export function zhangSuen(mask: Uint8Array, width: number, height: number): Uint
   while (changed) {
     changed = false;
     for (let pass = 0; pass < 2; pass++) {
+      const table = DELETABLE[pass]!;
       remove.length = 0;
       for (let y = 0; y < height; y++) {
         for (let x = 0; x < width; x++) {
           if (!mask[y * width + x]) continue;
-          // Neighbours P2..P9 clockwise from north.
-          const p2 = get(x, y - 1);
-          const p3 = get(x + 1, y - 1);
-          const p4 = get(x + 1, y);
-          const p5 = get(x + 1, y + 1);
-          const p6 = get(x, y + 1);
-          const p7 = get(x - 1, y + 1);
-          const p8 = get(x - 1, y);
-          const p9 = get(x - 1, y - 1);
-          const b = p2 + p3 + p4 + p5 + p6 + p7 + p8 + p9;
-          if (b < 2 || b > 6) continue;
-          const seq = [p2, p3, p4, p5, p6, p7, p8, p9, p2];
-          let a = 0;
-          for (let k = 0; k < 8; k++) if (seq[k] === 0 && seq[k + 1] === 1) a++;
-          if (a !== 1) continue;
-          if (pass === 0 ? p2 * p4 * p6 !== 0 || p4 * p6 * p8 !== 0 : p2 * p4 * p8 !== 0 || p2 * p6 * p8 !== 0) continue;
-          remove.push(y * width + x);
+          const code =
+            get(x, y - 1) |
+            (get(x + 1, y - 1) << 1) |
+            (get(x + 1, y) << 2) |
+            (get(x + 1, y + 1) << 3) |
+            (get(x, y + 1) << 4) |
+            (get(x - 1, y + 1) << 5) |
+            (get(x - 1, y) << 6) |
+            (get(x - 1, y - 1) << 7);
+          if (table[code]) remove.push(y * width + x);
         }
       }
       for (const i of remove) mask[i] = 0;

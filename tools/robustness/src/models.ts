@@ -1,0 +1,24 @@
+// Models to benchmark: saved by the CLI (`digitkit train --model <kind> --out <dir>/<kind>`), or trained here.
+import type { DigitModel, ImageSet, ModelKind } from '@digitkit/core';
+import { createModel, loadModel } from '@digitkit/model';
+import { type TrainOptions, defaultRecipe, train } from '@digitkit/train';
+
+/** Loads `<dir>/<kind>/model` (the layout `digitkit train --out <dir>/<kind>` writes), or null when it is not there. */
+export async function loadSavedModel(dir: string, kind: ModelKind): Promise<DigitModel | null> {
+  const { access } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const path = join(dir, kind, 'model');
+  try {
+    await access(join(path, 'model.json'));
+  } catch {
+    return null;
+  }
+  return loadModel(path);
+}
+
+/** Trains a model of `kind` with its default recipe, with `overrides` on top (fewer epochs for quick runs). */
+export async function trainModel(kind: ModelKind, trainSet: ImageSet, overrides: Partial<TrainOptions> = {}): Promise<DigitModel> {
+  const model = createModel(kind, { seed: 42 });
+  await train(model, { train: trainSet }, { ...defaultRecipe(kind), ...overrides } as TrainOptions);
+  return model;
+}
