@@ -108,11 +108,13 @@ export async function openApp(context, url, { viewport = { width: 1180, height: 
   const page = await context.newPage();
   await page.setViewportSize(viewport);
   const errors = [];
+  const requests = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => requests.push(r.url()));
   if (setup) await setup(page);
   await page.goto(url);
   await page.waitForFunction(() => document.body.dataset.ready === 'true' || document.body.dataset.ready === 'error', null, { timeout: 60_000 });
-  return { page, errors };
+  return { page, errors, requests };
 }
 
 /** The result panel's state, as the app exposes it for tests. */

@@ -39,18 +39,49 @@ export class GalleryView {
       const tile = document.createElement('button');
       tile.type = 'button';
       tile.className = 'tile';
-      tile.setAttribute('role', 'listitem');
       const canvas = document.createElement('canvas');
       canvas.width = canvas.height = 28;
       canvas.getContext('2d')!.putImageData(toImageData(digit.pixels), 0, 0);
       const caption = document.createElement('span');
       caption.className = 'tile-caption';
       tile.append(canvas, caption);
-      tile.addEventListener('click', () => onPick(digit));
+      tile.tabIndex = digit.index === 0 ? 0 : -1;
+      tile.addEventListener('click', () => {
+        this.rove(tile);
+        onPick(digit);
+      });
       this.grid.append(tile);
       this.tiles.push(tile);
     }
-    this.onlyWrong.addEventListener('change', () => this.grid.classList.toggle('only-wrong', this.onlyWrong.checked));
+    // One tab stop for the whole grid; arrow keys, Home and End move within it (a roving tabindex).
+    this.grid.addEventListener('keydown', (e) => this.move(e));
+    this.onlyWrong.addEventListener('change', () => {
+      this.grid.classList.toggle('only-wrong', this.onlyWrong.checked);
+      const first = this.visible()[0];
+      if (first && first.tabIndex !== 0) this.rove(first);
+    });
+  }
+
+  private visible(): HTMLButtonElement[] {
+    return this.tiles.filter((t) => t.offsetParent !== null);
+  }
+
+  private rove(tile: HTMLButtonElement): void {
+    for (const t of this.tiles) t.tabIndex = t === tile ? 0 : -1;
+  }
+
+  private move(e: KeyboardEvent): void {
+    const tiles = this.visible();
+    const at = tiles.indexOf(document.activeElement as HTMLButtonElement);
+    if (at < 0) return;
+    const columns = getComputedStyle(this.grid).gridTemplateColumns.split(' ').length;
+    const steps: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns, ArrowUp: -columns, Home: -at, End: tiles.length - 1 - at };
+    const step = steps[e.key];
+    if (step === undefined) return;
+    e.preventDefault();
+    const next = tiles[Math.max(0, Math.min(tiles.length - 1, at + step))]!;
+    this.rove(next);
+    next.focus();
   }
 
   /** Runs the model on every digit (one batch) and labels the tiles. */

@@ -159,6 +159,7 @@ async function useModel(kind: ModelKind): Promise<void> {
     hideAlert();
     gallery?.classify(loaded);
     recognizeSource();
+    body.dataset.backend = getBackend();
     body.dataset.ready = 'true';
   } catch (error) {
     if (modelKind !== kind) return;
@@ -290,6 +291,11 @@ async function main(): Promise<void> {
     return;
   }
   await Promise.all([useModel(kind), galleryReady]);
+  // Fetch the other models too, so switching works offline once the page has loaded.
+  for (const other of shipped) if (!models.has(other)) models.set(other, loadModel(`models/${other}/model.json`).catch((error) => {
+    models.delete(other);
+    throw error;
+  }));
 }
 
 void main();

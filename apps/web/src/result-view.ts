@@ -56,6 +56,7 @@ export class ResultView {
       this.fills[d]!.style.transform = `scaleX(${p})`;
       this.values[d]!.textContent = percent(p);
       this.rows[d]!.classList.toggle('is-top', d === label);
+      this.rows[d]!.classList.toggle('is-truth', d === meta.trueLabel && d !== label);
     });
     const img = this.seenImage.data;
     for (let i = 0; i < 784; i++) {
@@ -75,7 +76,7 @@ export class ResultView {
     for (let d = 0; d < 10; d++) {
       this.fills[d]!.style.transform = 'scaleX(0)';
       this.values[d]!.textContent = '–';
-      this.rows[d]!.classList.remove('is-top');
+      this.rows[d]!.classList.remove('is-top', 'is-truth');
     }
     this.seen.fillStyle = '#000';
     this.seen.fillRect(0, 0, 28, 28);
@@ -105,7 +106,7 @@ export class ResultView {
   setLatency(ms: number, timing?: StageTiming): void {
     this.root.dataset.latencyMs = ms.toFixed(2);
     if (timing) this.root.dataset.timing = JSON.stringify(timing);
-    this.latency.textContent = `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+    this.latency.textContent = `answered in ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
   }
 }
 

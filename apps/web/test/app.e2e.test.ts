@@ -30,13 +30,15 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 let server: Awaited<ReturnType<typeof serveStatic>>;
 let chromium: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
+let pageErrors: string[];
+let pageRequests: string[];
 
 beforeAll(async () => {
   buildApp();
   mkdirSync(shots, { recursive: true });
   server = await serveStatic();
   chromium = await launchChromium();
-  ({ page } = await openApp(chromium.context, server.url));
+  ({ page, errors: pageErrors, requests: pageRequests } = await openApp(chromium.context, server.url));
 });
 
 afterAll(async () => {
@@ -61,6 +63,10 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
     console.log(`backend badge: "${status.badge}"`);
     expect(status).toMatchObject({ isolated: true, ready: 'true', backend: 'wasm', wasmThreads: 'true' });
     expect(status.badge).toMatch(/^WASM · SIMD · \d+ threads?$/);
+    // Everything comes from the app's own origin: no CDN, fonts or third-party scripts.
+    expect(pageRequests.filter((url) => !url.startsWith(server.url) && !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([]);
+    expect(pageRequests.some((url) => /tfjs-backend-wasm-threaded-simd-.*\.wasm$/.test(url))).toBe(true);
+    expect(pageErrors).toEqual([]);
   });
 
   it('shows a hint, not a prediction, while the pad is empty', async () => {
@@ -188,6 +194,14 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
     const result = await waitForResult(page, before, 'gallery:3');
     expect(result.label).toBe(tiles[3]!.predicted);
     expect(result.detail).toMatch(/label/);
+
+    // Keyboard: the grid is one tab stop; arrows move, Enter picks.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    const next = (await readResult(page)).seq;
+    await page.keyboard.press('Enter');
+    const picked = await waitForResult(page, next, `gallery:${3 + 1 + (await page.evaluate(() => getComputedStyle(document.getElementById('gallery')!).gridTemplateColumns.split(' ').length))}`);
+    expect(picked.state).toBe('digit');
   });
 
   it.skipIf(!shippedModels.includes('cnn'))('switches to the CNN and back', async () => {
@@ -197,6 +211,27 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
     expect((await drawWithMouse(page, DRAWN_DIGITS[7])).label).toBe('7');
     await page.check('#model-picker input[value="mlp"]');
     await page.waitForFunction(() => document.body.dataset.model === 'mlp' && document.body.dataset.ready === 'true');
+  });
+
+  it('keeps working offline once loaded (no CDN, nothing fetched per prediction)', async () => {
+    const external: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(server.url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) external.push(r.url());
+    });
+    await chromium.context.setOffline(true);
+    try {
+      await clearPad();
+      expect((await drawWithMouse(page, DRAWN_DIGITS[0])).label).toBe('0');
+      if (shippedModels.includes('cnn')) {
+        await page.check('#model-picker input[value="cnn"]');
+        await page.waitForFunction(() => document.body.dataset.model === 'cnn' && document.body.dataset.ready === 'true');
+        await page.check('#model-picker input[value="mlp"]');
+        await page.waitForFunction(() => document.body.dataset.model === 'mlp' && document.body.dataset.ready === 'true');
+      }
+    } finally {
+      await chromium.context.setOffline(false);
+    }
+    expect(external).toEqual([]);
   });
 
   it('looks right on a phone-sized screen', async () => {
