@@ -17,9 +17,10 @@ export interface PackedPackage {
 export async function packPackage(pkg: WorkspacePackage, destination: string): Promise<PackedPackage> {
   assertBuilt(pkg);
   const { stdout } = await run('pnpm', ['pack', '--pack-destination', destination, '--json'], { cwd: pkg.dir, timeoutMs: 120_000 });
-  // pnpm may print lifecycle output before the JSON: take the last top-level object.
-  const json = stdout.slice(stdout.indexOf('{'));
-  const parsed = JSON.parse(json) as { name: string; version: string; filename: string; files: { path: string }[] };
+  // pnpm may print lifecycle script output first; its JSON report starts on a line of its own.
+  const start = stdout.search(/^\{/m);
+  if (start < 0) throw new Error(`pnpm pack printed no JSON report for ${pkg.manifest.name}:\n${stdout}`);
+  const parsed = JSON.parse(stdout.slice(start)) as { name: string; version: string; filename: string; files: { path: string }[] };
   return { name: parsed.name, version: parsed.version, tarball: parsed.filename, files: parsed.files.map((f) => f.path) };
 }
 
