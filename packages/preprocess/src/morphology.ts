@@ -1,0 +1,178 @@
+// Morphology and connected components on float images: the clean-up steps of toMnistFormat.
+
+/**
+ * One line of a running max (sign 1) or min (sign -1) over a window of 2r+1, in O(1) per pixel whatever r
+ * (van Herk / Gil-Werman). Reads n values from src at offset + i*stride and writes them back the same way; the
+ * line's ends count as nothing (the window just holds fewer pixels there).
+ */
+function filterLine(
+  data: Float32Array,
+  offset: number,
+  stride: number,
+  n: number,
+  radius: number,
+  sign: 1 | -1,
+  buffer: Float32Array,
+  forward: Float32Array,
+  backward: Float32Array,
+): void {
+  const k = 2 * radius + 1;
+  const padded = n + 2 * radius;
+  for (let p = 0; p < radius; p++) buffer[p] = -Infinity;
+  for (let i = 0; i < n; i++) buffer[radius + i] = sign * data[offset + i * stride]!;
+  for (let p = radius + n; p < padded; p++) buffer[p] = -Infinity;
+  for (let start = 0; start < padded; start += k) {
+    const end = Math.min(start + k, padded);
+    let m = -Infinity;
+    for (let p = start; p < end; p++) {
+      const v = buffer[p]!;
+      if (v > m) m = v;
+      forward[p] = m;
+    }
+    m = -Infinity;
+    for (let p = end - 1; p >= start; p--) {
+      const v = buffer[p]!;
+      if (v > m) m = v;
+      backward[p] = m;
+    }
+  }
+  // The window [i, i + k - 1] of the padded line is centred on source index i.
+  for (let i = 0; i < n; i++) {
+    const a = backward[i]!;
+    const b = forward[i + k - 1]!;
+    data[offset + i * stride] = sign * (a > b ? a : b);
+  }
+}
+
+/** In place: max (sign 1) or min (sign -1) over a (2rx+1) x (2ry+1) rectangle around each pixel. */
+function rectangleFilter(data: Float32Array, width: number, height: number, radiusX: number, radiusY: number, sign: 1 | -1): void {
+  const longest = Math.max(width + 2 * radiusX, height + 2 * radiusY) + 1;
+  const buffer = new Float32Array(longest);
+  const forward = new Float32Array(longest);
+  const backward = new Float32Array(longest);
+  if (radiusX > 0) for (let y = 0; y < height; y++) filterLine(data, y * width, 1, width, radiusX, sign, buffer, forward, backward);
+  if (radiusY > 0) for (let x = 0; x < width; x++) filterLine(data, x, width, height, radiusY, sign, buffer, forward, backward);
+}
+
+/** Grayscale dilation (max filter) by a (2rx+1) x (2ry+1) rectangle, into a new array. */
+export function maxFilter(data: Float32Array, width: number, height: number, radiusX: number, radiusY: number): Float32Array {
+  const out = data.slice();
+  rectangleFilter(out, width, height, radiusX, radiusY, 1);
+  return out;
+}
+
+/** Grayscale erosion (min filter) by a (2rx+1) x (2ry+1) rectangle, into a new array. */
+export function minFilter(data: Float32Array, width: number, height: number, radiusX: number, radiusY: number): Float32Array {
+  const out = data.slice();
+  rectangleFilter(out, width, height, radiusX, radiusY, -1);
+  return out;
+}
+
+/**
+ * White top-hat by a square of side 2r+1: the image minus its opening (min then max filter), i.e. the bright details
+ * narrower than the square. The opening follows a flat or smoothly shaded background (exactly, for linear shading),
+ * so what is left is the ink. In place.
+ */
+export function topHatInPlace(data: Float32Array, width: number, height: number, radius: number): void {
+  const background = data.slice();
+  rectangleFilter(background, width, height, radius, radius, -1);
+  rectangleFilter(background, width, height, radius, radius, 1);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]! - background[i]!;
+    data[i] = v > 0 ? v : 0;
+  }
+}
+
+/** Grayscale dilation by a disk of the given radius (a round pen): every pixel takes the max within that distance. */
+export function dilateDisk(data: Float32Array, width: number, height: number, radius: number): Float32Array {
+  const r = Math.max(0, Math.floor(radius));
+  if (r === 0) return data.slice();
+  // The disk is 2r+1 rows of different half-widths: one horizontal max filter per half-width, then a max over rows.
+  const byHalfWidth = new Map<number, Float32Array>();
+  const out = new Float32Array(data.length).fill(-Infinity);
+  for (let dy = -r; dy <= r; dy++) {
+    const half = Math.floor(Math.sqrt(r * r - dy * dy) + 1e-9);
+    let rows = byHalfWidth.get(half);
+    if (!rows) {
+      rows = maxFilter(data, width, height, half, 0);
+      byHalfWidth.set(half, rows);
+    }
+    for (let y = Math.max(0, -dy); y < Math.min(height, height - dy); y++) {
+      const o = y * width;
+      const s = (y + dy) * width;
+      for (let x = 0; x < width; x++) {
+        const v = rows[s + x]!;
+        if (v > out[o + x]!) out[o + x] = v;
+      }
+    }
+  }
+  return out;
+}
+
+/** Labels 8-connected components of `mask` (nonzero = on): label per pixel (0 = off, 1.. = component) and areas. */
+export function connectedComponents(mask: Uint8Array, width: number, height: number): { labels: Int32Array; areas: number[] } {
+  const labels = new Int32Array(width * height);
+  // Union-find over provisional labels (the table grows as needed).
+  let parent = new Int32Array(1024);
+  let next = 1;
+  const find = (a: number): number => {
+    while (parent[a]! !== a) {
+      const grand = parent[parent[a]!]!;
+      parent[a] = grand;
+      a = grand;
+    }
+    return a;
+  };
+  const join = (a: number, b: number): number => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra === rb) return ra;
+    if (ra < rb) {
+      parent[rb] = ra;
+      return ra;
+    }
+    parent[ra] = rb;
+    return rb;
+  };
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const i = row + x;
+      if (!mask[i]) continue;
+      let label = 0;
+      // Neighbours already visited: west, north-west, north, north-east.
+      if (x > 0 && labels[i - 1]) label = labels[i - 1]!;
+      if (y > 0) {
+        const up = i - width;
+        if (x > 0 && labels[up - 1]) label = label ? join(label, labels[up - 1]!) : labels[up - 1]!;
+        if (labels[up]) label = label ? join(label, labels[up]!) : labels[up]!;
+        if (x + 1 < width && labels[up + 1]) label = label ? join(label, labels[up + 1]!) : labels[up + 1]!;
+      }
+      if (label === 0) {
+        if (next === parent.length) {
+          const grown = new Int32Array(parent.length * 2);
+          grown.set(parent);
+          parent = grown;
+        }
+        label = next++;
+        parent[label] = label;
+      }
+      labels[i] = label;
+    }
+  }
+  const compact = new Int32Array(next);
+  const areas: number[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]!;
+    if (l === 0) continue;
+    const root = find(l);
+    let c = compact[root]!;
+    if (c === 0) {
+      areas.push(0);
+      c = compact[root] = areas.length;
+    }
+    labels[i] = c;
+    areas[c - 1]!++;
+  }
+  return { labels, areas };
+}
