@@ -3,7 +3,7 @@
 // (which builds first); set CHROMIUM_PATH to use another Chromium.
 import { bundleSize, DRAWN_DIGITS, drawWithMouse, kb, launchChromium, openApp, serveStatic } from '../scripts/harness.mjs';
 
-const ROUNDS = 5;
+const ROUNDS = 3;
 const size = bundleSize();
 console.log(`bundle: JS ${kb(size.jsGzipBytes)} gzipped (${kb(size.jsBytes)} raw) + CSS ${kb(size.cssGzipBytes)} gzipped`);
 console.log(`bundle: WASM ${Object.entries(size.wasmFiles).map(([f, b]) => `${f} ${kb(b)}`).join(', ')} (a browser downloads one of them)`);

@@ -200,12 +200,26 @@ export function ellipse(cx, cy, rx, ry, count = 32) {
   });
 }
 
-/** Hand-drawn test digits as strokes in pad coordinates. */
+/** An elliptical arc from angle a0 to a1 (degrees, clockwise on screen, 0 = right). */
+export function arc(cx, cy, rx, ry, a0, a1, count = 14) {
+  return Array.from({ length: count + 1 }, (_, i) => {
+    const t = ((a0 + ((a1 - a0) * i) / count) * Math.PI) / 180;
+    return [cx + rx * Math.cos(t), cy + ry * Math.sin(t)];
+  });
+}
+
+/** Hand-drawn test digits as strokes in pad coordinates, one to three strokes each. */
 export const DRAWN_DIGITS = {
-  1: [polyline([[0.52, 0.2], [0.5, 0.8]])],
   0: [ellipse(0.5, 0.5, 0.19, 0.29)],
-  7: [polyline([[0.3, 0.24], [0.7, 0.23], [0.45, 0.8]])],
+  1: [polyline([[0.52, 0.2], [0.5, 0.8]])],
+  2: [[...arc(0.5, 0.35, 0.17, 0.14, 200, 380), ...polyline([[0.66, 0.4], [0.32, 0.78], [0.72, 0.77]], 6).slice(1)]],
+  3: [[...arc(0.49, 0.34, 0.15, 0.12, 210, 450), ...arc(0.49, 0.62, 0.17, 0.15, 270, 510).slice(1)]],
   4: [polyline([[0.55, 0.2], [0.3, 0.58], [0.72, 0.58]]), polyline([[0.6, 0.38], [0.6, 0.82]])],
+  5: [polyline([[0.66, 0.22], [0.4, 0.22], [0.37, 0.47]], 6), arc(0.5, 0.61, 0.16, 0.15, -150, 150, 18)],
+  6: [[...polyline([[0.6, 0.2], [0.42, 0.45]], 5), ...arc(0.5, 0.63, 0.15, 0.15, 200, 560, 20).slice(1)]],
+  7: [polyline([[0.3, 0.24], [0.7, 0.23], [0.45, 0.8]])],
+  8: [[...arc(0.5, 0.33, 0.12, 0.12, 90, 450, 16), ...arc(0.5, 0.63, 0.15, 0.16, -90, 270, 18).slice(1)]],
+  9: [[...arc(0.5, 0.36, 0.14, 0.13, 0, 360, 20), ...polyline([[0.64, 0.36], [0.6, 0.8]], 6).slice(1)]],
 };
 
 /** Production bundle figures: gzipped JS, CSS, and the WASM binaries (bytes). */
