@@ -2,12 +2,12 @@
 // taken in turns (this machine is shared, so each figure is the best of several rounds), plus a
 // per-kernel profile of the fast path. Run: pnpm --filter @digitkit/train exec node --import tsx bench/where-time-goes.ts
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { useBackend, type DigitModel, type ImageSet } from '@digitkit/core';
 import { batches, loadMnist, subset } from '@digitkit/data';
 import { createAugmenter } from '@digitkit/preprocess';
 import { mlp } from '@digitkit/model';
 import { createAutodiffStepper, createDenseStepper, denseStack, type Stepper } from '../src/steppers.js';
+import { Optimizer } from '../src/optimizer.js';
 
 const backendName = (process.env.DIGITKIT_BACKEND ?? 'wasm') as 'wasm' | 'cpu';
 await useBackend(backendName, { log: null });
@@ -52,12 +52,9 @@ function viaFit(): () => Promise<void> {
 
 const variants: [string, () => void | Promise<void>][] = [
   ['tfjs-layers model.fit (Adam)', viaFit()],
-  ['autodiff (tf.variableGrads) + Adam as tf ops', viaStepper((m) => createAutodiffStepper(m, 'adam', 0, false))],
-  ['autodiff + fused Adam kernel', viaStepper((m) => createAutodiffStepper(m, 'adam', 0, true))],
-  ['hand-written Dense backward + Adam as tf ops', viaStepper((m) => createDenseStepper(m, denseStack(m)!, 'adam', 0, false))],
-  ['hand-written Dense backward + fused Adam (digitkit)', viaStepper((m) => createDenseStepper(m, denseStack(m)!, 'adam', 0, true))],
+  ['autodiff: tf.variableGrads + digitkit Adam', viaStepper((m) => createAutodiffStepper(m, 'adam', 0))],
+  ['hand-written Dense backward + Adam (digitkit)', viaStepper((m) => createDenseStepper(m, denseStack(m)!, 'adam', 0))],
 ];
-
 const best = new Map<string, Timing>();
 for (let round = 0; round < ROUNDS; round++) {
   for (const [name, run] of variants) {
@@ -81,21 +78,64 @@ const shifted = measure(() => {
 }) as Timing;
 console.log(`batch assembly in JS: ${plain.cpu.toFixed(3)} ms/batch plain, ${shifted.cpu.toFixed(3)} ms/batch with ±2 px shifts`);
 
+// Single ops at the fast path's shapes (ms per call, CPU time, best of 3 x 200 calls).
+function op(name: string, make: () => tf.Tensor | tf.Tensor[] | void): void {
+  let bestCpu = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < 200; i++) {
+      const out = make();
+      if (out) tf.dispose(out);
+    }
+    const c = process.cpuUsage(c0);
+    bestCpu = Math.min(bestCpu, (c.user + c.system) / 1000 / 200);
+  }
+  console.log(`  ${name.padEnd(58)} ${bestCpu.toFixed(3).padStart(7)} ms`);
+}
+{
+  const x = tf.randomNormal([B, 784]);
+  const xT = tf.randomNormal([784, B]);
+  const w = tf.randomNormal([784, 128]);
+  const dz = tf.randomNormal([B, 128]);
+  const small = tf.randomNormal([B, 128]);
+  const batchFloats = new Float32Array(B * 784);
+  console.log('single ops:');
+  op('matMul x[128,784] . W[784,128] (forward)', () => tf.matMul(x, w));
+  op('matMul x^T . dz as transposeA=true (weight gradient)', () => tf.matMul(x, dz, true, false));
+  op('matMul dz . W^T as transposeB=true (input gradient)', () => tf.matMul(dz, w, false, true));
+  op('tf.transpose(x) then matMul', () => tf.tidy(() => tf.matMul(tf.transpose(x), dz)));
+  op('matMul xT[784,128] . dz (x uploaded transposed)', () => tf.matMul(xT, dz));
+  op('tf.tensor2d from a 128x784 Float32Array (upload)', () => tf.tensor2d(batchFloats, [B, 784]));
+  op('tf.add of two [128,128] (per-kernel overhead)', () => tf.add(small, small));
+  op('tf.scalar (per-kernel overhead floor)', () => tf.scalar(1));
+  const full = tf.randomNormal([2000, 784]);
+  op('tf.slice of 128 rows out of a [2000,784] tensor', () => tf.slice(full, [640, 0], [B, 784]));
+  const shapes = [[784, 128], [128], [128, 64], [64], [64, 10], [10]];
+  const opt = new Optimizer('adam', shapes, 0);
+  let values = shapes.map((sh) => tf.randomNormal(sh));
+  const grads = shapes.map((sh) => tf.randomNormal(sh));
+  op('Adam update of all 6 MLP parameters (72 kernels)', () => {
+    const next = opt.apply(values, grads, 1e-3);
+    tf.dispose(values);
+    values = next;
+  });
+  tf.dispose([x, xT, w, dz, small, full, ...values, ...grads]);
+  opt.dispose();
+}
+
 // Kernel profile of the fast path.
 const fast = viaStepper((m) => createDenseStepper(m, denseStack(m)!, 'adam', 0, true));
 const profile = await tf.profile(() => fast());
 const byKernel = new Map<string, { ms: number; calls: number }>();
-let total = 0;
 for (const k of profile.kernels) {
   const key = `${k.name} ${k.inputShapes.map((s) => `[${s}]`).join('')}`;
   const e = byKernel.get(key) ?? { ms: 0, calls: 0 };
   e.ms += k.kernelTimeMs as number;
   e.calls++;
   byKernel.set(key, e);
-  total += k.kernelTimeMs as number;
+
 }
-console.log(`fast path: ${profile.kernels.length / BATCHES} kernels per batch, ${(total / BATCHES).toFixed(2)} ms of kernel time per batch (profiler on); top kernels:`);
+console.log(`fast path: ${profile.kernels.length / BATCHES} kernels per batch; tf.profile's kernel times (inflated: the profiler reads every output) per batch, top 12:`);
 for (const [key, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
   console.log(`  ${key.padEnd(50)} ${(e.ms / BATCHES).toFixed(3).padStart(7)} ms x${e.calls / BATCHES}`);
 }
-void tfl;
