@@ -103,37 +103,39 @@ export function toMnistFormat(image: RasterImage, options: MnistFormatOptions = 
   const inverted = polarity === 'auto' ? hasDarkInk(work) : polarity === 'dark-on-light';
   const raw = inkOf(work.data, width, height, radius, inverted);
 
-  const rawNoise = noiseLevel(raw);
-  const rawStrong = quantileAbove(raw, rawNoise.background + NOISE_SIGMAS * rawNoise.sigma, 0.9);
-  if (rawStrong === null) return { empty: true, reason: 'no ink: the image is blank (every pixel is background)' };
-  if (rawStrong - rawNoise.background < MIN_CONTRAST) {
+  const rawStats = inkStatistics(raw);
+  if (rawStats.strong === null) return { empty: true, reason: 'no ink: the image is blank (every pixel is background)' };
+  if (rawStats.strong - rawStats.background < MIN_CONTRAST) {
     return {
       empty: true,
-      reason: `no ink: the strongest marks differ from the background by only ${(rawStrong - rawNoise.background).toFixed(1)} of 255 gray levels (need ${MIN_CONTRAST})`,
+      reason: `no ink: the strongest marks differ from the background by only ${(rawStats.strong - rawStats.background).toFixed(1)} of 255 gray levels (need ${MIN_CONTRAST})`,
     };
   }
-  // Grain is no mark: judge "is anything there" on a 3x3 average, where strokes keep their contrast and noise drops 3x.
-  const smooth = boxBlur3(raw, width, height);
-  const smoothNoise = noiseLevel(smooth);
-  const smoothStrong = quantileAbove(smooth, smoothNoise.background + NOISE_SIGMAS * smoothNoise.sigma, 0.9) ?? 0;
-  const signal = smoothStrong - smoothNoise.background;
-  if (signal < MIN_CONTRAST_SIGMAS * smoothNoise.sigma) {
-    return {
-      empty: true,
-      reason:
-        `no ink: nothing stands out of the background noise (marks ${signal.toFixed(1)} gray levels above it, ` +
-        `need ${MIN_CONTRAST_SIGMAS}x the noise of ${smoothNoise.sigma.toFixed(1)})`,
-    };
+  let ink = raw;
+  let stats = rawStats;
+  if (rawStats.sigma > 0) {
+    // Grain is no mark: judge "is anything there" on a 3x3 average, where strokes keep their contrast and noise
+    // drops 3x. (A clean drawing has no noise at all and skips this.)
+    const smooth = boxBlur3(raw, width, height);
+    const smoothStats = inkStatistics(smooth);
+    const signal = (smoothStats.strong ?? smoothStats.background) - smoothStats.background;
+    if (signal < MIN_CONTRAST_SIGMAS * smoothStats.sigma) {
+      return {
+        empty: true,
+        reason:
+          `no ink: nothing stands out of the background noise (marks ${signal.toFixed(1)} gray levels above it, ` +
+          `need ${MIN_CONTRAST_SIGMAS}x the noise of ${smoothStats.sigma.toFixed(1)})`,
+      };
+    }
+    // Grainy photos continue from the 3x3 average (the 20x20 fit averages far larger areas anyway).
+    if (rawStats.sigma > GRAIN_SIGMA && smoothStats.strong !== null) {
+      ink = smooth;
+      stats = smoothStats;
+    }
   }
-  // Grainy photos continue from the 3x3 average (the 20x20 fit averages far larger areas anyway); clean drawings
-  // keep every pixel as it is.
-  const grainy = rawNoise.sigma > GRAIN_SIGMA;
-  const ink = grainy ? smooth : raw;
-  const noise = grainy ? smoothNoise : rawNoise;
-  const floor = noise.background + NOISE_SIGMAS * noise.sigma;
-  const strong = grainy ? smoothStrong : rawStrong;
-  const contrast = strong - noise.background;
-  const low = Math.max(floor, noise.background + threshold * contrast);
+  const floor = stats.background + NOISE_SIGMAS * stats.sigma;
+  const contrast = stats.strong! - stats.background;
+  const low = Math.max(floor, stats.background + threshold * contrast);
 
   // Keep the digit, drop specks: pieces much smaller than the largest one.
   const mask = new Uint8Array(ink.length);
@@ -150,7 +152,7 @@ export function toMnistFormat(image: RasterImage, options: MnistFormatOptions = 
       reason: `no digit: only ${inkPixels} ink pixel(s) (need at least ${minInk}); stray marks are not a digit`,
     };
   }
-  const scaleInk = 1 / (strong - low);
+  const scaleInk = 1 / (stats.strong! - low);
   let level: Float32Array = new Float32Array(ink.length);
   for (let i = 0; i < ink.length; i++) {
     const l = labels[i]!;
@@ -385,8 +387,12 @@ function histogramQuantile(counts: Uint32Array, total: number, q: number): numbe
   return 255;
 }
 
-/** The background level (median) and a robust standard deviation of the noise (1.4826 * median absolute deviation). */
-function noiseLevel(values: Float32Array): { background: number; sigma: number } {
+/**
+ * Of ink values over a background: the background level (median), a robust standard deviation of its noise
+ * (1.4826 * median absolute deviation), and the strong ink level (90th percentile of what lies NOISE_SIGMAS
+ * deviations above the background), or null when nothing does. One histogram, 1/4 gray level per bin.
+ */
+function inkStatistics(values: Float32Array): { background: number; sigma: number; strong: number | null } {
   const { counts, total } = histogramOf(values);
   const median = histogramQuantile(counts, total, 0.5);
   // The deviations' histogram, from the values' one: bin b lies |b - median bin| bins from the median.
@@ -395,12 +401,22 @@ function noiseLevel(values: Float32Array): { background: number; sigma: number }
   for (let b = 0; b < BINS; b++) deviations[Math.abs(b - medianBin)]! += counts[b]!;
   const mad = histogramQuantile(deviations, total, 0.5) - 0.5 / BINS_PER_LEVEL;
   // Bin centres put a floor of half a bin under the median; a flat background has neither noise nor offset.
-  const flat = median <= 0.5 / BINS_PER_LEVEL;
-  return { background: flat ? 0 : median, sigma: 1.4826 * mad };
-}
-
-/** The q-quantile of the values above `floor`, or null when none is. */
-function quantileAbove(values: Float32Array, floor: number, q: number): number | null {
-  const { counts, total } = histogramOf(values, floor);
-  return total === 0 ? null : histogramQuantile(counts, total, q);
+  const background = median <= 0.5 / BINS_PER_LEVEL ? 0 : median;
+  const sigma = 1.4826 * mad;
+  const floor = background + NOISE_SIGMAS * sigma;
+  // Bins wholly above the floor hold the candidate ink.
+  const firstBin = Math.floor(floor * BINS_PER_LEVEL) + 1;
+  let above = 0;
+  for (let b = firstBin; b < BINS; b++) above += counts[b]!;
+  if (above === 0) return { background, sigma, strong: null };
+  let seen = 0;
+  let strong = 255;
+  for (let b = firstBin; b < BINS; b++) {
+    seen += counts[b]!;
+    if (seen > 0.9 * above) {
+      strong = (b + 0.5) / BINS_PER_LEVEL;
+      break;
+    }
+  }
+  return { background, sigma, strong };
 }

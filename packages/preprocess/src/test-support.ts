@@ -224,3 +224,46 @@ export function drawStrokes(
   }
   return out;
 }
+
+/**
+ * An MNIST digit re-drawn as a person's canvas would hold it: enlarged `factor` times (bilinear), cropped to its
+ * ink, and placed off-centre on a white-on-black canvas at a position that varies with `seed`.
+ */
+export function redrawOnCanvas(
+  digit: Uint8Array,
+  factor: number,
+  canvasWidth: number,
+  canvasHeight: number,
+  seed: number,
+): Uint8Array {
+  const ink = cropToInk(upscaleBilinear(digit, 28, 28, factor), 28 * factor, 28 * factor);
+  const roomX = Math.max(1, canvasWidth - ink.width - 10);
+  const roomY = Math.max(1, canvasHeight - ink.height - 5);
+  const left = 5 + ((seed * 37) % roomX);
+  const top = 2 + ((seed * 53) % roomY);
+  return placeOnCanvas(ink.data, ink.width, ink.height, canvasWidth, canvasHeight, left, top);
+}
+
+/** The best Pearson correlation over shifts of `a` by up to one pixel each way (28x28 images). */
+export function pearsonWithinOnePixel(a: Uint8Array, b: ArrayLike<number>): number {
+  let best = -1;
+  const shifted = new Uint8Array(784);
+  for (let dy = -1; dy <= 1; dy++)
+    for (let dx = -1; dx <= 1; dx++) {
+      shifted.fill(0);
+      for (let y = 0; y < 28; y++)
+        for (let x = 0; x < 28; x++) {
+          const sx = x - dx;
+          const sy = y - dy;
+          if (sx >= 0 && sy >= 0 && sx < 28 && sy < 28) shifted[y * 28 + x] = a[sy * 28 + sx]!;
+        }
+      best = Math.max(best, pearson(shifted, b));
+    }
+  return best;
+}
+
+export function sumOf(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i]!;
+  return sum;
+}

@@ -1,0 +1,77 @@
+import { DigitkitError } from '@digitkit/core';
+import { describe, expect, it } from 'vitest';
+import { boundingBox, centerOfMass, resizeArea, strokeWidth, toGrayscale } from './index.js';
+import { drawStrokes, sumOf } from './test-support.js';
+
+const rgba = (...pixels: number[][]) => Uint8Array.from(pixels.flat());
+
+describe('toGrayscale', () => {
+  it('weighs RGB as Rec. 601 luma', () => {
+    const { data } = toGrayscale({ data: Uint8Array.of(255, 0, 0, 0, 255, 0, 0, 0, 255, 200, 200, 200), width: 4, height: 1 });
+    expect(Array.from(data)).toEqual([77, 149, 29, 200]);
+  });
+  it('flattens black strokes on a transparent canvas over white', () => {
+    const { data } = toGrayscale({ data: rgba([0, 0, 0, 0], [0, 0, 0, 255], [0, 0, 0, 128]), width: 3, height: 1 });
+    expect(Array.from(data)).toEqual([255, 0, 127]);
+  });
+  it('flattens white strokes on a transparent canvas over black (auto), or as asked', () => {
+    const image = { data: rgba([0, 0, 0, 0], [255, 255, 255, 255], [255, 255, 255, 128]), width: 3, height: 1 };
+    expect(Array.from(toGrayscale(image).data)).toEqual([0, 255, 128]);
+    expect(Array.from(toGrayscale(image, { background: 'white' }).data)).toEqual([255, 255, 255]);
+  });
+  it('leaves opaque RGBA alone: white strokes on black stay white on black', () => {
+    const { data } = toGrayscale({ data: rgba([0, 0, 0, 255], [255, 255, 255, 255]), width: 2, height: 1 });
+    expect(Array.from(data)).toEqual([0, 255]);
+  });
+  it('says what size the data should have had', () => {
+    expect(() => toGrayscale({ data: new Uint8Array(10), width: 2, height: 2 })).toThrow(
+      /needs 4 \(gray\), 12 \(RGB\) or 16 \(RGBA\) bytes, got 10/,
+    );
+    expect(() => toGrayscale({ data: new Uint8Array(12), width: 2, height: 2, channels: 4 })).toThrow(DigitkitError);
+    expect(() => toGrayscale({ data: new Uint8Array(0), width: 0, height: 2 })).toThrow(/positive integers/);
+  });
+});
+
+describe('boundingBox and centerOfMass', () => {
+  const image = { data: Uint8Array.from({ length: 30 }, (_, i) => (i === 7 || i === 14 ? 200 : i === 22 ? 10 : 0)), width: 6, height: 5 };
+  it('boundingBox holds every pixel above the threshold', () => {
+    expect(boundingBox(image)).toEqual({ x: 1, y: 1, width: 4, height: 3 });
+    expect(boundingBox(image, 50)).toEqual({ x: 1, y: 1, width: 2, height: 2 });
+    expect(boundingBox({ data: new Uint8Array(4), width: 2, height: 2 })).toBeNull();
+  });
+  it('centerOfMass weighs pixels by intensity, in pixel-index coordinates', () => {
+    const c = centerOfMass(image)!;
+    expect(c.x).toBeCloseTo((200 * 1 + 200 * 2 + 10 * 4) / 410, 10);
+    expect(c.y).toBeCloseTo((200 * 1 + 200 * 2 + 10 * 3) / 410, 10);
+    expect(centerOfMass({ data: new Uint8Array(4), width: 2, height: 2 })).toBeNull();
+  });
+});
+
+describe('resizeArea', () => {
+  it('averages whole blocks exactly when shrinking by a whole factor', () => {
+    const data = Uint8Array.of(0, 100, 50, 50, 200, 100, 50, 50);
+    const out = resizeArea({ data, width: 4, height: 2 }, 2, 1);
+    expect(Array.from(out.data)).toEqual([100, 50]);
+  });
+  it('keeps the mean intensity at any scale (it is anti-aliased, not sampled)', () => {
+    const canvas = drawStrokes([[[0.1, 0.1], [0.9, 0.8]]], 280, 200, { left: 0, top: 0, width: 280, height: 200 }, 3);
+    const mean = (a: ArrayLike<number>) => sumOf(a) / a.length;
+    for (const [w, h] of [[28, 20], [17, 23], [100, 3]] as const) {
+      const out = resizeArea({ data: canvas, width: 280, height: 200 }, w, h);
+      expect(Math.abs(mean(out.data) - mean(canvas)) / mean(canvas)).toBeLessThan(1e-4);
+    }
+  });
+});
+
+describe('strokeWidth', () => {
+  it('measures drawn lines at their width, within 6%', () => {
+    for (const width of [3, 6, 12]) {
+      // An odd width is centred on a pixel row, an even one on the boundary between two: either way whole pixels.
+      const top = width % 2 ? 0.5 : 0;
+      const canvas = drawStrokes([[[0.1, 0.5], [0.9, 0.5]]], 300, 100, { left: 0, top, width: 300, height: 100 }, width);
+      // The line's two ends add to the perimeter, so a short thick line measures a little thin.
+      const measured = strokeWidth({ data: canvas, width: 300, height: 100 }, 128);
+      expect(Math.abs(measured - width) / width).toBeLessThan(0.06);
+    }
+  });
+});

@@ -1,0 +1,218 @@
+import { createRng, DigitkitError } from '@digitkit/core';
+import { loadMnist } from '@digitkit/data';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { boundingBox, centerOfMass, strokeWidth, toMnistFormat, type MnistFormatResult, type RasterImage } from './index.js';
+import {
+  asBlackOnTransparent,
+  asBlackOnWhite,
+  drawStrokes,
+  meanAbsDiff,
+  median,
+  PEN_DIGITS,
+  pearson,
+  pearsonWithinOnePixel,
+  quantile,
+  redrawOnCanvas,
+  simulatePhoto,
+} from './test-support.js';
+
+let digits: Uint8Array[] = [];
+beforeAll(async () => {
+  const { test } = await loadMnist();
+  digits = Array.from({ length: 200 }, (_, i) => test.images.slice(i * 784, (i + 1) * 784));
+});
+
+function digitOf(result: MnistFormatResult): Extract<MnistFormatResult, { empty: false }> {
+  if (result.empty) throw new Error(`expected a digit, got empty: ${result.reason}`);
+  return result;
+}
+const frame = (pixels: Uint8Array) => ({ data: pixels, width: 28, height: 28 });
+
+interface Closeness {
+  correlation: number[];
+  shifted: number[];
+  difference: number[];
+  outputs: Uint8Array[];
+  inverted: boolean[];
+}
+
+function closeness(toImage: (canvas: Uint8Array) => RasterImage): Closeness {
+  const c: Closeness = { correlation: [], shifted: [], difference: [], outputs: [], inverted: [] };
+  digits.forEach((digit, i) => {
+    const result = digitOf(toMnistFormat(toImage(redrawOnCanvas(digit, 9, 280, 280, i))));
+    c.correlation.push(pearson(result.pixels, digit));
+    c.shifted.push(pearsonWithinOnePixel(result.pixels, digit));
+    c.difference.push(meanAbsDiff(result.pixels, digit));
+    c.outputs.push(result.pixels);
+    c.inverted.push(result.inverted);
+  });
+  return c;
+}
+
+// Measured on the first 200 MNIST test digits (see README): median Pearson 0.977, 10th percentile 0.837,
+// best within a 1-pixel shift 0.983, mean |difference| / 255 0.025. The bars sit just below.
+describe.each([
+  ['white on black (gray)', (canvas: Uint8Array): RasterImage => ({ data: canvas, width: 280, height: 280 }), false],
+  ['black on transparent (RGBA)', (canvas: Uint8Array): RasterImage => ({ data: asBlackOnTransparent(canvas), width: 280, height: 280 }), true],
+  ['black on white (RGBA)', (canvas: Uint8Array): RasterImage => ({ data: asBlackOnWhite(canvas), width: 280, height: 280 }), true],
+])('toMnistFormat on the first 200 MNIST test digits re-drawn 9x larger, off-centre on 280x280, %s', (_, toImage, dark) => {
+  let c: Closeness;
+  beforeAll(() => {
+    c = closeness(toImage);
+  });
+  it('gives back the original: median Pearson r > 0.97, 10th percentile > 0.8, median mean |diff|/255 < 0.03', () => {
+    expect(median(c.correlation)).toBeGreaterThan(0.97);
+    expect(quantile(c.correlation, 0.1)).toBeGreaterThan(0.8);
+    expect(median(c.difference)).toBeLessThan(0.03);
+  });
+  it('matches shape even better allowing for MNIST\'s own 1-pixel rounding: median best-of-shifts r > 0.975', () => {
+    expect(median(c.shifted)).toBeGreaterThan(0.975);
+    expect(quantile(c.shifted, 0.1)).toBeGreaterThan(0.85);
+  });
+  it('puts every centre of mass within 1 px of (14, 14), fits every digit to a 20-pixel max side, max 255', () => {
+    for (const pixels of c.outputs) {
+      const com = centerOfMass(frame(pixels))!;
+      expect(Math.hypot(com.x - 14, com.y - 14)).toBeLessThan(1);
+      const box = boundingBox(frame(pixels))!;
+      expect(Math.max(box.width, box.height)).toBe(20);
+      expect(Math.max(...pixels)).toBe(255);
+    }
+  });
+  it(`detects the polarity (inverted = ${dark})`, () => {
+    expect(c.inverted.every((inverted) => inverted === dark)).toBe(true);
+  });
+});
+
+describe('toMnistFormat on MNIST digits as they are (28x28)', () => {
+  it('changes them little: median Pearson r > 0.985', () => {
+    const r = digits.map((digit) => pearson(digitOf(toMnistFormat(frame(digit))).pixels, digit));
+    expect(median(r)).toBeGreaterThan(0.985);
+  });
+});
+
+describe('toMnistFormat on simulated phone photos of digits on paper', () => {
+  // 360x270 RGB: warm paper, a left-right light gradient, vignetting, blue-black ink, sensor noise.
+  const photos = (noise: number) => {
+    const next = createRng(5).next;
+    return digits.slice(0, 40).map((digit, i) => {
+      const canvas = redrawOnCanvas(digit, 8, 360, 270, i);
+      return { digit, image: { data: simulatePhoto(canvas, 360, 270, next, { noise }), width: 360, height: 270 } };
+    });
+  };
+  it.each([6, 20])('finds dark ink and gives back the digit (noise %i): median Pearson r > 0.9', (noise) => {
+    const results = photos(noise).map(({ digit, image }) => ({ digit, result: digitOf(toMnistFormat(image)) }));
+    expect(results.every(({ result }) => result.inverted)).toBe(true);
+    expect(median(results.map(({ digit, result }) => pearson(result.pixels, digit)))).toBeGreaterThan(0.9);
+  });
+  it.each([3, 6, 20])('calls a blank sheet empty (noise %i)', (noise) => {
+    const next = createRng(noise).next;
+    for (let i = 0; i < 5; i++) {
+      const result = toMnistFormat({ data: simulatePhoto(new Uint8Array(360 * 270), 360, 270, next, { noise }), width: 360, height: 270 });
+      expect(result).toMatchObject({ empty: true, reason: expect.stringMatching(/^no ink/) });
+    }
+  });
+});
+
+describe('toMnistFormat on pen strokes of any width, on canvases of any size', () => {
+  // MNIST's test set, measured with strokeWidth at level 128: 1st percentile 1.07, 99th 3.76.
+  const cases = [
+    [280, 280, [1, 2, 4, 8, 16, 32, 48]],
+    [600, 400, [1, 4, 16, 48]],
+    [1200, 1600, [1, 8, 48]],
+  ] as const;
+  it.each(cases)('%ix%i: strokes %j px wide (on 280 px) come out as wide as MNIST\'s (1.07 = its 1st percentile .. 4.1, just past its 99th, 3.76)', (w, h, widths) => {
+    for (const lineWidth of widths) {
+      for (const [name, strokes] of Object.entries(PEN_DIGITS)) {
+        const height = Math.min(w, h) * 0.7;
+        const box = { left: w * 0.2, top: h * 0.12, width: height * (name === '1' ? 0.4 : 0.7), height };
+        const canvas = drawStrokes(strokes, w, h, box, (lineWidth * Math.min(w, h)) / 280);
+        const { pixels } = digitOf(toMnistFormat({ data: canvas, width: w, height: h }));
+        const measured = strokeWidth(frame(pixels), 128);
+        expect(measured, `digit ${name}, line width ${lineWidth}`).toBeGreaterThanOrEqual(1.07);
+        expect(measured, `digit ${name}, line width ${lineWidth}`).toBeLessThanOrEqual(4.1);
+      }
+    }
+  });
+  it('reports the ink box in source pixels, also for a 3000x4000 photo-sized canvas', () => {
+    // The 7's strokes span x 0.1..0.9 and y 0..1 of the box, with a 60 px pen: ink x 710..1890, y 870..2930.
+    const canvas = drawStrokes(PEN_DIGITS['7']!, 3000, 4000, { left: 600, top: 900, width: 1400, height: 2000 }, 60);
+    const { box } = digitOf(toMnistFormat({ data: canvas, width: 3000, height: 4000 }));
+    // Images this big are worked on shrunk by a whole factor (8 here), so edges are known to within that.
+    expect(Math.abs(box.x - 710)).toBeLessThanOrEqual(16);
+    expect(Math.abs(box.y - 870)).toBeLessThanOrEqual(16);
+    expect(Math.abs(box.x + box.width - 1890)).toBeLessThanOrEqual(16);
+    expect(Math.abs(box.y + box.height - 2930)).toBeLessThanOrEqual(16);
+  });
+});
+
+describe('toMnistFormat calls blank or nearly blank images empty', () => {
+  const flat = (value: number, channels: 1 | 4 = 1, alpha = 255) => {
+    const data = new Uint8Array(280 * 280 * channels).fill(value);
+    if (channels === 4) for (let i = 3; i < data.length; i += 4) data[i] = alpha;
+    return data;
+  };
+  it.each([
+    ['a black canvas', flat(0)],
+    ['a white canvas', flat(255)],
+    ['a mid-gray canvas', flat(128)],
+    ['a transparent canvas', flat(0, 4, 0)],
+  ])('%s', (_, data) => {
+    const result = toMnistFormat({ data, width: 280, height: 280 });
+    expect(result).toMatchObject({ empty: true, reason: expect.stringMatching(/^no ink/) });
+  });
+  it('3 stray pixels, apart or together, light on dark or dark on transparent', () => {
+    for (const spots of [
+      [1000, 40000, 70000],
+      [30000, 30001, 30281],
+    ]) {
+      const gray = flat(0);
+      const transparent = flat(0, 4, 0);
+      for (const i of spots) {
+        gray[i] = 255;
+        transparent[i * 4 + 3] = 255;
+      }
+      for (const data of [gray, transparent]) {
+        const result = toMnistFormat({ data, width: 280, height: 280 });
+        expect(result).toMatchObject({ empty: true, reason: expect.stringMatching(/^no digit: only 3 ink pixel/) });
+      }
+    }
+  });
+  it('but not a small real digit', () => {
+    const canvas = drawStrokes(PEN_DIGITS['1']!, 280, 280, { left: 100, top: 100, width: 12, height: 30 }, 3);
+    expect(toMnistFormat({ data: canvas, width: 280, height: 280 }).empty).toBe(false);
+  });
+});
+
+describe('toMnistFormat polarity', () => {
+  it('finds light chalk on a dark, unevenly lit board and dark ink on paper lit brighter in the middle', () => {
+    const canvas = drawStrokes(PEN_DIGITS['4']!, 320, 240, { left: 100, top: 40, width: 120, height: 160 }, 10);
+    const board = new Uint8Array(canvas.length);
+    const paper = new Uint8Array(canvas.length);
+    for (let i = 0; i < canvas.length; i++) {
+      const x = i % 320;
+      const y = Math.floor(i / 320);
+      const light = 1 - 0.5 * (Math.hypot(x - 160, y - 120) / 200) ** 2;
+      board[i] = Math.round(40 * light + (canvas[i]! / 255) * 150);
+      paper[i] = Math.round(230 * light * (1 - (0.7 * canvas[i]!) / 255));
+    }
+    expect(digitOf(toMnistFormat({ data: board, width: 320, height: 240 })).inverted).toBe(false);
+    expect(digitOf(toMnistFormat({ data: paper, width: 320, height: 240 })).inverted).toBe(true);
+  });
+  it('follows a polarity given explicitly', () => {
+    const canvas = redrawOnCanvas(digits[0]!, 9, 280, 280, 0);
+    const auto = digitOf(toMnistFormat({ data: canvas, width: 280, height: 280 }));
+    const told = digitOf(toMnistFormat({ data: canvas, width: 280, height: 280 }, { polarity: 'light-on-dark' }));
+    expect(Array.from(told.pixels)).toEqual(Array.from(auto.pixels));
+    const white = { data: asBlackOnWhite(canvas), width: 280, height: 280 };
+    expect(digitOf(toMnistFormat(white, { polarity: 'dark-on-light' })).inverted).toBe(true);
+  });
+});
+
+describe('toMnistFormat input checks', () => {
+  it('names the bad option or image', () => {
+    const image = { data: new Uint8Array(28 * 28), width: 28, height: 28 };
+    expect(() => toMnistFormat(image, { polarity: 'up' as 'auto' })).toThrow(/polarity must be 'auto'/);
+    expect(() => toMnistFormat(image, { threshold: 1 })).toThrow(/threshold must be a fraction in \[0, 1\)/);
+    expect(() => toMnistFormat({ data: new Uint8Array(100), width: 28, height: 28 })).toThrow(DigitkitError);
+  });
+});
