@@ -1,5 +1,4 @@
 import { createRng, DigitkitError } from '@digitkit/core';
-import { BYTE_TO_UNIT } from './normalize.js';
 
 /** Options of {@link createAugmenter}. */
 export interface AugmenterOptions {
@@ -82,22 +81,24 @@ export function createAugmenter(options: AugmenterOptions): Augmenter {
   };
 }
 
-/** out[y][x] = src[y - dy][x - dx] / 255, zero where the source is outside the image. */
+/**
+ * out[y][x] = src[y - dy][x - dx] / 255, zero where the source is outside the image. A shift of the row-major image
+ * is a shift of the flat array by dy * width + dx, plus zeroing the |dx| columns that wrapped round from the next
+ * row: one tight loop, no per-row calls (this runs 60,000 times an epoch).
+ */
 function shiftNormalized(src: Uint8Array, out: Float32Array, width: number, height: number, dx: number, dy: number): void {
-  const lut = BYTE_TO_UNIT;
-  const xStart = Math.max(0, dx);
-  const xEnd = Math.min(width, width + dx);
-  for (let y = 0; y < height; y++) {
-    const rowOut = y * width;
-    const sy = y - dy;
-    if (sy < 0 || sy >= height || xStart >= xEnd) {
-      out.fill(0, rowOut, rowOut + width);
-      continue;
-    }
-    if (xStart > 0) out.fill(0, rowOut, rowOut + xStart);
-    const offset = sy * width - dx;
-    for (let x = xStart; x < xEnd; x++) out[rowOut + x] = lut[src[offset + x]!]!;
-    if (xEnd < width) out.fill(0, rowOut + xEnd, rowOut + width);
+  const n = width * height;
+  const d = dy * width + dx;
+  const from = Math.max(0, Math.min(n, d));
+  const to = Math.max(0, Math.min(n, n + d));
+  const k = 1 / 255;
+  for (let i = 0; i < from; i++) out[i] = 0;
+  for (let i = from; i < to; i++) out[i] = src[i - d]! * k;
+  for (let i = to; i < n; i++) out[i] = 0;
+  if (dx > 0) {
+    for (let row = 0; row < n; row += width) for (let x = 0; x < dx && x < width; x++) out[row + x] = 0;
+  } else if (dx < 0) {
+    for (let row = 0; row < n; row += width) for (let x = Math.max(0, width + dx); x < width; x++) out[row + x] = 0;
   }
 }
 
