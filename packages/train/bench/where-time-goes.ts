@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, type DigitModel, type ImageSet } from '@digitkit/core';
 import { batches, loadMnist, subset } from '@digitkit/data';
 import { createAugmenter } from '@digitkit/preprocess';
-import { mlp } from '@digitkit/model';
+import { mlp, registerWasmTrainingKernels } from '@digitkit/model';
 import { createAutodiffStepper, createDenseStepper, denseStack, type Stepper } from '../src/steppers.js';
 import { Optimizer } from '../src/optimizer.js';
 
@@ -56,20 +56,17 @@ const variants: [string, () => void | Promise<void>][] = [
   ['hand-written Dense backward + Adam (digitkit)', viaStepper((m) => createDenseStepper(m, denseStack(m)!, 'adam', 0))],
 ];
 const best = new Map<string, Timing>();
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, run] of variants) {
-    await run(); // warm-up on round 0, and keeps the rounds comparable
-    const t = await measure(run);
-    const prev = best.get(name);
-    best.set(name, { wall: Math.min(prev?.wall ?? Infinity, t.wall), cpu: Math.min(prev?.cpu ?? Infinity, t.cpu) });
+async function rounds(list: [string, () => void | Promise<void>][]): Promise<void> {
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, run] of list) {
+      await run(); // warm-up, and keeps the rounds comparable
+      const t = await measure(run);
+      const prev = best.get(name);
+      best.set(name, { wall: Math.min(prev?.wall ?? Infinity, t.wall), cpu: Math.min(prev?.cpu ?? Infinity, t.cpu) });
+    }
   }
 }
-console.log(`backend ${tf.getBackend()}, ${BATCHES} batches of ${B}, best of ${ROUNDS} rounds (ms per batch; an epoch of 60,000 is 469 batches)`);
-console.log(`${'variant'.padEnd(52)} ${'wall'.padStart(8)} ${'cpu'.padStart(8)} ${'s/epoch(cpu)'.padStart(13)}`);
-for (const [name, t] of best) {
-  console.log(`${name.padEnd(52)} ${t.wall.toFixed(2).padStart(8)} ${t.cpu.toFixed(2).padStart(8)} ${((t.cpu * 469) / 1000).toFixed(2).padStart(13)}`);
-}
-
+await rounds(variants);
 // Input pipeline alone: assembling batches in JS (with and without ±2 px shifts).
 const plain = measure(() => { for (const _ of batches(set, { batchSize: B, seed: 1 })) void _; }) as Timing;
 let aug = createAugmenter({ seed: 1, maxShift: 2 });
@@ -133,9 +130,25 @@ for (const k of profile.kernels) {
   e.ms += k.kernelTimeMs as number;
   e.calls++;
   byKernel.set(key, e);
-
 }
 console.log(`fast path: ${profile.kernels.length / BATCHES} kernels per batch; tf.profile's kernel times (inflated: the profiler reads every output) per batch, top 12:`);
 for (const [key, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
   console.log(`  ${key.padEnd(50)} ${(e.ms / BATCHES).toFixed(3).padStart(7)} ms x${e.calls / BATCHES}`);
 }
+
+if (tf.getBackend() === 'wasm') {
+  // What @digitkit/model's kernels (BatchMatMul that transposes explicitly) do for the autodiff paths.
+  registerWasmTrainingKernels();
+  await rounds([
+    ['model.fit + @digitkit/model WASM kernels', viaFit()],
+    ['autodiff + @digitkit/model WASM kernels', viaStepper((m) => createAutodiffStepper(m, 'adam', 0))],
+    ['hand-written Dense + @digitkit/model WASM kernels', viaStepper((m) => createDenseStepper(m, denseStack(m)!, 'adam', 0))],
+  ]);
+}
+
+console.log(`backend ${tf.getBackend()}, ${BATCHES} batches of ${B}, best of ${ROUNDS} rounds (ms per batch; an epoch of 60,000 is 469 batches)`);
+console.log(`${'variant'.padEnd(52)} ${'wall'.padStart(8)} ${'cpu'.padStart(8)} ${'s/epoch(cpu)'.padStart(13)}`);
+for (const [name, t] of best) {
+  console.log(`${name.padEnd(52)} ${t.wall.toFixed(2).padStart(8)} ${t.cpu.toFixed(2).padStart(8)} ${((t.cpu * 469) / 1000).toFixed(2).padStart(13)}`);
+}
+

@@ -197,7 +197,7 @@ export type Recipe = Required<Pick<TrainOptions, 'epochs' | 'batchSize' | 'optim
 export function defaultRecipe(kind: ModelKind): Recipe {
   if (kind === 'mlp') {
     return {
-      epochs: 20,
+      epochs: 15,
       batchSize: 128,
       optimizer: 'adam',
       learningRate: 2e-3,

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError, type DigitModel, type EpochMetrics, type ImageSet } from '@digitkit/core';
 import { batches, shuffledIndices } from '@digitkit/data';
 import { createAugmenter } from '@digitkit/preprocess';
-import * as modelPackage from '@digitkit/model';
+import { registerWasmTrainingKernels } from '@digitkit/model';
 import {
   type Checkpoint,
   type CheckpointPosition,
@@ -77,6 +77,7 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
   }
 
   const backend = tf.getBackend();
+  // WASM lacks some gradient kernels (Conv2DBackpropFilter); @digitkit/model adds them, once.
   if (backend === 'wasm') registerWasmTrainingKernels();
   const specs = denseStack(model);
   const stepper: Stepper = specs
@@ -325,15 +326,6 @@ function nanError(epoch: number, batch: number, batches: number, loss: number, r
 
 function formatRate(rate: number): string {
   return Number(rate.toPrecision(2)).toString();
-}
-
-let wasmKernelsRegistered = false;
-// The model package adds the gradient kernels the WASM backend lacks (Conv2DBackpropFilter...).
-function registerWasmTrainingKernels(): void {
-  if (wasmKernelsRegistered) return;
-  const register = (modelPackage as Record<string, unknown>)['registerWasmTrainingKernels'];
-  if (typeof register === 'function') (register as () => void)();
-  wasmKernelsRegistered = true;
 }
 
 // Lets timers, signals and progress output run during a long epoch.
