@@ -1,7 +1,7 @@
 import './style.css';
 import type { DigitModel, ModelKind } from '@digitkit/core';
 import { loadModel } from '@digitkit/model';
-import { getBackend } from '@tensorflow/tfjs-core';
+import { getBackend, memory } from '@tensorflow/tfjs-core';
 import { startBackend } from './backend';
 import { type GalleryDigit, GalleryView, loadGallery, toImageData } from './gallery';
 import { decodeImageFile, UnreadableImageError } from './image-file';
@@ -77,7 +77,10 @@ function show(result: Recognition, meta: ShownMeta, start?: number, timing?: Sta
   }
   view.show(result, meta);
   // The panel is updated (the DOM holds the answer) at this point; the browser paints it next frame.
-  if (start !== undefined) view.setLatency(performance.now() - start, timing);
+  if (start !== undefined) {
+    view.setLatency(performance.now() - start, timing);
+    body.dataset.tensors = String(memory().numTensors);
+  }
 }
 
 function recognizeSource(): void {
@@ -142,7 +145,7 @@ async function useModel(kind: ModelKind): Promise<void> {
   modelKind = kind;
   body.dataset.model = kind;
   body.dataset.ready = 'false';
-  localStorage.setItem('digitkit.model', kind);
+  remember(kind);
   for (const radio of document.querySelectorAll<HTMLInputElement>('#model-picker input')) radio.checked = radio.value === kind;
   let pending = models.get(kind);
   if (!pending) {
@@ -205,8 +208,19 @@ function buildModelPicker(): void {
   picker.hidden = false;
 }
 
+// Storage can be unavailable (privacy modes, sandboxed frames): the choice is then not remembered.
+function remember(kind: ModelKind): void {
+  try {
+    localStorage.setItem('digitkit.model', kind);
+  } catch {}
+}
+
 function initialModel(): ModelKind | undefined {
-  const wanted = [new URLSearchParams(location.search).get('model'), localStorage.getItem('digitkit.model')];
+  let stored: string | null = null;
+  try {
+    stored = localStorage.getItem('digitkit.model');
+  } catch {}
+  const wanted = [new URLSearchParams(location.search).get('model'), stored];
   return shipped.find((k) => wanted[0] === k) ?? shipped.find((k) => wanted[1] === k) ?? shipped[0];
 }
 
@@ -292,10 +306,13 @@ async function main(): Promise<void> {
   }
   await Promise.all([useModel(kind), galleryReady]);
   // Fetch the other models too, so switching works offline once the page has loaded.
-  for (const other of shipped) if (!models.has(other)) models.set(other, loadModel(`models/${other}/model.json`).catch((error) => {
-    models.delete(other);
-    throw error;
-  }));
+  for (const other of shipped) {
+    if (models.has(other)) continue;
+    const pending = loadModel(`models/${other}/model.json`);
+    models.set(other, pending);
+    // A failure here is reported when (if) the user picks that model.
+    pending.catch(() => models.delete(other));
+  }
 }
 
 void main();

@@ -46,6 +46,11 @@ afterAll(async () => {
   await server?.close();
 });
 
+async function switchModel(kind: string): Promise<void> {
+  await page.check(`#model-picker input[value="${kind}"]`);
+  await page.waitForFunction((k) => document.body.dataset.model === k && document.body.dataset.ready === 'true', kind);
+}
+
 async function clearPad(): Promise<void> {
   await page.click('#clear');
   expect((await readResult(page)).state).toBe('empty');
@@ -81,6 +86,7 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
 
   it('recognizes all ten digits drawn with the mouse and times stroke end -> shown prediction', async () => {
     const latencies: number[] = [];
+    const tensors: number[] = [];
     for (let round = 0; round < 2; round++) {
       for (const [digit, strokes] of Object.entries(DRAWN_DIGITS)) {
         await clearPad();
@@ -90,8 +96,11 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
         expect(result.source).toBe('pad');
         expect(await page.isVisible('#pad-hint')).toBe(false);
         latencies.push(result.latencyMs!);
+        tensors.push(Number(await page.evaluate(() => document.body.dataset.tensors)));
       }
     }
+    // No tensor leaks: the count after each recognition stays where the model's weights put it.
+    expect(new Set(tensors).size, `tensors after each stroke: ${tensors.join(', ')}`).toBe(1);
     console.log(
       `stroke end -> shown prediction: median ${median(latencies).toFixed(2)} ms, max ${Math.max(...latencies).toFixed(2)} ms over ${latencies.length} strokes (budget 16 ms): ${latencies.map((ms) => ms.toFixed(1)).join(', ')}`,
     );
@@ -134,9 +143,8 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
     expect(await page.textContent('#announce')).toMatch(/Draw a digit/);
   });
 
-  it('recognizes >= 95% of MNIST test digits dropped as large, off-centre photos', async () => {
+  it('recognizes >= 95% of MNIST test digits dropped as large, off-centre photos (each shipped model)', async () => {
     const { test } = await loadMnist();
-    const random = seeded(7);
     const perClass = 10;
     const picked: number[] = [];
     const counts = Array(10).fill(0);
@@ -148,24 +156,35 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
         picked.push(i);
       }
     }
-    let right = 0;
-    const wrong: string[] = [];
-    for (const [n, index] of picked.entries()) {
-      const label = test.labels[index]!;
+    const random = seeded(7);
+    const pictures = picked.map((index, n) => {
       const lightOnDark = n % 2 === 1;
-      const png = digitPicture(test.images.subarray(index * 784, (index + 1) * 784), { scale: 8 + (n % 3), lightOnDark, random });
-      const name = `mnist-${index}-${label}${lightOnDark ? '-dark' : ''}.png`;
-      const before = (await readResult(page)).seq;
-      if (n % 4 === 0) await dropFile(page, name, png);
-      else await page.setInputFiles('#file', { name, mimeType: 'image/png', buffer: Buffer.from(png) });
-      const result = await waitForResult(page, before, `file:${name}`);
-      if (result.state === 'digit' && result.label === String(label)) right++;
-      else wrong.push(`${name} -> ${result.state === 'digit' ? result.label : result.state}`);
-      if (n === 1) await page.screenshot({ path: join(shots, 'app-file.png') });
+      return {
+        label: test.labels[index]!,
+        name: `mnist-${index}-${test.labels[index]}${lightOnDark ? '-dark' : ''}.png`,
+        png: digitPicture(test.images.subarray(index * 784, (index + 1) * 784), { scale: 8 + (n % 3), lightOnDark, random }),
+      };
+    });
+    for (const kind of shippedModels) {
+      if (shippedModels.length > 1) await switchModel(kind);
+      let right = 0;
+      const wrong: string[] = [];
+      for (const [n, { label, name, png }] of pictures.entries()) {
+        const before = (await readResult(page)).seq;
+        if (n % 4 === 0) await dropFile(page, name, png);
+        else await page.setInputFiles('#file', { name, mimeType: 'image/png', buffer: Buffer.from(png) });
+        const result = await waitForResult(page, before, `file:${name}`);
+        if (result.state === 'digit' && result.label === String(label)) right++;
+        else wrong.push(`${name} -> ${result.state === 'digit' ? result.label : result.state}`);
+        if (n === 1 && kind === shippedModels[0]) await page.screenshot({ path: join(shots, 'app-file.png') });
+      }
+      const accuracy = right / pictures.length;
+      console.log(
+        `dropped MNIST test pictures, ${kind.toUpperCase()}: ${right}/${pictures.length} right (${(accuracy * 100).toFixed(1)}%); wrong: ${wrong.join(', ') || 'none'}`,
+      );
+      expect(accuracy, kind).toBeGreaterThanOrEqual(0.95);
     }
-    const accuracy = right / picked.length;
-    console.log(`dropped MNIST test pictures: ${right}/${picked.length} right (${(accuracy * 100).toFixed(1)}%); wrong: ${wrong.join(', ') || 'none'}`);
-    expect(accuracy).toBeGreaterThanOrEqual(0.95);
+    if (shippedModels.length > 1) await switchModel(shippedModels[0]!);
   });
 
   it('says clearly when a file cannot be read', async () => {
@@ -208,13 +227,19 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
     expect(picked.state).toBe('digit');
   });
 
-  it.skipIf(!shippedModels.includes('cnn'))('switches to the CNN and back', async () => {
-    await page.check('#model-picker input[value="cnn"]');
-    await page.waitForFunction(() => document.body.dataset.model === 'cnn' && document.body.dataset.ready === 'true');
-    await clearPad();
-    expect((await drawWithMouse(page, DRAWN_DIGITS[7])).label).toBe('7');
-    await page.check('#model-picker input[value="mlp"]');
-    await page.waitForFunction(() => document.body.dataset.model === 'mlp' && document.body.dataset.ready === 'true');
+  it.skipIf(!shippedModels.includes('cnn'))('switches to the CNN, which recognizes drawn digits too, and back', async () => {
+    await switchModel('cnn');
+    expect(await page.textContent('#model-info')).toMatch(/^CNN · /);
+    const latencies: number[] = [];
+    for (const [digit, strokes] of Object.entries(DRAWN_DIGITS)) {
+      await clearPad();
+      const result = await drawWithMouse(page, strokes);
+      expect(result.label, `drawn ${digit} (CNN)`).toBe(digit);
+      latencies.push(result.latencyMs!);
+    }
+    console.log(`CNN: stroke end -> shown prediction: median ${median(latencies).toFixed(2)} ms, max ${Math.max(...latencies).toFixed(2)} ms over ${latencies.length} strokes`);
+    await switchModel('mlp');
+    expect(await page.textContent('#model-info')).toMatch(/^MLP · /);
   });
 
   it('keeps working offline once loaded (no CDN, nothing fetched per prediction)', async () => {
@@ -227,10 +252,9 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
       await clearPad();
       expect((await drawWithMouse(page, DRAWN_DIGITS[0])).label).toBe('0');
       if (shippedModels.includes('cnn')) {
-        await page.check('#model-picker input[value="cnn"]');
-        await page.waitForFunction(() => document.body.dataset.model === 'cnn' && document.body.dataset.ready === 'true');
-        await page.check('#model-picker input[value="mlp"]');
-        await page.waitForFunction(() => document.body.dataset.model === 'mlp' && document.body.dataset.ready === 'true');
+        await switchModel('cnn');
+        expect((await drawWithMouse(page, DRAWN_DIGITS[0])).label).toBe('0');
+        await switchModel('mlp');
       }
     } finally {
       await chromium.context.setOffline(false);
