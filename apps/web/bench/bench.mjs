@@ -1,7 +1,10 @@
 // Prints the web app's two budgets: stroke end -> shown prediction (ms, in Debian's Chromium on the
 // production build) and the production bundle size. Run with `pnpm --filter @digitkit/web bench`
 // (which builds first); set CHROMIUM_PATH to use another Chromium.
-import { bundleSize, DRAWN_DIGITS, drawWithMouse, kb, launchChromium, openApp, serveStatic } from '../scripts/harness.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { bundleSize, distDir, DRAWN_DIGITS, drawWithMouse, kb, launchChromium, openApp, serveStatic } from '../scripts/harness.mjs';
 
 const ROUNDS = 3;
 const size = bundleSize();
@@ -12,8 +15,15 @@ console.log(`bundle: models ${kb(size.modelBytes)}`);
 const server = await serveStatic();
 const chromium = await launchChromium();
 try {
-  const { page } = await openApp(chromium.context, server.url);
+  const { page, requests } = await openApp(chromium.context, server.url);
   const badge = await page.textContent('#backend');
+  // What a visitor actually downloads: the JS chunks and the one .wasm file the page requested.
+  const fetched = requests.filter((url) => url.startsWith(server.url)).map((url) => join(distDir, new URL(url).pathname));
+  const gz = (files) => files.reduce((sum, f) => sum + gzipSync(readFileSync(f), { level: 9 }).length, 0);
+  const raw = (files) => files.reduce((sum, f) => sum + readFileSync(f).length, 0);
+  const js = fetched.filter((f) => f.endsWith('.js'));
+  const wasm = fetched.filter((f) => f.endsWith('.wasm'));
+  console.log(`page load: JS ${kb(gz(js))} gzipped in ${js.length} files + WASM ${kb(raw(wasm))} (${kb(gz(wasm))} gzipped), ${wasm.map((f) => f.slice(f.lastIndexOf('/') + 1)).join(', ')}`);
   const latencies = [];
   const stages = { read: [], preprocess: [], model: [] };
   for (let round = 0; round < ROUNDS; round++) {
