@@ -60,6 +60,18 @@ describe('createAugmenter (shift only, the fast path)', () => {
     expect(seen.size).toBe(25);
   });
 
+  it('shifts larger than the frame leave an all-zero image, not garbage', () => {
+    const augment = createAugmenter({ seed: 4, maxShift: 40 });
+    const out = new Float32Array(784);
+    let blank = 0;
+    for (const d of digits.slice(0, 200)) {
+      augment(d, out);
+      expect(out.every((v) => v >= 0 && v <= 1)).toBe(true);
+      if (sum(out) === 0) blank++;
+    }
+    expect(blank).toBeGreaterThan(100);
+  });
+
   it('refuses bad options and wrong-sized images with a message naming them', () => {
     expect(() => createAugmenter({ seed: 1, maxShift: 1.5 })).toThrow(/maxShift must be a whole number/);
     expect(() => createAugmenter({ seed: 1, scale: [1.2, 0.8] })).toThrow(/0 < min <= max/);

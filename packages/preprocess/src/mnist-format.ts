@@ -286,7 +286,7 @@ function inkOf(data: Float32Array, width: number, height: number, radius: number
 }
 
 /** Longest side of the small copy polarity is decided on: plenty for "is the ink darker or lighter". */
-const POLARITY_SIDE = 64;
+const POLARITY_SIDE = 32;
 
 /**
  * Decides polarity the way a person would: the background is what most of the image (and its border) shows, and

@@ -69,17 +69,47 @@ export function minFilter(data: Float32Array, width: number, height: number, rad
 }
 
 /**
- * White top-hat by a square of side 2r+1: the image minus its opening (min then max filter), i.e. the bright details
- * narrower than the square. The opening follows a flat or smoothly shaded background (exactly, for linear shading),
- * so what is left is the ink. In place.
+ * White top-hat by a square of side about 2r+1: the image minus its opening (min then max filter), i.e. the bright
+ * details narrower than the square. The opening follows a flat or smoothly shaded background (exactly, for linear
+ * shading), so what is left is the ink. In place.
+ *
+ * A wide opening is computed on block minima (blocks of about r/16 pixels) and read back block by block: 4x less
+ * work or more for big images, still never above the image (so the result is >= 0), and only as blocky as the
+ * shading is steep.
  */
 export function topHatInPlace(data: Float32Array, width: number, height: number, radius: number): void {
-  const background = data.slice();
-  rectangleFilter(background, width, height, radius, radius, -1);
-  rectangleFilter(background, width, height, radius, radius, 1);
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]! - background[i]!;
-    data[i] = v > 0 ? v : 0;
+  const block = Math.max(1, Math.floor(radius / 16));
+  if (block === 1) {
+    const background = data.slice();
+    rectangleFilter(background, width, height, radius, radius, -1);
+    rectangleFilter(background, width, height, radius, radius, 1);
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i]! - background[i]!;
+      data[i] = v > 0 ? v : 0;
+    }
+    return;
+  }
+  const smallWidth = Math.ceil(width / block);
+  const smallHeight = Math.ceil(height / block);
+  const small = new Float32Array(smallWidth * smallHeight).fill(Infinity);
+  for (let y = 0; y < height; y++) {
+    const row = Math.floor(y / block) * smallWidth;
+    for (let x = 0; x < width; x++) {
+      const v = data[y * width + x]!;
+      const o = row + Math.floor(x / block);
+      if (v < small[o]!) small[o] = v;
+    }
+  }
+  const smallRadius = Math.max(1, Math.round(radius / block));
+  rectangleFilter(small, smallWidth, smallHeight, smallRadius, smallRadius, -1);
+  rectangleFilter(small, smallWidth, smallHeight, smallRadius, smallRadius, 1);
+  for (let y = 0; y < height; y++) {
+    const row = Math.floor(y / block) * smallWidth;
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const v = data[i]! - small[row + Math.floor(x / block)]!;
+      data[i] = v > 0 ? v : 0;
+    }
   }
 }
 
