@@ -18,15 +18,18 @@ export interface PictureOptions {
   /** Light ink on a dark ground instead of dark ink on paper. */
   lightOnDark: boolean;
   random: () => number;
-  size?: number;
+  /** Side of the square picture, or width and height. */
+  size?: number | { width: number; height: number };
 }
 
 /**
  * Re-draws an MNIST digit as a photo-like picture: its ink cropped, upscaled smoothly (bilinear),
- * placed off-centre on a size x size ground with a little noise, then encoded as a grayscale PNG.
+ * placed off-centre on a (default 280x280) ground with a little noise, then encoded as a grayscale PNG.
  */
 export function digitPicture(pixels: Uint8Array, options: PictureOptions): Uint8Array {
   const { scale, lightOnDark, random, size = 280 } = options;
+  const width = typeof size === 'number' ? size : size.width;
+  const height = typeof size === 'number' ? size : size.height;
   let x0 = 28, y0 = 28, x1 = -1, y1 = -1;
   for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) {
     if (pixels[y * 28 + x]! > 0) {
@@ -37,25 +40,25 @@ export function digitPicture(pixels: Uint8Array, options: PictureOptions): Uint8
   x0 = Math.max(0, x0 - 1); y0 = Math.max(0, y0 - 1); x1 = Math.min(27, x1 + 1); y1 = Math.min(27, y1 + 1);
   const w = Math.round((x1 - x0 + 1) * scale);
   const h = Math.round((y1 - y0 + 1) * scale);
-  if (w > size || h > size) throw new Error(`a ${w}x${h} digit does not fit on ${size}x${size}`);
+  if (w > width || h > height) throw new Error(`a ${w}x${h} digit does not fit on ${width}x${height}`);
   // Off-centre: anywhere it fits, biased away from the middle.
   const edge = (room: number) => Math.round(random() < 0.5 ? random() * room * 0.3 : room - random() * room * 0.3);
-  const left = edge(size - w);
-  const top = edge(size - h);
+  const left = edge(width - w);
+  const top = edge(height - h);
   const ground = lightOnDark ? 28 : 246;
   const ink = lightOnDark ? 236 : 22;
-  const out = new Uint8Array(size * size);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
       let a = 0;
       const u = x - left;
       const v = y - top;
       if (u >= 0 && v >= 0 && u < w && v < h) a = bilinear(pixels, x0 + (u + 0.5) / scale - 0.5, y0 + (v + 0.5) / scale - 0.5) / 255;
       const noise = (random() - 0.5) * 8;
-      out[y * size + x] = Math.max(0, Math.min(255, Math.round(ground + (ink - ground) * a + noise)));
+      out[y * width + x] = Math.max(0, Math.min(255, Math.round(ground + (ink - ground) * a + noise)));
     }
   }
-  return encode({ width: size, height: size, data: out, channels: 1, depth: 8 });
+  return encode({ width, height, data: out, channels: 1, depth: 8 });
 }
 
 function bilinear(pixels: Uint8Array, x: number, y: number): number {
