@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError, useBackend } from '@digitkit/core';
 import { cnn, registerWasmTrainingKernels } from './index.js';
+import { conv2DBackpropFilterIm2col, conv2DBackpropInputCol2im } from './wasm-kernels.js';
 
 // Every registered WASM kernel is checked against the CPU backend's on random inputs: directly
 // (kernel by kernel) and through tf.grads / a real cnn() training gradient.
@@ -93,6 +94,28 @@ describe.each(convCases)('convolution x=%j filter=%j strides=%j %s', (xShape, fi
     const { cpu, wasm, shape } = await bothBackends('Conv2DBackpropInput', { dy: [dy, outShape], filter: [filter, filterShape] }, { strides, pad, dataFormat: 'NHWC', inputShape: xShape });
     expect(shape).toEqual(xShape);
     expectClose(wasm, cpu);
+  });
+
+  it('the im2col / col2im alternatives (benchmarked, not registered) match CPU too', async () => {
+    const { cpu: filterCpu } = await bothBackends('Conv2DBackpropFilter', { x: [x, xShape], dy: [dy, outShape] }, { strides, pad, dataFormat: 'NHWC', filterShape });
+    const inAttrs = { strides, pad, dataFormat: 'NHWC', inputShape: xShape };
+    const { cpu: inputCpu } = await bothBackends('Conv2DBackpropInput', { dy: [dy, outShape], filter: [filter, filterShape] }, inAttrs);
+    await tf.setBackend('wasm');
+    const read = (info: tf.TensorInfo) => {
+      const t = tf.engine().makeTensorFromTensorInfo(info);
+      const v = t.dataSync() as Float32Array;
+      t.dispose();
+      return v;
+    };
+    const tx = tf.tensor(x, xShape);
+    const tdy = tf.tensor(dy, outShape);
+    const tw = tf.tensor(filter, filterShape);
+    const noFallback = () => {
+      throw new Error('unexpected fallback');
+    };
+    expectClose(read(conv2DBackpropFilterIm2col({ inputs: { x: tx, dy: tdy }, backend: tf.backend(), attrs: { strides, pad, dataFormat: 'NHWC', filterShape } })), filterCpu);
+    expectClose(read(conv2DBackpropInputCol2im(noFallback)({ inputs: { dy: tdy, filter: tw }, backend: tf.backend(), attrs: inAttrs })), inputCpu);
+    tf.dispose([tx, tdy, tw]);
   });
 
   it('tf.grads of conv2d -> relu -> maxPool matches CPU', async () => {

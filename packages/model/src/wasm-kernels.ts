@@ -17,8 +17,8 @@ const DIGITKIT_KERNEL = Symbol.for('digitkit.wasmTrainingKernel');
  * shipped WASM backend lacks or runs slowly (see the package README for figures):
  * - `Conv2DBackpropFilter` (missing): one WASM (XNNPACK) convolution of the transposed input with
  *   the transposed output gradient as its filter.
- * - `Conv2DBackpropInput` (replaced for stride 1): a convolution of the output gradient with the
- *   filter rotated by 180 degrees; other strides use the shipped kernel.
+ * - `Conv2DBackpropInput` (replaced, NHWC float32): for stride 1 a convolution of the output
+ *   gradient with the filter rotated by 180 degrees; other strides a matrix product and a col2im pass.
  * - `MaxPoolGrad` (replaced): one pass over the pooling windows on the WASM heap.
  * - `BatchMatMul` (replaced for transposed operands only): explicit transpose, then an untransposed
  *   multiply.
@@ -60,6 +60,151 @@ function install(name: string, make: (shipped: Kernel | undefined) => Kernel): v
     }),
   );
 }
+
+/**
+ * The textbook alternative to `conv2DBackpropFilter`, kept for the benchmark: dW = im2col(x)^T . dy,
+ * the input patches gathered in JS straight into a [kh*kw*ci, b*oh*ow] matrix on the WASM heap,
+ * then one untransposed WASM matrix product. Any stride and padding, NHWC.
+ */
+export function conv2DBackpropFilterIm2col({ inputs, backend, attrs }: KernelArgs): Info {
+  const { x, dy } = inputs as { x: Info; dy: Info };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  checkConvInputs('Conv2DBackpropFilter', dataFormat, [x, dy]);
+  const info = tf.backend_util.computeConv2DInfo(x.shape as Shape4, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  checkShape('Conv2DBackpropFilter', 'dy', dy, [batchSize, outHeight, outWidth, outChannels]);
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const k = filterHeight * filterWidth * inChannels;
+  const n = batchSize * outHeight * outWidth;
+  const heap = backend as unknown as WasmHeap;
+  const temps: Info[] = [];
+  try {
+    const colsT = heap.makeOutput([k, n], 'float32');
+    temps.push(colsT);
+    const cols = heap.typedArrayFromHeap(colsT) as Float32Array;
+    const xs = heap.typedArrayFromHeap(x) as Float32Array;
+    let o = 0;
+    for (let kh = 0; kh < filterHeight; kh++) {
+      for (let kw = 0; kw < filterWidth; kw++) {
+        for (let ci = 0; ci < inChannels; ci++) {
+          for (let b = 0; b < batchSize; b++) {
+            for (let oh = 0; oh < outHeight; oh++) {
+              const ih = oh * strideHeight + kh - top;
+              if (ih < 0 || ih >= inHeight) {
+                cols.fill(0, o, o + outWidth);
+                o += outWidth;
+                continue;
+              }
+              const row = (b * inHeight + ih) * inWidth;
+              for (let ow = 0; ow < outWidth; ow++, o++) {
+                const iw = ow * strideWidth + kw - left;
+                cols[o] = iw >= 0 && iw < inWidth ? xs[(row + iw) * inChannels + ci]! : 0;
+              }
+            }
+          }
+        }
+      }
+    }
+    const dy2d = run('Reshape', { x: dy }, { shape: [n, outChannels] }, backend);
+    temps.push(dy2d);
+    const product = run('BatchMatMul', { a: colsT, b: dy2d }, { transposeA: false, transposeB: false }, backend, SHIPPED_MATMUL);
+    temps.push(product);
+    return run('Reshape', { x: product }, { shape: [...filterShape] }, backend);
+  } finally {
+    for (const t of temps) backend.disposeData(t.dataId);
+  }
+}
+
+/**
+ * The input gradient: for stride 1 a convolution with the rotated filter (`conv2DBackpropInputByConv`),
+ * otherwise `conv2DBackpropInputCol2im`; formats other than NHWC float32 go to the shipped kernel.
+ */
+function conv2DBackpropInput(shipped: Kernel): Kernel {
+  return conv2DBackpropInputByConv(conv2DBackpropInputCol2im(shipped));
+}
+
+/**
+ * dx = col2im(dy . W^T): one untransposed WASM matrix product gives, for every output position, the
+ * gradient of its whole input patch ([b*oh*ow, kh*kw*ci]); a JS pass adds the patches back into
+ * dx on the WASM heap. Any stride and padding; NHWC (other formats go to `fallback`).
+ */
+export function conv2DBackpropInputCol2im(fallback: Kernel): Kernel {
+  const shipped = fallback;
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const { dy, filter } = inputs as { dy: Info; filter: Info };
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+    if ((dataFormat !== undefined && dataFormat !== 'NHWC') || dy.dtype !== 'float32' || filter.dtype !== 'float32') return shipped(args);
+    const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as Shape4, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+    checkShape('Conv2DBackpropInput', 'dy', dy, [batchSize, outHeight, outWidth, outChannels]);
+    const top = info.padInfo.top;
+    const left = info.padInfo.left;
+    const k = filterHeight * filterWidth * inChannels;
+    const n = batchSize * outHeight * outWidth;
+    const heap = backend as unknown as WasmHeap;
+    const temps: Info[] = [];
+    try {
+      const w2d = run('Reshape', { x: filter }, { shape: [k, outChannels] }, backend);
+      temps.push(w2d);
+      const wT = run('Transpose', { x: w2d }, { perm: [1, 0] }, backend);
+      temps.push(wT);
+      const dy2d = run('Reshape', { x: dy }, { shape: [n, outChannels] }, backend);
+      temps.push(dy2d);
+      const colsInfo = run('BatchMatMul', { a: dy2d, b: wT }, { transposeA: false, transposeB: false }, backend, SHIPPED_MATMUL);
+      temps.push(colsInfo);
+      const out = heap.makeOutput([...inputShape], 'float32');
+      // Views after makeOutput: allocating can grow (and detach) the heap.
+      const dx = heap.typedArrayFromHeap(out) as Float32Array;
+      const cols = heap.typedArrayFromHeap(colsInfo) as Float32Array;
+      dx.fill(0);
+      let c = 0;
+      for (let b = 0; b < batchSize; b++) {
+        for (let oh = 0; oh < outHeight; oh++) {
+          for (let ow = 0; ow < outWidth; ow++) {
+            for (let kh = 0; kh < filterHeight; kh++) {
+              const ih = oh * strideHeight + kh - top;
+              if (ih < 0 || ih >= inHeight) {
+                c += filterWidth * inChannels;
+                continue;
+              }
+              for (let kw = 0; kw < filterWidth; kw++) {
+                const iw = ow * strideWidth + kw - left;
+                if (iw < 0 || iw >= inWidth) {
+                  c += inChannels;
+                  continue;
+                }
+                let d = ((b * inHeight + ih) * inWidth + iw) * inChannels;
+                for (let ci = 0; ci < inChannels; ci++, c++, d++) dx[d] = dx[d]! + cols[c]!;
+              }
+            }
+          }
+        }
+      }
+      return out;
+    } finally {
+      for (const t of temps) backend.disposeData(t.dataId);
+    }
+  };
+}
+
+function checkConvInputs(kernel: string, dataFormat: string | undefined, tensors: Info[]): void {
+  if (dataFormat !== undefined && dataFormat !== 'NHWC') {
+    throw new DigitkitError('UNSUPPORTED_KERNEL_ATTR', `digitkit's WASM ${kernel} supports dataFormat "NHWC" only, got "${dataFormat}".`);
+  }
+  for (const t of tensors) {
+    if (t.dtype !== 'float32') throw new DigitkitError('UNSUPPORTED_KERNEL_ATTR', `digitkit's WASM ${kernel} supports float32 only, got ${t.dtype}.`);
+  }
+}
+
+function checkShape(kernel: string, name: string, t: Info, expected: number[]): void {
+  if (t.shape.join() !== expected.join()) {
+    throw new DigitkitError('UNSUPPORTED_KERNEL_ATTR', `${kernel}: ${name} has shape [${t.shape.join(', ')}], expected [${expected.join(', ')}].`);
+  }
+}
+
+type Shape4 = [number, number, number, number];
 
 /**
  * dW[kh, kw, ci, co] = sum over b, oh, ow of x[b, oh*s + kh - padTop, ow*s + kw - padLeft, ci] * dy[b, oh, ow, co].
@@ -133,10 +278,11 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): In
 }
 
 /**
- * dx = conv2d(dy, filter rotated 180 degrees with in/out channels swapped), padded by (kernel - 1 - pad).
- * Exact for stride 1; other strides go to the shipped kernel.
+ * dx = conv2d(dy, filter rotated 180 degrees with in/out channels swapped), padded by (kernel - 1 - pad):
+ * one WASM (XNNPACK) convolution. Exact for stride 1; other strides go to `fallback`.
  */
-function conv2DBackpropInput(shipped: Kernel): Kernel {
+export function conv2DBackpropInputByConv(fallback: Kernel): Kernel {
+  const shipped = fallback;
   return (args) => {
     const { inputs, backend, attrs } = args;
     const { dy, filter } = inputs as { dy: Info; filter: Info };
@@ -224,6 +370,7 @@ interface WasmHeap {
 
 /** BatchMatMul that never hands WASM a transposed operand (its transposed path is far slower). */
 function untransposedBatchMatMul(original: Kernel): Kernel {
+  SHIPPED_MATMUL = original;
   return ({ inputs, backend, attrs }: KernelArgs): Info => {
     const { transposeA, transposeB } = (attrs ?? {}) as unknown as tf.BatchMatMulAttrs;
     if (!transposeA && !transposeB) return original({ inputs, backend, attrs: attrs ?? {} });
@@ -249,7 +396,11 @@ function swapLastTwo(t: Info, backend: tf.KernelBackend): Info {
   return run('Transpose', { x: t }, { perm }, backend);
 }
 
-function run(name: string, inputs: Record<string, Info>, attrs: Attrs, backend: tf.KernelBackend): Info {
+/** Set when our BatchMatMul replaces the shipped one: our kernels call the shipped one for untransposed products. */
+let SHIPPED_MATMUL: Kernel | undefined;
+
+function run(name: string, inputs: Record<string, Info>, attrs: Attrs, backend: tf.KernelBackend, direct?: Kernel): Info {
+  if (direct) return direct({ inputs, backend, attrs });
   const kernel = tf.getKernel(name, 'wasm');
   if (!kernel) throw new DigitkitError('WASM_NOT_LOADED', `The WASM backend has no ${name} kernel; import "@tensorflow/tfjs-backend-wasm".`);
   return kernel.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as Info;
