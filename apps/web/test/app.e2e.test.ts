@@ -87,17 +87,15 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
   it('recognizes all ten digits drawn with the mouse and times stroke end -> shown prediction', async () => {
     const latencies: number[] = [];
     const tensors: number[] = [];
-    for (let round = 0; round < 1; round++) {
-      for (const [digit, strokes] of Object.entries(DRAWN_DIGITS)) {
-        await clearPad();
-        const result = await drawWithMouse(page, strokes);
-        expect(result.state, `drawn ${digit}`).toBe('digit');
-        expect(result.label, `drawn ${digit}`).toBe(digit);
-        expect(result.source).toBe('pad');
-        expect(await page.isVisible('#pad-hint')).toBe(false);
-        latencies.push(result.latencyMs!);
-        tensors.push(Number(await page.evaluate(() => document.body.dataset.tensors)));
-      }
+    for (const [digit, strokes] of Object.entries(DRAWN_DIGITS)) {
+      await clearPad();
+      const result = await drawWithMouse(page, strokes);
+      expect(result.state, `drawn ${digit}`).toBe('digit');
+      expect(result.label, `drawn ${digit}`).toBe(digit);
+      expect(result.source).toBe('pad');
+      expect(await page.isVisible('#pad-hint')).toBe(false);
+      latencies.push(result.latencyMs!);
+      tensors.push(Number(await page.evaluate(() => document.body.dataset.tensors)));
     }
     // No tensor leaks: the count after each recognition stays where the model's weights put it.
     expect(new Set(tensors).size, `tensors after each stroke: ${tensors.join(', ')}`).toBe(1);
