@@ -24,15 +24,20 @@ const train = readImages('train-images-idx3-ubyte');
 const test = readImages('t10k-images-idx3-ubyte');
 const digit = (images: Uint8Array, i: number) => images.subarray(i * 784, (i + 1) * 784);
 
-function medianMs(run: () => void, times: number): number {
+/** Median wall-clock and CPU milliseconds of `run` (CPU time is steadier when other work shares the machine). */
+function timing(run: () => void, times: number): string {
   for (let i = 0; i < 5; i++) run();
-  const ms: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < times; i++) {
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     run();
-    ms.push(performance.now() - start);
+    const used = process.cpuUsage(cpuStart);
+    wall.push(performance.now() - start);
+    cpu.push((used.user + used.system) / 1000);
   }
-  return median(ms);
+  return `${median(wall).toFixed(2)} ms median (${median(cpu).toFixed(2)} ms of CPU)`;
 }
 
 console.log(
@@ -45,16 +50,16 @@ console.log(
 // --- toMnistFormat speed
 const canvas280 = redrawOnCanvas(digit(test, 0), 9, 280, 280, 0);
 const rgba280: RasterImage = { data: asBlackOnTransparent(canvas280), width: 280, height: 280 };
-console.log('toMnistFormat, 280x280 RGBA canvas (black on transparent): %s ms median', medianMs(() => toMnistFormat(rgba280), 50).toFixed(2));
+console.log('toMnistFormat, 280x280 RGBA canvas (black on transparent): %s', timing(() => toMnistFormat(rgba280), 50));
 const thin = drawStrokes(PEN_DIGITS['2']!, 280, 280, { left: 60, top: 40, width: 137, height: 196 }, 2);
 const thinRgba: RasterImage = { data: asBlackOnTransparent(thin), width: 280, height: 280 };
-console.log('toMnistFormat, 280x280 RGBA canvas, 2 px pen (thickened): %s ms median', medianMs(() => toMnistFormat(thinRgba), 50).toFixed(2));
+console.log('toMnistFormat, 280x280 RGBA canvas, 2 px pen (thickened): %s', timing(() => toMnistFormat(thinRgba), 50));
 const photo: RasterImage = {
   data: simulatePhoto(redrawOnCanvas(digit(test, 1), 30, 1200, 900, 1), 1200, 900, createRng(1).next),
   width: 1200,
   height: 900,
 };
-console.log('toMnistFormat, 1200x900 RGB photo: %s ms median', medianMs(() => toMnistFormat(photo), 10).toFixed(1));
+console.log('toMnistFormat, 1200x900 RGB photo: %s', timing(() => toMnistFormat(photo), 10));
 
 // --- augmentation throughput: one epoch of the 60,000 training images
 const out = new Float32Array(784);

@@ -83,6 +83,16 @@ describe.each([
   });
 });
 
+describe('toMnistFormat on MNIST digits re-drawn 8x and 10x, on a non-square 400x300 canvas', () => {
+  it.each([8, 10])('%ix: median Pearson r > 0.97 over the first 100 test digits', (factor) => {
+    const r = digits.slice(0, 100).map((digit, i) => {
+      const { pixels } = digitOf(toMnistFormat({ data: redrawOnCanvas(digit, factor, 400, 300, i), width: 400, height: 300 }));
+      return pearson(pixels, digit);
+    });
+    expect(median(r)).toBeGreaterThan(0.97);
+  });
+});
+
 describe('toMnistFormat on MNIST digits as they are (28x28)', () => {
   it('changes them little: median Pearson r > 0.985', () => {
     const r = digits.map((digit) => pearson(digitOf(toMnistFormat(frame(digit))).pixels, digit));
@@ -209,6 +219,17 @@ describe('toMnistFormat polarity', () => {
 });
 
 describe('toMnistFormat input checks', () => {
+  it('takes canvas ImageData bytes (Uint8ClampedArray) and odd sizes without throwing', () => {
+    const canvas = drawStrokes(PEN_DIGITS['7']!, 200, 120, { left: 60, top: 10, width: 70, height: 100 }, 8);
+    const clamped = new Uint8ClampedArray(asBlackOnTransparent(canvas));
+    const fromClamped = digitOf(toMnistFormat({ data: clamped, width: 200, height: 120 }));
+    expect(Array.from(fromClamped.pixels)).toEqual(Array.from(digitOf(toMnistFormat({ data: canvas, width: 200, height: 120 })).pixels));
+    for (const [w, h] of [[1, 1], [1, 500], [3, 3], [500, 2]]) {
+      const data = Uint8Array.from({ length: w * h }, (_, i) => (i % 7 === 0 ? 255 : 0));
+      expect(() => toMnistFormat({ data, width: w, height: h })).not.toThrow();
+    }
+  });
+
   it('names the bad option or image', () => {
     const image = { data: new Uint8Array(28 * 28), width: 28, height: 28 };
     expect(() => toMnistFormat(image, { polarity: 'up' as 'auto' })).toThrow(/polarity must be 'auto'/);
