@@ -1,6 +1,6 @@
 import { loadMnist } from '@digitkit/data';
 import { toMnistFormat } from '@digitkit/preprocess';
-import { CONDITIONS, drawCondition } from '/work/main/tools/robustness/src/conditions.ts';
+import { CONDITIONS, drawCondition } from '../conditions.js';
 const { test } = await loadMnist();
 const cond = CONDITIONS.find((c) => c.name === process.argv[2])!;
 let t = performance.now();
