@@ -5,7 +5,7 @@ import { useBackend, type DigitModel } from '@digitkit/core';
 import { cnn, mlp, predict, registerWasmTrainingKernels } from '../src/index.js';
 import { loadDigits, type Digits } from './mnist.js';
 // Internal alternatives, kept to compare against (not part of the public API).
-import { conv2DBackpropFilterIm2col, conv2DBackpropInputCol2im } from '../src/wasm-kernels.js';
+import { conv2DBackpropFilter, conv2DBackpropFilterIm2col, conv2DBackpropInputCol2im } from '../src/wasm-kernels.js';
 
 const BATCH = 128;
 const BATCHES_PER_EPOCH = Math.ceil(60_000 / BATCH);
@@ -78,11 +78,12 @@ async function main(): Promise<void> {
     const dy = random(info.outShape);
     const w = random(c.f);
     const attrs = { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: c.f };
-    const filterOurs = timeKernel(() => callOurs('Conv2DBackpropFilter', { x, dy }, attrs));
+    const filterConv = timeKernel(() => conv2DBackpropFilter({ inputs: { x, dy }, backend: backend(), attrs }));
     const filterIm2col = timeKernel(() => conv2DBackpropFilterIm2col({ inputs: { x, dy }, backend: backend(), attrs }));
     const filterOps = timeKernel(() => im2colFilterGrad(x, dy, c.f));
+    const used = c.f[2] <= 4 ? 'im2col' : 'conv';
     console.log(
-      `Conv2DBackpropFilter ${c.label}: ours (one transposed WASM conv) ${ms(filterOurs)} | JS im2col + WASM matMul ${ms(filterIm2col)} | im2col from tf.slice/stack + matMul ${ms(filterOps)} | shipped WASM: missing`,
+      `Conv2DBackpropFilter ${c.label}: one transposed WASM conv${used === 'conv' ? ' (ours)' : ''} ${ms(filterConv)} | JS im2col + WASM matMul${used === 'im2col' ? ' (ours)' : ''} ${ms(filterIm2col)} | im2col from tf.slice/stack + matMul ${ms(filterOps)} | shipped WASM: missing`,
     );
     if (c.f[2] > 1) {
       const inAttrs = { strides: 1, pad: 'valid', dataFormat: 'NHWC', inputShape: c.x };

@@ -16,7 +16,8 @@ const DIGITKIT_KERNEL = Symbol.for('digitkit.wasmTrainingKernel');
  * Registers, for the `wasm` backend, the kernels that training digitkit's models needs and the
  * shipped WASM backend lacks or runs slowly (see the package README for figures):
  * - `Conv2DBackpropFilter` (missing): one WASM (XNNPACK) convolution of the transposed input with
- *   the transposed output gradient as its filter.
+ *   the transposed output gradient as its filter; for inputs with at most 4 channels, JS im2col on the
+ *   WASM heap and one WASM matrix product.
  * - `Conv2DBackpropInput` (replaced, NHWC float32): for stride 1 a convolution of the output
  *   gradient with the filter rotated by 180 degrees; other strides a matrix product and a col2im pass.
  * - `MaxPoolGrad` (replaced): one pass over the pooling windows on the WASM heap.
@@ -34,7 +35,7 @@ export function registerWasmTrainingKernels(): string[] {
       );
     }
   }
-  install('Conv2DBackpropFilter', () => conv2DBackpropFilter);
+  install('Conv2DBackpropFilter', () => conv2DBackpropFilterFastest);
   install('Conv2DBackpropInput', (shipped) => conv2DBackpropInput(shipped!));
   install('MaxPoolGrad', () => maxPoolGrad);
   install('BatchMatMul', (shipped) => untransposedBatchMatMul(shipped!));
@@ -45,6 +46,15 @@ export function registerWasmTrainingKernels(): string[] {
 export const WASM_TRAINING_KERNELS: readonly string[] = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul'];
 
 type Kernel = (args: KernelArgs) => Info;
+
+/**
+ * With few input channels (a first layer on grayscale images) the transposed convolution has too few
+ * output pixels to keep XNNPACK busy, and the patches are cheap to gather: use im2col there.
+ */
+function conv2DBackpropFilterFastest(args: KernelArgs): Info {
+  const channels = args.inputs.x?.shape[3] ?? 0;
+  return channels <= 4 ? conv2DBackpropFilterIm2col(args) : conv2DBackpropFilter(args);
+}
 
 /** Puts our kernel in place of the shipped one (if any), keeping the shipped setup so it still initializes. */
 function install(name: string, make: (shipped: Kernel | undefined) => Kernel): void {
@@ -62,7 +72,7 @@ function install(name: string, make: (shipped: Kernel | undefined) => Kernel): v
 }
 
 /**
- * The textbook alternative to `conv2DBackpropFilter`, kept for the benchmark: dW = im2col(x)^T . dy,
+ * dW = im2col(x)^T . dy (used for inputs with few channels, where it beats `conv2DBackpropFilter`):
  * the input patches gathered in JS straight into a [kh*kw*ci, b*oh*ow] matrix on the WASM heap,
  * then one untransposed WASM matrix product. Any stride and padding, NHWC.
  */
