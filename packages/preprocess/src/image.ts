@@ -317,17 +317,24 @@ export function shrinkByFactor(image: GrayImage, factor: number): GrayImage<Floa
   const outWidth = Math.ceil(width / factor);
   const outHeight = Math.ceil(height / factor);
   const sums = new Float64Array(outWidth * outHeight);
-  const counts = new Float64Array(outWidth * outHeight);
   for (let y = 0; y < height; y++) {
     const outRow = Math.floor(y / factor) * outWidth;
-    for (let x = 0; x < width; x++) {
-      const o = outRow + Math.floor(x / factor);
-      sums[o] = sums[o]! + data[y * width + x]!;
-      counts[o] = counts[o]! + 1;
+    const row = y * width;
+    for (let bx = 0, x = 0; bx < outWidth; bx++) {
+      const end = Math.min(x + factor, width);
+      let sum = 0;
+      for (; x < end; x++) sum += data[row + x]!;
+      sums[outRow + bx] = sums[outRow + bx]! + sum;
     }
   }
   const out = new Float32Array(outWidth * outHeight);
-  for (let i = 0; i < out.length; i++) out[i] = sums[i]! / counts[i]!;
+  for (let by = 0; by < outHeight; by++) {
+    const rows = Math.min(factor, height - by * factor);
+    for (let bx = 0; bx < outWidth; bx++) {
+      const columns = Math.min(factor, width - bx * factor);
+      out[by * outWidth + bx] = sums[by * outWidth + bx]! / (rows * columns);
+    }
+  }
   return { data: out, width: outWidth, height: outHeight };
 }
 

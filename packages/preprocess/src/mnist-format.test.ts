@@ -49,8 +49,9 @@ function closeness(toImage: (canvas: Uint8Array) => RasterImage): Closeness {
   return c;
 }
 
-// Measured on the first 200 MNIST test digits (see README): median Pearson 0.977, 10th percentile 0.837,
-// best within a 1-pixel shift 0.983, mean |difference| / 255 0.025. The bars sit just below.
+// Measured on the first 200 MNIST test digits (see README; the bench prints them): median Pearson r 0.9825,
+// 10th percentile 0.830; best within a 1-pixel shift 0.986 (10th percentile 0.904); mean |difference| / 255 0.022.
+// The three renderings give the same bytes. The bars sit just below.
 describe.each([
   ['white on black (gray)', (canvas: Uint8Array): RasterImage => ({ data: canvas, width: 280, height: 280 }), false],
   ['black on transparent (RGBA)', (canvas: Uint8Array): RasterImage => ({ data: asBlackOnTransparent(canvas), width: 280, height: 280 }), true],
@@ -60,14 +61,14 @@ describe.each([
   beforeAll(() => {
     c = closeness(toImage);
   });
-  it('gives back the original: median Pearson r > 0.97, 10th percentile > 0.8, median mean |diff|/255 < 0.03', () => {
-    expect(median(c.correlation)).toBeGreaterThan(0.97);
+  it('gives back the original: median Pearson r > 0.975, 10th percentile > 0.8, median mean |diff|/255 < 0.025', () => {
+    expect(median(c.correlation)).toBeGreaterThan(0.975);
     expect(quantile(c.correlation, 0.1)).toBeGreaterThan(0.8);
-    expect(median(c.difference)).toBeLessThan(0.03);
+    expect(median(c.difference)).toBeLessThan(0.025);
   });
-  it('matches shape even better allowing for MNIST\'s own 1-pixel rounding: median best-of-shifts r > 0.975', () => {
-    expect(median(c.shifted)).toBeGreaterThan(0.975);
-    expect(quantile(c.shifted, 0.1)).toBeGreaterThan(0.85);
+  it('matches shape even better allowing for MNIST\'s own 1-pixel rounding: best-of-shifts r median > 0.98, 10th percentile > 0.88', () => {
+    expect(median(c.shifted)).toBeGreaterThan(0.98);
+    expect(quantile(c.shifted, 0.1)).toBeGreaterThan(0.88);
   });
   it('puts every centre of mass within 1 px of (14, 14), fits every digit to a 20-pixel max side, max 255', () => {
     for (const pixels of c.outputs) {
@@ -84,19 +85,21 @@ describe.each([
 });
 
 describe('toMnistFormat on MNIST digits re-drawn 8x and 10x, on a non-square 400x300 canvas', () => {
-  it.each([8, 10])('%ix: median Pearson r > 0.97 over the first 100 test digits', (factor) => {
+  // Measured: 0.983 (8x), 0.981 (10x).
+  it.each([8, 10])('%ix: median Pearson r > 0.975 over the first 100 test digits', (factor) => {
     const r = digits.slice(0, 100).map((digit, i) => {
       const { pixels } = digitOf(toMnistFormat({ data: redrawOnCanvas(digit, factor, 400, 300, i), width: 400, height: 300 }));
       return pearson(pixels, digit);
     });
-    expect(median(r)).toBeGreaterThan(0.97);
+    expect(median(r)).toBeGreaterThan(0.975);
   });
 });
 
 describe('toMnistFormat on MNIST digits as they are (28x28)', () => {
-  it('changes them little: median Pearson r > 0.985', () => {
+  // Measured: median 0.997 (10th percentile 0.80: MNIST's thinnest strokes get thickened, some move a pixel).
+  it('changes them little: median Pearson r > 0.99', () => {
     const r = digits.map((digit) => pearson(digitOf(toMnistFormat(frame(digit))).pixels, digit));
-    expect(median(r)).toBeGreaterThan(0.985);
+    expect(median(r)).toBeGreaterThan(0.99);
   });
 });
 
@@ -109,10 +112,14 @@ describe('toMnistFormat on simulated phone photos of digits on paper', () => {
       return { digit, image: { data: simulatePhoto(canvas, 360, 270, next, { noise }), width: 360, height: 270 } };
     });
   };
-  it.each([6, 20])('finds dark ink and gives back the digit (noise %i): median Pearson r > 0.9', (noise) => {
+  // Measured on these 40 photos: median 0.964 at noise 6, 0.907 at noise 20.
+  it.each([
+    [6, 0.95],
+    [20, 0.9],
+  ])('finds dark ink and gives back the digit (noise %i): median Pearson r > %d', (noise, bar) => {
     const results = photos(noise).map(({ digit, image }) => ({ digit, result: digitOf(toMnistFormat(image)) }));
     expect(results.every(({ result }) => result.inverted)).toBe(true);
-    expect(median(results.map(({ digit, result }) => pearson(result.pixels, digit)))).toBeGreaterThan(0.9);
+    expect(median(results.map(({ digit, result }) => pearson(result.pixels, digit)))).toBeGreaterThan(bar);
   });
   it.each([3, 6, 20])('calls a blank sheet empty (noise %i)', (noise) => {
     const next = createRng(noise).next;
@@ -224,7 +231,7 @@ describe('toMnistFormat input checks', () => {
     const clamped = new Uint8ClampedArray(asBlackOnTransparent(canvas));
     const fromClamped = digitOf(toMnistFormat({ data: clamped, width: 200, height: 120 }));
     expect(Array.from(fromClamped.pixels)).toEqual(Array.from(digitOf(toMnistFormat({ data: canvas, width: 200, height: 120 })).pixels));
-    for (const [w, h] of [[1, 1], [1, 500], [3, 3], [500, 2]]) {
+    for (const [w, h] of [[1, 1], [1, 500], [3, 3], [500, 2]] as const) {
       const data = Uint8Array.from({ length: w * h }, (_, i) => (i % 7 === 0 ? 255 : 0));
       expect(() => toMnistFormat({ data, width: w, height: h })).not.toThrow();
     }
