@@ -141,6 +141,8 @@ describe('MaxPoolGrad', () => {
   it.each([
     [[3, 24, 24, 16], 2, 2, 'valid'],
     [[3, 8, 8, 32], 2, 2, 'valid'],
+    [[2, 7, 5, 3], 2, 2, 'valid'],
+    [[2, 7, 5, 3], 2, 2, 'same'],
     [[2, 7, 7, 3], 3, 2, 'same'],
     [[2, 9, 6, 2], 3, 1, 'valid'],
   ] as const)('matches CPU for x=%j pool %i stride %i %s', async (shape, filterSize, strides, pad) => {

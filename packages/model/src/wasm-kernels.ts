@@ -343,6 +343,10 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): Info {
   dx.fill(0);
   const rowStride = inWidth * channels;
   const imageStride = inHeight * rowStride;
+  if (filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && top === 0 && left === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth) {
+    pool2x2Grad(x, g, dx, batchSize, outHeight, outWidth, channels, rowStride, imageStride);
+    return out;
+  }
   let o = 0;
   for (let b = 0; b < batchSize; b++) {
     const image = b * imageStride;
@@ -371,6 +375,37 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): Info {
     }
   }
   return out;
+}
+
+/** The common 2x2 / stride 2 / unpadded case without window bounds checks (same first-maximum rule). */
+function pool2x2Grad(x: Float32Array, g: Float32Array, dx: Float32Array, batchSize: number, outHeight: number, outWidth: number, channels: number, rowStride: number, imageStride: number): void {
+  let o = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      const rowStart = b * imageStride + 2 * oh * rowStride;
+      for (let ow = 0; ow < outWidth; ow++) {
+        const first = rowStart + 2 * ow * channels;
+        for (let c = 0; c < channels; c++, o++) {
+          const i00 = first + c;
+          const i01 = i00 + channels;
+          const i10 = i00 + rowStride;
+          const i11 = i10 + channels;
+          let at = i00;
+          let best = x[i00]!;
+          if (x[i01]! > best) {
+            best = x[i01]!;
+            at = i01;
+          }
+          if (x[i10]! > best) {
+            best = x[i10]!;
+            at = i10;
+          }
+          if (x[i11]! > best) at = i11;
+          dx[at] = dx[at]! + g[o]!;
+        }
+      }
+    }
+  }
 }
 
 interface WasmHeap {
