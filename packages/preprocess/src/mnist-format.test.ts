@@ -3,6 +3,7 @@ import { loadMnist } from '@digitkit/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { boundingBox, centerOfMass, strokeWidth, toMnistFormat, type MnistFormatResult, type RasterImage } from './index.js';
 import {
+  addShadow,
   asBlackOnTransparent,
   asBlackOnWhite,
   drawStrokes,
@@ -112,14 +113,23 @@ describe('toMnistFormat on simulated phone photos of digits on paper', () => {
       return { digit, image: { data: simulatePhoto(canvas, 360, 270, next, { noise }), width: 360, height: 270 } };
     });
   };
-  // Measured on these 40 photos: median 0.964 at noise 6, 0.907 at noise 20.
+  // Measured on these 40 photos: median 0.976 at noise 6, 0.903 at noise 20.
   it.each([
-    [6, 0.95],
+    [6, 0.97],
     [20, 0.9],
   ])('finds dark ink and gives back the digit (noise %i): median Pearson r > %d', (noise, bar) => {
     const results = photos(noise).map(({ digit, image }) => ({ digit, result: digitOf(toMnistFormat(image)) }));
     expect(results.every(({ result }) => result.inverted)).toBe(true);
     expect(median(results.map(({ digit, result }) => pearson(result.pixels, digit)))).toBeGreaterThan(bar);
+  });
+  // Measured: median 0.903 (the shadow's edge runs into the image's edges; pieces there are not the digit).
+  it('copes with a hard shadow across the sheet: median Pearson r > 0.88', () => {
+    const r = photos(6).map(({ digit, image }) => {
+      const result = digitOf(toMnistFormat({ ...image, data: addShadow(image.data, image.width, image.height) }));
+      expect(result.inverted).toBe(true);
+      return pearson(result.pixels, digit);
+    });
+    expect(median(r)).toBeGreaterThan(0.88);
   });
   it.each([3, 6, 20])('calls a blank sheet empty (noise %i)', (noise) => {
     const next = createRng(noise).next;

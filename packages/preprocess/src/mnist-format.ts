@@ -62,6 +62,9 @@ const GRAIN_SIGMA = 2;
 const NOISE_SIGMAS = 4;
 /** Ink pieces smaller than this fraction of the largest piece are specks (dust, noise), not part of the digit. */
 const MIN_PIECE_FRACTION = 0.05;
+/** In a photo, pieces touching the image edge are dropped when a piece clear of the edges is at least this large
+ * relative to the largest edge piece (so a tightly framed digit that touches the edge is kept). */
+const EDGE_PIECE_RATIO = 0.2;
 /** Fewer ink pixels than max(MIN_INK_PIXELS, MIN_INK_FRACTION * image area) are stray marks, not a digit. */
 const MIN_INK_PIXELS = 12;
 const MIN_INK_FRACTION = 1e-4;
@@ -141,11 +144,27 @@ export function toMnistFormat(image: RasterImage, options: MnistFormatOptions = 
   const mask = new Uint8Array(ink.length);
   for (let i = 0; i < ink.length; i++) mask[i] = ink[i]! > low ? 1 : 0;
   const { labels, areas } = connectedComponents(mask, width, height);
-  const largest = areas.reduce((a, b) => Math.max(a, b), 0);
-  const keep = areas.map((area) => area >= MIN_PIECE_FRACTION * largest);
+  const minInk = Math.max(MIN_INK_PIXELS, Math.round(MIN_INK_FRACTION * width * height));
+  const candidate = areas.map(() => true);
+  if (stats.sigma > 0) {
+    // A photo's edges hold what is not the digit: the table beside the sheet, a shadow, a finger. When a real piece
+    // of ink stands clear of the edges, drop the pieces that touch them. (Clean drawings keep everything: a digit
+    // may well run off a canvas.)
+    const touches = edgePieces(labels, width, height, areas.length);
+    let largestInside = 0;
+    let largestTouching = 0;
+    areas.forEach((area, i) => {
+      if (touches[i]) largestTouching = Math.max(largestTouching, area);
+      else largestInside = Math.max(largestInside, area);
+    });
+    if (largestInside >= minInk && largestInside >= EDGE_PIECE_RATIO * largestTouching) {
+      areas.forEach((_, i) => (candidate[i] = !touches[i]));
+    }
+  }
+  const largest = areas.reduce((a, area, i) => (candidate[i] ? Math.max(a, area) : a), 0);
+  const keep = areas.map((area, i) => candidate[i]! && area >= MIN_PIECE_FRACTION * largest);
   let inkPixels = 0;
   areas.forEach((area, i) => (inkPixels += keep[i] ? area : 0));
-  const minInk = Math.max(MIN_INK_PIXELS, Math.round(MIN_INK_FRACTION * width * height));
   if (inkPixels < minInk) {
     return {
       empty: true,
@@ -203,6 +222,24 @@ export function toMnistFormat(image: RasterImage, options: MnistFormatOptions = 
     }
   }
   return { empty: false, pixels, box, inverted };
+}
+
+/** For each labelled piece (labels 1..count), whether it touches the image's edge. */
+function edgePieces(labels: Int32Array, width: number, height: number, count: number): boolean[] {
+  const touches = new Array<boolean>(count).fill(false);
+  const mark = (i: number) => {
+    const l = labels[i]!;
+    if (l !== 0) touches[l - 1] = true;
+  };
+  for (let x = 0; x < width; x++) {
+    mark(x);
+    mark((height - 1) * width + x);
+  }
+  for (let y = 0; y < height; y++) {
+    mark(y * width);
+    mark(y * width + width - 1);
+  }
+  return touches;
 }
 
 /** Mean of each pixel's 3x3 neighbourhood (clipped at the edges). */
@@ -377,14 +414,14 @@ function histogramOf(values: Float32Array, above = -Infinity): { counts: Uint32A
   return { counts, total };
 }
 
-function histogramQuantile(counts: Uint32Array, total: number, q: number): number {
+function histogramQuantile(counts: Uint32Array, total: number, q: number, lastBin = BINS - 1): number {
   const target = q * total;
   let seen = 0;
-  for (let b = 0; b < BINS; b++) {
+  for (let b = 0; b <= lastBin; b++) {
     seen += counts[b]!;
     if (seen > target) return (b + 0.5) / BINS_PER_LEVEL;
   }
-  return 255;
+  return (lastBin + 0.5) / BINS_PER_LEVEL;
 }
 
 /**
@@ -393,13 +430,24 @@ function histogramQuantile(counts: Uint32Array, total: number, q: number): numbe
  * deviations above the background), or null when nothing does. One histogram, 1/4 gray level per bin.
  */
 function inkStatistics(values: Float32Array): { background: number; sigma: number; strong: number | null } {
-  const { counts, total } = histogramOf(values);
-  const median = histogramQuantile(counts, total, 0.5);
-  // The deviations' histogram, from the values' one: bin b lies |b - median bin| bins from the median.
-  const medianBin = Math.floor(median * BINS_PER_LEVEL);
-  const deviations = new Uint32Array(BINS);
-  for (let b = 0; b < BINS; b++) deviations[Math.abs(b - medianBin)]! += counts[b]!;
-  const mad = histogramQuantile(deviations, total, 0.5) - 0.5 / BINS_PER_LEVEL;
+  const { counts } = histogramOf(values);
+  // Sigma clipping: where ink covers much of the image (a tight crop) it inflates the first estimate, so estimate
+  // again from what lies below background + NOISE_SIGMAS deviations, until that stops shrinking.
+  let top = BINS - 1;
+  let median = 0;
+  let mad = 0;
+  for (let round = 0; round < 8; round++) {
+    let total = 0;
+    for (let b = 0; b <= top; b++) total += counts[b]!;
+    median = histogramQuantile(counts, total, 0.5, top);
+    const medianBin = Math.floor(median * BINS_PER_LEVEL);
+    const deviations = new Uint32Array(BINS);
+    for (let b = 0; b <= top; b++) deviations[Math.abs(b - medianBin)]! += counts[b]!;
+    mad = histogramQuantile(deviations, total, 0.5, BINS - 1) - 0.5 / BINS_PER_LEVEL;
+    const nextTop = Math.min(BINS - 1, Math.floor((median + NOISE_SIGMAS * 1.4826 * mad) * BINS_PER_LEVEL) + 1);
+    if (nextTop >= top) break;
+    top = nextTop;
+  }
   // Bin centres put a floor of half a bin under the median; a flat background has neither noise nor offset.
   const background = median <= 0.5 / BINS_PER_LEVEL ? 0 : median;
   const sigma = 1.4826 * mad;
