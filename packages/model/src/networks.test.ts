@@ -57,6 +57,14 @@ describe('cnn', () => {
     }
   });
 
+  it('draws a new dropout mask on every training step (TF.js seeded dropout would repeat one)', () => {
+    const model = cnn({ seed: 1, dropout: 0.5 });
+    const x = tf.ones([2, 28, 28, 1]);
+    const run = () => tf.tidy(() => Array.from((model.net.apply(x, { training: true }) as tf.Tensor).dataSync()));
+    expect(run()).not.toEqual(run());
+    x.dispose();
+  });
+
   it('is seeded', () => {
     const read = (seed: number) => cnn({ seed }).net.getWeights().map((w) => Array.from(w.dataSync()));
     expect(read(3)).toEqual(read(3));

@@ -12,6 +12,8 @@ export interface MlpOptions {
   numClasses?: number;
 }
 
+// Dropout layers get no seed on purpose: TF.js's seeded dropout draws the same mask on every step.
+
 export interface CnnOptions {
   /** Filters of the two 5x5 convolution blocks. Default `[16, 32]`. */
   filters?: [number, number];
@@ -54,7 +56,7 @@ export function mlp(options: MlpOptions = {}): DigitModel {
         ...(i === 0 ? { inputShape: [784] } : {}),
       }),
     );
-    if (dropout > 0) net.add(tfl.layers.dropout({ name: `dropout_${i + 1}`, rate: dropout, seed: seeds() }));
+    if (dropout > 0) net.add(tfl.layers.dropout({ name: `dropout_${i + 1}`, rate: dropout }));
   });
   net.add(
     tfl.layers.dense({
@@ -107,7 +109,7 @@ export function cnn(options: CnnOptions = {}): DigitModel {
       kernelInitializer: tfl.initializers.heNormal({ seed: seeds() }),
     }),
   );
-  if (dropout > 0) net.add(tfl.layers.dropout({ name: 'dropout', rate: dropout, seed: seeds() }));
+  if (dropout > 0) net.add(tfl.layers.dropout({ name: 'dropout', rate: dropout }));
   net.add(
     tfl.layers.dense({
       name: 'output',
