@@ -172,13 +172,15 @@ export function toMnistFormat(image: RasterImage, options: MnistFormatOptions = 
     };
   }
   const scaleInk = 1 / (stats.strong! - low);
-  let level: Float32Array = new Float32Array(ink.length);
+  const level = new Float32Array(ink.length);
   for (let i = 0; i < ink.length; i++) {
     const l = labels[i]!;
     if (l !== 0 && keep[l - 1]) level[i] = Math.min(1, (ink[i]! - low) * scaleInk);
   }
-  let levels: GrayImage<Float32Array> = { data: level, width, height };
-  const inkBox = boundingBox(levels, BOX_LEVEL)!;
+  const levels: GrayImage<Float32Array> = { data: level, width, height };
+  // Faint kept ink only (its strong part was in pieces dropped above): fall back to all of it.
+  const inkBox = boundingBox(levels, BOX_LEVEL) ?? boundingBox(levels, 0);
+  if (inkBox === null) return { empty: true, reason: 'no digit: what stood out was all specks or edge marks' };
   const box = {
     x: inkBox.x * factor,
     y: inkBox.y * factor,
@@ -402,18 +404,17 @@ function borderMedian(image: GrayImage<Float32Array>): number {
 const BINS_PER_LEVEL = 4;
 const BINS = 256 * BINS_PER_LEVEL;
 
-function histogramOf(values: Float32Array, above = -Infinity): { counts: Uint32Array; total: number } {
+/** Counts of values (0..255) in bins of 1/BINS_PER_LEVEL gray level. */
+function histogramOf(values: Float32Array): Uint32Array {
   const counts = new Uint32Array(BINS);
-  let total = 0;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!(v > above)) continue;
-    counts[Math.min(BINS - 1, Math.max(0, Math.floor(v * BINS_PER_LEVEL)))]!++;
-    total++;
+    const bin = Math.floor(values[i]! * BINS_PER_LEVEL);
+    counts[bin < 0 ? 0 : bin >= BINS ? BINS - 1 : bin]!++;
   }
-  return { counts, total };
+  return counts;
 }
 
+/** The value at quantile q of the counts in bins 0..lastBin (bin centre). */
 function histogramQuantile(counts: Uint32Array, total: number, q: number, lastBin = BINS - 1): number {
   const target = q * total;
   let seen = 0;
@@ -430,7 +431,7 @@ function histogramQuantile(counts: Uint32Array, total: number, q: number, lastBi
  * deviations above the background), or null when nothing does. One histogram, 1/4 gray level per bin.
  */
 function inkStatistics(values: Float32Array): { background: number; sigma: number; strong: number | null } {
-  const { counts } = histogramOf(values);
+  const counts = histogramOf(values);
   // Sigma clipping: where ink covers much of the image (a tight crop) it inflates the first estimate, so estimate
   // again from what lies below background + NOISE_SIGMAS deviations, until that stops shrinking.
   let top = BINS - 1;
