@@ -209,7 +209,7 @@ export function defaultRecipe(kind: ModelKind): Recipe {
   }
   if (kind === 'cnn') {
     return {
-      epochs: 4,
+      epochs: 10,
       batchSize: 128,
       optimizer: 'adam',
       learningRate: 2e-3,
