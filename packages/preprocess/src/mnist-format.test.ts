@@ -235,6 +235,20 @@ describe('toMnistFormat polarity', () => {
   });
 });
 
+describe('toMnistFormat threshold', () => {
+  it('a faint smudge (31%) stays out of the box anyway; a half-strength one goes only when threshold is raised', () => {
+    const withSmudge = (value: number) => {
+      const canvas = drawStrokes(PEN_DIGITS['7']!, 280, 280, { left: 120, top: 40, width: 120, height: 200 }, 16);
+      for (let y = 200; y < 224; y++) for (let x = 20; x < 44; x++) canvas[y * 280 + x] = value; // far left
+      return { data: canvas, width: 280, height: 280 };
+    };
+    // The box is that of the ink at 40% or more of its contrast, so a faint mark does not stretch it.
+    expect(digitOf(toMnistFormat(withSmudge(80))).box.x).toBeGreaterThan(100);
+    expect(digitOf(toMnistFormat(withSmudge(128))).box.x).toBe(20);
+    expect(digitOf(toMnistFormat(withSmudge(128), { threshold: 0.6 })).box.x).toBeGreaterThan(100);
+  });
+});
+
 describe('toMnistFormat input checks', () => {
   it('takes canvas ImageData bytes (Uint8ClampedArray) and odd sizes without throwing', () => {
     const canvas = drawStrokes(PEN_DIGITS['7']!, 200, 120, { left: 60, top: 10, width: 70, height: 100 }, 8);
