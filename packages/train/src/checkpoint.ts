@@ -145,6 +145,13 @@ export function checkCheckpointFits(checkpoint: Checkpoint, model: DigitModel, c
         'Resume with the same model, or use another checkpoint directory (or resume: false) to start fresh.',
     );
   }
+  const { position, config: savedConfig } = checkpoint.state;
+  if (position.batch > 0 && savedConfig.batchSize !== config.batchSize) {
+    throw new DigitkitError(
+      'CHECKPOINT_MISMATCH',
+      `The checkpoint in ${dir} stopped in the middle of epoch ${position.epoch + 1} with batch size ${savedConfig.batchSize}; resume with batchSize ${savedConfig.batchSize} (you asked for ${config.batchSize}).`,
+    );
+  }
   if (checkpoint.state.optimizer.name !== config.optimizer) {
     throw new DigitkitError(
       'CHECKPOINT_MISMATCH',

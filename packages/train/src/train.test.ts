@@ -219,6 +219,13 @@ describe('checkpoints', () => {
     expect(saved?.state.position).toMatchObject({ epoch: 1, batch: 6 });
     first.net.dispose();
 
+    // Mid-epoch positions count batches: another batch size cannot continue them.
+    const wrongBatch = mlp({ seed: 5 });
+    await expect(
+      train(wrongBatch, { train: data.train, validation: data.validation }, { ...options(dir), batchSize: 64 }),
+    ).rejects.toThrowError(/stopped in the middle of epoch 2 with batch size 128; resume with batchSize 128/);
+    wrongBatch.net.dispose();
+
     // A new process would build a fresh model: the checkpoint supplies weights and optimizer state.
     const second = mlp({ seed: 99 });
     const resumed = await train(second, { train: data.train, validation: data.validation }, options(dir));
@@ -227,6 +234,14 @@ describe('checkpoints', () => {
     expect(sameWeights(weightsOf(second), weightsOf(reference))).toBe(true);
     const strip = (h: EpochMetrics[]) => h.map(({ seconds: _, ...rest }) => rest);
     expect(strip(resumed.history)).toEqual(strip(full.history));
+
+    // A signal aborted before training starts: returns at once, interrupted, with the history so far.
+    const early = new AbortController();
+    early.abort();
+    const untouched = mlp({ seed: 5 });
+    const idle = await train(untouched, { train: data.train }, { epochs: 3, signal: early.signal });
+    expect(idle).toMatchObject({ interrupted: true, history: [] });
+    untouched.net.dispose();
 
     // Resuming a finished run does nothing more.
     const again = await train(second, { train: data.train, validation: data.validation }, options(dir));

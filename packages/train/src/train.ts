@@ -131,6 +131,9 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
     let current: ((src: Uint8Array, out: Float32Array) => void) | undefined;
     const encode = augment ? (src: Uint8Array, out: Float32Array) => current!(src, out) : undefined;
 
+    // Aborted before it began: nothing to do, nothing new to save.
+    if (options.signal?.aborted) interrupted = true;
+
     for (let epoch = position.epoch; epoch < config.epochs && !stoppedEarly && !interrupted; epoch++) {
       const epochStart = performance.now();
       const resumeHere = epoch === position.epoch;
