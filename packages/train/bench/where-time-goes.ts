@@ -121,7 +121,7 @@ function op(name: string, make: () => tf.Tensor | tf.Tensor[] | void): void {
 }
 
 // Kernel profile of the fast path.
-const fast = viaStepper((m) => createDenseStepper(m, denseStack(m)!, 'adam', 0, true));
+const fast = viaStepper((m) => createDenseStepper(m, denseStack(m)!, 'adam', 0));
 const profile = await tf.profile(() => fast());
 const byKernel = new Map<string, { ms: number; calls: number }>();
 for (const k of profile.kernels) {
