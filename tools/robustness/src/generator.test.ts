@@ -20,7 +20,12 @@ describe('zhangSuen', () => {
     for (let x = 10; x < 30; x++) {
       let column = 0;
       let row = -1;
-      for (let y = 0; y < height; y++) if (mask[y * width + x]) (column++, (row = y));
+      for (let y = 0; y < height; y++) {
+        if (mask[y * width + x]) {
+          column++;
+          row = y;
+        }
+      }
       expect(column).toBe(1);
       expect(Math.abs(row - 7)).toBeLessThanOrEqual(1);
     }

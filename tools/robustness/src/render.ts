@@ -43,7 +43,7 @@ export function drawSkeleton(skeleton: Skeleton, transform: Affine, width: numbe
       for (let x = minX; x <= maxX; x++) {
         const cx = x + 0.5;
         let t = len2 > 0 ? ((cx - x0) * dx + (cy - y0) * dy) / len2 : 0;
-        t = t < 0 ? 0 : t > 1 ? 1 : t;
+        t = Math.max(0, Math.min(1, t));
         const ex = cx - (x0 + t * dx);
         const ey = cy - (y0 + t * dy);
         const dist = Math.sqrt(ex * ex + ey * ey);

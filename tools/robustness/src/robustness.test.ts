@@ -1,7 +1,7 @@
 // The pipeline must stay robust to how people really draw: a quickly trained MLP, 40 fresh pictures per condition
 // through toMnistFormat -> normalize -> predict, each condition above a floor measured on this setup minus a margin.
 // Disabling centre-of-mass centring or polarity detection in @digitkit/preprocess makes this fail (checked by hand).
-import { type ImageSet, useBackend } from '@digitkit/core';
+import { type DigitModel, type ImageSet, useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { mlp } from '@digitkit/model';
 import { train } from '@digitkit/train';
@@ -9,7 +9,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONDITIONS } from './conditions.js';
 import { type BenchmarkRow, runBenchmark } from './harness.js';
-import type { DigitModel } from '@digitkit/core';
 
 const PER_CONDITION = 40;
 

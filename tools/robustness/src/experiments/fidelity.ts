@@ -23,7 +23,10 @@ for (let i = 0; i < n; i++) {
   piped.set(r.pixels, i * 784);
   const a = { data: src, width: 28, height: 28 };
   const b = { data: r.pixels, width: 28, height: 28 };
-  for (let k = 0; k < 784; k++) (stats.rawInk += src[k]!), (stats.pipeInk += r.pixels[k]!);
+  for (let k = 0; k < 784; k++) {
+    stats.rawInk += src[k]!;
+    stats.pipeInk += r.pixels[k]!;
+  }
   stats.rawW += strokeWidth(a, 128);
   stats.pipeW += strokeWidth(b, 128);
   const ba = boundingBox(a)!;
