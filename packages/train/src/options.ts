@@ -212,11 +212,11 @@ export function defaultRecipe(kind: ModelKind): Recipe {
       epochs: 10,
       batchSize: 128,
       optimizer: 'adam',
-      learningRate: 2e-3,
-      schedule: 'cosine',
+      learningRate: 3e-3,
+      schedule: 'onecycle',
       weightDecay: 0,
       seed: 42,
-      augment: { maxShift: 2 },
+      augment: { maxShift: 2, maxRotation: 8 },
     };
   }
   throw new DigitkitError('UNKNOWN_MODEL', `No default recipe for model kind "${String(kind)}". Choose one of: mlp, cnn.`);
