@@ -160,6 +160,15 @@ describe('toMnistFormat on pen strokes of any width, on canvases of any size', (
       }
     }
   });
+  it('thins a finger-thick pen on a small digit to about MNIST widths (3.85, near its 99th percentile 3.76)', () => {
+    // A 36 px finger on a digit a third of the pad tall: without thinning 3.8-4.9 px at 28x28; with it 3.2-3.8.
+    const widths = Object.entries(PEN_DIGITS).map(([name, strokes]) => {
+      const box = { left: 90, top: 80, width: name === '1' ? 40 : 70, height: 100 };
+      const { pixels } = digitOf(toMnistFormat({ data: drawStrokes(strokes, 280, 280, box, 36), width: 280, height: 280 }));
+      return [name, strokeWidth(frame(pixels), 128)] as const;
+    });
+    for (const [name, width] of widths) expect(width, `digit ${name}`).toBeLessThanOrEqual(3.85);
+  });
   it('reports the ink box in source pixels, also for a 3000x4000 photo-sized canvas', () => {
     // The 7's strokes span x 0.1..0.9 and y 0..1 of the box, with a 60 px pen: ink x 710..1890, y 870..2930.
     const canvas = drawStrokes(PEN_DIGITS['7']!, 3000, 4000, { left: 600, top: 900, width: 1400, height: 2000 }, 60);
