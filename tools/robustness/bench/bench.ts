@@ -1,14 +1,14 @@
 // The realistic-drawing benchmark: accuracy per condition for the MLP and the CNN through the web app's pipeline.
 // Models: DIGITKIT_MODELS_DIR=<dir> loads <dir>/mlp/model and <dir>/cnn/model (as `digitkit train --out <dir>/mlp` writes);
 // a kind missing there (or no directory) is trained here on the fly with a short recipe, and the table says so.
-// DIGITKIT_BENCH_COUNT sets pictures per condition (default 300: about 3 minutes on 2 free cores).
+// DIGITKIT_BENCH_COUNT sets pictures per condition (default 500: about 2 minutes on 2 free cores).
 import type { DigitModel, ModelKind } from '@digitkit/core';
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { formatTable, runBenchmark } from '../src/harness.js';
 import { loadSavedModel, trainModel } from '../src/models.js';
 
-const count = Number(process.env.DIGITKIT_BENCH_COUNT ?? 300);
+const count = Number(process.env.DIGITKIT_BENCH_COUNT ?? 500);
 const dir = process.env.DIGITKIT_MODELS_DIR;
 const started = performance.now();
 const backend = await useBackend('wasm', { log: null });

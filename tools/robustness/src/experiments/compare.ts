@@ -20,7 +20,8 @@ for (const arg of modelArgs) {
   const [name, dir] = arg.split('=') as [string, string];
   models[name] = await loadModel(dir);
 }
-const preprocessors: Record<string, Preprocessor> = { current: browserPreprocess };
+// SKIP_CURRENT=1 leaves out the current sources (only the copies given run).
+const preprocessors: Record<string, Preprocessor> = process.env.SKIP_CURRENT ? {} : { current: browserPreprocess };
 for (const arg of preArgs) {
   const [name, path] = arg.split('=') as [string, string];
   const module = await import(path);
@@ -43,4 +44,15 @@ for (const [pname, preprocess] of Object.entries(preprocessors)) {
   });
 }
 console.log(formatTable(merged));
+// Paired comparisons over the drawn conditions: mean accuracy difference per model pair with a 95% interval from the
+// per-condition differences (conditions are paired: the same pictures for every column).
+const columns = Object.keys(merged[0]!.accuracy);
+const drawn = merged.filter((r) => r.condition !== 'mnist-raw' && r.condition !== 'mnist-pipeline');
+for (let a = 1; a < columns.length; a++) {
+  const diffs = drawn.map((r) => r.accuracy[columns[a]!]! - r.accuracy[columns[0]!]!);
+  const mean = diffs.reduce((x, y) => x + y, 0) / diffs.length;
+  const sd = Math.sqrt(diffs.reduce((x, y) => x + (y - mean) ** 2, 0) / (diffs.length - 1));
+  const half = (2.16 * sd) / Math.sqrt(diffs.length);
+  console.log(`${columns[a]} - ${columns[0]}: ${(mean * 100).toFixed(2)} points (95% CI ${((mean - half) * 100).toFixed(2)} .. ${((mean + half) * 100).toFixed(2)})`);
+}
 console.log(`${count} per condition, ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -1,3 +1,4 @@
+// Drawing and preprocessing time per picture for one condition. Usage: prof.ts <condition>
 import { loadMnist } from '@digitkit/data';
 import { toMnistFormat } from '@digitkit/preprocess';
 import { CONDITIONS, drawCondition } from '../conditions.js';
