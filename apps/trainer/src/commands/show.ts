@@ -4,7 +4,8 @@ import { DigitkitError, type Prediction } from '@digitkit/core';
 import { loadModel, predict } from '@digitkit/model';
 import { normalize } from '@digitkit/preprocess';
 import { evaluate } from '@digitkit/train';
-import { digitGrid, encodePng, parseRunMetrics, predictionCard, writeReport } from '@digitkit/viz';
+import { digitGrid, encodePng, parseRunMetrics, predictionCard } from '@digitkit/viz';
+import { writeRunReport } from '../report.js';
 import { ensureModelExists, ensureWritableDir, loadData, startBackend, writeFileAtomic } from '../runtime.js';
 
 interface ShowFlags {
@@ -52,7 +53,7 @@ export async function showCommand(what: string, flags: ShowFlags): Promise<void>
   }
 
   const evaluation = evaluate(model, test);
-  const { files } = await writeReport(out, { metrics: metrics!, test, evaluation });
+  const { files } = await writeRunReport(out, { model, metrics: metrics!, test, evaluation });
   for (const file of files) console.log(file);
 }
 

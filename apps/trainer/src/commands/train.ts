@@ -3,9 +3,9 @@ import { DigitkitError, type ModelKind, type RunMetrics } from '@digitkit/core';
 import { trainValidationSplit, subset } from '@digitkit/data';
 import { createModel, MODEL_KINDS, saveModel, summary } from '@digitkit/model';
 import { defaultRecipe, evaluate, parseOptimizer, parseSchedule, train, type TrainOptions } from '@digitkit/train';
-import { writeReport } from '@digitkit/viz';
 import { ensureWritableDir, loadData, percent, startBackend, writeFileAtomic } from '../runtime.js';
 import { createProgress } from '../progress.js';
+import { writeRunReport } from '../report.js';
 import { EXIT } from '../cli.js';
 
 export interface TrainFlags {
@@ -85,7 +85,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     config: { ...options, seed: flags.seed, data: data.source, limit: flags.limit ?? null, validation: flags.validation },
   };
   await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
-  if (flags.report) await writeReport(join(out, 'report'), { metrics, test: data.test, evaluation });
+  if (flags.report) await writeRunReport(join(out, 'report'), { model, metrics, test: data.test, evaluation });
 
   const stopped = result.stoppedEarly ? ` (stopped early; best epoch ${result.bestEpoch})` : '';
   console.log(`test accuracy: ${percent(evaluation.accuracy)} on ${evaluation.count.toLocaleString('en')} images, trained in ${result.seconds.toFixed(1)} s on ${backend.name}${stopped}`);
