@@ -48,8 +48,8 @@ export async function saveModel(model: DigitModel, dir: string): Promise<void> {
   if (!isNode()) {
     throw new DigitkitError('NODE_ONLY', 'saveModel writes files and runs in Node.js only. In a browser use model.net.save("downloads://…") or "indexeddb://…".');
   }
-  const fs = await import('node:fs/promises');
-  const path = await import('node:path');
+  const fs = await nodeFs();
+  const path = await nodePath();
   const target = path.resolve(dir);
   await checkReplaceable(target);
   const artifacts = await modelToArtifacts(model);
@@ -112,8 +112,8 @@ async function loadFromUrl(url: string): Promise<DigitModel> {
 }
 
 async function loadFromFiles(source: string): Promise<DigitModel> {
-  const fs = await import('node:fs/promises');
-  const path = await import('node:path');
+  const fs = await nodeFs();
+  const path = await nodePath();
   const resolved = path.resolve(source);
   const stat = await fs.stat(resolved).catch(() => undefined);
   if (!stat) {
@@ -202,7 +202,7 @@ function joinWeights(data: tf.io.WeightData | undefined): ArrayBuffer {
 }
 
 async function checkReplaceable(target: string): Promise<void> {
-  const fs = await import('node:fs/promises');
+  const fs = await nodeFs();
   const stat = await fs.stat(target).catch(() => undefined);
   if (!stat) return;
   if (!stat.isDirectory()) {
@@ -219,7 +219,7 @@ async function checkReplaceable(target: string): Promise<void> {
 }
 
 async function exists(p: string): Promise<boolean> {
-  const fs = await import('node:fs/promises');
+  const fs = await nodeFs();
   return fs.stat(p).then(
     () => true,
     () => false,
@@ -232,4 +232,14 @@ function sameShape(a: readonly (number | null)[], b: readonly number[]): boolean
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+// Node built-ins are imported through variables so browser bundlers (Vite) leave them alone: loadModel from a URL never needs them.
+const FS_MODULE = 'node:fs/promises';
+const PATH_MODULE = 'node:path';
+function nodeFs(): Promise<typeof import('node:fs/promises')> {
+  return import(/* @vite-ignore */ FS_MODULE);
+}
+function nodePath(): Promise<typeof import('node:path')> {
+  return import(/* @vite-ignore */ PATH_MODULE);
 }
