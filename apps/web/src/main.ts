@@ -221,7 +221,9 @@ function initialModel(): ModelKind | undefined {
     stored = localStorage.getItem('digitkit.model');
   } catch {}
   const wanted = [new URLSearchParams(location.search).get('model'), stored];
-  return shipped.find((k) => wanted[0] === k) ?? shipped.find((k) => wanted[1] === k) ?? shipped[0];
+  // The CNN by default: as good as the MLP on drawings, better on photos and MNIST-like input (tools/robustness).
+  const preferred = shipped.includes('cnn') ? 'cnn' : shipped[0];
+  return shipped.find((k) => wanted[0] === k) ?? shipped.find((k) => wanted[1] === k) ?? preferred;
 }
 
 // ---- wiring ----
