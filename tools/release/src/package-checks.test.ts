@@ -46,11 +46,7 @@ describe('every published package', () => {
     });
 
     it('ships its README (the npm page)', () => {
-      if (!existsSync(join(pkg.dir, 'README.md'))) {
-        // Reported, not failed: a missing README is a docs gap, not a broken install.
-        console.warn(`WARNING: ${name} has no README.md, so its npm page will be empty: add packages/${pkg.id}/README.md`);
-        return;
-      }
+      expect(existsSync(join(pkg.dir, 'README.md')), `${name} has no README.md: add packages/${pkg.id}/README.md`).toBe(true);
       expect(get().files, `${name} has a README.md but its tarball leaves it out (check "files")`).toContain('README.md');
     });
 
