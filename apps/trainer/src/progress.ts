@@ -1,16 +1,8 @@
 // Training progress: a live bar on a terminal (cli-progress), one line per epoch elsewhere (CI logs, pipes).
 import cliProgress from 'cli-progress';
 import type { EpochMetrics } from '@digitkit/core';
+import type { BatchInfo } from '@digitkit/train';
 import { percent } from './runtime.js';
-
-interface BatchInfo {
-  epoch: number;
-  batch: number;
-  batches: number;
-  loss: number;
-  accuracy: number;
-  samplesPerSecond: number;
-}
 
 export interface Progress {
   batch(info: BatchInfo): void;
