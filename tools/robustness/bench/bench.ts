@@ -1,5 +1,6 @@
 // The realistic-drawing benchmark: accuracy per condition for the MLP and the CNN through the web app's pipeline.
 // Models: DIGITKIT_MODELS_DIR=<dir> loads <dir>/mlp/model and <dir>/cnn/model (as `digitkit train --out <dir>/mlp` writes);
+// by default, the models the web app ships (apps/web/public/models/{mlp,cnn});
 // a kind missing there (or no directory) is trained here on the fly with a short recipe, and the table says so.
 // DIGITKIT_BENCH_COUNT sets pictures per condition (default 500: about 2 minutes on 2 free cores).
 import type { DigitModel, ModelKind } from '@digitkit/core';
@@ -9,7 +10,7 @@ import { formatTable, runBenchmark } from '../src/harness.js';
 import { loadSavedModel, trainModel } from '../src/models.js';
 
 const count = Number(process.env.DIGITKIT_BENCH_COUNT ?? 500);
-const dir = process.env.DIGITKIT_MODELS_DIR;
+const dir = process.env.DIGITKIT_MODELS_DIR ?? new URL('../../../apps/web/public/models/', import.meta.url).pathname;
 const started = performance.now();
 const backend = await useBackend('wasm', { log: null });
 const { train, test } = await loadMnist();
@@ -37,4 +38,4 @@ for (const kind of ['mlp', 'cnn'] as ModelKind[]) {
 console.log(`\n${count} pictures per condition, backend ${backend.name}; pipeline toMnistFormat -> normalize -> predict`);
 const rows = runBenchmark(models, test, { count, seed: 1 });
 console.log(formatTable(rows));
-console.log(`\n(* = trained on the fly; set DIGITKIT_MODELS_DIR to a directory of CLI-trained models.) Total ${((performance.now() - started) / 1000).toFixed(0)} s`);
+console.log(`\n(models from ${dir}; * = trained on the fly because none was there) Total ${((performance.now() - started) / 1000).toFixed(0)} s`);

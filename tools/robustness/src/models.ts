@@ -7,13 +7,14 @@ import { type TrainOptions, defaultRecipe, train } from '@digitkit/train';
 export async function loadSavedModel(dir: string, kind: ModelKind): Promise<DigitModel | null> {
   const { access } = await import('node:fs/promises');
   const { join } = await import('node:path');
-  const path = join(dir, kind, 'model');
-  try {
-    await access(join(path, 'model.json'));
-  } catch {
-    return null;
+  // `digitkit train --out <dir>/<kind>` writes <dir>/<kind>/model/; the web app ships <dir>/<kind>/model.json.
+  for (const path of [join(dir, kind, 'model'), join(dir, kind)]) {
+    try {
+      await access(join(path, 'model.json'));
+      return loadModel(path);
+    } catch {}
   }
-  return loadModel(path);
+  return null;
 }
 
 /** Trains a model of `kind` with its default recipe, with `overrides` on top (fewer epochs for quick runs). */
