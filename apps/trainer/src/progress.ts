@@ -26,7 +26,9 @@ export function createProgress(epochs: number, batchesPerEpoch: number, stream: 
         cliProgress.Presets.shades_classic,
       )
     : undefined;
-  bar?.start(total, 0, { epoch: 1, epochs, loss: '-', acc: '-', speed: '-', elapsed: 0, left: '?' });
+  // Every token of the format needs a value, or cli-progress prints it raw ("{loss}").
+  const blank = (epoch: number) => ({ epoch, epochs, loss: '-', acc: '-', speed: '-', elapsed: ((performance.now() - started) / 1000).toFixed(0), left: '?' });
+  bar?.start(total, 0, blank(1));
 
   const epochLine = (m: EpochMetrics) => {
     const val = m.valAccuracy !== undefined ? ` | val loss ${m.valLoss?.toFixed(4)} val acc ${percent(m.valAccuracy)}` : '';
@@ -53,7 +55,7 @@ export function createProgress(epochs: number, batchesPerEpoch: number, stream: 
         // Keep a permanent line per epoch above the live bar.
         bar.stop();
         stream.write(`${epochLine(metrics)}\n`);
-        if (metrics.epoch < epochs) bar.start(total, metrics.epoch * batchesPerEpoch, { epoch: metrics.epoch + 1, epochs });
+        if (metrics.epoch < epochs) bar.start(total, metrics.epoch * batchesPerEpoch, blank(metrics.epoch + 1));
       } else {
         stream.write(`${epochLine(metrics)}\n`);
       }
