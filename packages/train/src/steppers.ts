@@ -102,13 +102,7 @@ export function createDenseStepper(
         const row = r * features;
         for (let k = 0; k < features; k++) xT[k * n + r] = x[row + k]!;
       }
-      const y = onehot.subarray(0, n * classes);
-      y.fill(0);
-      const labelView = labelsInt.subarray(0, n);
-      for (let r = 0; r < n; r++) {
-        y[r * classes + labels[r]!] = 1;
-        labelView[r] = labels[r]!;
-      }
+      const { y, labelView } = encodeLabels(labels, n, classes, onehot, labelsInt);
       const values = params.map((p) => p.read());
       const result = tf.tidy(() => {
         const input = tf.tensor2d(x.subarray(0, n * features), [n, features]);
@@ -178,13 +172,7 @@ export function createAutodiffStepper(
         onehot = new Float32Array(n * classes);
         labelsInt = new Int32Array(n);
       }
-      const y = onehot.subarray(0, n * classes);
-      y.fill(0);
-      const labelView = labelsInt.subarray(0, n);
-      for (let r = 0; r < n; r++) {
-        y[r * classes + labels[r]!] = 1;
-        labelView[r] = labels[r]!;
-      }
+      const { y, labelView } = encodeLabels(labels, n, classes, onehot, labelsInt);
       const variables = params.map((p) => p.read());
       const result = tf.tidy(() => {
         const input = tf.tensor(x.subarray(0, n * features), [n, ...inputShape]);
@@ -214,4 +202,16 @@ export function createAutodiffStepper(
       opt.dispose();
     },
   };
+}
+
+/** One-hot targets and int32 labels of the first `n` labels, written into the reusable buffers. */
+function encodeLabels(labels: Uint8Array, n: number, classes: number, onehot: Float32Array, labelsInt: Int32Array) {
+  const y = onehot.subarray(0, n * classes);
+  y.fill(0);
+  const labelView = labelsInt.subarray(0, n);
+  for (let r = 0; r < n; r++) {
+    y[r * classes + labels[r]!] = 1;
+    labelView[r] = labels[r]!;
+  }
+  return { y, labelView };
 }
