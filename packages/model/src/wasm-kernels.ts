@@ -241,12 +241,7 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): In
     'channelsLast',
   );
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
-  if (dy.shape.join() !== [batchSize, outHeight, outWidth, outChannels].join()) {
-    throw new DigitkitError(
-      'UNSUPPORTED_KERNEL_ATTR',
-      `Conv2DBackpropFilter: dy has shape [${dy.shape.join(', ')}], expected [${[batchSize, outHeight, outWidth, outChannels].join(', ')}].`,
-    );
-  }
+  checkShape('Conv2DBackpropFilter', 'dy', dy, [batchSize, outHeight, outWidth, outChannels]);
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   // Pad the far side so the "filter" (dy) slides exactly filterHeight x filterWidth times; when the
