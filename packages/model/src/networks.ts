@@ -58,15 +58,7 @@ export function mlp(options: MlpOptions = {}): DigitModel {
     );
     if (dropout > 0) net.add(tfl.layers.dropout({ name: `dropout_${i + 1}`, rate: dropout }));
   });
-  net.add(
-    tfl.layers.dense({
-      name: 'output',
-      units: numClasses,
-      activation: 'softmax',
-      kernelInitializer: tfl.initializers.glorotUniform({ seed: seeds() }),
-      ...(hidden.length === 0 ? { inputShape: [784] } : {}),
-    }),
-  );
+  net.add(softmaxOutput(numClasses, seeds(), hidden.length === 0 ? { inputShape: [784] } : {}));
   return { kind: 'mlp', inputShape: [784], numClasses, net };
 }
 
@@ -110,15 +102,19 @@ export function cnn(options: CnnOptions = {}): DigitModel {
     }),
   );
   if (dropout > 0) net.add(tfl.layers.dropout({ name: 'dropout', rate: dropout }));
-  net.add(
-    tfl.layers.dense({
-      name: 'output',
-      units: numClasses,
-      activation: 'softmax',
-      kernelInitializer: tfl.initializers.glorotUniform({ seed: seeds() }),
-    }),
-  );
+  net.add(softmaxOutput(numClasses, seeds()));
   return { kind: 'cnn', inputShape: [28, 28, 1], numClasses, net };
+}
+
+/** The classifier head both networks end with: Dense softmax over the classes, Glorot-initialized. */
+function softmaxOutput(numClasses: number, seed: number | undefined, extra: object = {}) {
+  return tfl.layers.dense({
+    name: 'output',
+    units: numClasses,
+    activation: 'softmax',
+    kernelInitializer: tfl.initializers.glorotUniform({ seed }),
+    ...extra,
+  });
 }
 
 /** Builds a model by kind name (`mlp` or `cnn`), as a CLI flag or config file gives it. */
