@@ -59,7 +59,9 @@ describe('digitkit train', () => {
 
   it('writes the model, the metrics and the report', async () => {
     const modelJson = JSON.parse(await readFile(join(work, 'run/model/model.json'), 'utf8'));
-    expect(modelJson.modelTopology).toBeDefined();
+    // The original network in the standard TF.js layers format, with its six weight tensors.
+    expect(modelJson.modelTopology.config.layers.map((l: { config: { name: string } }) => l.config.name)).toEqual(['dense_1', 'dense_2', 'output']);
+    expect(modelJson.weightsManifest[0].weights.map((w: { shape: number[] }) => w.shape)).toEqual([[784, 128], [128], [128, 64], [64], [64, 10], [10]]);
     const metrics = JSON.parse(await readFile(join(work, 'run/metrics.json'), 'utf8'));
     expect(metrics.model).toBe('mlp');
     expect(metrics.history).toHaveLength(2);
