@@ -114,10 +114,11 @@ describe('the statistics toMnistFormat finds ink with', () => {
   });
   it('inkStatistics finds the level and noise of a noisy background with ink on a tenth of it', () => {
     const rng = createRng(3);
-    const noisy = Float32Array.from({ length: 20000 }, (_, i) => (i % 10 === 0 ? 150 : 0) + 40 + 5 * (rng.next() + rng.next() + rng.next() - 1.5) * 2);
+    const grain = () => 10 * (rng.next() + rng.next() + rng.next() - 1.5);
+    const noisy = Float32Array.from({ length: 20000 }, (_, i) => (i % 10 === 0 ? 150 : 0) + 40 + grain());
     const { background, sigma, strong } = inkStatistics(noisy, 4);
     expect(background).toBeCloseTo(40, 0);
-    // The sum of three uniforms, doubled, times 5: standard deviation 5.
+    // 10x (the sum of three uniforms - 1.5): standard deviation 10 * 0.5 = 5.
     expect(sigma).toBeGreaterThan(4);
     expect(sigma).toBeLessThan(6);
     expect(strong).toBeGreaterThan(190);

@@ -206,7 +206,9 @@ const MIN_INK_FRACTION = 1e-4;
 function keepDigit(ink: Ink, threshold: number): Levels | Empty {
   const { image, stats } = ink;
   const { data, width, height } = image;
-  const low = Math.max(stats.background + NOISE_SIGMAS * stats.sigma, stats.background + threshold * (stats.strong - stats.background));
+  // Background is what lies within the noise, or below `threshold` of the ink's contrast.
+  const noise = stats.background + NOISE_SIGMAS * stats.sigma;
+  const low = Math.max(noise, stats.background + threshold * (stats.strong - stats.background));
   const mask = new Uint8Array(data.length);
   for (let i = 0; i < data.length; i++) mask[i] = data[i]! > low ? 1 : 0;
   const minInk = Math.max(MIN_INK_PIXELS, Math.round(MIN_INK_FRACTION * width * height));
