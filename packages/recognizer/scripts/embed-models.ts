@@ -3,7 +3,6 @@
 // Run: pnpm --filter @digitkit/recognizer embed-models   (after building its dependencies: pnpm build)
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, type DigitModel } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { modelFromArtifacts, parameterCount, predict } from '@digitkit/model';

@@ -18,7 +18,7 @@ export function toArtifacts(model: EmbeddedModel): tf.io.ModelArtifacts {
     modelTopology: model.modelTopology,
     weightSpecs: model.weightSpecs.map((spec) => ({ ...spec, shape: [...spec.shape] })) as tf.io.WeightsManifestEntry[],
     weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-    ...(model.userDefinedMetadata ? { userDefinedMetadata: model.userDefinedMetadata } : {}),
+    ...(model.userDefinedMetadata ? { userDefinedMetadata: model.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'] } : {}),
   };
 }
 
