@@ -1,9 +1,9 @@
 // The shipped weights: stock TF.js reads them, and quantizing cost at most 0.1 point of test accuracy.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { useBackend } from '@digitkit/core';
+import { type DigitModel, useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
-import { type DigitModel, loadModel, modelFromArtifacts, predict } from '@digitkit/model';
+import { loadModel, modelFromArtifacts, predict } from '@digitkit/model';
 import { normalize } from '@digitkit/preprocess';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
