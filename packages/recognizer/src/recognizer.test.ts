@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -116,6 +117,35 @@ describe('createRecognizer', () => {
     expect(digitOf(again.recognize(drawn(1))).probabilities).toEqual(a.probabilities);
     again.dispose();
     model.net.dispose();
+  });
+
+  it('takes the URL of a saved model (the float32 MLP the shipped one was made from, served over http)', async () => {
+    const models = new URL('../models/mlp/', import.meta.url);
+    const server = createServer((request, response) => {
+      readFile(new URL(`.${request.url}`, models)).then(
+        (body) => response.end(body),
+        () => response.writeHead(404).end(),
+      );
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as { port: number };
+    try {
+      const url = `http://127.0.0.1:${port}/model.json`;
+      const fromUrl = await createRecognizer({ model: url });
+      expect(fromUrl.modelSource).toBe(url);
+      const shipped = await createRecognizer({ model: 'mlp' });
+      const a = digitOf(fromUrl.recognize(drawn(5)));
+      const b = digitOf(shipped.recognize(drawn(5)));
+      expect(b.label).toBe(a.label);
+      // Quantization moves each probability a little, not much.
+      a.probabilities.forEach((p, k) => expect(Math.abs(p - b.probabilities[k]!)).toBeLessThan(0.05));
+      fromUrl.dispose();
+      shipped.dispose();
+      const missing = await createRecognizer({ model: `http://127.0.0.1:${port}/nothing/model.json` }).catch((e: unknown) => e);
+      expect(missing).toMatchObject({ name: 'DigitkitError', code: 'MODEL_LOAD_FAILED' });
+    } finally {
+      server.close();
+    }
   });
 });
 
