@@ -23,6 +23,15 @@ export function expectWorkingConsumer(result: ConsumerResult, projectDir: string
   expect(result.reloadedMaxDifference).toBeLessThan(1e-5);
   expect(result.probabilitySum).toBeCloseTo(1, 4);
   expect(result.confusionSvgBytes).toBeGreaterThan(1000);
+  // The recognizer reads the weights inside its own tarball: no network, no files to host.
+  for (const [model, figures] of Object.entries(result.recognizer.models)) {
+    expect(figures.accuracy, `recognizer ${model} on drawn digits`).toBeGreaterThanOrEqual(0.95);
+    expect(figures.blank).toBe('empty');
+    expect(figures.backend).toBe('wasm');
+    expect(figures.shipped).toBeGreaterThan(0.98);
+  }
+  expect(result.recognizer.lines).toBe(0);
+  expect(result.recognizer.badInput).toBe('DigitkitError:UNKNOWN_MODEL');
   // Training, evaluating, saving, reloading and predicting free every tensor they make.
   expect(result.tensorsLeaked).toBe(0);
 }

@@ -27,11 +27,11 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('the packed tarballs, installed with npm into a fresh project', () => {
   it('install with real version ranges and a single TF.js engine', () => {
-    expect(packed).toHaveLength(6);
+    expect(packed).toHaveLength(7);
     expectCleanInstall(project, packed.map((p) => p.name));
   });
 
-  it.each(['esm', 'cjs'] as const)('train, save, reload and predict as %s', async (style) => {
+  it.each(['esm', 'cjs'] as const)('train, save, reload and predict, and recognize drawn digits with the shipped weights, as %s', async (style) => {
     const result = await runConsumer(project, style);
     console.info(`consumer (tarballs, ${style}): ${JSON.stringify(result)}`);
     expectWorkingConsumer(result, project, style);

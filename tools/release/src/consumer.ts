@@ -82,6 +82,14 @@ export interface ConsumerResult {
   reloadedSameLabels: number;
   reloadedMaxDifference: number;
   probabilitySum: number;
+  /** @digitkit/recognizer from its shipped weights on 100 drawn MNIST test digits (black on white, 8x, off-centre). */
+  recognizer: {
+    models: Record<'cnn' | 'mlp', { accuracy: number; blank: string; backend: string; shipped: number }>;
+    /** Backend lines it logged (none: the app had set the backend). */
+    lines: number;
+    /** `name:code` of the error an unknown model name gave. */
+    badInput: string | null;
+  };
   /** Length of the confusion-matrix SVG @digitkit/viz drew (0 when it drew none). */
   confusionSvgBytes: number;
   tensorsLeaked: number;

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 
 /** Every installed copy of a package under a project's node_modules (nested ones included). */
@@ -34,4 +35,18 @@ export function workspaceRanges(manifest: Record<string, unknown>): string[] {
     for (const [dep, range] of Object.entries(deps)) if (range.startsWith('workspace:')) leaks.push(`${field}.${dep}: ${range}`);
   }
   return leaks;
+}
+
+/** The bytes a .tgz unpacks to (the sum of its files' sizes, as npm's "unpacked size" counts them). */
+export function unpackedSize(tarball: string): number {
+  const tar = gunzipSync(readFileSync(tarball));
+  let total = 0;
+  // ustar: 512-byte headers, size as octal at offset 124, contents padded to 512; an all-zero block ends it.
+  for (let offset = 0; offset + 512 <= tar.length && tar[offset] !== 0; ) {
+    const size = Number.parseInt(tar.subarray(offset + 124, offset + 136).toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
+    const type = String.fromCharCode(tar[offset + 156]!);
+    if (type === '0' || type === '\0') total += size;
+    offset += 512 + Math.ceil(size / 512) * 512;
+  }
+  return total;
 }

@@ -4,19 +4,24 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTW_PROFILE, checkTypes, lintTarball } from './checks.js';
 import { packPackage, type PackedPackage } from './pack.js';
+import { unpackedSize } from './inspect.js';
 import { publishablePackages } from './workspace.js';
+
+// The recognizer ships its trained weights and must stay small to install (the others' sizes are printed).
+const UNPACKED_BUDGET_KB: Record<string, number> = { '@digitkit/recognizer': 600 };
 
 const packages = publishablePackages();
 const workDir = mkdtempSync(join(tmpdir(), 'digitkit-pack-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 describe('every published package', () => {
-  it('lists the six libraries', () => {
+  it('lists the seven libraries', () => {
     expect(packages.map((p) => p.manifest.name)).toEqual([
       '@digitkit/core',
       '@digitkit/data',
       '@digitkit/model',
       '@digitkit/preprocess',
+      '@digitkit/recognizer',
       '@digitkit/train',
       '@digitkit/viz',
     ]);
@@ -43,6 +48,14 @@ describe('every published package', () => {
       const strays = files.filter((f) => !/^(dist\/|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(f));
       expect(strays, `files outside dist/ in the tarball of ${name}`).toEqual([]);
       expect(files.filter((f) => /\.test\.|\/src\//.test(f)), 'tests or sources in the tarball').toEqual([]);
+    });
+
+    it(`unpacks within its size budget (${UNPACKED_BUDGET_KB[name] ?? 'none'} KB)`, () => {
+      const bytes = unpackedSize(get().tarball);
+      console.info(`${name}: ${get().files.length} files, ${(bytes / 1000).toFixed(1)} KB unpacked`);
+      expect(bytes).toBeGreaterThan(1000);
+      const budget = UNPACKED_BUDGET_KB[name];
+      if (budget !== undefined) expect(bytes, `${name} unpacks to ${bytes} bytes`).toBeLessThanOrEqual(budget * 1000);
     });
 
     it('ships its README (the npm page)', () => {

@@ -44,12 +44,13 @@ describe('pnpm version-packages', () => {
     await git(dir, ['commit', '-q', '-m', 'changeset for model']);
     await versionPackages(dir);
 
-    // model: minor 0.1.0 -> 0.2.0. train depends on model: a 0.x minor leaves its ^0.1.0 range,
-    // so train gets a patch release. Nothing depends on train among the published packages.
+    // model: minor 0.1.0 -> 0.2.0. train and recognizer depend on model: a 0.x minor leaves their ^0.1.0 range,
+    // so they get a patch release. Nothing depends on them among the published packages.
     const bumpedModel = bump(before.model!, 'minor');
     const bumpedTrain = bump(before.train!, 'patch');
     expect(version(dir, 'model')).toBe(bumpedModel);
     expect(version(dir, 'train')).toBe(bumpedTrain);
+    expect(version(dir, 'recognizer')).toBe(bump(before.recognizer!, 'patch'));
     for (const id of ['core', 'data', 'preprocess', 'viz']) expect(version(dir, id), id).toBe(before[id]);
 
     const modelLog = changelog(dir, 'model');
@@ -67,8 +68,10 @@ describe('pnpm version-packages', () => {
     expect(await changedFiles(dir)).toEqual([
       'D .changeset/release-test-model.md',
       'M packages/model/package.json',
+      'M packages/recognizer/package.json',
       'M packages/train/package.json',
       '?? packages/model/CHANGELOG.md',
+      '?? packages/recognizer/CHANGELOG.md',
       '?? packages/train/CHANGELOG.md',
     ].sort());
   });

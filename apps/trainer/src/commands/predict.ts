@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { convertIndexedToRgb, decode } from 'fast-png';
-import { DigitkitError, type Prediction } from '@digitkit/core';
-import { loadModel, predict } from '@digitkit/model';
-import { normalize, toMnistFormat } from '@digitkit/preprocess';
+import { DigitkitError } from '@digitkit/core';
+import { createRecognizer, type PixelImage, type Recognition } from '@digitkit/recognizer';
 import { ensureModelExists, loadData, percent, startBackend } from '../runtime.js';
 
 interface PredictFlags {
@@ -19,35 +18,39 @@ export async function predictCommand(image: string | undefined, flags: PredictFl
     throw new DigitkitError('BAD_ARGUMENTS', 'Give either a PNG file or --index <n> (a test image), not both and not neither.');
   }
   const modelPath = await ensureModelExists(flags.modelDir);
-  const pixels = image !== undefined ? await readDigitPng(image) : undefined;
+  const picture = image !== undefined ? await readDigitPng(image) : undefined;
+  // The CLI's backend wiring (with tfjs-node resolved from here) starts it; the recognizer then uses it as it is.
   await startBackend(flags.backend);
-  const model = await loadModel(modelPath);
+  const recognizer = await createRecognizer({ model: modelPath });
 
-  let input: Uint8Array;
+  let recognition: Recognition;
   let trueLabel: number | undefined;
-  if (pixels) {
-    input = pixels;
+  if (picture) {
+    recognition = recognizer.recognize(picture.image);
+    if (recognition.verdict === 'empty') throw new DigitkitError('EMPTY_IMAGE', `${picture.path} holds no digit (${recognition.reason}).`);
   } else {
     const { test } = await loadData(flags.data);
     const index = flags.index as number;
     if (index >= test.count) throw new DigitkitError('BAD_INDEX', `--index ${index} is out of range: the test set has ${test.count} images (0-${test.count - 1}).`);
     const size = test.height * test.width;
-    input = test.images.subarray(index * size, (index + 1) * size);
+    recognition = recognizer.recognizeMnist(test.images.subarray(index * size, (index + 1) * size));
     trueLabel = test.labels[index];
   }
-  const [prediction] = predict(model, normalize(input), 1) as [Prediction];
+  recognizer.dispose();
+  if (recognition.verdict !== 'digit') throw new DigitkitError('NO_DIGIT', `The recognizer found no digit (${recognition.verdict}).`);
+  const { label, probabilities } = recognition;
   if (flags.json) {
-    console.log(JSON.stringify({ ...prediction, ...(trueLabel !== undefined && { trueLabel }) }));
+    console.log(JSON.stringify({ label, probabilities, ...(trueLabel !== undefined && { trueLabel }) }));
     return;
   }
-  console.log(`predicted: ${prediction.label}${trueLabel !== undefined ? ` (true label: ${trueLabel})` : ''}`);
-  prediction.probabilities.forEach((p, digit) => {
+  console.log(`predicted: ${label}${trueLabel !== undefined ? ` (true label: ${trueLabel})` : ''}`);
+  probabilities.forEach((p, digit) => {
     console.log(`  ${digit}  ${'█'.repeat(Math.round(p * 40)).padEnd(40, '·')} ${percent(p, 1).padStart(6)}`);
   });
 }
 
-/** Reads a PNG of a digit (any size, any polarity) and turns it into a 28x28 MNIST-style image. */
-async function readDigitPng(file: string): Promise<Uint8Array> {
+/** Reads a PNG of a digit (any size, any polarity, any bit depth or palette) as 8-bit gray, RGB or RGBA pixels. */
+async function readDigitPng(file: string): Promise<{ path: string; image: PixelImage }> {
   const path = resolve(file);
   let png: ReturnType<typeof decode>;
   try {
@@ -59,20 +62,14 @@ async function readDigitPng(file: string): Promise<Uint8Array> {
   }
   if (png.palette) {
     const rgb = convertIndexedToRgb(png);
-    return toDigit(path, { data: rgb, width: png.width, height: png.height, channels: (rgb.length / (png.width * png.height)) as 3 | 4 });
+    return { path, image: { data: rgb, width: png.width, height: png.height, channels: (rgb.length / (png.width * png.height)) as 3 | 4 } };
   }
   if (png.depth < 8) throw new DigitkitError('BAD_IMAGE', `${path} is a ${png.depth}-bit PNG; save it with 8 bits per channel.`);
   const bytes = png.depth === 16 ? Uint8Array.from(png.data as Uint16Array, (v) => v >> 8) : (png.data as Uint8Array);
-  // Gray + alpha has no toMnistFormat layout of its own: spread it to RGBA.
+  // Gray + alpha is no layout the recognizer takes: spread it to RGBA.
   const data = png.channels === 2 ? grayAlphaToRgba(bytes) : bytes;
   const channels = (png.channels === 2 ? 4 : png.channels) as 1 | 3 | 4;
-  return toDigit(path, { data, width: png.width, height: png.height, channels });
-}
-
-function toDigit(path: string, image: Parameters<typeof toMnistFormat>[0]): Uint8Array {
-  const result = toMnistFormat(image);
-  if (result.empty) throw new DigitkitError('EMPTY_IMAGE', `${path} holds no digit (${result.reason}).`);
-  return result.pixels;
+  return { path, image: { data, width: png.width, height: png.height, channels } };
 }
 
 function grayAlphaToRgba(bytes: Uint8Array): Uint8Array {

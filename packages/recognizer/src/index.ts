@@ -1,0 +1,17 @@
+// @digitkit/recognizer: picture in, digit out, with the trained weights inside the package.
+export type {
+  ShippedModelName,
+  RecognizerOptions,
+  PixelImage,
+  DrawableImage,
+  RecognizeInput,
+  RecognizeOptions,
+  Recognition,
+  DigitRecognition,
+  EmptyRecognition,
+  Recognizer,
+} from './types.js';
+export type { ShippedModel } from './models.js';
+export { SHIPPED_MODELS } from './models.js';
+export { createRecognizer } from './recognizer.js';
+export { MAX_PIXELS } from './input.js';

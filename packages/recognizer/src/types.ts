@@ -1,0 +1,93 @@
+import type { BackendChoice, BackendName, DigitModel } from '@digitkit/core';
+import type { Box, MnistFormatOptions } from '@digitkit/preprocess';
+
+/** The trained models inside the package. */
+export type ShippedModelName = 'cnn' | 'mlp';
+
+export interface RecognizerOptions {
+  /**
+   * Which model recognizes: `'cnn'` (default) or `'mlp'`, the trained models shipped inside the package; a
+   * `DigitModel` you built or loaded; or a directory, `model.json` path or http(s) URL of a saved TF.js layers model.
+   */
+  model?: ShippedModelName | DigitModel | string;
+  /**
+   * The TF.js backend. Default: the one you already set up, else `auto` (native tfjs-node, then WASM, then CPU in
+   * Node; WASM in a browser), started once per process.
+   */
+  backend?: BackendChoice;
+  /** Receives the one line saying which backend runs. Default `console.info`; `null` for silence. */
+  log?: ((line: string) => void) | null;
+  /** Where the WASM backend finds its `.wasm` files (a URL prefix ending in `/`, or file name -> URL). Bundled browser apps need it. */
+  wasmPaths?: string | Record<string, string>;
+}
+
+/** Pixels as a decoder, a camera or `ImageData` gives them: gray, RGB or RGBA bytes, row-major, channels interleaved. */
+export interface PixelImage {
+  readonly data: Uint8Array | Uint8ClampedArray;
+  readonly width: number;
+  readonly height: number;
+  /** 1 (gray), 3 (RGB) or 4 (RGBA). Default: `data.length / (width * height)`. */
+  readonly channels?: 1 | 3 | 4;
+}
+
+/**
+ * A browser picture without its pixels at hand: an `HTMLCanvasElement`, `OffscreenCanvas` or `ImageBitmap`
+ * (read through a 2D canvas). Typed by shape so the types need no DOM library.
+ */
+export interface DrawableImage {
+  readonly width: number;
+  readonly height: number;
+  readonly data?: undefined;
+}
+
+/** What `recognize` takes: pixel bytes (including `ImageData`), or in a browser a canvas or an `ImageBitmap`. */
+export type RecognizeInput = PixelImage | DrawableImage;
+
+/** Options of one `recognize` call: how the picture is turned into MNIST's format (see `toMnistFormat`). */
+export type RecognizeOptions = MnistFormatOptions;
+
+/** The picture holds one digit. */
+export interface DigitRecognition {
+  readonly verdict: 'digit';
+  /** The digit, 0-9. */
+  readonly label: number;
+  /** The probability of `label` (the largest of `probabilities`). */
+  readonly confidence: number;
+  /** One probability per class, summing to 1. */
+  readonly probabilities: readonly number[];
+  /** The 28x28 image the model saw, row-major (0 = background, 255 = ink). */
+  readonly pixels: Uint8Array;
+  /** The ink's bounding box in the picture's pixels. */
+  readonly box: Box;
+  /** True when the picture was dark ink on a light ground (and was inverted to MNIST's light-on-dark). */
+  readonly inverted: boolean;
+}
+
+/** The picture holds nothing to recognize (blank, or only specks); `reason` says why in words. */
+export interface EmptyRecognition {
+  readonly verdict: 'empty';
+  readonly reason: string;
+}
+
+/**
+ * What recognizing a picture gives, told apart by `verdict`. The union will grow (`'unsure'`, `'digits'` are
+ * planned): give a `switch` on `verdict` a default branch.
+ */
+export type Recognition = DigitRecognition | EmptyRecognition;
+
+export interface Recognizer {
+  /** The model that recognizes. */
+  readonly model: DigitModel;
+  /** `'cnn'` or `'mlp'` for a shipped model, the directory or URL it was loaded from, or `'custom'` for a DigitModel. */
+  readonly modelSource: string;
+  /** The TF.js backend it runs on. */
+  readonly backend: BackendName;
+  /** Picture -> MNIST format (crop, scale, centre) -> model -> verdict. Throws a DigitkitError for malformed pictures. */
+  recognize(image: RecognizeInput, options?: RecognizeOptions): Recognition;
+  /** One image already in MNIST format (784 bytes, light ink on black, centred): straight to the model. */
+  recognizeMnist(pixels: Uint8Array): Recognition;
+  /** Many MNIST-format images (`n * 784` bytes), in one forward pass per 1,024. */
+  recognizeMnistBatch(images: Uint8Array): Recognition[];
+  /** Frees the model's tensors when the recognizer loaded it (a DigitModel you passed stays yours). */
+  dispose(): void;
+}
