@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkReadmeExamples, extractTsBlocks, formatExampleErrors, readmeTargets } from './readme-examples.js';
+import { assertBuilt, publishablePackages, repoRoot } from './workspace.js';
+
+const root = repoRoot();
+
+describe('README examples', () => {
+  it('covers the root README and every package README (found by glob, so new packages are checked too)', () => {
+    const readmes = readmeTargets().map((t) => t.readme.slice(root.length + 1));
+    expect(readmes).toContain('README.md');
+    for (const pkg of publishablePackages()) expect(readmes).toContain(`packages/${pkg.id}/README.md`);
+  });
+
+  it('every ```ts block passes strict tsc as an ES module, against the built packages', () => {
+    // The examples import the packages' built types, as users do: turbo builds them before this test.
+    for (const pkg of publishablePackages()) assertBuilt(pkg);
+    const { blocks, errors } = checkReadmeExamples(readmeTargets());
+    console.info(`README examples: ${blocks.length} ts blocks in ${new Set(blocks.map((b) => b.readme)).size} READMEs, ${errors.length} errors`);
+    expect(blocks.length).toBeGreaterThan(0);
+    expect(formatExampleErrors(errors), 'README examples that fail strict tsc (README line: error)').toBe('');
+  });
+});
+
+describe('the README example check bites', () => {
+  // Inside this package, so @digitkit/* resolve through its workspace links.
+  const dir = mkdtempSync(join(root, 'tools/release/.readme-examples-fixture-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds ts blocks, also indented ones, and skips other languages', () => {
+    const blocks = extractTsBlocks(['# x', '```sh', 'npm i x', '```', '- item', '', '  ```ts', '  const a = 1;', '  ```', '```typescript', 'let b', '```'].join('\n'));
+    expect(blocks.map((b) => [b.line, b.code])).toEqual([
+      [8, 'const a = 1;'],
+      [11, 'let b'],
+    ]);
+  });
+
+  it('reports a type error, an implicit any and a missing import at their README lines', () => {
+    const readme = join(dir, 'README.md');
+    writeFileSync(
+      readme,
+      [
+        '# fixture', // 1
+        '```ts', // 2
+        "import { createRng } from '@digitkit/core';", // 3
+        'const n: string = createRng(1).int(10);', // 4
+        '```', // 5
+        '', // 6
+        '```ts', // 7
+        'export function f(x) { return x; }', // 8
+        'await loadMnist();', // 9
+        '```', // 10
+        '```ts', // 11
+        "import { createRng } from '@digitkit/core';", // 12
+        'console.log(await Promise.resolve(createRng(1).next()));', // 13
+        '```', // 14
+      ].join('\n'),
+    );
+    const { blocks, errors } = checkReadmeExamples([{ readme, resolveFrom: dir }]);
+    expect(blocks).toHaveLength(3);
+    const report = formatExampleErrors(errors);
+    expect(report).toMatch(/README\.md:4: TS2322: Type 'number' is not assignable to type 'string'/);
+    expect(report).toMatch(/README\.md:8: TS7006: Parameter 'x' implicitly has an 'any' type/);
+    expect(report).toMatch(/README\.md:9: TS2304: Cannot find name 'loadMnist'/);
+    expect(errors).toHaveLength(3); // the third block compiles: top-level await and imports are fine
+  });
+});
