@@ -1,7 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkReadmeExamples, extractTsBlocks, formatExampleErrors, readmeTargets } from './readme-examples.js';
+import {
+  BUNDLER_COMPILER_OPTIONS,
+  checkReadmeExamples,
+  EXAMPLE_COMPILER_OPTIONS,
+  extractTsBlocks,
+  formatExampleErrors,
+  readmeTargets,
+} from './readme-examples.js';
 import { assertBuilt, publishablePackages, repoRoot } from './workspace.js';
 
 const root = repoRoot();
@@ -13,13 +20,27 @@ describe('README examples', () => {
     for (const pkg of publishablePackages()) expect(readmes).toContain(`packages/${pkg.id}/README.md`);
   });
 
-  it('every ```ts block passes strict tsc as an ES module, against the built packages', () => {
+  it.each([
+    ['NodeNext', EXAMPLE_COMPILER_OPTIONS],
+    ['Bundler', BUNDLER_COMPILER_OPTIONS],
+  ])('every ```ts block passes strict tsc as an ES module (%s resolution), against the built packages', (name, options) => {
     // The examples import the packages' built types, as users do: turbo builds them before this test.
     for (const pkg of publishablePackages()) assertBuilt(pkg);
-    const { blocks, errors } = checkReadmeExamples(readmeTargets());
-    console.info(`README examples: ${blocks.length} ts blocks in ${new Set(blocks.map((b) => b.readme)).size} READMEs, ${errors.length} errors`);
+    const { blocks, errors } = checkReadmeExamples(readmeTargets(), options);
+    console.info(`README examples (${name}): ${blocks.length} ts blocks in ${new Set(blocks.map((b) => b.readme)).size} READMEs, ${errors.length} errors`);
     expect(blocks.length).toBeGreaterThan(0);
     expect(formatExampleErrors(errors), 'README examples that fail strict tsc (README line: error)').toBe('');
+  });
+
+  it('every package README says how to install before the packages are on npm, and that the examples are ESM', () => {
+    for (const { readme } of readmeTargets().filter((t) => t.readme.includes('/packages/'))) {
+      const text = readFileSync(readme, 'utf8');
+      const where = readme.slice(root.length + 1);
+      expect(text, `${where}: add an "## Install" section (see packages/data/README.md)`).toMatch(/^## Install$/m);
+      expect(text, `${where}: the Install section should show how to pack the tarballs`).toContain('pnpm pack --pack-destination');
+      expect(text, `${where}: the Install section should show how to install the tarballs`).toMatch(/npm i \$t\/digitkit-[\w-]+-\*\.tgz/);
+      expect(text, `${where}: say that the examples are ES modules ("type": "module")`).toContain('"type": "module"');
+    }
   });
 });
 

@@ -81,11 +81,21 @@ export const EXAMPLE_COMPILER_OPTIONS: ts.CompilerOptions = {
   skipLibCheck: true,
 };
 
+/** The same with bundler resolution (Vite, esbuild, webpack projects), which the READMEs promise too. */
+export const BUNDLER_COMPILER_OPTIONS: ts.CompilerOptions = {
+  ...EXAMPLE_COMPILER_OPTIONS,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+};
+
 /**
  * Type-checks every ```ts block of the given READMEs with strict `tsc`, each block as its own ES
  * module beside the README's package; returns the errors at their README lines (none: all compile).
  */
-export function checkReadmeExamples(targets: readonly ReadmeTarget[]): { blocks: CodeBlock[]; errors: ExampleError[] } {
+export function checkReadmeExamples(
+  targets: readonly ReadmeTarget[],
+  options: ts.CompilerOptions = EXAMPLE_COMPILER_OPTIONS,
+): { blocks: CodeBlock[]; errors: ExampleError[] } {
   const blocks: CodeBlock[] = [];
   const fileBlocks = new Map<string, CodeBlock>();
   const tempDirs: string[] = [];
@@ -103,7 +113,7 @@ export function checkReadmeExamples(targets: readonly ReadmeTarget[]): { blocks:
         blocks.push(block);
       }
     }
-    const program = ts.createProgram([...fileBlocks.keys()], EXAMPLE_COMPILER_OPTIONS);
+    const program = ts.createProgram([...fileBlocks.keys()], options);
     const errors = ts.getPreEmitDiagnostics(program).map((diagnostic): ExampleError => {
       const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
       const block = diagnostic.file && fileBlocks.get(diagnostic.file.fileName);
