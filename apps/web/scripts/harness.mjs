@@ -76,7 +76,7 @@ export async function serveStatic(root = distDir, { isolated = true } = {}) {
 export async function launchChromium() {
   const { chromium } = await import('playwright-core');
   const found = findChromium();
-  if (!found) throw new Error(missingChromiumMessage(describeMachine()));
+  if (!found) throw new Error(missingChromiumMessage(await describeMachine()));
   const executablePath = found.path;
   const profile = mkdtempSync(join(tmpdir(), 'digitkit-chromium-'));
   // A persistent context is how playwright takes an explicit, fresh --user-data-dir.

@@ -16,9 +16,10 @@ const APT_PACKAGES = ['chromium', 'fonts-liberation'];
 
 /**
  * @typedef {{ path: string, source: 'CHROMIUM_PATH' | 'PATH' | 'playwright' }} FoundChromium
- * @typedef {{ isRoot: boolean, aptGet: string | null, playwrightCli: string | null }} Machine
+ * @typedef {{ isRoot: boolean, aptGet: string | null, playwrightCli: string | null, downloadHost: string,
+ *   downloadReachable: boolean }} Machine
  * @typedef {{ name: string, applies: (machine: Machine) => boolean, describe: string,
- *   run: (machine: Machine, env: NodeJS.ProcessEnv, log: (line: string) => void) => Promise<void> }} InstallStep
+ *   run: (machine: Machine, env: NodeJS.ProcessEnv) => Promise<void> }} InstallStep
  */
 
 /** True for an existing regular file this process may execute. */
@@ -81,36 +82,51 @@ export function findChromium(env = process.env) {
 }
 
 /**
- * What this machine offers for installing a browser.
+ * What this machine offers for installing a browser. Playwright's download host is probed only
+ * where playwright-core is installed, so a machine without that network stops at once.
  * @param {NodeJS.ProcessEnv} [env]
- * @returns {Machine}
+ * @returns {Promise<Machine>}
  */
-export function describeMachine(env = process.env) {
+export async function describeMachine(env = process.env) {
   let playwrightCli = null;
   try {
     playwrightCli = join(dirname(createRequire(import.meta.url).resolve('playwright-core/package.json')), 'cli.js');
   } catch {}
-  return { isRoot: process.getuid?.() === 0, aptGet: which('apt-get', env), playwrightCli };
+  const downloadHost = playwrightDownloadHost(env);
+  const downloadReachable = playwrightCli !== null && (await reachable(downloadHost));
+  return { isRoot: process.getuid?.() === 0, aptGet: which('apt-get', env), playwrightCli, downloadHost, downloadReachable };
 }
 
-/**
- * The single command that gets this machine a browser, for the one line printed when none is found.
- * @param {Machine} machine
- */
-export function fixCommand(machine) {
-  if (machine.aptGet) {
-    const sudo = machine.isRoot ? '' : 'sudo ';
-    return `${sudo}apt-get update && ${sudo}apt-get install -y chromium`;
-  }
-  return `npx -y playwright-core@${PLAYWRIGHT_VERSION} install --no-shell chromium`;
+/** The command that fixes a missing browser: the first of these that fits the machine. */
+const FIXES = [
+  {
+    fits: (/** @type {Machine} */ m) => m.aptGet !== null,
+    command: (/** @type {Machine} */ m) => (m.isRoot ? 'apt-get update && apt-get install -y chromium' : 'sudo apt-get update && sudo apt-get install -y chromium'),
+  },
+  {
+    fits: (/** @type {Machine} */ m) => m.playwrightCli !== null && m.downloadReachable,
+    command: () => `npx -y playwright-core@${PLAYWRIGHT_VERSION} install --no-shell chromium`,
+  },
+  { fits: () => true, command: () => 'CHROMIUM_PATH=/path/to/chrome-or-chromium npx -y pnpm@10.34.9 test' },
+];
+
+/** The single command that gets this machine a browser, for the one line printed when none is found. */
+export function fixCommand(/** @type {Machine} */ machine) {
+  return /** @type {(typeof FIXES)[number]} */ (FIXES.find((fix) => fix.fits(machine))).command(machine);
 }
 
-/** The line printed when no browser is found and none could be installed. */
+/** The one line printed when no browser is found and none could be installed. */
 export function missingChromiumMessage(/** @type {Machine} */ machine) {
-  return (
-    `no Chromium for the browser tests (CHROMIUM_PATH unset, no ${CHROMIUM_NAMES.join('/')} on PATH, none in playwright's cache); ` +
-    `run: ${fixCommand(machine)}   (or set CHROMIUM_PATH=/path/to/chrome)`
-  );
+  const looked = [
+    'CHROMIUM_PATH unset',
+    `no ${CHROMIUM_NAMES.join('/')} on PATH`,
+    "none in playwright's cache",
+    ...(machine.aptGet ? [] : ['no apt-get']),
+    ...(machine.downloadReachable ? [] : [`${machine.downloadHost} not reachable`]),
+  ];
+  const fix = fixCommand(machine);
+  const alternative = fix.startsWith('CHROMIUM_PATH=') ? '' : ' (or set CHROMIUM_PATH=/path/to/chrome-or-chromium)';
+  return `no Chromium for the browser tests (${looked.join(', ')}); run: ${fix}${alternative}`;
 }
 
 /** Where playwright downloads Chromium from (its own override variables, then its CDN). */
@@ -156,14 +172,10 @@ export const INSTALL_STEPS = [
   },
   {
     name: 'playwright',
-    applies: (machine) => machine.playwrightCli !== null,
-    describe: `playwright-core ${PLAYWRIGHT_VERSION}: install --no-shell chromium (into playwright's cache)`,
-    run: async (machine, env, log) => {
-      const host = playwrightDownloadHost(env);
-      // Checked first so a machine without that network stops at once instead of timing out in the download.
-      if (!(await reachable(host))) throw new Error(`${host} is not reachable`);
-      log(`downloading from ${host}`);
-      runChecked(process.execPath, [/** @type {string} */ (machine.playwrightCli), 'install', '--no-shell', 'chromium'], env, 'inherit');
+    applies: (machine) => machine.playwrightCli !== null && machine.downloadReachable,
+    describe: `playwright-core ${PLAYWRIGHT_VERSION} install --no-shell chromium (into playwright's cache)`,
+    run: async (machine, env) => {
+      runChecked(process.execPath, [/** @type {string} */ (machine.playwrightCli), 'install', '--no-shell', 'chromium'], env);
     },
   },
 ];
@@ -177,11 +189,11 @@ export const INSTALL_STEPS = [
 export async function ensureChromium({ env = process.env, log = console.log } = {}) {
   const found = findChromium(env);
   if (found) return found;
-  const machine = describeMachine(env);
+  const machine = await describeMachine(env);
   for (const step of INSTALL_STEPS.filter((s) => s.applies(machine))) {
     log(`no Chromium found; installing one: ${step.describe}`);
     try {
-      await step.run(machine, env, log);
+      await step.run(machine, env);
     } catch (error) {
       log(`${step.name} install failed: ${error instanceof Error ? error.message : String(error)}`);
       continue;

@@ -1,8 +1,11 @@
 // The search and the install decisions, on real directories holding executable stubs in place of
 // browsers and apt-get: what is tested is which file is chosen and what the script does, not Chromium.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,15 +32,23 @@ function stub(path: string, body = 'exit 0', mode = 0o755): string {
   return path;
 }
 
-/** Runs ensure-browser.mjs with only the given environment (no inherited PATH or browser). */
-function ensureBrowser(env: Record<string, string>) {
+/**
+ * Runs ensure-browser.mjs with only the given environment (no inherited PATH or browser; playwright's
+ * download host refuses connections unless `env` names another).
+ */
+async function ensureBrowser(env: Record<string, string>) {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [script], {
+  const child = execFile(process.execPath, [script], {
     env: { HOME: freshDir(), PLAYWRIGHT_BROWSERS_PATH: freshDir(), PLAYWRIGHT_DOWNLOAD_HOST: 'http://127.0.0.1:9', ...env },
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: 100_000,
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, seconds: (performance.now() - started) / 1000 };
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: string) => (stdout += chunk));
+  child.stderr?.on('data', (chunk: string) => (stderr += chunk));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout, stderr, seconds: (performance.now() - started) / 1000 };
 }
 
 describe('findChromium', () => {
@@ -73,17 +84,17 @@ describe('findChromium', () => {
 });
 
 describe('ensure-browser.mjs (run before the tests)', () => {
-  it('prints the browser it found and installs nothing', () => {
+  it('prints the browser it found and installs nothing', async () => {
     const bin = freshDir();
     const chromium = stub(join(bin, 'chromium'));
     stub(join(bin, 'apt-get'), 'exit 3'); // would fail the run if it were called
-    const run = ensureBrowser({ PATH: bin });
+    const run = await ensureBrowser({ PATH: bin });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`ensure-browser: browser tests use ${chromium} (from PATH)\n`);
   });
 
-  it("finds playwright's own download in its cache (PLAYWRIGHT_BROWSERS_PATH)", () => {
+  it("finds playwright's own download in its cache (PLAYWRIGHT_BROWSERS_PATH)", async () => {
     const cache = freshDir();
     // Where playwright-core puts its Chromium for this platform, as playwright itself computes it.
     const where = spawnSync(process.execPath, ['-e', "console.log(require('playwright-core').chromium.executablePath())"], {
@@ -94,28 +105,47 @@ describe('ensure-browser.mjs (run before the tests)', () => {
     const path = where.stdout.trim();
     expect(path.startsWith(cache)).toBe(true);
     stub(path);
-    const run = ensureBrowser({ PATH: freshDir(), PLAYWRIGHT_BROWSERS_PATH: cache });
+    const run = await ensureBrowser({ PATH: freshDir(), PLAYWRIGHT_BROWSERS_PATH: cache });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`ensure-browser: browser tests use ${path} (from playwright)\n`);
   });
 
-  it('without a browser, apt-get or a reachable download host, stops at once with the one command that fixes it', () => {
-    const run = ensureBrowser({ PATH: freshDir() });
+  it('without a browser, apt-get or a reachable download host, stops at once with one line: set CHROMIUM_PATH', async () => {
+    const run = await ensureBrowser({ PATH: freshDir() });
     expect(run.code).toBe(1);
-    const lines = run.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('no Chromium for the browser tests');
-    expect(lines[0]).toContain(`run: npx -y playwright-core@${PLAYWRIGHT_VERSION} install --no-shell chromium`);
-    expect(run.stdout).toContain('http://127.0.0.1:9 is not reachable'); // it tried playwright's download first
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'ensure-browser: no Chromium for the browser tests (CHROMIUM_PATH unset, no chromium/chromium-browser/google-chrome/google-chrome-stable on PATH, ' +
+        "none in playwright's cache, no apt-get, http://127.0.0.1:9 not reachable); run: CHROMIUM_PATH=/path/to/chrome-or-chromium npx -y pnpm@10.34.9 test\n",
+    );
     expect(run.seconds).toBeLessThan(15); // no waiting on a network that is not there
   });
 
-  it('with apt-get: installs chromium as root (then uses it), or names the sudo command otherwise', () => {
+  it("with playwright's download host reachable, tries the download, and names it as the fix when it fails", async () => {
+    // A host that answers, but has no browser builds: playwright's download fails with 404s.
+    const host = createServer((_req, res) => res.writeHead(404).end('no such build'));
+    host.listen(0, '127.0.0.1');
+    await once(host, 'listening');
+    try {
+      const url = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+      const run = await ensureBrowser({ PATH: freshDir(), PLAYWRIGHT_DOWNLOAD_HOST: url });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(`installing one: playwright-core ${PLAYWRIGHT_VERSION} install --no-shell chromium`);
+      expect(run.stdout).toContain('playwright install failed');
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toContain(`run: npx -y playwright-core@${PLAYWRIGHT_VERSION} install --no-shell chromium (or set CHROMIUM_PATH=`);
+    } finally {
+      host.closeAllConnections();
+      host.close();
+    }
+  });
+
+  it('with apt-get: installs chromium as root (then uses it), or names the sudo command otherwise', async () => {
     const bin = freshDir();
     const calls = join(freshDir(), 'apt-calls.txt');
     // apt-get's stand-in records its arguments and, on install, puts a "chromium" on PATH as the package would.
     stub(join(bin, 'apt-get'), `echo "$*" >> ${calls}\ncase "$1" in install) printf '#!/bin/sh\\n' > ${bin}/chromium; /bin/chmod 755 ${bin}/chromium;; esac`);
-    const run = ensureBrowser({ PATH: bin });
+    const run = await ensureBrowser({ PATH: bin });
     if (process.getuid?.() === 0) {
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
@@ -128,10 +158,10 @@ describe('ensure-browser.mjs (run before the tests)', () => {
     }
   });
 
-  it('when apt-get fails, says so and still ends with the fix', () => {
+  it('when apt-get fails, says so and still ends with the fix', async () => {
     const bin = freshDir();
     stub(join(bin, 'apt-get'), 'echo "E: Unable to locate package chromium" >&2; exit 100');
-    const run = ensureBrowser({ PATH: bin });
+    const run = await ensureBrowser({ PATH: bin });
     expect(run.code).toBe(1);
     if (process.getuid?.() === 0) expect(run.stdout).toContain('E: Unable to locate package chromium');
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
