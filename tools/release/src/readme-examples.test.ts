@@ -7,7 +7,10 @@ import {
   EXAMPLE_COMPILER_OPTIONS,
   extractTsBlocks,
   formatExampleErrors,
+  importedPackages,
+  installedByReadme,
   readmeTargets,
+  uninstalledImports,
 } from './readme-examples.js';
 import { assertBuilt, publishablePackages, repoRoot } from './workspace.js';
 
@@ -30,6 +33,11 @@ describe('README examples', () => {
     console.info(`README examples (${name}): ${blocks.length} ts blocks in ${new Set(blocks.map((b) => b.readme)).size} READMEs, ${errors.length} errors`);
     expect(blocks.length).toBeGreaterThan(0);
     expect(formatExampleErrors(errors), 'README examples that fail strict tsc (README line: error)').toBe('');
+  });
+
+  it("every package README's install commands add what its examples import", () => {
+    const errors = publishablePackages().flatMap((pkg) => uninstalledImports(join(pkg.dir, 'README.md'), pkg.manifest.name));
+    expect(formatExampleErrors(errors)).toBe('');
   });
 
   it('every package README says how to install before the packages are on npm, and that the examples are ESM', () => {
@@ -55,6 +63,23 @@ describe('the README example check bites', () => {
       [8, 'const a = 1;'],
       [11, 'let b'],
     ]);
+  });
+
+  it('reads install commands and imports the way a user would follow them', () => {
+    const markdown = ['```sh', 'npm i @digitkit/viz   # brings @digitkit/core', 'npm i -D $t/digitkit-data-*.tgz', '```', 'then `npm i vega vega-lite@~6.4.3`.'].join('\n');
+    expect([...installedByReadme(markdown)].sort()).toEqual(['@digitkit/data', '@digitkit/viz', 'vega', 'vega-lite']);
+    const code = "import type { ImageSet } from '@digitkit/core';\nimport { parse } from 'vega/build';\nimport { readFile } from 'node:fs/promises';\nawait import('./local.js');\nconst m = await import('@tensorflow/tfjs-core');";
+    expect(importedPackages(code)).toEqual([
+      { name: '@digitkit/core', line: 0 },
+      { name: 'vega', line: 1 },
+      { name: '@tensorflow/tfjs-core', line: 4 },
+    ]);
+  });
+
+  it('names an import that the README does not install, at its block', () => {
+    const readme = join(dir, 'README.md');
+    writeFileSync(readme, ['# x', '```sh', 'npm i @digitkit/viz', '```', '```ts', "import { digitGrid } from '@digitkit/viz';", "import { compile } from 'vega-lite';", '```'].join('\n'));
+    expect(formatExampleErrors(uninstalledImports(readme, '@digitkit/viz'))).toMatch(/README\.md:7: the example imports vega-lite, which no `npm i` in this README installs$/);
   });
 
   it('reports a type error, an implicit any and a missing import at their README lines', () => {

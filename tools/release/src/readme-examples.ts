@@ -129,6 +129,52 @@ export function checkReadmeExamples(
   }
 }
 
+/**
+ * The packages a README's install commands put into a project: every `npm i …` (in code blocks and
+ * inline code), where `$t/digitkit-<name>-*.tgz` is `@digitkit/<name>` and versions are dropped.
+ */
+export function installedByReadme(markdown: string): Set<string> {
+  const names = new Set<string>();
+  for (const [, args] of markdown.matchAll(/\bnpm (?:i|install)\b([^\n`#]*)/g)) {
+    for (const token of args!.trim().split(/\s+/)) {
+      if (!token || token.startsWith('-')) continue;
+      const tarball = /digitkit-([a-z0-9-]+)-\*\.tgz$/.exec(token);
+      if (tarball) names.add(`@digitkit/${tarball[1]}`);
+      else names.add(token.replace(/(.)@.*$/, '$1')); // vega-lite@~6.4.3 -> vega-lite, @scope/x@1 -> @scope/x
+    }
+  }
+  return names;
+}
+
+/**
+ * The packages a block imports (static, dynamic with a literal, type-only), without `node:`
+ * built-ins, each with the 0-based line of its first import.
+ */
+export function importedPackages(code: string): { name: string; line: number }[] {
+  const found = new Map<string, number>();
+  for (const { fileName, pos } of ts.preProcessFile(code, true, true).importedFiles) {
+    if (fileName.startsWith('.') || fileName.startsWith('/') || fileName.startsWith('node:')) continue;
+    const name = fileName.split('/').slice(0, fileName.startsWith('@') ? 2 : 1).join('/');
+    if (!found.has(name)) found.set(name, code.slice(0, pos).split('\n').length - 1);
+  }
+  return [...found].map(([name, line]) => ({ name, line }));
+}
+
+/**
+ * Imports of a package README's examples that its install commands do not add (the package
+ * itself aside): the check resolves from the package's directory, where its devDependencies are
+ * visible too, so this is what keeps the examples runnable for someone who only follows the README.
+ */
+export function uninstalledImports(readme: string, packageName: string): ExampleError[] {
+  const markdown = readFileSync(readme, 'utf8');
+  const installed = installedByReadme(markdown);
+  return extractTsBlocks(markdown, readme).flatMap((block) =>
+    importedPackages(block.code)
+      .filter(({ name }) => name !== packageName && !installed.has(name))
+      .map(({ name, line }) => ({ readme, line: block.line + line, message: `the example imports ${name}, which no \`npm i\` in this README installs` })),
+  );
+}
+
 /** `path:line: message`, one per error, paths relative to the repo, as editors link them. */
 export function formatExampleErrors(errors: readonly ExampleError[], root = repoRoot()): string {
   return errors.map((e) => `${relative(root, e.readme)}:${e.line}: ${e.message}`).join('\n');
