@@ -149,10 +149,9 @@ export async function reachable(/** @type {string} */ url, timeoutMs = 5000) {
  * @param {string} command
  * @param {string[]} args
  * @param {NodeJS.ProcessEnv} env
- * @param {'pipe' | 'inherit'} [stdio]
  */
-function runChecked(command, args, env, stdio = 'pipe') {
-  const result = spawnSync(command, args, { env, stdio: ['ignore', stdio, stdio], encoding: 'utf8' });
+function runChecked(command, args, env) {
+  const result = spawnSync(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   if (result.status === 0) return;
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-5).join('\n');
   throw new Error(`\`${command} ${args.join(' ')}\` failed (${result.error?.message ?? `exit ${result.status}`})${output ? `:\n${output}` : ''}`);
