@@ -1,6 +1,6 @@
-// Prints the web app's two budgets: stroke end -> shown prediction (ms, in Debian's Chromium on the
+// Prints the web app's two budgets: stroke end -> shown prediction (ms, in Chromium on the
 // production build) and the production bundle size. Run with `pnpm --filter @digitkit/web bench`
-// (which builds first); set CHROMIUM_PATH to use another Chromium.
+// (which builds first); the browser is @digitkit/browser's findChromium (CHROMIUM_PATH, PATH, playwright's cache).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';

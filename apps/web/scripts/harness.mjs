@@ -1,5 +1,5 @@
 // Shared by the end-to-end tests and the benchmark: serve dist/ the way a static host should
-// (with the cross-origin isolation headers WASM threads need), drive Debian's Chromium, and
+// (with the cross-origin isolation headers WASM threads need), drive Chromium, and
 // measure the production bundle.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { describeMachine, findChromium, missingChromiumMessage } from '@digitkit/browser';
 
 export const appDir = join(import.meta.dirname, '..');
 export const distDir = join(appDir, 'dist');
@@ -68,10 +69,15 @@ export async function serveStatic(root = distDir, { isolated = true } = {}) {
   };
 }
 
-/** Launches Debian's Chromium (or $CHROMIUM_PATH) headless with a fresh profile. */
+/**
+ * Launches Chromium headless with a fresh profile: the one `pnpm test` made sure of (CHROMIUM_PATH,
+ * then chromium/chromium-browser/google-chrome on PATH, then playwright's cache).
+ */
 export async function launchChromium() {
   const { chromium } = await import('playwright-core');
-  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  const found = findChromium();
+  if (!found) throw new Error(missingChromiumMessage(await describeMachine()));
+  const executablePath = found.path;
   const profile = mkdtempSync(join(tmpdir(), 'digitkit-chromium-'));
   // A persistent context is how playwright takes an explicit, fresh --user-data-dir.
   const context = await chromium.launchPersistentContext(profile, {

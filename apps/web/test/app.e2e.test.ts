@@ -1,5 +1,5 @@
 // End-to-end: builds the app, serves dist/ like a static host (with and without the COOP/COEP
-// headers), and drives Debian's Chromium through the real UI: drawing, dropping files, the gallery.
+// headers), and drives Chromium (the one tools/browser finds) through the real UI: drawing, dropping files, the gallery.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMnist } from '@digitkit/data';
