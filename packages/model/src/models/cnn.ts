@@ -64,7 +64,7 @@ export function cnn(options: CnnOptions = {}): DigitModel {
 
 /** The CNN's table entry. Its recipe reaches >= 99.3% test accuracy. */
 export const cnnSpec = {
-  description: 'a LeNet-style convolutional network (two 5x5 conv blocks), more accurate, slower',
+  description: 'a LeNet-style convolutional network: more accurate, slower to train',
   inputShape: INPUT_SHAPE,
   create: cnn,
   recipe: {
