@@ -41,10 +41,11 @@ export interface Batch {
 }
 
 /**
- * @deprecated The model kinds are listed by `@digitkit/model` (its `ModelKind` and `MODELS` table);
- * the contract only knows a kind is a name. Kept so existing imports compile.
+ * @deprecated Import `ModelKind` from `@digitkit/model`, whose `MODELS` table lists the kinds; the
+ * contract only knows a kind is a name (`DigitModel.kind: string`). Nothing in core uses this; it stays
+ * only until apps/web imports the kinds from @digitkit/model, then goes.
  */
-export type ModelKind = string;
+export type ModelKind = 'mlp' | 'cnn';
 
 /**
  * A model handle: a TF.js layers model plus what every stage needs to know about it.
