@@ -91,7 +91,8 @@ async function start(spec: BackendSpec, options: BackendOptions): Promise<TfCore
 
 /**
  * Registers the kernels meant for `backend`, each in place of a kernel of the same name if one is
- * there (keeping that one's setup step when the new one has none, so the backend still initializes it).
+ * there (keeping that one's setup step when the new one has none, so the backend still initializes it),
+ * and runs each new kernel's own setup step on the active backend.
  */
 function registerKernels(kernels: readonly KernelConfig[], backend: BackendName, tf: TfCore): string[] {
   const registered: string[] = [];
@@ -101,6 +102,8 @@ function registerKernels(kernels: readonly KernelConfig[], backend: BackendName,
     if (existing?.kernelFunc !== config.kernelFunc) {
       if (existing) tf.unregisterKernel(config.kernelName, backend);
       tf.registerKernel(existing?.setupFunc && !config.setupFunc ? { ...config, setupFunc: existing.setupFunc } : config);
+      // TF.js runs setup steps when a backend is set, which has happened: run this one now.
+      config.setupFunc?.(tf.backend());
     }
     registered.push(config.kernelName);
   }

@@ -109,6 +109,14 @@ describe('useBackend kernels', () => {
     expect(Array.from(tf.neg(tf.tensor1d([3])).dataSync())).toEqual([-3]);
   });
 
+  it("runs a new kernel's setup step on the backend that is already running", async () => {
+    const seen: unknown[] = [];
+    const withSetup: tf.KernelConfig = { ...double, kernelName: 'DigitkitTestSetup', setupFunc: (backend) => seen.push(backend) };
+    await useBackend('cpu', { log: null, kernels: [withSetup] });
+    expect(seen).toEqual([tf.backend()]);
+    tf.unregisterKernel('DigitkitTestSetup', 'cpu');
+  });
+
   it('rejects a malformed kernel before starting anything, with the right shape in the message', async () => {
     const bad = [{ kernelName: 'Neg', backendName: 'cpu' }] as unknown as tf.KernelConfig[];
     await expect(useBackend('cpu', { log: null, kernels: bad })).rejects.toThrow(/kernels\[0\] is not a TF\.js KernelConfig: it needs \{ kernelName/);
