@@ -100,6 +100,9 @@ function registerKernels(kernels: readonly KernelConfig[], backend: BackendName,
     if (config.backendName !== backend) continue;
     const existing = tf.getKernel(config.kernelName, backend);
     if (existing?.kernelFunc !== config.kernelFunc) {
+      const key = `${backend}/${config.kernelName}`;
+      // Only the first one replaced is the backend's own: later ones may be ours from an earlier call.
+      if (existing && !REPLACED.has(key)) REPLACED.set(key, existing);
       if (existing) tf.unregisterKernel(config.kernelName, backend);
       tf.registerKernel(existing?.setupFunc && !config.setupFunc ? { ...config, setupFunc: existing.setupFunc } : config);
       // TF.js runs setup steps when a backend is set, which has happened: run this one now.
@@ -108,6 +111,17 @@ function registerKernels(kernels: readonly KernelConfig[], backend: BackendName,
     registered.push(config.kernelName);
   }
   return registered;
+}
+
+/** Kernels `useBackend` replaced, by `backend/kernelName`: the ones a backend shipped with. */
+const REPLACED = new Map<string, KernelConfig>();
+
+/**
+ * The kernel a backend shipped with under `kernelName`, after `useBackend`'s `kernels` replaced it:
+ * a replacement that handles only some cases calls it for the rest. Undefined if none was replaced.
+ */
+export function replacedKernel(kernelName: string, backendName: BackendName): KernelConfig | undefined {
+  return REPLACED.get(`${backendName}/${kernelName}`);
 }
 
 // Checked before any backend starts, so a wrong option fails before any work.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { BACKEND_NAMES, BACKENDS, type BackendSpec, DigitkitError, fallbackOrder, parseBackendChoice, useBackend } from './index.js';
+import { BACKEND_NAMES, BACKENDS, type BackendSpec, DigitkitError, fallbackOrder, parseBackendChoice, replacedKernel, useBackend } from './index.js';
 
 describe('BACKENDS', () => {
   it('lists every backend once, in the order auto tries them, each a plain object of one shape', () => {
@@ -95,13 +95,27 @@ describe('useBackend kernels', () => {
     tf.unregisterKernel('DigitkitTestDouble', 'cpu');
   });
 
-  it('replaces a kernel of the same name, so a backend can get a faster or missing kernel from outside', async () => {
+  it('replaces a kernel of the same name, and keeps the shipped one for the replacement to call', async () => {
     await useBackend('cpu', { log: null });
     const shipped = tf.getKernel('Neg', 'cpu');
     expect(shipped).toBeDefined();
+    expect(replacedKernel('Neg', 'cpu')).toBeUndefined();
+    // Twice the shipped negation: a replacement that builds on the kernel it replaces.
+    const twiceNeg: tf.KernelConfig = {
+      kernelName: 'Neg',
+      backendName: 'cpu',
+      kernelFunc: (args) => {
+        const negated = replacedKernel('Neg', 'cpu')!.kernelFunc(args) as tf.TensorInfo;
+        const out = double.kernelFunc({ ...args, inputs: { x: negated } }) as tf.TensorInfo;
+        (args.backend as tf.KernelBackend).disposeData(negated.dataId);
+        return out;
+      },
+    };
     try {
-      await useBackend('cpu', { log: null, kernels: [{ ...double, kernelName: 'Neg' }] });
-      expect(Array.from(tf.neg(tf.tensor1d([3])).dataSync())).toEqual([6]);
+      await useBackend('cpu', { log: null, kernels: [twiceNeg] });
+      await useBackend('cpu', { log: null, kernels: [twiceNeg] });
+      expect(replacedKernel('Neg', 'cpu')).toBe(shipped);
+      expect(Array.from(tf.neg(tf.tensor1d([3])).dataSync())).toEqual([-6]);
     } finally {
       tf.unregisterKernel('Neg', 'cpu');
       if (shipped) tf.registerKernel(shipped);
