@@ -1,6 +1,8 @@
 // The digitkit command line: thin wiring of the @digitkit packages. Logic worth reusing lives in packages/.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DigitkitError } from '@digitkit/core';
+import { BACKEND_NAMES, DigitkitError, fallbackOrder } from '@digitkit/core';
+import { MODEL_KINDS, MODELS } from '@digitkit/model';
+import { OPTIMIZER_NAMES, SCHEDULE_NAMES } from '@digitkit/train';
 import { infoCommand } from './commands/info.js';
 import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -31,19 +33,21 @@ function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ showGlobalOptions: true });
 
+  // Choices and help come from the backend and model tables, so a new entry shows up here by itself.
   const backend = () =>
-    new Option('--backend <name>', 'TF.js backend: auto (native, then WASM, then CPU), tensorflow, wasm or cpu').default('auto');
+    new Option('--backend <name>', `TF.js backend: auto (tries ${fallbackOrder('auto').join(', then ')}), ${BACKEND_NAMES.join(', ')}`).default('auto');
+  const models = MODEL_KINDS.map((kind) => `${kind} (${MODELS[kind].description})`).join(', ');
   const data = () => new Option('--data <dir|url>', 'MNIST-format IDX files: a directory or base URL (default: the embedded MNIST)');
 
   program
     .command('train')
     .description('train a model on MNIST, write it with its metrics, checkpoints and a report')
-    .addOption(new Option('--model <kind>', 'model: mlp (the original 784-128-64-10 network) or cnn').default('mlp'))
+    .addOption(new Option('--model <kind>', `model: ${models}`).default(MODEL_KINDS[0]))
     .option('--epochs <n>', 'epochs (default: the model recipe)', positiveInt)
     .option('--batch-size <n>', 'examples per batch (default: the model recipe)', positiveInt)
     .option('--lr <rate>', 'peak learning rate (default: the model recipe)', positiveNumber)
-    .option('--optimizer <name>', 'adam or sgd (default: the model recipe)')
-    .option('--schedule <name>', 'learning-rate schedule: constant, step, cosine or onecycle (default: the model recipe)')
+    .option('--optimizer <name>', `${OPTIMIZER_NAMES.join(' or ')} (default: the model recipe)`)
+    .option('--schedule <name>', `learning-rate schedule: ${SCHEDULE_NAMES.join(', ')} (default: the model recipe)`)
     .option('--no-augment', 'train without random shifts')
     .option('--patience <n>', 'stop early after this many epochs without validation improvement (0: off)', nonNegativeInt)
     .option('--validation <n>', 'training images held out for validation', nonNegativeInt, 5000)

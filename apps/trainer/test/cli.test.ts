@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKEND_NAMES } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
+import { MODEL_KINDS, MODELS } from '@digitkit/model';
 
 const BIN = fileURLToPath(new URL('../bin/digitkit.js', import.meta.url));
 
@@ -103,6 +105,17 @@ describe('digitkit train', () => {
     expect(run.code, run.stderr).toBe(0);
     const png = await readFile(join(work, 'pictures/samples.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
+  });
+});
+
+describe('digitkit train --help', () => {
+  it('lists every model of the model table with its description, and every backend of the backend table', async () => {
+    const run = await digitkit(['train', '--help']);
+    expect(run.code).toBe(0);
+    const help = run.stdout.replace(/\s+/g, ' ');
+    for (const kind of MODEL_KINDS) expect(help).toContain(`${kind} (${MODELS[kind].description})`);
+    expect(help).toContain(`(default: "${MODEL_KINDS[0]}")`);
+    for (const name of BACKEND_NAMES) expect(help).toMatch(new RegExp(`--backend <name>.*\\b${name}\\b`));
   });
 });
 

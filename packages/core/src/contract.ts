@@ -1,6 +1,7 @@
 // The contract: the types every digitkit stage takes and gives.
 // Data flows ImageSet -> (preprocess) -> Batch -> (model/train) -> Prediction/Evaluation -> (viz).
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { BACKENDS } from './backends/index.js';
 
 /** Class labels of MNIST-style data: 0-9 for digits. */
 export type Label = number;
@@ -39,7 +40,11 @@ export interface Batch {
   readonly indices: Uint32Array;
 }
 
-/** The model families digitkit ships. */
+/**
+ * @deprecated Import `ModelKind` from `@digitkit/model`, whose `MODELS` table lists the kinds; the
+ * contract only knows a kind is a name (`DigitModel.kind: string`). Nothing in core uses this; it stays
+ * only until apps/web imports the kinds from @digitkit/model, then goes.
+ */
 export type ModelKind = 'mlp' | 'cnn';
 
 /**
@@ -47,7 +52,8 @@ export type ModelKind = 'mlp' | 'cnn';
  * `inputShape` is per example: `[784]` for the MLP, `[28, 28, 1]` for the CNN.
  */
 export interface DigitModel {
-  readonly kind: ModelKind;
+  /** The model's kind as `@digitkit/model`'s MODELS table names it (`mlp`, `cnn`), or `custom` for a loaded model of another shape. */
+  readonly kind: string;
   readonly inputShape: readonly number[];
   readonly numClasses: number;
   readonly net: LayersModel;
@@ -89,7 +95,8 @@ export interface Evaluation {
 
 /** The metrics file a training run writes (`metrics.json`) and the visualizations read. */
 export interface RunMetrics {
-  readonly model: ModelKind;
+  /** The model kind (`DigitModel.kind`). */
+  readonly model: string;
   readonly backend: BackendName;
   readonly history: readonly EpochMetrics[];
   readonly test?: Omit<Evaluation, 'predicted'>;
@@ -97,8 +104,40 @@ export interface RunMetrics {
   readonly config?: Record<string, unknown>;
 }
 
-/** TF.js backends digitkit knows how to start. `tensorflow` is the native tfjs-node backend. */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+/** The optimizers digitkit's training loop implements. `sgd` is SGD with momentum 0.9. */
+export type OptimizerName = 'adam' | 'sgd';
+
+/** The built-in learning-rate schedules by name. */
+export type ScheduleName = 'constant' | 'step' | 'cosine' | 'onecycle';
+
+/** Random geometric distortions of training images (a fresh draw for every image of every epoch). */
+export interface AugmentOptions {
+  /** Largest shift in pixels, each axis. Default 2. */
+  maxShift?: number;
+  /** Largest rotation in degrees, either way. Default 0. */
+  maxRotation?: number;
+  /** Largest relative scale change (0.1 = 90%..110%). Default 0. */
+  scale?: number;
+}
+
+/**
+ * A training recipe: plain data, the options a model kind is trained with by default
+ * (`@digitkit/model`'s MODELS table holds one per kind; `@digitkit/train` runs it).
+ */
+export interface Recipe {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly optimizer: OptimizerName;
+  readonly learningRate: number;
+  readonly schedule: ScheduleName;
+  /** Decoupled weight decay on kernels; 0 for none. */
+  readonly weightDecay: number;
+  readonly seed: number;
+  readonly augment: false | AugmentOptions;
+}
+
+/** TF.js backends digitkit knows how to start (the names in `BACKENDS`). `tensorflow` is the native tfjs-node backend. */
+export type BackendName = (typeof BACKENDS)[number]['name'];
 /** A backend name, or `auto` for the fastest one available (native, then WASM, then CPU). */
 export type BackendChoice = 'auto' | BackendName;
 

@@ -1,6 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { DigitkitError, fallbackOrder, parseBackendChoice, useBackend } from './index.js';
+import { BACKEND_NAMES, BACKENDS, type BackendSpec, DigitkitError, fallbackOrder, parseBackendChoice, replacedKernel, useBackend } from './index.js';
+
+describe('BACKENDS', () => {
+  it('lists every backend once, in the order auto tries them, each a plain object of one shape', () => {
+    expect(BACKENDS.map((spec) => spec.name)).toEqual(['tensorflow', 'wasm', 'cpu']);
+    expect(BACKEND_NAMES).toEqual(['tensorflow', 'wasm', 'cpu']);
+    for (const spec of BACKENDS as readonly BackendSpec[]) {
+      expect(spec.runsIn.length).toBeGreaterThan(0);
+      expect(typeof spec.load).toBe('function');
+      expect(typeof spec.describe).toBe('function');
+    }
+  });
+});
 
 describe('fallbackOrder', () => {
   it('tries native, then WASM, then CPU in Node', () => {
@@ -50,6 +62,79 @@ describe('useBackend', () => {
     await expect(
       useBackend('tensorflow', { importNative: () => Promise.reject(new Error('no libtensorflow')), log: null }),
     ).rejects.toThrow(/Could not start the tensorflow backend \(tensorflow: .*native library is missing.*\)\. Install @tensorflow\/tfjs-node/);
+  });
+});
+
+// The two methods of tfjs-backend-cpu's MathBackendCPU this test kernel uses.
+type CpuBackend = {
+  readSync(dataId: object): Float32Array;
+  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
+};
+
+describe('useBackend kernels', () => {
+  // A kernel TF.js does not have, so registering it changes nothing else in this file.
+  const double: tf.KernelConfig = {
+    kernelName: 'DigitkitTestDouble',
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend }) => {
+      const x = inputs.x as tf.TensorInfo;
+      const cpu = backend as unknown as CpuBackend;
+      return cpu.makeTensorInfo(x.shape, 'float32', cpu.readSync(x.dataId).map((v) => v * 2));
+    },
+  };
+
+  it('registers the kernels meant for the backend that runs, after it runs, and says which', async () => {
+    const forWasm: tf.KernelConfig = { ...double, backendName: 'wasm', kernelName: 'DigitkitTestWasmOnly' };
+    const info = await useBackend('cpu', { log: null, kernels: [double, forWasm] });
+    expect(info.kernels).toEqual(['DigitkitTestDouble']);
+    expect(tf.getKernel('DigitkitTestWasmOnly', 'wasm')).toBeUndefined();
+    const out = tf.engine().runKernel('DigitkitTestDouble', { x: tf.tensor1d([1, 2.5]) }, {}) as tf.Tensor;
+    expect(Array.from(out.dataSync())).toEqual([2, 5]);
+    // Starting again with the same list is harmless.
+    await expect(useBackend('cpu', { log: null, kernels: [double] })).resolves.toMatchObject({ kernels: ['DigitkitTestDouble'] });
+    tf.unregisterKernel('DigitkitTestDouble', 'cpu');
+  });
+
+  it('replaces a kernel of the same name, and keeps the shipped one for the replacement to call', async () => {
+    await useBackend('cpu', { log: null });
+    const shipped = tf.getKernel('Neg', 'cpu');
+    expect(shipped).toBeDefined();
+    expect(replacedKernel('Neg', 'cpu')).toBeUndefined();
+    // Twice the shipped negation: a replacement that builds on the kernel it replaces.
+    const twiceNeg: tf.KernelConfig = {
+      kernelName: 'Neg',
+      backendName: 'cpu',
+      kernelFunc: (args) => {
+        const negated = replacedKernel('Neg', 'cpu')!.kernelFunc(args) as tf.TensorInfo;
+        const out = double.kernelFunc({ ...args, inputs: { x: negated } }) as tf.TensorInfo;
+        (args.backend as tf.KernelBackend).disposeData(negated.dataId);
+        return out;
+      },
+    };
+    try {
+      await useBackend('cpu', { log: null, kernels: [twiceNeg] });
+      await useBackend('cpu', { log: null, kernels: [twiceNeg] });
+      expect(replacedKernel('Neg', 'cpu')).toBe(shipped);
+      expect(Array.from(tf.neg(tf.tensor1d([3])).dataSync())).toEqual([-6]);
+    } finally {
+      tf.unregisterKernel('Neg', 'cpu');
+      if (shipped) tf.registerKernel(shipped);
+    }
+    expect(Array.from(tf.neg(tf.tensor1d([3])).dataSync())).toEqual([-3]);
+  });
+
+  it("runs a new kernel's setup step on the backend that is already running", async () => {
+    const seen: unknown[] = [];
+    const withSetup: tf.KernelConfig = { ...double, kernelName: 'DigitkitTestSetup', setupFunc: (backend) => seen.push(backend) };
+    await useBackend('cpu', { log: null, kernels: [withSetup] });
+    expect(seen).toEqual([tf.backend()]);
+    tf.unregisterKernel('DigitkitTestSetup', 'cpu');
+  });
+
+  it('rejects a malformed kernel before starting anything, with the right shape in the message', async () => {
+    const bad = [{ kernelName: 'Neg', backendName: 'cpu' }] as unknown as tf.KernelConfig[];
+    await expect(useBackend('cpu', { log: null, kernels: bad })).rejects.toThrow(/kernels\[0\] is not a TF\.js KernelConfig: it needs \{ kernelName/);
+    await expect(useBackend('cpu', { log: null, kernels: bad })).rejects.toMatchObject({ code: 'BAD_KERNELS' });
   });
 });
 

@@ -9,11 +9,15 @@ export type {
   EpochMetrics,
   Evaluation,
   RunMetrics,
+  OptimizerName,
+  ScheduleName,
+  AugmentOptions,
+  Recipe,
   BackendName,
   BackendChoice,
 } from './contract.js';
 export { DigitkitError } from './contract.js';
-export type { BackendOptions, BackendInfo } from './backend.js';
-export { useBackend, parseBackendChoice, fallbackOrder, isNode, BACKEND_NAMES } from './backend.js';
+export type { BackendOptions, BackendInfo, BackendSpec } from './backend.js';
+export { useBackend, parseBackendChoice, fallbackOrder, isNode, replacedKernel, BACKEND_NAMES, BACKENDS } from './backend.js';
 export type { Rng } from './random.js';
 export { createRng, shuffleInPlace } from './random.js';

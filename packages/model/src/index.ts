@@ -1,7 +1,12 @@
-export type { MlpOptions, CnnOptions, ModelOptions } from './networks.js';
-export { mlp, cnn, createModel, MODEL_KINDS } from './networks.js';
+export type { ModelSpec } from './models/types.js';
+export type { MlpOptions } from './models/mlp.js';
+export type { CnnOptions } from './models/cnn.js';
+export type { ModelKind, ModelOptions, ModelOptionsOf } from './models/index.js';
+export { MODELS, MODEL_KINDS, createModel, isModelKind, modelSpec } from './models/index.js';
+export { mlp } from './models/mlp.js';
+export { cnn } from './models/cnn.js';
 export { summary, parameterCount } from './summary.js';
 export { predict } from './predict.js';
 export type { DigitkitMetadata } from './io.js';
-export { saveModel, loadModel, modelToArtifacts, modelFromArtifacts, MODEL_JSON, WEIGHTS_FILE } from './io.js';
+export { saveModel, loadModel, modelToArtifacts, modelFromArtifacts, MODEL_JSON, WEIGHTS_FILE, CUSTOM_KIND } from './io.js';
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-kernels.js';

@@ -152,6 +152,32 @@ describe('saveModel / loadModel', () => {
     await expectError(modelFromArtifacts(artifacts), 'NOT_A_DIGIT_MODEL', /\[12\].*\[784\]/);
   });
 
+  it('takes the kind from the stored metadata, else from the MODELS entry of the same input shape, else calls it custom', async () => {
+    const keras = (inputShape: number[]) =>
+      tfl.sequential({
+        layers:
+          inputShape.length === 1
+            ? [tfl.layers.dense({ inputShape, units: 10, activation: 'softmax' })]
+            : [tfl.layers.flatten({ inputShape }), tfl.layers.dense({ units: 10, activation: 'softmax' })],
+      });
+    const withoutMetadata = async (net: tfl.LayersModel) => {
+      const artifacts = await modelToArtifacts({ kind: 'x', inputShape: [], numClasses: 10, net });
+      return modelFromArtifacts({ ...artifacts, userDefinedMetadata: {} });
+    };
+    expect((await withoutMetadata(keras([784]))).kind).toBe('mlp');
+    expect((await withoutMetadata(keras([28, 28, 1]))).kind).toBe('cnn');
+    // A Keras model on 28x28 arrays is not one of ours, but it reads digits: loadable, kind 'custom', and it predicts.
+    const custom = await withoutMetadata(keras([28, 28]));
+    expect(custom).toMatchObject({ kind: 'custom', inputShape: [28, 28], numClasses: 10 });
+    expect(outputs(custom)).toHaveLength(5);
+    // Stored metadata wins, unless it names a table entry of another input shape.
+    const stored = (kind: string, net: tfl.LayersModel) => modelToArtifacts({ kind, inputShape: [], numClasses: 10, net }).then((a) => modelFromArtifacts(a));
+    expect((await stored('mlp-wide', keras([784]))).kind).toBe('mlp-wide');
+    expect((await stored('mlp', keras([28, 28, 1]))).kind).toBe('cnn');
+    expect((await stored('<script>', keras([28, 28]))).kind).toBe('custom');
+    await expectError(withoutMetadata(keras([27, 29])), 'NOT_A_DIGIT_MODEL', /\[27, 29\].*\[784\] \(mlp\), \[28, 28, 1\] \(cnn\), or \[28, 28\]/);
+  });
+
   it('round-trips in memory through artifacts', async () => {
     const model = cnn({ seed: 9 });
     const artifacts = await modelToArtifacts(model);

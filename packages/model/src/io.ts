@@ -1,14 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { DigitkitError, isNode, type DigitModel, type ModelKind } from '@digitkit/core';
+import { DigitkitError, isNode, type DigitModel } from '@digitkit/core';
+import { MODEL_KINDS, MODELS } from './models/index.js';
 
 /** The file names `saveModel` writes (the TF.js layers format). */
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
 
+/** The kind of a loaded model that is 28x28-compatible but matches no entry of `MODELS` (e.g. a Keras model taking [28, 28]). */
+export const CUSTOM_KIND = 'custom';
+
 /** What digitkit stores in model.json's `userDefinedMetadata.digitkit` (stock TF.js ignores it). */
 export interface DigitkitMetadata {
-  kind: ModelKind;
+  /** A key of `MODELS`, or `custom`. */
+  kind: string;
   inputShape: number[];
   numClasses: number;
 }
@@ -168,24 +173,49 @@ async function loadFromFiles(source: string): Promise<DigitModel> {
   return modelFromArtifacts(artifacts, jsonPath);
 }
 
-/** Checks that a layers model looks like a digit model and wraps it, reading digitkit's metadata when present. */
+/**
+ * Checks that a layers model looks like a digit model and wraps it. Its kind is the one stored in
+ * digitkit's metadata; without metadata, the `MODELS` entry whose input shape it has; otherwise `custom`.
+ */
 function toDigitModel(net: tfl.LayersModel, source: string): DigitModel {
   if (net.inputs.length !== 1 || net.outputs.length !== 1) {
     throw new DigitkitError('NOT_A_DIGIT_MODEL', `${source} has ${net.inputs.length} inputs and ${net.outputs.length} outputs; a digit model has one of each.`);
   }
   const inputShape = net.inputs[0]!.shape.slice(1);
   const outputShape = net.outputs[0]!.shape.slice(1);
-  const kind: ModelKind | undefined = sameShape(inputShape, [784]) ? 'mlp' : sameShape(inputShape, [28, 28, 1]) ? 'cnn' : undefined;
-  if (!kind) {
-    throw new DigitkitError('NOT_A_DIGIT_MODEL', `${source} takes inputs of shape [${inputShape.join(', ')}]; a digit model takes [784] (MLP) or [28, 28, 1] (CNN).`);
+  if (!takesDigitImages(inputShape)) {
+    const known = MODEL_KINDS.map((kind) => `[${MODELS[kind].inputShape.join(', ')}] (${kind})`).join(', ');
+    throw new DigitkitError(
+      'NOT_A_DIGIT_MODEL',
+      `${source} takes inputs of shape [${inputShape.join(', ')}]; a digit model takes one 28x28 grayscale image: ${known}, or [28, 28].`,
+    );
   }
   const numClasses = outputShape[0];
   if (outputShape.length !== 1 || typeof numClasses !== 'number' || numClasses < 2) {
     throw new DigitkitError('NOT_A_DIGIT_MODEL', `${source} gives outputs of shape [${outputShape.join(', ')}]; a digit model gives one probability per class, e.g. [10].`);
   }
-  const stored = (net.getUserDefinedMetadata() as { digitkit?: Partial<DigitkitMetadata> } | undefined)?.digitkit;
-  const storedKind = stored?.kind === 'mlp' || stored?.kind === 'cnn' ? stored.kind : undefined;
-  return { kind: storedKind ?? kind, inputShape: inputShape as number[], numClasses, net };
+  const shape = inputShape as number[];
+  return { kind: storedKind(net, shape) ?? kindByShape(shape), inputShape: shape, numClasses, net };
+}
+
+// 784 pixels row-major, with or without unit axes ([784], [28, 28], [28, 28, 1], [1, 28, 28]): predict reshapes rows to any of them.
+function takesDigitImages(shape: readonly (number | null)[]): boolean {
+  const sized = shape.filter((d) => d !== 1);
+  return sameShape(sized, [784]) || sameShape(sized, [28, 28]);
+}
+
+/** The kind in digitkit's metadata, unless it names a table entry of another input shape (then the metadata is wrong). */
+function storedKind(net: tfl.LayersModel, shape: readonly number[]): string | undefined {
+  const kind = (net.getUserDefinedMetadata() as { digitkit?: Partial<DigitkitMetadata> } | undefined)?.digitkit?.kind;
+  // A kind is a short name; anything else in a model file is not trusted into log lines and reports.
+  if (typeof kind !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,31}$/i.test(kind)) return undefined;
+  const spec = (MODELS as Record<string, { inputShape: readonly number[] }>)[kind];
+  if (Object.hasOwn(MODELS, kind) && spec && !sameShape(shape, spec.inputShape)) return undefined;
+  return kind;
+}
+
+function kindByShape(shape: readonly number[]): string {
+  return MODEL_KINDS.find((kind) => sameShape(shape, MODELS[kind].inputShape)) ?? CUSTOM_KIND;
 }
 
 function weightByteLength(spec: tf.io.WeightsManifestEntry): number {

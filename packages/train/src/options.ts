@@ -1,18 +1,11 @@
-import { DigitkitError, type EpochMetrics, type ModelKind } from '@digitkit/core';
-import { type LearningRateSchedule, type ScheduleName, parseSchedule } from './schedules.js';
+import { type AugmentOptions, DigitkitError, type EpochMetrics, type OptimizerName, type Recipe, type ScheduleName } from '@digitkit/core';
+import { type ModelKind, modelSpec } from '@digitkit/model';
+import { type LearningRateSchedule, parseSchedule } from './schedules.js';
 
-export type OptimizerName = 'adam' | 'sgd';
+// The plain-data names live in the contract (@digitkit/core); this package keeps exporting them.
+export type { AugmentOptions, OptimizerName, Recipe } from '@digitkit/core';
+
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['adam', 'sgd'];
-
-/** Random geometric distortions of training images (a fresh draw for every image of every epoch). */
-export interface AugmentOptions {
-  /** Largest shift in pixels, each axis. Default 2. */
-  maxShift?: number;
-  /** Largest rotation in degrees, either way. Default 0. */
-  maxRotation?: number;
-  /** Largest relative scale change (0.1 = 90%..110%). Default 0. */
-  scale?: number;
-}
 
 export interface EarlyStoppingOptions {
   /** What to watch: validation loss (lower is better) or validation accuracy (higher is better). Default 'valLoss'. */
@@ -184,40 +177,13 @@ function resolveEarlyStopping(options: EarlyStoppingOptions | undefined): Resolv
   return { monitor, patience, minDelta, restoreBestWeights: options.restoreBestWeights ?? true };
 }
 
-/** A recipe: the training options digitkit recommends for a model kind. */
-export type Recipe = Required<Pick<TrainOptions, 'epochs' | 'batchSize' | 'optimizer' | 'learningRate' | 'weightDecay' | 'seed'>> & {
-  schedule: ScheduleName;
-  augment: false | AugmentOptions;
-};
-
 /**
- * The default training recipe of a model kind, measured to reach its target accuracy on MNIST
- * (MLP: >= 98.0% test accuracy in under a minute on WASM; CNN: >= 99.3%). See the README for figures.
+ * The default training recipe of a model kind (its `MODELS` entry in @digitkit/model), measured to
+ * reach its target accuracy on MNIST (MLP: >= 98.0% test accuracy in under a minute on WASM; CNN:
+ * >= 99.3%). See the README for figures. An unknown kind throws DigitkitError('UNKNOWN_MODEL').
  */
 export function defaultRecipe(kind: ModelKind): Recipe {
-  if (kind === 'mlp') {
-    return {
-      epochs: 15,
-      batchSize: 128,
-      optimizer: 'adam',
-      learningRate: 2e-3,
-      schedule: 'cosine',
-      weightDecay: 0,
-      seed: 42,
-      augment: { maxShift: 2 },
-    };
-  }
-  if (kind === 'cnn') {
-    return {
-      epochs: 10,
-      batchSize: 128,
-      optimizer: 'adam',
-      learningRate: 3e-3,
-      schedule: 'onecycle',
-      weightDecay: 0,
-      seed: 42,
-      augment: { maxShift: 2, maxRotation: 8 },
-    };
-  }
-  throw new DigitkitError('UNKNOWN_MODEL', `No default recipe for model kind "${String(kind)}". Choose one of: mlp, cnn.`);
+  const recipe: Recipe = modelSpec(kind).recipe;
+  // A copy, so a caller that edits its recipe does not change the table.
+  return { ...recipe, augment: recipe.augment === false ? false : { ...recipe.augment } };
 }

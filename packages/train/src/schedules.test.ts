@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DigitkitError } from '@digitkit/core';
+import { MODEL_KINDS, MODELS } from '@digitkit/model';
 import { constantSchedule, cosineSchedule, oneCycleSchedule, parseSchedule, stepSchedule } from './schedules.js';
 import { defaultRecipe, parseOptimizer } from './options.js';
 
@@ -58,6 +59,14 @@ describe('learning-rate schedules', () => {
   it('has a default recipe per model kind', () => {
     expect(defaultRecipe('mlp').schedule).toBe('cosine');
     expect(defaultRecipe('cnn').epochs).toBeGreaterThan(0);
-    expect(() => defaultRecipe('rnn' as never)).toThrowError(/No default recipe/);
+    expect(() => defaultRecipe('rnn' as never)).toThrowError(/Unknown model kind "rnn". Choose one of: mlp, cnn/);
+  });
+
+  it('reads the recipe from the model table, and hands out a copy', () => {
+    for (const kind of MODEL_KINDS) expect(defaultRecipe(kind)).toEqual(MODELS[kind].recipe);
+    const recipe = defaultRecipe('cnn') as { epochs: number; augment: { maxShift?: number } };
+    recipe.epochs = 1;
+    recipe.augment.maxShift = 9;
+    expect(defaultRecipe('cnn')).toMatchObject({ epochs: 10, augment: { maxShift: 2, maxRotation: 8 } });
   });
 });

@@ -1,13 +1,12 @@
-import { DigitkitError } from '@digitkit/core';
+import { DigitkitError, type ScheduleName } from '@digitkit/core';
+
+export type { ScheduleName } from '@digitkit/core';
 
 /**
  * A learning-rate schedule: the rate for the batch `step` (0-based, within the epoch) of epoch
  * `epoch` (0-based). The training loop calls it once per batch.
  */
 export type LearningRateSchedule = (epoch: number, step: number) => number;
-
-/** The built-in schedules by name. */
-export type ScheduleName = 'constant' | 'step' | 'cosine' | 'onecycle';
 
 export const SCHEDULE_NAMES: readonly ScheduleName[] = ['constant', 'step', 'cosine', 'onecycle'];
 

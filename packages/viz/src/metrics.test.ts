@@ -21,6 +21,8 @@ describe('parseRunMetrics', () => {
     expect(parseRunMetrics(JSON.parse(JSON.stringify(good)))).toEqual(good);
     const minimal = { model: 'cnn', backend: 'cpu', seconds: 3, history: [{ epoch: 1, loss: 0.3, accuracy: 0.9, learningRate: 0.001, seconds: 3 }] };
     expect(parseRunMetrics(minimal)).toEqual(minimal);
+    // A kind viz has never heard of (a custom model, or one added to @digitkit/model later) still reads.
+    expect(parseRunMetrics({ ...minimal, model: 'custom' }).model).toBe('custom');
   });
 
   it('says which file is not JSON', () => {
@@ -37,7 +39,8 @@ describe('parseRunMetrics', () => {
       [(m) => (m.history[1].valLoss = null), /field "history\[1\]\.valLoss" must be a finite number, got null/],
       [(m) => (m.history[0].epoch = 0), /field "history\[0\]\.epoch" must be an integer >= 1/],
       [(m) => (m.backend = 'webgpu'), /field "backend" must be one of "tensorflow", "wasm", "cpu", got "webgpu"/],
-      [(m) => (m.model = 7), /field "model" must be one of "mlp", "cnn", got 7/],
+      [(m) => (m.model = 7), /field "model" must be a non-empty string, got 7/],
+      [(m) => (m.model = ' '), /field "model" must be a non-empty string, got " "/],
       [(m) => delete m.seconds, /field "seconds" must be a finite number/],
       [(m) => (m.test.confusion[3] = [1, 2]), /field "test\.confusion\[3\]" must be an array of 10 counts/],
       [(m) => (m.test.recall[4] = '0.9'), /field "test\.recall\[4\]" must be a finite number, got "0\.9"/],

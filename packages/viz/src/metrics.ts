@@ -1,8 +1,5 @@
 // Reading and checking the metrics a training run writes (metrics.json), with errors that name the field.
-import { DigitkitError, type BackendName, type EpochMetrics, type ModelKind, type RunMetrics } from '@digitkit/core';
-
-const MODEL_KINDS: readonly ModelKind[] = ['mlp', 'cnn'];
-const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+import { BACKEND_NAMES, DigitkitError, type EpochMetrics, type RunMetrics } from '@digitkit/core';
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing (the field is missing)';
@@ -49,6 +46,11 @@ class MetricsReader {
   numbers(value: unknown, field: string, range?: { min?: number; max?: number }): number[] {
     if (!Array.isArray(value)) this.fail(field, 'an array of numbers', value);
     return value.map((v, i) => this.number(v, `${field}[${i}]`, range));
+  }
+
+  name(value: unknown, field: string): string {
+    if (typeof value !== 'string' || value.trim().length === 0) this.fail(field, 'a non-empty string', value);
+    return value;
   }
 
   oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
@@ -108,8 +110,9 @@ class MetricsReader {
     const test = o.test === undefined ? undefined : this.test(o.test, 'test');
     const config = o.config === undefined ? undefined : this.object(o.config, 'config');
     return {
-      model: this.oneOf(o.model, 'model', MODEL_KINDS),
-      backend: this.oneOf(o.backend, 'backend', BACKENDS),
+      // Any model kind: the kinds are @digitkit/model's table, and metrics of a newer or custom model still chart.
+      model: this.name(o.model, 'model'),
+      backend: this.oneOf(o.backend, 'backend', BACKEND_NAMES),
       history: this.history(o.history, 'history'),
       ...(test !== undefined && { test }),
       seconds: this.number(o.seconds, 'seconds', { min: 0 }),

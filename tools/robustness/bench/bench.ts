@@ -3,9 +3,10 @@
 // by default, the models the web app ships (apps/web/public/models/{mlp,cnn});
 // a kind missing there (or no directory) is trained here on the fly with a short recipe, and the table says so.
 // DIGITKIT_BENCH_COUNT sets pictures per condition (default 500: about 2 minutes on 2 free cores).
-import type { DigitModel, ModelKind } from '@digitkit/core';
+import type { DigitModel } from '@digitkit/core';
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
+import { MODEL_KINDS, type ModelKind } from '@digitkit/model';
 import { formatTable, runBenchmark } from '../src/harness.js';
 import { loadSavedModel, trainModel } from '../src/models.js';
 
@@ -19,7 +20,7 @@ const { train, test } = await loadMnist();
 const QUICK: Record<ModelKind, { epochs: number }> = { mlp: { epochs: 4 }, cnn: { epochs: 1 } };
 
 const models: Record<string, DigitModel> = {};
-for (const kind of ['mlp', 'cnn'] as ModelKind[]) {
+for (const kind of MODEL_KINDS) {
   const saved = dir ? await loadSavedModel(dir, kind).catch(() => null) : null;
   if (saved) {
     models[kind] = saved;

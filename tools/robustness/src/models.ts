@@ -1,6 +1,6 @@
 // Models to benchmark: saved by the CLI (`digitkit train --model <kind> --out <dir>/<kind>`), or trained here.
-import type { DigitModel, ImageSet, ModelKind } from '@digitkit/core';
-import { createModel, loadModel } from '@digitkit/model';
+import type { DigitModel, ImageSet } from '@digitkit/core';
+import { createModel, loadModel, type ModelKind } from '@digitkit/model';
 import { type TrainOptions, defaultRecipe, train } from '@digitkit/train';
 
 /** Loads `<dir>/<kind>/model` (the layout `digitkit train --out <dir>/<kind>` writes), or null when it is not there. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { DigitkitError, type ModelKind, type RunMetrics } from '@digitkit/core';
+import { DigitkitError, type RunMetrics } from '@digitkit/core';
 import { trainValidationSplit, subset } from '@digitkit/data';
-import { createModel, MODEL_KINDS, saveModel, summary } from '@digitkit/model';
+import { createModel, isModelKind, MODEL_KINDS, type ModelKind, saveModel, summary } from '@digitkit/model';
 import { defaultRecipe, evaluate, parseOptimizer, parseSchedule, train, type TrainOptions } from '@digitkit/train';
 import { ensureWritableDir, loadData, percent, startBackend, writeFileAtomic } from '../runtime.js';
 import { createProgress } from '../progress.js';
@@ -110,7 +110,7 @@ function trainOptions(kind: ModelKind, flags: TrainFlags): TrainOptions {
 }
 
 function parseModelKind(name: string): ModelKind {
-  if ((MODEL_KINDS as readonly string[]).includes(name)) return name as ModelKind;
+  if (isModelKind(name)) return name;
   throw new DigitkitError('UNKNOWN_MODEL', `Unknown model "${name}". Choose one of: ${MODEL_KINDS.join(', ')}.`);
 }
 

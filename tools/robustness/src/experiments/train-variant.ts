@@ -1,9 +1,8 @@
 // Trains a model with the default recipe plus overrides and saves it where the bench can load it.
 // Usage: node --import tsx src/experiments/train-variant.ts <kind> <outDir> '<TrainOptions overrides as JSON>'
-import type { ModelKind } from '@digitkit/core';
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
-import { saveModel } from '@digitkit/model';
+import { type ModelKind, saveModel } from '@digitkit/model';
 import { trainModel } from '../models.js';
 
 const [kind, out, json] = process.argv.slice(2) as [ModelKind, string, string | undefined];

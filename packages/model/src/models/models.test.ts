@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError, useBackend } from '@digitkit/core';
-import { cnn, createModel, mlp, parameterCount, summary } from './index.js';
+import { cnn, createModel, isModelKind, MODEL_KINDS, MODELS, mlp, parameterCount, summary } from '../index.js';
 
 beforeAll(async () => {
   await useBackend('cpu', { log: null });
@@ -69,6 +69,32 @@ describe('cnn', () => {
     const read = (seed: number) => cnn({ seed }).net.getWeights().map((w) => Array.from(w.dataSync()));
     expect(read(3)).toEqual(read(3));
     expect(read(4)[0]).not.toEqual(read(3)[0]);
+  });
+});
+
+describe('MODELS', () => {
+  it('lists each kind once, and every entry builds a model of its own kind and input shape', () => {
+    expect(MODEL_KINDS).toEqual(['mlp', 'cnn']);
+    for (const kind of MODEL_KINDS) {
+      const spec = MODELS[kind];
+      const model = spec.create({ seed: 1 });
+      expect(model.kind).toBe(kind);
+      expect(model.inputShape).toEqual(spec.inputShape);
+      expect(model.net.inputs[0]?.shape.slice(1)).toEqual(spec.inputShape);
+      expect(spec.description.length).toBeGreaterThan(0);
+      expect(spec.recipe.epochs).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives each kind the recipe measured for it', () => {
+    expect(MODELS.mlp.recipe).toMatchObject({ epochs: 15, learningRate: 2e-3, schedule: 'cosine', augment: { maxShift: 2 } });
+    expect(MODELS.cnn.recipe).toMatchObject({ epochs: 10, learningRate: 3e-3, schedule: 'onecycle', augment: { maxShift: 2, maxRotation: 8 } });
+  });
+
+  it('knows only its own keys, not what every object inherits', () => {
+    expect(isModelKind('cnn')).toBe(true);
+    expect(isModelKind('toString')).toBe(false);
+    expect(() => createModel('constructor')).toThrow(/Unknown model kind "constructor"/);
   });
 });
 

@@ -1,0 +1,80 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { DigitModel } from '@digitkit/core';
+import { checkClasses, checkRate, checkUnits, seedSequence, softmaxOutput } from './layers.js';
+import type { ModelSpec } from './types.js';
+
+export interface CnnOptions {
+  /** Filters of the two 5x5 convolution blocks. Default `[16, 32]`. */
+  filters?: [number, number];
+  /** Units of the dense layer before the output. Default 128. */
+  dense?: number;
+  /** Dropout rate before the output layer. Default 0.3. */
+  dropout?: number;
+  /** Seed for the weight initializers: the same seed gives the same initial weights. */
+  seed?: number;
+  /** Output classes. Default 10. */
+  numClasses?: number;
+}
+
+const INPUT_SHAPE = [28, 28, 1];
+
+/**
+ * A small LeNet-style CNN for 28x28x1 digits: two blocks of 5x5 convolution (ReLU, "valid" padding)
+ * and 2x2 max-pooling (28 -> 24 -> 12 -> 8 -> 4), then Dense 128 ReLU, dropout and a softmax output.
+ * About 1.1 million multiply-adds per image, so it trains on one WASM thread.
+ */
+export function cnn(options: CnnOptions = {}): DigitModel {
+  const [f1, f2] = options.filters ?? [16, 32];
+  const dense = options.dense ?? 128;
+  const dropout = options.dropout ?? 0.3;
+  const numClasses = options.numClasses ?? 10;
+  checkUnits('filters', [f1, f2]);
+  checkUnits('dense', [dense]);
+  checkRate(dropout);
+  checkClasses(numClasses);
+  const seeds = seedSequence(options.seed);
+  const conv = (name: string, filters: number, extra: object = {}) =>
+    tfl.layers.conv2d({
+      name,
+      filters,
+      kernelSize: 5,
+      padding: 'valid',
+      activation: 'relu',
+      kernelInitializer: tfl.initializers.heNormal({ seed: seeds() }),
+      ...extra,
+    });
+  const net = tfl.sequential({ name: 'digitkit_cnn' });
+  net.add(conv('conv_1', f1, { inputShape: INPUT_SHAPE }));
+  net.add(tfl.layers.maxPooling2d({ name: 'pool_1', poolSize: 2, strides: 2 }));
+  net.add(conv('conv_2', f2));
+  net.add(tfl.layers.maxPooling2d({ name: 'pool_2', poolSize: 2, strides: 2 }));
+  net.add(tfl.layers.flatten({ name: 'flatten' }));
+  net.add(
+    tfl.layers.dense({
+      name: 'dense_1',
+      units: dense,
+      activation: 'relu',
+      kernelInitializer: tfl.initializers.heNormal({ seed: seeds() }),
+    }),
+  );
+  if (dropout > 0) net.add(tfl.layers.dropout({ name: 'dropout', rate: dropout }));
+  net.add(softmaxOutput(numClasses, seeds()));
+  return { kind: 'cnn', inputShape: [...INPUT_SHAPE], numClasses, net };
+}
+
+/** The CNN's table entry. Its recipe reaches >= 99.3% test accuracy. */
+export const cnnSpec = {
+  description: 'a LeNet-style convolutional network: more accurate, slower to train',
+  inputShape: INPUT_SHAPE,
+  create: cnn,
+  recipe: {
+    epochs: 10,
+    batchSize: 128,
+    optimizer: 'adam',
+    learningRate: 3e-3,
+    schedule: 'onecycle',
+    weightDecay: 0,
+    seed: 42,
+    augment: { maxShift: 2, maxRotation: 8 },
+  },
+} as const satisfies ModelSpec<CnnOptions>;
