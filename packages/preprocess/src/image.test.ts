@@ -1,6 +1,7 @@
-import { DigitkitError } from '@digitkit/core';
+import { createRng, DigitkitError } from '@digitkit/core';
 import { describe, expect, it } from 'vitest';
 import { boundingBox, centerOfMass, resizeArea, strokeWidth, toGrayscale } from './index.js';
+import { inkStatistics, localMedian, resampleArea, resampleMax } from './image.js';
 import { drawStrokes, sumOf } from './test-support.js';
 
 const rgba = (...pixels: number[][]) => Uint8Array.from(pixels.flat());
@@ -73,5 +74,53 @@ describe('strokeWidth', () => {
       const measured = strokeWidth({ data: canvas, width: 300, height: 100 }, 128);
       expect(Math.abs(measured - width) / width).toBeLessThan(0.06);
     }
+  });
+});
+
+describe('the resamplers toMnistFormat fits with', () => {
+  // A 1 px vertical hairline at x = 5 of a 16x16 image, shrunk 4x: it falls in output column 1.
+  const hairline = new Float32Array(256);
+  for (let y = 0; y < 16; y++) hairline[y * 16 + 5] = 1;
+  const whole = { x: 0, y: 0, width: 16, height: 16 };
+  it('resampleArea averages the area each output pixel covers (a hairline fades to a quarter)', () => {
+    const out = resampleArea({ data: hairline, width: 16, height: 16 }, whole, 0.25, 0.25, 4, 4);
+    for (let y = 0; y < 4; y++) expect(Array.from(out.subarray(y * 4, y * 4 + 4))).toEqual([0, 0.25, 0, 0]);
+  });
+  it('resampleMax keeps the full intensity of what an output pixel covers (a hairline stays at 1)', () => {
+    const out = resampleMax({ data: hairline, width: 16, height: 16 }, whole, 0.25, 4, 4);
+    for (let y = 0; y < 4; y++) expect(Array.from(out.subarray(y * 4, y * 4 + 4))).toEqual([0, 1, 0, 0]);
+  });
+  it('a region reaching past the image reads zeros there', () => {
+    const ones = { data: new Float32Array(16).fill(1), width: 4, height: 4 };
+    const out = resampleArea(ones, { x: -2, y: 0, width: 8, height: 4 }, 0.5, 0.5, 4, 2);
+    expect(Array.from(out)).toEqual([0, 1, 1, 0, 0, 1, 1, 0]);
+  });
+});
+
+describe('the statistics toMnistFormat finds ink with', () => {
+  it('localMedian removes a lone speck and keeps a wide patch', () => {
+    const data = new Float32Array(10 * 10).fill(20);
+    data[2 * 10 + 2] = 250;
+    for (let y = 4; y < 10; y++) for (let x = 4; x < 10; x++) data[y * 10 + x] = 200;
+    const median = localMedian({ data, width: 10, height: 10 }, 1);
+    expect(median[2 * 10 + 2]).toBe(20);
+    expect(median[8 * 10 + 8]).toBe(200);
+  });
+  it('inkStatistics: the background, no noise on a flat one, and the strong ink level', () => {
+    const values = new Float32Array(1000).fill(10);
+    for (let i = 0; i < 50; i++) values[i] = 180 + (i % 5);
+    expect(inkStatistics(values, 4)).toEqual({ background: 10.125, sigma: 0, strong: 184.125 });
+    expect(inkStatistics(new Float32Array(1000), 4)).toEqual({ background: 0, sigma: 0, strong: null });
+  });
+  it('inkStatistics finds the level and noise of a noisy background with ink on a tenth of it', () => {
+    const rng = createRng(3);
+    const grain = () => 10 * (rng.next() + rng.next() + rng.next() - 1.5);
+    const noisy = Float32Array.from({ length: 20000 }, (_, i) => (i % 10 === 0 ? 150 : 0) + 40 + grain());
+    const { background, sigma, strong } = inkStatistics(noisy, 4);
+    expect(background).toBeCloseTo(40, 0);
+    // 10x (the sum of three uniforms - 1.5): standard deviation 10 * 0.5 = 5.
+    expect(sigma).toBeGreaterThan(4);
+    expect(sigma).toBeLessThan(6);
+    expect(strong).toBeGreaterThan(190);
   });
 });

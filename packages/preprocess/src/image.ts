@@ -206,13 +206,42 @@ function areaWeights(origin: number, length: number, scale: number, outLength: n
  * pixels. The region may reach past the image (which reads as zeros), and output pixels past the region's end see
  * zeros (so an exact scale can leave a partly covered last pixel).
  */
-export function resampleArea(
+export function resampleArea(image: GrayImage, region: Box, scaleX: number, scaleY: number, outWidth: number, outHeight: number): Float32Array {
+  return resampleSeparable(image, region, scaleX, scaleY, outWidth, outHeight, weightedSum);
+}
+
+/**
+ * Like {@link resampleArea}, but each output pixel takes the max of the source pixels it touches: a stroke thinner
+ * than an output pixel keeps its full intensity (for thickening it afterwards).
+ */
+export function resampleMax(image: GrayImage, region: Box, scale: number, outWidth: number, outHeight: number): Float32Array {
+  return resampleSeparable(image, region, scale, scale, outWidth, outHeight, maxCovered);
+}
+
+/** Combines the source values an output pixel covers (`weights.length` of them, `stride` apart from `start`). */
+type Combine = (values: ArrayLike<number>, start: number, stride: number, weights: Float64Array) => number;
+
+const weightedSum: Combine = (values, start, stride, weights) => {
+  let sum = 0;
+  for (let k = 0; k < weights.length; k++) sum += weights[k]! * values[start + k * stride]!;
+  return sum;
+};
+
+const maxCovered: Combine = (values, start, stride, weights) => {
+  let max = 0;
+  for (let k = 0; k < weights.length; k++) if (values[start + k * stride]! > max) max = values[start + k * stride]!;
+  return max;
+};
+
+/** Box-filter resampling of a region, one axis at a time, with `combine` making each output pixel of its inputs. */
+function resampleSeparable(
   image: GrayImage,
   region: Box,
   scaleX: number,
   scaleY: number,
   outWidth: number,
   outHeight: number,
+  combine: Combine,
 ): Float32Array {
   const { data, width, height } = image;
   const wx = areaWeights(region.x, region.width, scaleX, outWidth, width);
@@ -222,61 +251,15 @@ export function resampleArea(
   const endRow = Math.min(height, region.y + region.height);
   const rows = new Float64Array(Math.max(0, endRow - firstRow) * outWidth);
   for (let r = firstRow; r < endRow; r++) {
-    const srcRow = r * width;
     const outRow = (r - firstRow) * outWidth;
-    for (let j = 0; j < outWidth; j++) {
-      const start = srcRow + wx.starts[j]!;
-      const w = wx.weights[j]!;
-      let sum = 0;
-      for (let k = 0; k < w.length; k++) sum += w[k]! * data[start + k]!;
-      rows[outRow + j] = sum;
-    }
+    for (let j = 0; j < outWidth; j++) rows[outRow + j] = combine(data, r * width + wx.starts[j]!, 1, wx.weights[j]!);
   }
   const out = new Float32Array(outWidth * outHeight);
   for (let i = 0; i < outHeight; i++) {
     const w = wy.weights[i]!;
     if (w.length === 0) continue;
-    const start = wy.starts[i]! - firstRow;
-    for (let j = 0; j < outWidth; j++) {
-      let sum = 0;
-      for (let k = 0; k < w.length; k++) sum += w[k]! * rows[(start + k) * outWidth + j]!;
-      out[i * outWidth + j] = sum;
-    }
-  }
-  return out;
-}
-
-/**
- * Like {@link resampleArea}, but each output pixel takes the max of the source pixels it touches: a stroke thinner
- * than an output pixel keeps its full intensity (for thickening it afterwards).
- */
-export function resampleMax(image: GrayImage, region: Box, scale: number, outWidth: number, outHeight: number): Float32Array {
-  const { data, width, height } = image;
-  const wx = areaWeights(region.x, region.width, scale, outWidth, width);
-  const wy = areaWeights(region.y, region.height, scale, outHeight, height);
-  const firstRow = Math.max(0, region.y);
-  const endRow = Math.min(height, region.y + region.height);
-  const rows = new Float32Array(Math.max(0, endRow - firstRow) * outWidth);
-  for (let r = firstRow; r < endRow; r++) {
-    const srcRow = r * width;
-    const outRow = (r - firstRow) * outWidth;
-    for (let j = 0; j < outWidth; j++) {
-      const start = srcRow + wx.starts[j]!;
-      const n = wx.weights[j]!.length;
-      let m = 0;
-      for (let k = 0; k < n; k++) if (data[start + k]! > m) m = data[start + k]!;
-      rows[outRow + j] = m;
-    }
-  }
-  const out = new Float32Array(outWidth * outHeight);
-  for (let i = 0; i < outHeight; i++) {
-    const n = wy.weights[i]!.length;
-    const start = wy.starts[i]! - firstRow;
-    for (let j = 0; j < outWidth; j++) {
-      let m = 0;
-      for (let k = 0; k < n; k++) if (rows[(start + k) * outWidth + j]! > m) m = rows[(start + k) * outWidth + j]!;
-      out[i * outWidth + j] = m;
-    }
+    const start = (wy.starts[i]! - firstRow) * outWidth;
+    for (let j = 0; j < outWidth; j++) out[i * outWidth + j] = combine(rows, start + j, outWidth, w);
   }
   return out;
 }
@@ -360,4 +343,188 @@ export function strokeWidth(image: GrayImage, level: number): number {
     }
   }
   return perimeter > 0 ? (2 * area) / perimeter : 0;
+}
+
+/** The largest value (-Infinity for none). */
+export function maxOf(values: ArrayLike<number>): number {
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
+  return max;
+}
+
+/** Resamples a region at `scale`: area averaging when shrinking, bilinear interpolation when enlarging. */
+export function resample(image: GrayImage, region: Box, scale: number, outWidth: number, outHeight: number): Float32Array {
+  return scale <= 1
+    ? resampleArea(image, region, scale, scale, outWidth, outHeight)
+    : resampleBilinear(image, region, scale, outWidth, outHeight);
+}
+
+/** Mean of each pixel's 3x3 neighbourhood (clipped at the edges). */
+export function meanFilter3x3(image: GrayImage<Float32Array>): GrayImage<Float32Array> {
+  const { data, width, height } = image;
+  const rows = new Float32Array(data.length);
+  for (let y = 0; y < height; y++) {
+    const o = y * width;
+    for (let x = 0; x < width; x++) {
+      let sum = data[o + x]!;
+      let n = 1;
+      if (x > 0) {
+        sum += data[o + x - 1]!;
+        n++;
+      }
+      if (x + 1 < width) {
+        sum += data[o + x + 1]!;
+        n++;
+      }
+      rows[o + x] = sum / n;
+    }
+  }
+  const out = new Float32Array(data.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      let sum = rows[i]!;
+      let n = 1;
+      if (y > 0) {
+        sum += rows[i - width]!;
+        n++;
+      }
+      if (y + 1 < height) {
+        sum += rows[i + width]!;
+        n++;
+      }
+      out[i] = sum / n;
+    }
+  }
+  return { data: out, width, height };
+}
+
+/**
+ * Median of the (2r+1)-square window around each pixel (clipped at the edges), of values rounded to 0..255, by a
+ * sliding 256-bin histogram.
+ */
+export function localMedian(image: GrayImage, radius: number): Float32Array {
+  const { data, width, height } = image;
+  const out = new Float32Array(data.length);
+  const levels = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) levels[i] = Math.min(255, Math.max(0, Math.round(data[i]!)));
+  const bins = new Int32Array(256);
+  for (let y = 0; y < height; y++) {
+    bins.fill(0);
+    const y0 = Math.max(0, y - radius);
+    const y1 = Math.min(height - 1, y + radius);
+    let count = 0;
+    // Huang's method: keep the median bin m and the count of values below it as the window slides.
+    let m = 0;
+    let below = 0;
+    const update = (x: number, delta: number) => {
+      for (let yy = y0; yy <= y1; yy++) {
+        const v = levels[yy * width + x]!;
+        bins[v]! += delta;
+        if (v < m) below += delta;
+      }
+      count += delta * (y1 - y0 + 1);
+    };
+    for (let x = 0; x <= Math.min(width - 1, radius); x++) update(x, 1);
+    for (let x = 0; x < width; x++) {
+      if (x > 0) {
+        if (x + radius < width) update(x + radius, 1);
+        if (x - radius - 1 >= 0) update(x - radius - 1, -1);
+      }
+      const half = count / 2;
+      while (below > half && m > 0) below -= bins[--m]!;
+      while (below + bins[m]! <= half && m < 255) below += bins[m++]!;
+      out[y * width + x] = m;
+    }
+  }
+  return out;
+}
+
+/** Median of the outermost ring of pixels. */
+export function borderMedian(image: GrayImage): number {
+  const { data, width, height } = image;
+  const ring: number[] = [];
+  for (let x = 0; x < width; x++) ring.push(data[x]!, data[(height - 1) * width + x]!);
+  for (let y = 1; y < height - 1; y++) ring.push(data[y * width]!, data[y * width + width - 1]!);
+  ring.sort((a, b) => a - b);
+  return ring[ring.length >> 1]!;
+}
+
+/** Robust statistics of bright detail over a background: see {@link inkStatistics}. */
+export interface InkStatistics {
+  /** The background level: the median, sigma-clipped. */
+  background: number;
+  /** A robust standard deviation of the background's noise: 1.4826 * median absolute deviation. */
+  sigma: number;
+  /** The strong ink level: the 90th percentile of what lies above the noise, or null when nothing does. */
+  strong: number | null;
+}
+
+const BINS_PER_LEVEL = 4;
+const BINS = 256 * BINS_PER_LEVEL;
+
+/**
+ * Of values (0..255) of bright ink over a background: the background level, its noise, and the strong ink level,
+ * where "above the noise" means more than `noiseSigmas` deviations above the background. One histogram, 1/4 gray
+ * level per bin.
+ */
+export function inkStatistics(values: Float32Array, noiseSigmas: number): InkStatistics {
+  const counts = histogramOf(values);
+  // Sigma clipping: where ink covers much of the image (a tight crop) it inflates the first estimate, so estimate
+  // again from what lies below background + noiseSigmas deviations, until that stops shrinking.
+  let top = BINS - 1;
+  let median = 0;
+  let mad = 0;
+  for (let round = 0; round < 8; round++) {
+    let total = 0;
+    for (let b = 0; b <= top; b++) total += counts[b]!;
+    median = histogramQuantile(counts, total, 0.5, top);
+    const medianBin = Math.floor(median * BINS_PER_LEVEL);
+    const deviations = new Uint32Array(BINS);
+    for (let b = 0; b <= top; b++) deviations[Math.abs(b - medianBin)]! += counts[b]!;
+    mad = histogramQuantile(deviations, total, 0.5, BINS - 1) - 0.5 / BINS_PER_LEVEL;
+    const nextTop = Math.min(BINS - 1, Math.floor((median + noiseSigmas * 1.4826 * mad) * BINS_PER_LEVEL) + 1);
+    if (nextTop >= top) break;
+    top = nextTop;
+  }
+  // Bin centres put a floor of half a bin under the median; a flat background has neither noise nor offset.
+  const background = median <= 0.5 / BINS_PER_LEVEL ? 0 : median;
+  const sigma = 1.4826 * mad;
+  const floor = background + noiseSigmas * sigma;
+  // Bins wholly above the floor hold the candidate ink.
+  const firstBin = Math.floor(floor * BINS_PER_LEVEL) + 1;
+  let above = 0;
+  for (let b = firstBin; b < BINS; b++) above += counts[b]!;
+  if (above === 0) return { background, sigma, strong: null };
+  let seen = 0;
+  let strong = 255;
+  for (let b = firstBin; b < BINS; b++) {
+    seen += counts[b]!;
+    if (seen > 0.9 * above) {
+      strong = (b + 0.5) / BINS_PER_LEVEL;
+      break;
+    }
+  }
+  return { background, sigma, strong };
+}
+
+/** Counts of values (0..255) in bins of 1/BINS_PER_LEVEL gray level. */
+function histogramOf(values: Float32Array): Uint32Array {
+  const counts = new Uint32Array(BINS);
+  for (let i = 0; i < values.length; i++) {
+    const bin = Math.floor(values[i]! * BINS_PER_LEVEL);
+    counts[bin < 0 ? 0 : bin >= BINS ? BINS - 1 : bin]!++;
+  }
+  return counts;
+}
+
+/** The value at quantile q of the counts in bins 0..lastBin (bin centre). */
+function histogramQuantile(counts: Uint32Array, total: number, q: number, lastBin = BINS - 1): number {
+  const target = q * total;
+  let seen = 0;
+  for (let b = 0; b <= lastBin; b++) {
+    seen += counts[b]!;
+    if (seen > target) return (b + 0.5) / BINS_PER_LEVEL;
+  }
+  return (lastBin + 0.5) / BINS_PER_LEVEL;
 }

@@ -1,4 +1,5 @@
 // Morphology and connected components on float images: the clean-up steps of toMnistFormat.
+import { type Box, type GrayImage, resampleArea, resampleBilinear, resampleMax } from './image.js';
 
 /**
  * One line of a running max (sign 1) or min (sign -1) over a window of 2r+1, in O(1) per pixel whatever r
@@ -139,6 +140,39 @@ export function dilateDisk(data: Float32Array, width: number, height: number, ra
   return out;
 }
 
+/** Grayscale erosion by a disk (a round eraser), clipped at 0: the dilation of the negative, turned back. */
+export function erodeDisk(data: Float32Array, width: number, height: number, radius: number): Float32Array {
+  const negative = data.map((v) => -v);
+  return dilateDisk(negative, width, height, radius).map((v) => Math.max(0, -v));
+}
+
+/**
+ * Resamples a region at `scale` (as {@link resampleArea} does) after dilating it by a disk of `radius` source
+ * pixels. The dilation runs at `detail` x the output resolution (cheap, and fine enough), then averages down exactly;
+ * the step down to that resolution takes maxima, not means, so hairlines keep their full intensity.
+ */
+export function resampleDilated(
+  image: GrayImage,
+  region: Box,
+  scale: number,
+  outWidth: number,
+  outHeight: number,
+  radius: number,
+  detail: number,
+): Float32Array {
+  const detailScale = scale * detail;
+  const detailWidth = Math.ceil(region.width * detailScale - 1e-6);
+  const detailHeight = Math.ceil(region.height * detailScale - 1e-6);
+  const fine =
+    detailScale <= 1
+      ? resampleMax(image, region, detailScale, detailWidth, detailHeight)
+      : resampleBilinear(image, region, detailScale, detailWidth, detailHeight);
+  const dilated = dilateDisk(fine, detailWidth, detailHeight, Math.round(radius * detailScale));
+  const whole = { x: 0, y: 0, width: detailWidth, height: detailHeight };
+  const step = 1 / detail;
+  return resampleArea({ data: dilated, width: detailWidth, height: detailHeight }, whole, step, step, outWidth, outHeight);
+}
+
 /** Labels 8-connected components of `mask` (nonzero = on): label per pixel (0 = off, 1.. = component) and areas. */
 export function connectedComponents(mask: Uint8Array, width: number, height: number): { labels: Int32Array; areas: number[] } {
   const labels = new Int32Array(width * height);
@@ -205,4 +239,22 @@ export function connectedComponents(mask: Uint8Array, width: number, height: num
     areas[c - 1]!++;
   }
   return { labels, areas };
+}
+
+/** For each labelled piece (labels 1..count, as {@link connectedComponents} gives them), whether it touches the edge. */
+export function piecesTouchingEdge(labels: Int32Array, width: number, height: number, count: number): boolean[] {
+  const touches = new Array<boolean>(count).fill(false);
+  const mark = (i: number) => {
+    const l = labels[i]!;
+    if (l !== 0) touches[l - 1] = true;
+  };
+  for (let x = 0; x < width; x++) {
+    mark(x);
+    mark((height - 1) * width + x);
+  }
+  for (let y = 0; y < height; y++) {
+    mark(y * width);
+    mark(y * width + width - 1);
+  }
+  return touches;
 }
