@@ -4,13 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { bundleSize, distDir, DRAWN_DIGITS, drawWithMouse, kb, launchChromium, openApp, serveStatic } from '../scripts/harness.mjs';
+import { bundleSize, distDir, DRAWN_DIGITS, drawWithMouse, isModelChunk, kb, launchChromium, openApp, serveStatic } from '../scripts/harness.mjs';
 
 const ROUNDS = 3;
 const size = bundleSize();
-console.log(`bundle: JS ${kb(size.jsGzipBytes)} gzipped (${kb(size.jsBytes)} raw) + CSS ${kb(size.cssGzipBytes)} gzipped`);
+console.log(`bundle: JS ${kb(size.jsGzipBytes)} gzipped (${kb(size.jsBytes)} raw) + CSS ${kb(size.cssGzipBytes)} gzipped, without the models`);
 console.log(`bundle: WASM ${Object.entries(size.wasmFiles).map(([f, b]) => `${f} ${kb(b)}`).join(', ')} (a browser downloads one of them)`);
-console.log(`bundle: models ${kb(size.modelBytes)}`);
+console.log(`bundle: models ${kb(size.modelGzipBytes)} gzipped (${Object.entries(size.modelFiles).map(([f, b]) => `${f} ${kb(b)}`).join(', ')})`);
 
 const server = await serveStatic();
 const chromium = await launchChromium();
@@ -21,11 +21,14 @@ try {
   const fetched = requests.filter((url) => url.startsWith(server.url)).map((url) => join(distDir, new URL(url).pathname));
   const gz = (files) => files.reduce((sum, f) => sum + gzipSync(readFileSync(f), { level: 9 }).length, 0);
   const raw = (files) => files.reduce((sum, f) => sum + readFileSync(f).length, 0);
-  const js = fetched.filter((f) => f.endsWith('.js'));
+  const js = fetched.filter((f) => f.endsWith('.js') && !isModelChunk(f));
+  const models = fetched.filter(isModelChunk);
   const wasm = fetched.filter((f) => f.endsWith('.wasm'));
-  console.log(`page load: JS ${kb(gz(js))} gzipped in ${js.length} files + WASM ${kb(raw(wasm))} (${kb(gz(wasm))} gzipped), ${wasm.map((f) => f.slice(f.lastIndexOf('/') + 1)).join(', ')}`);
+  console.log(
+    `page load: JS ${kb(gz(js))} gzipped in ${js.length} files + models ${kb(gz(models))} gzipped in ${models.length} (the app loads every shipped model) + WASM ${kb(raw(wasm))} (${kb(gz(wasm))} gzipped), ${wasm.map((f) => f.slice(f.lastIndexOf('/') + 1)).join(', ')}`,
+  );
   const latencies = [];
-  const stages = { read: [], preprocess: [], model: [] };
+  const stages = { read: [], recognize: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const strokes of Object.values(DRAWN_DIGITS)) {
       await page.click('#clear');

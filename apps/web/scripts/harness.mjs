@@ -228,7 +228,10 @@ export const DRAWN_DIGITS = {
   9: [[...arc(0.5, 0.36, 0.14, 0.13, 0, 360, 20), ...polyline([[0.64, 0.36], [0.6, 0.8]], 6).slice(1)]],
 };
 
-/** Production bundle figures: gzipped JS, CSS, and the WASM binaries (bytes). */
+/** The build's chunks holding the recognizer's shipped weights (named so by vite.config.ts). */
+export const isModelChunk = (file) => /(^|[\\/])model-[\w-]+\.js$/.test(file);
+
+/** Production bundle figures (bytes): the app's JS and CSS gzipped, the WASM binaries, the model chunks. */
 export function bundleSize(root = distDir) {
   const files = [];
   const walk = (dir) => {
@@ -240,7 +243,8 @@ export function bundleSize(root = distDir) {
   };
   walk(root);
   const sum = (list, f) => list.reduce((s, p) => s + f(p), 0);
-  const js = files.filter((f) => f.endsWith('.js'));
+  const js = files.filter((f) => f.endsWith('.js') && !isModelChunk(f));
+  const models = files.filter(isModelChunk);
   const wasm = files.filter((f) => f.endsWith('.wasm'));
   const size = (p) => statSync(p).size;
   const gz = (p) => gzipSync(readFileSync(p), { level: 9 }).length;
@@ -250,7 +254,9 @@ export function bundleSize(root = distDir) {
     cssGzipBytes: sum(files.filter((f) => f.endsWith('.css')), gz),
     wasmBytes: sum(wasm, size),
     wasmFiles: Object.fromEntries(wasm.map((p) => [p.slice(p.lastIndexOf(sep) + 1).replace(/-[\w-]{8}\.wasm$/, '.wasm'), size(p)])),
-    modelBytes: sum(files.filter((f) => f.includes(`${sep}models${sep}`)), size),
+    modelBytes: sum(models, size),
+    modelGzipBytes: sum(models, gz),
+    modelFiles: Object.fromEntries(models.map((p) => [p.slice(p.lastIndexOf(sep) + 1).replace(/-[\w-]{8}\.js$/, '.js'), size(p)])),
   };
 }
 

@@ -1,6 +1,5 @@
-import type { DigitModel, Prediction } from '@digitkit/core';
+import type { Recognition, Recognizer } from '@digitkit/recognizer';
 import galleryUrl from '../generated/gallery.bin?url';
-import { classifyMany } from './recognizer';
 import { byId } from './result-view';
 
 /** The gallery file made at build time by scripts/make-gallery.mjs: per digit, 1 label byte + 784 pixels. */
@@ -84,26 +83,28 @@ export class GalleryView {
     next.focus();
   }
 
-  /** Runs the model on every digit (one batch) and labels the tiles. */
-  classify(model: DigitModel): Prediction[] {
+  /** Runs the recognizer on every digit (one batch) and labels the tiles. */
+  classify(recognizer: Recognizer): Recognition[] {
     const images = new Uint8Array(this.digits.length * 784);
     this.digits.forEach((d, i) => images.set(d.pixels, i * 784));
-    const predictions = classifyMany(model, images, this.digits.length);
+    const results = recognizer.recognizeMnistBatch(images);
     let wrong = 0;
-    predictions.forEach((p, i) => {
+    results.forEach((result, i) => {
       const digit = this.digits[i]!;
       const tile = this.tiles[i]!;
-      const ok = p.label === digit.label;
+      // An MNIST test digit always has ink; should one come back empty, it counts as a mistake, shown as "?".
+      const predicted = result.verdict === 'digit' ? String(result.label) : '?';
+      const ok = predicted === String(digit.label);
       if (!ok) wrong++;
       tile.classList.toggle('wrong', !ok);
       tile.dataset.label = String(digit.label);
-      tile.dataset.predicted = String(p.label);
-      tile.querySelector('.tile-caption')!.textContent = ok ? String(p.label) : `${p.label}≠${digit.label}`;
-      tile.setAttribute('aria-label', ok ? `Test digit ${digit.label}, predicted ${p.label}` : `Test digit ${digit.label}, wrongly predicted ${p.label}`);
+      tile.dataset.predicted = predicted;
+      tile.querySelector('.tile-caption')!.textContent = ok ? predicted : `${predicted}≠${digit.label}`;
+      tile.setAttribute('aria-label', ok ? `Test digit ${digit.label}, predicted ${predicted}` : `Test digit ${digit.label}, wrongly predicted ${predicted}`);
     });
     const n = this.digits.length;
     this.summary.textContent = `${n - wrong} of ${n} right (${((100 * (n - wrong)) / n).toFixed(1)}%) · ${wrong} mistake${wrong === 1 ? '' : 's'} marked in red · click one to inspect`;
-    return predictions;
+    return results;
   }
 }
 

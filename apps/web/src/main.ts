@@ -1,19 +1,11 @@
 import './style.css';
-import type { DigitModel, ModelKind } from '@digitkit/core';
-import { loadModel } from '@digitkit/model';
+import { createRecognizer, type Recognition, type Recognizer, SHIPPED_MODELS, type ShippedModelName } from '@digitkit/recognizer';
 import { getBackend, memory } from '@tensorflow/tfjs-core';
 import { startBackend } from './backend';
 import { type GalleryDigit, GalleryView, loadGallery, toImageData } from './gallery';
 import { decodeImageFile, UnreadableImageError } from './image-file';
 import { DrawingPad, INK_SIZE } from './pad';
-import { type Recognition, recognizeImage, recognizeMnist, type StageTiming } from './recognizer';
-import { ResultView, byId, type ShownMeta } from './result-view';
-
-const MODEL_NAMES: Record<ModelKind, string> = { mlp: 'MLP', cnn: 'CNN' };
-const MODEL_TITLES: Record<ModelKind, string> = {
-  mlp: 'Multilayer perceptron: three dense layers, fast',
-  cnn: 'Convolutional network: more accurate on messy digits',
-};
+import { ResultView, byId, type ShownMeta, type StageTiming } from './result-view';
 
 /** What the panel currently shows, so a model switch can recognize it again. */
 type Source =
@@ -32,8 +24,8 @@ const strokeInput = byId<HTMLInputElement>('stroke');
 const strokeValue = byId('stroke-value');
 const fileInput = byId<HTMLInputElement>('file');
 
-let model: DigitModel | undefined;
-let modelKind: ModelKind | undefined;
+let recognizer: Recognizer | undefined;
+let modelName: ShippedModelName | undefined;
 let source: Source | undefined;
 let gallery: GalleryView | undefined;
 let frame = 0;
@@ -57,21 +49,22 @@ const pad = new DrawingPad(byId<HTMLCanvasElement>('pad'), {
   },
 });
 
-/** The pad's pipeline: ink pixels -> MNIST format -> model -> panel. At stroke end it is timed. */
+/** The pad's pipeline: ink pixels -> recognizer -> panel. At stroke end it is timed. */
 function recognizePad(final: boolean): void {
-  if (!model) {
+  if (!recognizer) {
     view.showEmpty('Loading the model…', 'Your drawing will be recognized as soon as it is ready.', { source: 'pad', describe: '', announce: false });
     return;
   }
   const start = performance.now();
   const pixels = pad.inkPixels();
-  const timing: StageTiming = { read: performance.now() - start };
-  const result = recognizeImage(model, pixels, timing);
+  const read = performance.now();
+  const result = recognizer.recognize(pixels);
+  const timing: StageTiming = { read: read - start, recognize: performance.now() - read };
   show(result, { source: 'pad', describe: 'your drawing', announce: final }, final ? start : undefined, timing);
 }
 
 function show(result: Recognition, meta: ShownMeta, start?: number, timing?: StageTiming): void {
-  if (result.empty) {
+  if (result.verdict !== 'digit') {
     view.showEmpty('Draw a digit', meta.source === 'pad' ? 'The pad is empty.' : `No digit found in ${meta.describe}: ${result.reason}`, meta);
     return;
   }
@@ -84,15 +77,15 @@ function show(result: Recognition, meta: ShownMeta, start?: number, timing?: Sta
 }
 
 function recognizeSource(): void {
-  if (!model || !source) return;
+  if (!recognizer || !source) return;
   const start = performance.now();
   if (source.kind === 'pad') {
     if (pad.hasInk) recognizePad(true);
   } else if (source.kind === 'file') {
-    show(recognizeImage(model, source.pixels), { source: `file:${source.name}`, describe: `“${source.name}”`, announce: true }, start);
+    show(recognizer.recognize(source.pixels), { source: `file:${source.name}`, describe: `“${source.name}”`, announce: true }, start);
   } else {
     const { digit } = source;
-    show(recognizeMnist(model, digit.pixels), { source: `gallery:${digit.index}`, describe: `MNIST test digit #${digit.index + 1}`, trueLabel: digit.label, announce: true }, start);
+    show(recognizer.recognizeMnist(digit.pixels), { source: `gallery:${digit.index}`, describe: `MNIST test digit #${digit.index + 1}`, trueLabel: digit.label, announce: true }, start);
   }
 }
 
@@ -117,7 +110,7 @@ async function openFile(file: File): Promise<void> {
     pad.showImage(decoded.canvas);
     showPadState(file.name);
     source = { kind: 'file', name: file.name, pixels: decoded.pixels };
-    if (model) recognizeSource();
+    if (recognizer) recognizeSource();
     else view.showEmpty('Loading the model…', `“${file.name}” will be recognized as soon as it is ready.`, { source: `file:${file.name}`, describe: '', announce: false });
   } catch (error) {
     const message = error instanceof UnreadableImageError ? error.message : `Could not read “${file.name}”: ${errorText(error)}`;
@@ -138,92 +131,98 @@ function pickGalleryDigit(digit: GalleryDigit): void {
 
 // ---- model choice ----
 
-const shipped = __DIGITKIT_MODELS__;
-const models = new Map<ModelKind, Promise<DigitModel>>();
+/** The models the recognizer package ships, in its order (the CNN, its default, first). */
+const shipped = Object.values(SHIPPED_MODELS);
+const recognizers = new Map<ShippedModelName, Promise<Recognizer>>();
 
-async function useModel(kind: ModelKind): Promise<void> {
-  modelKind = kind;
-  body.dataset.model = kind;
-  body.dataset.ready = 'false';
-  remember(kind);
-  for (const radio of document.querySelectorAll<HTMLInputElement>('#model-picker input')) radio.checked = radio.value === kind;
-  let pending = models.get(kind);
+/** The recognizer for a shipped model, created once (its weights are a lazily loaded chunk of the build). */
+function recognizerFor(name: ShippedModelName): Promise<Recognizer> {
+  let pending = recognizers.get(name);
   if (!pending) {
-    pending = loadModel(`models/${kind}/model.json`);
-    models.set(kind, pending);
-    pending.catch(() => models.delete(kind));
+    // The backend is already started (startBackend), so the recognizer runs on it and logs nothing.
+    pending = createRecognizer({ model: name, log: null });
+    recognizers.set(name, pending);
+    // A failure is reported by useModel; forgetting it lets a later pick try again.
+    pending.catch(() => recognizers.delete(name));
   }
+  return pending;
+}
+
+async function useModel(name: ShippedModelName): Promise<void> {
+  modelName = name;
+  body.dataset.model = name;
+  body.dataset.ready = 'false';
+  remember(name);
+  for (const radio of document.querySelectorAll<HTMLInputElement>('#model-picker input')) radio.checked = radio.value === name;
   try {
-    const loaded = await pending;
-    if (modelKind !== kind) return;
-    model = loaded;
+    const loaded = await recognizerFor(name);
+    if (modelName !== name) return;
+    recognizer = loaded;
     warmUp(loaded);
-    void describeModel(kind, loaded);
+    describeModel(name);
     hideAlert();
     gallery?.classify(loaded);
     recognizeSource();
     body.dataset.backend = getBackend();
     body.dataset.ready = 'true';
   } catch (error) {
-    if (modelKind !== kind) return;
-    model = undefined;
-    const text = `Could not load the ${MODEL_NAMES[kind]} model from models/${kind}/model.json (${errorText(error)}). Reload the page to try again; if you host this app, put the exported model there (pnpm --filter @digitkit/web export-models).`;
-    showAlert(text);
-    view.showError('No model', `The ${MODEL_NAMES[kind]} model did not load, so nothing can be recognized.`, { source: 'none', describe: '', announce: true });
+    if (modelName !== name) return;
+    recognizer = undefined;
+    showAlert(`Could not load the ${title(name)} model (${errorText(error)}). Reload the page to try again.`);
+    view.showError('No model', `The ${title(name)} model did not load, so nothing can be recognized.`, { source: 'none', describe: '', announce: true });
     body.dataset.ready = 'error';
   }
 }
 
-/** One line under the prediction: which network, how big, how accurate (from the training run's metrics, when shipped). */
-async function describeModel(kind: ModelKind, net: DigitModel): Promise<void> {
-  const info = byId('model-info');
-  const base = `${MODEL_NAMES[kind]} · ${net.net.countParams().toLocaleString('en-US')} parameters`;
-  info.textContent = base;
-  const metrics = await fetch(`models/${kind}/metrics.json`)
-    .then((r) => (r.ok ? (r.json() as Promise<{ testAccuracy?: number }>) : undefined))
-    .catch(() => undefined);
-  if (modelKind === kind && typeof metrics?.testAccuracy === 'number') {
-    info.textContent = `${base} · ${(metrics.testAccuracy * 100).toFixed(1)}% on the 10,000 MNIST test digits`;
-  }
+/** One line under the prediction: which network, how big, how accurate (as the recognizer package measured it). */
+function describeModel(name: ShippedModelName): void {
+  const { parameters, testAccuracy, testImages } = SHIPPED_MODELS[name];
+  byId('model-info').textContent =
+    `${title(name)} · ${parameters.toLocaleString('en-US')} parameters · ${(testAccuracy * 100).toFixed(1)}% on the ${testImages.toLocaleString('en-US')} MNIST test digits`;
 }
 
 /** Runs the whole pipeline once on a made-up stroke, so the first real stroke does not pay for JIT and kernel setup. */
-function warmUp(net: DigitModel): void {
+function warmUp(warming: Recognizer): void {
   const image = new ImageData(INK_SIZE, INK_SIZE);
   image.data.fill(255);
   for (let y = 20; y < 92; y++) for (let x = 50; x < 60; x++) image.data.fill(0, (y * INK_SIZE + x) * 4, (y * INK_SIZE + x) * 4 + 3);
-  for (let i = 0; i < 3; i++) recognizeImage(net, image);
+  for (let i = 0; i < 3; i++) warming.recognize(image);
 }
 
 function buildModelPicker(): void {
   const picker = byId('model-picker');
   if (shipped.length < 2) return;
-  for (const kind of shipped) {
+  for (const { name, description } of shipped) {
     const label = document.createElement('label');
-    label.title = MODEL_TITLES[kind];
-    label.innerHTML = `<input type="radio" name="model" value="${kind}" /><span>${MODEL_NAMES[kind]}</span>`;
-    label.querySelector('input')!.addEventListener('change', () => void useModel(kind));
+    label.title = description;
+    label.innerHTML = `<input type="radio" name="model" value="${name}" /><span>${title(name)}</span>`;
+    label.querySelector('input')!.addEventListener('change', () => void useModel(name));
     picker.append(label);
   }
   picker.hidden = false;
 }
 
+/** A shipped model's name as the page shows it ("CNN"). */
+function title(name: ShippedModelName): string {
+  return name.toUpperCase();
+}
+
 // Storage can be unavailable (privacy modes, sandboxed frames): the choice is then not remembered.
-function remember(kind: ModelKind): void {
+function remember(name: ShippedModelName): void {
   try {
-    localStorage.setItem('digitkit.model', kind);
+    localStorage.setItem('digitkit.model', name);
   } catch {}
 }
 
-function initialModel(): ModelKind | undefined {
+function initialModel(): ShippedModelName {
   let stored: string | null = null;
   try {
     stored = localStorage.getItem('digitkit.model');
   } catch {}
-  const wanted = [new URLSearchParams(location.search).get('model'), stored];
-  // The CNN by default: as good as the MLP on drawings, better on photos and MNIST-like input (tools/robustness).
-  const preferred = shipped.includes('cnn') ? 'cnn' : shipped[0];
-  return shipped.find((k) => wanted[0] === k) ?? shipped.find((k) => wanted[1] === k) ?? preferred;
+  // The address (?model=mlp) wins over the remembered choice; else the CNN, the recognizer's default (tools/robustness:
+  // as good as the MLP on drawings, better on photos and MNIST-like input).
+  const wanted = [new URLSearchParams(location.search).get('model'), stored].find((name) => name !== null && Object.hasOwn(SHIPPED_MODELS, name));
+  return (wanted as ShippedModelName | undefined) ?? 'cnn';
 }
 
 // ---- wiring ----
@@ -279,7 +278,7 @@ async function main(): Promise<void> {
   const galleryReady = loadGallery().then(
     (digits) => {
       gallery = new GalleryView(digits, pickGalleryDigit);
-      if (model) gallery.classify(model);
+      if (recognizer) gallery.classify(recognizer);
     },
     (error) => {
       byId('gallery-summary').textContent = `The gallery could not be loaded (${errorText(error)}).`;
@@ -300,21 +299,9 @@ async function main(): Promise<void> {
     body.dataset.ready = 'error';
     return;
   }
-  const kind = initialModel();
-  if (!kind) {
-    showAlert('This build ships no model: run `pnpm --filter @digitkit/web export-models` and build again.');
-    body.dataset.ready = 'error';
-    return;
-  }
-  await Promise.all([useModel(kind), galleryReady]);
-  // Fetch the other models too, so switching works offline once the page has loaded.
-  for (const other of shipped) {
-    if (models.has(other)) continue;
-    const pending = loadModel(`models/${other}/model.json`);
-    models.set(other, pending);
-    // A failure here is reported when (if) the user picks that model.
-    pending.catch(() => models.delete(other));
-  }
+  await Promise.all([useModel(initialModel()), galleryReady]);
+  // Load the other models too, so switching works offline once the page has loaded; a failure is reported if one is picked.
+  for (const { name } of shipped) recognizerFor(name).catch(() => {});
 }
 
 void main();

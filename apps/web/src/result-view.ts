@@ -1,4 +1,10 @@
-import type { Recognition, StageTiming } from './recognizer';
+import type { Recognition } from '@digitkit/recognizer';
+
+/** Where the time of one timed recognition goes, in milliseconds: reading the pad's pixels, then the recognizer. */
+export interface StageTiming {
+  read: number;
+  recognize: number;
+}
 
 export interface ShownMeta {
   /** Where the picture came from, for the test hooks and the sub-line ("your drawing", a file name…). */
@@ -40,18 +46,17 @@ export class ResultView {
   }
 
   show(result: Recognition, meta: ShownMeta): void {
-    if (result.empty) {
-      this.showEmpty('Draw a digit', result.reason, meta);
+    if (result.verdict !== 'digit') {
+      this.showEmpty('Draw a digit', result.verdict === 'empty' ? result.reason : 'No digit found.', meta);
       return;
     }
-    const { label, probabilities } = result.prediction;
-    const confidence = probabilities[label] ?? 0;
+    const { label, probabilities, confidence } = result;
     this.digit.textContent = String(label);
     this.verdict.textContent = `It’s a ${label}`;
     const sure = confidence >= 0.9 ? 'sure' : confidence >= 0.6 ? 'fairly sure' : 'unsure';
     const truth =
       meta.trueLabel === undefined ? '' : meta.trueLabel === label ? ` · correct (label ${meta.trueLabel})` : ` · wrong: the label is ${meta.trueLabel}`;
-    this.sub.textContent = `${percent(confidence)} ${sure} · ${meta.describe}${result.lightOnDark && meta.source.startsWith('file:') ? ' (light ink on dark)' : ''}${truth}`;
+    this.sub.textContent = `${percent(confidence)} ${sure} · ${meta.describe}${!result.inverted && meta.source.startsWith('file:') ? ' (light ink on dark)' : ''}${truth}`;
     probabilities.forEach((p, d) => {
       this.fills[d]!.style.transform = `scaleX(${p})`;
       this.values[d]!.textContent = percent(p);

@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMnist } from '@digitkit/data';
+import { SHIPPED_MODELS } from '@digitkit/recognizer';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -24,7 +25,7 @@ import {
 import { digitPicture, seeded } from './digit-images';
 
 const shots = join(appDir, 'test-results');
-const shippedModels = ['mlp', 'cnn'].filter((kind) => existsSync(join(appDir, 'public/models', kind, 'model.json')));
+const shippedModels = Object.keys(SHIPPED_MODELS);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 let server: Awaited<ReturnType<typeof serveStatic>>;
@@ -295,10 +296,12 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
   it('reports the production bundle size', () => {
     const size = bundleSize();
     console.log(
-      `bundle: JS ${kb(size.jsGzipBytes)} gzipped (${kb(size.jsBytes)} raw), CSS ${kb(size.cssGzipBytes)} gzipped, WASM ${kb(size.wasmBytes)} in ${Object.keys(size.wasmFiles).length} files (a browser loads one: ${Object.entries(size.wasmFiles).map(([f, b]) => `${f} ${kb(b)}`).join(', ')}), models ${kb(size.modelBytes)}`,
+      `bundle: JS ${kb(size.jsGzipBytes)} gzipped (${kb(size.jsBytes)} raw), CSS ${kb(size.cssGzipBytes)} gzipped, WASM ${kb(size.wasmBytes)} in ${Object.keys(size.wasmFiles).length} files (a browser loads one: ${Object.entries(size.wasmFiles).map(([f, b]) => `${f} ${kb(b)}`).join(', ')}), models ${kb(size.modelGzipBytes)} gzipped (${Object.entries(size.modelFiles).map(([f, b]) => `${f} ${kb(b)}`).join(', ')})`,
     );
     expect(size.jsGzipBytes).toBeGreaterThan(0);
     expect(size.wasmBytes).toBeGreaterThan(0);
+    // Each shipped model is its own lazy chunk (a page that never picks the MLP need not download it).
+    expect(Object.keys(size.modelFiles).sort()).toEqual(shippedModels.map((name) => `model-${name}.js`).sort());
   });
 });
 
@@ -320,11 +323,12 @@ describe('served without cross-origin isolation', () => {
 describe('when the model cannot be loaded', () => {
   it('shows a clear message instead of predictions', async () => {
     const { page: p } = await openApp(chromium.context, server.url, {
-      setup: (pg: Page) => pg.route('**/models/**', (route) => route.abort()),
+      // The shipped weights are lazy chunks of the build: the network failing while the page fetches them.
+      setup: (pg: Page) => pg.route(/\/assets\/model-[\w-]+\.js$/, (route) => route.abort()),
     });
     expect(await p.evaluate(() => document.body.dataset.ready)).toBe('error');
     expect(await p.isVisible('#alert')).toBe(true);
-    expect(await p.textContent('#alert')).toMatch(/Could not load the MLP model from models\/mlp\/model\.json/);
+    expect(await p.textContent('#alert')).toMatch(/Could not load the MLP model \(.+\)\. Reload the page to try again\./);
     expect((await readResult(p)).state).toBe('error');
     await p.close();
   });

@@ -1,17 +1,18 @@
-// The realistic-drawing benchmark: accuracy per condition for the MLP and the CNN through the web app's pipeline.
-// Models: DIGITKIT_MODELS_DIR=<dir> loads <dir>/mlp/model and <dir>/cnn/model (as `digitkit train --out <dir>/mlp` writes);
-// by default, the models the web app ships (apps/web/public/models/{mlp,cnn});
-// a kind missing there (or no directory) is trained here on the fly with a short recipe, and the table says so.
+// The realistic-drawing benchmark: accuracy per condition for the MLP and the CNN through @digitkit/recognizer, as
+// apps use it (pictures through recognize, the raw MNIST reference through recognizeMnistBatch).
+// Models: by default the ones shipped inside @digitkit/recognizer (what the web app and `digitkit predict` run);
+// DIGITKIT_MODELS_DIR=<dir> loads <dir>/mlp/model and <dir>/cnn/model instead (as `digitkit train --out <dir>/mlp`
+// writes), and a kind missing there is trained here on the fly with a short recipe, and the table says so.
 // DIGITKIT_BENCH_COUNT sets pictures per condition (default 500: about 2 minutes on 2 free cores).
-import type { DigitModel } from '@digitkit/core';
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
-import { MODEL_KINDS, type ModelKind } from '@digitkit/model';
+import type { ModelKind } from '@digitkit/model';
+import { createRecognizer, type Recognizer, SHIPPED_MODELS } from '@digitkit/recognizer';
 import { formatTable, runBenchmark } from '../src/harness.js';
-import { loadSavedModel, trainModel } from '../src/models.js';
+import { loadSavedRecognizer, trainModel } from '../src/models.js';
 
 const count = Number(process.env.DIGITKIT_BENCH_COUNT ?? 500);
-const dir = process.env.DIGITKIT_MODELS_DIR ?? new URL('../../../apps/web/public/models/', import.meta.url).pathname;
+const dir = process.env.DIGITKIT_MODELS_DIR;
 const started = performance.now();
 const backend = await useBackend('wasm', { log: null });
 const { train, test } = await loadMnist();
@@ -19,24 +20,31 @@ const { train, test } = await loadMnist();
 /** Short on-the-fly recipes: a few minutes at most on 2 cores, far below the saved models' accuracy. */
 const QUICK: Record<ModelKind, { epochs: number }> = { mlp: { epochs: 4 }, cnn: { epochs: 1 } };
 
-const models: Record<string, DigitModel> = {};
-for (const kind of MODEL_KINDS) {
-  const saved = dir ? await loadSavedModel(dir, kind).catch(() => null) : null;
+const recognizers: Record<string, Recognizer> = {};
+for (const { name } of Object.values(SHIPPED_MODELS)) {
+  if (!dir) {
+    recognizers[name] = await createRecognizer({ model: name, log: null });
+    console.log(`${name}: shipped in @digitkit/recognizer (uint8 weights, ${(SHIPPED_MODELS[name].testAccuracy * 100).toFixed(2)}% on MNIST test)`);
+    continue;
+  }
+  const saved = await loadSavedRecognizer(dir, name).catch(() => null);
   if (saved) {
-    models[kind] = saved;
-    console.log(`${kind}: loaded from ${dir}/${kind}/model`);
+    recognizers[name] = saved;
+    console.log(`${name}: loaded from ${dir}/${name}`);
     continue;
   }
   const t0 = performance.now();
   try {
-    models[`${kind}*`] = await trainModel(kind, train, QUICK[kind]);
-    console.log(`${kind}*: trained here (default recipe, ${QUICK[kind].epochs} epoch(s)) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    const model = await trainModel(name, train, QUICK[name]);
+    recognizers[`${name}*`] = await createRecognizer({ model, log: null });
+    console.log(`${name}*: trained here (default recipe, ${QUICK[name].epochs} epoch(s)) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   } catch (error) {
-    console.log(`${kind}: skipped, could not train it here (${(error as Error).message.split('\n')[0]})`);
+    console.log(`${name}: skipped, could not train it here (${(error as Error).message.split('\n')[0]})`);
   }
 }
 
-console.log(`\n${count} pictures per condition, backend ${backend.name}; pipeline toMnistFormat -> normalize -> predict`);
-const rows = runBenchmark(models, test, { count, seed: 1 });
+console.log(`\n${count} pictures per condition, backend ${backend.name}; through @digitkit/recognizer (recognize; mnist-raw: recognizeMnistBatch)`);
+const rows = runBenchmark(recognizers, test, { count, seed: 1 });
 console.log(formatTable(rows));
-console.log(`\n(models from ${dir}; * = trained on the fly because none was there) Total ${((performance.now() - started) / 1000).toFixed(0)} s`);
+const origin = dir ? `models from ${dir}; * = trained on the fly because none was there` : 'models shipped in @digitkit/recognizer';
+console.log(`\n(${origin}) Total ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -1,18 +1,24 @@
-// Models to benchmark: saved by the CLI (`digitkit train --model <kind> --out <dir>/<kind>`), or trained here.
+// Recognizers to benchmark: the models shipped in @digitkit/recognizer, models saved by the CLI
+// (`digitkit train --model <kind> --out <dir>/<kind>`), or models trained here.
 import type { DigitModel, ImageSet } from '@digitkit/core';
-import { createModel, loadModel, type ModelKind } from '@digitkit/model';
+import { createModel, type ModelKind } from '@digitkit/model';
+import { createRecognizer, type Recognizer } from '@digitkit/recognizer';
 import { type TrainOptions, defaultRecipe, train } from '@digitkit/train';
 
-/** Loads `<dir>/<kind>/model` (the layout `digitkit train --out <dir>/<kind>` writes), or null when it is not there. */
-export async function loadSavedModel(dir: string, kind: ModelKind): Promise<DigitModel | null> {
+/**
+ * A recognizer for `<dir>/<kind>/model` (the layout `digitkit train --out <dir>/<kind>` writes) or `<dir>/<kind>`,
+ * or null when neither holds a model.json.
+ */
+export async function loadSavedRecognizer(dir: string, kind: ModelKind): Promise<Recognizer | null> {
   const { access } = await import('node:fs/promises');
   const { join } = await import('node:path');
-  // `digitkit train --out <dir>/<kind>` writes <dir>/<kind>/model/; the web app ships <dir>/<kind>/model.json.
   for (const path of [join(dir, kind, 'model'), join(dir, kind)]) {
     try {
       await access(join(path, 'model.json'));
-      return loadModel(path);
-    } catch {}
+    } catch {
+      continue;
+    }
+    return createRecognizer({ model: path, log: null });
   }
   return null;
 }

@@ -1,16 +1,17 @@
-// The pipeline must stay robust to how people really draw: a quickly trained MLP, 40 fresh pictures per condition
-// through toMnistFormat -> normalize -> predict, each condition above a floor measured on this setup minus a margin,
+// The recognizer must stay robust to how people really draw: a quickly trained MLP in a recognizer, 40 fresh pictures
+// per condition through recognize (toMnistFormat -> normalize -> predict), each condition above a floor measured on this setup minus a margin,
 // and stroke widths in MNIST's range. Switching off centre-of-mass centring, polarity detection, thickening of thin
 // strokes or thinning of thick ones in @digitkit/preprocess makes this fail (checked with DIGITKIT_PREPROCESS_SRC).
-import { type DigitModel, type ImageSet, useBackend } from '@digitkit/core';
+import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { mlp } from '@digitkit/model';
+import { strokeWidth } from '@digitkit/preprocess';
+import { createRecognizer } from '@digitkit/recognizer';
 import { train } from '@digitkit/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONDITIONS } from './conditions.js';
-import { strokeWidth } from '@digitkit/preprocess';
-import { type PreparedCondition, accuracyOn, prepareCondition } from './harness.js';
+import { type ConditionScore, prepareCondition, scoreCondition } from './harness.js';
 
 const PER_CONDITION = 40;
 
@@ -37,17 +38,13 @@ const FLOORS: Record<string, number> = {
   mixed: 0.7,
 };
 
-let prepared: PreparedCondition[];
-const accuracy = new Map<string, number>();
-let test: ImageSet;
-let model: DigitModel;
+const scores = new Map<string, ConditionScore>();
 
 beforeAll(async () => {
   await useBackend('wasm', { log: null });
   const data = await loadMnist();
-  test = data.test;
   // A quickly trained MLP (about 15 s on WASM): the full training set, 2 epochs, shifts.
-  model = mlp({ seed: 42 });
+  const model = mlp({ seed: 42 });
   await train(model, { train: data.train }, {
     epochs: 2,
     learningRate: 2e-3,
@@ -55,35 +52,36 @@ beforeAll(async () => {
     seed: 42,
     augment: { maxShift: 2 },
   });
-  prepared = CONDITIONS.filter((c) => c.name in FLOORS).map((c) => prepareCondition(c, test, { count: PER_CONDITION, seed: 7 }));
+  const recognizer = await createRecognizer({ model, log: null });
+  const prepared = CONDITIONS.filter((c) => c.name in FLOORS).map((c) => prepareCondition(c, data.test, { count: PER_CONDITION, seed: 7 }));
   const before = tf.memory().numTensors;
-  for (const p of prepared) accuracy.set(p.condition.name, accuracyOn(model, p));
+  for (const p of prepared) scores.set(p.condition.name, scoreCondition(recognizer, p));
   // Scoring frees every tensor it makes.
   expect(tf.memory().numTensors).toBe(before);
-  console.info([...accuracy].map(([name, a]) => `${name} ${(a * 100).toFixed(1)}%`).join(', '));
+  console.info([...scores].map(([name, s]) => `${name} ${(s.accuracy * 100).toFixed(1)}%`).join(', '));
 });
 
-describe('accuracy per condition through the browser pipeline', () => {
+describe('accuracy per condition through the recognizer', () => {
   for (const [name, floor] of Object.entries(FLOORS)) {
     it(`${name} stays at or above ${(floor * 100).toFixed(0)}%`, () => {
-      expect(accuracy.has(name), `condition ${name} was not run`).toBe(true);
-      expect(accuracy.get(name)).toBeGreaterThanOrEqual(floor);
+      expect(scores.has(name), `condition ${name} was not run`).toBe(true);
+      expect(scores.get(name)!.accuracy).toBeGreaterThanOrEqual(floor);
     });
   }
 
   it('finds a digit in every pad drawing (no "empty" answers outside hard photos)', () => {
-    for (const p of prepared.filter((p) => !p.condition.name.startsWith('photo') && p.condition.name !== 'mixed')) {
-      expect(p.empty.reduce((a, b) => a + b, 0), p.condition.name).toBe(0);
+    for (const [name, score] of scores) {
+      if (!name.startsWith('photo') && name !== 'mixed') expect(score.empty, name).toBe(0);
     }
   });
 });
 
-/** Stroke width (2 * area / perimeter at half the maximum, as @digitkit/preprocess measures it) of each 28x28 result. */
-function strokeWidths(p: PreparedCondition): number[] {
+/** Stroke width (2 * area / perimeter at half the maximum, as @digitkit/preprocess measures it) of each 28x28 image the model saw. */
+function strokeWidths(score: ConditionScore): number[] {
   const widths: number[] = [];
-  for (let i = 0; i < p.count; i++) {
-    if (p.empty[i]) continue;
-    const image = p.x.subarray(i * 784, (i + 1) * 784);
+  for (const result of score.results) {
+    if (result.verdict !== 'digit') continue;
+    const image = result.pixels;
     let max = 0;
     for (const v of image) max = Math.max(max, v);
     widths.push(strokeWidth({ data: image, width: 28, height: 28 }, 0.5 * max));
@@ -96,13 +94,13 @@ describe('stroke widths of the 28x28 results stay in the range of MNIST, whateve
   // 90th percentiles up to 3.48 (mixed); without thickening thin pens give medians of 0.74 (pad-thin), without
   // thinning finger-thick ones give 90th percentiles of 4.5 (mixed).
   it('has a median between 1.5 and 2.9 and a 90th percentile below 3.8 in every condition', () => {
-    for (const p of prepared) {
-      const widths = strokeWidths(p);
+    for (const [name, score] of scores) {
+      const widths = strokeWidths(score);
       const median = widths[Math.floor(0.5 * (widths.length - 1))]!;
       const p90 = widths[Math.floor(0.9 * (widths.length - 1))]!;
-      expect(median, `${p.condition.name} median`).toBeGreaterThanOrEqual(1.5);
-      expect(median, `${p.condition.name} median`).toBeLessThanOrEqual(2.9);
-      expect(p90, `${p.condition.name} 90th percentile`).toBeLessThan(3.8);
+      expect(median, `${name} median`).toBeGreaterThanOrEqual(1.5);
+      expect(median, `${name} median`).toBeLessThanOrEqual(2.9);
+      expect(p90, `${name} 90th percentile`).toBeLessThan(3.8);
     }
   });
 });

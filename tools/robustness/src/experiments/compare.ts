@@ -1,12 +1,12 @@
 // Benchmarks several saved models (and optionally other copies of the preprocess sources) side by side.
-// Usage: compare.ts <count> name=modelDir... [--preprocess name=path/to/index.ts ...]
-// With --preprocess, every model runs with every preprocessing copy (columns "model/preprocess").
-import type { DigitModel } from '@digitkit/core';
+// Usage: compare.ts <count> name=modelDir|cnn|mlp... [--preprocess name=path/to/index.ts ...]
+// With --preprocess, every model runs with every preprocessing copy (columns "model/preprocess"); "current" is the
+// recognizer's own preprocessing (recognize), a copy's results go to recognizeMnistBatch.
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
-import { loadModel } from '@digitkit/model';
+import { createRecognizer, type Recognizer } from '@digitkit/recognizer';
 import { CONDITIONS } from '../conditions.js';
-import { type BenchmarkRow, type Preprocessor, browserPreprocess, formatTable, runBenchmark } from '../harness.js';
+import { type BenchmarkRow, type Preprocessor, formatTable, runBenchmark } from '../harness.js';
 
 const args = process.argv.slice(2);
 const count = Number(args.shift());
@@ -15,13 +15,14 @@ const modelArgs = split < 0 ? args : args.slice(0, split);
 const preArgs = split < 0 ? [] : args.slice(split + 1);
 await useBackend('wasm', { log: null });
 const { test } = await loadMnist();
-const models: Record<string, DigitModel> = {};
+const models: Record<string, Recognizer> = {};
 for (const arg of modelArgs) {
-  const [name, dir] = arg.split('=') as [string, string];
-  models[name] = await loadModel(dir);
+  // A shipped model's name (cnn, mlp) or a saved model's directory.
+  const [name, model] = arg.split('=') as [string, string];
+  models[name] = await createRecognizer({ model, log: null });
 }
 // SKIP_CURRENT=1 leaves out the current sources (only the copies given run).
-const preprocessors: Record<string, Preprocessor> = process.env.SKIP_CURRENT ? {} : { current: browserPreprocess };
+const preprocessors: Record<string, Preprocessor | undefined> = process.env.SKIP_CURRENT ? {} : { current: undefined };
 for (const arg of preArgs) {
   const [name, path] = arg.split('=') as [string, string];
   const module = await import(path);
@@ -35,7 +36,7 @@ const conditions = CONDITIONS.filter((c) => !only || only.includes(c.name));
 const merged: BenchmarkRow[] = [];
 const started = performance.now();
 for (const [pname, preprocess] of Object.entries(preprocessors)) {
-  const rows = runBenchmark(models, test, { count, seed: 1, preprocess, conditions });
+  const rows = runBenchmark(models, test, { count, seed: 1, conditions, ...(preprocess && { preprocess }) });
   rows.forEach((row, i) => {
     const target = merged[i] ?? (merged[i] = { ...row, accuracy: {} });
     for (const [m, a] of Object.entries(row.accuracy)) {

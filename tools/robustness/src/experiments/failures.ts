@@ -1,25 +1,24 @@
 // Writes a sheet of the pictures a model gets wrong in one condition (picture, then the 28x28 it saw), and prints
-// true -> predicted for each, to see what goes wrong. Usage: failures.ts <modelDir> <condition> [count] [out.png]
+// true -> predicted for each, to see what goes wrong. Usage: failures.ts <modelDir|cnn|mlp> <condition> [count] [out.png]
 import { writeFile } from 'node:fs/promises';
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
-import { loadModel, predict } from '@digitkit/model';
-import { normalize, toMnistFormat } from '@digitkit/preprocess';
+import { createRecognizer } from '@digitkit/recognizer';
 import { encode } from 'fast-png';
 import { CONDITIONS, drawCondition } from '../conditions.js';
 import type { Raster } from '../render.js';
 
-const [modelDir, name, n = '300', out = '/tmp/failures.png'] = process.argv.slice(2) as [string, string, string?, string?];
+const [model, name, n = '300', out = '/tmp/failures.png'] = process.argv.slice(2) as [string, string, string?, string?];
 await useBackend('wasm', { log: null });
-const model = await loadModel(modelDir);
+const recognizer = await createRecognizer({ model, log: null });
 const { test } = await loadMnist();
 const condition = CONDITIONS.find((c) => c.name === name)!;
 const digits = drawCondition(condition, test, Number(n), 1);
 const wrong: { image: Raster; pixels: Uint8Array | null; label: number; predicted: number; pen: number }[] = [];
 for (const d of digits) {
-  const r = condition.raw ? { empty: false as const, pixels: d.image.data } : toMnistFormat(d.image);
-  const pixels = r.empty ? null : r.pixels;
-  const predicted = pixels ? predict(model, normalize(pixels), 1)[0]!.label : -1;
+  const r = condition.raw ? recognizer.recognizeMnist(d.image.data) : recognizer.recognize(d.image);
+  const pixels = r.verdict === 'digit' ? r.pixels : null;
+  const predicted = r.verdict === 'digit' ? r.label : -1;
   if (predicted !== d.label) wrong.push({ image: d.image, pixels, label: d.label, predicted, pen: d.pen });
 }
 console.log(`${wrong.length}/${digits.length} wrong: ${wrong.map((w) => `${w.label}->${w.predicted}(pen ${w.pen.toFixed(0)})`).join(' ')}`);

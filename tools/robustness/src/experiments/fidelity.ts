@@ -1,17 +1,17 @@
 // How faithfully toMnistFormat reproduces MNIST on MNIST itself: accuracy on the 10,000 test images raw vs through the
-// pipeline, and what changes (ink mass, stroke width, bounding box, centre of mass). Usage: fidelity.ts <modelDir>
+// pipeline, and what changes (ink mass, stroke width, bounding box, centre of mass). Usage: fidelity.ts <modelDir|cnn|mlp>
+// (toMnistFormat is called here to measure its output; the accuracies come from the recognizer.)
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
-import { loadModel, predict } from '@digitkit/model';
-import { boundingBox, centerOfMass, normalize, strokeWidth, toMnistFormat } from '@digitkit/preprocess';
+import { boundingBox, centerOfMass, strokeWidth, toMnistFormat } from '@digitkit/preprocess';
+import { createRecognizer, type Recognition } from '@digitkit/recognizer';
 
-const [modelDir] = process.argv.slice(2) as [string];
+const [model] = process.argv.slice(2) as [string];
 await useBackend('wasm', { log: null });
-const model = await loadModel(modelDir);
+const recognizer = await createRecognizer({ model, log: null });
 const { test } = await loadMnist();
 const n = Number(process.env.N ?? 10000);
 const raw = test.images.subarray(0, n * 784);
-const piped = new Uint8Array(n * 784);
 const stats = { rawInk: 0, pipeInk: 0, rawW: 0, pipeW: 0, rawBox: 0, pipeBox: 0, comDx: 0, comDy: 0, empty: 0 };
 for (let i = 0; i < n; i++) {
   const src = raw.subarray(i * 784, (i + 1) * 784);
@@ -20,7 +20,6 @@ for (let i = 0; i < n; i++) {
     stats.empty++;
     continue;
   }
-  piped.set(r.pixels, i * 784);
   const a = { data: src, width: 28, height: 28 };
   const b = { data: r.pixels, width: 28, height: 28 };
   for (let k = 0; k < 784; k++) {
@@ -38,7 +37,8 @@ for (let i = 0; i < n; i++) {
   stats.comDx += cb.x - ca.x;
   stats.comDy += cb.y - ca.y;
 }
-const acc = (x: Uint8Array) => predict(model, normalize(x), n).filter((p, i) => p.label === test.labels[i]).length / n;
-console.log(`accuracy raw ${(acc(raw) * 100).toFixed(2)}%  pipeline ${(acc(piped) * 100).toFixed(2)}%  (empty ${stats.empty})`);
+const right = (results: Recognition[]) => results.filter((r, i) => r.verdict === 'digit' && r.label === test.labels[i]).length / n;
+const viaRecognize = Array.from({ length: n }, (_, i) => recognizer.recognize({ data: raw.subarray(i * 784, (i + 1) * 784), width: 28, height: 28, channels: 1 }));
+console.log(`accuracy raw ${(right(recognizer.recognizeMnistBatch(raw)) * 100).toFixed(2)}%  pipeline ${(right(viaRecognize) * 100).toFixed(2)}%  (empty ${stats.empty})`);
 const m = (v: number) => (v / n).toFixed(2);
 console.log(`ink/image raw ${m(stats.rawInk / 255)} pipeline ${m(stats.pipeInk / 255)}; stroke width@128 raw ${m(stats.rawW)} pipeline ${m(stats.pipeW)}; box side raw ${m(stats.rawBox)} pipeline ${m(stats.pipeBox)}; CoM shift ${m(stats.comDx)},${m(stats.comDy)}`);
