@@ -41,13 +41,6 @@ export interface Batch {
 }
 
 /**
- * @deprecated Import `ModelKind` from `@digitkit/model`, whose `MODELS` table lists the kinds; the
- * contract only knows a kind is a name (`DigitModel.kind: string`). Nothing in core uses this; it stays
- * only until apps/web imports the kinds from @digitkit/model, then goes.
- */
-export type ModelKind = 'mlp' | 'cnn';
-
-/**
  * A model handle: a TF.js layers model plus what every stage needs to know about it.
  * `inputShape` is per example: `[784]` for the MLP, `[28, 28, 1]` for the CNN.
  */

@@ -3,7 +3,6 @@ export type {
   ImageSet,
   DatasetSplit,
   Batch,
-  ModelKind,
   DigitModel,
   Prediction,
   EpochMetrics,
