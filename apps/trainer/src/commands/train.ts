@@ -6,7 +6,7 @@ import { defaultRecipe, evaluate, parseOptimizer, parseSchedule, train, type Tra
 import { ensureWritableDir, loadData, percent, startBackend, writeFileAtomic } from '../runtime.js';
 import { createProgress } from '../progress.js';
 import { writeRunReport } from '../report.js';
-import { EXIT } from '../cli.js';
+import { EXIT } from '../exit-codes.js';
 
 export interface TrainFlags {
   model: string;
