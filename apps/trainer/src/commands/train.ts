@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { DigitkitError, type ModelKind, type RunMetrics } from '@digitkit/core';
-import { trainValidationSplit, subset } from '@digitkit/data';
+import { trainValidationSplit, subset, writeFileAtomic } from '@digitkit/data';
 import { createModel, MODEL_KINDS, saveModel, summary } from '@digitkit/model';
 import { defaultRecipe, evaluate, parseOptimizer, parseSchedule, train, type TrainOptions } from '@digitkit/train';
-import { ensureWritableDir, loadData, percent, startBackend, writeFileAtomic } from '../runtime.js';
+import { ensureWritableDir, loadData, percent, startBackend } from '../runtime.js';
 import { createProgress } from '../progress.js';
 import { writeRunReport } from '../report.js';
 import { EXIT } from '../exit-codes.js';
