@@ -1,7 +1,7 @@
 import { DigitkitError } from '@digitkit/core';
 import { describe, expect, it } from 'vitest';
 import { boundingBox, centerOfMass, resizeArea, strokeWidth, toGrayscale } from './index.js';
-import { drawStrokes, sumOf } from './test-support.js';
+import { drawStrokes, sumOf } from '@digitkit/testkit';
 
 const rgba = (...pixels: number[][]) => Uint8Array.from(pixels.flat());
 

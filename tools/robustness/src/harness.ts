@@ -3,7 +3,7 @@ import { DigitkitError, type DigitModel, type ImageSet } from '@digitkit/core';
 import { predict } from '@digitkit/model';
 import { normalize, toMnistFormat } from '@digitkit/preprocess';
 import { CONDITIONS, type Condition, drawCondition } from './conditions.js';
-import type { Raster } from './render.js';
+import type { Raster } from '@digitkit/testkit';
 
 const SIZE = 28 * 28;
 

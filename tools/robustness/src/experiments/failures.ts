@@ -7,7 +7,7 @@ import { loadModel, predict } from '@digitkit/model';
 import { normalize, toMnistFormat } from '@digitkit/preprocess';
 import { encode } from 'fast-png';
 import { CONDITIONS, drawCondition } from '../conditions.js';
-import type { Raster } from '../render.js';
+import type { Raster } from '@digitkit/testkit';
 
 const [modelDir, name, n = '300', out = '/tmp/failures.png'] = process.argv.slice(2) as [string, string, string?, string?];
 await useBackend('wasm', { log: null });
