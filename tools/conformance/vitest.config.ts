@@ -4,5 +4,5 @@ import { sourceAliases } from '../../vitest.shared';
 // The suite switches the one TF.js engine between backends: one file, in order, with room for slow pure-JS kernels.
 export default defineConfig({
   resolve: { alias: sourceAliases },
-  test: { include: ['src/**/*.test.ts'], fileParallelism: false, testTimeout: 180_000, hookTimeout: 180_000, reporters: ['verbose'] },
+  test: { include: ['src/**/*.test.ts'], fileParallelism: false, testTimeout: 600_000, hookTimeout: 600_000, reporters: ['verbose'] },
 });
