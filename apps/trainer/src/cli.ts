@@ -8,12 +8,12 @@ import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
 import { showCommand } from './commands/show.js';
+import { EXIT } from './exit-codes.js';
 
 // Errors in what the user typed (exit 2), as opposed to problems with files, data or training (exit 1).
 const USAGE_ERRORS = new Set(['BAD_BACKEND', 'BAD_OPTION', 'BAD_OPTIMIZER', 'BAD_SCHEDULE', 'BAD_MODEL_OPTION', 'UNKNOWN_MODEL', 'BAD_ARGUMENTS', 'BAD_INDEX', 'BAD_VALIDATION']);
 
-/** Exit codes scripts can rely on. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+export { EXIT };
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();

@@ -1,5 +1,5 @@
 // Shared wiring for the commands: backend start, data loading, output checks, atomic writes.
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DigitkitError, parseBackendChoice, useBackend, type BackendInfo, type DatasetSplit } from '@digitkit/core';
@@ -58,13 +58,6 @@ export async function ensureModelExists(dir: string): Promise<string> {
     );
   }
   return path;
-}
-
-/** Writes a file so that readers see the old content or the new, never half of it. */
-export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, content);
-  await rename(temp, path);
 }
 
 export function percent(value: number, digits = 2): string {

@@ -1,7 +1,6 @@
 // Downloading an MNIST-format data set once into a cache directory, verified before it is kept.
 import { DigitkitError } from '@digitkit/core';
-import type { LoadedFile } from './mnist.js';
-import { MNIST_FILES, MNIST_SHA256, type LoadMnistOptions } from './mnist-files.js';
+import { type LoadedFile, MNIST_FILES, MNIST_SHA256, type LoadMnistOptions } from './mnist-files.js';
 import { decodeOwnedIdx, nodeFs, readFileBytes, writeFileAtomic } from './node-files.js';
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {

@@ -1,4 +1,5 @@
-// Names, checksums and options of MNIST-format data sets.
+// Names, checksums, options and decoded files of MNIST-format data sets (shared by mnist.ts and download.ts).
+import type { IdxArray } from './idx.js';
 
 /** The four files of an MNIST-format data set, in the order train images, train labels, test images, test labels. */
 export const MNIST_FILES = [
@@ -34,4 +35,10 @@ export interface LoadMnistOptions {
   checksums?: Record<string, string>;
   /** The fetch to download with (default: the global fetch). */
   fetch?: typeof fetch;
+}
+
+/** One decoded file of a data set and where it came from (for error messages). */
+export interface LoadedFile {
+  readonly name: string;
+  readonly array: IdxArray;
 }

@@ -2,8 +2,7 @@
 import { DigitkitError, type DatasetSplit, type ImageSet } from '@digitkit/core';
 import { imageSetFromIdx } from './image-set.js';
 import { loadUrl } from './download.js';
-import { MNIST_FILES, type LoadMnistOptions } from './mnist-files.js';
-import type { IdxArray } from './idx.js';
+import { type LoadedFile, MNIST_FILES, type LoadMnistOptions } from './mnist-files.js';
 import { decodeOwnedIdx, nodeFs, readFileBytes } from './node-files.js';
 
 type NodeApis = { module: Pick<typeof import('node:module'), 'createRequire'>; path: typeof import('node:path') };
@@ -39,12 +38,6 @@ export function mnistDataDir(): string {
       { cause: error },
     );
   }
-}
-
-/** One decoded file of a data set and where it came from (for error messages). */
-export interface LoadedFile {
-  readonly name: string;
-  readonly array: IdxArray;
 }
 
 /** Pairs the four decoded files (in MNIST_FILES order) into a DatasetSplit. */

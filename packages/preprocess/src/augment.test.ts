@@ -2,7 +2,7 @@ import { DigitkitError } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { centerOfMass, createAugmenter, normalize } from './index.js';
-import { sumOf } from './test-support.js';
+import { sumOf } from '@digitkit/testkit';
 
 let digits: Uint8Array[] = [];
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { createRng, DigitkitError } from '@digitkit/core';
 import { describe, expect, it } from 'vitest';
 import { boundingBox, centerOfMass, resizeArea, strokeWidth, toGrayscale } from './index.js';
 import { inkStatistics, localMedian, resampleArea, resampleMax } from './image.js';
-import { drawStrokes, sumOf } from './test-support.js';
+import { drawStrokes, sumOf } from '@digitkit/testkit';
 
 const rgba = (...pixels: number[][]) => Uint8Array.from(pixels.flat());
 

@@ -1,27 +1,25 @@
-import { createRng, DigitkitError } from '@digitkit/core';
-import { loadMnist } from '@digitkit/data';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { boundingBox, centerOfMass, strokeWidth, toMnistFormat, type MnistFormatResult, type RasterImage } from './index.js';
+import { DigitkitError } from '@digitkit/core';
 import {
   addShadow,
   asBlackOnTransparent,
   asBlackOnWhite,
+  type Closeness,
+  createRng,
   drawStrokes,
-  meanAbsDiff,
   median,
+  mnistSlice,
   PEN_DIGITS,
   pearson,
-  pearsonWithinOnePixel,
   quantile,
+  redrawCloseness,
   redrawOnCanvas,
   simulatePhoto,
-} from './test-support.js';
+} from '@digitkit/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { boundingBox, centerOfMass, strokeWidth, toMnistFormat, type MnistFormatResult, type RasterImage } from './index.js';
 
-let digits: Uint8Array[] = [];
-beforeAll(async () => {
-  const { test } = await loadMnist();
-  digits = Array.from({ length: 200 }, (_, i) => test.images.slice(i * 784, (i + 1) * 784));
-});
+const first200 = await mnistSlice({ split: 'test', count: 200 });
+const digits = Array.from({ length: 200 }, (_, i) => first200.images.subarray(i * 784, (i + 1) * 784));
 
 function digitOf(result: MnistFormatResult): Extract<MnistFormatResult, { empty: false }> {
   if (result.empty) throw new Error(`expected a digit, got empty: ${result.reason}`);
@@ -29,25 +27,17 @@ function digitOf(result: MnistFormatResult): Extract<MnistFormatResult, { empty:
 }
 const frame = (pixels: Uint8Array) => ({ data: pixels, width: 28, height: 28 });
 
-interface Closeness {
-  correlation: number[];
-  shifted: number[];
-  difference: number[];
-  outputs: Uint8Array[];
-  inverted: boolean[];
-}
-
-function closeness(toImage: (canvas: Uint8Array) => RasterImage): Closeness {
-  const c: Closeness = { correlation: [], shifted: [], difference: [], outputs: [], inverted: [] };
-  digits.forEach((digit, i) => {
-    const result = digitOf(toMnistFormat(toImage(redrawOnCanvas(digit, 9, 280, 280, i))));
-    c.correlation.push(pearson(result.pixels, digit));
-    c.shifted.push(pearsonWithinOnePixel(result.pixels, digit));
-    c.difference.push(meanAbsDiff(result.pixels, digit));
-    c.outputs.push(result.pixels);
-    c.inverted.push(result.inverted);
+/** Closeness of toMnistFormat's output to the originals, with the outputs and detected polarities. */
+function closeness(toImage: (canvas: Uint8Array) => RasterImage): Closeness & { outputs: Uint8Array[]; inverted: boolean[] } {
+  const outputs: Uint8Array[] = [];
+  const inverted: boolean[] = [];
+  const measured = redrawCloseness(digits, { factor: 9, width: 280, height: 280 }, (canvas) => {
+    const result = digitOf(toMnistFormat(toImage(canvas)));
+    outputs.push(result.pixels);
+    inverted.push(result.inverted);
+    return result.pixels;
   });
-  return c;
+  return { ...measured, outputs, inverted };
 }
 
 // Measured on the first 200 MNIST test digits (see README; the bench prints them): median Pearson r 0.9825,
@@ -58,7 +48,7 @@ describe.each([
   ['black on transparent (RGBA)', (canvas: Uint8Array): RasterImage => ({ data: asBlackOnTransparent(canvas), width: 280, height: 280 }), true],
   ['black on white (RGBA)', (canvas: Uint8Array): RasterImage => ({ data: asBlackOnWhite(canvas), width: 280, height: 280 }), true],
 ])('toMnistFormat on the first 200 MNIST test digits re-drawn 9x larger, off-centre on 280x280, %s', (_, toImage, dark) => {
-  let c: Closeness;
+  let c: ReturnType<typeof closeness>;
   beforeAll(() => {
     c = closeness(toImage);
   });

@@ -8,7 +8,7 @@ import { loadMnist } from '@digitkit/data';
 import { mlp, saveModel } from '@digitkit/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Drawing helpers shared with @digitkit/preprocess's own tests (not part of its published surface).
-import { asBlackOnTransparent, asBlackOnWhite, redrawOnCanvas } from '../../preprocess/src/test-support.js';
+import { asBlackOnTransparent, asBlackOnWhite, redrawOnCanvas } from '@digitkit/testkit';
 import { createRecognizer, MAX_PIXELS, type Recognition, type Recognizer } from './index.js';
 
 const logged: string[] = [];

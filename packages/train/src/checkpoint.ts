@@ -1,4 +1,5 @@
 import { DigitkitError, type DigitModel, type EpochMetrics } from '@digitkit/core';
+import { writeFileAtomic } from '@digitkit/data';
 import { saveModel } from '@digitkit/model';
 import type { ResolvedConfig } from './options.js';
 
@@ -53,7 +54,7 @@ export function weightLayout(model: DigitModel): { name: string; shape: number[]
 
 /**
  * Writes a checkpoint atomically: everything goes into a temporary directory, which is renamed to
- * `ckpt-NNNN`, and only then `latest.json` (itself written to a temporary name and renamed) is
+ * `ckpt-NNNN`, and only then `latest.json` (written with writeFileAtomic) is
  * pointed at it. A crash at any moment leaves the previous checkpoint intact and current.
  */
 export async function writeCheckpoint(
@@ -71,16 +72,15 @@ export async function writeCheckpoint(
   const name = `ckpt-e${String(epoch).padStart(4, '0')}-b${String(batch).padStart(6, '0')}-${suffix}`;
   try {
     await fs.mkdir(temp);
-    await fs.writeFile(path.join(temp, 'weights.bin'), pack(parts.weights));
-    await fs.writeFile(path.join(temp, 'optimizer.bin'), pack(parts.optimizer));
-    if (parts.bestWeights) await fs.writeFile(path.join(temp, 'best-weights.bin'), pack(parts.bestWeights));
-    await fs.writeFile(path.join(temp, 'state.json'), `${JSON.stringify(parts.state, null, 1)}\n`);
+    // Through writeFileAtomic for its flush to disk: the directory's rename must not outrun its contents.
+    await writeFileAtomic(path.join(temp, 'weights.bin'), pack(parts.weights));
+    await writeFileAtomic(path.join(temp, 'optimizer.bin'), pack(parts.optimizer));
+    if (parts.bestWeights) await writeFileAtomic(path.join(temp, 'best-weights.bin'), pack(parts.bestWeights));
+    await writeFileAtomic(path.join(temp, 'state.json'), `${JSON.stringify(parts.state, null, 1)}\n`);
     // A loadable copy of the model for people (and loadModel); resume reads weights.bin.
     await saveModel(model, path.join(temp, 'model'));
     await fs.rename(temp, path.join(root, name));
-    const latestTemp = path.join(root, `.${LATEST_FILE}.${suffix}`);
-    await fs.writeFile(latestTemp, `${JSON.stringify({ checkpoint: name })}\n`);
-    await fs.rename(latestTemp, path.join(root, LATEST_FILE));
+    await writeFileAtomic(path.join(root, LATEST_FILE), `${JSON.stringify({ checkpoint: name })}\n`);
   } catch (error) {
     await fs.rm(temp, { recursive: true, force: true });
     throw new DigitkitError('CHECKPOINT_WRITE_FAILED', `Could not write a checkpoint into ${root}: ${message(error)}`, {

@@ -1,9 +1,7 @@
-// Shared by the tests: a small real-MNIST slice and the WASM backend, loaded once per test file.
+// Shared by the tests: real-MNIST slices (from @digitkit/testkit) and the WASM backend.
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend, type DatasetSplit, type DigitModel, type ImageSet } from '@digitkit/core';
-import { loadMnist, subset } from '@digitkit/data';
-
-let mnist: Promise<DatasetSplit> | undefined;
+import { useBackend, type DigitModel, type ImageSet } from '@digitkit/core';
+import { mnistSlice as slice } from '@digitkit/testkit';
 
 export async function setup(): Promise<void> {
   await useBackend((process.env.DIGITKIT_TEST_BACKEND as 'wasm' | 'cpu' | undefined) ?? 'wasm', { log: null });
@@ -11,10 +9,11 @@ export async function setup(): Promise<void> {
 
 /** The first `count` training images (and `validationCount` test images as validation). */
 export async function mnistSlice(count: number, validationCount = 500): Promise<{ train: ImageSet; validation: ImageSet; test: ImageSet }> {
-  mnist ??= loadMnist();
-  const { train, test } = await mnist;
-  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-  return { train: subset(train, range(count)), validation: subset(test, range(validationCount)), test };
+  return {
+    train: await slice({ split: 'train', count }),
+    validation: await slice({ split: 'test', count: validationCount }),
+    test: await slice({ split: 'test' }),
+  };
 }
 
 /** Copies of every weight of a model, for exact comparisons. */

@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildReport, confusionMatrix, digitGrid, encodePng, predictionCard, trainingCurves, writeReport } from '../src/index.js';
-import { fakeEvaluation, fakeHistory, fakeRunMetrics, mnistTestSet } from '../src/test-helpers.js';
+import { mnistSlice } from '@digitkit/testkit';
+import { fakeEvaluation, fakeHistory, fakeRunMetrics } from '../src/test-helpers.js';
 
 async function time(label: string, runs: number, task: () => unknown): Promise<void> {
   const times: number[] = [];
@@ -17,7 +18,7 @@ async function time(label: string, runs: number, task: () => unknown): Promise<v
   console.log(`${label.padEnd(52)} median ${median.toFixed(1).padStart(7)} ms   min ${times[0]!.toFixed(1).padStart(7)} ms   (${runs} runs)`);
 }
 
-const test = mnistTestSet();
+const test = await mnistSlice({ split: 'test' });
 const evaluation = fakeEvaluation(test, 50);
 const metrics = fakeRunMetrics(evaluation);
 const probabilities = [0.001, 0.002, 0.05, 0.001, 0, 0, 0, 0.93, 0.01, 0.006];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DigitkitError } from '@digitkit/core';
 import { predictionCard } from './card.js';
-import { mnistTestSet } from './test-helpers.js';
+import { mnistSlice } from '@digitkit/testkit';
 
-const set = mnistTestSet();
+const set = await mnistSlice({ split: 'test' });
 const seven = set.images.subarray(0, 784); // test image #0 is a 7
 const probabilities = [0.001, 0.002, 0.05, 0.001, 0, 0, 0, 0.93, 0.01, 0.006];
 

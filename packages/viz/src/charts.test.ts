@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compile } from 'vega-lite';
 import { DigitkitError } from '@digitkit/core';
 import { confusionMatrix, confusionMatrixSpec, trainingCurves, trainingCurvesSpec } from './charts.js';
-import { fakeEvaluation, fakeHistory, mnistTestSet } from './test-helpers.js';
+import { mnistSlice } from '@digitkit/testkit';
+import { fakeEvaluation, fakeHistory } from './test-helpers.js';
 
 function svgTexts(svg: string): string[] {
   return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
@@ -48,7 +49,7 @@ describe('trainingCurves', () => {
 
 describe('confusionMatrix', () => {
   it('writes every count in its cell, with true and predicted axes', async () => {
-    const evaluation = fakeEvaluation(mnistTestSet(), 50);
+    const evaluation = fakeEvaluation(await mnistSlice({ split: 'test' }), 50);
     const confusion = evaluation.confusion.map((row) => [...row]);
     confusion[0]![0] = 980;
     const svg = await confusionMatrix(confusion);

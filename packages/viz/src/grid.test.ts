@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { DigitkitError, type ImageSet } from '@digitkit/core';
 import { digitGrid, digitGridSvg, misclassifiedGallery, type GridCell } from './grid.js';
 import { encodePng, type RasterImage } from './raster.js';
-import { fakeEvaluation, mnistTestSet } from './test-helpers.js';
+import { mnistSlice } from '@digitkit/testkit';
+import { fakeEvaluation } from './test-helpers.js';
 
-const set = mnistTestSet();
+const set = await mnistSlice({ split: 'test' });
 const RED = [207, 34, 46];
 const GREEN = [26, 127, 55];
 const INK = [34, 34, 34];

@@ -5,9 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DigitkitError } from '@digitkit/core';
 import { parseRunMetrics } from './metrics.js';
 import { readRunMetrics } from './node.js';
-import { fakeEvaluation, fakeRunMetrics, mnistTestSet } from './test-helpers.js';
+import { mnistSlice } from '@digitkit/testkit';
+import { fakeEvaluation, fakeRunMetrics } from './test-helpers.js';
 
-const good = fakeRunMetrics(fakeEvaluation(mnistTestSet()));
+const good = fakeRunMetrics(fakeEvaluation(await mnistSlice({ split: 'test' })));
 
 function withChange(change: (m: Record<string, any>) => void): string {
   const copy = JSON.parse(JSON.stringify(good));

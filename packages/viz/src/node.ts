@@ -1,6 +1,7 @@
 // Node-only file output. node:* modules are imported inside the functions, so bundling this
 // package for a browser never pulls them in (and calling these there fails with a clear error).
 import { DigitkitError, type RunMetrics } from '@digitkit/core';
+import { writeFileAtomic } from '@digitkit/data';
 import { parseRunMetrics } from './metrics.js';
 import { renderReportParts, reportHtml, type ReportInput } from './report.js';
 
@@ -16,18 +17,6 @@ async function nodeModules() {
     import(/* @vite-ignore */ /* webpackIgnore: true */ pathId),
   ])) as [typeof import('node:fs/promises'), typeof import('node:path')];
   return { fs, path };
-}
-
-/** Writes to a temporary name beside the target, then renames, so readers never see half a file. */
-async function writeAtomic(fs: typeof import('node:fs/promises'), file: string, data: string | Uint8Array): Promise<void> {
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    await fs.writeFile(temp, data);
-    await fs.rename(temp, file);
-  } catch (error) {
-    await fs.rm(temp, { force: true }).catch(() => {});
-    throw new DigitkitError('WRITE_FAILED', `Could not write ${file}: ${(error as Error).message}`, { cause: error });
-  }
 }
 
 /**
@@ -57,7 +46,7 @@ export async function writeReport(dir: string, input: ReportInput): Promise<{ fi
   const files: string[] = [];
   for (const [name, data] of outputs) {
     const file = path.join(root, name);
-    await writeAtomic(fs, file, data);
+    await writeFileAtomic(file, data);
     files.push(file);
   }
   return { files };

@@ -5,12 +5,13 @@ import { decode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DigitkitError } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
+import { mnistSlice } from '@digitkit/testkit';
 import { digitGrid } from './grid.js';
 import { writeReport } from './node.js';
 import { buildReport, type ReportInput } from './report.js';
-import { fakeEvaluation, fakeRunMetrics, mnistTestSet } from './test-helpers.js';
+import { fakeEvaluation, fakeRunMetrics } from './test-helpers.js';
 
-const test = mnistTestSet();
+const test = await mnistSlice({ split: 'test' });
 const evaluation = fakeEvaluation(test, 50); // 200 errors of 10,000: 98.00%
 const metrics = fakeRunMetrics(evaluation);
 const probabilities = [0.001, 0.002, 0.05, 0.001, 0, 0, 0, 0.93, 0.01, 0.006];
@@ -55,12 +56,15 @@ describe('buildReport', () => {
   it('shows the summary numbers, curves, confusion counts and prediction cards', async () => {
     expect(html).toContain('<title>MLP &lt;run 7&gt;</title>');
     const summary = /<dl class="summary">(.*?)<\/dl>/s.exec(html)![1]!;
-    expect(summary).toContain('<dt>Test accuracy</dt><dd>98.00%</dd>');
-    expect(summary).toContain('<dt>Epochs</dt><dd>4</dd>');
-    expect(summary).toContain('<dt>Training time</dt><dd>41.3 s</dd>');
-    expect(summary).toContain('<dt>Backend</dt><dd>wasm</dd>');
-    expect(summary).toContain('<dt>Model</dt><dd>MLP</dd>');
-    expect(summary).toContain('<dt>Test errors</dt><dd>200 <small>of 10000</small></dd>');
+    const shown: [string, string][] = [
+      ['Test accuracy', '98.00%'],
+      ['Epochs', '4'],
+      ['Training time', '41.3 s'],
+      ['Backend', 'wasm'],
+      ['Model', 'MLP'],
+      ['Test errors', '200 <small>of 10000</small>'],
+    ];
+    for (const [term, value] of shown) expect(summary).toContain(`<dt>${term}</dt><dd>${value}</dd>`);
     expect((html.match(/<svg/g) ?? []).length).toBe(2 + 2); // curves, confusion, two cards
     expect(html).toContain(`>${evaluation.confusion[0]![0]}</text>`);
     expect(html).toContain('after epoch 4: training 96.00% · validation 95.90%');

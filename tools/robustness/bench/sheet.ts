@@ -5,7 +5,7 @@ import { loadMnist } from '@digitkit/data';
 import { toMnistFormat } from '@digitkit/preprocess';
 import { encode } from 'fast-png';
 import { CONDITIONS, drawCondition } from '../src/conditions.js';
-import type { Raster } from '../src/render.js';
+import type { Raster } from '@digitkit/testkit';
 
 const out = process.argv[2] ?? 'sheet.png';
 const per = Number(process.argv[3] ?? 8);

@@ -1,8 +1,18 @@
 // The benchmark's conditions: how people really draw and photograph digits, each a seeded recipe that turns a held-out
 // MNIST test digit into the picture the web app would receive.
 import { createRng, type ImageSet, type Rng, shuffleInPlace } from '@digitkit/core';
-import { type Affine, type PhotoLook, type Raster, type Surface, drawSkeleton, toPhoto, toSurface } from './render.js';
-import { type Skeleton, digitSkeleton, skeletonBounds } from './skeleton.js';
+import {
+  type Affine,
+  type PhotoLook,
+  type Raster,
+  type Skeleton,
+  type Surface,
+  digitSkeleton,
+  drawSkeleton,
+  skeletonBounds,
+  toPhoto,
+  toSurface,
+} from '@digitkit/testkit';
 
 type Range = readonly [number, number];
 

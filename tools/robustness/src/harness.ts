@@ -3,7 +3,7 @@
 import { DigitkitError, type ImageSet } from '@digitkit/core';
 import type { Recognition, Recognizer } from '@digitkit/recognizer';
 import { CONDITIONS, type Condition, drawCondition } from './conditions.js';
-import type { Raster } from './render.js';
+import type { Raster } from '@digitkit/testkit';
 
 const SIZE = 28 * 28;
 

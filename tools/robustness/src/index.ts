@@ -1,8 +1,7 @@
 // @digitkit/robustness: a realistic-drawing benchmark for digit recognizers (Node; private workspace tool).
-export type { Skeleton } from './skeleton.js';
-export { digitSkeleton, zhangSuen, upsample, skeletonBounds } from './skeleton.js';
-export type { Affine, Surface, Raster, PhotoLook } from './render.js';
-export { drawSkeleton, toSurface, toPhoto, gaussianBlur, jpegSoften } from './render.js';
+// The drawing pieces live in @digitkit/testkit (preprocess's tests draw with them too); re-exported for this API.
+export type { Skeleton, Affine, Surface, Raster, PhotoLook } from '@digitkit/testkit';
+export { digitSkeleton, zhangSuen, upsample, skeletonBounds, drawSkeleton, toSurface, toPhoto, gaussianBlur, jpegSoften } from '@digitkit/testkit';
 export type { Condition, PhotoRanges, DrawnDigit } from './conditions.js';
 export { CONDITIONS, drawCondition } from './conditions.js';
 export type { Preprocessor, PreparedCondition, PrepareOptions, ConditionScore, BenchmarkRow } from './harness.js';

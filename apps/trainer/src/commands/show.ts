@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DigitkitError, type Prediction } from '@digitkit/core';
+import { writeFileAtomic } from '@digitkit/data';
 import { loadModel, predict } from '@digitkit/model';
 import { normalize } from '@digitkit/preprocess';
 import { evaluate } from '@digitkit/train';
 import { digitGrid, encodePng, parseRunMetrics, predictionCard } from '@digitkit/viz';
 import { writeRunReport } from '../report.js';
-import { ensureModelExists, ensureWritableDir, loadData, startBackend, writeFileAtomic } from '../runtime.js';
+import { ensureModelExists, ensureWritableDir, loadData, startBackend } from '../runtime.js';
 
 interface ShowFlags {
   modelDir: string;

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { DigitkitError, type RunMetrics } from '@digitkit/core';
-import { trainValidationSplit, subset } from '@digitkit/data';
+import { trainValidationSplit, subset, writeFileAtomic } from '@digitkit/data';
 import { createModel, isModelKind, MODEL_KINDS, type ModelKind, saveModel, summary } from '@digitkit/model';
 import { defaultRecipe, evaluate, parseOptimizer, parseSchedule, train, type TrainOptions } from '@digitkit/train';
-import { ensureWritableDir, loadData, percent, startBackend, writeFileAtomic } from '../runtime.js';
+import { ensureWritableDir, loadData, percent, startBackend } from '../runtime.js';
 import { createProgress } from '../progress.js';
 import { writeRunReport } from '../report.js';
-import { EXIT } from '../cli.js';
+import { EXIT } from '../exit-codes.js';
 
 export interface TrainFlags {
   model: string;

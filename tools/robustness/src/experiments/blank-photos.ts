@@ -3,7 +3,7 @@
 import { createRng } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { CONDITIONS, drawCondition } from '../conditions.js';
-import { toPhoto } from '../render.js';
+import { toPhoto } from '@digitkit/testkit';
 
 const [n, ...copies] = process.argv.slice(2) as [string, ...string[]];
 const count = Number(n);

@@ -6,7 +6,7 @@ import { loadMnist } from '@digitkit/data';
 import { createRecognizer } from '@digitkit/recognizer';
 import { encode } from 'fast-png';
 import { CONDITIONS, drawCondition } from '../conditions.js';
-import type { Raster } from '../render.js';
+import type { Raster } from '@digitkit/testkit';
 
 const [model, name, n = '300', out = '/tmp/failures.png'] = process.argv.slice(2) as [string, string, string?, string?];
 await useBackend('wasm', { log: null });

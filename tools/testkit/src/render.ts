@@ -1,6 +1,7 @@
-// Drawing a skeleton with a round pen (anti-aliased, like a canvas with lineCap/lineJoin 'round'), and the ways a
+// Drawing strokes and skeletons with a round pen (anti-aliased, like a canvas with lineCap/lineJoin 'round'), and the ways a
 // drawing reaches the recognizer: opaque or transparent canvases of either polarity, or a photo of paper.
 import type { Rng } from '@digitkit/core';
+import { gaussian, penCoverage } from './pixels.js';
 import type { Skeleton } from './skeleton.js';
 
 /** Skeleton (28x28 units) to canvas pixels: x' = a x + b y + tx, y' = c x + d y + ty. */
@@ -13,55 +14,22 @@ export interface Affine {
   ty: number;
 }
 
-/**
- * Ink coverage (0..1 per pixel) of a skeleton drawn with a round pen `penWidth` pixels wide: each segment is a capsule,
- * edges anti-aliased over one pixel, overlaps take the maximum (ink does not get darker where strokes cross).
- */
+/** Ink coverage of a skeleton (28x28 units) drawn through `transform` with a round pen: see {@link penCoverage}. */
 export function drawSkeleton(skeleton: Skeleton, transform: Affine, width: number, height: number, penWidth: number): Float32Array {
-  const cover = new Float32Array(width * height);
   const { points, segments } = skeleton;
   const { a, b, c, d, tx, ty } = transform;
-  const px = new Float32Array(points.length / 2);
-  const py = new Float32Array(points.length / 2);
-  for (let i = 0; i < px.length; i++) {
-    const x = points[2 * i]!;
-    const y = points[2 * i + 1]!;
-    px[i] = a * x + b * y + tx;
-    py[i] = c * x + d * y + ty;
-  }
-  const r = penWidth / 2;
-  const stamp = (x0: number, y0: number, x1: number, y1: number) => {
-    const minX = Math.max(0, Math.floor(Math.min(x0, x1) - r - 1));
-    const maxX = Math.min(width - 1, Math.ceil(Math.max(x0, x1) + r + 1));
-    const minY = Math.max(0, Math.floor(Math.min(y0, y1) - r - 1));
-    const maxY = Math.min(height - 1, Math.ceil(Math.max(y0, y1) + r + 1));
-    const dx = x1 - x0;
-    const dy = y1 - y0;
-    const len2 = dx * dx + dy * dy;
-    for (let y = minY; y <= maxY; y++) {
-      const cy = y + 0.5;
-      for (let x = minX; x <= maxX; x++) {
-        const cx = x + 0.5;
-        let t = len2 > 0 ? ((cx - x0) * dx + (cy - y0) * dy) / len2 : 0;
-        t = Math.max(0, Math.min(1, t));
-        const ex = cx - (x0 + t * dx);
-        const ey = cy - (y0 + t * dy);
-        const dist = Math.sqrt(ex * ex + ey * ey);
-        // Coverage of a pixel by an edge at distance `dist`: a one-pixel ramp centred on the edge.
-        const v = Math.min(1, Math.max(0, r - dist + 0.5));
-        const i = y * width + x;
-        if (v > cover[i]!) cover[i] = v;
-      }
-    }
-  };
+  // Single precision, as the skeleton's points are: the same drawing on every machine and in every version.
+  const canvasX = (i: number) => Math.fround(a * points[2 * i]! + b * points[2 * i + 1]! + tx);
+  const canvasY = (i: number) => Math.fround(c * points[2 * i]! + d * points[2 * i + 1]! + ty);
+  const lines: number[] = [];
   for (let s = 0; s < segments.length; s += 2) {
     const i = segments[s]!;
     const j = segments[s + 1]!;
-    stamp(px[i]!, py[i]!, px[j]!, py[j]!);
+    lines.push(canvasX(i), canvasY(i), canvasX(j), canvasY(j));
   }
   // Isolated skeleton points (dots) get a round stamp too.
-  if (segments.length === 0) for (let i = 0; i < px.length; i++) stamp(px[i]!, py[i]!, px[i]!, py[i]!);
-  return cover;
+  if (segments.length === 0) for (let i = 0; i < points.length / 2; i++) lines.push(canvasX(i), canvasY(i), canvasX(i), canvasY(i));
+  return Float32Array.from(penCoverage(lines, width, height, penWidth));
 }
 
 /** How a drawing is handed to the recognizer. */
@@ -109,13 +77,6 @@ export function toSurface(cover: Float32Array, width: number, height: number, su
   return { data, width, height, channels: 4 };
 }
 
-/** A standard normal deviate (Box-Muller). */
-export function gaussian(rng: Rng): number {
-  const u = 1 - rng.next();
-  const v = rng.next();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
-
 /** Separable Gaussian blur of one channel (edges clamped). */
 export function gaussianBlur(data: Float32Array, width: number, height: number, sigma: number): Float32Array {
   if (sigma <= 0.05) return data.slice();
@@ -157,6 +118,19 @@ const DCT = (() => {
   return m;
 })();
 
+const DCT_T = Float32Array.from({ length: 64 }, (_, i) => DCT[(i % 8) * 8 + Math.floor(i / 8)]!);
+
+/** out = a · b for 8x8 row-major matrices, each sum taken in index order. */
+function product8(a: ArrayLike<number>, b: ArrayLike<number>, out: Float32Array | Float64Array): void {
+  for (let i = 0; i < 8; i++) {
+    for (let j = 0; j < 8; j++) {
+      let s = 0;
+      for (let n = 0; n < 8; n++) s += a[i * 8 + n]! * b[n * 8 + j]!;
+      out[i * 8 + j] = s;
+    }
+  }
+}
+
 /** JPEG-style lossy softening of one channel (0..255): 8x8 DCT, quantization at `quality` (1..100), inverse DCT. */
 export function jpegSoften(data: Float32Array, width: number, height: number, quality: number): Float32Array {
   const q = quality < 50 ? 5000 / quality : 200 - 2 * quality;
@@ -164,39 +138,19 @@ export function jpegSoften(data: Float32Array, width: number, height: number, qu
   const out = data.slice();
   const block = new Float32Array(64);
   const tmp = new Float32Array(64);
+  // Double precision for the second product of each transform: quantizing and clamping read the exact sums.
+  const sums = new Float64Array(64);
   for (let by = 0; by + 8 <= height; by += 8) {
     for (let bx = 0; bx + 8 <= width; bx += 8) {
       for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) block[y * 8 + x] = data[(by + y) * width + bx + x]! - 128;
-      // Forward: tmp = D * block * D^T.
-      for (let k = 0; k < 8; k++) {
-        for (let x = 0; x < 8; x++) {
-          let s = 0;
-          for (let n = 0; n < 8; n++) s += DCT[k * 8 + n]! * block[n * 8 + x]!;
-          tmp[k * 8 + x] = s;
-        }
-      }
-      for (let k = 0; k < 8; k++) {
-        for (let l = 0; l < 8; l++) {
-          let s = 0;
-          for (let n = 0; n < 8; n++) s += tmp[k * 8 + n]! * DCT[l * 8 + n]!;
-          block[k * 8 + l] = Math.round(s / table[k * 8 + l]!) * table[k * 8 + l]!;
-        }
-      }
-      // Inverse: D^T * coeff * D.
-      for (let n = 0; n < 8; n++) {
-        for (let l = 0; l < 8; l++) {
-          let s = 0;
-          for (let k = 0; k < 8; k++) s += DCT[k * 8 + n]! * block[k * 8 + l]!;
-          tmp[n * 8 + l] = s;
-        }
-      }
-      for (let y = 0; y < 8; y++) {
-        for (let x = 0; x < 8; x++) {
-          let s = 0;
-          for (let l = 0; l < 8; l++) s += tmp[y * 8 + l]! * DCT[l * 8 + x]!;
-          out[(by + y) * width + bx + x] = Math.min(255, Math.max(0, s + 128));
-        }
-      }
+      // Forward: D * block * D^T, quantized.
+      product8(DCT, block, tmp);
+      product8(tmp, DCT_T, sums);
+      for (let i = 0; i < 64; i++) block[i] = Math.round(sums[i]! / table[i]!) * table[i]!;
+      // Inverse: D^T * coefficients * D.
+      product8(DCT_T, block, tmp);
+      product8(tmp, DCT, sums);
+      for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) out[(by + y) * width + bx + x] = Math.min(255, Math.max(0, sums[y * 8 + x]! + 128));
     }
   }
   return out;

@@ -1,5 +1,6 @@
 // Stroke skeletons of MNIST digits: upsample, binarize, thin (Zhang-Suen), and turn the thin lines into a graph of
 // short segments that can be re-drawn with any pen.
+import { resizeBilinear } from './pixels.js';
 
 /** A stroke skeleton: points in 28x28 MNIST pixel coordinates (pixel centres at i + 0.5) and the segments joining them. */
 export interface Skeleton {
@@ -14,25 +15,10 @@ const UPSAMPLE = 4;
 /** Ink at or above this (of 255) after bilinear upsampling is stroke. */
 const BINARY_LEVEL = 110;
 
-/** Bilinear upsampling of a `side` x `side` byte image by a whole factor (pixel centres aligned). */
+/** Bilinear upsampling of a `side` x `side` byte image by a whole factor (pixel centres aligned, background outside). */
 export function upsample(pixels: Uint8Array, side: number, factor: number): { data: Float32Array; side: number } {
-  const outSide = side * factor;
-  const out = new Float32Array(outSide * outSide);
-  const at = (x: number, y: number) => (x < 0 || y < 0 || x >= side || y >= side ? 0 : pixels[y * side + x]!);
-  for (let i = 0; i < outSide; i++) {
-    const sy = (i + 0.5) / factor - 0.5;
-    const y0 = Math.floor(sy);
-    const fy = sy - y0;
-    for (let j = 0; j < outSide; j++) {
-      const sx = (j + 0.5) / factor - 0.5;
-      const x0 = Math.floor(sx);
-      const fx = sx - x0;
-      const top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx;
-      const bottom = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx;
-      out[i * outSide + j] = top * (1 - fy) + bottom * fy;
-    }
-  }
-  return { data: out, side: outSide };
+  const big = resizeBilinear(pixels, side, side, factor, 'zero');
+  return { data: Float32Array.from(big.data), side: big.width };
 }
 
 /** For each 8-neighbourhood (bit k = neighbour P(k+2), clockwise from north) and pass: may the centre pixel go? */

@@ -1,0 +1,48 @@
+// writeFileAtomic on real files in a temporary directory.
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from './index.js';
+
+describe('writeFileAtomic', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'digitkit-atomic-'));
+  });
+  afterAll(async () => {
+    await chmod(join(dir, 'locked'), 0o755).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes strings as UTF-8 and bytes as they are, replacing what was there, and leaves no temp file', async () => {
+    const path = join(dir, 'metrics.json');
+    await writeFileAtomic(path, '{"accuracy": 0.98, "note": "ü"}\n');
+    expect(await readFile(path, 'utf8')).toBe('{"accuracy": 0.98, "note": "ü"}\n');
+    const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256);
+    await writeFileAtomic(path, bytes);
+    expect(new Uint8Array(await readFile(path))).toEqual(bytes);
+    expect(await readdir(dir)).toEqual(['metrics.json']);
+  });
+
+  it('keeps the old file when the new one cannot be written, and says which file', async () => {
+    const path = join(dir, 'keep.txt');
+    await writeFile(path, 'old');
+    // A directory where the data should go makes the rename fail after the temp file was written.
+    const blocked = join(dir, 'blocked');
+    await mkdir(blocked);
+    await writeFile(join(blocked, 'inside'), 'x');
+    await expect(writeFileAtomic(blocked, 'new')).rejects.toMatchObject({ code: 'DATA_WRITE_FAILED', message: expect.stringContaining(blocked) });
+    await expect(writeFileAtomic(join(dir, 'missing', 'x.txt'), 'new')).rejects.toMatchObject({ code: 'DATA_WRITE_FAILED' });
+    expect(await readFile(path, 'utf8')).toBe('old');
+    expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('fails cleanly in a directory it may not write to', async () => {
+    const locked = join(dir, 'locked');
+    await mkdir(locked);
+    await chmod(locked, 0o555);
+    await expect(writeFileAtomic(join(locked, 'x.txt'), 'new')).rejects.toMatchObject({ code: 'DATA_WRITE_FAILED' });
+    expect(await readdir(locked)).toEqual([]);
+  });
+});

@@ -1,0 +1,27 @@
+// @digitkit/testkit: what digitkit's tests and benchmarks share (private workspace package, never published).
+export type { Rng } from '@digitkit/core';
+export { createRng } from '@digitkit/core';
+export { writeFileAtomic } from '@digitkit/data';
+export type { SliceOptions } from './mnist.js';
+export { mnist, mnistSlice } from './mnist.js';
+export type { Edge } from './pixels.js';
+export { resizeBilinear, penCoverage, gaussian } from './pixels.js';
+export type { Stroke } from './canvas.js';
+export {
+  upscaleBilinear,
+  placeOnCanvas,
+  cropToInk,
+  asBlackOnTransparent,
+  asBlackOnWhite,
+  PEN_DIGITS,
+  drawStrokes,
+  redrawOnCanvas,
+  simulatePhoto,
+  addShadow,
+} from './canvas.js';
+export type { Skeleton } from './skeleton.js';
+export { digitSkeleton, zhangSuen, upsample, skeletonBounds } from './skeleton.js';
+export type { Affine, Surface, Raster, PhotoLook } from './render.js';
+export { drawSkeleton, toSurface, toPhoto, gaussianBlur, jpegSoften } from './render.js';
+export type { Closeness } from './measures.js';
+export { pearson, pearsonWithinOnePixel, meanAbsDiff, sumOf, median, quantile, redrawCloseness } from './measures.js';
