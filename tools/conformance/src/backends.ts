@@ -1,7 +1,7 @@
 // The backends the suite runs on, how much each is asked to train, and what each cannot do (with the reason): the list
 // of limits is documentation, as in tfjs-backend-wasm's src/setup_test.ts.
-import { type BackendName, DigitkitError, type ModelKind, useBackend } from '@digitkit/core';
-import { registerWasmTrainingKernels } from '@digitkit/model';
+import { type BackendName, DigitkitError, useBackend } from '@digitkit/core';
+import { type ModelKind, registerWasmTrainingKernels } from '@digitkit/model';
 
 /**
  * How much training a backend gets for one model (`images` training images, `epochs` passes in batches of

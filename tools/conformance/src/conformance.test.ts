@@ -4,8 +4,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DigitModel, Evaluation, ImageSet, ModelKind } from '@digitkit/core';
-import { cnn, loadModel, mlp, predict, saveModel } from '@digitkit/model';
+import type { DigitModel, Evaluation, ImageSet } from '@digitkit/core';
+import { cnn, loadModel, mlp, type ModelKind, predict, saveModel } from '@digitkit/model';
 import { mnistSlice } from '@digitkit/testkit';
 import { evaluate, train } from '@digitkit/train';
 import * as tf from '@tensorflow/tfjs-core';
