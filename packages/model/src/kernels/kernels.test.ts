@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError, useBackend } from '@digitkit/core';
-import { cnn, registerWasmTrainingKernels } from './index.js';
-import { conv2DBackpropFilterIm2col, conv2DBackpropInputCol2im } from './wasm-kernels.js';
+import { cnn, mlp, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../index.js';
+import { conv2DBackpropFilterIm2col } from './Conv2DBackpropFilter.js';
+import { conv2DBackpropInputCol2im } from './Conv2DBackpropInput.js';
 
 // Every registered WASM kernel is checked against the CPU backend's on random inputs: directly
 // (kernel by kernel) and through tf.grads / a real cnn() training gradient.
@@ -73,8 +74,31 @@ describe('registerWasmTrainingKernels', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
     const kernel = tf.getKernel('BatchMatMul', 'wasm');
     const names = registerWasmTrainingKernels();
-    expect(names).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul']);
+    expect(names).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Identity']);
+    expect(WASM_TRAINING_KERNELS.map((k) => [k.kernelName, k.backendName])).toEqual(names.map((n) => [n, 'wasm']));
     expect(tf.getKernel('BatchMatMul', 'wasm')).toBe(kernel);
+  });
+});
+
+describe('Identity', () => {
+  it('shares the data of its input, and the copy outlives the original', async () => {
+    await tf.setBackend('wasm');
+    const dataIds = tf.engine().backend.numDataIds();
+    const x = tf.tensor([1.5, -2, 3], [3]);
+    const copy = tf.clone(x);
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds + 1);
+    x.dispose();
+    expect(Array.from(copy.dataSync())).toEqual([1.5, -2, 3]);
+    copy.dispose();
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+  });
+
+  it('leaves strings to the shipped kernel', async () => {
+    await tf.setBackend('wasm');
+    const words = tf.tensor(['a', 'bc']);
+    const copy = tf.clone(words);
+    expect(copy.arraySync()).toEqual(['a', 'bc']);
+    tf.dispose([words, copy]);
   });
 });
 
@@ -183,7 +207,28 @@ describe('BatchMatMul with transposed operands', () => {
   });
 });
 
-describe('training cnn() on WASM', () => {
+describe('training on WASM', () => {
+  it('gives the same mlp() weight gradients as CPU (transposed products, shared clones)', async () => {
+    const xs = random(16 * 784).map((v) => Math.abs(v));
+    const labels = Array.from({ length: 16 }, (_, i) => i % 10);
+    const gradients = async (backend: 'cpu' | 'wasm') =>
+      on(backend, () => {
+        const model = mlp({ seed: 5 });
+        const vars = model.net.trainableWeights.map((w) => w.read() as tf.Variable);
+        const x = tf.tensor2d(xs, [16, 784]);
+        const y = tf.oneHot(labels, 10);
+        const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.net.apply(x) as tf.Tensor) as tf.Scalar, vars);
+        const out = vars.map((v) => grads[v.name]!.dataSync() as Float32Array);
+        tf.dispose([x, y, value, ...Object.values(grads)]);
+        model.net.dispose();
+        return out;
+      });
+    const cpu = await gradients('cpu');
+    const wasm = await gradients('wasm');
+    expect(wasm).toHaveLength(6);
+    wasm.forEach((g, i) => expectClose(g, cpu[i]!, 1e-4));
+  });
+
   it('gives the same weight gradients as CPU for every layer', async () => {
     const xs = random(4 * 784).map((v) => Math.abs(v));
     const labels = [3, 1, 4, 1];
