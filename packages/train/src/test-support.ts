@@ -2,11 +2,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, type DatasetSplit, type DigitModel, type ImageSet } from '@digitkit/core';
 import { loadMnist, subset } from '@digitkit/data';
+import { registerWasmTrainingKernels } from '@digitkit/model';
 
 let mnist: Promise<DatasetSplit> | undefined;
 
 export async function setup(): Promise<void> {
-  await useBackend((process.env.DIGITKIT_TEST_BACKEND as 'wasm' | 'cpu' | undefined) ?? 'wasm', { log: null });
+  const backend = await useBackend((process.env.DIGITKIT_TEST_BACKEND as 'wasm' | 'cpu' | undefined) ?? 'wasm', { log: null });
+  // train() needs @digitkit/model's gradient kernels on WASM and says so when they are missing.
+  if (backend.name === 'wasm') registerWasmTrainingKernels();
 }
 
 /** The first `count` training images (and `validationCount` test images as validation). */
