@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNhwcFloat32, checkShape, convGeometry } from './geometry.js';
+import { filterGradientCall } from './geometry.js';
 import { type Info, type KernelArgs, asKernelFunc, heapOf, run, runShipped, withTemps } from './wasm.js';
 
 // Missing from the shipped WASM backend (upstream tfjs issue 8474): without it a CNN cannot train.
@@ -24,44 +24,38 @@ export const conv2DBackpropFilterConfig: tf.KernelConfig = {
  * the input patches gathered in JS straight into a [kh*kw*ci, b*oh*ow] matrix on the WASM heap,
  * then one untransposed WASM matrix product. Any stride and padding, NHWC.
  */
-export function conv2DBackpropFilterIm2col({ inputs, backend, attrs }: KernelArgs): Info {
-  const { x, dy } = inputs as { x: Info; dy: Info };
-  const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-  checkNhwcFloat32('Conv2DBackpropFilter', a.dataFormat, [x, dy]);
-  const g = convGeometry(x.shape, a.filterShape, a);
-  checkShape('Conv2DBackpropFilter', 'dy', dy, [g.batchSize, g.outHeight, g.outWidth, g.outChannels]);
-  const k = g.filterHeight * g.filterWidth * g.inChannels;
-  const n = g.batchSize * g.outHeight * g.outWidth;
+export function conv2DBackpropFilterIm2col(args: KernelArgs): Info {
+  const { x, dy, filterShape, g } = filterGradientCall(args);
+  const backend = args.backend;
   const heap = heapOf(backend);
   return withTemps(backend, (keep) => {
-    const colsT = keep(heap.makeOutput([k, n], 'float32'));
+    const colsT = keep(heap.makeOutput([g.patch, g.positions], 'float32'));
     const cols = heap.typedArrayFromHeap(colsT) as Float32Array;
     const xs = heap.typedArrayFromHeap(x) as Float32Array;
+    // Row p of the matrix is patch element (kh, kw, ci); its columns run over (b, oh, ow).
     let o = 0;
-    for (let kh = 0; kh < g.filterHeight; kh++) {
-      for (let kw = 0; kw < g.filterWidth; kw++) {
-        for (let ci = 0; ci < g.inChannels; ci++) {
-          for (let b = 0; b < g.batchSize; b++) {
-            for (let oh = 0; oh < g.outHeight; oh++) {
-              const ih = oh * g.strideHeight + kh - g.top;
-              if (ih < 0 || ih >= g.inHeight) {
-                cols.fill(0, o, o + g.outWidth);
-                o += g.outWidth;
-                continue;
-              }
-              const row = (b * g.inHeight + ih) * g.inWidth;
-              for (let ow = 0; ow < g.outWidth; ow++, o++) {
-                const iw = ow * g.strideWidth + kw - g.left;
-                cols[o] = iw >= 0 && iw < g.inWidth ? xs[(row + iw) * g.inChannels + ci]! : 0;
-              }
-            }
+    for (let p = 0; p < g.patch; p++) {
+      const ci = p % g.inChannels;
+      const kw = Math.floor(p / g.inChannels) % g.filterWidth;
+      const kh = Math.floor(p / (g.inChannels * g.filterWidth));
+      for (let b = 0; b < g.batchSize; b++) {
+        for (let oh = 0; oh < g.outHeight; oh++, o += g.outWidth) {
+          const ih = oh * g.strideHeight + kh - g.top;
+          if (ih < 0 || ih >= g.inHeight) {
+            cols.fill(0, o, o + g.outWidth);
+            continue;
+          }
+          const row = (b * g.inHeight + ih) * g.inWidth;
+          for (let ow = 0; ow < g.outWidth; ow++) {
+            const iw = ow * g.strideWidth + kw - g.left;
+            cols[o + ow] = iw >= 0 && iw < g.inWidth ? xs[(row + iw) * g.inChannels + ci]! : 0;
           }
         }
       }
     }
-    const dy2d = keep(run('Reshape', { x: dy }, { shape: [n, g.outChannels] }, backend));
+    const dy2d = keep(run('Reshape', { x: dy }, { shape: [g.positions, g.outChannels] }, backend));
     const product = keep(runShipped('BatchMatMul', { a: colsT, b: dy2d }, { transposeA: false, transposeB: false }, backend));
-    return run('Reshape', { x: product }, { shape: [...a.filterShape] }, backend);
+    return run('Reshape', { x: product }, { shape: [...filterShape] }, backend);
   });
 }
 
@@ -70,12 +64,9 @@ export function conv2DBackpropFilterIm2col({ inputs, backend, attrs }: KernelArg
  * That is a convolution over (oh, ow) with the batch as the channel axis: input x transposed to
  * [ci, h, w, b], filter dy transposed to [oh, ow, b, co], stride 1, dilation s -> [ci, kh, kw, co].
  */
-export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): Info {
-  const { x, dy } = inputs as { x: Info; dy: Info };
-  const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-  checkNhwcFloat32('Conv2DBackpropFilter', a.dataFormat, [x, dy]);
-  const g = convGeometry(x.shape, a.filterShape, a);
-  checkShape('Conv2DBackpropFilter', 'dy', dy, [g.batchSize, g.outHeight, g.outWidth, g.outChannels]);
+export function conv2DBackpropFilter(args: KernelArgs): Info {
+  const { x, dy, g } = filterGradientCall(args);
+  const backend = args.backend;
   // Pad the far side so the "filter" (dy) slides exactly filterHeight x filterWidth times; when the
   // forward pass left input rows unused (valid padding with a stride), crop the output instead.
   const bottom = g.filterHeight + (g.outHeight - 1) * g.strideHeight - g.inHeight - g.top;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkShape, convGeometry, isNhwcFloat32 } from './geometry.js';
+import { inputGradientCall } from './geometry.js';
 import { type Info, type Kernel, type KernelArgs, asKernelFunc, heapOf, run, runShipped, withTemps } from './wasm.js';
 
 // Replaces the shipped kernel (present, but naive and slow) for NHWC float32; other formats go to it.
@@ -20,21 +20,17 @@ export const conv2DBackpropInputConfig: tf.KernelConfig = {
  */
 export function conv2DBackpropInputCol2im(fallback: Kernel): Kernel {
   return (args: KernelArgs): Info => {
-    const { inputs, backend, attrs } = args;
-    const { dy, filter } = inputs as { dy: Info; filter: Info };
-    const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
-    if (!isNhwcFloat32(a.dataFormat, [dy, filter])) return fallback(args);
-    const g = convGeometry(a.inputShape, filter.shape, a);
-    checkShape('Conv2DBackpropInput', 'dy', dy, [g.batchSize, g.outHeight, g.outWidth, g.outChannels]);
-    const k = g.filterHeight * g.filterWidth * g.inChannels;
-    const n = g.batchSize * g.outHeight * g.outWidth;
+    const call = inputGradientCall(args);
+    if (!call) return fallback(args);
+    const { dy, filter, inputShape, g } = call;
+    const backend = args.backend;
     const heap = heapOf(backend);
     return withTemps(backend, (keep) => {
-      const w2d = keep(run('Reshape', { x: filter }, { shape: [k, g.outChannels] }, backend));
+      const w2d = keep(run('Reshape', { x: filter }, { shape: [g.patch, g.outChannels] }, backend));
       const wT = keep(run('Transpose', { x: w2d }, { perm: [1, 0] }, backend));
-      const dy2d = keep(run('Reshape', { x: dy }, { shape: [n, g.outChannels] }, backend));
+      const dy2d = keep(run('Reshape', { x: dy }, { shape: [g.positions, g.outChannels] }, backend));
       const colsInfo = keep(runShipped('BatchMatMul', { a: dy2d, b: wT }, { transposeA: false, transposeB: false }, backend));
-      const out = heap.makeOutput([...a.inputShape], 'float32');
+      const out = heap.makeOutput([...inputShape], 'float32');
       // Views after makeOutput: allocating can grow (and detach) the heap.
       const dx = heap.typedArrayFromHeap(out) as Float32Array;
       const cols = heap.typedArrayFromHeap(colsInfo) as Float32Array;
@@ -73,11 +69,10 @@ export function conv2DBackpropInputCol2im(fallback: Kernel): Kernel {
  */
 export function conv2DBackpropInputByConv(fallback: Kernel): Kernel {
   return (args: KernelArgs): Info => {
-    const { inputs, backend, attrs } = args;
-    const { dy, filter } = inputs as { dy: Info; filter: Info };
-    const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
-    if (!isNhwcFloat32(a.dataFormat, [dy, filter])) return fallback(args);
-    const g = convGeometry(a.inputShape, filter.shape, a);
+    const call = inputGradientCall(args);
+    if (!call) return fallback(args);
+    const { dy, filter, g } = call;
+    const backend = args.backend;
     const { filterHeight: fh, filterWidth: fw, padInfo } = g;
     const pads = [fh - 1 - padInfo.top, fh - 1 - padInfo.bottom, fw - 1 - padInfo.left, fw - 1 - padInfo.right];
     if (g.strideHeight !== 1 || g.strideWidth !== 1 || pads.some((p) => p < 0)) return fallback(args);

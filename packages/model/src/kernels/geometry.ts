@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError } from '@digitkit/core';
-import type { Info } from './wasm.js';
+import type { Info, KernelArgs } from './wasm.js';
 
 // Shapes, strides and padding of the convolution and pooling kernels, and the checks they share.
 
@@ -22,7 +22,35 @@ export function convGeometry(
     false,
     'channelsLast',
   );
-  return { ...info, top: info.padInfo.top, left: info.padInfo.left };
+  return {
+    ...info,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+    /** Values in one input patch (kh * kw * ci): the rows of an im2col matrix. */
+    patch: info.filterHeight * info.filterWidth * info.inChannels,
+    /** Output positions (b * oh * ow): its columns. */
+    positions: info.batchSize * info.outHeight * info.outWidth,
+  };
+}
+
+/** The inputs, attributes and geometry of a Conv2DBackpropFilter call; throws unless NHWC float32. */
+export function filterGradientCall({ inputs, attrs }: KernelArgs) {
+  const { x, dy } = inputs as { x: Info; dy: Info };
+  const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  checkNhwcFloat32('Conv2DBackpropFilter', a.dataFormat, [x, dy]);
+  const g = convGeometry(x.shape, a.filterShape, a);
+  checkShape('Conv2DBackpropFilter', 'dy', dy, [g.batchSize, g.outHeight, g.outWidth, g.outChannels]);
+  return { x, dy, filterShape: a.filterShape, g };
+}
+
+/** The inputs, attributes and geometry of a Conv2DBackpropInput call, or null when not NHWC float32 (for the shipped kernel). */
+export function inputGradientCall({ inputs, attrs }: KernelArgs) {
+  const { dy, filter } = inputs as { dy: Info; filter: Info };
+  const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  if (!isNhwcFloat32(a.dataFormat, [dy, filter])) return null;
+  const g = convGeometry(a.inputShape, filter.shape, a);
+  checkShape('Conv2DBackpropInput', 'dy', dy, [g.batchSize, g.outHeight, g.outWidth, g.outChannels]);
+  return { dy, filter, inputShape: a.inputShape, g };
 }
 
 /** A pooling window's geometry (NHWC), plus its top/left padding. */
