@@ -6,6 +6,7 @@
 import type { DigitModel, ModelKind } from '@digitkit/core';
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
+import { registerWasmTrainingKernels } from '@digitkit/model';
 import { formatTable, runBenchmark } from '../src/harness.js';
 import { loadSavedModel, trainModel } from '../src/models.js';
 
@@ -13,6 +14,8 @@ const count = Number(process.env.DIGITKIT_BENCH_COUNT ?? 500);
 const dir = process.env.DIGITKIT_MODELS_DIR ?? new URL('../../../apps/web/public/models/', import.meta.url).pathname;
 const started = performance.now();
 const backend = await useBackend('wasm', { log: null });
+// trainModel's train() needs @digitkit/model's gradient kernels on WASM.
+registerWasmTrainingKernels();
 const { train, test } = await loadMnist();
 
 /** Short on-the-fly recipes: a few minutes at most on 2 cores, far below the saved models' accuracy. */

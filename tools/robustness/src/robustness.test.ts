@@ -4,7 +4,7 @@
 // strokes or thinning of thick ones in @digitkit/preprocess makes this fail (checked with DIGITKIT_PREPROCESS_SRC).
 import { type DigitModel, type ImageSet, useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
-import { mlp } from '@digitkit/model';
+import { mlp, registerWasmTrainingKernels } from '@digitkit/model';
 import { train } from '@digitkit/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,8 @@ let model: DigitModel;
 
 beforeAll(async () => {
   await useBackend('wasm', { log: null });
+  // train() needs @digitkit/model's gradient kernels on WASM.
+  registerWasmTrainingKernels();
   const data = await loadMnist();
   test = data.test;
   // A quickly trained MLP (about 15 s on WASM): the full training set, 2 epochs, shifts.

@@ -3,11 +3,13 @@
 import type { ModelKind } from '@digitkit/core';
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
-import { saveModel } from '@digitkit/model';
+import { registerWasmTrainingKernels, saveModel } from '@digitkit/model';
 import { trainModel } from '../models.js';
 
 const [kind, out, json] = process.argv.slice(2) as [ModelKind, string, string | undefined];
 await useBackend('wasm', { log: null });
+// train() needs @digitkit/model's gradient kernels on WASM.
+registerWasmTrainingKernels();
 const { train } = await loadMnist();
 const overrides = json ? JSON.parse(json) : {};
 const started = performance.now();
