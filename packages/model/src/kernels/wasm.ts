@@ -27,10 +27,16 @@ export function rememberShipped(config: tf.KernelConfig): void {
   shipped.set(config.kernelName, config);
 }
 
+/** Our kernel functions: a "shipped" kernel that is one of them would call itself. */
+const ours = new Set<unknown>();
+
 /** Runs the shipped WASM kernel `name` (the one in place before registration, if ours replaced it). */
 export function runShipped(name: string, inputs: Record<string, Info>, attrs: Attrs, backend: tf.KernelBackend): Info {
   const kernel = shipped.get(name) ?? tf.getKernel(name, 'wasm');
   if (!kernel) throw new DigitkitError('WASM_NOT_LOADED', `The WASM backend has no ${name} kernel; import "@tensorflow/tfjs-backend-wasm".`);
+  if (ours.has(kernel.kernelFunc)) {
+    throw new DigitkitError('KERNELS_NOT_INSTALLED', `digitkit's WASM ${name} replaced the shipped one without keeping it: register WASM_TRAINING_KERNELS with registerWasmTrainingKernels(), not tf.registerKernel.`);
+  }
   return kernel.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as Info;
 }
 
@@ -54,7 +60,8 @@ export function withTemps<T>(backend: tf.KernelBackend, body: (keep: (t: Info) =
   }
 }
 
-/** A kernel function typed the way tfjs-core's KernelConfig wants it. */
+/** A kernel function of ours, typed the way tfjs-core's KernelConfig wants it. */
 export function asKernelFunc(kernel: Kernel): tf.KernelFunc {
+  ours.add(kernel);
   return kernel as unknown as tf.KernelFunc;
 }
