@@ -56,19 +56,23 @@ export function createStepper(
         const input = tf.tensor(x.subarray(0, n * features), [n, ...inputShape]);
         const target = tf.tensor2d(y, [n, classes]);
         const labelTensor = tf.tensor1d(labelView, 'int32');
-        let correct: tf.Scalar | undefined;
+        let out: tf.Tensor2D | undefined;
         // The loss is summed (what the loop reports); its gradient is scaled to that of the mean.
         const { value: lossSum, grads } = tf.variableGrads(() => {
-          const out = model.net.apply(input, { training: true }) as tf.Tensor2D;
-          correct = tf.keep(correctCount(out, labelTensor));
+          // call, not apply: the model is built, and apply's symbolic checks cost more than a small kernel.
+          const result = model.net.call(input, { training: true });
+          out = tf.keep((Array.isArray(result) ? result[0] : result) as tf.Tensor2D);
           return crossEntropySum(out, target, probabilities, { gradientScale: 1 / n });
         }, variables);
+        // Counted off the tape: nothing differentiates the argmax.
+        const correct = correctCount(out!, labelTensor);
+        out!.dispose();
         const next = opt.apply(
           variables,
           variables.map((v) => grads[v.name]!),
           learningRate,
         );
-        return { next, lossSum, correct: correct! };
+        return { next, lossSum, correct };
       });
       params.forEach((p, i) => p.write(result.next[i]!));
       tf.dispose(result.next);
