@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DigitModel } from '@digitkit/core';
 import { Optimizer } from '../src/optimizer.js';
 import type { OptimizerName } from '../src/options.js';
-import { type Stepper, type WeightHandle } from '../src/steppers.js';
+import type { Stepper, WeightHandle } from '../src/steppers.js';
 
 /** Activation names as tfjs-layers serializes them. */
 type Activation = 'relu' | 'linear' | 'softmax';
