@@ -5,7 +5,8 @@ import { useBackend, type DigitModel } from '@digitkit/core';
 import { cnn, mlp, predict, registerWasmTrainingKernels } from '../src/index.js';
 import { loadDigits, type Digits } from './mnist.js';
 // Internal alternatives, kept to compare against (not part of the public API).
-import { conv2DBackpropFilter, conv2DBackpropFilterIm2col, conv2DBackpropInputCol2im } from '../src/wasm-kernels.js';
+import { conv2DBackpropFilter, conv2DBackpropFilterIm2col } from '../src/kernels/Conv2DBackpropFilter.js';
+import { conv2DBackpropInputCol2im } from '../src/kernels/Conv2DBackpropInput.js';
 
 const BATCH = 128;
 const BATCHES_PER_EPOCH = Math.ceil(60_000 / BATCH);

@@ -9,4 +9,4 @@ export { summary, parameterCount } from './summary.js';
 export { predict } from './predict.js';
 export type { DigitkitMetadata } from './io.js';
 export { saveModel, loadModel, modelToArtifacts, modelFromArtifacts, MODEL_JSON, WEIGHTS_FILE, CUSTOM_KIND } from './io.js';
-export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-kernels.js';
+export { registerWasmTrainingKernels, missingWasmTrainingKernels, WASM_TRAINING_KERNELS } from './kernels/register.js';

@@ -7,9 +7,11 @@
 //   DIGITKIT_BENCH_QUICK=1      MLP recipe only (skips the baselines and the CPU backend)
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, type BackendName, type DigitModel, type ImageSet } from '@digitkit/core';
-import { loadMnist, subset } from '@digitkit/data';
-import { cnn, mlp } from '@digitkit/model';
+import { batches, loadMnist, subset } from '@digitkit/data';
+import { cnn, mlp, registerWasmTrainingKernels } from '@digitkit/model';
 import { defaultRecipe, evaluate, train } from '../src/index.js';
+import { createStepper } from '../src/steppers.js';
+import { createDenseStepper } from './dense-baseline.js';
 
 const quick = process.env.DIGITKIT_BENCH_QUICK === '1';
 const withCnn = process.env.DIGITKIT_BENCH_CNN === '1';
@@ -29,6 +31,8 @@ const slice = (set: ImageSet, n: number) => subset(set, Array.from({ length: n }
 async function backend(name: BackendName): Promise<boolean> {
   try {
     await useBackend(name, { log: null });
+    // train() needs @digitkit/model's gradient kernels on WASM (it says so when they are missing).
+    if (name === 'wasm') registerWasmTrainingKernels();
     return true;
   } catch (error) {
     console.log(`  ${name}: not available (${(error as Error).message.split('\n')[0]})`);
@@ -45,8 +49,8 @@ async function originalEpoch(model: DigitModel, set: ImageSet): Promise<{ wall: 
 
 console.log(`@digitkit/train bench: MNIST ${trainSet.count} training / ${test.count} test images, Node ${process.versions.node}`);
 
-// 0. The baseline, first: train() registers @digitkit/model's WASM kernels, which speed model.fit up too.
-await backend('wasm');
+// 0. The baseline, first, with the shipped WASM kernels (@digitkit/model's speed model.fit up too).
+await useBackend('wasm', { log: null });
 if (!quick) {
   console.log('\nBaseline: stock tfjs-layers model.fit, original MLP settings, one epoch of 60,000:');
   const model = mlp({ seed: 1 });
@@ -59,6 +63,38 @@ if (!quick) {
   row('stock tfjs-layers model.fit, wasm', `${((performance.now() - t0) / 1000).toFixed(2)} s/epoch wall, ${cpuSeconds(c0).toFixed(2)} s CPU`);
   tf.dispose([x, y]);
   model.net.dispose();
+}
+
+await backend('wasm');
+
+// Before / after of the one-stepper change: one epoch of 60,000 (original settings), the two steps
+// taking turns batch by batch so that both see the same load; CPU milliseconds per batch.
+{
+  console.log('\nMLP training step, original settings (Adam 1e-3, batch 128), on wasm: the removed hand-written path and train()\'s step in turns, batch by batch, one epoch each:');
+  const models = [mlp({ seed: 1 }), mlp({ seed: 1 })] as const;
+  const sides = [
+    { name: 'before: hand-written Dense path (removed)', stepper: createDenseStepper(models[0], 'adam', 0), ms: [] as number[] },
+    { name: "now: train()'s one step (autodiff)", stepper: createStepper(models[1], 'adam', 0), ms: [] as number[] },
+  ];
+  let i = 0;
+  for (const batch of batches(trainSet, { batchSize: 128, seed: 1 })) {
+    for (const side of i % 2 ? sides : [...sides].reverse()) {
+      const c0 = process.cpuUsage();
+      tf.dispose(side.stepper.step(batch.x, batch.y, batch.size, 1e-3));
+      const c = process.cpuUsage(c0);
+      if (i >= 20) side.ms.push((c.user + c.system) / 1000);
+    }
+    i++;
+  }
+  const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))]!;
+  const [before, now] = sides.map((side) => ({ p25: quantile(side.ms, 0.25), median: quantile(side.ms, 0.5) }));
+  sides.forEach((side, k) => {
+    const f = [before, now][k]!;
+    row(side.name, `${f.median.toFixed(2)} ms/batch median, ${f.p25.toFixed(2)} lower quartile CPU; ${((f.median * 469) / 1000).toFixed(2)} s/epoch`);
+    side.stepper.dispose();
+  });
+  for (const m of models) m.net.dispose();
+  row('now vs before (median per batch)', `${(((now!.median / before!.median) - 1) * 100).toFixed(1)}%`, `not slower: ${mark(now!.median <= before!.median)}`);
 }
 
 // 1. The MLP's default recipe on WASM: the headline figure.
@@ -87,7 +123,7 @@ if (!quick) {
     `${trainSeconds.toFixed(1)} s wall, ${cpu.toFixed(1)} s CPU, ${result.history.length} epochs`,
     `<= 60 s: wall ${mark(trainSeconds <= 60)}, CPU ${mark(cpu <= 60)}`,
   );
-  row('MLP recipe: seconds per epoch', `${perEpoch.toFixed(2)} s wall, ${(cpu / result.history.length).toFixed(2)} s CPU (gradient path: ${result.path})`);
+  row('MLP recipe: seconds per epoch', `${perEpoch.toFixed(2)} s wall, ${(cpu / result.history.length).toFixed(2)} s CPU`);
   model.net.dispose();
 }
 
@@ -108,7 +144,7 @@ if (!quick) {
 }
 
 if (withCnn) {
-  // 3. The CNN's default recipe on WASM (the model package registers the missing gradient kernels).
+  // 3. The CNN's default recipe on WASM (with @digitkit/model's kernels: WASM lacks Conv2DBackpropFilter).
   await backend('wasm');
   // DIGITKIT_BENCH_CNN_EPOCHS shortens the run (a smoke test of this section), at the cost of accuracy.
   const recipe = { ...defaultRecipe('cnn'), ...(process.env.DIGITKIT_BENCH_CNN_EPOCHS ? { epochs: Number(process.env.DIGITKIT_BENCH_CNN_EPOCHS) } : {}) };

@@ -1,12 +1,14 @@
-// Where the WASM training time goes: the same batches through five ways of training the MLP,
+// Where the WASM training time goes: the same batches through several ways of training the MLP,
 // taken in turns (this machine is shared, so each figure is the best of several rounds), plus a
-// per-kernel profile of the fast path. Run: pnpm --filter @digitkit/train exec node --import tsx bench/where-time-goes.ts
+// per-kernel profile of train()'s stepper. The removed hand-written Dense path (bench/dense-baseline.ts)
+// is timed beside it as the "before". Run: pnpm --filter @digitkit/train exec node --import tsx bench/where-time-goes.ts
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, type DigitModel, type ImageSet } from '@digitkit/core';
 import { batches, loadMnist, subset } from '@digitkit/data';
 import { createAugmenter } from '@digitkit/preprocess';
 import { mlp, registerWasmTrainingKernels } from '@digitkit/model';
-import { createAutodiffStepper, createDenseStepper, denseStack, type Stepper } from '../src/steppers.js';
+import { createStepper, type Stepper } from '../src/steppers.js';
+import { createDenseStepper } from './dense-baseline.js';
 import { Optimizer } from '../src/optimizer.js';
 
 const backendName = (process.env.DIGITKIT_BACKEND ?? 'wasm') as 'wasm' | 'cpu';
@@ -52,8 +54,8 @@ function viaFit(): () => Promise<void> {
 
 const variants: [string, () => void | Promise<void>][] = [
   ['tfjs-layers model.fit (Adam)', viaFit()],
-  ['autodiff: tf.variableGrads + digitkit Adam', viaStepper((m) => createAutodiffStepper(m, 'adam', 0))],
-  ['hand-written Dense backward + Adam (digitkit)', viaStepper((m) => createDenseStepper(m, denseStack(m)!, 'adam', 0))],
+  ['train() stepper, shipped WASM kernels', viaStepper((m) => createStepper(m, 'adam', 0))],
+  ['before: hand-written Dense backward (removed)', viaStepper((m) => createDenseStepper(m, 'adam', 0))],
 ];
 const best = new Map<string, Timing>();
 async function rounds(list: [string, () => void | Promise<void>][]): Promise<void> {
@@ -120,8 +122,18 @@ function op(name: string, make: () => tf.Tensor | tf.Tensor[] | void): void {
   opt.dispose();
 }
 
-// Kernel profile of the fast path.
-const fast = viaStepper((m) => createDenseStepper(m, denseStack(m)!, 'adam', 0));
+if (tf.getBackend() === 'wasm') {
+  // What @digitkit/model's kernels (BatchMatMul that transposes explicitly, Identity that shares) do.
+  registerWasmTrainingKernels();
+  await rounds([
+    ['model.fit + @digitkit/model WASM kernels', viaFit()],
+    ['before: hand-written Dense + @digitkit/model kernels', viaStepper((m) => createDenseStepper(m, 'adam', 0))],
+    ['train() stepper + @digitkit/model kernels (now)', viaStepper((m) => createStepper(m, 'adam', 0))],
+  ]);
+}
+
+// Kernel profile of train()'s stepper.
+const fast = viaStepper((m) => createStepper(m, 'adam', 0));
 const profile = await tf.profile(() => fast());
 const byKernel = new Map<string, { ms: number; calls: number }>();
 for (const k of profile.kernels) {
@@ -131,19 +143,9 @@ for (const k of profile.kernels) {
   e.calls++;
   byKernel.set(key, e);
 }
-console.log(`fast path: ${profile.kernels.length / BATCHES} kernels per batch; tf.profile's kernel times (inflated: the profiler reads every output) per batch, top 12:`);
+console.log(`train() stepper: ${profile.kernels.length / BATCHES} kernels per batch; tf.profile's kernel times (inflated: the profiler reads every output) per batch, top 12:`);
 for (const [key, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
   console.log(`  ${key.padEnd(50)} ${(e.ms / BATCHES).toFixed(3).padStart(7)} ms x${e.calls / BATCHES}`);
-}
-
-if (tf.getBackend() === 'wasm') {
-  // What @digitkit/model's kernels (BatchMatMul that transposes explicitly) do for the autodiff paths.
-  registerWasmTrainingKernels();
-  await rounds([
-    ['model.fit + @digitkit/model WASM kernels', viaFit()],
-    ['autodiff + @digitkit/model WASM kernels', viaStepper((m) => createAutodiffStepper(m, 'adam', 0))],
-    ['hand-written Dense + @digitkit/model WASM kernels', viaStepper((m) => createDenseStepper(m, denseStack(m)!, 'adam', 0))],
-  ]);
 }
 
 console.log(`backend ${tf.getBackend()}, ${BATCHES} batches of ${B}, best of ${ROUNDS} rounds (ms per batch; an epoch of 60,000 is 469 batches)`);

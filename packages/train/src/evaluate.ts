@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError, type DigitModel, type Evaluation, type ImageSet } from '@digitkit/core';
-import { outputsProbabilities } from './steppers.js';
+import { SMALLEST_PROBABILITY, crossEntropySum, outputsProbabilities } from './loss.js';
 
 /** byte -> [0, 1], the scale every digitkit model is trained in (pixel / 255). */
 const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
@@ -69,8 +69,7 @@ export function evaluate(model: DigitModel, set: ImageSet, options: EvaluateOpti
     for (let r = 0; r < n; r++) y[r * classes + set.labels[start + r]!] = 1;
     const [labels, total] = tf.tidy(() => {
       const out = model.net.apply(tf.tensor(x, [n, ...model.inputShape]), { training: false }) as tf.Tensor2D;
-      const logProbs = probabilities ? tf.log(tf.clipByValue(out, 1e-7, 1)) : tf.logSoftmax(out);
-      const loss = tf.neg(tf.sum(tf.mul(logProbs, tf.tensor2d(y, [n, classes]))));
+      const loss = crossEntropySum(out, tf.tensor2d(y, [n, classes]), probabilities, { smallestProbability: SMALLEST_PROBABILITY });
       return [tf.argMax(out, 1), tf.add(lossTotal, loss)];
     });
     lossTotal.dispose();

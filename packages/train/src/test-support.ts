@@ -1,10 +1,13 @@
 // Shared by the tests: real-MNIST slices (from @digitkit/testkit) and the WASM backend.
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, type DigitModel, type ImageSet } from '@digitkit/core';
+import { registerWasmTrainingKernels } from '@digitkit/model';
 import { mnistSlice as slice } from '@digitkit/testkit';
 
 export async function setup(): Promise<void> {
-  await useBackend((process.env.DIGITKIT_TEST_BACKEND as 'wasm' | 'cpu' | undefined) ?? 'wasm', { log: null });
+  const backend = await useBackend((process.env.DIGITKIT_TEST_BACKEND as 'wasm' | 'cpu' | undefined) ?? 'wasm', { log: null });
+  // train() needs @digitkit/model's gradient kernels on WASM and says so when they are missing.
+  if (backend.name === 'wasm') registerWasmTrainingKernels();
 }
 
 /** The first `count` training images (and `validationCount` test images as validation). */

@@ -50,7 +50,6 @@ describe('train', () => {
     }
     expect(result.history[2]!.loss).toBeLessThan(result.history[0]!.loss);
     expect(result.history[2]!.valAccuracy).toBeGreaterThan(0.8);
-    expect(result.path).toBe('dense');
     expect(result.backend).toBe(tf.getBackend());
     expect(result.interrupted).toBe(false);
     expect(result.stoppedEarly).toBe(false);
@@ -171,12 +170,12 @@ describe('train', () => {
     const error = await train(model, { train: data.train }, {
       epochs: 3,
       optimizer: 'sgd',
-      schedule: (epoch) => (epoch === 0 ? 0.01 : 1e6),
+      schedule: (epoch) => (epoch === 0 ? 0.01 : 1e30),
       checkpoint: { dir },
       reportEvery: 4,
     }).catch((e: unknown) => e);
     expect((error as DigitkitError).code).toBe('NAN_LOSS');
-    expect((error as Error).message).toMatch(/at epoch 2, batch \d+ of 16 \(learning rate 1000000\)/);
+    expect((error as Error).message).toMatch(/at epoch 2, batch \d+ of 16 \(learning rate 1e\+30\)/);
     expect((error as Error).message).toContain('The last good checkpoint stays in');
     const checkpoint = await readCheckpoint(dir);
     expect(checkpoint?.state.position).toMatchObject({ epoch: 1, batch: 0 });

@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError, type DigitModel, type EpochMetrics, type ImageSet } from '@digitkit/core';
 import { batches, shuffledIndices } from '@digitkit/data';
 import { createAugmenter } from '@digitkit/preprocess';
-import { registerWasmTrainingKernels } from '@digitkit/model';
 import {
   type Checkpoint,
   type CheckpointPosition,
@@ -16,7 +15,8 @@ import {
 import { checkSetFitsModel, evaluate } from './evaluate.js';
 import { type TrainOptions, resolveOptions } from './options.js';
 import { type LearningRateSchedule, resolveSchedule } from './schedules.js';
-import { type Stepper, createAutodiffStepper, createDenseStepper, denseStack } from './steppers.js';
+import { checkGradientKernels } from './kernels.js';
+import { type Stepper, createStepper } from './steppers.js';
 
 export interface TrainData {
   train: ImageSet;
@@ -36,8 +36,6 @@ export interface TrainResult {
   seconds: number;
   /** The TF.js backend that trained. */
   backend: string;
-  /** How gradients were computed: the hand-written Dense path or autodiff through the layers model. */
-  path: 'dense' | 'autodiff';
 }
 
 /**
@@ -77,12 +75,8 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
   }
 
   const backend = tf.getBackend();
-  // WASM lacks some gradient kernels (Conv2DBackpropFilter); @digitkit/model adds them, once.
-  if (backend === 'wasm') registerWasmTrainingKernels();
-  const specs = denseStack(model);
-  const stepper: Stepper = specs
-    ? createDenseStepper(model, specs, config.optimizer, config.weightDecay)
-    : createAutodiffStepper(model, config.optimizer, config.weightDecay);
+  checkGradientKernels(model, backend);
+  const stepper: Stepper = createStepper(model, config.optimizer, config.weightDecay);
 
   let position: CheckpointPosition = { epoch: 0, batch: 0, lossSum: 0, correctSum: 0, seen: 0, seconds: 0 };
   let history: EpochMetrics[] = [];
@@ -284,7 +278,6 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
     interrupted,
     seconds: (performance.now() - started) / 1000,
     backend,
-    path: stepper.path,
   };
 }
 

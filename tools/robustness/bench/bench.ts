@@ -6,7 +6,7 @@
 // DIGITKIT_BENCH_COUNT sets pictures per condition (default 500: about 2 minutes on 2 free cores).
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
-import type { ModelKind } from '@digitkit/model';
+import { type ModelKind, registerWasmTrainingKernels } from '@digitkit/model';
 import { createRecognizer, type Recognizer, SHIPPED_MODELS } from '@digitkit/recognizer';
 import { formatTable, runBenchmark } from '../src/harness.js';
 import { loadSavedRecognizer, trainModel } from '../src/models.js';
@@ -15,6 +15,8 @@ const count = Number(process.env.DIGITKIT_BENCH_COUNT ?? 500);
 const dir = process.env.DIGITKIT_MODELS_DIR;
 const started = performance.now();
 const backend = await useBackend('wasm', { log: null });
+// trainModel's train() needs @digitkit/model's gradient kernels on WASM.
+registerWasmTrainingKernels();
 const { train, test } = await loadMnist();
 
 /** Short on-the-fly recipes: a few minutes at most on 2 cores, far below the saved models' accuracy. */

@@ -4,7 +4,7 @@
 // strokes or thinning of thick ones in @digitkit/preprocess makes this fail (checked with DIGITKIT_PREPROCESS_SRC).
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
-import { mlp } from '@digitkit/model';
+import { mlp, registerWasmTrainingKernels } from '@digitkit/model';
 import { strokeWidth } from '@digitkit/preprocess';
 import { createRecognizer } from '@digitkit/recognizer';
 import { train } from '@digitkit/train';
@@ -42,6 +42,8 @@ const scores = new Map<string, ConditionScore>();
 
 beforeAll(async () => {
   await useBackend('wasm', { log: null });
+  // train() needs @digitkit/model's gradient kernels on WASM.
+  registerWasmTrainingKernels();
   const data = await loadMnist();
   // A quickly trained MLP (about 15 s on WASM): the full training set, 2 epochs, shifts.
   const model = mlp({ seed: 42 });

@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { DigitModel } from '@digitkit/core';
-import { checkClasses, checkRate, checkUnits, seedSequence, softmaxOutput } from './layers.js';
+import { ADAM_RECIPE, checkClasses, checkRate, checkUnits, seedSequence, softmaxOutput } from './layers.js';
 import type { ModelSpec } from './types.js';
 
 export interface CnnOptions {
@@ -68,13 +68,10 @@ export const cnnSpec = {
   inputShape: INPUT_SHAPE,
   create: cnn,
   recipe: {
+    ...ADAM_RECIPE,
     epochs: 10,
-    batchSize: 128,
-    optimizer: 'adam',
     learningRate: 3e-3,
     schedule: 'onecycle',
-    weightDecay: 0,
-    seed: 42,
     augment: { maxShift: 2, maxRotation: 8 },
   },
 } as const satisfies ModelSpec<CnnOptions>;

@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { DigitModel } from '@digitkit/core';
-import { checkClasses, checkRate, checkUnits, seedSequence, softmaxOutput } from './layers.js';
+import { ADAM_RECIPE, checkClasses, checkRate, checkUnits, seedSequence, softmaxOutput } from './layers.js';
 import type { ModelSpec } from './types.js';
 
 export interface MlpOptions {
@@ -51,13 +51,10 @@ export const mlpSpec = {
   inputShape: INPUT_SHAPE,
   create: mlp,
   recipe: {
+    ...ADAM_RECIPE,
     epochs: 15,
-    batchSize: 128,
-    optimizer: 'adam',
     learningRate: 2e-3,
     schedule: 'cosine',
-    weightDecay: 0,
-    seed: 42,
     augment: { maxShift: 2 },
   },
 } as const satisfies ModelSpec<MlpOptions>;

@@ -2,8 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError, useBackend } from '@digitkit/core';
 import { mnistSlice } from '@digitkit/testkit';
-import { cnn, registerWasmTrainingKernels } from './index.js';
-import { conv2DBackpropFilterIm2col, conv2DBackpropInputCol2im } from './wasm-kernels.js';
+import { cnn, mlp, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../index.js';
+import { conv2DBackpropFilterIm2col } from './Conv2DBackpropFilter.js';
+import { conv2DBackpropInputCol2im } from './Conv2DBackpropInput.js';
 
 // Every registered WASM kernel is checked against the CPU backend's on random inputs: directly
 // (kernel by kernel) and through tf.grads / a real cnn() training gradient.
@@ -74,8 +75,31 @@ describe('registerWasmTrainingKernels', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
     const kernel = tf.getKernel('BatchMatMul', 'wasm');
     const names = registerWasmTrainingKernels();
-    expect(names).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul']);
+    expect(names).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Identity']);
+    expect(WASM_TRAINING_KERNELS.map((k) => [k.kernelName, k.backendName])).toEqual(names.map((n) => [n, 'wasm']));
     expect(tf.getKernel('BatchMatMul', 'wasm')).toBe(kernel);
+  });
+});
+
+describe('Identity', () => {
+  it('shares the data of its input, and the copy outlives the original', async () => {
+    await tf.setBackend('wasm');
+    const dataIds = tf.engine().backend.numDataIds();
+    const x = tf.tensor([1.5, -2, 3], [3]);
+    const copy = tf.clone(x);
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds + 1);
+    x.dispose();
+    expect(Array.from(copy.dataSync())).toEqual([1.5, -2, 3]);
+    copy.dispose();
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+  });
+
+  it('leaves strings to the shipped kernel', async () => {
+    await tf.setBackend('wasm');
+    const words = tf.tensor(['a', 'bc']);
+    const copy = tf.clone(words);
+    expect(copy.arraySync()).toEqual(['a', 'bc']);
+    tf.dispose([words, copy]);
   });
 });
 
@@ -184,15 +208,19 @@ describe('BatchMatMul with transposed operands', () => {
   });
 });
 
-describe('training cnn() on WASM', () => {
-  it('gives the same weight gradients as CPU for every layer', async () => {
-    const xs = random(4 * 784).map((v) => Math.abs(v));
-    const labels = [3, 1, 4, 1];
+describe('training on WASM', () => {
+  it.each([
+    ['mlp() (transposed products, shared clones)', () => mlp({ seed: 5 }), [16, 784], 6],
+    ['cnn() (every convolution and pooling kernel)', () => cnn({ seed: 5, dropout: 0 }), [4, 28, 28, 1], 8],
+  ] as const)('gives the same weight gradients as CPU for every layer of %s', async (_, makeModel, inputShape, weights) => {
+    const count = inputShape[0];
+    const xs = random(size([...inputShape])).map((v) => Math.abs(v));
+    const labels = Array.from({ length: count }, (_, i) => (3 * i + 1) % 10);
     const gradients = async (backend: 'cpu' | 'wasm') =>
       on(backend, () => {
-        const model = cnn({ seed: 5, dropout: 0 });
+        const model = makeModel();
         const vars = model.net.trainableWeights.map((w) => w.read() as tf.Variable);
-        const x = tf.tensor4d(xs, [4, 28, 28, 1]);
+        const x = tf.tensor(xs, [...inputShape]);
         const y = tf.oneHot(labels, 10);
         const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.net.apply(x) as tf.Tensor) as tf.Scalar, vars);
         const out = vars.map((v) => grads[v.name]!.dataSync() as Float32Array);
@@ -202,7 +230,7 @@ describe('training cnn() on WASM', () => {
       });
     const cpu = await gradients('cpu');
     const wasm = await gradients('wasm');
-    expect(wasm).toHaveLength(8);
+    expect(wasm).toHaveLength(weights);
     wasm.forEach((g, i) => expectClose(g, cpu[i]!, 1e-3));
   });
 

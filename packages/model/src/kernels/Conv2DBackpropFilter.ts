@@ -1,0 +1,100 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { filterGradientCall } from './geometry.js';
+import { type Info, type KernelArgs, asKernelFunc, heapOf, run, runShipped, withTemps } from './wasm.js';
+
+// Missing from the shipped WASM backend (upstream tfjs issue 8474): without it a CNN cannot train.
+
+/**
+ * With few input channels (a first layer on grayscale images) the transposed convolution has too few
+ * output pixels to keep XNNPACK busy, and the patches are cheap to gather: use im2col there.
+ */
+function conv2DBackpropFilterFastest(args: KernelArgs): Info {
+  const channels = args.inputs.x?.shape[3] ?? 0;
+  return channels <= 4 ? conv2DBackpropFilterIm2col(args) : conv2DBackpropFilter(args);
+}
+
+export const conv2DBackpropFilterConfig: tf.KernelConfig = {
+  kernelName: tf.Conv2DBackpropFilter,
+  backendName: 'wasm',
+  kernelFunc: asKernelFunc(conv2DBackpropFilterFastest),
+};
+
+/**
+ * dW = im2col(x)^T . dy (used for inputs with few channels, where it beats `conv2DBackpropFilter`):
+ * the input patches gathered in JS straight into a [kh*kw*ci, b*oh*ow] matrix on the WASM heap,
+ * then one untransposed WASM matrix product. Any stride and padding, NHWC.
+ */
+export function conv2DBackpropFilterIm2col(args: KernelArgs): Info {
+  const { x, dy, filterShape, g } = filterGradientCall(args);
+  const backend = args.backend;
+  const heap = heapOf(backend);
+  return withTemps(backend, (keep) => {
+    const colsT = keep(heap.makeOutput([g.patch, g.positions], 'float32'));
+    const cols = heap.typedArrayFromHeap(colsT) as Float32Array;
+    const xs = heap.typedArrayFromHeap(x) as Float32Array;
+    // Row p of the matrix is patch element (kh, kw, ci); its columns run over (b, oh, ow).
+    let o = 0;
+    for (let p = 0; p < g.patch; p++) {
+      const ci = p % g.inChannels;
+      const kw = Math.floor(p / g.inChannels) % g.filterWidth;
+      const kh = Math.floor(p / (g.inChannels * g.filterWidth));
+      for (let b = 0; b < g.batchSize; b++) {
+        for (let oh = 0; oh < g.outHeight; oh++, o += g.outWidth) {
+          const ih = oh * g.strideHeight + kh - g.top;
+          if (ih < 0 || ih >= g.inHeight) {
+            cols.fill(0, o, o + g.outWidth);
+            continue;
+          }
+          const row = (b * g.inHeight + ih) * g.inWidth;
+          for (let ow = 0; ow < g.outWidth; ow++) {
+            const iw = ow * g.strideWidth + kw - g.left;
+            cols[o + ow] = iw >= 0 && iw < g.inWidth ? xs[(row + iw) * g.inChannels + ci]! : 0;
+          }
+        }
+      }
+    }
+    const dy2d = keep(run('Reshape', { x: dy }, { shape: [g.positions, g.outChannels] }, backend));
+    const product = keep(runShipped('BatchMatMul', { a: colsT, b: dy2d }, { transposeA: false, transposeB: false }, backend));
+    return run('Reshape', { x: product }, { shape: [...filterShape] }, backend);
+  });
+}
+
+/**
+ * dW[kh, kw, ci, co] = sum over b, oh, ow of x[b, oh*s + kh - padTop, ow*s + kw - padLeft, ci] * dy[b, oh, ow, co].
+ * That is a convolution over (oh, ow) with the batch as the channel axis: input x transposed to
+ * [ci, h, w, b], filter dy transposed to [oh, ow, b, co], stride 1, dilation s -> [ci, kh, kw, co].
+ */
+export function conv2DBackpropFilter(args: KernelArgs): Info {
+  const { x, dy, g } = filterGradientCall(args);
+  const backend = args.backend;
+  // Pad the far side so the "filter" (dy) slides exactly filterHeight x filterWidth times; when the
+  // forward pass left input rows unused (valid padding with a stride), crop the output instead.
+  const bottom = g.filterHeight + (g.outHeight - 1) * g.strideHeight - g.inHeight - g.top;
+  const right = g.filterWidth + (g.outWidth - 1) * g.strideWidth - g.inWidth - g.left;
+  return withTemps(backend, (keep) => {
+    const xT = keep(run('Transpose', { x }, { perm: [3, 1, 2, 0] }, backend));
+    const dyT = keep(run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] }, backend));
+    let conv = keep(
+      run(
+        'Conv2D',
+        { x: xT, filter: dyT },
+        {
+          strides: [1, 1],
+          dilations: [g.strideHeight, g.strideWidth],
+          pad: [
+            [0, 0],
+            [g.top, Math.max(0, bottom)],
+            [g.left, Math.max(0, right)],
+            [0, 0],
+          ],
+          dataFormat: 'NHWC',
+        },
+        backend,
+      ),
+    );
+    if (conv.shape[1] !== g.filterHeight || conv.shape[2] !== g.filterWidth) {
+      conv = keep(run('Slice', { x: conv }, { begin: [0, 0, 0, 0], size: [g.inChannels, g.filterHeight, g.filterWidth, g.outChannels] }, backend));
+    }
+    return run('Transpose', { x: conv }, { perm: [1, 2, 0, 3] }, backend);
+  });
+}

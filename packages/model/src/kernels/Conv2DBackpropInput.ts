@@ -1,0 +1,90 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { inputGradientCall } from './geometry.js';
+import { type Info, type Kernel, type KernelArgs, asKernelFunc, heapOf, run, runShipped, withTemps } from './wasm.js';
+
+// Replaces the shipped kernel (present, but naive and slow) for NHWC float32; other formats go to it.
+
+const shippedConv2DBackpropInput: Kernel = (args) => runShipped(tf.Conv2DBackpropInput, args.inputs, args.attrs ?? {}, args.backend);
+
+/** For stride 1 a convolution with the rotated filter, otherwise col2im; other formats to the shipped kernel. */
+export const conv2DBackpropInputConfig: tf.KernelConfig = {
+  kernelName: tf.Conv2DBackpropInput,
+  backendName: 'wasm',
+  kernelFunc: asKernelFunc(conv2DBackpropInputByConv(conv2DBackpropInputCol2im(shippedConv2DBackpropInput))),
+};
+
+/**
+ * dx = col2im(dy . W^T): one untransposed WASM matrix product gives, for every output position, the
+ * gradient of its whole input patch ([b*oh*ow, kh*kw*ci]); a JS pass adds the patches back into
+ * dx on the WASM heap. Any stride and padding; NHWC (other formats go to `fallback`).
+ */
+export function conv2DBackpropInputCol2im(fallback: Kernel): Kernel {
+  return (args: KernelArgs): Info => {
+    const call = inputGradientCall(args);
+    if (!call) return fallback(args);
+    const { dy, filter, inputShape, g } = call;
+    const backend = args.backend;
+    const heap = heapOf(backend);
+    return withTemps(backend, (keep) => {
+      const w2d = keep(run('Reshape', { x: filter }, { shape: [g.patch, g.outChannels] }, backend));
+      const wT = keep(run('Transpose', { x: w2d }, { perm: [1, 0] }, backend));
+      const dy2d = keep(run('Reshape', { x: dy }, { shape: [g.positions, g.outChannels] }, backend));
+      const colsInfo = keep(runShipped('BatchMatMul', { a: dy2d, b: wT }, { transposeA: false, transposeB: false }, backend));
+      const out = heap.makeOutput([...inputShape], 'float32');
+      // Views after makeOutput: allocating can grow (and detach) the heap.
+      const dx = heap.typedArrayFromHeap(out) as Float32Array;
+      const cols = heap.typedArrayFromHeap(colsInfo) as Float32Array;
+      dx.fill(0);
+      let c = 0;
+      for (let b = 0; b < g.batchSize; b++) {
+        for (let oh = 0; oh < g.outHeight; oh++) {
+          for (let ow = 0; ow < g.outWidth; ow++) {
+            for (let kh = 0; kh < g.filterHeight; kh++) {
+              const ih = oh * g.strideHeight + kh - g.top;
+              if (ih < 0 || ih >= g.inHeight) {
+                c += g.filterWidth * g.inChannels;
+                continue;
+              }
+              for (let kw = 0; kw < g.filterWidth; kw++) {
+                const iw = ow * g.strideWidth + kw - g.left;
+                if (iw < 0 || iw >= g.inWidth) {
+                  c += g.inChannels;
+                  continue;
+                }
+                let d = ((b * g.inHeight + ih) * g.inWidth + iw) * g.inChannels;
+                for (let ci = 0; ci < g.inChannels; ci++, c++, d++) dx[d] = dx[d]! + cols[c]!;
+              }
+            }
+          }
+        }
+      }
+      return out;
+    });
+  };
+}
+
+/**
+ * dx = conv2d(dy, filter rotated 180 degrees with in/out channels swapped), padded by (kernel - 1 - pad):
+ * one WASM (XNNPACK) convolution. Exact for stride 1; other strides go to `fallback`.
+ */
+export function conv2DBackpropInputByConv(fallback: Kernel): Kernel {
+  return (args: KernelArgs): Info => {
+    const call = inputGradientCall(args);
+    if (!call) return fallback(args);
+    const { dy, filter, g } = call;
+    const backend = args.backend;
+    const { filterHeight: fh, filterWidth: fw, padInfo } = g;
+    const pads = [fh - 1 - padInfo.top, fh - 1 - padInfo.bottom, fw - 1 - padInfo.left, fw - 1 - padInfo.right];
+    if (g.strideHeight !== 1 || g.strideWidth !== 1 || pads.some((p) => p < 0)) return fallback(args);
+    return withTemps(backend, (keep) => {
+      const reversed = keep(run('Reverse', { x: filter }, { dims: [0, 1] }, backend));
+      const rotated = keep(run('Transpose', { x: reversed }, { perm: [0, 1, 3, 2] }, backend));
+      return run(
+        'Conv2D',
+        { x: dy, filter: rotated },
+        { strides: [1, 1], dilations: [1, 1], pad: [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]], dataFormat: 'NHWC' },
+        backend,
+      );
+    });
+  };
+}
