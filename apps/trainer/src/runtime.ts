@@ -4,20 +4,19 @@ import { constants } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DigitkitError, parseBackendChoice, useBackend, type BackendInfo, type DatasetSplit } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
-import { registerWasmTrainingKernels } from '@digitkit/model';
+import { WASM_TRAINING_KERNELS } from '@digitkit/model';
 
 // Imported through a variable: tfjs-node is optional and absent on machines without a network.
 const NATIVE_BACKEND = '@tensorflow/tfjs-node';
 
 /** Starts the chosen backend; `auto` falls back native -> WASM -> CPU and prints one line saying which runs. */
 export async function startBackend(choice: string): Promise<BackendInfo> {
-  const backend = await useBackend(parseBackendChoice(choice), {
+  return useBackend(parseBackendChoice(choice), {
     importNative: () => import(NATIVE_BACKEND),
+    // The backend table registers the ones meant for the backend that starts: train() needs them on WASM.
+    kernels: WASM_TRAINING_KERNELS,
     log: (line) => console.error(line),
   });
-  // train() needs @digitkit/model's gradient kernels on WASM (until the backend table registers them itself).
-  if (backend.name === 'wasm') registerWasmTrainingKernels();
-  return backend;
 }
 
 /** Loads MNIST from the embedded files, a directory or a URL, and says what it loaded. */

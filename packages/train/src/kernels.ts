@@ -22,7 +22,7 @@ export function checkGradientKernels(model: DigitModel, backend: string): void {
   const what = missing.length > 0 ? `has no ${missing.join(', ')} kernel` : `runs without digitkit's training kernels (${unregistered.join(', ')})`;
   const fix =
     backend === 'wasm'
-      ? 'Register them once after the backend is loaded: `import { registerWasmTrainingKernels } from "@digitkit/model"; await useBackend("wasm"); registerWasmTrainingKernels();`'
-      : `Train on a backend that has them (useBackend("wasm") + registerWasmTrainingKernels() from @digitkit/model, or "cpu").`;
+      ? 'Start the backend with them: `import { WASM_TRAINING_KERNELS } from "@digitkit/model"; await useBackend("wasm", { kernels: WASM_TRAINING_KERNELS });` (or call registerWasmTrainingKernels() after setting the backend yourself).'
+      : `Train on a backend that has them (useBackend("wasm", { kernels: WASM_TRAINING_KERNELS }) with WASM_TRAINING_KERNELS from @digitkit/model, or "cpu").`;
   throw new DigitkitError('MISSING_KERNELS', `The "${backend}" backend ${what}, which training this ${model.kind} needs. ${fix}`);
 }

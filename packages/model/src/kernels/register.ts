@@ -9,8 +9,9 @@ import { rememberShipped } from './wasm.js';
 
 /**
  * The kernels training needs on the `wasm` backend that the shipped backend lacks or runs slowly,
- * one file each (see the package README for figures). Register them with
- * `registerWasmTrainingKernels()`, which keeps the shipped kernels they replace as their fallback.
+ * one file each (see the package README for figures). Register them where the backend starts,
+ * `useBackend('wasm', { kernels: WASM_TRAINING_KERNELS })`, or after it with `registerWasmTrainingKernels()`;
+ * both keep the shipped kernels they replace as their fallback.
  */
 export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   conv2DBackpropFilterConfig,
@@ -51,7 +52,8 @@ export function missingWasmTrainingKernels(): string[] {
 
 function isDigitkitKernel(name: string): boolean {
   const kernel = tf.getKernel(name, 'wasm') as (tf.KernelConfig & { [DIGITKIT_KERNEL]?: boolean }) | undefined;
-  return Boolean(kernel?.[DIGITKIT_KERNEL]);
+  // Ours by mark (registerWasmTrainingKernels) or by function (useBackend's `kernels` option registers the configs as they are).
+  return Boolean(kernel?.[DIGITKIT_KERNEL]) || WASM_TRAINING_KERNELS.some((k) => k.kernelName === name && k.kernelFunc === kernel?.kernelFunc);
 }
 
 /** Puts our kernel in place of the shipped one (if any), keeping the shipped setup so it still initializes. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DigitkitError } from '@digitkit/core';
+import { DigitkitError, replacedKernel } from '@digitkit/core';
 
 // What every kernel here shares: calling other WASM kernels directly on the backend (no op tape, no
 // engine bookkeeping), reading and writing the WASM heap, and the shipped kernels ours replaced.
@@ -20,7 +20,7 @@ export function heapOf(backend: tf.KernelBackend): WasmHeap {
   return backend as unknown as WasmHeap;
 }
 
-/** The shipped kernels that registration replaced, by name: ours fall back to them or call them. */
+/** The shipped kernels `registerWasmTrainingKernels` replaced, by name (useBackend's `kernels` keeps its own: `replacedKernel`). */
 const shipped = new Map<string, tf.KernelConfig>();
 
 export function rememberShipped(config: tf.KernelConfig): void {
@@ -32,10 +32,10 @@ const ours = new Set<unknown>();
 
 /** Runs the shipped WASM kernel `name` (the one in place before registration, if ours replaced it). */
 export function runShipped(name: string, inputs: Record<string, Info>, attrs: Attrs, backend: tf.KernelBackend): Info {
-  const kernel = shipped.get(name) ?? tf.getKernel(name, 'wasm');
+  const kernel = shipped.get(name) ?? replacedKernel(name, 'wasm') ?? tf.getKernel(name, 'wasm');
   if (!kernel) throw new DigitkitError('WASM_NOT_LOADED', `The WASM backend has no ${name} kernel; import "@tensorflow/tfjs-backend-wasm".`);
   if (ours.has(kernel.kernelFunc)) {
-    throw new DigitkitError('KERNELS_NOT_INSTALLED', `digitkit's WASM ${name} replaced the shipped one without keeping it: register WASM_TRAINING_KERNELS with registerWasmTrainingKernels(), not tf.registerKernel.`);
+    throw new DigitkitError('KERNELS_NOT_INSTALLED', `digitkit's WASM ${name} replaced the shipped one without keeping it: register WASM_TRAINING_KERNELS with useBackend("wasm", { kernels: WASM_TRAINING_KERNELS }) or registerWasmTrainingKernels(), not tf.registerKernel.`);
   }
   return kernel.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as Info;
 }
