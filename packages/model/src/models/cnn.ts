@@ -67,11 +67,5 @@ export const cnnSpec = {
   description: 'a LeNet-style convolutional network: more accurate, slower to train',
   inputShape: INPUT_SHAPE,
   create: cnn,
-  recipe: {
-    ...ADAM_RECIPE,
-    epochs: 10,
-    learningRate: 3e-3,
-    schedule: 'onecycle',
-    augment: { maxShift: 2, maxRotation: 8 },
-  },
+  recipe: { ...ADAM_RECIPE, epochs: 10, learningRate: 3e-3, schedule: 'onecycle', augment: { maxShift: 2, maxRotation: 8 } },
 } as const satisfies ModelSpec<CnnOptions>;

@@ -50,11 +50,5 @@ export const mlpSpec = {
   description: 'the original 784-128-64-10 network',
   inputShape: INPUT_SHAPE,
   create: mlp,
-  recipe: {
-    ...ADAM_RECIPE,
-    epochs: 15,
-    learningRate: 2e-3,
-    schedule: 'cosine',
-    augment: { maxShift: 2 },
-  },
+  recipe: { ...ADAM_RECIPE, epochs: 15, learningRate: 2e-3, schedule: 'cosine', augment: { maxShift: 2 } },
 } as const satisfies ModelSpec<MlpOptions>;
