@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { convertIndexedToRgb, decode } from 'fast-png';
 import { DigitkitError } from '@digitkit/core';
-import { createRecognizer, type PixelImage, type Recognition } from '@digitkit/recognizer';
+import { createRecognizer, MAX_PIXELS, type PixelImage, type Recognition } from '@digitkit/recognizer';
 import { ensureModelExists, loadData, percent, startBackend } from '../runtime.js';
 
 interface PredictFlags {
@@ -49,13 +49,32 @@ export async function predictCommand(image: string | undefined, flags: PredictFl
   });
 }
 
+/** Width and height from a PNG's IHDR chunk (bytes 16-23), or undefined when the file does not start like a PNG. */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length < 24 || signature.some((b, i) => bytes[i] !== b) || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 24);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
 /** Reads a PNG of a digit (any size, any polarity, any bit depth or palette) as 8-bit gray, RGB or RGBA pixels. */
 async function readDigitPng(file: string): Promise<{ path: string; image: PixelImage }> {
   const path = resolve(file);
   let png: ReturnType<typeof decode>;
   try {
-    png = decode(await readFile(path));
+    const bytes = await readFile(path);
+    // The header says how big the decoded picture will be: refuse a huge one before decoding allocates it.
+    const size = pngSize(bytes);
+    if (size && size.width * size.height > MAX_PIXELS) {
+      throw new DigitkitError(
+        'IMAGE_TOO_LARGE',
+        `${path} is ${size.width}x${size.height} pixels (${((size.width * size.height) / 1e6).toFixed(1)} megapixels); digitkit predict ` +
+          `takes at most ${MAX_PIXELS / 1e6} megapixels and did not decode it. Scale the picture down first (a digit needs far fewer pixels).`,
+      );
+    }
+    png = decode(bytes);
   } catch (error) {
+    if (error instanceof DigitkitError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code ? code : `not a readable PNG: ${(error as Error).message}`;
     throw new DigitkitError('BAD_IMAGE', `Cannot read ${path} (${why}).`, { cause: error });
