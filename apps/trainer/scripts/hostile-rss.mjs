@@ -81,7 +81,7 @@ const cases = [
   ['model without softmax, predict', ['predict', '--index', '0', '--model-dir', logits, '--backend', 'wasm', '--json']],
   ['download cut mid-body', ['show', 'samples', '--data', `${server.base}/cut/`, '--out', 'pics']],
   ['stalled server, --download-timeout 2', ['show', 'samples', '--data', `${server.base}/stall/`, '--out', 'pics', '--download-timeout', '2']],
-  ['cache directory is a file', ['show', 'samples', '--data', `${server.base}/ok/`, '--out', 'pics'], { XDG_CACHE_HOME: join(work, 'cache-is-a-file') }],
+  ['cache directory is a file (XDG_CACHE_HOME is a file)', ['show', 'samples', '--data', `${server.base}/ok/`, '--out', 'pics'], { XDG_CACHE_HOME: join(work, 'cache-is-a-file') }],
 ];
 
 const rows = [];
@@ -103,7 +103,7 @@ rows.push({ what: 'damaged cached file, no checksum', args: ['show', 'samples', 
 await server.close();
 console.log('| case | command | exit | peak RSS (KB) | s | what it says |');
 console.log('| --- | --- | --- | --- | --- | --- |');
-const anonymous = (text) => text.replaceAll(work, '$W').replace(/127\.0\.0\.1(:|_)\d+/g, '127.0.0.1$1PORT');
+const anonymous = (text) => text.replaceAll(work, '$W').replace(/127\.0\.0\.1(:|_)\d+/g, '127.0.0.1$1PORT').replace(/(\d\.\d{3})\d+/g, '$1');
 const shown = (args) => `\`dk ${anonymous(args.join(' '))}\``;
 for (const row of rows) {
   console.log(`| ${row.what} | ${shown(row.args)} | ${row.code} | ${row.kb} | ${row.seconds.toFixed(1)} | ${anonymous(row.said).replaceAll('|', '\\|')} |`);
