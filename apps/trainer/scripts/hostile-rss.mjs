@@ -1,7 +1,7 @@
 // Peak memory of the CLI on hostile files: makes each file, runs the built CLI under GNU time (`-f %M`, KB),
 // prints a Markdown table. Run after a build: `node apps/trainer/scripts/hostile-rss.mjs` (about 1-2 minutes).
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,12 +92,12 @@ for (const [what, args, env] of cases) {
 }
 
 // A damaged cached file with no checksum: the first run fills the cache, then one file is spoiled.
-await measure(['show', 'samples', '--data', `${server.base}/ok/`, '--out', 'pics']);
-const { readdir } = await import('node:fs/promises');
-const [cacheDir] = await readdir(join(work, 'cache', 'digitkit'));
-await writeFile(join(work, 'cache', 'digitkit', cacheDir, 't10k-images-idx3-ubyte.gz'), '<html>half a file</html>');
+const ownCache = { XDG_CACHE_HOME: join(work, 'cache-refetch') };
+await measure(['show', 'samples', '--data', `${server.base}/ok/`, '--out', 'pics'], ownCache);
+const [cacheDir] = await readdir(join(ownCache.XDG_CACHE_HOME, 'digitkit'));
+await writeFile(join(ownCache.XDG_CACHE_HOME, 'digitkit', cacheDir, 't10k-images-idx3-ubyte.gz'), '<html>half a file</html>');
 server.requests.length = 0;
-const refetch = await measure(['show', 'samples', '--data', `${server.base}/ok/`, '--out', 'pics']);
+const refetch = await measure(['show', 'samples', '--data', `${server.base}/ok/`, '--out', 'pics'], ownCache);
 rows.push({ what: 'damaged cached file, no checksum', args: ['show', 'samples', '--data', `${server.base}/ok/`], ...refetch, said: `${refetch.said} (downloaded again: ${server.requests.join(', ')})` });
 
 await server.close();

@@ -159,12 +159,14 @@ describe('downloads from a hostile server (127.0.0.1)', () => {
   });
 
   it('downloads again a damaged cached file that has no checksum', async () => {
-    const first = await digitkit(['show', 'samples', '--data', `${server.base}/ok/`, '--out', 'pics']);
+    // A cache of its own: the one directory in it is this source's.
+    const env = { XDG_CACHE_HOME: join(work, 'cache-refetch') };
+    const first = await digitkit(['show', 'samples', '--data', `${server.base}/ok/`, '--out', 'pics'], env);
     expect(first.code, first.stderr).toBe(0);
-    const [dir] = await readdir(join(work, 'cache', 'digitkit'));
-    await writeFile(join(work, 'cache', 'digitkit', dir!, 't10k-images-idx3-ubyte.gz'), '<html>half a file</html>');
+    const [dir] = await readdir(join(env.XDG_CACHE_HOME, 'digitkit'));
+    await writeFile(join(env.XDG_CACHE_HOME, 'digitkit', dir!, 't10k-images-idx3-ubyte.gz'), '<html>half a file</html>');
     server.requests.length = 0;
-    const second = await digitkit(['show', 'samples', '--data', `${server.base}/ok/`, '--out', 'pics']);
+    const second = await digitkit(['show', 'samples', '--data', `${server.base}/ok/`, '--out', 'pics'], env);
     expect(second.code, second.stderr).toBe(0);
     expect(server.requests).toEqual(['/ok/t10k-images-idx3-ubyte.gz']);
   });
