@@ -56,7 +56,7 @@ export async function decodeOwnedIdx(bytes: Uint8Array, name: string): Promise<I
       throw new DigitkitError(
         'IDX_TRAILING_BYTES',
         `${name} inflates to more bytes than its IDX header declares (${declared}). ` +
-          'The file is damaged or two files were joined.',
+          'The file is damaged or two files were joined: download or copy it again.',
         { cause: error },
       );
     }

@@ -325,6 +325,19 @@ describe('loadMnist({ source: url })', () => {
     expect(requests).toEqual([]);
   });
 
+  it('says so when a download cannot be written into the cache', async () => {
+    serve('/unwritable/');
+    const cacheDir = join(root, 'cache-unwritable');
+    // A directory where the file should go: renaming onto it fails even for root (who ignores read-only modes).
+    await mkdir(join(cacheDir, 'train-images-idx3-ubyte.gz', 'x'), { recursive: true });
+    await expectRejects(
+      loadMnist({ source: `${base}/unwritable/`, cacheDir }),
+      'DATA_CACHE_FAILED',
+      join(cacheDir, 'train-images-idx3-ubyte.gz'),
+      'writable directory',
+    );
+  });
+
   it('downloads again, once, a cached file that fails to parse and has no checksum', async () => {
     serve('/reparse/');
     const cacheDir = join(root, 'cache-reparse');
