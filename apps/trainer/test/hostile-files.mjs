@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { constants, crc32, createDeflate, createGzip, gzipSync } from 'node:zlib';
 
 const MNIST_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
@@ -36,8 +36,8 @@ export async function writeIdxBomb(path, shape, inflatedBytes) {
   await pipeline(zerosAfter(header, inflatedBytes - header.length), createGzip({ level: constants.Z_BEST_COMPRESSION }), createWriteStream(path));
 }
 
-/** A real, valid PNG of `width` x `height` black pixels (8-bit gray, RGB or RGBA), compressed as tight as zlib goes. */
-export async function writeHugePng(path, width, height, channels = 3) {
+/** A real, valid PNG of `width` x `height` black pixels (gray, RGB or RGBA, 8 or 16 bits), compressed as tight as zlib goes. */
+export async function writeHugePng(path, width, height, channels = 3, depth = 8) {
   const chunk = (type, data) => {
     const head = Buffer.alloc(8);
     head.writeUInt32BE(data.length, 0);
@@ -49,13 +49,13 @@ export async function writeHugePng(path, width, height, channels = 3) {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
+  ihdr[8] = depth;
   ihdr[9] = { 1: 0, 3: 2, 4: 6 }[channels];
   // Each row: filter byte 0, then the pixels; all zero, so the image data compresses about 1000:1.
   const deflated = [];
-  const deflate = createDeflate({ level: constants.Z_BEST_COMPRESSION });
-  deflate.on('data', (d) => deflated.push(d));
-  await pipeline(zerosAfter(Buffer.alloc(0), height * (width * channels + 1)), deflate);
+  // Collected by a sink at the end of the pipeline: listening for 'data' loses what comes after 'finish'.
+  const collect = new Writable({ write: (chunk, _, done) => done(null, deflated.push(chunk)) });
+  await pipeline(zerosAfter(Buffer.alloc(0), height * ((width * channels * depth) / 8 + 1)), createDeflate({ level: constants.Z_BEST_COMPRESSION }), collect);
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   await writeFile(path, Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', Buffer.concat(deflated)), chunk('IEND', Buffer.alloc(0))]));
 }

@@ -70,11 +70,19 @@ afterAll(async () => {
 });
 
 describe('hostile files', () => {
-  it('refuses a PNG over 50 megapixels from its header, before decoding it', async () => {
+  it('refuses a PNG over 50 megapixels, or over 200 MB once decoded, from its header, before decoding it', async () => {
     // 8000x8000 gray: 64 megapixels, 64 MB decoded, about 60 KB on disk.
     await writeHugePng(join(work, 'huge.png'), 8000, 8000, 1);
     const run = await digitkit(['predict', 'huge.png', '--model-dir', model, '--backend', 'cpu']);
-    expectClearError(run, /huge\.png is 8000x8000 pixels \(64\.0 megapixels\).*at most 50 megapixels and did not decode it.*Scale the picture down/);
+    expectClearError(run, /huge\.png is 8000x8000 pixels \(64\.0 megapixels; digitkit predict takes at most 50\) and was not decoded\. Scale the picture down/);
+    // Under 50 megapixels but 16-bit RGBA: 288 MB once decoded (the decoder then needs twice that).
+    await writeHugePng(join(work, 'deep.png'), 6000, 6000, 4, 16);
+    const deep = await digitkit(['predict', 'deep.png', '--model-dir', model, '--backend', 'cpu']);
+    expectClearError(deep, /deep\.png is 6000x6000 pixels \(16-bit, 288 MB once decoded; digitkit predict takes at most 200 MB\).*8 bits per channel/);
+    // The same writer's smaller picture decodes (all black: no digit), so the size alone was refused above.
+    await writeHugePng(join(work, 'black.png'), 2000, 2000, 1);
+    const small = await digitkit(['predict', 'black.png', '--model-dir', model, '--backend', 'cpu']);
+    expectClearError(small, /black\.png holds no digit/);
   });
 
   it('refuses a model.json whose layer size was changed, before building the layer', async () => {
