@@ -9,6 +9,7 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
 import { showCommand } from './commands/show.js';
 import { EXIT } from './exit-codes.js';
+import { setDownloadTimeout } from './runtime.js';
 
 // Errors in what the user typed (exit 2), as opposed to problems with files, data or training (exit 1).
 const USAGE_ERRORS = new Set(['BAD_BACKEND', 'BAD_OPTION', 'BAD_OPTIMIZER', 'BAD_SCHEDULE', 'BAD_MODEL_OPTION', 'UNKNOWN_MODEL', 'BAD_ARGUMENTS', 'BAD_INDEX', 'BAD_VALIDATION']);
@@ -31,7 +32,9 @@ function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
-    .configureHelp({ showGlobalOptions: true });
+    .configureHelp({ showGlobalOptions: true })
+    .option('--download-timeout <seconds>', 'abandon a --data URL download after this long without a byte', positiveNumber, 30)
+    .hook('preAction', (command) => setDownloadTimeout(command.opts().downloadTimeout));
 
   // Choices and help come from the backend and model tables, so a new entry shows up here by itself.
   const backend = () =>
@@ -86,7 +89,7 @@ function buildProgram(): Command {
     .argument('<what>', 'samples | predictions | report')
     .option('--model-dir <dir>', 'the saved model, for predictions and report', 'out/model')
     .option('--metrics <file>', 'the metrics.json of the run, for the report', 'out/metrics.json')
-    .option('--count <n>', 'how many images', positiveInt)
+    .option('--count <n>', `how many images (at most ${MAX_SHOW_COUNT.toLocaleString('en')})`, intUpTo(MAX_SHOW_COUNT))
     .option('--out <dir>', 'where to write the pictures', 'out/pictures')
     .addOption(backend())
     .addOption(data())
@@ -121,6 +124,17 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got "${value}".`);
   return n;
+}
+
+/** The most images `show` draws: a 10x100 grid (a 10,000-image grid peaked at 720 MB). */
+const MAX_SHOW_COUNT = 1000;
+
+function intUpTo(max: number): (value: string) => number {
+  return (value) => {
+    const n = positiveInt(value);
+    if (n > max) throw new InvalidArgumentError(`expected at most ${max.toLocaleString('en')}, got "${value}".`);
+    return n;
+  };
 }
 
 function nonNegativeInt(value: string): number {

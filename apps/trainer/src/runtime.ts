@@ -19,10 +19,16 @@ export async function startBackend(choice: string): Promise<BackendInfo> {
   });
 }
 
+/** Download settings from the global options (`--download-timeout`), set once before a command runs. */
+const downloads: { timeoutMs?: number } = {};
+export function setDownloadTimeout(seconds: number | undefined): void {
+  downloads.timeoutMs = seconds === undefined ? undefined : seconds * 1000;
+}
+
 /** Loads MNIST from the embedded files, a directory or a URL, and says what it loaded. */
 export async function loadData(source: string | undefined): Promise<DatasetSplit> {
   const started = performance.now();
-  const data = await loadMnist(source ? { source } : {});
+  const data = await loadMnist(source ? { source, ...(downloads.timeoutMs !== undefined && { downloadTimeoutMs: downloads.timeoutMs }) } : {});
   const ms = Math.round(performance.now() - started);
   console.error(
     `digitkit: loaded ${data.train.count.toLocaleString('en')} training and ${data.test.count.toLocaleString('en')} test images from ${data.source} in ${ms} ms`,

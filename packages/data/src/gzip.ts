@@ -120,7 +120,7 @@ export function gunzipBounded(
       throw new DigitkitError(
         'IDX_TRAILING_BYTES',
         `${name} inflates to more bytes than its IDX header declares (${limit - 1}). ` +
-          'The file is damaged or two files were joined.',
+          'The file is damaged or two files were joined: download or copy it again.',
       );
     }
   });

@@ -151,7 +151,7 @@ export function decodeIdx(bytes: Uint8Array, name: string, copy: boolean): IdxAr
     throw new DigitkitError(
       'IDX_TRAILING_BYTES',
       `${name} has ${available - dataBytes} unexpected bytes after the data: its header declares ${describe}. ` +
-        'The file is damaged or two files were joined.',
+        'The file is damaged or two files were joined: download or copy it again.',
     );
   }
   const count = dataBytes / type.bytes;

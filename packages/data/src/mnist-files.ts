@@ -33,6 +33,8 @@ export interface LoadMnistOptions {
   cacheDir?: string;
   /** SHA-256 (hex) per file name (`train-images-idx3-ubyte.gz`) or full URL; checked on download and cache hits. */
   checksums?: Record<string, string>;
+  /** How long a download may go without receiving a byte before it is abandoned, in ms. Default 30,000. */
+  downloadTimeoutMs?: number;
   /** The fetch to download with (default: the global fetch). */
   fetch?: typeof fetch;
 }

@@ -3,7 +3,7 @@ import { DigitkitError, type DatasetSplit, type ImageSet } from '@digitkit/core'
 import { imageSetFromIdx } from './image-set.js';
 import { loadUrl } from './download.js';
 import { type LoadedFile, MNIST_FILES, type LoadMnistOptions } from './mnist-files.js';
-import { decodeOwnedIdx, nodeFs, readFileBytes } from './node-files.js';
+import { checkPairedCounts, decodeOwnedIdx, nodeFs, readFileBytes } from './node-files.js';
 
 type NodeApis = { module: Pick<typeof import('node:module'), 'createRequire'>; path: typeof import('node:path') };
 let nodeApis: NodeApis | undefined;
@@ -83,9 +83,11 @@ async function loadDirectory(dir: string, source: string): Promise<DatasetSplit>
         `${MNIST_FILES.join(', ')}, each optionally gzipped (.gz).`,
     );
   }
-  const files = await Promise.all(
-    (paths as string[]).map(async (path) => ({ name: path, array: await decodeOwnedIdx(await readFileBytes(path), path) })),
-  );
+  const raw = await Promise.all((paths as string[]).map(async (path) => ({ name: path, bytes: await readFileBytes(path) })));
+  checkPairedCounts(raw);
+  // One file at a time: the compressed and inflated copies of all four never sit in memory together.
+  const files: LoadedFile[] = [];
+  for (const { name, bytes } of raw) files.push({ name, array: await decodeOwnedIdx(bytes, name) });
   return toSplit(files, source);
 }
 

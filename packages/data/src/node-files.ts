@@ -2,7 +2,7 @@
 import { DigitkitError } from '@digitkit/core';
 import { gzipSync } from 'fflate';
 import { corrupt, gunzipHead, isGzip } from './gzip.js';
-import { decodeIdx, inflateIdx, parseIdxHeader, writeIdx, type IdxArray } from './idx.js';
+import { decodeIdx, inflateIdx, parseIdxHeader, writeIdx, type IdxArray, type IdxHeader } from './idx.js';
 
 type Fs = typeof import('node:fs/promises');
 let fsPromise: Promise<Fs> | undefined;
@@ -56,13 +56,45 @@ export async function decodeOwnedIdx(bytes: Uint8Array, name: string): Promise<I
       throw new DigitkitError(
         'IDX_TRAILING_BYTES',
         `${name} inflates to more bytes than its IDX header declares (${declared}). ` +
-          'The file is damaged or two files were joined.',
+          'The file is damaged or two files were joined: download or copy it again.',
         { cause: error },
       );
     }
     throw corrupt(name, (error as Error).message, error);
   }
   return decodeIdx(new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length), name, false);
+}
+
+/** The header of an IDX file (gzipped or not) from its first bytes, or undefined when they cannot tell it yet. */
+export function peekIdxHeader(bytes: Uint8Array, name: string): IdxHeader | undefined {
+  if (!isGzip(bytes)) return parseIdxHeader(bytes, name);
+  const head = gunzipHead(bytes);
+  return head && parseIdxHeader(head, name);
+}
+
+/**
+ * Checks from the headers alone that images and labels come in pairs of equal count, so a file whose header
+ * promises gigabytes is refused before it is inflated. `files` holds the raw (maybe gzipped) bytes in MNIST_FILES order.
+ */
+export function checkPairedCounts(files: readonly { name: string; bytes: Uint8Array }[]): void {
+  const count = (file: { name: string; bytes: Uint8Array }) => {
+    try {
+      return peekIdxHeader(file.bytes, file.name)?.shape[0];
+    } catch {
+      return undefined;
+    }
+  };
+  for (let i = 0; i + 1 < files.length; i += 2) {
+    const [images, labels] = [files[i]!, files[i + 1]!];
+    const [imageCount, labelCount] = [count(images), count(labels)];
+    // An unreadable header is left to the full decoder, which says precisely what is wrong.
+    if (imageCount === undefined || labelCount === undefined || imageCount === labelCount) continue;
+    throw new DigitkitError(
+      'DATA_COUNT_MISMATCH',
+      `${images.name} holds ${imageCount} images but ${labels.name} holds ${labelCount} labels; ` +
+        'they must come in pairs (train-images with train-labels, t10k-images with t10k-labels). Nothing was inflated.',
+    );
+  }
 }
 
 /** Reads an IDX file (optionally gzipped) from disk. Node only. */

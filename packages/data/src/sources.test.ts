@@ -1,7 +1,7 @@
 // loadMnist from a directory and from an http(s) URL (a local node:http server on 127.0.0.1), plus imageSetFromIdx.
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -114,6 +114,23 @@ describe('loadMnist({ source: directory })', () => {
     expect(await readdir(dir)).toEqual(before);
   });
 
+  it('refuses a gzip bomb whose header promises more images than there are labels, before inflating it', async () => {
+    const dir = join(root, 'bomb-dir');
+    await mkdir(dir);
+    const files = tinyFiles();
+    for (const [i, name] of MNIST_FILES.entries()) await writeIdxFile(join(dir, name), files[i]!);
+    // A header promising 1,000,000 images of 28x28 (784 MB), then 64 MB of zeros: about 64 KB gzipped.
+    const header = new Uint8Array([0, 0, 8, 3, 0, 0x0f, 0x42, 0x40, 0, 0, 0, 28, 0, 0, 0, 28]);
+    const inflated = new Uint8Array(16 + 64 * 1024 * 1024);
+    inflated.set(header);
+    const bomb = gzipSync(inflated);
+    await writeFile(join(dir, `${MNIST_FILES[0]}.gz`), bomb);
+    await rm(join(dir, MNIST_FILES[0]));
+    const before = process.memoryUsage().rss;
+    await expectRejects(loadMnist({ source: dir }), 'DATA_COUNT_MISMATCH', '1000000 images', '30 labels', 'Nothing was inflated');
+    expect(process.memoryUsage().rss - before).toBeLessThan(32 * 1024 * 1024);
+  });
+
   it('rejects an unsupported source', async () => {
     await expectRejects(loadMnist({ source: 'ftp://example.invalid/mnist/' }), 'INVALID_ARGUMENT', 'ftp://');
     await expectRejects(loadMnist({ source: '' }), 'INVALID_ARGUMENT');
@@ -126,6 +143,7 @@ describe('loadMnist({ source: url })', () => {
   /** path -> body served; anything else is a 404. */
   const served = new Map<string, Uint8Array>();
   const requests: string[] = [];
+  const stalledResponses: ServerResponse[] = [];
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -133,6 +151,14 @@ describe('loadMnist({ source: url })', () => {
       const body = served.get(req.url ?? '');
       if (req.url?.startsWith('/broken/')) {
         res.writeHead(500).end('oops');
+      } else if (req.url?.startsWith('/stall/')) {
+        // Headers and a few bytes, then silence: the client must give up by itself.
+        res.writeHead(200, { 'content-length': '1000' }).write(new Uint8Array(10));
+        stalledResponses.push(res);
+      } else if (body && req.url?.startsWith('/cut/')) {
+        // Half the body, then the connection drops (a download cut mid-body).
+        res.writeHead(200, { 'content-length': String(body.length) });
+        res.write(body.subarray(0, body.length >> 1), () => res.destroy());
       } else if (body) {
         res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body);
       } else {
@@ -144,6 +170,7 @@ describe('loadMnist({ source: url })', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
+    for (const res of stalledResponses) res.destroy();
     server.close();
     await once(server, 'close');
   });
@@ -262,5 +289,69 @@ describe('loadMnist({ source: url })', () => {
       if (previous === undefined) delete process.env.XDG_CACHE_HOME;
       else process.env.XDG_CACHE_HOME = previous;
     }
+  });
+
+  it('abandons a stalled download after the timeout, naming the URL and the option', async () => {
+    serve('/stall/');
+    const started = performance.now();
+    const error = await expectRejects(
+      loadMnist({ source: `${base}/stall/`, cacheDir: join(root, 'cache-stall'), downloadTimeoutMs: 300 }),
+      'DATA_DOWNLOAD_TIMEOUT',
+      `${base}/stall/train-images-idx3-ubyte.gz`,
+      '--download-timeout',
+    );
+    expect(error.message).toContain('0.3 s');
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(await readdir(join(root, 'cache-stall'))).toEqual([]);
+  });
+
+  it('reports a download cut mid-body and keeps nothing', async () => {
+    serve('/cut/');
+    await expectRejects(
+      loadMnist({ source: `${base}/cut/`, cacheDir: join(root, 'cache-cut') }),
+      'DATA_DOWNLOAD_FAILED',
+      `${base}/cut/train-images-idx3-ubyte.gz`,
+      'cut off',
+    );
+    expect(await readdir(join(root, 'cache-cut'))).toEqual([]);
+  });
+
+  it('says so when the cache directory is a file, before downloading', async () => {
+    serve('/cachefile/');
+    const cacheDir = join(root, 'cache-is-a-file');
+    await writeFile(cacheDir, 'not a directory');
+    await expectRejects(loadMnist({ source: `${base}/cachefile/`, cacheDir }), 'DATA_CACHE_FAILED', cacheDir, 'cacheDir');
+    await expectRejects(loadMnist({ source: `${base}/cachefile/`, cacheDir: join(cacheDir, 'sub') }), 'DATA_CACHE_FAILED', 'ENOTDIR');
+    expect(requests).toEqual([]);
+  });
+
+  it('says so when a download cannot be written into the cache', async () => {
+    serve('/unwritable/');
+    const cacheDir = join(root, 'cache-unwritable');
+    // A directory where the file should go: renaming onto it fails even for root (who ignores read-only modes).
+    await mkdir(join(cacheDir, 'train-images-idx3-ubyte.gz', 'x'), { recursive: true });
+    await expectRejects(
+      loadMnist({ source: `${base}/unwritable/`, cacheDir }),
+      'DATA_CACHE_FAILED',
+      join(cacheDir, 'train-images-idx3-ubyte.gz'),
+      'writable directory',
+    );
+  });
+
+  it('downloads again, once, a cached file that fails to parse and has no checksum', async () => {
+    serve('/reparse/');
+    const cacheDir = join(root, 'cache-reparse');
+    await loadMnist({ source: `${base}/reparse/`, cacheDir });
+    await writeFile(join(cacheDir, 't10k-images-idx3-ubyte.gz'), new TextEncoder().encode('<html>half a file</html>'));
+    requests.length = 0;
+    const split = await loadMnist({ source: `${base}/reparse/`, cacheDir });
+    expect(requests).toEqual(['/reparse/t10k-images-idx3-ubyte.gz']);
+    expect(split.test.count).toBe(12);
+    // The server now serves a damaged file too: one more try, then the error names the download.
+    await writeFile(join(cacheDir, 't10k-images-idx3-ubyte.gz'), new TextEncoder().encode('<html>again</html>'));
+    served.set('/reparse/t10k-images-idx3-ubyte.gz', new TextEncoder().encode('<html>bad mirror</html>'));
+    requests.length = 0;
+    await expectRejects(loadMnist({ source: `${base}/reparse/`, cacheDir }), 'IDX_BAD_MAGIC', `${base}/reparse/t10k-images-idx3-ubyte.gz`);
+    expect(requests).toEqual(['/reparse/t10k-images-idx3-ubyte.gz']);
   });
 });

@@ -6,7 +6,7 @@ export { MODELS, MODEL_KINDS, createModel, isModelKind, modelSpec } from './mode
 export { mlp } from './models/mlp.js';
 export { cnn } from './models/cnn.js';
 export { summary, parameterCount } from './summary.js';
-export { predict } from './predict.js';
+export { predict, outputsProbabilities } from './predict.js';
 export type { DigitkitMetadata } from './io.js';
 export { saveModel, loadModel, modelToArtifacts, modelFromArtifacts, MODEL_JSON, WEIGHTS_FILE, CUSTOM_KIND } from './io.js';
 export { registerWasmTrainingKernels, missingWasmTrainingKernels, WASM_TRAINING_KERNELS } from './kernels/register.js';

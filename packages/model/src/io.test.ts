@@ -178,6 +178,34 @@ describe('saveModel / loadModel', () => {
     await expectError(withoutMetadata(keras([27, 29])), 'NOT_A_DIGIT_MODEL', /\[27, 29\].*\[784\] \(mlp\), \[28, 28, 1\] \(cnn\), or \[28, 28\]/);
   });
 
+  it('refuses a model.json whose layer sizes disagree with the weights, before building any layer', async () => {
+    const dir = join(root, 'units');
+    await saveModel(mlp({ seed: 2 }), dir);
+    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    // One number changed: 784x1e6 floats would be 3.1 GB if TF.js built the layer before looking at the weights.
+    json.modelTopology.config.layers[0].config.units = 1_000_000;
+    await writeFile(join(dir, 'model.json'), JSON.stringify(json));
+    const before = process.memoryUsage().rss;
+    await expectError(loadModel(dir), 'BAD_MODEL_JSON', /model\.json gives layer "dense_1" units 1000000, but its weights \(dense_1\/kernel\) have shape \[784, 128\]/);
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+    json.modelTopology.config.layers[0].config.units = 128;
+    json.modelTopology.config.layers[0].config.batch_input_shape = [null, 1_000_000];
+    await writeFile(join(dir, 'model.json'), JSON.stringify(json));
+    await expectError(loadModel(dir), 'NOT_A_DIGIT_MODEL', /\[1000000\]/);
+  });
+
+  it('refuses NaN or infinite weights, naming the weight', async () => {
+    const dir = join(root, 'nan');
+    await saveModel(mlp({ seed: 2 }), dir);
+    const weights = new Float32Array((await readFile(join(dir, 'weights.bin'))).buffer.slice(0));
+    weights.fill(Number.NaN, 784 * 128 + 128, 784 * 128 + 128 + 5);
+    await writeFile(join(dir, 'weights.bin'), new Uint8Array(weights.buffer));
+    await expectError(loadModel(dir), 'BAD_WEIGHTS', /dense_2\/kernel holds 5 non-finite values.*train again/);
+    weights.fill(Number.NaN);
+    await writeFile(join(dir, 'weights.bin'), new Uint8Array(weights.buffer));
+    await expectError(loadModel(dir), 'BAD_WEIGHTS', /dense_1\/kernel holds 100352 non-finite/);
+  });
+
   it('round-trips in memory through artifacts', async () => {
     const model = cnn({ seed: 9 });
     const artifacts = await modelToArtifacts(model);

@@ -35,6 +35,9 @@ export async function modelToArtifacts(model: DigitModel): Promise<tf.io.ModelAr
 
 /** Rebuilds a DigitModel from in-memory artifacts (as `modelToArtifacts` gives them). */
 export async function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, source = 'artifacts'): Promise<DigitModel> {
+  // Before TF.js builds a layer: a layer size edited in model.json would otherwise allocate it first (1e6 units: gigabytes).
+  checkLayerSizes(artifacts, source);
+  checkFiniteWeights(artifacts, source);
   let net: tfl.LayersModel;
   try {
     net = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
@@ -107,13 +110,13 @@ export async function loadModel(source: string): Promise<DigitModel> {
 }
 
 async function loadFromUrl(url: string): Promise<DigitModel> {
-  let net: tfl.LayersModel;
+  let artifacts: tf.io.ModelArtifacts;
   try {
-    net = await tfl.loadLayersModel(tf.io.http(url));
+    artifacts = await tf.io.http(url).load!();
   } catch (error) {
     throw new DigitkitError('MODEL_LOAD_FAILED', `Could not load a TF.js layers model from ${url}: ${message(error)}`, { cause: error });
   }
-  return toDigitModel(net, url);
+  return modelFromArtifacts(artifacts, url);
 }
 
 async function loadFromFiles(source: string): Promise<DigitModel> {
@@ -183,19 +186,21 @@ function toDigitModel(net: tfl.LayersModel, source: string): DigitModel {
   }
   const inputShape = net.inputs[0]!.shape.slice(1);
   const outputShape = net.outputs[0]!.shape.slice(1);
-  if (!takesDigitImages(inputShape)) {
-    const known = MODEL_KINDS.map((kind) => `[${MODELS[kind].inputShape.join(', ')}] (${kind})`).join(', ');
-    throw new DigitkitError(
-      'NOT_A_DIGIT_MODEL',
-      `${source} takes inputs of shape [${inputShape.join(', ')}]; a digit model takes one 28x28 grayscale image: ${known}, or [28, 28].`,
-    );
-  }
+  if (!takesDigitImages(inputShape)) throw notDigitInput(source, inputShape);
   const numClasses = outputShape[0];
   if (outputShape.length !== 1 || typeof numClasses !== 'number' || numClasses < 2) {
     throw new DigitkitError('NOT_A_DIGIT_MODEL', `${source} gives outputs of shape [${outputShape.join(', ')}]; a digit model gives one probability per class, e.g. [10].`);
   }
   const shape = inputShape as number[];
   return { kind: storedKind(net, shape) ?? kindByShape(shape), inputShape: shape, numClasses, net };
+}
+
+function notDigitInput(source: string, inputShape: readonly unknown[]): DigitkitError {
+  const known = MODEL_KINDS.map((kind) => `[${MODELS[kind].inputShape.join(', ')}] (${kind})`).join(', ');
+  return new DigitkitError(
+    'NOT_A_DIGIT_MODEL',
+    `${source} takes inputs of shape [${inputShape.join(', ')}]; a digit model takes one 28x28 grayscale image: ${known}, or [28, 28].`,
+  );
 }
 
 // 784 pixels row-major, with or without unit axes ([784], [28, 28], [28, 28, 1], [1, 28, 28]): predict reshapes rows to any of them.
@@ -216,6 +221,73 @@ function storedKind(net: tfl.LayersModel, shape: readonly number[]): string | un
 
 function kindByShape(shape: readonly number[]): string {
   return MODEL_KINDS.find((kind) => sameShape(shape, MODELS[kind].inputShape)) ?? CUSTOM_KIND;
+}
+
+interface LayerJson {
+  class_name?: string;
+  config?: { name?: string; units?: unknown; filters?: unknown; layers?: unknown; batch_input_shape?: unknown };
+}
+
+/** Every layer of a (Sequential or functional, maybe Keras-converted) topology, nested models included. */
+function topologyLayers(topology: unknown): LayerJson[] {
+  const root = (topology as { model_config?: unknown } | null)?.model_config ?? topology;
+  const config = (root as { config?: unknown } | null)?.config;
+  const list = Array.isArray(config) ? config : (config as { layers?: unknown } | null)?.layers;
+  if (!Array.isArray(list)) return [];
+  return (list as LayerJson[]).flatMap((layer) => [layer, ...(layer?.config?.layers ? topologyLayers(layer) : [])]);
+}
+
+/** The config key a layer class sizes its kernel by, which must equal the kernel's last dimension. */
+const KERNEL_SIZE_KEY: Readonly<Record<string, 'units' | 'filters'>> = {
+  Dense: 'units',
+  Conv1D: 'filters',
+  Conv2D: 'filters',
+  Conv3D: 'filters',
+};
+
+/** Checks each layer's units/filters against its kernel in the weights manifest, before any layer is built. */
+function checkLayerSizes(artifacts: tf.io.ModelArtifacts, source: string): void {
+  const specs = artifacts.weightSpecs ?? [];
+  for (const layer of topologyLayers(artifacts.modelTopology)) {
+    const name = layer?.config?.name;
+    const inputShape = layer?.config?.batch_input_shape;
+    if (Array.isArray(inputShape) && !takesDigitImages(inputShape.slice(1))) throw notDigitInput(source, inputShape.slice(1));
+    const key = KERNEL_SIZE_KEY[layer?.class_name ?? ''];
+    if (key) {
+      const size = layer?.config?.[key];
+      // Weight names are the layer's name (maybe under a nested model's) then the weight's: `dense_1/kernel`.
+      const kernel = specs.find((spec) => spec.name.split('/').slice(0, -1).includes(String(name)) && spec.shape.length >= 2);
+      if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || kernel?.shape.at(-1) !== size) {
+        throw new DigitkitError(
+          'BAD_MODEL_JSON',
+          `${source} gives layer "${String(name)}" ${key} ${JSON.stringify(size)}, but its weights ` +
+            (kernel ? `(${kernel.name}) have shape [${kernel.shape.join(', ')}]` : 'are not in the weights manifest') +
+            '. The model file was edited or does not belong to its weights: save the model again.',
+        );
+      }
+    }
+  }
+}
+
+/** Refuses NaN or infinite float32 weights: such a model answers every input with NaN. */
+function checkFiniteWeights(artifacts: tf.io.ModelArtifacts, source: string): void {
+  const data = artifacts.weightData === undefined ? new ArrayBuffer(0) : joinWeights(artifacts.weightData);
+  let offset = 0;
+  for (const spec of artifacts.weightSpecs ?? []) {
+    const length = weightByteLength(spec);
+    if (spec.dtype === 'float32' && !spec.quantization && offset + length <= data.byteLength) {
+      const values = new Float32Array(data.slice(offset, offset + length));
+      const bad = values.filter((v) => !Number.isFinite(v)).length;
+      if (bad > 0) {
+        throw new DigitkitError(
+          'BAD_WEIGHTS',
+          `${source}: the weight ${spec.name} holds ${bad} non-finite values (NaN or Infinity) of ${values.length}, so every ` +
+            'answer would be NaN. The training run diverged or the weights file is damaged: train again (a lower --lr) or load another model.',
+        );
+      }
+    }
+    offset += length;
+  }
 }
 
 function weightByteLength(spec: tf.io.WeightsManifestEntry): number {

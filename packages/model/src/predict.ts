@@ -19,16 +19,27 @@ export function predict(model: DigitModel, x: Float32Array, count: number): Pred
       `predict got ${x.length} floats for ${count} images, but this ${model.kind} needs ${perExample} per image (${count * perExample} in all).`,
     );
   }
+  // A model ending in logits (no softmax) still gives probabilities that sum to 1.
+  const logits = !outputsProbabilities(model);
   const out: Prediction[] = [];
   for (let start = 0; start < count; start += PREDICT_BATCH) {
     const n = Math.min(PREDICT_BATCH, count - start);
     const probs = tf.tidy(() => {
       const input = tf.tensor(x.subarray(start * perExample, (start + n) * perExample), [n, ...model.inputShape]);
-      return model.net.predict(input) as tf.Tensor;
+      const output = model.net.predict(input) as tf.Tensor;
+      return logits ? tf.softmax(output) : output;
     });
     // Read outside tidy: reading inside it is slow on WASM.
     const values = probs.dataSync() as Float32Array;
     probs.dispose();
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new DigitkitError(
+        'NON_FINITE_OUTPUT',
+        `The ${model.kind} model gave a non-finite output (${values[bad]}) for image ${start + Math.floor(bad / model.numClasses)}: ` +
+          'its weights are broken (NaN or Infinity, e.g. from a diverged training run). Train it again or load another model.',
+      );
+    }
     const k = model.numClasses;
     for (let i = 0; i < n; i++) {
       const row = Array.from(values.subarray(i * k, (i + 1) * k));
@@ -38,4 +49,10 @@ export function predict(model: DigitModel, x: Float32Array, count: number): Pred
     }
   }
   return out;
+}
+
+/** True when the model's last layer is a softmax, i.e. it outputs probabilities rather than logits. */
+export function outputsProbabilities(model: DigitModel): boolean {
+  const last = model.net.layers[model.net.layers.length - 1];
+  return (last?.getConfig() as { activation?: string } | undefined)?.activation === 'softmax';
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError, type DigitModel, type Evaluation, type ImageSet } from '@digitkit/core';
-import { SMALLEST_PROBABILITY, crossEntropySum, outputsProbabilities } from './loss.js';
+import { SMALLEST_PROBABILITY, crossEntropySum } from './loss.js';
+import { outputsProbabilities } from '@digitkit/model';
 
 /** byte -> [0, 1], the scale every digitkit model is trained in (pixel / 255). */
 const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
@@ -59,6 +60,7 @@ export function evaluate(model: DigitModel, set: ImageSet, options: EvaluateOpti
   const buffer = new Float32Array(Math.min(batchSize, set.count) * features);
   const onehot = new Float32Array(Math.min(batchSize, set.count) * classes);
   let lossTotal = tf.scalar(0);
+  let outputTotal = tf.scalar(0);
   for (let start = 0; start < set.count; start += batchSize) {
     const n = Math.min(batchSize, set.count - start);
     const x = buffer.subarray(0, n * features);
@@ -67,20 +69,38 @@ export function evaluate(model: DigitModel, set: ImageSet, options: EvaluateOpti
     const y = onehot.subarray(0, n * classes);
     y.fill(0);
     for (let r = 0; r < n; r++) y[r * classes + set.labels[start + r]!] = 1;
-    const [labels, total] = tf.tidy(() => {
+    const [labels, total, outputs] = tf.tidy(() => {
       const out = model.net.apply(tf.tensor(x, [n, ...model.inputShape]), { training: false }) as tf.Tensor2D;
       const loss = crossEntropySum(out, tf.tensor2d(y, [n, classes]), probabilities, { smallestProbability: SMALLEST_PROBABILITY });
-      return [tf.argMax(out, 1), tf.add(lossTotal, loss)];
+      return [tf.argMax(out, 1), tf.add(lossTotal, loss), tf.add(outputTotal, tf.sum(out))];
     });
     lossTotal.dispose();
     lossTotal = total as tf.Scalar;
+    outputTotal.dispose();
+    outputTotal = outputs as tf.Scalar;
     // Read outside tidy: reading inside it is slow on WASM.
     predicted.set(labels.dataSync(), start);
     labels.dispose();
   }
   const loss = (lossTotal.dataSync()[0] ?? Number.NaN) / set.count;
   lossTotal.dispose();
+  const outputSum = outputTotal.dataSync()[0] ?? Number.NaN;
+  outputTotal.dispose();
+  checkFinite(model, loss, outputSum);
   return summarize(set.labels.subarray(0, set.count), predicted, classes, loss);
+}
+
+/**
+ * Throws when the model's outputs were NaN or infinite anywhere (their sum is then non-finite). The loss alone
+ * does not tell: clipping before the log turns NaN probabilities into a finite loss on some backends (WASM).
+ */
+export function checkFinite(model: DigitModel, loss: number, outputSum: number): void {
+  if (Number.isFinite(loss) && Number.isFinite(outputSum)) return;
+  throw new DigitkitError(
+    'NON_FINITE_OUTPUT',
+    `The ${model.kind} model gives non-finite outputs (loss ${loss}, sum of outputs ${outputSum}): its weights hold NaN or ` +
+      'Infinity, e.g. from a diverged training run. Train it again (a lower learning rate) or load another model.',
+  );
 }
 
 /** The counts and ratios of an Evaluation from true and predicted labels (pure JS, exported for tests). */

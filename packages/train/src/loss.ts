@@ -1,17 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { DigitModel } from '@digitkit/core';
 
 /** evaluate caps the loss of one image at -log(this), as Keras reports it (a confident miss gives p = 0). */
 export const SMALLEST_PROBABILITY = 1e-7;
 /** The smallest normal float32: dividing by it stays finite, so the gradient below is exact for any p above it. */
 const FLOAT32_TINY = 1.1754944e-38;
-
-/** Whether the model's output is probabilities (a softmax last layer) rather than logits. */
-export function outputsProbabilities(model: DigitModel): boolean {
-  const last = model.net.layers[model.net.layers.length - 1];
-  const config = last?.getConfig() as { activation?: string } | undefined;
-  return config?.activation === 'softmax';
-}
 
 /**
  * Softmax cross-entropy of a batch, summed over it: `output` is the model's output (probabilities

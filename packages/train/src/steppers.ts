@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DigitModel } from '@digitkit/core';
 import { Optimizer } from './optimizer.js';
 import type { OptimizerName } from './options.js';
-import { correctCount, crossEntropySum, outputsProbabilities } from './loss.js';
+import { correctCount, crossEntropySum } from './loss.js';
+import { outputsProbabilities } from '@digitkit/model';
 
 /** What tfjs-layers keeps a weight in (its LayerVariable), reduced to what the loop uses. */
 export interface WeightHandle {
