@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { adamLoopFor } from './adam-simd.js';
+import { type AdamLoop, adamLoopFor } from './adam-simd.js';
 import { type Info, type KernelArgs, asKernelFunc, heapOf, run, scalarOn, withTemps } from './wasm.js';
 
 // One Adam update per parameter in one dispatch and one pass over memory (./adam-simd.ts) instead of
@@ -21,19 +21,26 @@ export interface AdamUpdateAttrs {
   epsilon: number;
 }
 
-function fusedAdamUpdate({ inputs, backend, attrs }: KernelArgs): Info[] {
+function fusedAdamUpdate(args: KernelArgs): Info[] {
+  const loop = adamLoopFor(args.backend);
+  return loop ? adamUpdateSimd(args, loop) : adamUpdateByKernels(args);
+}
+
+function adamUpdateSimd({ inputs, backend, attrs }: KernelArgs, loop: AdamLoop): Info[] {
   const { value, grad, m, v } = inputs as Record<'value' | 'grad' | 'm' | 'v', Info>;
   const { rate, decay, beta1, beta2, epsilon } = attrs as unknown as AdamUpdateAttrs;
-  const loop = adamLoopFor(backend);
-  if (loop) {
-    const heap = heapOf(backend);
-    const outputs = [value, m, v].map((t) => heap.makeOutput([...t.shape], 'float32'));
-    // Byte offsets, taken after every allocation (the heap may have grown; offsets stay valid).
-    const offsets = [value, grad, m, v, ...outputs].map((t) => heap.typedArrayFromHeap(t).byteOffset);
-    loop(...offsets, heap.typedArrayFromHeap(value).length, beta1, 1 - beta1, beta2, 1 - beta2, epsilon, rate, decay);
-    return outputs;
-  }
-  // Without WebAssembly SIMD: the shipped kernels, called on the backend directly.
+  const heap = heapOf(backend);
+  const outputs = [value, m, v].map((t) => heap.makeOutput([...t.shape], 'float32'));
+  // Byte offsets, taken after every allocation (the heap may have grown; offsets stay valid).
+  const offsets = [value, grad, m, v, ...outputs].map((t) => heap.typedArrayFromHeap(t).byteOffset);
+  loop(...offsets, heap.typedArrayFromHeap(value).length, beta1, 1 - beta1, beta2, 1 - beta2, epsilon, rate, decay);
+  return outputs;
+}
+
+/** Without WebAssembly SIMD (or on a shared, threaded heap): the shipped kernels, called on the backend directly. */
+export function adamUpdateByKernels({ inputs, backend, attrs }: KernelArgs): Info[] {
+  const { value, grad, m, v } = inputs as Record<'value' | 'grad' | 'm' | 'v', Info>;
+  const { rate, decay, beta1, beta2, epsilon } = attrs as unknown as AdamUpdateAttrs;
   return withTemps(backend, (keep) => {
     const op = (name: string, a: Info, b?: Info) => run(name, b ? { a, b } : { x: a }, {}, backend);
     const temp = (name: string, a: Info, b?: Info) => keep(op(name, a, b));

@@ -135,7 +135,7 @@ function sleb(value: number): number[] {
 }
 
 let compiled: WebAssembly.Module | null | undefined;
-const loops = new WeakMap<WebAssembly.Memory, AdamLoop>();
+const loops = new WeakMap<WebAssembly.Memory, AdamLoop | null>();
 
 /** The loop bound to the backend's heap, or null where WebAssembly SIMD or the heap is unavailable. */
 export function adamLoopFor(backend: tf.KernelBackend): AdamLoop | null {
@@ -150,8 +150,12 @@ export function adamLoopFor(backend: tf.KernelBackend): AdamLoop | null {
   }
   if (!compiled) return null;
   let loop = loops.get(memory);
-  if (!loop) {
-    loop = new WebAssembly.Instance(compiled, { env: { memory } }).exports.adam as AdamLoop;
+  if (loop === undefined) {
+    try {
+      loop = new WebAssembly.Instance(compiled, { env: { memory } }).exports.adam as AdamLoop;
+    } catch {
+      loop = null; // a shared (threaded) heap does not link to this module's plain memory import
+    }
     loops.set(memory, loop);
   }
   return loop;

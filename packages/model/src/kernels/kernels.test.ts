@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError, useBackend } from '@digitkit/core';
 import { mnistSlice } from '@digitkit/testkit';
 import { ADAM_UPDATE, type AdamUpdateAttrs, cnn, MOMENTUM_UPDATE, type MomentumUpdateAttrs, mlp, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../index.js';
+import { adamUpdateByKernels } from './AdamUpdate.js';
 import { conv2DBackpropFilterIm2col } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputCol2im } from './Conv2DBackpropInput.js';
 
@@ -259,12 +260,21 @@ function expectSameBits(actual: Float32Array[], expected: Float32Array[]): void 
 // The MLP's first weight matrix, a size that leaves a remainder after the SIMD lanes, one below a lane.
 const updateShapes: number[][][] = [[[784, 128]], [[7, 5]], [[3]]];
 
+// The Adam kernel's path without WebAssembly SIMD, registered under a name of its own to be run.
+const ADAM_BY_KERNELS = 'DigitkitTestAdamUpdateByKernels';
+tf.registerKernel({ kernelName: ADAM_BY_KERNELS, backendName: 'wasm', kernelFunc: adamUpdateByKernels as unknown as tf.KernelFunc });
+
 describe.each(updateShapes)('fused optimizer updates, shape %j', (shape) => {
   const n = size(shape);
-  it.each([1, 0.9995])('Adam (decay %s) gives the bits of the composed ops on CPU', async (decay) => {
+  it.each([
+    [ADAM_UPDATE, 1],
+    [ADAM_UPDATE, 0.9995],
+    [ADAM_BY_KERNELS, 1],
+    [ADAM_BY_KERNELS, 0.9995],
+  ])('Adam as %s (decay %s) gives the bits of the composed ops on CPU', async (kernel, decay) => {
     const v = random(n).map((x) => x * x);
     const attrs: AdamUpdateAttrs = { rate: 0.0031622776601683794, decay, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
-    const { wasm, cpu } = await fusedAndComposed(ADAM_UPDATE, { value: random(n), grad: random(n), m: random(n), v }, shape, attrs, ([x, g, m, v2]) =>
+    const { wasm, cpu } = await fusedAndComposed(kernel, { value: random(n), grad: random(n), m: random(n), v }, shape, attrs, ([x, g, m, v2]) =>
       composedAdam(x!, g!, m!, v2!, attrs),
     );
     expectSameBits(wasm, cpu);
