@@ -10,3 +10,5 @@ export { predict, outputsProbabilities } from './predict.js';
 export type { DigitkitMetadata } from './io.js';
 export { saveModel, loadModel, modelToArtifacts, modelFromArtifacts, MODEL_JSON, WEIGHTS_FILE, CUSTOM_KIND } from './io.js';
 export { registerWasmTrainingKernels, missingWasmTrainingKernels, WASM_TRAINING_KERNELS } from './kernels/register.js';
+export { ADAM_UPDATE, type AdamUpdateAttrs } from './kernels/AdamUpdate.js';
+export { MOMENTUM_UPDATE, type MomentumUpdateAttrs } from './kernels/MomentumUpdate.js';

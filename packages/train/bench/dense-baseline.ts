@@ -52,7 +52,8 @@ export function createDenseStepper(model: DigitModel, optimizer: OptimizerName, 
   const specs = denseStack(model);
   if (!specs) throw new Error('The Dense baseline runs plain Dense stacks only (mlp() without dropout).');
   const params = specs.flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel]));
-  const opt = new Optimizer(optimizer, params.map((p) => p.shape), weightDecay);
+  // The composed optimizer ops, as this path ran them (the fused update kernels came after it).
+  const opt = new Optimizer(optimizer, params.map((p) => p.shape), weightDecay, false);
   const features = model.inputShape[0]!;
   const classes = model.numClasses;
   let transposed = new Float32Array(0);

@@ -67,3 +67,36 @@ describe('Optimizer', () => {
     }
   }
 });
+
+describe('Optimizer on WASM', () => {
+  it.each(['adam', 'sgd'] as const)('%s: the fused update kernels give the bits of the composed ops, with no leaks', (name) => {
+    expect(tf.getBackend()).toBe('wasm');
+    const shapes = [[30, 7], [7]];
+    let seed = 11;
+    const random = (n: number) =>
+      Float32Array.from({ length: n }, () => {
+        seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+        return seed / 2 ** 31 - 1;
+      });
+    const start = shapes.map((s) => random(s[0]! * (s[1] ?? 1)));
+    const grads = [0, 1, 2].map(() => shapes.map((s) => random(s[0]! * (s[1] ?? 1))));
+    const before = tensorCount();
+    const [fused, composed] = [true, false].map((useFused) => {
+      const optimizer = new Optimizer(name, shapes, 0.01, useFused);
+      let values = start.map((v, i) => tf.tensor(v, shapes[i]));
+      grads.forEach((g, step) => {
+        const gt = g.map((v, i) => tf.tensor(v, shapes[i]));
+        const next = tf.tidy(() => optimizer.apply(values, gt, 0.01 * (step + 1)));
+        tf.dispose([...values, ...gt]);
+        values = next;
+      });
+      const out = [...values.map((v) => v.dataSync() as Float32Array), ...optimizer.exportState()];
+      tf.dispose(values);
+      optimizer.dispose();
+      return out;
+    });
+    expect(fused!.map((a) => Array.from(a))).toEqual(composed!.map((a) => Array.from(a)));
+    expect(fused![0]).not.toEqual(start[0]);
+    expect(tensorCount()).toBe(before);
+  });
+});

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ADAM_UPDATE, MOMENTUM_UPDATE, type AdamUpdateAttrs, type MomentumUpdateAttrs } from '@digitkit/model';
 import type { OptimizerName } from './options.js';
 
 const BETA1 = 0.9;
@@ -6,10 +7,14 @@ const BETA2 = 0.999;
 const EPSILON = 1e-7;
 const MOMENTUM = 0.9;
 
+/** The fused update kernel of each optimizer (@digitkit/model registers them for `wasm`). */
+const FUSED_KERNELS: Record<OptimizerName, string> = { adam: ADAM_UPDATE, sgd: MOMENTUM_UPDATE };
+
 /**
- * Adam / SGD-with-momentum over a fixed list of parameters, written with a handful of element-wise
- * ops per parameter and constants made once (a JS number in an op makes a new scalar tensor each
- * call). Its state is plain tensors the caller can read into a checkpoint and put back.
+ * Adam / SGD-with-momentum over a fixed list of parameters: one fused kernel per parameter where the
+ * backend has it, else a handful of element-wise ops per parameter with constants made once (a JS
+ * number in an op makes a new scalar tensor each call); both give the same bits. Its state is plain
+ * tensors the caller can read into a checkpoint and put back.
  */
 export class Optimizer {
   /** Updates done so far (Adam's bias correction depends on it). */
@@ -22,6 +27,8 @@ export class Optimizer {
     readonly name: OptimizerName,
     shapes: readonly (readonly number[])[],
     private readonly weightDecay: number,
+    /** false: always the composed ops (the bench's "before"). */
+    private readonly fused = true,
   ) {
     const slotsPerParam = name === 'adam' ? 2 : 1;
     this.slots = shapes.map((shape) => Array.from({ length: slotsPerParam }, () => tf.zeros([...shape])));
@@ -44,12 +51,43 @@ export class Optimizer {
    */
   apply(values: readonly tf.Tensor[], grads: readonly tf.Tensor[], learningRate: number): tf.Tensor[] {
     this.step++;
-    const c = this.constants;
     const t = this.step;
-    const updated = tf.tidy(() => {
-      const rate = tf.scalar(
-        this.name === 'adam' ? (learningRate * Math.sqrt(1 - BETA2 ** t)) / (1 - BETA1 ** t) : learningRate,
-      );
+    const rate = this.name === 'adam' ? (learningRate * Math.sqrt(1 - BETA2 ** t)) / (1 - BETA1 ** t) : learningRate;
+    const updated = this.fused && tf.getKernel(FUSED_KERNELS[this.name], tf.getBackend())
+      ? this.applyFused(values, grads, rate, learningRate)
+      : this.applyComposed(values, grads, rate, learningRate);
+    tf.dispose(this.slots.flat());
+    this.slots = updated.slots;
+    return updated.next;
+  }
+
+  /** One kernel per parameter; the slots come back kept. */
+  private applyFused(values: readonly tf.Tensor[], grads: readonly tf.Tensor[], rate: number, learningRate: number) {
+    const next: tf.Tensor[] = [];
+    const slots: tf.Tensor[][] = [];
+    values.forEach((value, i) => {
+      const decay = this.weightDecay > 0 && this.decays[i] ? 1 - learningRate * this.weightDecay : 1;
+      const slot = this.slots[i]!;
+      const [x, ...state] =
+        this.name === 'adam'
+          ? (tf.engine().runKernel(ADAM_UPDATE, { value, grad: grads[i]!, m: slot[0]!, v: slot[1]! }, {
+              rate, decay, beta1: BETA1, beta2: BETA2, epsilon: EPSILON,
+            } satisfies AdamUpdateAttrs as unknown as tf.NamedAttrMap) as tf.Tensor[])
+          : (tf.engine().runKernel(MOMENTUM_UPDATE, { value, grad: grads[i]!, velocity: slot[0]! }, {
+              rate, decay, momentum: MOMENTUM,
+            } satisfies MomentumUpdateAttrs as unknown as tf.NamedAttrMap) as tf.Tensor[]);
+      next.push(x!);
+      // Kept: the caller may run this inside its own tidy, which must not free the new state.
+      slots.push(state.map((s) => tf.keep(s)));
+    });
+    return { next, slots };
+  }
+
+  /** The same update as element-wise ops, for backends without the fused kernels. */
+  private applyComposed(values: readonly tf.Tensor[], grads: readonly tf.Tensor[], rateValue: number, learningRate: number) {
+    const c = this.constants;
+    return tf.tidy(() => {
+      const rate = tf.scalar(rateValue);
       const decay = this.weightDecay > 0 ? tf.scalar(1 - learningRate * this.weightDecay) : null;
       const next: tf.Tensor[] = [];
       const slots: tf.Tensor[][] = [];
@@ -72,9 +110,6 @@ export class Optimizer {
       for (const slot of slots) for (const t of slot) tf.keep(t);
       return { next, slots };
     });
-    tf.dispose(this.slots.flat());
-    this.slots = updated.slots;
-    return updated.next;
   }
 
   /** The state as plain arrays, slot by slot, parameter by parameter (for checkpoints). */

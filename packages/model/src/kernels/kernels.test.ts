@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError, useBackend } from '@digitkit/core';
 import { mnistSlice } from '@digitkit/testkit';
-import { cnn, mlp, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../index.js';
+import { ADAM_UPDATE, type AdamUpdateAttrs, cnn, MOMENTUM_UPDATE, type MomentumUpdateAttrs, mlp, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../index.js';
+import { adamUpdateByKernels } from './AdamUpdate.js';
 import { conv2DBackpropFilterIm2col } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputCol2im } from './Conv2DBackpropInput.js';
 
@@ -75,7 +76,7 @@ describe('registerWasmTrainingKernels', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
     const kernel = tf.getKernel('BatchMatMul', 'wasm');
     const names = registerWasmTrainingKernels();
-    expect(names).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Identity']);
+    expect(names).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Identity', ADAM_UPDATE, MOMENTUM_UPDATE]);
     expect(WASM_TRAINING_KERNELS.map((k) => [k.kernelName, k.backendName])).toEqual(names.map((n) => [n, 'wasm']));
     expect(tf.getKernel('BatchMatMul', 'wasm')).toBe(kernel);
   });
@@ -205,6 +206,86 @@ describe('BatchMatMul with transposed operands', () => {
       { transposeA, transposeB },
     );
     expectClose(wasm, cpu);
+  });
+});
+
+// The optimizer updates the way @digitkit/train composes them from tfjs-core ops (its fallback on
+// backends without the fused kernels), here on the CPU backend: the fused WASM kernels must give the same bits.
+function composedAdam(x: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, a: AdamUpdateAttrs): tf.Tensor[] {
+  const m1 = tf.add(tf.mul(m, tf.scalar(a.beta1)), tf.mul(g, tf.scalar(1 - a.beta1)));
+  const v1 = tf.add(tf.mul(v, tf.scalar(a.beta2)), tf.mul(tf.square(g), tf.scalar(1 - a.beta2)));
+  const base = a.decay === 1 ? x : tf.mul(x, tf.scalar(a.decay));
+  return [tf.sub(base, tf.mul(tf.div(m1, tf.add(tf.sqrt(v1), tf.scalar(a.epsilon))), tf.scalar(a.rate))), m1, v1];
+}
+
+function composedMomentum(x: tf.Tensor, g: tf.Tensor, u: tf.Tensor, a: MomentumUpdateAttrs): tf.Tensor[] {
+  const u1 = tf.add(tf.mul(u, tf.scalar(a.momentum)), g);
+  const base = a.decay === 1 ? x : tf.mul(x, tf.scalar(a.decay));
+  return [tf.sub(base, tf.mul(u1, tf.scalar(a.rate))), u1];
+}
+
+/** The fused kernel on WASM and the composed ops on CPU, on the same inputs: every output, as arrays. */
+async function fusedAndComposed(
+  kernel: string,
+  inputs: Record<string, Float32Array>,
+  shape: number[],
+  attrs: object,
+  composed: (t: tf.Tensor[]) => tf.Tensor[],
+) {
+  const results: Float32Array[][] = [];
+  for (const backend of ['wasm', 'cpu'] as const) {
+    await tf.setBackend(backend);
+    const before = tf.memory().numTensors;
+    const dataIds = tf.engine().backend.numDataIds();
+    const tensors = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v, shape)]));
+    const outs = backend === 'wasm'
+      ? (tf.engine().runKernel(kernel, tensors, attrs as tf.NamedAttrMap) as tf.Tensor[])
+      : tf.tidy(() => composed(Object.values(tensors)));
+    results.push(outs.map((t) => t.dataSync() as Float32Array));
+    tf.dispose([...outs, ...Object.values(tensors)]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+  }
+  return { wasm: results[0]!, cpu: results[1]! };
+}
+
+function expectSameBits(actual: Float32Array[], expected: Float32Array[]): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((a, k) => {
+    const differing = a.filter((x, i) => !Object.is(x, expected[k]![i])).length;
+    expect(differing, `output ${k}`).toBe(0);
+  });
+}
+
+// The MLP's first weight matrix, a size that leaves a remainder after the SIMD lanes, one below a lane.
+const updateShapes: number[][][] = [[[784, 128]], [[7, 5]], [[3]]];
+
+// The Adam kernel's path without WebAssembly SIMD, registered under a name of its own to be run.
+const ADAM_BY_KERNELS = 'DigitkitTestAdamUpdateByKernels';
+tf.registerKernel({ kernelName: ADAM_BY_KERNELS, backendName: 'wasm', kernelFunc: adamUpdateByKernels as unknown as tf.KernelFunc });
+
+describe.each(updateShapes)('fused optimizer updates, shape %j', (shape) => {
+  const n = size(shape);
+  it.each([
+    [ADAM_UPDATE, 1],
+    [ADAM_UPDATE, 0.9995],
+    [ADAM_BY_KERNELS, 1],
+    [ADAM_BY_KERNELS, 0.9995],
+  ])('Adam as %s (decay %s) gives the bits of the composed ops on CPU', async (kernel, decay) => {
+    const v = random(n).map((x) => x * x);
+    const attrs: AdamUpdateAttrs = { rate: 0.0031622776601683794, decay, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+    const { wasm, cpu } = await fusedAndComposed(kernel, { value: random(n), grad: random(n), m: random(n), v }, shape, attrs, ([x, g, m, v2]) =>
+      composedAdam(x!, g!, m!, v2!, attrs),
+    );
+    expectSameBits(wasm, cpu);
+  });
+
+  it.each([1, 0.9995])('SGD with momentum (decay %s) gives the bits of the composed ops on CPU', async (decay) => {
+    const attrs: MomentumUpdateAttrs = { rate: 0.05, decay, momentum: 0.9 };
+    const { wasm, cpu } = await fusedAndComposed(MOMENTUM_UPDATE, { value: random(n), grad: random(n), velocity: random(n) }, shape, attrs, ([x, g, u]) =>
+      composedMomentum(x!, g!, u!, attrs),
+    );
+    expectSameBits(wasm, cpu);
   });
 });
 

@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError } from '@digitkit/core';
+import { adamUpdateConfig } from './AdamUpdate.js';
 import { batchMatMulConfig } from './BatchMatMul.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { identityConfig } from './Identity.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
+import { momentumUpdateConfig } from './MomentumUpdate.js';
 import { rememberShipped } from './wasm.js';
 
 /**
@@ -19,6 +21,8 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   maxPoolGradConfig,
   batchMatMulConfig,
   identityConfig,
+  adamUpdateConfig,
+  momentumUpdateConfig,
 ];
 
 /** Shipped WASM kernels ours call or fall back to: their presence says the backend is loaded. */

@@ -8,6 +8,8 @@ export type Info = tf.TensorInfo;
 export type Attrs = Record<string, unknown>;
 export type KernelArgs = { inputs: Record<string, Info>; backend: tf.KernelBackend; attrs?: Attrs };
 export type Kernel = (args: KernelArgs) => Info;
+/** A kernel with several outputs (the fused optimizer updates). */
+export type MultiOutputKernel = (args: KernelArgs) => Info[];
 
 /** The parts of tfjs-backend-wasm's BackendWasm the kernels use. */
 export interface WasmHeap {
@@ -47,6 +49,14 @@ export function run(name: string, inputs: Record<string, Info>, attrs: Attrs, ba
   return kernel.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as Info;
 }
 
+/** A float32 scalar on the WASM heap (the caller frees it), rounded as tf.scalar rounds. */
+export function scalarOn(backend: tf.KernelBackend, value: number): Info {
+  const heap = heapOf(backend);
+  const out = heap.makeOutput([], 'float32');
+  heap.typedArrayFromHeap(out)[0] = value;
+  return out;
+}
+
 /** Calls `body` with a list to put intermediates in, and frees them all afterwards (also on a throw). */
 export function withTemps<T>(backend: tf.KernelBackend, body: (keep: (t: Info) => Info) => T): T {
   const temps: Info[] = [];
@@ -61,7 +71,7 @@ export function withTemps<T>(backend: tf.KernelBackend, body: (keep: (t: Info) =
 }
 
 /** A kernel function of ours, typed the way tfjs-core's KernelConfig wants it. */
-export function asKernelFunc(kernel: Kernel): tf.KernelFunc {
+export function asKernelFunc(kernel: Kernel | MultiOutputKernel): tf.KernelFunc {
   ours.add(kernel);
   return kernel as unknown as tf.KernelFunc;
 }
