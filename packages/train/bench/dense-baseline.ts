@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DigitModel } from '@digitkit/core';
 import { Optimizer } from '../src/optimizer.js';
 import type { OptimizerName } from '../src/options.js';
-import type { Stepper, WeightHandle } from '../src/steppers.js';
+import { encodeLabels, type Stepper, type WeightHandle, writeUpdate } from '../src/steppers.js';
 
 /** Activation names as tfjs-layers serializes them. */
 type Activation = 'relu' | 'linear' | 'softmax';
@@ -111,24 +111,10 @@ export function createDenseStepper(model: DigitModel, optimizer: OptimizerName, 
         const next = opt.apply(values, grads, learningRate);
         return { next, lossSum, correct };
       });
-      params.forEach((p, i) => p.write(result.next[i]!));
-      tf.dispose(result.next);
-      return [result.lossSum, result.correct];
+      return writeUpdate(params, result);
     },
     dispose() {
       opt.dispose();
     },
   };
-}
-
-/** One-hot targets and int32 labels of the first `n` labels, written into the reusable buffers. */
-function encodeLabels(labels: Uint8Array, n: number, classes: number, onehot: Float32Array, labelsInt: Int32Array) {
-  const y = onehot.subarray(0, n * classes);
-  y.fill(0);
-  const labelView = labelsInt.subarray(0, n);
-  for (let r = 0; r < n; r++) {
-    y[r * classes + labels[r]!] = 1;
-    labelView[r] = labels[r]!;
-  }
-  return { y, labelView };
 }

@@ -75,9 +75,7 @@ export function createStepper(
         );
         return { next, lossSum, correct };
       });
-      params.forEach((p, i) => p.write(result.next[i]!));
-      tf.dispose(result.next);
-      return [result.lossSum, result.correct];
+      return writeUpdate(params, result);
     },
     dispose() {
       opt.dispose();
@@ -85,8 +83,18 @@ export function createStepper(
   };
 }
 
+/** Puts a step's updated values into the weights and frees them; gives back the step's [loss sum, correct count]. */
+export function writeUpdate(
+  params: readonly WeightHandle[],
+  result: { next: tf.Tensor[]; lossSum: tf.Scalar; correct: tf.Scalar },
+): [tf.Scalar, tf.Scalar] {
+  params.forEach((p, i) => p.write(result.next[i]!));
+  tf.dispose(result.next);
+  return [result.lossSum, result.correct];
+}
+
 /** One-hot targets and int32 labels of the first `n` labels, written into the reusable buffers. */
-function encodeLabels(labels: Uint8Array, n: number, classes: number, onehot: Float32Array, labelsInt: Int32Array) {
+export function encodeLabels(labels: Uint8Array, n: number, classes: number, onehot: Float32Array, labelsInt: Int32Array) {
   const y = onehot.subarray(0, n * classes);
   y.fill(0);
   const labelView = labelsInt.subarray(0, n);
