@@ -12,7 +12,7 @@ import { EXIT } from './exit-codes.js';
 import { setDownloadTimeout } from './runtime.js';
 
 // Errors in what the user typed (exit 2), as opposed to problems with files, data or training (exit 1).
-const USAGE_ERRORS = new Set(['BAD_BACKEND', 'BAD_OPTION', 'BAD_OPTIMIZER', 'BAD_SCHEDULE', 'BAD_MODEL_OPTION', 'UNKNOWN_MODEL', 'BAD_ARGUMENTS', 'BAD_INDEX', 'BAD_VALIDATION']);
+const USAGE_ERRORS = new Set(['BAD_BACKEND', 'BAD_OPTION', 'BAD_OPTIMIZER', 'BAD_SCHEDULE', 'BAD_MODEL_OPTION', 'UNKNOWN_MODEL', 'BAD_ARGUMENTS', 'BAD_INDEX', 'BAD_VALIDATION', 'RESUME_CONFLICT']);
 
 export { EXIT };
 
@@ -59,7 +59,7 @@ function buildProgram(): Command {
     .addOption(backend())
     .addOption(data())
     .option('--out <dir>', 'output directory', 'out')
-    .option('--resume', 'continue from the checkpoint in <out>/checkpoint')
+    .option('--resume', 'continue the run in <out> exactly as it started (only --epochs may change)')
     .option('--no-report', 'do not write the HTML report and pictures')
     .action(trainCommand);
 

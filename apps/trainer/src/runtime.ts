@@ -1,6 +1,6 @@
 // Shared wiring for the commands: backend start, data loading, output checks, atomic writes.
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { access, link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { constants, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DigitkitError, parseBackendChoice, useBackend, type BackendInfo, type DatasetSplit } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
@@ -52,6 +52,86 @@ export async function ensureWritableDir(dir: string): Promise<string> {
     );
   }
   return path;
+}
+
+/** The file in an output directory that says which process trains into it. */
+export const LOCK_FILE = 'digitkit.lock';
+
+/**
+ * Makes this process the only trainer writing into `dir`: creates `dir/digitkit.lock` holding the pid, or fails
+ * at once (OUTPUT_LOCKED) when a live process holds it. A lock left by a dead process is taken over, saying so.
+ * Returns the release function; the lock is also removed when the process exits (Ctrl-C twice included).
+ */
+export async function lockOutputDir(dir: string): Promise<() => void> {
+  const path = join(dir, LOCK_FILE);
+  const content = `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() })}\n`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      // link() fails if the lock exists: of two trainers starting together exactly one gets it, and a reader
+      // never sees it half written.
+      const staged = `${path}.${process.pid}.tmp`;
+      await writeFile(staged, content);
+      try {
+        await link(staged, path);
+      } finally {
+        await rm(staged, { force: true });
+      }
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
+        throw new DigitkitError('OUTPUT_LOCKED', `Cannot lock the output directory ${dir} (${describeLockError(error)}). Choose another --out.`, { cause: error });
+      }
+    }
+    const holder = await readLock(path);
+    if (holder && isAlive(holder.pid)) {
+      throw new DigitkitError(
+        'OUTPUT_LOCKED',
+        `Another digitkit (pid ${holder.pid}, started ${holder.startedAt ?? 'at an unknown time'}) is training into ${dir}. ` +
+          `Wait for it to end or stop it, or choose another --out. (${path} holds the lock.)`,
+      );
+    }
+    console.error(`digitkit: taking over the lock of ${dir}: ${holder ? `pid ${holder.pid}, which held it, is no longer running` : `${path} was unreadable`}`);
+    await rm(path, { force: true });
+  }
+  let held = true;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    process.off('exit', release);
+    // Only our own lock: a lock file holding another pid is not ours to remove.
+    try {
+      if (readFileSync(path, 'utf8') === content) rmSync(path);
+    } catch {
+      // Already gone: nothing to release.
+    }
+  };
+  process.on('exit', release);
+  return release;
+}
+
+async function readLock(path: string): Promise<{ pid: number; startedAt?: string } | null> {
+  try {
+    const lock = JSON.parse(await readFile(path, 'utf8')) as { pid?: unknown; startedAt?: unknown };
+    return Number.isInteger(lock.pid) && (lock.pid as number) > 0
+      ? { pid: lock.pid as number, ...(typeof lock.startedAt === 'string' && { startedAt: lock.startedAt }) }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function describeLockError(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? String(error);
 }
 
 /** Fails early with a clear message when a saved model is not where the user said. */

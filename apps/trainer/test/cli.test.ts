@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -168,9 +168,13 @@ describe('bad input fails early with a clear message and exit code', () => {
   });
 });
 
-describe('interrupting a run', () => {
-  it('saves a checkpoint on Ctrl-C, keeps the old model, and resumes to the end', async () => {
-    const out = join(work, 'interrupted');
+describe('the resume contract', () => {
+  const out = 'contract';
+  const latest = () => readFile(join(work, out, 'checkpoint/latest.json'), 'utf8');
+  const history = async () =>
+    JSON.parse(await readFile(join(work, out, 'metrics.json'), 'utf8')).history.map((m: { epoch: number }) => m.epoch);
+
+  it('Ctrl-C, then the printed command, verbatim, continues exactly that run; other flags are refused', async () => {
     let sent = false;
     const run = await digitkit(['train', ...QUICK, '--epochs', '3', '--out', out, '--no-report'], {
       onStderr: (text, child) => {
@@ -182,17 +186,116 @@ describe('interrupting a run', () => {
     });
     expect(run.code).toBe(130);
     expect(run.stderr).toMatch(/checkpoint saved/);
-    await expect(stat(join(out, 'model'))).rejects.toThrow();
-    expect((await readdir(join(out, 'checkpoint'))).length).toBeGreaterThan(0);
+    await expect(stat(join(work, out, 'model'))).rejects.toThrow();
+    const hint = /Continue with: (.+)$/m.exec(run.stderr)?.[1];
+    expect(hint).toBe(`digitkit train --resume --out ${out}`);
 
-    const resumed = await digitkit(['train', ...QUICK, '--epochs', '3', '--out', out, '--no-report', '--resume']);
+    // Flags that would make it another run: refused with every difference, the checkpoint untouched.
+    const before = await latest();
+    const conflict = await digitkit(['train', '--resume', '--out', out, '--limit', '500', '--seed', '7', '--lr', '0.01', '--data', 'elsewhere']);
+    expect(conflict.code).toBe(2);
+    expect(conflict.stderr).toContain('--limit 500 (the run has 3000)');
+    expect(conflict.stderr).toContain('--seed 7 (the run has 42)');
+    expect(conflict.stderr).toMatch(/--lr 0\.01 \(the run has [\d.e-]+\)/);
+    expect(conflict.stderr).toMatch(/--data .*elsewhere \(the run has \(not set\)\)/);
+    expect(conflict.stderr).not.toMatch(/loaded .* images/);
+    expect(await latest()).toBe(before);
+
+    // The hint as a user types it: `digitkit` is the bin that pnpm links at the repository root.
+    const resumed = await shell(hint!);
     expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/resuming run [\w-]+ at epoch [23]/);
+    expect(resumed.stderr).toContain('2,500 training / 500 validation images');
     expect(resumed.stderr).not.toMatch(/epoch 1\/3:/);
     expect(resumed.stderr).toMatch(/epoch 3\/3:/);
-    const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
-    expect(metrics.history.map((m: { epoch: number }) => m.epoch)).toEqual([1, 2, 3]);
+    expect(await history()).toEqual([1, 2, 3]);
+    const metrics = JSON.parse(await readFile(join(work, out, 'metrics.json'), 'utf8'));
+    expect(metrics.config).toMatchObject({ limit: 3000, validation: 500, epochs: 3, seed: 42 });
+  });
+
+  it('says a finished run is finished, lets --epochs grow (and says so), and refuses shrinking it', async () => {
+    const model = await stat(join(work, out, 'model/weights.bin'));
+    const finished = await digitkit(['train', '--resume', '--out', out, '--backend', 'wasm']);
+    expect(finished.code, finished.stderr).toBe(0);
+    expect(finished.stdout).toMatch(/is finished \(all 3 epochs trained\)/);
+    expect(finished.stderr).not.toMatch(/epoch \d/);
+    expect((await stat(join(work, out, 'model/weights.bin'))).mtimeMs).toBe(model.mtimeMs);
+
+    const shrink = await digitkit(['train', '--resume', '--out', out, '--epochs', '2']);
+    expect(shrink.code).toBe(2);
+    expect(shrink.stderr).toMatch(/--epochs 2 \(the run has 3\): 3 epochs are already trained/);
+
+    const longer = await digitkit(['train', '--resume', '--out', out, '--epochs', '4', '--backend', 'wasm', '--no-report']);
+    expect(longer.code, longer.stderr).toBe(0);
+    expect(longer.stderr).toMatch(/resuming with a change: --epochs 4 \(the run has 3\)/);
+    expect(longer.stderr).toMatch(/epoch 4\/4:/);
+    expect(longer.stderr).not.toMatch(/epoch 3\/4:/);
+    expect(await history()).toEqual([1, 2, 3, 4]);
+  });
+
+  it('never answers for a new run with an old run\'s checkpoint; a dead trainer\'s lock is taken over', async () => {
+    const out = 'renewed';
+    const old = await digitkit(['train', ...QUICK, '--epochs', '1', '--out', out, '--no-report']);
+    expect(old.code, old.stderr).toBe(0);
+    // A new run in the same directory, killed hard before its first checkpoint.
+    let killed = false;
+    const dead = await digitkit(['train', ...QUICK, '--epochs', '3', '--out', out, '--no-report'], {
+      onStderr: (text, child) => {
+        if (!killed && /training \/ 500 validation images/.test(text)) {
+          killed = true;
+          child.kill('SIGKILL');
+        }
+      },
+    });
+    expect(dead.code).toBeNull();
+    const resume = await digitkit(['train', '--resume', '--out', out, '--backend', 'wasm']);
+    expect(resume.stderr).toMatch(/taking over the lock of .*renewed: pid \d+, which held it, is no longer running/);
+    expect(resume.code).toBe(1);
+    expect(resume.stderr).toMatch(/no checkpoint to resume/);
+    expect(resume.stdout).not.toMatch(/test accuracy|finished/);
   });
 });
+
+describe('one trainer per output directory', () => {
+  it('a second trainer exits 1 at once, naming the first, which finishes untouched', async () => {
+    const out = 'shared';
+    let second: Promise<Run & { ms: number }> | undefined;
+    const first = digitkit(['train', ...QUICK, '--epochs', '12', '--out', out, '--no-report'], {
+      onStderr: (text) => {
+        if (!second && /epoch 1\/12:/.test(text)) {
+          const started = performance.now();
+          second = digitkit(['train', ...QUICK, '--out', out, '--no-report']).then((run) => ({ ...run, ms: performance.now() - started }));
+        }
+      },
+    });
+    const one = await first;
+    const two = await second!;
+    expect(two.code).toBe(1);
+    expect(two.stderr).toMatch(/Another digitkit \(pid \d+, started .*\) is training into .*shared/);
+    expect(two.stderr).not.toMatch(/loaded .* images/);
+    expect(two.ms).toBeLessThan(5000);
+    expect(one.code, one.stderr).toBe(0);
+    expect(JSON.parse(await readFile(join(work, out, 'metrics.json'), 'utf8')).history).toHaveLength(12);
+    // The first trainer's checkpoint is whole and its lock is gone.
+    expect(await readdir(join(work, out))).not.toContain('digitkit.lock');
+    const pointer = JSON.parse(await readFile(join(work, out, 'checkpoint/latest.json'), 'utf8'));
+    expect((await readdir(join(work, out, 'checkpoint', pointer.checkpoint))).sort()).toEqual(['model', 'optimizer.bin', 'state.json', 'weights.bin']);
+  });
+});
+
+/** Runs a command line as a user types it in a shell at the work directory, with the repository's bins on PATH. */
+function shell(line: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const bin = fileURLToPath(new URL('../../../node_modules/.bin', import.meta.url));
+    const child = spawn(line, { shell: true, cwd: work, env: { ...process.env, FORCE_COLOR: '0', PATH: `${bin}${delimiter}${process.env.PATH}` } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
 
 /** An MNIST digit drawn 9x larger, off-center, dark ink on a white 280x280 page, as RGBA. */
 function redrawLarge(digit: Uint8Array) {

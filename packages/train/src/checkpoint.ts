@@ -34,6 +34,8 @@ export interface CheckpointState {
   /** Shuffling and augmentation are drawn from generators seeded by (seed, epoch, batch): this is all the RNG state. */
   rng: { seed: number; scheme: 'per-batch' };
   config: ResolvedConfig;
+  /** The caller's description of the run (CheckpointOptions.run); null when none was given. */
+  run: Record<string, unknown> | null;
   hasBestWeights: boolean;
   savedAt: string;
 }
@@ -94,6 +96,24 @@ export async function writeCheckpoint(
     }
   }
   return path.join(root, name);
+}
+
+/** Removes every checkpoint in `dir` (a fresh run starts here): latest.json first, so no reader sees a half-removed one. */
+export async function clearCheckpoint(dir: string): Promise<void> {
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  const root = path.resolve(dir);
+  let entries: string[];
+  try {
+    entries = await fs.readdir(root);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  await fs.rm(path.join(root, LATEST_FILE), { force: true });
+  for (const entry of entries) {
+    if (entry.startsWith('ckpt-') || entry.startsWith('.tmp-')) await fs.rm(path.join(root, entry), { recursive: true, force: true });
+  }
 }
 
 /** Reads the current checkpoint in `dir`, or null when there is none. */

@@ -23,4 +23,4 @@ export {
   SCHEDULE_NAMES,
 } from './schedules.js';
 export type { CheckpointState } from './checkpoint.js';
-export { readCheckpoint } from './checkpoint.js';
+export { readCheckpoint, clearCheckpoint } from './checkpoint.js';

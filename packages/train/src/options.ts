@@ -21,8 +21,13 @@ export interface EarlyStoppingOptions {
 export interface CheckpointOptions {
   /** Directory that holds the checkpoint (created if missing). */
   dir: string;
-  /** Continue from the checkpoint in `dir` if there is one. Default false (start fresh, overwrite it). */
+  /**
+   * Continue from the checkpoint in `dir` if there is one. Default false: start fresh, and the
+   * checkpoint of an earlier run is removed first, so it can never answer for this one.
+   */
   resume?: boolean;
+  /** What the caller needs to recognize its run on resume (data source, checksum, flags): JSON data, stored as `state.run`. */
+  run?: Record<string, unknown>;
 }
 
 /** What `onBatchEnd` gets: means over the batches since the previous call. */

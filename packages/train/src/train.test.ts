@@ -271,6 +271,20 @@ describe('checkpoints', () => {
     model.net.dispose();
   });
 
+  it('a fresh run removes an earlier run\'s checkpoint before it starts, and stores the caller\'s run description', async () => {
+    const dir = await tempDir();
+    const model = mlp({ seed: 1 });
+    await train(model, { train: data.train }, { epochs: 1, checkpoint: { dir, run: { id: 'first' } } });
+    expect((await readCheckpoint(dir))?.state.run).toEqual({ id: 'first' });
+    // A new run aborted before its first checkpoint: nothing of the old run may be left to resume.
+    const aborted = new AbortController();
+    aborted.abort();
+    await train(model, { train: data.train }, { epochs: 1, signal: aborted.signal, checkpoint: { dir } });
+    expect(await readCheckpoint(dir)).toBeNull();
+    expect(await readdir(dir)).toEqual([]);
+    model.net.dispose();
+  });
+
   it('refuses a checkpoint of another model before any work', async () => {
     const dir = await tempDir();
     const model = mlp({ seed: 1 });

@@ -8,6 +8,7 @@ import {
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
   checkCheckpointFits,
+  clearCheckpoint,
   readCheckpoint,
   weightLayout,
   writeCheckpoint,
@@ -72,6 +73,9 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
   if (checkpointDir && options.checkpoint?.resume) {
     checkpoint = await readCheckpoint(checkpointDir);
     if (checkpoint) checkCheckpointFits(checkpoint, model, config, checkpointDir);
+  } else if (checkpointDir) {
+    // A fresh run: an earlier run's checkpoint must not be resumed (or reported) as this one's.
+    await clearCheckpoint(checkpointDir);
   }
 
   const backend = tf.getBackend();
@@ -99,6 +103,7 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
         optimizer: { name: config.optimizer, step: stepper.optimizer.step, slotShapes: stepper.optimizer.slotShapes() },
         rng: { seed: config.seed, scheme: 'per-batch' },
         config,
+        run: options.checkpoint?.run ?? null,
         hasBestWeights: bestWeights !== null,
         savedAt: new Date().toISOString(),
       },

@@ -1,9 +1,12 @@
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Command } from 'commander';
 import { DigitkitError, type RunMetrics } from '@digitkit/core';
 import { trainValidationSplit, subset, writeFileAtomic } from '@digitkit/data';
 import { createModel, isModelKind, MODEL_KINDS, type ModelKind, saveModel, summary } from '@digitkit/model';
-import { defaultRecipe, evaluate, parseOptimizer, parseSchedule, train, type TrainOptions } from '@digitkit/train';
-import { ensureWritableDir, loadData, percent, startBackend } from '../runtime.js';
+import { clearCheckpoint, defaultRecipe, evaluate, parseOptimizer, parseSchedule, readCheckpoint, train, type TrainOptions } from '@digitkit/train';
+import { ensureWritableDir, loadData, lockOutputDir, percent, startBackend } from '../runtime.js';
+import { CONTRACT_KEYS, newRunId, normalizeData, planResume, poolChecksum, type RunFlags, type RunRecord, savedRun } from '../run-contract.js';
 import { createProgress } from '../progress.js';
 import { writeRunReport } from '../report.js';
 import { EXIT } from '../exit-codes.js';
@@ -27,11 +30,27 @@ export interface TrainFlags {
   report: boolean;
 }
 
-export async function trainCommand(flags: TrainFlags): Promise<void> {
+export async function trainCommand(typed: TrainFlags, command?: Command): Promise<void> {
   // Everything that can be checked is checked before the first epoch.
+  parseModelKind(typed.model);
+  const out = await ensureWritableDir(typed.out);
+  const release = await lockOutputDir(out);
+  try {
+    await trainLocked(typed, out, command);
+  } finally {
+    release();
+  }
+}
+
+async function trainLocked(typed: TrainFlags, out: string, command: Command | undefined): Promise<void> {
+  const checkpointDir = join(out, 'checkpoint');
+  const resumed = typed.resume ? await resumeRun(typed, out, checkpointDir, command) : null;
+  if (resumed === 'finished') return;
+  // A new run: an earlier run's checkpoint must never answer for it, even if this one dies before its first.
+  if (!resumed) await clearCheckpoint(checkpointDir);
+  const flags: TrainFlags = resumed ? { ...typed, ...asTrainFlags(resumed.flags) } : typed;
   const kind = parseModelKind(flags.model);
   const options = trainOptions(kind, flags);
-  const out = await ensureWritableDir(flags.out);
   const backend = await startBackend(flags.backend);
   const model = createModel(kind, { seed: flags.seed });
   const data = await loadData(flags.data);
@@ -39,6 +58,19 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   const pool = flags.limit ? subset(data.train, range(Math.min(flags.limit, data.train.count))) : data.train;
   if (flags.validation >= pool.count) {
     throw new DigitkitError('BAD_VALIDATION', `--validation ${flags.validation} leaves no training images out of ${pool.count}. Use a smaller number.`);
+  }
+  const run: RunRecord = {
+    id: resumed?.run.id ?? newRunId(),
+    flags: runFlags(kind, flags, options),
+    dataSource: data.source,
+    dataChecksum: poolChecksum(pool),
+  };
+  if (resumed && run.dataChecksum !== resumed.run.dataChecksum) {
+    throw new DigitkitError(
+      'RESUME_DATA_CHANGED',
+      `The training images from ${data.source} are not the ones the run in ${out} started on (checksum ${run.dataChecksum}, the run has ${resumed.run.dataChecksum}, from ${resumed.run.dataSource}). ` +
+        'Resume with the same data, or start a new run without --resume.',
+    );
   }
   const { train: trainSet, validation } =
     flags.validation > 0 ? trainValidationSplit(pool, { validationCount: flags.validation, seed: flags.seed }) : { train: pool, validation: undefined };
@@ -59,7 +91,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   try {
     result = await train(model, validation ? { train: trainSet, validation } : { train: trainSet }, {
       ...options,
-      checkpoint: { dir: join(out, 'checkpoint'), resume: Boolean(flags.resume) },
+      checkpoint: { dir: checkpointDir, resume: Boolean(resumed), run: run as unknown as Record<string, unknown> },
       signal: controller.signal,
       callbacks: { onBatchEnd: progress.batch, onEpochEnd: progress.epoch },
     });
@@ -68,7 +100,7 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     process.off('SIGINT', onSignal);
   }
   if (result.interrupted) {
-    console.error(`digitkit: interrupted; checkpoint saved in ${join(out, 'checkpoint')}. Continue with: digitkit train --resume --out ${flags.out}`);
+    console.error(`digitkit: interrupted; checkpoint saved in ${checkpointDir}. Continue with: ${resumeCommand(typed.out)}`);
     process.exitCode = EXIT.interrupted;
     return;
   }
@@ -82,7 +114,15 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
     history: result.history,
     test,
     seconds: result.seconds,
-    config: { ...options, seed: flags.seed, data: data.source, limit: flags.limit ?? null, validation: flags.validation },
+    config: {
+      ...options,
+      seed: flags.seed,
+      data: data.source,
+      limit: flags.limit ?? null,
+      validation: flags.validation,
+      run: run.id,
+      dataChecksum: run.dataChecksum,
+    },
   };
   await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
   if (flags.report) await writeRunReport(join(out, 'report'), { model, metrics, test: data.test, evaluation });
@@ -90,6 +130,110 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   const stopped = result.stoppedEarly ? ` (stopped early; best epoch ${result.bestEpoch})` : '';
   console.log(`test accuracy: ${percent(evaluation.accuracy)} on ${evaluation.count.toLocaleString('en')} images, trained in ${result.seconds.toFixed(1)} s on ${backend.name}${stopped}`);
   console.log(`model: ${join(out, 'model')}  metrics: ${join(out, 'metrics.json')}${flags.report ? `  report: ${join(out, 'report', 'report.html')}` : ''}`);
+}
+
+/** The command that continues an interrupted run, as the user can type it (`digitkit` is the package's bin). */
+export function resumeCommand(out: string): string {
+  return `digitkit train --resume --out ${/^[\w./-]+$/.test(out) ? out : JSON.stringify(out)}`;
+}
+
+/**
+ * Reads the run in the checkpoint and plans its continuation, or says it is finished ('finished').
+ * Throws when there is nothing to resume, or when typed flags would make it another run.
+ */
+async function resumeRun(
+  typed: TrainFlags,
+  out: string,
+  checkpointDir: string,
+  command: Command | undefined,
+): Promise<{ run: RunRecord; flags: RunFlags } | 'finished'> {
+  const checkpoint = await readCheckpoint(checkpointDir);
+  if (!checkpoint) {
+    throw new DigitkitError(
+      'NO_CHECKPOINT',
+      `There is no checkpoint to resume in ${checkpointDir}: the run there never started, or stopped before its first checkpoint. Start it again without --resume.`,
+    );
+  }
+  const run = savedRun(checkpoint.state, checkpointDir);
+  const { position, history, earlyStopping } = checkpoint.state;
+  const plan = planResume(run, typedFlags(typed, command), history.length, checkpointDir);
+  for (const change of plan.changes) console.error(`digitkit: resuming with a change: ${change}`);
+
+  const patience = checkpoint.state.config.earlyStopping?.patience;
+  const stoppedEarly = patience !== undefined && history.length > 0 && earlyStopping.wait >= patience;
+  const finished = stoppedEarly || (position.batch === 0 && position.epoch >= plan.flags.epochs);
+  if (finished && (await finishedModelOf(out)) === run.id) {
+    const how = stoppedEarly ? `stopped early after ${history.length} epochs` : `all ${history.length} epochs trained`;
+    console.log(
+      `digitkit: the run in ${out} is finished (${how}); its model is ${join(out, 'model')}. ` +
+        `To train it longer, resume with --epochs N (more than ${history.length}); to start over, drop --resume.`,
+    );
+    return 'finished';
+  }
+  if (finished) {
+    console.error(`digitkit: run ${run.id} finished training but its model was not saved; saving it now`);
+    return { run, flags: plan.flags };
+  }
+  const where = position.batch > 0 ? `epoch ${position.epoch + 1}, batch ${position.batch + 1}` : `epoch ${position.epoch + 1}`;
+  console.error(`digitkit: resuming run ${run.id} at ${where} of ${plan.flags.epochs} (the checkpoint in ${checkpointDir})`);
+  return { run, flags: plan.flags };
+}
+
+/** The run id whose model `out/model` holds (from out/metrics.json, written after the model), or null. */
+async function finishedModelOf(out: string): Promise<string | null> {
+  try {
+    const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as { config?: { run?: unknown } };
+    await access(join(out, 'model', 'model.json'));
+    return typeof metrics.config?.run === 'string' ? metrics.config.run : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The contract flags the user typed (not defaults), resolved as the run records them. */
+function typedFlags(typed: TrainFlags, command: Command | undefined): Partial<RunFlags> {
+  const given: Partial<RunFlags> = {};
+  for (const key of CONTRACT_KEYS) {
+    if (command?.getOptionValueSource(key) !== 'cli') continue;
+    const value = typed[key as keyof TrainFlags];
+    (given as Record<string, unknown>)[key] = key === 'data' ? normalizeData(value as string | undefined) : (value ?? null);
+  }
+  return given;
+}
+
+/** The flags of a run, with the recipe's values filled in, so a resumed run need not know the recipe. */
+function runFlags(kind: ModelKind, flags: TrainFlags, options: TrainOptions): RunFlags {
+  return {
+    model: kind,
+    epochs: options.epochs,
+    batchSize: options.batchSize ?? 128,
+    lr: options.learningRate ?? null,
+    optimizer: options.optimizer ?? 'adam',
+    schedule: typeof options.schedule === 'string' ? options.schedule : 'constant',
+    augment: flags.augment,
+    patience: flags.patience ?? null,
+    validation: flags.validation,
+    limit: flags.limit ?? null,
+    seed: flags.seed,
+    data: normalizeData(flags.data),
+  };
+}
+
+function asTrainFlags(run: RunFlags): Partial<TrainFlags> {
+  return {
+    model: run.model,
+    epochs: run.epochs,
+    batchSize: run.batchSize,
+    ...(run.lr !== null && { lr: run.lr }),
+    optimizer: run.optimizer,
+    schedule: run.schedule,
+    augment: run.augment,
+    patience: run.patience ?? undefined,
+    validation: run.validation,
+    limit: run.limit ?? undefined,
+    seed: run.seed,
+    data: run.data ?? undefined,
+  };
 }
 
 function trainOptions(kind: ModelKind, flags: TrainFlags): TrainOptions {
