@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { DigitkitError, type RunMetrics } from '@digitkit/core';
 import { trainValidationSplit, subset, writeFileAtomic } from '@digitkit/data';
 import { createModel, isModelKind, MODEL_KINDS, type ModelKind, saveModel, summary } from '@digitkit/model';
-import { defaultRecipe, evaluate, parseOptimizer, parseSchedule, train, type TrainOptions } from '@digitkit/train';
+import { checkSetFitsModel, defaultRecipe, evaluate, parseOptimizer, parseSchedule, train, type TrainOptions } from '@digitkit/train';
 import { ensureWritableDir, loadData, percent, startBackend } from '../runtime.js';
 import { createProgress } from '../progress.js';
 import { writeRunReport } from '../report.js';
@@ -35,6 +35,8 @@ export async function trainCommand(flags: TrainFlags): Promise<void> {
   const backend = await startBackend(flags.backend);
   const model = createModel(kind, { seed: flags.seed });
   const data = await loadData(flags.data);
+  // The test set is only used after training: a wrong shape or an empty set must not cost a whole run first.
+  checkSetFitsModel(model, data.test, 'test');
 
   const pool = flags.limit ? subset(data.train, range(Math.min(flags.limit, data.train.count))) : data.train;
   if (flags.validation >= pool.count) {
