@@ -1,4 +1,5 @@
-// A test set that cannot be evaluated is refused before training starts, not after a whole run.
+// A test set that cannot be evaluated is refused before training starts, not after a whole run;
+// a run that ended (finished or interrupted) leaves no temporary files in --out.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,11 +18,14 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-function digitkit(args: string[]): Promise<{ code: number | null; stderr: string }> {
+function digitkit(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: { ...process.env, FORCE_COLOR: '0' } });
     let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      onStderr?.(stderr, child);
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stderr }));
   });
@@ -59,8 +63,35 @@ describe('digitkit train checks the test set before training', () => {
   it('refuses an empty test set before the first epoch', async () => {
     const data = await dataWithTestSet('empty', 0, 28, 28);
     const run = await digitkit(['train', '--data', data, '--validation', '20', '--epochs', '1', '--out', 'empty-out', '--backend', 'cpu']);
-    expect(run.stderr, run.stderr).toMatch(/test.* empty|no test images|0 test/i);
+    expect(run.stderr, run.stderr).toMatch(/digitkit: The test set is empty \(count 0\)/);
     expect(run.stderr).not.toMatch(/epoch 1|\n\s+at /);
     expect(run.code).toBe(1);
+  });
+});
+
+/** Every path under `dir` that looks like a temporary file or a save's leftover. */
+async function leftovers(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true });
+  return entries.filter((entry) => /\.tmp|tmp-|\.old-|write-test/.test(entry));
+}
+
+describe('digitkit train leaves no temporary files', () => {
+  it('after a finished run and after a run interrupted with Ctrl-C', async () => {
+    const data = await dataWithTestSet('clean', 12, 28, 28);
+    const finished = await digitkit(['train', '--data', data, '--validation', '20', '--epochs', '2', '--out', 'done', '--backend', 'cpu']);
+    expect(finished.code, finished.stderr).toBe(0);
+    expect(await readdir(join(work, 'done'))).toEqual(expect.arrayContaining(['model', 'metrics.json', 'checkpoint']));
+    expect(await leftovers(join(work, 'done'))).toEqual([]);
+
+    let sent = false;
+    const interrupted = await digitkit(['train', '--data', data, '--validation', '20', '--epochs', '500', '--out', 'stopped', '--backend', 'cpu'], (text, child) => {
+      if (!sent && /epoch 2\/500:/.test(text)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    expect(interrupted.code, interrupted.stderr).toBe(130);
+    expect(await readdir(join(work, 'stopped', 'checkpoint'))).toContain('latest.json');
+    expect(await leftovers(join(work, 'stopped'))).toEqual([]);
   });
 });
