@@ -95,3 +95,14 @@ describe('digitkit train leaves no temporary files', () => {
     expect(await leftovers(join(work, 'stopped'))).toEqual([]);
   });
 });
+
+describe('digitkit train --lr 1e6', () => {
+  it('stops with the divergence message and exit 1 instead of saving a 10% model', async () => {
+    const data = await dataWithTestSet('lr', 12, 28, 28);
+    const run = await digitkit(['train', '--data', data, '--validation', '20', '--epochs', '3', '--lr', '1e6', '--out', 'lr-out', '--backend', 'cpu']);
+    expect(run.stderr, run.stderr).toMatch(/digitkit: Training diverged: the mean loss reached .* Lower the learning rate/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.code).toBe(1);
+    expect(await readdir(join(work, 'lr-out'))).not.toContain('model');
+  });
+});

@@ -354,7 +354,7 @@ function divergedError(
   return new DigitkitError(
     'DIVERGED',
     `Training diverged: the mean loss reached ${loss.toPrecision(3)} by epoch ${epoch}, batch ${batch} of ${batches} (it started at ${start.toPrecision(3)}; ` +
-      `the limit is ${DIVERGENCE_FACTOR} times the start, or ${SATURATED_LOSS.toPrecision(3)} when most images are confidently wrong), at learning rate ${rate}. ` +
+      `the limit is ${DIVERGENCE_FACTOR} times the start, or ${SATURATED_LOSS.toPrecision(3)} when most images are confidently wrong), at learning rate ${Number(rate.toPrecision(3))}. ` +
       `Lower the learning rate (try ${formatRate(rate / 10)} or less).${where}`,
   );
 }
