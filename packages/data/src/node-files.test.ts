@@ -2,6 +2,7 @@
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from './index.js';
 
@@ -36,6 +37,20 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(join(dir, 'missing', 'x.txt'), 'new')).rejects.toMatchObject({ code: 'DATA_WRITE_FAILED' });
     expect(await readFile(path, 'utf8')).toBe('old');
     expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it("removes the temp file a killed writer left beside the file, and keeps a live writer's", async () => {
+    const path = join(dir, 'report.json');
+    // A real process that has exited: its pid is free, as a writer killed with SIGKILL leaves it.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const left = `report.json.${dead}-abc123.tmp`;
+    const live = `report.json.${process.pid}-def456.tmp`;
+    await writeFile(join(dir, left), 'half');
+    await writeFile(join(dir, live), 'in progress');
+    await writeFileAtomic(path, 'done');
+    const names = (await readdir(dir)).filter((name) => name.startsWith('report.json'));
+    expect(names.sort()).toEqual(['report.json', live]);
+    await rm(join(dir, live));
   });
 
   it.skipIf(process.getuid?.() === 0)('fails cleanly in a directory it may not write to', async () => {

@@ -110,6 +110,7 @@ export async function readIdxFile(path: string): Promise<IdxArray> {
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const fs = await nodeFs();
   const temp = `${path}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
+  await removeDeadTempFiles(path);
   try {
     const file = await fs.open(temp, 'wx');
     try {
@@ -123,6 +124,29 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch (error) {
     await fs.rm(temp, { force: true }).catch(() => undefined);
     throw new DigitkitError('DATA_WRITE_FAILED', `Could not write ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Removes `path.<pid>-<random>.tmp` files that a killed writer left (its pid is dead); a live writer's stay. */
+async function removeDeadTempFiles(path: string): Promise<void> {
+  const fs = await nodeFs();
+  const { basename, dirname, join } = await import('node:path');
+  const prefix = `${basename(path)}.`;
+  const entries = await fs.readdir(dirname(path)).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const pid = entry.startsWith(prefix) ? /^(\d+)-[0-9a-z]*\.tmp$/.exec(entry.slice(prefix.length))?.[1] : undefined;
+    if (pid !== undefined && !isAlive(Number(pid))) await fs.rm(join(dirname(path), entry), { force: true }).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -49,8 +49,11 @@ export async function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, source
 
 /**
  * Saves a model in the TF.js layers format (`model.json` + `weights.bin`) into `dir`, from Node
- * without tfjs-node. Atomic: the files are written into a temporary directory beside `dir` and only
- * then renamed into place, so `dir` never holds a half-written model.
+ * without tfjs-node. The files are written into `dir.tmp-*`, the old model is renamed to `dir.old-*`,
+ * the new one renamed in, the old one deleted. Node cannot swap two directories in one step
+ * (renameat2 RENAME_EXCHANGE), so a save killed between the two renames leaves `dir` missing but
+ * `dir.old-*` complete: the next saveModel or loadModel renames it back (see recoverInterruptedSave),
+ * so a reader always finds either the old or the new model complete, in the plain TF.js layout.
  */
 export async function saveModel(model: DigitModel, dir: string): Promise<void> {
   if (!isNode()) {
@@ -59,6 +62,7 @@ export async function saveModel(model: DigitModel, dir: string): Promise<void> {
   const fs = await nodeFs();
   const path = await nodePath();
   const target = path.resolve(dir);
+  await recoverInterruptedSave(target);
   await checkReplaceable(target);
   const artifacts = await modelToArtifacts(model);
   const weightData = artifacts.weightData as ArrayBuffer;
@@ -83,6 +87,7 @@ export async function saveModel(model: DigitModel, dir: string): Promise<void> {
     // A non-empty directory cannot be renamed over: move the old model aside first, then swap.
     const hadOld = await exists(target);
     if (hadOld) await fs.rename(target, old);
+    await faultPause('model-save-between-renames');
     try {
       await fs.rename(temp, target);
     } catch (error) {
@@ -123,6 +128,7 @@ async function loadFromFiles(source: string): Promise<DigitModel> {
   const fs = await nodeFs();
   const path = await nodePath();
   const resolved = path.resolve(source);
+  await recoverInterruptedSave(path.basename(resolved) === MODEL_JSON ? path.dirname(resolved) : resolved);
   const stat = await fs.stat(resolved).catch(() => undefined);
   if (!stat) {
     throw new DigitkitError('MODEL_NOT_FOUND', `No model at ${resolved}: give a directory holding ${MODEL_JSON}, or the path to a ${MODEL_JSON}.`);
@@ -318,6 +324,56 @@ async function checkReplaceable(target: string): Promise<void> {
       `Cannot save the model to ${target}: it is a non-empty directory without ${MODEL_JSON} (${entries.slice(0, 3).join(', ')}…), and saving replaces the whole directory. Choose a new or empty directory.`,
     );
   }
+}
+
+/**
+ * Repairs what a killed saveModel left beside `target`: when `target` is missing, the newest complete
+ * `target.old-*` is renamed back; then every `target.tmp-*` / `target.old-*` of a dead process is removed.
+ * Leftovers of a live process (pid in the name) are a save in progress and stay untouched.
+ */
+async function recoverInterruptedSave(target: string): Promise<void> {
+  if (!isNode()) return;
+  const fs = await nodeFs();
+  const path = await nodePath();
+  const parent = path.dirname(target);
+  const base = path.basename(target);
+  const entries = await fs.readdir(parent).catch(() => [] as string[]);
+  const leftovers = entries
+    .map((name) => ({ name, match: LEFTOVER.exec(name.startsWith(`${base}.`) ? name.slice(base.length + 1) : '') }))
+    .filter((entry) => entry.match !== null && !isAlive(Number(entry.match[2])))
+    .map((entry) => ({ path: path.join(parent, entry.name), kind: entry.match![1]!, time: Number.parseInt(entry.match![3]!, 36) }));
+  if (leftovers.length === 0) return;
+  if (!(await exists(target))) {
+    const olds = leftovers.filter((entry) => entry.kind === 'old').sort((a, b) => b.time - a.time);
+    for (const old of olds) {
+      if ((await exists(path.join(old.path, MODEL_JSON))) && (await exists(path.join(old.path, WEIGHTS_FILE)))) {
+        await fs.rename(old.path, target);
+        break;
+      }
+    }
+  }
+  for (const entry of leftovers) await fs.rm(entry.path, { recursive: true, force: true });
+}
+
+// `tmp-<pid>-<base36 time>-<random>` and `old-…`: the names saveModel gives its temporary directories.
+const LEFTOVER = /^(tmp|old)-(\d+)-([0-9a-z]+)-[0-9a-z]*$/;
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Test hook for fault injection: with DIGITKIT_FAULT_PAUSE=<step>, says "paused at <step>" on stderr and waits, so a test can kill -9 there. */
+async function faultPause(step: string): Promise<void> {
+  if (process.env.DIGITKIT_FAULT_PAUSE !== step) return;
+  process.stderr.write(`digitkit: paused at ${step}\n`);
+  await new Promise((resolve) => setTimeout(resolve, 60_000));
 }
 
 async function exists(p: string): Promise<boolean> {

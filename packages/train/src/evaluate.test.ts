@@ -71,7 +71,11 @@ describe('evaluate', () => {
   it('rejects a set whose images do not fit the model, and a bad batch size', () => {
     const model = pixelVoter();
     const wrongSize: ImageSet = { images: new Uint8Array(9), labels: new Uint8Array(1), count: 1, height: 3, width: 3, numClasses: 3 };
-    expect(() => evaluate(model, wrongSize)).toThrowError(/3x3 images but this mlp takes 4 pixels/);
+    expect(() => evaluate(model, wrongSize)).toThrowError(/3x3 images but this mlp takes 2x2 images \(4 pixels/);
+    // The same pixel count in another shape: a 1x4 row is not a 2x2 image.
+    const sameCount: ImageSet = { ...litImages([0], [0]), height: 1, width: 4 };
+    expect(() => evaluate(model, sameCount)).toThrowError(/1x4 images but this mlp takes 2x2 images/);
+    expect(() => evaluate(model, { ...litImages([], []), images: new Uint8Array(0) })).toThrowError(/evaluation set is empty/);
     const badLabel = litImages([0], [7]);
     expect(() => evaluate(model, badLabel)).toThrowError(/label at index 0 is 7/);
     expect(() => evaluate(model, litImages([0], [0]), { batchSize: 0 })).toThrowError(/batchSize must be an integer >= 1/);

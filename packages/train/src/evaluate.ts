@@ -20,10 +20,11 @@ export function checkSetFitsModel(model: DigitModel, set: ImageSet, what: string
     throw new DigitkitError('BAD_DATA', `The ${what} set is empty (count ${String(set.count)}): give it at least one image.`);
   }
   const features = model.inputShape.reduce((a, b) => a * b, 1);
-  if (set.height * set.width !== features) {
+  const [height, width] = imageSize(model.inputShape) ?? [set.height, set.width];
+  if (set.height !== height || set.width !== width || height * width !== features) {
     throw new DigitkitError(
       'BAD_DATA',
-      `The ${what} set has ${set.height}x${set.width} images but this ${model.kind} takes ${features} pixels per image (input shape [${model.inputShape.join(', ')}]).`,
+      `The ${what} set has ${set.height}x${set.width} images but this ${model.kind} takes ${height}x${width} images (${features} pixels, input shape [${model.inputShape.join(', ')}]). Give it ${height}x${width} images.`,
     );
   }
   if (set.images.length < set.count * features || set.labels.length < set.count) {
@@ -40,6 +41,15 @@ export function checkSetFitsModel(model: DigitModel, set: ImageSet, what: string
       );
     }
   }
+}
+
+/** The image height and width a model takes: its first two non-unit input axes, or a square for a flat input (784: 28x28); undefined when unknown. */
+// Checking the pixel count alone let 14x56 images through to a 28x28 model, read as 28x28 and scored as digits.
+function imageSize(inputShape: readonly number[]): [number, number] | undefined {
+  const axes = inputShape.filter((d) => d !== 1);
+  if (axes.length >= 2) return [axes[0]!, axes[1]!];
+  const side = Math.sqrt(axes[0] ?? 1);
+  return Number.isInteger(side) ? [side, side] : undefined;
 }
 
 /**

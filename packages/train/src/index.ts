@@ -1,7 +1,7 @@
 export type { TrainData, TrainResult } from './train.js';
 export { train } from './train.js';
 export type { EvaluateOptions } from './evaluate.js';
-export { evaluate } from './evaluate.js';
+export { checkSetFitsModel, evaluate } from './evaluate.js';
 export type {
   TrainOptions,
   OptimizerName,

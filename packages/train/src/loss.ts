@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 /** evaluate caps the loss of one image at -log(this), as Keras reports it (a confident miss gives p = 0). */
 export const SMALLEST_PROBABILITY = 1e-7;
 /** The smallest normal float32: dividing by it stays finite, so the gradient below is exact for any p above it. */
-const FLOAT32_TINY = 1.1754944e-38;
+export const FLOAT32_TINY = 1.1754944e-38;
 
 /**
  * Softmax cross-entropy of a batch, summed over it: `output` is the model's output (probabilities

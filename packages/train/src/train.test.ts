@@ -94,11 +94,11 @@ describe('train', () => {
   it('stops early and restores the weights of the best epoch', async () => {
     const model = mlp({ seed: 2 });
     const snapshots: Float32Array[][] = [];
-    // A sane first epoch, then a rate far too high: validation loss gets worse.
+    // A sane first epoch, then a rate too high (not so high that it diverges): validation loss gets worse.
     const result = await train(model, { train: data.train, validation: data.validation }, {
       epochs: 6,
       optimizer: 'sgd',
-      schedule: (epoch) => (epoch === 0 ? 0.05 : 3),
+      schedule: (epoch) => (epoch === 0 ? 0.05 : 0.3),
       earlyStopping: { monitor: 'valLoss', patience: 2, restoreBestWeights: true },
       callbacks: { onEpochEnd: () => void snapshots.push(weightsOf(model)) },
     });
@@ -161,6 +161,57 @@ describe('train', () => {
     expect((error as DigitkitError).code).toBe('NAN_LOSS');
     expect((error as Error).message).toMatch(/loss became NaN at epoch 1, batch 1 of 16 .*Lower the learning rate/);
     expect(tensorCount()).toBe(before);
+    model.net.dispose();
+  });
+
+  it('stops with DIVERGED when Adam at lr 1e6 saturates the loss (finite, no NaN), with the learning-rate hint', async () => {
+    const model = mlp({ seed: 1 });
+    const dir = await tempDir();
+    const before = tensorCount();
+    const losses: number[] = [];
+    const error = await train(model, { train: subset(data.train, 1000) }, {
+      epochs: 5,
+      batchSize: 50,
+      optimizer: 'adam',
+      learningRate: 1e6,
+      reportEvery: 1,
+      checkpoint: { dir },
+      callbacks: { onBatchEnd: (info) => void losses.push(info.loss) },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DigitkitError);
+    expect((error as DigitkitError).code).toBe('DIVERGED');
+    expect((error as Error).message).toMatch(/mean loss reached \S+ by epoch 1, batch 2 of 20 \(it started at 2\.\d+; .*learning rate 1000000\. Lower the learning rate \(try 100000 or less\)/);
+    // Every loss reported before the stop was finite: this is growth, not NaN.
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(tensorCount()).toBe(before);
+    model.net.dispose();
+  });
+
+  it('does not call a normal run divergent', async () => {
+    const model = mlp({ seed: 1 });
+    const result = await train(model, { train: subset(data.train, 1000) }, { epochs: 2, batchSize: 50, learningRate: 1e-3, reportEvery: 1 });
+    expect(result.history).toHaveLength(2);
+    model.net.dispose();
+  });
+
+  it('leaves only latest.json and one checkpoint (no temporary files) after a finished and after an interrupted run', async () => {
+    const finished = await tempDir();
+    const model = mlp({ seed: 1 });
+    await train(model, { train: subset(data.train, 400) }, { epochs: 2, batchSize: 100, checkpoint: { dir: finished } });
+    expect(await listTree(finished)).toEqual(checkpointTree(await readdir(finished)));
+
+    const interrupted = await tempDir();
+    const controller = new AbortController();
+    const result = await train(model, { train: subset(data.train, 400) }, {
+      epochs: 2,
+      batchSize: 100,
+      reportEvery: 1,
+      checkpoint: { dir: interrupted },
+      signal: controller.signal,
+      callbacks: { onBatchEnd: (info) => void (info.batch === 2 && controller.abort()) },
+    });
+    expect(result.interrupted).toBe(true);
+    expect(await listTree(interrupted)).toEqual(checkpointTree(await readdir(interrupted)));
     model.net.dispose();
   });
 
@@ -305,3 +356,26 @@ describe('checkpoints', () => {
     for (const m of [model, other, convolutional]) m.net.dispose();
   });
 });
+
+/** The first `count` images of a set, as a set. */
+function subset(set: ImageSet, count: number): ImageSet {
+  const pixels = set.height * set.width;
+  return { ...set, count, images: set.images.subarray(0, count * pixels), labels: set.labels.subarray(0, count) };
+}
+
+/** Every file under `dir`, relative, sorted. */
+async function listTree(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
+}
+
+/** What a checkpoint directory holds when nothing is left over: latest.json and the files of one ckpt-*. */
+function checkpointTree(entries: string[]): string[] {
+  const checkpoints = entries.filter((e) => e.startsWith('ckpt-'));
+  expect(checkpoints).toHaveLength(1);
+  const ckpt = checkpoints[0]!;
+  return ['latest.json', ...['model/model.json', 'model/weights.bin', 'optimizer.bin', 'state.json', 'weights.bin'].map((f) => join(ckpt, f))].sort();
+}

@@ -17,6 +17,7 @@ import { checkSetFitsModel, evaluate } from './evaluate.js';
 import { type TrainOptions, resolveOptions } from './options.js';
 import { type LearningRateSchedule, resolveSchedule } from './schedules.js';
 import { checkGradientKernels } from './kernels.js';
+import { FLOAT32_TINY } from './loss.js';
 import { type Stepper, createStepper } from './steppers.js';
 
 export interface TrainData {
@@ -89,6 +90,8 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
   let stoppedEarly = false;
   let interrupted = false;
   let lastGood: string | null = null;
+  // The mean loss of this session's first batch: divergence is measured against it.
+  let startLoss: number | null = null;
 
   const save = async (at: CheckpointPosition) => {
     if (!checkpointDir) return;
@@ -146,9 +149,10 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
         order: order.subarray(firstBatch * config.batchSize),
         ...(encode ? { encode } : {}),
       });
-      const window: { losses: tf.Scalar[]; correct: tf.Scalar[]; seen: number; start: number; firstBatch: number } = {
+      const window: { losses: tf.Scalar[]; correct: tf.Scalar[]; sizes: number[]; seen: number; start: number; firstBatch: number } = {
         losses: [],
         correct: [],
+        sizes: [],
         seen: 0,
         start: performance.now(),
         firstBatch,
@@ -164,8 +168,10 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
         stacked.dispose();
         tf.dispose([...window.losses, ...window.correct]);
         const count = window.losses.length;
+        const sizes = window.sizes;
         window.losses = [];
         window.correct = [];
+        window.sizes = [];
         let windowLoss = 0;
         let windowCorrect = 0;
         for (let i = 0; i < count; i++) {
@@ -173,8 +179,14 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
           if (!Number.isFinite(loss)) {
             throw nanError(epoch + 1, window.firstBatch + i + 1, batchCount, loss, schedule(epoch, window.firstBatch + i), lastGood);
           }
+          startLoss ??= loss / sizes[i]!;
           windowLoss += loss;
           windowCorrect += values[count + i]!;
+        }
+        const meanLoss = windowLoss / window.seen;
+        if (startLoss !== null && meanLoss > Math.min(DIVERGENCE_FACTOR * startLoss, SATURATED_LOSS)) {
+          const last = window.firstBatch + count;
+          throw divergedError(epoch + 1, last, batchCount, meanLoss, startLoss, schedule(epoch, last - 1), lastGood);
         }
         lossSum += windowLoss;
         correctSum += windowCorrect;
@@ -217,6 +229,7 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
           const [loss, correct] = stepper.step(batch.x, batch.y, batch.size, learningRate);
           window.losses.push(loss);
           window.correct.push(correct);
+          window.sizes.push(batch.size);
           window.seen += batch.size;
           batchIndex++;
           if (batchIndex % config.reportEvery === 0 || batchIndex === batchCount || options.signal?.aborted) await flush();
@@ -322,6 +335,33 @@ function nanError(epoch: number, batch: number, batches: number, loss: number, r
     'NAN_LOSS',
     `Training diverged: the loss became ${loss} at epoch ${epoch}, batch ${batch} of ${batches} (learning rate ${rate}). ` +
       `Lower the learning rate (try ${formatRate(rate / 10)} or less) and check the data for broken images.${where}`,
+  );
+}
+
+/** A window whose mean loss passes this multiple of the first batch's has diverged. */
+const DIVERGENCE_FACTOR = 1e3;
+/**
+ * From probabilities the loss of one image is capped at -log(smallest float32) = 87.3 (loss.ts), so it cannot
+ * grow 1000-fold from 2.3: a mean past half that cap (most images confidently wrong) is divergence too.
+ * Adam at lr 1e6 gets there after one batch (2.3, then 70-86); a healthy run stays far below.
+ */
+const SATURATED_LOSS = -Math.log(FLOAT32_TINY) / 2;
+
+function divergedError(
+  epoch: number,
+  batch: number,
+  batches: number,
+  loss: number,
+  start: number,
+  rate: number,
+  lastGood: string | null,
+): DigitkitError {
+  const where = lastGood ? ` The last good checkpoint stays in ${lastGood}.` : '';
+  return new DigitkitError(
+    'DIVERGED',
+    `Training diverged: the mean loss reached ${loss.toPrecision(3)} by epoch ${epoch}, batch ${batch} of ${batches} (it started at ${start.toPrecision(3)}; ` +
+      `the limit is ${DIVERGENCE_FACTOR} times the start, or ${SATURATED_LOSS.toPrecision(3)} when most images are confidently wrong), at learning rate ${Number(rate.toPrecision(3))}. ` +
+      `Lower the learning rate (try ${formatRate(rate / 10)} or less).${where}`,
   );
 }
 

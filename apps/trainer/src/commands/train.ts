@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { DigitkitError, type RunMetrics } from '@digitkit/core';
 import { trainValidationSplit, subset, writeFileAtomic } from '@digitkit/data';
 import { createModel, isModelKind, MODEL_KINDS, type ModelKind, saveModel, summary } from '@digitkit/model';
-import { clearCheckpoint, defaultRecipe, evaluate, parseOptimizer, parseSchedule, readCheckpoint, train, type TrainOptions } from '@digitkit/train';
+import { checkSetFitsModel, clearCheckpoint, defaultRecipe, evaluate, parseOptimizer, parseSchedule, readCheckpoint, train, type TrainOptions } from '@digitkit/train';
 import { ensureWritableDir, loadData, lockOutputDir, percent, startBackend } from '../runtime.js';
 import { CONTRACT_KEYS, newRunId, normalizeData, planResume, poolChecksum, type RunFlags, type RunRecord, savedRun } from '../run-contract.js';
 import { createProgress } from '../progress.js';
@@ -54,6 +54,8 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
   const backend = await startBackend(flags.backend);
   const model = createModel(kind, { seed: flags.seed });
   const data = await loadData(flags.data);
+  // The test set is only used after training: a wrong shape or an empty set must not cost a whole run first.
+  checkSetFitsModel(model, data.test, 'test');
 
   const pool = flags.limit ? subset(data.train, range(Math.min(flags.limit, data.train.count))) : data.train;
   if (flags.validation >= pool.count) {

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { useBackend, type DigitModel } from '@digitkit/core';
+import { loadModel, mlp, predict, saveModel } from './index.js';
+
+// A real child process runs saveModel from the sources (tsx), pauses between its two renames, and is killed with SIGKILL there.
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const packageDir = fileURLToPath(new URL('../', import.meta.url));
+const images = Float32Array.from({ length: 3 * 784 }, (_, i) => ((i * 7919) % 256) / 255);
+let root: string;
+let tsconfig: string;
+
+beforeAll(async () => {
+  await useBackend('cpu', { log: null });
+  root = await mkdtemp(join(tmpdir(), 'digitkit-model-kill-'));
+  // The child resolves @digitkit/core to its sources, as the tests do, so no build is needed.
+  tsconfig = join(root, 'tsconfig.json');
+  await writeFile(
+    tsconfig,
+    JSON.stringify({ extends: join(repo, 'tsconfig.base.json'), compilerOptions: { baseUrl: repo, paths: { '@digitkit/core': ['packages/core/src/index.ts'] } } }),
+  );
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+function outputs(model: DigitModel): number[][] {
+  return predict(model, images, 3).map((p) => [...p.probabilities]);
+}
+
+/** Starts a child saving mlp({ seed }) to `dir`, waits until it pauses between the renames, kills it with SIGKILL. */
+async function killMidSave(dir: string, seed: number): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/save-child.fixture.ts', dir, String(seed)], {
+    cwd: packageDir,
+    env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig, DIGITKIT_FAULT_PAUSE: 'model-save-between-renames' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('paused at model-save-between-renames')) resolve();
+    });
+    child.on('exit', () => reject(new Error(`the child exited before pausing: ${stderr}`)));
+  });
+  child.kill('SIGKILL');
+  expect(await exited).toBe('SIGKILL');
+}
+
+describe('saveModel killed with SIGKILL between its two renames', () => {
+  it('leaves the old model in dir.old-*, which loadModel restores, and no leftovers', async () => {
+    const parent = join(root, 'load');
+    await mkdir(parent);
+    const dir = join(parent, 'model');
+    const old = mlp({ seed: 1 });
+    await saveModel(old, dir);
+    await killMidSave(dir, 2);
+
+    // The kill landed between the renames: no model under its name, the old one aside, the new one in temp.
+    const after = await readdir(parent);
+    expect(after).not.toContain('model');
+    expect(after.filter((name) => name.startsWith('model.old-'))).toHaveLength(1);
+    expect(after.filter((name) => name.startsWith('model.tmp-'))).toHaveLength(1);
+
+    const loaded = await loadModel(dir);
+    expect(outputs(loaded)).toEqual(outputs(old));
+    expect(await readdir(parent)).toEqual(['model']);
+  }, 60_000);
+
+  it('the next saveModel restores, replaces and cleans up, leaving only the new model', async () => {
+    const parent = join(root, 'save');
+    await mkdir(parent);
+    const dir = join(parent, 'model');
+    await saveModel(mlp({ seed: 1 }), dir);
+    await killMidSave(dir, 2);
+    const fresh = mlp({ seed: 3 });
+    await saveModel(fresh, dir);
+    expect(await readdir(parent)).toEqual(['model']);
+    expect(outputs(await loadModel(join(dir, 'model.json')))).toEqual(outputs(fresh));
+  }, 60_000);
+
+  it('leaves the temporary directories of a live process alone', async () => {
+    const parent = join(root, 'live');
+    await mkdir(parent);
+    const dir = join(parent, 'model');
+    await saveModel(mlp({ seed: 1 }), dir);
+    // This process's pid: a save of ours in progress, not a leftover.
+    const ours = `model.tmp-${process.pid}-${Date.now().toString(36)}-abc123`;
+    await mkdir(join(parent, ours));
+    await loadModel(dir);
+    expect((await readdir(parent)).sort()).toEqual(['model', ours]);
+  });
+});
