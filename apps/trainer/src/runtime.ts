@@ -2,7 +2,7 @@
 import { access, link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { constants, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DigitkitError, parseBackendChoice, useBackend, type BackendInfo, type DatasetSplit } from '@digitkit/core';
+import { DigitkitError, isProcessAlive, parseBackendChoice, useBackend, type BackendInfo, type DatasetSplit } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { WASM_TRAINING_KERNELS } from '@digitkit/model';
 
@@ -83,7 +83,7 @@ export async function lockOutputDir(dir: string): Promise<() => void> {
       }
     }
     const holder = await readLock(path);
-    if (holder && isAlive(holder.pid)) {
+    if (holder && isProcessAlive(holder.pid)) {
       throw new DigitkitError(
         'OUTPUT_LOCKED',
         `Another digitkit (pid ${holder.pid}, started ${holder.startedAt ?? 'at an unknown time'}) is training into ${dir}. ` +
@@ -120,15 +120,6 @@ async function readLock(path: string): Promise<{ pid: number; startedAt?: string
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function describeLockError(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? String(error);

@@ -156,3 +156,14 @@ describe('native backend failures', () => {
     expect(lines[0]).toMatch(/native library is missing/);
   });
 });
+
+describe('isProcessAlive', () => {
+  it('is true for this process and false for one that has exited', async () => {
+    const { isProcessAlive } = await import('./index.js');
+    const { spawnSync } = await import('node:child_process');
+    const exited = spawnSync(process.execPath, ['-e', '0']).pid;
+    expect(isProcessAlive(process.pid)).toBe(true);
+    expect(exited).toBeGreaterThan(0);
+    expect(isProcessAlive(exited!)).toBe(false);
+  });
+});

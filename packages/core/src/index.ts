@@ -18,5 +18,6 @@ export type {
 export { DigitkitError } from './contract.js';
 export type { BackendOptions, BackendInfo, BackendSpec } from './backend.js';
 export { useBackend, parseBackendChoice, fallbackOrder, isNode, replacedKernel, BACKEND_NAMES, BACKENDS } from './backend.js';
+export { isProcessAlive } from './process.js';
 export type { Rng } from './random.js';
 export { createRng, shuffleInPlace } from './random.js';

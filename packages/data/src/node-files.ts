@@ -1,5 +1,5 @@
 // Node-only file access. node:* modules are imported lazily so the rest of the package runs in browsers.
-import { DigitkitError } from '@digitkit/core';
+import { DigitkitError, isProcessAlive } from '@digitkit/core';
 import { gzipSync } from 'fflate';
 import { corrupt, gunzipHead, isGzip } from './gzip.js';
 import { decodeIdx, inflateIdx, parseIdxHeader, writeIdx, type IdxArray, type IdxHeader } from './idx.js';
@@ -135,20 +135,10 @@ async function removeDeadTempFiles(path: string): Promise<void> {
   const entries = await fs.readdir(dirname(path)).catch(() => [] as string[]);
   for (const entry of entries) {
     const pid = entry.startsWith(prefix) ? /^(\d+)-[0-9a-z]*\.tmp$/.exec(entry.slice(prefix.length))?.[1] : undefined;
-    if (pid !== undefined && !isAlive(Number(pid))) await fs.rm(join(dirname(path), entry), { force: true }).catch(() => undefined);
+    if (pid !== undefined && !isProcessAlive(Number(pid))) await fs.rm(join(dirname(path), entry), { force: true }).catch(() => undefined);
   }
 }
 
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Writes an IDX file (gzipped when `gzip` is true; name it `.gz` then). Atomic: temp file, then rename. Node only. */
 export async function writeIdxFile(path: string, array: IdxArray, options: { gzip?: boolean } = {}): Promise<void> {

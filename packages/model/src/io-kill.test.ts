@@ -54,11 +54,8 @@ async function killMidSave(dir: string, seed: number): Promise<void> {
 
 describe('saveModel killed with SIGKILL between its two renames', () => {
   it('leaves the old model in dir.old-*, which loadModel restores, and no leftovers', async () => {
-    const parent = join(root, 'load');
-    await mkdir(parent);
-    const dir = join(parent, 'model');
     const old = mlp({ seed: 1 });
-    await saveModel(old, dir);
+    const { parent, dir } = await savedIn('load', old);
     await killMidSave(dir, 2);
 
     // The kill landed between the renames: no model under its name, the old one aside, the new one in temp.
@@ -73,10 +70,7 @@ describe('saveModel killed with SIGKILL between its two renames', () => {
   }, 60_000);
 
   it('the next saveModel restores, replaces and cleans up, leaving only the new model', async () => {
-    const parent = join(root, 'save');
-    await mkdir(parent);
-    const dir = join(parent, 'model');
-    await saveModel(mlp({ seed: 1 }), dir);
+    const { parent, dir } = await savedIn('save', mlp({ seed: 1 }));
     await killMidSave(dir, 2);
     const fresh = mlp({ seed: 3 });
     await saveModel(fresh, dir);
@@ -85,10 +79,7 @@ describe('saveModel killed with SIGKILL between its two renames', () => {
   }, 60_000);
 
   it('leaves the temporary directories of a live process alone', async () => {
-    const parent = join(root, 'live');
-    await mkdir(parent);
-    const dir = join(parent, 'model');
-    await saveModel(mlp({ seed: 1 }), dir);
+    const { parent, dir } = await savedIn('live', mlp({ seed: 1 }));
     // This process's pid: a save of ours in progress, not a leftover.
     const ours = `model.tmp-${process.pid}-${Date.now().toString(36)}-abc123`;
     await mkdir(join(parent, ours));
@@ -96,3 +87,12 @@ describe('saveModel killed with SIGKILL between its two renames', () => {
     expect((await readdir(parent)).sort()).toEqual(['model', ours]);
   });
 });
+
+/** A fresh folder `root/<name>` holding `model` saved there. */
+async function savedIn(name: string, model: DigitModel): Promise<{ parent: string; dir: string }> {
+  const parent = join(root, name);
+  await mkdir(parent);
+  const dir = join(parent, 'model');
+  await saveModel(model, dir);
+  return { parent, dir };
+}

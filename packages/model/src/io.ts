@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { DigitkitError, isNode, type DigitModel } from '@digitkit/core';
+import { DigitkitError, isNode, isProcessAlive, type DigitModel } from '@digitkit/core';
 import { MODEL_KINDS, MODELS } from './models/index.js';
 
 /** The file names `saveModel` writes (the TF.js layers format). */
@@ -340,7 +340,7 @@ async function recoverInterruptedSave(target: string): Promise<void> {
   const entries = await fs.readdir(parent).catch(() => [] as string[]);
   const leftovers = entries
     .map((name) => ({ name, match: LEFTOVER.exec(name.startsWith(`${base}.`) ? name.slice(base.length + 1) : '') }))
-    .filter((entry) => entry.match !== null && !isAlive(Number(entry.match[2])))
+    .filter((entry) => entry.match !== null && !isProcessAlive(Number(entry.match[2])))
     .map((entry) => ({ path: path.join(parent, entry.name), kind: entry.match![1]!, time: Number.parseInt(entry.match![3]!, 36) }));
   if (leftovers.length === 0) return;
   if (!(await exists(target))) {
@@ -358,16 +358,6 @@ async function recoverInterruptedSave(target: string): Promise<void> {
 // `tmp-<pid>-<base36 time>-<random>` and `old-…`: the names saveModel gives its temporary directories.
 const LEFTOVER = /^(tmp|old)-(\d+)-([0-9a-z]+)-[0-9a-z]*$/;
 
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Test hook for fault injection: with DIGITKIT_FAULT_PAUSE=<step>, says "paused at <step>" on stderr and waits, so a test can kill -9 there. */
 async function faultPause(step: string): Promise<void> {
