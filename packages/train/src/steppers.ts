@@ -28,7 +28,7 @@ export function trainableHandles(model: DigitModel): WeightHandle[] {
 /**
  * The training step of every model: `tf.variableGrads` through the layers model (dropout active),
  * the loss from ./loss.ts, then the optimizer. Its speed on WASM comes from the backend's kernels
- * (`registerWasmTrainingKernels` in @digitkit/model), not from a second model definition.
+ * (@digitkit/model's `WASM_TRAINING_KERNELS`, registered when the backend starts), not from a second model definition.
  */
 export function createStepper(
   model: DigitModel,
