@@ -59,10 +59,11 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
   const options = trainOptions(kind, flags);
   const backend = await startBackend(flags.backend);
   const model = createModel(kind, { seed: options.seed });
+  // Before the data loads: a wrong list of names is a typing mistake, told at once.
+  const classes = await resolveClassNames({ flag: flags.classes, data: flags.data, numClasses: model.numClasses });
   const data = await loadData(flags.data);
   // The test set is only used after training: a wrong shape or an empty set must not cost a whole run first.
   checkSetFitsModel(model, data.test, 'test');
-  const classes = await resolveClassNames({ flag: flags.classes, data: flags.data, numClasses: model.numClasses });
 
   const split = planSplit(data.train.count, flags.limit, flags.validation);
   const pool = split.pool < data.train.count ? subset(data.train, range(split.pool)) : data.train;
