@@ -242,7 +242,7 @@ describe('the resume contract', () => {
     let killed = false;
     const dead = await digitkit(['train', ...QUICK, '--epochs', '3', '--out', out, '--no-report'], {
       onStderr: (text, child) => {
-        if (!killed && /training \/ 500 validation images/.test(text)) {
+        if (!killed && /training \/ 500 validation \/ 10,000 test images/.test(text)) {
           killed = true;
           child.kill('SIGKILL');
         }

@@ -5,7 +5,7 @@ import { DigitkitError, type RunMetrics } from '@digitkit/core';
 import { trainValidationSplit, subset, writeFileAtomic } from '@digitkit/data';
 import { createModel, isModelKind, MODEL_KINDS, MODELS, type ModelKind, parameterCount, saveModel } from '@digitkit/model';
 import { checkSetFitsModel, clearCheckpoint, defaultRecipe, evaluate, parseOptimizer, parseSchedule, readCheckpoint, train, type TrainOptions } from '@digitkit/train';
-import { ensureWritableDir, humanLines, loadData, lockOutputDir, printJson, startBackend } from '../runtime.js';
+import { ensureWritableDir, loadData, lockOutputDir, printJson, startBackend } from '../runtime.js';
 import { METADATA_KEY, resolveClassNames } from '../classes.js';
 import { count, describeAugment, keyValues, percent, rate } from '../format.js';
 import { planSplit } from '../split.js';
@@ -48,7 +48,6 @@ export async function trainCommand(typed: TrainFlags, command?: Command): Promis
 }
 
 async function trainLocked(typed: TrainFlags, out: string, command: Command | undefined): Promise<void> {
-  const say = humanLines(typed.json);
   const checkpointDir = join(out, 'checkpoint');
   const resumed = typed.resume ? await resumeRun(typed, out, checkpointDir, command) : null;
   if (resumed === 'finished') return;
@@ -83,8 +82,9 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
   const { train: trainSet, validation } =
     split.validation > 0 ? trainValidationSplit(pool, { validationCount: split.validation, seed: options.seed }) : { train: pool, validation: undefined };
 
-  say(`digitkit: ${count(trainSet.count)} training / ${count(validation?.count ?? 0)} validation / ${count(data.test.count)} test images (${split.why})`);
-  say(`digitkit: the recipe\n${recipeBlock(kind, model, options, { backend: backend.name, data: data.source, classes: classes.names, counts: [trainSet.count, validation?.count ?? 0, data.test.count] })}`);
+  // What the run is, on stderr with the progress: stdout holds only the result (or the --json document).
+  console.error(`digitkit: ${count(trainSet.count)} training / ${count(validation?.count ?? 0)} validation / ${count(data.test.count)} test images (${split.why})`);
+  console.error(`digitkit: the recipe\n${recipeBlock(kind, model, options, { backend: backend.name, data: data.source, classes: classes.names, counts: [trainSet.count, validation?.count ?? 0, data.test.count] })}`);
 
   const controller = new AbortController();
   const onSignal = () => {
@@ -153,8 +153,8 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
     return;
   }
   const stopped = result.stoppedEarly ? ` (stopped early; best epoch ${result.bestEpoch})` : '';
-  say(`test accuracy: ${percent(evaluation.accuracy)} on ${count(evaluation.count)} images, trained in ${result.seconds.toFixed(1)} s on ${backend.name}${stopped}`);
-  say(`model: ${files.model}  metrics: ${files.metrics}${files.report ? `  report: ${files.report}` : ''}`);
+  console.log(`test accuracy: ${percent(evaluation.accuracy)} on ${count(evaluation.count)} images, trained in ${result.seconds.toFixed(1)} s on ${backend.name}${stopped}`);
+  console.log(`model: ${files.model}  metrics: ${files.metrics}${files.report ? `  report: ${files.report}` : ''}`);
 }
 
 /** The resolved recipe, printed once at start: what this run trains, whatever mix of table defaults and flags made it. */
