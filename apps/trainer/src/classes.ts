@@ -47,7 +47,7 @@ export async function resolveClassNames(options: {
   const { numClasses } = options;
   const fromFile = options.flag ? undefined : await readClassesFile(options.data);
   const found: ClassNames | undefined = options.flag
-    ? { names: options.flag, source: '--classes' }
+    ? { names: checkNames(options.flag, '--classes'), source: '--classes' }
     : (fromFile ?? (options.modelNames ? { names: options.modelNames, source: 'the model' } : undefined));
   if (!found) return { names: digitNames(numClasses), source: 'digits' };
   if (found.names.length !== numClasses) {

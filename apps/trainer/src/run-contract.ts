@@ -19,7 +19,7 @@ export interface RunFlags {
   limit: number | null;
   seed: number;
   data: string | null;
-  /** The class names, comma-joined, when the run was given some (--classes or a classes.txt); they may change on resume. */
+  /** The class names as a JSON array, when the run was given some (--classes or a classes.txt); they may change on resume. */
   classes?: string | null;
 }
 

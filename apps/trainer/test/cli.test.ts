@@ -171,13 +171,14 @@ describe('bad input fails early with a clear message and exit code', () => {
 
 describe('the resume contract', () => {
   const out = 'contract';
+  const NAMES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
   const latest = () => readFile(join(work, out, 'checkpoint/latest.json'), 'utf8');
   const history = async () =>
     JSON.parse(await readFile(join(work, out, 'metrics.json'), 'utf8')).history.map((m: { epoch: number }) => m.epoch);
 
   it('Ctrl-C, then the printed command, verbatim, continues exactly that run; other flags are refused', async () => {
     let sent = false;
-    const run = await digitkit(['train', ...QUICK, '--epochs', '3', '--out', out, '--no-report'], {
+    const run = await digitkit(['train', ...QUICK, '--epochs', '3', '--out', out, '--no-report', '--classes', NAMES.join(',')], {
       onStderr: (text, child) => {
         if (!sent && /^Epoch 1\/3 /m.test(text)) {
           sent = true;
@@ -212,6 +213,8 @@ describe('the resume contract', () => {
     expect(await history()).toEqual([1, 2, 3]);
     const metrics = JSON.parse(await readFile(join(work, out, 'metrics.json'), 'utf8'));
     expect(metrics.config).toMatchObject({ limit: 3000, validation: 500, epochs: 3, seed: 42 });
+    // The class names are part of the run: the verbatim resume keeps them.
+    expect(metrics.config.classNames).toEqual(NAMES);
   });
 
   it('says a finished run is finished, lets --epochs grow (and says so), and refuses shrinking it', async () => {

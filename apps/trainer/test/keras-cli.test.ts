@@ -75,7 +75,7 @@ describe('train', () => {
 
   // `script` gives the CLI a real terminal (a pty), as a user's shell does.
   const hasScript = spawnSync('script', ['--version']).status === 0;
-  it.skipIf(!hasScript)('on a terminal: "Epoch n/N", then one bar (steps, ETA, ms/step, loss, accuracy) replaced by the summary, with the same loss', async () => {
+  it.skipIf(!hasScript)(`on a terminal${hasScript ? '' : ' (skipped: no `script` command from util-linux to give the CLI a terminal)'}: "Epoch n/N", then one bar (steps, ETA, ms/step, loss, accuracy) replaced by the summary, with the same loss`, async () => {
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} train --limit 1500 --epochs 2 --backend wasm --out tty --no-report`;
     const tty = spawnSync('script', ['-qfec', command, '/dev/null'], { cwd: work, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
     expect(tty.status, tty.stdout).toBe(0);

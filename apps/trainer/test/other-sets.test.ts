@@ -99,6 +99,7 @@ describe('class names', () => {
       expect(show.code, show.stderr).toBe(0);
       expect(show.stdout).toMatch(/prediction-0\.svg {2}test image 0: .+ \(true: Ankle boot\)/);
       expect(await readFile(join(work, 'cards/prediction-0.svg'), 'utf8')).toContain('Ankle boot');
+      for (const command of [evaluation, answer, text, show]) expect(backendLines(command)).toBe(1);
 
       // --classes wins over the names the model keeps.
       const renamed = FASHION_CLASSES.map((name) => name.toUpperCase());

@@ -2,7 +2,7 @@ import { loadModel } from '@digitkit/model';
 import { evaluate } from '@digitkit/train';
 import { modelClassNames, resolveClassNames } from '../classes.js';
 import { confusionTable, count, perClassStats, perClassTable, percent } from '../format.js';
-import { ensureModelExists, humanLines, loadData, printJson, startBackend } from '../runtime.js';
+import { ensureModelExists, loadData, printJson, startBackend } from '../runtime.js';
 
 /** How many misclassified test indices the terminal shows (--json gives them all). */
 const MISCLASSIFIED_SHOWN = 20;
@@ -27,7 +27,7 @@ export async function evaluateCommand(flags: { modelDir: string; backend: string
     printJson({ ...rest, f1: stats.map((s) => s.f1), support: stats.map((s) => s.support), classNames, seconds });
     return;
   }
-  const say = humanLines(flags.json);
+  const say = (line: string) => console.log(line);
   say(`test accuracy: ${percent(result.accuracy)} (${count(result.count - result.misclassified.length)}/${count(result.count)}), loss ${result.loss.toFixed(4)}, ${seconds.toFixed(2)} s`);
   say('');
   say('confusion matrix (rows: true class, columns: predicted class)');

@@ -68,7 +68,7 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
   const pool = split.pool < data.train.count ? subset(data.train, range(split.pool)) : data.train;
   const run: RunRecord = {
     id: resumed?.run.id ?? newRunId(),
-    flags: runFlags(kind, { ...flags, validation: split.validation }, options, classes.source === 'digits' ? null : classes.names.join(',')),
+    flags: runFlags(kind, { ...flags, validation: split.validation }, options, classes.source === 'digits' ? null : JSON.stringify(classes.names)),
     dataSource: data.source,
     dataChecksum: poolChecksum(pool),
   };
@@ -249,7 +249,7 @@ function typedFlags(typed: TrainFlags, command: Command | undefined): Partial<Ru
     if (command?.getOptionValueSource(key) !== 'cli') continue;
     const value = typed[key as keyof TrainFlags];
     (given as Record<string, unknown>)[key] =
-      key === 'data' ? normalizeData(value as string | undefined) : key === 'classes' ? (value as string[]).join(',') : (value ?? null);
+      key === 'data' ? normalizeData(value as string | undefined) : key === 'classes' ? JSON.stringify(value) : (value ?? null);
   }
   return given;
 }
@@ -287,8 +287,18 @@ function asTrainFlags(run: RunFlags): Partial<TrainFlags> {
     limit: run.limit ?? undefined,
     seed: run.seed,
     data: run.data ?? undefined,
-    ...(run.classes && { classes: run.classes.split(',') }),
+    ...(run.classes && { classes: savedClasses(run.classes) }),
   };
+}
+
+/** The class names a checkpoint recorded; a list that does not parse is handed on as one bad name, which resolveClassNames refuses by name. */
+function savedClasses(json: string): string[] {
+  try {
+    const names: unknown = JSON.parse(json);
+    return Array.isArray(names) ? names.map(String) : [''];
+  } catch {
+    return [''];
+  }
 }
 
 function trainOptions(kind: ModelKind, flags: TrainFlags): TrainOptions & { seed: number } {
