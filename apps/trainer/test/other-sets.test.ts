@@ -100,6 +100,10 @@ describe('class names', () => {
       expect(show.stdout).toMatch(/prediction-0\.svg {2}test image 0: .+ \(true: Ankle boot\)/);
       expect(await readFile(join(work, 'cards/prediction-0.svg'), 'utf8')).toContain('Ankle boot');
       for (const command of [evaluation, answer, text, show]) expect(backendLines(command)).toBe(1);
+      // The sample grid draws label numbers; the names beside the data say what they are.
+      const samples = await run(['show', 'samples', '--count', '10', '--data', data(), '--out', 'cards']);
+      expect(samples.code, samples.stderr).toBe(0);
+      expect(samples.stdout).toContain(`labels: ${FASHION_CLASSES.map((name, i) => `${i} ${name}`).join(', ')}`);
 
       // --classes wins over the names the model keeps.
       const renamed = FASHION_CLASSES.map((name) => name.toUpperCase());
