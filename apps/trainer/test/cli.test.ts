@@ -277,7 +277,8 @@ describe('one trainer per output directory', () => {
     expect(two.code).toBe(1);
     expect(two.stderr).toMatch(/Another digitkit \(pid \d+, started .*\) is training into .*shared/);
     expect(two.stderr).not.toMatch(/loaded .* images/);
-    expect(two.ms).toBeLessThan(5000);
+    // At once means before any data is read; node's own start-up can take seconds on a loaded 2-core CI machine.
+    expect(two.ms).toBeLessThan(15_000);
     expect(one.code, one.stderr).toBe(0);
     expect(JSON.parse(await readFile(join(work, out, 'metrics.json'), 'utf8')).history).toHaveLength(12);
     // The first trainer's checkpoint is whole and its lock is gone.
