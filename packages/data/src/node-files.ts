@@ -1,5 +1,5 @@
 // Node-only file access. node:* modules are imported lazily so the rest of the package runs in browsers.
-import { DigitkitError, isProcessAlive } from '@digitkit/core';
+import { DigitkitError, faultPause, isProcessAlive } from '@digitkit/core';
 import { gzipSync } from 'fflate';
 import { corrupt, gunzipHead, isGzip } from './gzip.js';
 import { decodeIdx, inflateIdx, parseIdxHeader, writeIdx, type IdxArray, type IdxHeader } from './idx.js';
@@ -120,6 +120,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     } finally {
       await file.close();
     }
+    await faultPause(`file-before-rename:${path.split(/[\\/]/).pop()}`);
     await fs.rename(temp, path);
   } catch (error) {
     await fs.rm(temp, { force: true }).catch(() => undefined);
