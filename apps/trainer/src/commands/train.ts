@@ -2,7 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DigitkitError, type RunMetrics } from '@digitkit/core';
-import { trainValidationSplit, subset, writeFileAtomic } from '@digitkit/data';
+import { removeDeadTempFilesUnder, trainValidationSplit, subset, writeFileAtomic } from '@digitkit/data';
 import { createModel, isModelKind, MODEL_KINDS, type ModelKind, saveModel, summary } from '@digitkit/model';
 import { checkSetFitsModel, clearCheckpoint, defaultRecipe, evaluate, parseOptimizer, parseSchedule, readCheckpoint, train, type TrainOptions } from '@digitkit/train';
 import { ensureWritableDir, loadData, lockOutputDir, percent, startBackend } from '../runtime.js';
@@ -43,6 +43,8 @@ export async function trainCommand(typed: TrainFlags, command?: Command): Promis
 }
 
 async function trainLocked(typed: TrainFlags, out: string, command: Command | undefined): Promise<void> {
+  const left = await removeDeadTempFilesUnder(out);
+  if (left.length > 0) console.error(`digitkit: removed ${left.length} temporary file${left.length === 1 ? '' : 's'} a killed run left in ${out}`);
   const checkpointDir = join(out, 'checkpoint');
   const resumed = typed.resume ? await resumeRun(typed, out, checkpointDir, command) : null;
   if (resumed === 'finished') return;
@@ -126,8 +128,9 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
       dataChecksum: run.dataChecksum,
     },
   };
-  await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
   if (flags.report) await writeRunReport(join(out, 'report'), { model, metrics, test: data.test, evaluation });
+  // metrics.json last: it marks the run as saved (resume reads it), so a kill anywhere before redoes model and report.
+  await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
 
   const stopped = result.stoppedEarly ? ` (stopped early; best epoch ${result.bestEpoch})` : '';
   console.log(`test accuracy: ${percent(evaluation.accuracy)} on ${evaluation.count.toLocaleString('en')} images, trained in ${result.seconds.toFixed(1)} s on ${backend.name}${stopped}`);
