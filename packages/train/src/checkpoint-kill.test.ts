@@ -1,19 +1,18 @@
 // kill -9 at every rename step of a checkpoint save: a real training run in a child process (tsx, from the sources)
 // pauses at the step (DIGITKIT_FAULT_PAUSE, see @digitkit/core's faultPause) while writing its second checkpoint
 // and is killed there with SIGKILL. Then the checkpoint is read, and the run resumed to its end.
-import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mlp } from '@digitkit/model';
+import { killAtFaultPause, writeSourcesTsconfig } from '@digitkit/testkit';
 import { readCheckpoint } from './checkpoint.js';
 import { train } from './index.js';
 import { KILL_RUN } from './train-child.js';
 import { mnistSlice, sameWeights, setup, weightsOf } from './test-support.js';
 
-const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const packageDir = fileURLToPath(new URL('../', import.meta.url));
 let root: string;
 let tsconfig: string;
@@ -25,14 +24,7 @@ beforeAll(async () => {
   await setup();
   root = await mkdtemp(join(tmpdir(), 'digitkit-checkpoint-kill-'));
   // The child resolves @digitkit/* to their sources, as the tests do, so no build is needed.
-  tsconfig = join(root, 'tsconfig.json');
-  await writeFile(
-    tsconfig,
-    JSON.stringify({
-      extends: join(repo, 'tsconfig.base.json'),
-      compilerOptions: { baseUrl: repo, paths: { '@digitkit/testkit': ['tools/testkit/src/index.ts'], '@digitkit/*': ['packages/*/src/index.ts'] } },
-    }),
-  );
+  tsconfig = await writeSourcesTsconfig(root);
   data = await mnistSlice(KILL_RUN.images);
   const model = mlp({ seed: 1 });
   await train(model, { train: data.train }, { ...KILL_RUN.options });
@@ -45,22 +37,7 @@ afterAll(async () => {
 
 /** Trains in a child until it pauses at `pause`, then kills it with SIGKILL. */
 async function killAt(dir: string, pause: string): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/train-child.fixture.ts', dir], {
-    cwd: packageDir,
-    env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig, DIGITKIT_FAULT_PAUSE: pause },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  await new Promise<void>((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes(`paused at ${pause}`)) resolve();
-    });
-    child.on('exit', () => reject(new Error(`the child exited before pausing at ${pause}: ${stderr}`)));
-  });
-  child.kill('SIGKILL');
-  expect(await exited).toBe('SIGKILL');
+  expect(await killAtFaultPause('src/train-child.fixture.ts', [dir], { cwd: packageDir, tsconfig, pause })).toBe('SIGKILL');
 }
 
 /** Every file and directory under `dir`, relative, sorted. */

@@ -34,6 +34,17 @@ interface CurvePoint {
   value: number;
 }
 
+/** The x axis of every per-epoch chart: whole epochs from 1, at least two so a single epoch still has an axis. */
+function epochAxis(maxEpoch: number) {
+  return {
+    field: 'epoch',
+    type: 'quantitative',
+    title: 'epoch',
+    scale: { domain: [Math.min(1, maxEpoch), Math.max(maxEpoch, 2)], nice: false },
+    axis: { tickMinStep: 1, format: 'd' },
+  } as const;
+}
+
 function lastValues(history: readonly EpochMetrics[], metric: 'loss' | 'accuracy', format: (v: number) => string): string {
   const last = history[history.length - 1]!;
   const validation = metric === 'loss' ? last.valLoss : last.valAccuracy;
@@ -65,13 +76,7 @@ export function trainingCurvesSpec(history: readonly EpochMetrics[], options: Tr
     height,
     transform: [{ filter: { field: 'metric', equal: metric } }],
     encoding: {
-      x: {
-        field: 'epoch',
-        type: 'quantitative',
-        title: 'epoch',
-        scale: { domain: [Math.min(1, maxEpoch), Math.max(maxEpoch, 2)], nice: false },
-        axis: { tickMinStep: 1, format: 'd' },
-      },
+      x: epochAxis(maxEpoch),
       y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false }, axis: { format } },
       color: {
         field: 'split',
@@ -221,13 +226,7 @@ export function learningRateChartSpec(history: readonly EpochMetrics[], options:
     height: options.height ?? 180,
     data: { values: checked.map((e) => ({ epoch: e.epoch, rate: e.learningRate })) },
     encoding: {
-      x: {
-        field: 'epoch',
-        type: 'quantitative',
-        title: 'epoch',
-        scale: { domain: [Math.min(1, maxEpoch), Math.max(maxEpoch, 2)], nice: false },
-        axis: { tickMinStep: 1, format: 'd' },
-      },
+      x: epochAxis(maxEpoch),
       y: {
         field: 'rate',
         type: 'quantitative',
