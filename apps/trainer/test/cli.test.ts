@@ -72,6 +72,16 @@ describe('digitkit train', () => {
     const report = await readFile(join(work, 'run/report/report.html'), 'utf8');
     expect(report).toContain((metrics.test.accuracy * 100).toFixed(2));
     expect(report).not.toMatch(/<(script|link|img)[^>]+(src|href)="https?:/);
+    // The first mistakes, each captioned with its 0-based test index and the model's confidence in its answer.
+    const captions = [...report.matchAll(/<figcaption>(.*?)<\/figcaption>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ''));
+    expect(captions).toHaveLength(Math.min(60, metrics.test.misclassified.length));
+    const { test } = await loadMnist();
+    const first = metrics.test.misclassified[0] as number;
+    expect(captions[0]).toMatch(new RegExp(`^${test.labels[first]} → \\d#${first} · `));
+    for (const caption of captions) expect(caption).toMatch(/^\d → \d#\d+ · \d{1,3}\.\d%$/);
+    expect(report).toContain(`${metrics.test.misclassified.length.toLocaleString('en-US')} test images the model got wrong`);
+    // The file names `digitkit show` uses: one table for both.
+    expect((await readdir(join(work, 'run/report'))).sort()).toEqual(['confusion.svg', 'curves.svg', 'learning-rate.svg', 'misclassified.png', 'predictions', 'report.html', 'samples.png']);
   });
 
   it('evaluates the saved model to the same accuracy', async () => {
@@ -106,6 +116,16 @@ describe('digitkit train', () => {
     expect(run.code, run.stderr).toBe(0);
     const png = await readFile(join(work, 'pictures/samples.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('writes prediction cards under the names the report gives them (0-based test index)', async () => {
+    const run = await digitkit(['show', 'predictions', '--count', '3', '--model-dir', 'run/model', '--out', 'cards', '--backend', 'wasm']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim().split('\n').map((line) => line.slice(join(work, 'cards').length + 1))).toEqual(
+      ['predictions/prediction-0.svg', 'predictions/prediction-1.svg', 'predictions/prediction-2.svg'],
+    );
+    // The report names its card of test image 0 the same way.
+    expect(await readFile(join(work, 'run/report/predictions/prediction-0.svg'), 'utf8')).toMatch(/^<svg/);
   });
 });
 

@@ -130,6 +130,17 @@ describe('broken models never answer NaN', () => {
     expect(run.stdout).not.toMatch(/NaN|predicted|accuracy/);
   });
 
+  it.each(['predict', 'evaluate'])('%s refuses finite weights whose outputs overflow to NaN on WASM', async (command) => {
+    // Every weight 1e30: each finite, so loading passes, but the first layer already overflows to Infinity.
+    const huge = await editedModel(`huge-${command}`, async (dir) => {
+      const size = (await readFile(join(dir, 'weights.bin'))).length;
+      await writeFile(join(dir, 'weights.bin'), new Uint8Array(new Float32Array(size / 4).fill(1e30).buffer));
+    });
+    const run = await digitkit([command, ...(command === 'predict' ? ['--index', '0'] : []), '--model-dir', huge, '--backend', 'wasm']);
+    expectClearError(run, /non-finite output.*[Tt]rain it again/);
+    expect(run.stdout).not.toMatch(/NaN|predicted|accuracy/);
+  });
+
   it('predict gives probabilities for a model that ends in logits (no softmax)', async () => {
     const dir = await editedModel('logits', (d) => editJson(d, (json) => (json.modelTopology.config.layers.at(-1)!.config.activation = 'linear')));
     const run = await digitkit(['predict', '--index', '0', '--model-dir', dir, '--backend', 'wasm', '--json']);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './index.js';
+import { removeDeadTempFilesUnder, writeFileAtomic } from './index.js';
 
 describe('writeFileAtomic', () => {
   let dir: string;
@@ -51,6 +51,26 @@ describe('writeFileAtomic', () => {
     const names = (await readdir(dir)).filter((name) => name.startsWith('report.json'));
     expect(names.sort()).toEqual(['report.json', live]);
     await rm(join(dir, live));
+  });
+
+  it("removeDeadTempFilesUnder sweeps dead writers' temp files in a tree, and nothing else", async () => {
+    const tree = join(dir, 'tree');
+    await mkdir(join(tree, 'report', 'predictions'), { recursive: true });
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const files = {
+      [join(tree, `metrics.json.${dead}-a1b2.tmp`)]: 'dead',
+      [join(tree, 'report', `report.html.${dead}-zz.tmp`)]: 'dead',
+      [join(tree, `.digitkit.lock.${dead}.tmp`)]: 'dead',
+      [join(tree, 'report', 'predictions', `prediction-3.svg.${process.pid}-c3.tmp`)]: 'live',
+      [join(tree, 'report', 'notes.tmp')]: 'not a writer file',
+      [join(tree, 'metrics.json')]: 'kept',
+    };
+    for (const [file, text] of Object.entries(files)) await writeFile(file, text);
+    const removed = await removeDeadTempFilesUnder(tree);
+    expect(removed.sort()).toEqual(Object.keys(files).filter((f) => files[f] === 'dead').sort());
+    const left = (await readdir(tree, { recursive: true })).filter((f) => f.includes('.')).sort();
+    expect(left).toEqual(['metrics.json', join('report', 'notes.tmp'), join('report', 'predictions', `prediction-3.svg.${process.pid}-c3.tmp`)].sort());
+    expect(await removeDeadTempFilesUnder(join(dir, 'no-such-dir'))).toEqual([]);
   });
 
   it.skipIf(process.getuid?.() === 0)('fails cleanly in a directory it may not write to', async () => {

@@ -1,5 +1,5 @@
 // Node-only file access. node:* modules are imported lazily so the rest of the package runs in browsers.
-import { DigitkitError, isProcessAlive } from '@digitkit/core';
+import { DigitkitError, faultPause, isProcessAlive } from '@digitkit/core';
 import { gzipSync } from 'fflate';
 import { corrupt, gunzipHead, isGzip } from './gzip.js';
 import { decodeIdx, inflateIdx, parseIdxHeader, writeIdx, type IdxArray, type IdxHeader } from './idx.js';
@@ -120,6 +120,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     } finally {
       await file.close();
     }
+    await faultPause(`file-before-rename:${path.split(/[\\/]/).pop()}`);
     await fs.rename(temp, path);
   } catch (error) {
     await fs.rm(temp, { force: true }).catch(() => undefined);
@@ -127,16 +128,41 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
+/** A writer's temporary file: `<target>.<pid>-<random>.tmp` (writeFileAtomic) or `<target>.<pid>.tmp`. */
+const TEMP_FILE = /^(.+)\.(\d+)(?:-[0-9a-z]*)?\.tmp$/;
+
 /** Removes `path.<pid>-<random>.tmp` files that a killed writer left (its pid is dead); a live writer's stay. */
 async function removeDeadTempFiles(path: string): Promise<void> {
   const fs = await nodeFs();
   const { basename, dirname, join } = await import('node:path');
-  const prefix = `${basename(path)}.`;
   const entries = await fs.readdir(dirname(path)).catch(() => [] as string[]);
   for (const entry of entries) {
-    const pid = entry.startsWith(prefix) ? /^(\d+)-[0-9a-z]*\.tmp$/.exec(entry.slice(prefix.length))?.[1] : undefined;
-    if (pid !== undefined && !isProcessAlive(Number(pid))) await fs.rm(join(dirname(path), entry), { force: true }).catch(() => undefined);
+    const match = TEMP_FILE.exec(entry);
+    if (match?.[1] === basename(path) && !isProcessAlive(Number(match[2]))) {
+      await fs.rm(join(dirname(path), entry), { force: true }).catch(() => undefined);
+    }
   }
+}
+
+/**
+ * Removes every temporary file a killed writer left under `dir` and its subdirectories (`<name>.<pid>-<random>.tmp`
+ * whose pid is not running), e.g. when a program starts in an output directory a killed run wrote to. Returns the
+ * paths removed. Node only.
+ */
+export async function removeDeadTempFilesUnder(dir: string): Promise<string[]> {
+  const fs = await nodeFs();
+  const { join } = await import('node:path');
+  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const removed: string[] = [];
+  for (const entry of entries) {
+    const match = entry.isFile() ? TEMP_FILE.exec(entry.name) : null;
+    if (match && !isProcessAlive(Number(match[2]))) {
+      const file = join(entry.parentPath, entry.name);
+      await fs.rm(file, { force: true }).catch(() => undefined);
+      removed.push(file);
+    }
+  }
+  return removed;
 }
 
 

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useBackend, type DigitModel } from '@digitkit/core';
+import { killAtFaultPause, writeSourcesTsconfig } from '@digitkit/testkit';
 import { loadModel, mlp, predict, saveModel } from './index.js';
 
-// A real child process runs saveModel from the sources (tsx), pauses between its two renames, and is killed with SIGKILL there.
-const repo = fileURLToPath(new URL('../../../', import.meta.url));
+// A real child process runs saveModel from the sources (tsx), pauses between its two renames, and is killed with SIGKILL there
+// (testkit's killAtFaultPause, the helper the checkpoint kill tests use too).
 const packageDir = fileURLToPath(new URL('../', import.meta.url));
 const images = Float32Array.from({ length: 3 * 784 }, (_, i) => ((i * 7919) % 256) / 255);
 let root: string;
@@ -17,12 +17,8 @@ let tsconfig: string;
 beforeAll(async () => {
   await useBackend('cpu', { log: null });
   root = await mkdtemp(join(tmpdir(), 'digitkit-model-kill-'));
-  // The child resolves @digitkit/core to its sources, as the tests do, so no build is needed.
-  tsconfig = join(root, 'tsconfig.json');
-  await writeFile(
-    tsconfig,
-    JSON.stringify({ extends: join(repo, 'tsconfig.base.json'), compilerOptions: { baseUrl: repo, paths: { '@digitkit/core': ['packages/core/src/index.ts'] } } }),
-  );
+  // The child resolves @digitkit/* to their sources, as the tests do, so no build is needed.
+  tsconfig = await writeSourcesTsconfig(root);
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -34,22 +30,8 @@ function outputs(model: DigitModel): number[][] {
 
 /** Starts a child saving mlp({ seed }) to `dir`, waits until it pauses between the renames, kills it with SIGKILL. */
 async function killMidSave(dir: string, seed: number): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/save-child.fixture.ts', dir, String(seed)], {
-    cwd: packageDir,
-    env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig, DIGITKIT_FAULT_PAUSE: 'model-save-between-renames' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  await new Promise<void>((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes('paused at model-save-between-renames')) resolve();
-    });
-    child.on('exit', () => reject(new Error(`the child exited before pausing: ${stderr}`)));
-  });
-  child.kill('SIGKILL');
-  expect(await exited).toBe('SIGKILL');
+  const pause = 'model-save-between-renames';
+  expect(await killAtFaultPause('src/save-child.fixture.ts', [dir, String(seed)], { cwd: packageDir, tsconfig, pause })).toBe('SIGKILL');
 }
 
 describe('saveModel killed with SIGKILL between its two renames', () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { DigitkitError, isNode, isProcessAlive, type DigitModel } from '@digitkit/core';
+import { DigitkitError, faultPause, isNode, isProcessAlive, type DigitModel } from '@digitkit/core';
 import { MODEL_KINDS, MODELS } from './models/index.js';
 
 /** The file names `saveModel` writes (the TF.js layers format). */
@@ -86,6 +86,7 @@ export async function saveModel(model: DigitModel, dir: string): Promise<void> {
     await fs.writeFile(path.join(temp, MODEL_JSON), `${JSON.stringify(modelJson)}\n`);
     // A non-empty directory cannot be renamed over: move the old model aside first, then swap.
     const hadOld = await exists(target);
+    await faultPause('model-save-before-renames');
     if (hadOld) await fs.rename(target, old);
     await faultPause('model-save-between-renames');
     try {
@@ -94,6 +95,7 @@ export async function saveModel(model: DigitModel, dir: string): Promise<void> {
       if (hadOld) await fs.rename(old, target);
       throw error;
     }
+    await faultPause('model-save-before-cleanup');
     if (hadOld) await fs.rm(old, { recursive: true, force: true });
   } catch (error) {
     await fs.rm(temp, { recursive: true, force: true });
@@ -359,12 +361,6 @@ async function recoverInterruptedSave(target: string): Promise<void> {
 const LEFTOVER = /^(tmp|old)-(\d+)-([0-9a-z]+)-[0-9a-z]*$/;
 
 
-/** Test hook for fault injection: with DIGITKIT_FAULT_PAUSE=<step>, says "paused at <step>" on stderr and waits, so a test can kill -9 there. */
-async function faultPause(step: string): Promise<void> {
-  if (process.env.DIGITKIT_FAULT_PAUSE !== step) return;
-  process.stderr.write(`digitkit: paused at ${step}\n`);
-  await new Promise((resolve) => setTimeout(resolve, 60_000));
-}
 
 async function exists(p: string): Promise<boolean> {
   const fs = await nodeFs();

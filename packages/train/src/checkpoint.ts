@@ -1,4 +1,4 @@
-import { DigitkitError, type DigitModel, type EpochMetrics } from '@digitkit/core';
+import { DigitkitError, faultPause, type DigitModel, type EpochMetrics } from '@digitkit/core';
 import { writeFileAtomic } from '@digitkit/data';
 import { saveModel } from '@digitkit/model';
 import type { ResolvedConfig } from './options.js';
@@ -81,7 +81,10 @@ export async function writeCheckpoint(
     await writeFileAtomic(path.join(temp, 'state.json'), `${JSON.stringify(parts.state, null, 1)}\n`);
     // A loadable copy of the model for people (and loadModel); resume reads weights.bin.
     await saveModel(model, path.join(temp, 'model'));
+    await faultPause('checkpoint-before-dir-rename');
     await fs.rename(temp, path.join(root, name));
+    await faultPause('checkpoint-before-latest');
+    // writeFileAtomic's own rename pauses as file-before-rename:latest.json.
     await writeFileAtomic(path.join(root, LATEST_FILE), `${JSON.stringify({ checkpoint: name })}\n`);
   } catch (error) {
     await fs.rm(temp, { recursive: true, force: true });
@@ -89,6 +92,7 @@ export async function writeCheckpoint(
       cause: error,
     });
   }
+  await faultPause('checkpoint-before-cleanup');
   // Older checkpoints and leftovers of interrupted writes are no longer needed.
   for (const entry of await fs.readdir(root)) {
     if ((entry.startsWith('ckpt-') && entry !== name) || entry.startsWith('.tmp-')) {

@@ -3,7 +3,7 @@ import type { EpochMetrics } from '@digitkit/core';
 import type { TopLevelSpec } from 'vega-lite';
 import { DigitkitError } from '@digitkit/core';
 import { checkConfusion, checkHistory } from './metrics.js';
-import { formatNumber, formatPercent } from './svg.js';
+import { formatCount, formatNumber, formatPercent } from './svg.js';
 
 const FONT = `system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif`;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -32,6 +32,17 @@ interface CurvePoint {
   metric: 'loss' | 'accuracy';
   split: 'training' | 'validation';
   value: number;
+}
+
+/** The x axis of every per-epoch chart: whole epochs from 1, at least two so a single epoch still has an axis. */
+function epochAxis(maxEpoch: number) {
+  return {
+    field: 'epoch',
+    type: 'quantitative',
+    title: 'epoch',
+    scale: { domain: [Math.min(1, maxEpoch), Math.max(maxEpoch, 2)], nice: false },
+    axis: { tickMinStep: 1, format: 'd' },
+  } as const;
 }
 
 function lastValues(history: readonly EpochMetrics[], metric: 'loss' | 'accuracy', format: (v: number) => string): string {
@@ -65,13 +76,7 @@ export function trainingCurvesSpec(history: readonly EpochMetrics[], options: Tr
     height,
     transform: [{ filter: { field: 'metric', equal: metric } }],
     encoding: {
-      x: {
-        field: 'epoch',
-        type: 'quantitative',
-        title: 'epoch',
-        scale: { domain: [Math.min(1, maxEpoch), Math.max(maxEpoch, 2)], nice: false },
-        axis: { tickMinStep: 1, format: 'd' },
-      },
+      x: epochAxis(maxEpoch),
       y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false }, axis: { format } },
       color: {
         field: 'split',
@@ -149,7 +154,7 @@ export function confusionMatrixSpec(confusion: number[][], options: ConfusionMat
     x: { field: 'predicted', type: 'ordinal', sort: axisSort, title: 'predicted label', axis: { orient: 'top', labelAngle: 0, domain: false, ticks: false } },
     y: { field: 'true', type: 'ordinal', sort: axisSort, title: 'true label', axis: { domain: false, ticks: false } },
   };
-  const subtitle = total > 0 ? `${correct} of ${total} correct (${formatPercent(correct / total, 2)})` : 'no examples';
+  const subtitle = total > 0 ? `${formatCount(correct)} of ${formatCount(total)} correct (${formatPercent(correct / total, 2)})` : 'no examples';
   return {
     $schema: SCHEMA,
     title: { text: options.title ?? 'Confusion matrix', subtitle },
@@ -174,12 +179,12 @@ export function confusionMatrixSpec(confusion: number[][], options: ConfusionMat
       {
         mark: { type: 'text', fontSize: cellSize >= 34 ? 11 : 9, font: FONT },
         encoding: {
-          text: { field: 'count', type: 'quantitative' },
+          text: { field: 'count', type: 'quantitative', format: ',d' },
           color: { field: 'textColor', type: 'nominal', scale: null },
           tooltip: [
             { field: 'true', title: 'true label' },
             { field: 'predicted', title: 'predicted' },
-            { field: 'count', type: 'quantitative' },
+            { field: 'count', type: 'quantitative', format: ',d' },
           ],
         },
       },
@@ -187,6 +192,64 @@ export function confusionMatrixSpec(confusion: number[][], options: ConfusionMat
     resolve: { scale: { color: 'independent' } },
     config: { ...BASE_CONFIG, view: { stroke: null }, axis: { ...BASE_CONFIG.axis, grid: false, labelFontSize: 12 } },
   } as TopLevelSpec;
+}
+
+export interface LearningRateChartOptions {
+  /** Heading. Default "Learning rate". */
+  title?: string;
+  /** Size of the chart in pixels. Default 320x180. */
+  width?: number;
+  height?: number;
+}
+
+/**
+ * The Vega-Lite spec for the learning rate of every epoch (as metrics.json records it); the y axis
+ * is logarithmic when the rate spans more than a factor of 10, so a decay to 1e-6 stays readable.
+ */
+export function learningRateChartSpec(history: readonly EpochMetrics[], options: LearningRateChartOptions = {}): TopLevelSpec {
+  const checked = checkHistory(history, 'learningRateChart');
+  const rates = checked.map((e) => e.learningRate);
+  const low = Math.min(...rates);
+  const high = Math.max(...rates);
+  const logScale = low > 0 && high / low > 10;
+  const maxEpoch = Math.max(...checked.map((e) => e.epoch));
+  const first = checked[0]!;
+  const last = checked[checked.length - 1]!;
+  const subtitle =
+    first.learningRate === last.learningRate
+      ? `constant ${formatRate(first.learningRate)}`
+      : `${formatRate(first.learningRate)} at epoch ${first.epoch} → ${formatRate(last.learningRate)} at epoch ${last.epoch}`;
+  return {
+    $schema: SCHEMA,
+    title: { text: options.title ?? 'Learning rate', subtitle },
+    width: options.width ?? 320,
+    height: options.height ?? 180,
+    data: { values: checked.map((e) => ({ epoch: e.epoch, rate: e.learningRate })) },
+    encoding: {
+      x: epochAxis(maxEpoch),
+      y: {
+        field: 'rate',
+        type: 'quantitative',
+        title: 'learning rate',
+        scale: logScale ? { type: 'log' } : { zero: false },
+        axis: { format: '.1~e' },
+      },
+      tooltip: [
+        { field: 'epoch', type: 'quantitative' },
+        { field: 'rate', type: 'quantitative', title: 'learning rate', format: '.3~e' },
+      ],
+    },
+    layer: [
+      { mark: { type: 'line', strokeWidth: 2, color: SPLIT_COLORS.training } },
+      { mark: { type: 'point', filled: true, size: 40, color: SPLIT_COLORS.training } },
+    ],
+    config: BASE_CONFIG,
+  } as TopLevelSpec;
+}
+
+/** A learning rate the way people write it: 0.001 -> "0.001", 0.0000125 -> "1.25e-5". */
+function formatRate(rate: number): string {
+  return rate !== 0 && Math.abs(rate) < 1e-3 ? rate.toExponential(2).replace(/\.?0+e/, 'e') : String(Number(rate.toPrecision(3)));
 }
 
 /** Compiles a Vega-Lite spec and renders it to an SVG string with vega's headless renderer (no canvas needed). */
@@ -205,6 +268,11 @@ export async function renderVegaLiteSvg(spec: TopLevelSpec): Promise<string> {
 /** Loss and accuracy per epoch (training and validation) as an SVG string. */
 export async function trainingCurves(history: readonly EpochMetrics[], options: TrainingCurvesOptions = {}): Promise<string> {
   return renderVegaLiteSvg(trainingCurvesSpec(history, options));
+}
+
+/** The learning rate of every epoch as an SVG string. */
+export async function learningRateChart(history: readonly EpochMetrics[], options: LearningRateChartOptions = {}): Promise<string> {
+  return renderVegaLiteSvg(learningRateChartSpec(history, options));
 }
 
 /** A confusion-matrix heat map with the counts in the cells, as an SVG string. */

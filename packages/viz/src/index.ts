@@ -6,9 +6,19 @@ export type { DigitGridOptions, GridCell, GridImage, MisclassifiedGalleryOptions
 export { digitGrid, digitGridSvg, misclassifiedGallery } from './grid.js';
 export type { PredictionCardOptions } from './card.js';
 export { predictionCard } from './card.js';
-export type { TrainingCurvesOptions, ConfusionMatrixOptions } from './charts.js';
-export { trainingCurves, trainingCurvesSpec, confusionMatrix, confusionMatrixSpec, renderVegaLiteSvg } from './charts.js';
+export type { TrainingCurvesOptions, ConfusionMatrixOptions, LearningRateChartOptions } from './charts.js';
+export {
+  trainingCurves,
+  trainingCurvesSpec,
+  learningRateChart,
+  learningRateChartSpec,
+  confusionMatrix,
+  confusionMatrixSpec,
+  renderVegaLiteSvg,
+} from './charts.js';
 export { parseRunMetrics } from './metrics.js';
-export type { ReportInput, ReportPrediction } from './report.js';
+export { formatCount } from './svg.js';
+export type { ReportInput, ReportPrediction, MisclassifiedTile } from './report.js';
+export { REPORT_FILES, predictionFile } from './artifacts.js';
 export { buildReport } from './report.js';
 export { writeReport, readRunMetrics } from './node.js';

@@ -2,6 +2,7 @@
 // package for a browser never pulls them in (and calling these there fails with a clear error).
 import { DigitkitError, type RunMetrics } from '@digitkit/core';
 import { writeFileAtomic } from '@digitkit/data';
+import { REPORT_FILES } from './artifacts.js';
 import { parseRunMetrics } from './metrics.js';
 import { renderReportParts, reportHtml, type ReportInput } from './report.js';
 
@@ -21,8 +22,9 @@ async function nodeModules() {
 
 /**
  * Renders a run's pictures and writes them to `dir` (created if needed): report.html plus
- * curves.svg, confusion.svg, samples.png, misclassified.png and predictions/prediction-NN.svg
- * (the ones the input allows). Returns the absolute paths written, report.html last.
+ * curves.svg, learning-rate.svg, confusion.svg, samples.png, misclassified.png and
+ * predictions/prediction-<test index>.svg (the ones the input allows; names from REPORT_FILES).
+ * Returns the absolute paths written, report.html last.
  */
 export async function writeReport(dir: string, input: ReportInput): Promise<{ files: string[] }> {
   if (typeof dir !== 'string' || dir.length === 0) throw new DigitkitError('INVALID_ARGUMENT', 'writeReport needs the output directory as a non-empty string.');
@@ -31,18 +33,19 @@ export async function writeReport(dir: string, input: ReportInput): Promise<{ fi
   const root = path.resolve(dir);
   try {
     await fs.mkdir(root, { recursive: true });
-    if (parts.cards.length > 0) await fs.mkdir(path.join(root, 'predictions'), { recursive: true });
+    if (parts.cards.length > 0) await fs.mkdir(path.join(root, REPORT_FILES.predictions), { recursive: true });
   } catch (error) {
     throw new DigitkitError('WRITE_FAILED', `Could not create the report directory ${root}: ${(error as Error).message}`, { cause: error });
   }
   const outputs: [string, string | Uint8Array][] = [];
-  if (parts.samples) outputs.push(['samples.png', parts.samples.png]);
-  parts.cards.forEach((card, i) => outputs.push([`predictions/prediction-${String(i + 1).padStart(2, '0')}.svg`, card]));
-  outputs.push(['curves.svg', parts.curvesSvg]);
-  if (parts.confusionSvg) outputs.push(['confusion.svg', parts.confusionSvg]);
-  if (parts.misclassified) outputs.push(['misclassified.png', parts.misclassified.png]);
+  if (parts.samples) outputs.push([REPORT_FILES.samples, parts.samples.png]);
+  for (const card of parts.cards) outputs.push([card.file, card.svg]);
+  outputs.push([REPORT_FILES.curves, parts.curvesSvg]);
+  outputs.push([REPORT_FILES.learningRate, parts.learningRateSvg]);
+  if (parts.confusionSvg) outputs.push([REPORT_FILES.confusion, parts.confusionSvg]);
+  if (parts.misclassified) outputs.push([REPORT_FILES.misclassified, parts.misclassified.png]);
   // The report goes last: when it exists, everything it sits beside is complete.
-  outputs.push(['report.html', reportHtml(parts)]);
+  outputs.push([REPORT_FILES.report, reportHtml(parts)]);
   const files: string[] = [];
   for (const [name, data] of outputs) {
     const file = path.join(root, name);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DigitkitError } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { mnistSlice } from '@digitkit/testkit';
+import { REPORT_FILES } from './artifacts.js';
 import { digitGrid } from './grid.js';
 import { writeReport } from './node.js';
 import { buildReport, type ReportInput } from './report.js';
@@ -22,7 +23,9 @@ const input: ReportInput = {
   title: 'MLP <run 7>',
   predictions: [{ index: 0, prediction: { label: 7, probabilities } }, { index: 1, prediction: { label: 7, probabilities } }],
   generatedAt: '2026-01-02 03:04 UTC',
+  confidences: new Map(evaluation.misclassified.map((index, i) => [index, 0.5 + (i % 50) / 100])),
 };
+const FASHION = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
 function pngsIn(html: string): Uint8Array[] {
   return [...html.matchAll(/src="data:image\/png;base64,([^"]+)"/g)].map((m) => new Uint8Array(Buffer.from(m[1]!, 'base64')));
@@ -43,14 +46,41 @@ describe('buildReport', () => {
     expect(html).not.toMatch(/https?:\/\//);
   });
 
-  it('embeds the sample grid and the misclassified gallery as PNG data URIs of the right size', async () => {
+  it('embeds the sample grid and every shown mistake as PNG data URIs of the right size', async () => {
     const pngs = pngsIn(html).map((bytes) => decode(bytes));
-    expect(pngs).toHaveLength(2);
+    expect(pngs).toHaveLength(1 + 60);
     for (const match of html.matchAll(/<img[^>]*src="data:image\/png[^"]*" width="(\d+)" height="(\d+)"/g)) {
       expect(pngs.some((p) => p.width === Number(match[1]) && p.height === Number(match[2]))).toBe(true);
     }
     expect(html).toContain('200 test images the model got wrong; the first 60 are shown');
     expect(html).toContain('100 test images with their labels');
+  });
+
+  it('captions each mistake with true → predicted, its 0-based test index and the confidence', () => {
+    const captions = [...html.matchAll(/<figcaption>(.*?)<\/figcaption>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim());
+    expect(captions).toHaveLength(60);
+    evaluation.misclassified.slice(0, 60).forEach((index, i) => {
+      const confidence = `${(100 * (0.5 + (i % 50) / 100)).toFixed(1)}%`;
+      expect(captions[i]).toBe(`${test.labels[index]} → ${evaluation.predicted[index]} #${index} · ${confidence}`);
+    });
+    expect(captions[0]).toBe(`${test.labels[0]} → ${evaluation.predicted[0]} #0 · 50.0%`); // 0-based: the first image is #0
+  });
+
+  it('has a learning-rate chart', () => {
+    expect(html).toContain('>Learning rate</text>');
+    expect(html).toContain('>constant 0.001</text>');
+  });
+
+  it('labels classes with the names given, everywhere a class is named', async () => {
+    const page = await buildReport({ ...input, classNames: FASHION });
+    const classColumn = [...page.matchAll(/<tr><td>([^<]*)<\/td><td>[\d.]+%<\/td>/g)].map((m) => m[1]);
+    expect(classColumn).toEqual(FASHION);
+    const index = evaluation.misclassified[0]!;
+    expect(page).toContain(`${FASHION[test.labels[index]!]} → <span class="wrong">${FASHION[evaluation.predicted[index]!]}</span>`);
+    expect(page).toContain('Numbers in the picture are classes: 0 T-shirt/top, 1 Trouser,');
+    expect(page).toContain('>Ankle boot</text>'); // the confusion matrix axes and the cards
+    await expect(buildReport({ ...input, classNames: FASHION.slice(2) })).rejects.toThrow(/classNames must hold 10 non-empty names, one per class.*got 8/);
+    await expect(buildReport({ ...input, confidences: new Map([[0, 1.5]]) })).rejects.toThrow(/confidences\.get\(0\) is 1\.5/);
   });
 
   it('shows the summary numbers, curves, confusion counts and prediction cards', async () => {
@@ -62,10 +92,11 @@ describe('buildReport', () => {
       ['Training time', '41.3 s'],
       ['Backend', 'wasm'],
       ['Model', 'MLP'],
-      ['Test errors', '200 <small>of 10000</small>'],
+      ['Test errors', '200 <small>of 10,000</small>'],
     ];
     for (const [term, value] of shown) expect(summary).toContain(`<dt>${term}</dt><dd>${value}</dd>`);
-    expect((html.match(/<svg/g) ?? []).length).toBe(2 + 2); // curves, confusion, two cards
+    expect((html.match(/<svg/g) ?? []).length).toBe(3 + 2); // curves, learning rate, confusion, two cards
+    expect(html).toContain('<p class="note">10,000 test images.');
     expect(html).toContain(`>${evaluation.confusion[0]![0]}</text>`);
     expect(html).toContain('after epoch 4: training 96.00% · validation 95.90%');
     expect(html).toContain('<title>Predicted 7 (93.0%), true label 7, correct</title>');
@@ -87,7 +118,7 @@ describe('buildReport', () => {
     const html = await buildReport({ metrics: fakeRunMetrics() });
     expect(html).toContain('<dt>Validation accuracy</dt><dd>95.90%</dd>');
     expect(pngsIn(html)).toHaveLength(0);
-    expect((html.match(/<svg/g) ?? []).length).toBe(1);
+    expect((html.match(/<svg/g) ?? []).length).toBe(2); // curves and learning rate
   });
 
   it('refuses an evaluation of a different set and bad metrics', async () => {
@@ -111,14 +142,18 @@ describe('writeReport', () => {
     const names = files.map((f) => f.slice(dir.length + 1));
     expect(names).toEqual([
       'samples.png',
-      'predictions/prediction-01.svg',
-      'predictions/prediction-02.svg',
+      'predictions/prediction-0.svg', // named by the 0-based test index, as `digitkit show predictions` names them
+      'predictions/prediction-1.svg',
       'curves.svg',
+      'learning-rate.svg',
       'confusion.svg',
       'misclassified.png',
       'report.html',
     ]);
-    expect((await readdir(dir)).sort()).toEqual(['confusion.svg', 'curves.svg', 'misclassified.png', 'predictions', 'report.html', 'samples.png']);
+    expect((await readdir(dir)).sort()).toEqual(['confusion.svg', 'curves.svg', 'learning-rate.svg', 'misclassified.png', 'predictions', 'report.html', 'samples.png']);
+    expect(names.filter((name) => !name.startsWith('predictions/'))).toEqual(
+      expect.arrayContaining(Object.values(REPORT_FILES).filter((name) => name !== REPORT_FILES.predictions)),
+    );
     const samples = decode(await readFile(join(dir, 'samples.png')));
     expect([samples.width, samples.height, samples.channels]).toEqual([expect.any(Number), expect.any(Number), 4]);
     expect(samples.width).toBeGreaterThan(10 * 56);

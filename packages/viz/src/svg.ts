@@ -10,6 +10,11 @@ export function formatPercent(fraction: number, digits = 1): string {
   return `${(fraction * 100).toFixed(digits)}%`;
 }
 
+/** A count with thousands separators: 10000 -> "10,000" (fixed to en-US so reports are byte-identical everywhere). */
+export function formatCount(count: number): string {
+  return count.toLocaleString('en-US');
+}
+
 /** A number with at most `digits` decimals and no trailing zeros: 0.25000 -> "0.25". */
 export function formatNumber(value: number, digits = 4): string {
   return Number(value.toFixed(digits)).toString();

@@ -2,6 +2,7 @@
 export type { Rng } from '@digitkit/core';
 export { createRng } from '@digitkit/core';
 export { writeFileAtomic } from '@digitkit/data';
+export { killAtFaultPause, writeSourcesTsconfig } from './faults.js';
 export type { SliceOptions } from './mnist.js';
 export { mnist, mnistSlice } from './mnist.js';
 export type { Edge } from './pixels.js';

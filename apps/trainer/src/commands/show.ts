@@ -1,11 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DigitkitError, type Prediction } from '@digitkit/core';
 import { writeFileAtomic } from '@digitkit/data';
 import { loadModel, predict } from '@digitkit/model';
 import { normalize } from '@digitkit/preprocess';
 import { evaluate } from '@digitkit/train';
-import { digitGrid, encodePng, parseRunMetrics, predictionCard } from '@digitkit/viz';
+import { digitGrid, encodePng, parseRunMetrics, predictionCard, predictionFile, REPORT_FILES } from '@digitkit/viz';
 import { modelClassNames, resolveClassNames } from '../classes.js';
 import { writeRunReport } from '../report.js';
 import { ensureModelExists, ensureWritableDir, loadData, startBackend } from '../runtime.js';
@@ -30,7 +30,7 @@ export async function showCommand(what: string, flags: ShowFlags): Promise<void>
   if (what === 'samples') {
     const { train } = await loadData(flags.data);
     const classes = await resolveClassNames({ flag: flags.classes, data: flags.data, numClasses: train.numClasses });
-    const file = join(out, 'samples.png');
+    const file = join(out, REPORT_FILES.samples);
     await writeFileAtomic(file, encodePng(digitGrid(train, { first: flags.count ?? 100, columns: 10, scale: 2 })));
     console.log(file);
     // The grid writes label numbers: say what they name when they are not digits.
@@ -56,8 +56,9 @@ export async function showCommand(what: string, flags: ShowFlags): Promise<void>
     const size = test.height * test.width;
     const images = test.images.subarray(0, count * size);
     const predictions = predict(model, normalize(images), count) as Prediction[];
+    await mkdir(join(out, REPORT_FILES.predictions), { recursive: true });
     for (let i = 0; i < count; i++) {
-      const file = join(out, `prediction-${i}.svg`);
+      const file = join(out, predictionFile({ index: i, position: i }));
       const prediction = predictions[i] as Prediction;
       const trueLabel = test.labels[i] as number;
       await writeFileAtomic(file, predictionCard(images.subarray(i * size, (i + 1) * size), prediction, { trueLabel, classNames }));

@@ -2,7 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DigitkitError, type RunMetrics } from '@digitkit/core';
-import { trainValidationSplit, subset, writeFileAtomic } from '@digitkit/data';
+import { removeDeadTempFilesUnder, trainValidationSplit, subset, writeFileAtomic } from '@digitkit/data';
 import { createModel, isModelKind, MODEL_KINDS, MODELS, type ModelKind, parameterCount, saveModel } from '@digitkit/model';
 import { checkSetFitsModel, clearCheckpoint, defaultRecipe, evaluate, parseOptimizer, parseSchedule, readCheckpoint, train, type TrainOptions } from '@digitkit/train';
 import { ensureWritableDir, loadData, lockOutputDir, printJson, startBackend } from '../runtime.js';
@@ -48,6 +48,8 @@ export async function trainCommand(typed: TrainFlags, command?: Command): Promis
 }
 
 async function trainLocked(typed: TrainFlags, out: string, command: Command | undefined): Promise<void> {
+  const left = await removeDeadTempFilesUnder(out);
+  if (left.length > 0) console.error(`digitkit: removed ${left.length} temporary file${left.length === 1 ? '' : 's'} a killed run left in ${out}`);
   const checkpointDir = join(out, 'checkpoint');
   const resumed = typed.resume ? await resumeRun(typed, out, checkpointDir, command) : null;
   if (resumed === 'finished') return;
@@ -144,8 +146,9 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
       dataChecksum: run.dataChecksum,
     },
   };
-  await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
   if (flags.report) await writeRunReport(join(out, 'report'), { model, metrics, test: data.test, evaluation, classNames: classes.names });
+  // metrics.json last: it marks the run as saved (resume reads it), so a kill anywhere before redoes model and report.
+  await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
 
   const files = { model: join(out, 'model'), metrics: join(out, 'metrics.json'), ...(flags.report && { report: join(out, 'report', 'report.html') }) };
   if (typed.json) {
