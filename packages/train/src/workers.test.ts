@@ -1,0 +1,124 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImageSet } from '@digitkit/core';
+import { cnn, mlp } from '@digitkit/model';
+import { evaluate, readCheckpoint, train } from './index.js';
+import { chooseWorkers, liveWorkerCount } from './pool.js';
+import { mnistSlice, sameWeights, setup, weightsOf } from './test-support.js';
+
+let data: { train: ImageSet; validation: ImageSet };
+const dirs: string[] = [];
+const tempDir = async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'digitkit-workers-'));
+  dirs.push(dir);
+  return dir;
+};
+
+beforeAll(async () => {
+  await setup();
+  const slice = await mnistSlice(1536, 400);
+  data = { train: slice.train, validation: slice.validation };
+});
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+const base = { epochs: 1, batchSize: 64, learningRate: 3e-3, seed: 5, augment: { maxShift: 2 }, reportEvery: 5 } as const;
+
+describe('chooseWorkers', () => {
+  // Built in the tests: the backend starts in beforeAll.
+  let model: ReturnType<typeof mlp>;
+  beforeAll(() => {
+    model = mlp({ seed: 1 });
+  });
+  it.each([0, -1, 1.5, Number.NaN])('refuses %s with the accepted range', (n) => {
+    expect(() => chooseWorkers(n, model, 128, 60000, 'wasm', 4)).toThrow(/integer from 1 to 4/);
+  });
+  it('uses the cores there are, and says so, when asked for more', () => {
+    expect(chooseWorkers(9, model, 128, 60000, 'wasm', 4)).toEqual({ workers: 4, notes: [expect.stringMatching(/asked for 9 .* 4 cores: using 4/)] });
+  });
+  it('trains in process on the native backend and for tiny sets, saying why', () => {
+    expect(chooseWorkers(2, model, 128, 60000, 'tensorflow', 4)).toEqual({ workers: 1, notes: [expect.stringMatching(/native backend/)] });
+    expect(chooseWorkers(2, model, 128, 100, 'wasm', 4)).toEqual({ workers: 1, notes: [expect.stringMatching(/100 images are too few/)] });
+  });
+  it('auto: every core for the CNN, in process for the MLP at batch 128, workers once its batch is larger', () => {
+    expect(chooseWorkers('auto', cnn({ seed: 1 }), 128, 60000, 'wasm', 4).workers).toBe(4);
+    expect(chooseWorkers('auto', model, 128, 60000, 'wasm', 4)).toMatchObject({ workers: 1, notes: [expect.stringMatching(/too little work/)] });
+    expect(chooseWorkers('auto', model, 256, 60000, 'wasm', 4).workers).toBe(2);
+  });
+});
+
+describe('train with workers', () => {
+  it('gives the same weights bit for bit for the same seed and worker count, learns like one worker, and leaves no thread behind', async () => {
+    const runs = [];
+    for (const workers of [2, 2, 1]) {
+      const model = mlp({ seed: 3 });
+      const result = await train(model, data, { ...base, workers });
+      expect(result.workers).toBe(workers);
+      expect(liveWorkerCount()).toBe(0);
+      runs.push({ weights: weightsOf(model), result, accuracy: evaluate(model, data.validation).accuracy });
+    }
+    expect(sameWeights(runs[0]!.weights, runs[1]!.weights)).toBe(true);
+    expect(runs[0]!.result.history).toEqual(runs[1]!.result.history.map((h) => ({ ...h, seconds: expect.any(Number) })));
+    // Another split of the same batches: close to one worker, not identical.
+    expect(sameWeights(runs[0]!.weights, runs[2]!.weights)).toBe(false);
+    expect(Math.abs(runs[0]!.accuracy - runs[2]!.accuracy)).toBeLessThan(0.05);
+    expect(runs[0]!.accuracy).toBeGreaterThan(0.8);
+    // Validation ran on the workers: the same figure as evaluating the trained model here.
+    expect(runs[0]!.result.history[0]!.valAccuracy).toBe(runs[0]!.accuracy);
+  });
+
+  it('resumes an interrupted run exactly, and says so when it resumes with another worker count', async () => {
+    const options = { ...base, epochs: 2, workers: 2 };
+    const whole = mlp({ seed: 4 });
+    await train(whole, data, options);
+
+    const dir = await tempDir();
+    const controller = new AbortController();
+    const first = await train(mlp({ seed: 4 }), data, {
+      ...options,
+      signal: controller.signal,
+      checkpoint: { dir },
+      callbacks: { onBatchEnd: (info) => (info.epoch === 2 && info.batch >= 10 ? controller.abort() : undefined) },
+    });
+    expect(first.interrupted).toBe(true);
+    expect(liveWorkerCount()).toBe(0);
+    const saved = await readCheckpoint(dir);
+    expect(saved?.state.position).toMatchObject({ epoch: 1, batch: 10 });
+    expect(saved?.state.parallel).toEqual({ workers: 2 });
+
+    const resumed = mlp({ seed: 4 });
+    await train(resumed, data, { ...options, checkpoint: { dir, resume: true } });
+    expect(sameWeights(weightsOf(resumed), weightsOf(whole))).toBe(true);
+
+    const notes: string[] = [];
+    const other = await train(mlp({ seed: 4 }), data, { ...options, workers: 1, checkpoint: { dir, resume: true }, callbacks: { onNote: (l) => void notes.push(l) } });
+    expect(notes).toEqual([expect.stringMatching(/trained on 2 workers with 1 worker/)]);
+    expect(other.notes).toEqual(notes);
+  });
+});
+
+describe('a worker that dies', () => {
+  it.each([
+    ['exits', 'exit', /stopped unexpectedly \(exit code 70\)/],
+    ['runs out of memory', 'oom', /ran out of memory/],
+  ])('%s: the run stops with WORKER_FAILED, the last checkpoint intact, no thread left', async (_, how, message) => {
+    const dir = await tempDir();
+    const batches = Math.ceil(data.train.count / base.batchSize);
+    process.env.DIGITKIT_TEST_WORKER_CRASH = `1:${batches + 3}:${how}`;
+    try {
+      await expect(train(mlp({ seed: 6 }), data, { ...base, epochs: 2, workers: 2, checkpoint: { dir } })).rejects.toMatchObject({
+        code: 'WORKER_FAILED',
+        message: expect.stringMatching(new RegExp(`${message.source}.*The last good checkpoint stays in`)),
+      });
+    } finally {
+      delete process.env.DIGITKIT_TEST_WORKER_CRASH;
+    }
+    expect(liveWorkerCount()).toBe(0);
+    const saved = await readCheckpoint(dir);
+    expect(saved?.state.position).toMatchObject({ epoch: 1, batch: 0 });
+  });
+});
+
