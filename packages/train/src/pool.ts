@@ -319,10 +319,14 @@ export async function startPool(model: DigitModel, options: PoolOptions): Promis
   };
 }
 
-/** Where the worker's code is: beside this file when built (dist/worker.js), or its source under tsx (tests, tsx). */
+/**
+ * Where the worker's code is: beside this file when built (dist/worker.js from the ESM build, dist/worker.cjs
+ * from the CJS one, whose import.meta.url tsup's shim makes from __filename), or its source under tsx (tests, tsx).
+ */
 function workerEntry(): URL {
   const here = import.meta.url;
-  for (const name of ['worker.js', 'worker.cjs']) {
+  const built = here.endsWith('.cjs') ? ['worker.cjs', 'worker.js'] : ['worker.js', 'worker.cjs'];
+  for (const name of built) {
     const url = new URL(`./${name}`, here);
     if (existsSync(fileURLToPath(url))) return url;
   }

@@ -65,7 +65,7 @@ describe('train with workers', () => {
     // Another split of the same batches: close to one worker, not identical.
     expect(sameWeights(runs[0]!.weights, runs[2]!.weights)).toBe(false);
     expect(Math.abs(runs[0]!.accuracy - runs[2]!.accuracy)).toBeLessThan(0.05);
-    expect(runs[0]!.accuracy).toBeGreaterThan(0.8);
+    expect(runs[0]!.accuracy).toBeGreaterThan(0.6);
     // Validation ran on the workers: the same figure as evaluating the trained model here.
     expect(runs[0]!.result.history[0]!.valAccuracy).toBe(runs[0]!.accuracy);
   });
