@@ -1,4 +1,5 @@
 // The digitkit command line: thin wiring of the @digitkit packages. Logic worth reusing lives in packages/.
+import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, DigitkitError, fallbackOrder } from '@digitkit/core';
 import { MODEL_KINDS, MODELS } from '@digitkit/model';
@@ -56,6 +57,7 @@ function buildProgram(): Command {
     .option('--validation <n>', 'training images held out for validation', nonNegativeInt, 5000)
     .option('--limit <n>', 'train on the first n training images only (quick runs)', positiveInt)
     .option('--seed <n>', 'random seed: the same seed gives the same model', nonNegativeInt, 42)
+    .option('--workers <n|auto>', `training threads: auto (up to ${availableParallelism()} cores, as many as pay off for the model and batch) or a number (1: in process)`, workerCount, 'auto')
     .addOption(backend())
     .addOption(data())
     .option('--out <dir>', 'output directory', 'out')
@@ -118,6 +120,15 @@ function reportError(error: unknown): number {
   }
   console.error('digitkit: unexpected error:', error);
   return EXIT.failure;
+}
+
+function workerCount(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) {
+    throw new InvalidArgumentError(`expected "auto" or a whole number from 1 to ${availableParallelism()} (this machine's cores; more are capped), got "${value}".`);
+  }
+  return n;
 }
 
 function positiveInt(value: string): number {

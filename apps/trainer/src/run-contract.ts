@@ -19,6 +19,8 @@ export interface RunFlags {
   limit: number | null;
   seed: number;
   data: string | null;
+  /** Training threads asked for (absent in runs recorded before --workers). */
+  workers?: number | 'auto';
 }
 
 /** A run: its flags, an id that no other run shares, and what its training pool was. */
@@ -46,6 +48,8 @@ const CONTRACT: Record<FlagKey, { flag: string; mayChange: boolean }> = {
   limit: { flag: '--limit', mayChange: false },
   seed: { flag: '--seed', mayChange: false },
   data: { flag: '--data', mayChange: false },
+  // Another worker count splits the remaining batches another way: allowed, and train() says so.
+  workers: { flag: '--workers', mayChange: true },
 };
 
 export const CONTRACT_KEYS = Object.keys(CONTRACT) as FlagKey[];

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { DigitkitError, type DigitModel, type Evaluation, type ImageSet, isNode } from '@digitkit/core';
+import { DigitkitError, type DigitModel, type Evaluation, type ImageSet, type Prediction, isNode } from '@digitkit/core';
 import { modelToArtifacts } from '@digitkit/model';
 import { finishEvaluation } from './evaluate.js';
 import type { ResolvedConfig } from './options.js';
@@ -89,8 +89,9 @@ export function forwardWork(model: DigitModel): number {
 export interface PoolOptions {
   workers: number;
   backend: string;
-  config: ResolvedConfig;
-  train: ImageSet;
+  /** The training run's settings and images; null for a pool that only evaluates and predicts. */
+  config: ResolvedConfig | null;
+  train: ImageSet | null;
   /** The optimizer's saved state (a resumed run), else null. */
   optimizer: { step: number; state: Float32Array[] } | null;
   signal?: AbortSignal | undefined;
@@ -111,6 +112,8 @@ export interface WorkerPool {
   /** Worker 0's weights and optimizer state (every copy holds the same). */
   state(): Promise<Extract<FromWorker, { type: 'state' }>>;
   evaluate(model: DigitModel, set: ImageSet, batchSize: number): Promise<Evaluation>;
+  /** The model's predictions for `count` images (`x`: count * features floats in its input scale), split across the workers. */
+  predict(x: Float32Array, count: number): Promise<Prediction[]>;
   /** Ends every worker; resolves when all have exited. */
   close(): Promise<void>;
 }
@@ -126,11 +129,11 @@ export async function startPool(model: DigitModel, options: PoolOptions): Promis
   const paramCount = trainableHandles(model).reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
   const control = new SharedArrayBuffer(CONTROL.size * 4);
   const controlView = new Int32Array(control);
-  const grads = new SharedArrayBuffer(2 * workers * paramCount * 4);
+  const grads = new SharedArrayBuffer(config ? 2 * workers * paramCount * 4 : 4);
   const stats = new SharedArrayBuffer(MAX_CHUNK * workers * 2 * 8);
   const statsView = new Float64Array(stats);
-  const train = shareSet(options.train);
-  const order = new SharedArrayBuffer(options.train.count * 4);
+  const train = options.train ? shareSet(options.train) : null;
+  const order = new SharedArrayBuffer((options.train?.count ?? 0) * 4);
   const orderView = new Uint32Array(order);
   const artifacts = await modelToArtifacts(model);
   const weights = model.net.weights.map((w) => Float32Array.from(w.read().dataSync() as Float32Array));
@@ -206,7 +209,14 @@ export async function startPool(model: DigitModel, options: PoolOptions): Promis
   const onAbort = () => Atomics.store(controlView, CONTROL.stop, 1);
   options.signal?.addEventListener('abort', onAbort);
   if (options.signal?.aborted) onAbort();
-  const sharedSets = new WeakMap<ImageSet, SharedSet>([[options.train, train]]);
+  const sharedSets = new WeakMap<ImageSet, SharedSet>(options.train && train ? [[options.train, train]] : []);
+  const ranges = (count: number) =>
+    all.map((k) => {
+      const base = Math.floor(count / workers);
+      const extra = count % workers;
+      const start = k * base + Math.min(k, extra);
+      return [start, start + base + (k < extra ? 1 : 0)] as const;
+    });
 
   const close = async () => {
     options.signal?.removeEventListener('abort', onAbort);
@@ -227,12 +237,9 @@ export async function startPool(model: DigitModel, options: PoolOptions): Promis
         weightData: artifacts.weightData as ArrayBuffer,
       },
       weights,
-      optimizer: {
-        name: config.optimizer,
-        weightDecay: config.weightDecay,
-        step: options.optimizer?.step ?? 0,
-        state: options.optimizer?.state ?? null,
-      },
+      optimizer: config
+        ? { name: config.optimizer, weightDecay: config.weightDecay, step: options.optimizer?.step ?? 0, state: options.optimizer?.state ?? null }
+        : null,
       train,
       control,
       grads,
@@ -251,6 +258,7 @@ export async function startPool(model: DigitModel, options: PoolOptions): Promis
       orderView.set(values);
     },
     async run(epoch, from, to, rates) {
+      if (!config) throw new Error('this pool was started without a training run');
       const losses: number[] = [];
       const correct: number[] = [];
       let steps = 0;
@@ -295,12 +303,7 @@ export async function startPool(model: DigitModel, options: PoolOptions): Promis
         sharedSets.set(set, shared);
       }
       const sharedSet = shared;
-      const parts = all.map((k) => {
-        const base = Math.floor(set.count / workers);
-        const extra = set.count % workers;
-        const start = k * base + Math.min(k, extra);
-        return [start, start + base + (k < extra ? 1 : 0)] as const;
-      });
+      const parts = ranges(set.count);
       const replies = (await ask(all, (k) => ({ type: 'evaluate', set: sharedSet, start: parts[k]![0], end: parts[k]![1], batchSize }))) as Extract<
         FromWorker,
         { type: 'evaluated' }
@@ -314,6 +317,18 @@ export async function startPool(model: DigitModel, options: PoolOptions): Promis
         outputSum += reply.outputSum;
       });
       return finishEvaluation(evalModel, set, predicted, lossSum, outputSum);
+    },
+    async predict(x, count) {
+      const features = x.length / Math.max(count, 1);
+      // One shared copy: each worker reads its range of it.
+      const shared = new SharedArrayBuffer(x.length * 4);
+      new Float32Array(shared).set(x);
+      const parts = ranges(count);
+      const replies = (await ask(all, (k) => ({ type: 'predict', x: shared, features, start: parts[k]![0], end: parts[k]![1] }))) as Extract<
+        FromWorker,
+        { type: 'predicted' }
+      >[];
+      return replies.flatMap((reply) => reply.predictions);
     },
     close,
   };

@@ -1,5 +1,5 @@
 // What the main thread and the training workers share: the memory layout and the barrier.
-import type { ImageSet } from '@digitkit/core';
+import type { ImageSet, Prediction } from '@digitkit/core';
 
 /** Slots of the control array (Int32 over a SharedArrayBuffer). */
 export const CONTROL = {
@@ -76,7 +76,8 @@ export type ToWorker =
       model: { modelTopology: unknown; weightSpecs: unknown; weightData: ArrayBuffer };
       /** The weights, in `net.weights` order (a resumed run's, or the model's own). */
       weights: Float32Array[];
-      optimizer: { name: 'adam' | 'sgd'; weightDecay: number; step: number; state: Float32Array[] | null };
+      /** null: a pool that only evaluates and predicts. */
+      optimizer: { name: 'adam' | 'sgd'; weightDecay: number; step: number; state: Float32Array[] | null } | null;
       train: SharedSet | null;
       control: SharedArrayBuffer;
       grads: SharedArrayBuffer;
@@ -96,7 +97,8 @@ export type ToWorker =
       rates: number[];
     }
   | { type: 'state' }
-  | { type: 'evaluate'; set: SharedSet; start: number; end: number; batchSize: number };
+  | { type: 'evaluate'; set: SharedSet; start: number; end: number; batchSize: number }
+  | { type: 'predict'; x: SharedArrayBuffer; features: number; start: number; end: number };
 
 /** What a worker answers. */
 export type FromWorker =
@@ -104,4 +106,5 @@ export type FromWorker =
   | { type: 'ran'; steps: number }
   | { type: 'state'; weights: Float32Array[]; optimizer: { step: number; state: Float32Array[]; slotShapes: number[][] } }
   | { type: 'evaluated'; predicted: Uint8Array; lossSum: number; outputSum: number }
+  | { type: 'predicted'; predictions: Prediction[] }
   | { type: 'error'; code: string; message: string };

@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError, useBackend, type BackendName, type DigitModel, type ImageSet } from '@digitkit/core';
-import { WASM_TRAINING_KERNELS, modelFromArtifacts } from '@digitkit/model';
+import { WASM_TRAINING_KERNELS, modelFromArtifacts, predict } from '@digitkit/model';
 import { assembleBatch, batchBuffers, shardRange, shardSeed } from './batch.js';
 import { evaluateRange } from './evaluate.js';
 import { checkGradientKernels } from './kernels.js';
@@ -18,7 +18,8 @@ type Run = Extract<ToWorker, { type: 'run' }>;
 interface WorkerState {
   init: Init;
   model: DigitModel;
-  stepper: Stepper;
+  /** null in a pool that only evaluates and predicts. */
+  stepper: Stepper | null;
   train: ImageSet | null;
   control: Int32Array;
   order: Uint32Array;
@@ -44,7 +45,8 @@ port.on('message', async (message: ToWorker) => {
     } else if (message.type === 'run') {
       send({ type: 'ran', steps: run(current(), message) });
     } else if (message.type === 'state') {
-      const { model, stepper } = current();
+      const { model } = current();
+      const stepper = trainer(current());
       send({
         type: 'state',
         weights: readWeights(model),
@@ -53,6 +55,10 @@ port.on('message', async (message: ToWorker) => {
     } else if (message.type === 'evaluate') {
       const { model } = current();
       send({ type: 'evaluated', ...evaluateRange(model, openSet(message.set), message.start, message.end, message.batchSize) });
+    } else if (message.type === 'predict') {
+      const { model } = current();
+      const x = new Float32Array(message.x, message.start * message.features * 4, (message.end - message.start) * message.features);
+      send({ type: 'predicted', predictions: predict(model, x, message.end - message.start) });
     }
   } catch (error) {
     // Another worker died and the main thread is stopping the run: nothing to add.
@@ -67,17 +73,23 @@ function current(): WorkerState {
   return state;
 }
 
+function trainer(s: WorkerState): Stepper {
+  if (!s.stepper) throw new Error('this worker was started without a training run');
+  return s.stepper;
+}
+
 async function start(init: Init): Promise<WorkerState> {
   const backend = init.backend as BackendName;
   await useBackend(backend, { kernels: backend === 'wasm' ? WASM_TRAINING_KERNELS : [], log: null });
   const model = await modelFromArtifacts(init.model as Parameters<typeof modelFromArtifacts>[0], 'the model sent to a training worker');
   writeWeights(model, init.weights);
-  checkGradientKernels(model, backend);
-  const stepper = createStepper(model, init.optimizer.name, init.optimizer.weightDecay);
-  if (init.optimizer.state) stepper.optimizer.importState(init.optimizer.step, init.optimizer.state);
+  if (init.optimizer) checkGradientKernels(model, backend);
+  const stepper = init.optimizer ? createStepper(model, init.optimizer.name, init.optimizer.weightDecay) : null;
+  if (stepper && init.optimizer?.state) stepper.optimizer.importState(init.optimizer.step, init.optimizer.state);
   const shapes = trainableHandles(model).map((p) => [...p.shape]);
   const total = shapes.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
-  const slots = [0, 1].map((parity) =>
+  // An evaluation-only pool has no gradient buffers.
+  const slots = (stepper ? [0, 1] : []).map((parity) =>
     Array.from({ length: init.workers }, (_, k) => new Float32Array(init.grads, ((parity * init.workers + k) * total) * 4, total)),
   );
   return {
@@ -97,7 +109,8 @@ async function start(init: Init): Promise<WorkerState> {
 
 /** Trains global batches [from, to) of an epoch (or up to the step the main thread stopped at); returns the steps done. */
 function run(s: WorkerState, job: Run): number {
-  const { init, stepper, control, stats, slots, sum } = s;
+  const { init, control, stats, slots, sum } = s;
+  const stepper = trainer(s);
   const set = s.train!;
   const workers = init.workers;
   const features = set.height * set.width;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageSet } from '@digitkit/core';
 import { cnn, mlp } from '@digitkit/model';
-import { evaluate, readCheckpoint, train } from './index.js';
+import { evaluate, readCheckpoint, startWorkers, train } from './index.js';
+import { predict } from '@digitkit/model';
 import { chooseWorkers, liveWorkerCount } from './pool.js';
 import { mnistSlice, sameWeights, setup, weightsOf } from './test-support.js';
 
@@ -122,3 +123,26 @@ describe('a worker that dies', () => {
   });
 });
 
+
+describe('startWorkers', () => {
+  it('evaluates and predicts a set split across 2 workers exactly as in process, then ends every thread', async () => {
+    const model = mlp({ seed: 8 });
+    await train(model, data, { ...base, workers: 1 });
+    const workers = await startWorkers(model, { workers: 2 });
+    try {
+      expect(workers.size).toBe(2);
+      const here = evaluate(model, data.validation);
+      const there = await workers.evaluate(data.validation);
+      expect(there.predicted).toEqual(here.predicted);
+      expect(there.confusion).toEqual(here.confusion);
+      expect(there.loss).toBeCloseTo(here.loss, 5);
+      const x = Float32Array.from(data.validation.images.subarray(0, 301 * 784), (v) => v / 255);
+      expect(await workers.predict(x, 301)).toEqual(predict(model, x, 301));
+      await expect(workers.evaluate(data.validation, { batchSize: 0 })).rejects.toMatchObject({ code: 'BAD_OPTION' });
+    } finally {
+      await workers.close();
+    }
+    expect(liveWorkerCount()).toBe(0);
+    await expect(startWorkers(model, { workers: 0 })).rejects.toMatchObject({ code: 'BAD_OPTION', message: expect.stringMatching(/from 1 to \d+/) });
+  });
+});

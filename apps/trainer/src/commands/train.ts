@@ -23,6 +23,7 @@ export interface TrainFlags {
   validation: number;
   limit?: number;
   seed: number;
+  workers: number | 'auto';
   backend: string;
   data?: string;
   out: string;
@@ -95,7 +96,8 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
       ...options,
       checkpoint: { dir: checkpointDir, resume: Boolean(resumed), run: run as unknown as Record<string, unknown> },
       signal: controller.signal,
-      callbacks: { onBatchEnd: progress.batch, onEpochEnd: progress.epoch },
+      workers: flags.workers,
+      callbacks: { onBatchEnd: progress.batch, onEpochEnd: progress.epoch, onNote: (line) => console.error(`digitkit: ${line}`) },
     });
   } finally {
     progress.stop();
@@ -218,6 +220,7 @@ function runFlags(kind: ModelKind, flags: TrainFlags, options: TrainOptions): Ru
     limit: flags.limit ?? null,
     seed: flags.seed,
     data: normalizeData(flags.data),
+    workers: flags.workers,
   };
 }
 
@@ -235,6 +238,7 @@ function asTrainFlags(run: RunFlags): Partial<TrainFlags> {
     limit: run.limit ?? undefined,
     seed: run.seed,
     data: run.data ?? undefined,
+    ...(run.workers !== undefined && { workers: run.workers }),
   };
 }
 
