@@ -101,6 +101,29 @@ describe('train with workers', () => {
   });
 });
 
+describe('the loop\'s checks with workers', () => {
+  it('stops with DIVERGED at a huge learning rate, and no thread is left', async () => {
+    await expect(train(mlp({ seed: 2 }), data, { ...base, learningRate: 1e6, workers: 2 })).rejects.toMatchObject({ code: 'DIVERGED' });
+    expect(liveWorkerCount()).toBe(0);
+  });
+
+  it('early stopping puts back the best epoch\'s weights, read from the workers', async () => {
+    const model = mlp({ seed: 2 });
+    const perEpoch: Float32Array[][] = [];
+    const result = await train(model, data, {
+      ...base,
+      epochs: 4,
+      learningRate: 2e-2,
+      workers: 2,
+      earlyStopping: { monitor: 'valAccuracy', patience: 1 },
+      callbacks: { onEpochEnd: () => void perEpoch.push(weightsOf(model)) },
+    });
+    expect(result.bestEpoch).toBeGreaterThan(0);
+    expect(sameWeights(weightsOf(model), perEpoch[result.bestEpoch - 1]!)).toBe(true);
+    expect(result.history.map((h) => h.valAccuracy)).toHaveLength(perEpoch.length);
+  });
+});
+
 describe('a worker that dies', () => {
   it.each([
     ['exits', 'exit', /stopped unexpectedly \(exit code 70\)/],
