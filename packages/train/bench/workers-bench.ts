@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { useBackend, type ImageSet } from '@digitkit/core';
 import { loadMnist, subset } from '@digitkit/data';
 import { WASM_TRAINING_KERNELS, cnn, mlp } from '@digitkit/model';
-import { defaultRecipe, evaluate, startWorkers, train, type TrainOptions } from '../src/index.js';
+// The built package (its own name resolves to dist/): workers start from dist/worker.js, as users' do.
+import { defaultRecipe, evaluate, startWorkers, train, type TrainOptions } from '@digitkit/train';
 
 type Case = 'cnn-epoch' | 'mlp-epoch' | 'evaluate' | 'mlp-recipe' | 'cnn-recipe';
 interface Figures {
