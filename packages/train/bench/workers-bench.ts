@@ -8,8 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { useBackend, type ImageSet } from '@digitkit/core';
 import { loadMnist, subset } from '@digitkit/data';
 import { WASM_TRAINING_KERNELS, cnn, mlp } from '@digitkit/model';
+import type { TrainOptions } from '../src/index.js';
+
 // The built package (its own name resolves to dist/): workers start from dist/worker.js, as users' do.
-import { defaultRecipe, evaluate, startWorkers, train, type TrainOptions } from '@digitkit/train';
+// Imported through a variable so typechecking needs no build of this package.
+const builtPackage = '@digitkit/train';
+const { defaultRecipe, evaluate, startWorkers, train } = (await import(builtPackage)) as typeof import('../src/index.js');
 
 type Case = 'cnn-epoch' | 'mlp-epoch' | 'evaluate' | 'mlp-recipe' | 'cnn-recipe';
 interface Figures {
@@ -19,6 +23,8 @@ interface Figures {
   startup: number;
   maxRssMb: number;
   accuracy?: number;
+  /** With workers: each worker's seconds per epoch computing gradients, waiting at the barrier, summing and updating. */
+  time?: { gradients: number; wait: number; update: number }[];
 }
 
 const quick = process.env.DIGITKIT_BENCH_QUICK === '1';
@@ -47,7 +53,9 @@ async function child(which: Case, workers: number): Promise<Figures> {
       workers,
     });
     const epoch = result.history[0]!.seconds;
-    return { seconds: (epoch * all.count) / count, startup: result.seconds - epoch, maxRssMb: rss() };
+    const scale = all.count / count;
+    const time = result.workerTime?.map((t) => ({ gradients: t.gradients * scale, wait: t.wait * scale, update: t.update * scale }));
+    return { seconds: epoch * scale, startup: result.seconds - epoch, maxRssMb: rss(), ...(time ? { time } : {}) };
   }
   if (which === 'evaluate') {
     const model = mlp({ seed: 1 });
@@ -96,7 +104,16 @@ export async function workersBench(): Promise<void> {
     return { one, two };
   };
   const cnnEpoch = side('CNN epoch, batch 128 (64 per worker)', 'cnn-epoch', 1.7);
-  side('MLP epoch, 128 per worker, lr x sqrt(workers)', 'mlp-epoch', 1.4);
+  const mlpEpoch = side('MLP epoch, 128 per worker, lr x sqrt(workers)', 'mlp-epoch', 1.4);
+  const notes: string[] = [];
+  const split = (what: string, figures: Figures) =>
+    (figures.time ?? []).forEach((t, k) =>
+      notes.push(
+        `${what}, worker ${k + 1} of 2, s/epoch: gradients ${t.gradients.toFixed(2)}, waiting at the barrier ${t.wait.toFixed(2)}, summing + update ${t.update.toFixed(2)}`,
+      ),
+    );
+  split('CNN', cnnEpoch.two);
+  split('MLP', mlpEpoch.two);
   side('evaluate 10,000 (MLP), workers started', 'evaluate', 1.5, 's');
   const rss = cnnEpoch.two.maxRssMb / cnnEpoch.one.maxRssMb;
   rows.push([
@@ -124,6 +141,8 @@ export async function workersBench(): Promise<void> {
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const r of rows) console.log(`  ${r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}`);
+  console.log('\nWhere the time goes with 2 workers:');
+  for (const line of notes) console.log(`  ${line}`);
   console.log(`\nload average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 }
 

@@ -9,7 +9,7 @@ import { DigitkitError, type DigitModel, type Evaluation, type ImageSet, type Pr
 import { modelToArtifacts } from '@digitkit/model';
 import { finishEvaluation } from './evaluate.js';
 import type { ResolvedConfig } from './options.js';
-import { CONTROL, type FromWorker, type SharedSet, type ToWorker, shareSet } from './shared.js';
+import { CONTROL, type FromWorker, type SharedSet, type ToWorker, type WorkerTime, shareSet } from './shared.js';
 import { trainableHandles } from './steppers.js';
 
 /** Steps a worker runs per `run` message; the stats buffer holds this many. */
@@ -116,6 +116,8 @@ export interface WorkerPool {
   predict(x: Float32Array, count: number): Promise<Prediction[]>;
   /** Ends every worker; resolves when all have exited. */
   close(): Promise<void>;
+  /** Where each worker's training time went so far (ms), by worker. */
+  readonly time: WorkerTime[];
 }
 
 /** Threads alive right now started by pools (tests check none outlives its run). */
@@ -206,6 +208,7 @@ export async function startPool(model: DigitModel, options: PoolOptions): Promis
   };
   const all = threads.map((_, i) => i);
 
+  const time: WorkerTime[] = all.map(() => ({ gradients: 0, wait: 0, update: 0 }));
   const onAbort = () => Atomics.store(controlView, CONTROL.stop, 1);
   options.signal?.addEventListener('abort', onAbort);
   if (options.signal?.aborted) onAbort();
@@ -275,7 +278,11 @@ export async function startPool(model: DigitModel, options: PoolOptions): Promis
           augment: config.augment,
           rates: rates.slice(start - from, end - from),
         });
-        const done = (replies[0] as Extract<FromWorker, { type: 'ran' }>).steps;
+        const ran = replies as Extract<FromWorker, { type: 'ran' }>[];
+        ran.forEach((reply, k) => {
+          time[k] = reply.time;
+        });
+        const done = ran[0]!.steps;
         for (let s = 0; s < done; s++) {
           let loss = 0;
           let right = 0;
@@ -331,6 +338,7 @@ export async function startPool(model: DigitModel, options: PoolOptions): Promis
       return replies.flatMap((reply) => reply.predictions);
     },
     close,
+    time,
   };
 }
 

@@ -103,8 +103,18 @@ export type ToWorker =
 /** What a worker answers. */
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'ran'; steps: number }
+  | { type: 'ran'; steps: number; time: WorkerTime }
   | { type: 'state'; weights: Float32Array[]; optimizer: { step: number; state: Float32Array[]; slotShapes: number[][] } }
   | { type: 'evaluated'; predicted: Uint8Array; lossSum: number; outputSum: number }
   | { type: 'predicted'; predictions: Prediction[] }
   | { type: 'error'; code: string; message: string };
+
+/** Where a worker's time went, in milliseconds summed over its steps. */
+export interface WorkerTime {
+  /** Assembling its share of the batch and computing its gradients (reading them out included). */
+  gradients: number;
+  /** Waiting at the barrier for the slowest worker. */
+  wait: number;
+  /** Adding every worker's gradients and taking the optimizer step. */
+  update: number;
+}

@@ -46,6 +46,11 @@ export interface TrainResult {
   workers: number;
   /** What the run told `onNote`: why fewer workers than asked, a resume with another worker count. */
   notes: string[];
+  /**
+   * With workers: seconds each worker spent computing its share's gradients, waiting at the barrier for the
+   * others, and summing and updating, this session (where the time goes). Absent in process.
+   */
+  workerTime?: { gradients: number; wait: number; update: number }[];
 }
 
 /**
@@ -111,6 +116,7 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
   // The mean loss of this session's first batch: divergence is measured against it.
   let startLoss: number | null = null;
   let engine: Engine | null = null;
+  let workerTime: TrainResult['workerTime'];
 
   const save = async (at: CheckpointPosition) => {
     if (!checkpointDir || !engine) return;
@@ -279,6 +285,7 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
     }
     throw error;
   } finally {
+    workerTime = engine?.time?.();
     // Every worker has exited when this returns, on success, error or interrupt.
     await engine?.dispose();
   }
@@ -292,6 +299,7 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
     backend,
     workers: choice.workers,
     notes,
+    ...(workerTime ? { workerTime } : {}),
   };
 }
 
@@ -361,6 +369,8 @@ interface Engine {
   sync(): Promise<void>;
   /** The optimizer's state as of the last sync. */
   optimizerState(): OptimizerSnapshot;
+  /** Where each worker's time went (seconds); absent in process. */
+  time?(): { gradients: number; wait: number; update: number }[];
   evaluate(set: ImageSet): Promise<Evaluation>;
   dispose(): Promise<void>;
 }
@@ -447,6 +457,9 @@ async function workerEngine(
     },
     dispose() {
       return pool.close();
+    },
+    time() {
+      return pool.time.map((t) => ({ gradients: t.gradients / 1000, wait: t.wait / 1000, update: t.update / 1000 }));
     },
   };
 }

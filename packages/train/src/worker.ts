@@ -29,6 +29,8 @@ interface WorkerState {
   sum: Float32Array;
   shapes: number[][];
   steps: number;
+  /** Milliseconds this worker spent, all runs so far: its share's batch and gradients, waiting at the barrier, summing and updating. */
+  time: { gradients: number; wait: number; update: number };
 }
 
 let state: WorkerState | null = null;
@@ -43,7 +45,9 @@ port.on('message', async (message: ToWorker) => {
       state = await start(message);
       send({ type: 'ready' });
     } else if (message.type === 'run') {
-      send({ type: 'ran', steps: run(current(), message) });
+      const s = current();
+      const steps = run(s, message);
+      send({ type: 'ran', steps, time: s.time });
     } else if (message.type === 'state') {
       const { model } = current();
       const stepper = trainer(current());
@@ -104,6 +108,7 @@ async function start(init: Init): Promise<WorkerState> {
     sum: new Float32Array(total),
     shapes,
     steps: 0,
+    time: { gradients: 0, wait: 0, update: 0 },
   };
 }
 
@@ -121,6 +126,7 @@ function run(s: WorkerState, job: Run): number {
   for (let b = job.from; b < job.to; b++) {
     s.steps++;
     crashIfAsked(s);
+    const t0 = performance.now();
     const batchStart = b * job.batchSize;
     const batchSize = Math.min(job.batchSize, set.count - batchStart);
     const [from, to] = shardRange(batchSize, workers, init.index);
@@ -145,7 +151,9 @@ function run(s: WorkerState, job: Run): number {
       stats[at] = 0;
       stats[at + 1] = 0;
     }
+    const t1 = performance.now();
     const stop = barrier(control, workers);
+    const t2 = performance.now();
     // Every worker adds the same buffers in the same order: the same float32 sum, so the copies stay identical.
     const parts = slots[b % 2]!;
     sum.set(parts[0]!);
@@ -162,6 +170,9 @@ function run(s: WorkerState, job: Run): number {
     });
     stepper.apply(tensors, job.rates[b - job.from]!);
     tf.dispose(tensors);
+    s.time.gradients += t1 - t0;
+    s.time.wait += t2 - t1;
+    s.time.update += performance.now() - t2;
     done++;
     if (stop) break;
   }

@@ -51,7 +51,8 @@ describe('chooseWorkers', () => {
   });
 });
 
-describe('train with workers', () => {
+// Each run starts worker threads (about a second each on an idle machine; far more on a loaded one).
+describe('train with workers', { timeout: 180_000 }, () => {
   it('gives the same weights bit for bit for the same seed and worker count, learns like one worker, and leaves no thread behind', async () => {
     const runs = [];
     for (const workers of [2, 2, 1]) {
@@ -69,6 +70,10 @@ describe('train with workers', () => {
     expect(runs[0]!.accuracy).toBeGreaterThan(0.6);
     // Validation ran on the workers: the same figure as evaluating the trained model here.
     expect(runs[0]!.result.history[0]!.valAccuracy).toBe(runs[0]!.accuracy);
+    // Where the time went, per worker: all of it accounted for, none of it negative.
+    expect(runs[0]!.result.workerTime).toHaveLength(2);
+    for (const t of runs[0]!.result.workerTime!) expect(Math.min(t.gradients, t.wait, t.update)).toBeGreaterThanOrEqual(0);
+    expect(runs[2]!.result.workerTime).toBeUndefined();
   });
 
   it('resumes an interrupted run exactly, and says so when it resumes with another worker count', async () => {
@@ -101,7 +106,7 @@ describe('train with workers', () => {
   });
 });
 
-describe('the loop\'s checks with workers', () => {
+describe('the loop\'s checks with workers', { timeout: 180_000 }, () => {
   it('stops with DIVERGED at a huge learning rate, and no thread is left', async () => {
     await expect(train(mlp({ seed: 2 }), data, { ...base, learningRate: 1e6, workers: 2 })).rejects.toMatchObject({ code: 'DIVERGED' });
     expect(liveWorkerCount()).toBe(0);
@@ -124,7 +129,7 @@ describe('the loop\'s checks with workers', () => {
   });
 });
 
-describe('a worker that dies', () => {
+describe('a worker that dies', { timeout: 180_000 }, () => {
   it.each([
     ['exits', 'exit', /stopped unexpectedly \(exit code 70\)/],
     ['runs out of memory', 'oom', /ran out of memory/],
@@ -147,7 +152,7 @@ describe('a worker that dies', () => {
 });
 
 
-describe('startWorkers', () => {
+describe('startWorkers', { timeout: 180_000 }, () => {
   it('evaluates and predicts a set split across 2 workers exactly as in process, then ends every thread', async () => {
     const model = mlp({ seed: 8 });
     await train(model, data, { ...base, workers: 1 });
