@@ -1,10 +1,7 @@
 // The main thread's side of data-parallel training: starts the workers, shares the data and the
 // gradient buffers with them, drives them chunk by chunk, and turns a dying worker into a DigitkitError.
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+// Node's modules are imported when workers start, never at load: this package also runs in browsers.
+import type { Worker } from 'node:worker_threads';
 import { DigitkitError, type DigitModel, type Evaluation, type ImageSet, type Prediction, isNode } from '@digitkit/core';
 import { modelToArtifacts } from '@digitkit/model';
 import { finishEvaluation } from './evaluate.js';
@@ -35,7 +32,7 @@ export function chooseWorkers(
   batchSize: number,
   images: number,
   backend: string,
-  cores = availableParallelism(),
+  cores: number,
 ): WorkerChoice {
   if (requested === undefined) return { workers: 1, notes: [] };
   if (requested !== 'auto' && (!Number.isInteger(requested) || requested < 1)) {
@@ -126,7 +123,15 @@ export function liveWorkerCount(): number {
   return liveWorkers;
 }
 
+/** The cores this machine offers (1 outside Node). */
+export async function machineCores(): Promise<number> {
+  if (!isNode()) return 1;
+  const os = await import('node:os');
+  return os.availableParallelism();
+}
+
 export async function startPool(model: DigitModel, options: PoolOptions): Promise<WorkerPool> {
+  const { Worker } = await import('node:worker_threads');
   const { workers, config } = options;
   const paramCount = trainableHandles(model).reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
   const control = new SharedArrayBuffer(CONTROL.size * 4);
@@ -140,7 +145,7 @@ export async function startPool(model: DigitModel, options: PoolOptions): Promis
   const artifacts = await modelToArtifacts(model);
   const weights = model.net.weights.map((w) => Float32Array.from(w.read().dataSync() as Float32Array));
   const crash = testCrash();
-  const entry = workerEntry();
+  const entry = await workerEntry();
 
   const threads: Worker[] = [];
   const waiting: { resolve: (m: FromWorker) => void; reject: (e: Error) => void }[][] = [];
@@ -346,7 +351,10 @@ export async function startPool(model: DigitModel, options: PoolOptions): Promis
  * Where the worker's code is: beside this file when built (dist/worker.js from the ESM build, dist/worker.cjs
  * from the CJS one, whose import.meta.url tsup's shim makes from __filename), or its source under tsx (tests, tsx).
  */
-function workerEntry(): URL {
+async function workerEntry(): Promise<URL> {
+  const { existsSync } = await import('node:fs');
+  const { createRequire } = await import('node:module');
+  const { fileURLToPath, pathToFileURL } = await import('node:url');
   const here = import.meta.url;
   const built = here.endsWith('.cjs') ? ['worker.cjs', 'worker.js'] : ['worker.js', 'worker.cjs'];
   for (const name of built) {

@@ -19,7 +19,7 @@ import { checkGradientKernels } from './kernels.js';
 import { FLOAT32_TINY } from './loss.js';
 import { type Stepper, createStepper } from './steppers.js';
 import { assembleBatch, batchBuffers, mixSeed } from './batch.js';
-import { type ChunkResult, chooseWorkers, startPool } from './pool.js';
+import { type ChunkResult, chooseWorkers, machineCores, startPool } from './pool.js';
 import { readWeights, writeWeights } from './weights.js';
 
 export { mixSeed } from './batch.js';
@@ -94,7 +94,7 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
 
   const backend = tf.getBackend();
   checkGradientKernels(model, backend);
-  const choice = chooseWorkers(options.workers, model, config.batchSize, data.train.count, backend);
+  const choice = chooseWorkers(options.workers, model, config.batchSize, data.train.count, backend, await machineCores());
   const notes = [...choice.notes];
   if (checkpoint) {
     const before = checkpoint.state.parallel?.workers ?? 1;

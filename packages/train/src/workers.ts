@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { availableParallelism } from 'node:os';
 import { DigitkitError, type DigitModel, type Evaluation, type ImageSet, type Prediction, isNode } from '@digitkit/core';
 import { predict } from '@digitkit/model';
 import { type EvaluateOptions, checkSetFitsModel, evaluate, evaluateBatchSize } from './evaluate.js';
-import { type WorkerPool, startPool } from './pool.js';
+import { type WorkerPool, machineCores, startPool } from './pool.js';
 
 /** Worker threads holding a copy of a model (its weights when started): evaluation and prediction split across them. */
 export interface Workers {
@@ -25,7 +24,7 @@ export interface Workers {
  * thousands, or for many calls. In a browser or on the native backend it runs in process and says so.
  */
 export async function startWorkers(model: DigitModel, options: { workers?: number | 'auto' } = {}): Promise<Workers> {
-  const cores = availableParallelism();
+  const cores = await machineCores();
   const requested = options.workers ?? 'auto';
   if (requested !== 'auto' && (!Number.isInteger(requested) || requested < 1)) {
     throw new DigitkitError('BAD_OPTION', `workers must be "auto" or an integer from 1 to ${cores} (this machine's cores), got ${String(requested)}.`);
