@@ -4,6 +4,7 @@
 import type { Worker } from 'node:worker_threads';
 import { DigitkitError, type DigitModel, type Evaluation, type ImageSet, type Prediction, isNode } from '@digitkit/core';
 import { modelToArtifacts } from '@digitkit/model';
+import { shardRange } from './batch.js';
 import { finishEvaluation } from './evaluate.js';
 import type { ResolvedConfig } from './options.js';
 import { CONTROL, type FromWorker, type SharedSet, type ToWorker, type WorkerTime, shareSet } from './shared.js';
@@ -218,13 +219,7 @@ export async function startPool(model: DigitModel, options: PoolOptions): Promis
   options.signal?.addEventListener('abort', onAbort);
   if (options.signal?.aborted) onAbort();
   const sharedSets = new WeakMap<ImageSet, SharedSet>(options.train && train ? [[options.train, train]] : []);
-  const ranges = (count: number) =>
-    all.map((k) => {
-      const base = Math.floor(count / workers);
-      const extra = count % workers;
-      const start = k * base + Math.min(k, extra);
-      return [start, start + base + (k < extra ? 1 : 0)] as const;
-    });
+  const ranges = (count: number) => all.map((k) => shardRange(count, workers, k));
 
   const close = async () => {
     options.signal?.removeEventListener('abort', onAbort);
