@@ -54,7 +54,11 @@ export function chooseWorkers(
     notes.push(`workers: asked for ${requested} but this machine has ${cores} cores: using ${cores}.`);
     workers = cores;
   }
-  workers = Math.min(workers, batchSize);
+  if (batchSize < workers) {
+    notes.push(`workers: a batch of ${batchSize} images gives ${batchSize} of the ${workers} workers a share: using ${batchSize}.`);
+    workers = batchSize;
+    if (workers === 1) return { workers, notes };
+  }
   if (requested === 'auto') {
     const work = forwardWork(model);
     const paying = Math.max(1, Math.floor((batchSize * work) / MIN_SHARD_WORK));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageSet } from '@digitkit/core';
+import { subset } from '@digitkit/data';
 import { cnn, mlp } from '@digitkit/model';
 import { evaluate, readCheckpoint, startWorkers, train } from './index.js';
 import { predict } from '@digitkit/model';
@@ -43,6 +44,7 @@ describe('chooseWorkers', () => {
   it('trains in process on the native backend and for tiny sets, saying why', () => {
     expect(chooseWorkers(2, model, 128, 60000, 'tensorflow', 4)).toEqual({ workers: 1, notes: [expect.stringMatching(/native backend/)] });
     expect(chooseWorkers(2, model, 128, 100, 'wasm', 4)).toEqual({ workers: 1, notes: [expect.stringMatching(/100 images are too few/)] });
+    expect(chooseWorkers(4, model, 2, 60000, 'wasm', 4)).toEqual({ workers: 2, notes: [expect.stringMatching(/a batch of 2 images .* using 2/)] });
   });
   it('auto: every core for the CNN, in process for the MLP at batch 128, workers once its batch is larger', () => {
     expect(chooseWorkers('auto', cnn({ seed: 1 }), 128, 60000, 'wasm', 4).workers).toBe(4);
@@ -110,6 +112,15 @@ describe('the loop\'s checks with workers', { timeout: 180_000 }, () => {
   it('stops with DIVERGED at a huge learning rate, and no thread is left', async () => {
     await expect(train(mlp({ seed: 2 }), data, { ...base, learningRate: 1e6, workers: 2 })).rejects.toMatchObject({ code: 'DIVERGED' });
     expect(liveWorkerCount()).toBe(0);
+  });
+
+  it('trains a last batch of one image (one share is empty) and counts every image once', async () => {
+    const odd = subset(data.train, Array.from({ length: 9 * 64 + 1 }, (_, i) => i));
+    const seen: number[] = [];
+    const result = await train(mlp({ seed: 2 }), { train: odd }, { ...base, workers: 2, callbacks: { onBatchEnd: (b) => void seen.push(b.batch) } });
+    expect(seen.at(-1)).toBe(10);
+    expect(Number.isFinite(result.history[0]!.loss)).toBe(true);
+    expect(result.history[0]!.accuracy * odd.count).toBeCloseTo(Math.round(result.history[0]!.accuracy * odd.count), 6);
   });
 
   it('early stopping puts back the best epoch\'s weights, read from the workers', async () => {
