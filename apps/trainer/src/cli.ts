@@ -1,4 +1,5 @@
 // The digitkit command line: thin wiring of the @digitkit packages. Logic worth reusing lives in packages/.
+import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, DigitkitError, fallbackOrder, type Recipe } from '@digitkit/core';
 import { MODEL_KINDS, MODELS } from '@digitkit/model';
@@ -134,6 +135,9 @@ function trainOptions(parts: { models: string; backend: () => Option; data: () =
     parts.classes(),
     parts.backend(),
     parts.data(),
+    new Option('--workers <n|auto>', `training threads: auto (up to ${availableParallelism()} cores, as many as pay off for the model and batch) or a number (1: in process)`)
+      .argParser(workerCount)
+      .default('auto'),
     new Option('--out <dir>', 'output directory').default('out'),
     new Option('--resume', 'continue the run in <out> exactly as it started (only --epochs may change)'),
     new Option('--no-report', 'do not write the HTML report and pictures'),
@@ -158,6 +162,15 @@ function reportError(error: unknown): number {
   }
   console.error('digitkit: unexpected error:', error);
   return EXIT.failure;
+}
+
+function workerCount(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) {
+    throw new InvalidArgumentError(`expected "auto" or a whole number from 1 to ${availableParallelism()} (this machine's cores; more are capped), got "${value}".`);
+  }
+  return n;
 }
 
 function positiveInt(value: string): number {

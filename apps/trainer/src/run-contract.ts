@@ -21,6 +21,8 @@ export interface RunFlags {
   data: string | null;
   /** The class names as a JSON array, when the run was given some (--classes or a classes.txt); they may change on resume. */
   classes?: string | null;
+  /** Training threads asked for (absent in runs recorded before --workers). */
+  workers?: number | 'auto';
 }
 
 /** A run: its flags, an id that no other run shares, and what its training pool was. */
@@ -49,6 +51,8 @@ const CONTRACT: Record<FlagKey, { flag: string; mayChange: boolean }> = {
   seed: { flag: '--seed', mayChange: false },
   data: { flag: '--data', mayChange: false },
   classes: { flag: '--classes', mayChange: true },
+  // Another worker count splits the remaining batches another way: allowed, and train() says so.
+  workers: { flag: '--workers', mayChange: true },
 };
 
 export const CONTRACT_KEYS = Object.keys(CONTRACT) as FlagKey[];

@@ -157,6 +157,20 @@ describe('bad input fails early with a clear message and exit code', () => {
     expect(backend.stderr).toMatch(/Unknown backend "gpu"/);
   });
 
+  it('rejects --workers 0, negative or fractional with the accepted range (exit 2)', async () => {
+    for (const value of ['--workers=0', '--workers=-1', '--workers=1.5', '--workers=many']) {
+      const run = await digitkit(['train', value, '--out', 'bad-workers']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/--workers.*"auto" or a whole number from 1 to \d+/);
+    }
+  });
+
+  it('--workers past the cores: a warning with the number used, then trains on the workers', async () => {
+    const run = await digitkit(['train', ...QUICK, '--epochs', '1', '--workers', '999', '--out', 'many-workers', '--no-report']);
+    expect(run.stderr).toMatch(/asked for 999 but this machine has (\d+) cores: using \1/);
+    expect(run.code).toBe(0);
+  });
+
   it('rejects an output directory that cannot be written', async () => {
     const locked = join(work, 'locked');
     await mkdir(locked);

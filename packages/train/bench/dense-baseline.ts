@@ -48,7 +48,7 @@ function denseStack(model: DigitModel): DenseSpec[] | null {
  * transposed for the first layer's weight gradient, and the smaller operands are transposed
  * explicitly. Softmax and cross-entropy are fused into `softmax(logits) - onehot`.
  */
-export function createDenseStepper(model: DigitModel, optimizer: OptimizerName, weightDecay: number): Stepper {
+export function createDenseStepper(model: DigitModel, optimizer: OptimizerName, weightDecay: number): Pick<Stepper, 'optimizer' | 'step' | 'dispose'> {
   const specs = denseStack(model);
   if (!specs) throw new Error('The Dense baseline runs plain Dense stacks only (mlp() without dropout).');
   const params = specs.flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel]));

@@ -5,6 +5,7 @@
 //   DIGITKIT_BENCH_CNN=1        also train the CNN with its default recipe (slow: see the README)
 //   DIGITKIT_BENCH_CNN_EPOCHS=n  train the CNN for n epochs instead (a quick check of that section)
 //   DIGITKIT_BENCH_QUICK=1      MLP recipe only (skips the baselines and the CPU backend)
+//   DIGITKIT_BENCH_WORKERS=1    only 1 worker vs 2 side by side (bench/workers-bench.ts; QUICK shortens it too)
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, type BackendName, type DigitModel, type ImageSet } from '@digitkit/core';
 import { batches, loadMnist, subset } from '@digitkit/data';
@@ -13,6 +14,11 @@ import { defaultRecipe, evaluate, train } from '../src/index.js';
 import { createStepper } from '../src/steppers.js';
 import { createDenseStepper } from './dense-baseline.js';
 
+if (process.env.DIGITKIT_BENCH_WORKERS === '1') {
+  const { workersBench } = await import('./workers-bench.js');
+  await workersBench();
+  process.exit(0);
+}
 const quick = process.env.DIGITKIT_BENCH_QUICK === '1';
 const withCnn = process.env.DIGITKIT_BENCH_CNN === '1';
 const { train: trainSet, test } = await loadMnist();

@@ -31,7 +31,7 @@ function measure(run: () => void | Promise<void>): Promise<Timing> | Timing {
   return r instanceof Promise ? r.then(done) : done();
 }
 
-function viaStepper(make: (m: DigitModel) => Stepper): () => void {
+function viaStepper(make: (m: DigitModel) => Pick<Stepper, 'step' | 'dispose'>): () => void {
   const model = mlp({ seed: 1 });
   const stepper = make(model);
   return () => {

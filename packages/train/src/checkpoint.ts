@@ -36,6 +36,8 @@ export interface CheckpointState {
   config: ResolvedConfig;
   /** The caller's description of the run (CheckpointOptions.run); null when none was given. */
   run: Record<string, unknown> | null;
+  /** Threads that trained it (absent: written before workers existed, one). A run may resume with another count. */
+  parallel?: { workers: number };
   hasBestWeights: boolean;
   savedAt: string;
 }

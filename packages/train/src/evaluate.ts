@@ -58,27 +58,55 @@ function imageSize(inputShape: readonly number[]): [number, number] | undefined 
  * batch's predictions once, and frees every tensor it makes.
  */
 export function evaluate(model: DigitModel, set: ImageSet, options: EvaluateOptions = {}): Evaluation {
+  const batchSize = evaluateBatchSize(options);
+  checkSetFitsModel(model, set, 'evaluation');
+  const { predicted, lossSum, outputSum } = evaluateRange(model, set, 0, set.count, batchSize);
+  return finishEvaluation(model, set, predicted, lossSum, outputSum);
+}
+
+export function evaluateBatchSize(options: EvaluateOptions): number {
   const batchSize = options.batchSize ?? 1000;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new DigitkitError('BAD_OPTION', `evaluate: batchSize must be an integer >= 1, got ${String(batchSize)}.`);
   }
-  checkSetFitsModel(model, set, 'evaluation');
+  return batchSize;
+}
+
+/** The loss, finiteness check and counts of a set whose images were predicted (in one piece or in ranges). */
+export function finishEvaluation(model: DigitModel, set: ImageSet, predicted: Uint8Array, lossSum: number, outputSum: number): Evaluation {
+  const loss = lossSum / set.count;
+  checkFinite(model, loss, outputSum);
+  return summarize(set.labels.subarray(0, set.count), predicted, model.numClasses, loss);
+}
+
+/**
+ * Predicts images [start, end) of a checked set in batches: their predicted labels, loss sum and the
+ * sum of the model's outputs (non-finite when any output is). A worker runs it on its part of a set.
+ */
+export function evaluateRange(
+  model: DigitModel,
+  set: ImageSet,
+  start: number,
+  end: number,
+  batchSize: number,
+): { predicted: Uint8Array; lossSum: number; outputSum: number } {
   const classes = model.numClasses;
   const features = model.inputShape.reduce((a, b) => a * b, 1);
   const probabilities = outputsProbabilities(model);
-  const predicted = new Uint8Array(set.count);
-  const buffer = new Float32Array(Math.min(batchSize, set.count) * features);
-  const onehot = new Float32Array(Math.min(batchSize, set.count) * classes);
+  const count = end - start;
+  const predicted = new Uint8Array(count);
+  const buffer = new Float32Array(Math.max(1, Math.min(batchSize, count)) * features);
+  const onehot = new Float32Array(Math.max(1, Math.min(batchSize, count)) * classes);
   let lossTotal = tf.scalar(0);
   let outputTotal = tf.scalar(0);
-  for (let start = 0; start < set.count; start += batchSize) {
-    const n = Math.min(batchSize, set.count - start);
+  for (let first = start; first < end; first += batchSize) {
+    const n = Math.min(batchSize, end - first);
     const x = buffer.subarray(0, n * features);
-    const pixels = set.images.subarray(start * features, (start + n) * features);
+    const pixels = set.images.subarray(first * features, (first + n) * features);
     for (let i = 0; i < x.length; i++) x[i] = UNIT[pixels[i]!]!;
     const y = onehot.subarray(0, n * classes);
     y.fill(0);
-    for (let r = 0; r < n; r++) y[r * classes + set.labels[start + r]!] = 1;
+    for (let r = 0; r < n; r++) y[r * classes + set.labels[first + r]!] = 1;
     const [labels, total, outputs] = tf.tidy(() => {
       const out = model.net.apply(tf.tensor(x, [n, ...model.inputShape]), { training: false }) as tf.Tensor2D;
       const loss = crossEntropySum(out, tf.tensor2d(y, [n, classes]), probabilities, { smallestProbability: SMALLEST_PROBABILITY });
@@ -89,15 +117,14 @@ export function evaluate(model: DigitModel, set: ImageSet, options: EvaluateOpti
     outputTotal.dispose();
     outputTotal = outputs as tf.Scalar;
     // Read outside tidy: reading inside it is slow on WASM.
-    predicted.set(labels.dataSync(), start);
+    predicted.set(labels.dataSync(), first - start);
     labels.dispose();
   }
-  const loss = (lossTotal.dataSync()[0] ?? Number.NaN) / set.count;
+  const lossSum = lossTotal.dataSync()[0] ?? Number.NaN;
   lossTotal.dispose();
   const outputSum = outputTotal.dataSync()[0] ?? Number.NaN;
   outputTotal.dispose();
-  checkFinite(model, loss, outputSum);
-  return summarize(set.labels.subarray(0, set.count), predicted, classes, loss);
+  return { predicted, lossSum, outputSum };
 }
 
 /**

@@ -24,3 +24,5 @@ export {
 } from './schedules.js';
 export type { CheckpointState } from './checkpoint.js';
 export { readCheckpoint, clearCheckpoint } from './checkpoint.js';
+export type { Workers } from './workers.js';
+export { startWorkers } from './workers.js';

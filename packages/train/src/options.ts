@@ -50,6 +50,8 @@ export interface TrainCallbacks {
    * sync point, so it is not read after every batch).
    */
   onBatchEnd?(info: BatchInfo): void | Promise<void>;
+  /** A line worth telling the user before training: why it runs on fewer workers than asked, or in process. */
+  onNote?(line: string): void | Promise<void>;
 }
 
 export interface TrainOptions {
@@ -76,6 +78,13 @@ export interface TrainOptions {
   callbacks?: TrainCallbacks;
   /** Batches between loss reads (NaN checks and `onBatchEnd` calls). Default 50. */
   reportEvery?: number;
+  /**
+   * Threads that train (Node): each a worker_thread with its own backend and copy of the model, computing the
+   * gradients of its share of every batch; the gradients are summed and every copy takes the same step.
+   * `batchSize` stays the whole batch. 'auto': the machine's cores, as many as pay off for this model and batch.
+   * Default 1 (in process). In a browser, on the native backend or for tiny sets it trains in process and says so (`onNote`).
+   */
+  workers?: number | 'auto';
 }
 
 /** The options after defaults and checks: what a run (and its checkpoint) records. */

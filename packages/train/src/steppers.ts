@@ -13,11 +13,26 @@ export interface WeightHandle {
   write(value: tf.Tensor): unknown;
 }
 
-/** One training step on one batch; the loss and correct count stay on the device. */
+/** The gradients of one batch (or one worker's shard of it), with its loss sum and correct count; the caller owns them. */
+export interface Gradients {
+  grads: tf.Tensor[];
+  lossSum: tf.Scalar;
+  correct: tf.Scalar;
+}
+
+/**
+ * One training step on one batch; the loss and correct count stay on the device. The in-process loop
+ * calls `step`; a worker calls `gradients` on its shard, sums every worker's gradients, then `apply`:
+ * the same code either way.
+ */
 export interface Stepper {
   readonly optimizer: Optimizer;
   /** Trains on `n` images (`x`: n * features floats) and returns [loss summed over the batch, correct count]. */
   step(x: Float32Array, labels: Uint8Array, n: number, learningRate: number): [tf.Scalar, tf.Scalar];
+  /** The gradients of the loss summed over `n` images, times `scale` (1 / the whole batch's size: the gradient of its mean). */
+  gradients(x: Float32Array, labels: Uint8Array, n: number, scale: number): Gradients;
+  /** Updates the weights with `grads` (one per trainable weight, in order) at `learningRate`. */
+  apply(grads: readonly tf.Tensor[], learningRate: number): void;
   dispose(): void;
 }
 
@@ -44,38 +59,48 @@ export function createStepper(
   let onehot = new Float32Array(0);
   let labelsInt = new Int32Array(0);
 
+  const gradients = (x: Float32Array, labels: Uint8Array, n: number, scale: number): Gradients => {
+    if (labelsInt.length < n) {
+      onehot = new Float32Array(n * classes);
+      labelsInt = new Int32Array(n);
+    }
+    const { y, labelView } = encodeLabels(labels, n, classes, onehot, labelsInt);
+    const variables = params.map((p) => p.read());
+    return tf.tidy(() => {
+      const input = tf.tensor(x.subarray(0, n * features), [n, ...inputShape]);
+      const target = tf.tensor2d(y, [n, classes]);
+      const labelTensor = tf.tensor1d(labelView, 'int32');
+      let out: tf.Tensor2D | undefined;
+      // The loss is summed (what the loop reports); its gradient is scaled to that of the mean.
+      const { value: lossSum, grads } = tf.variableGrads(() => {
+        // call, not apply: the model is built, and apply's symbolic checks cost more than a small kernel.
+        const result = model.net.call(input, { training: true });
+        out = tf.keep((Array.isArray(result) ? result[0] : result) as tf.Tensor2D);
+        return crossEntropySum(out, target, probabilities, { gradientScale: scale });
+      }, variables);
+      // Counted off the tape: nothing differentiates the argmax.
+      const correct = correctCount(out!, labelTensor);
+      out!.dispose();
+      return { grads: variables.map((v) => grads[v.name]!), lossSum, correct };
+    });
+  };
+
+  const apply = (grads: readonly tf.Tensor[], learningRate: number) => {
+    const variables = params.map((p) => p.read());
+    const next = tf.tidy(() => opt.apply(variables, grads, learningRate));
+    params.forEach((p, i) => p.write(next[i]!));
+    tf.dispose(next);
+  };
+
   return {
     optimizer: opt,
+    gradients,
+    apply,
     step(x, labels, n, learningRate) {
-      if (labelsInt.length < n) {
-        onehot = new Float32Array(n * classes);
-        labelsInt = new Int32Array(n);
-      }
-      const { y, labelView } = encodeLabels(labels, n, classes, onehot, labelsInt);
-      const variables = params.map((p) => p.read());
-      const result = tf.tidy(() => {
-        const input = tf.tensor(x.subarray(0, n * features), [n, ...inputShape]);
-        const target = tf.tensor2d(y, [n, classes]);
-        const labelTensor = tf.tensor1d(labelView, 'int32');
-        let out: tf.Tensor2D | undefined;
-        // The loss is summed (what the loop reports); its gradient is scaled to that of the mean.
-        const { value: lossSum, grads } = tf.variableGrads(() => {
-          // call, not apply: the model is built, and apply's symbolic checks cost more than a small kernel.
-          const result = model.net.call(input, { training: true });
-          out = tf.keep((Array.isArray(result) ? result[0] : result) as tf.Tensor2D);
-          return crossEntropySum(out, target, probabilities, { gradientScale: 1 / n });
-        }, variables);
-        // Counted off the tape: nothing differentiates the argmax.
-        const correct = correctCount(out!, labelTensor);
-        out!.dispose();
-        const next = opt.apply(
-          variables,
-          variables.map((v) => grads[v.name]!),
-          learningRate,
-        );
-        return { next, lossSum, correct };
-      });
-      return writeUpdate(params, result);
+      const { grads, lossSum, correct } = gradients(x, labels, n, 1 / n);
+      apply(grads, learningRate);
+      tf.dispose(grads);
+      return [lossSum, correct];
     },
     dispose() {
       opt.dispose();

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DigitkitError, type DigitModel, type EpochMetrics, type ImageSet } from '@digitkit/core';
-import { batches, shuffledIndices } from '@digitkit/data';
-import { createAugmenter } from '@digitkit/preprocess';
+import { DigitkitError, type DigitModel, type EpochMetrics, type Evaluation, type ImageSet } from '@digitkit/core';
+import { shuffledIndices } from '@digitkit/data';
 import {
   type Checkpoint,
   type CheckpointPosition,
@@ -14,11 +13,16 @@ import {
   writeCheckpoint,
 } from './checkpoint.js';
 import { checkSetFitsModel, evaluate } from './evaluate.js';
-import { type TrainOptions, resolveOptions } from './options.js';
+import { type ResolvedConfig, type TrainOptions, resolveOptions } from './options.js';
 import { type LearningRateSchedule, resolveSchedule } from './schedules.js';
 import { checkGradientKernels } from './kernels.js';
 import { FLOAT32_TINY } from './loss.js';
 import { type Stepper, createStepper } from './steppers.js';
+import { assembleBatch, batchBuffers, mixSeed } from './batch.js';
+import { type ChunkResult, chooseWorkers, machineCores, startPool } from './pool.js';
+import { readWeights, writeWeights } from './weights.js';
+
+export { mixSeed } from './batch.js';
 
 export interface TrainData {
   train: ImageSet;
@@ -38,6 +42,15 @@ export interface TrainResult {
   seconds: number;
   /** The TF.js backend that trained. */
   backend: string;
+  /** Threads that trained (1: in process). */
+  workers: number;
+  /** What the run told `onNote`: why fewer workers than asked, a resume with another worker count. */
+  notes: string[];
+  /**
+   * With workers: seconds each worker spent computing its share's gradients, waiting at the barrier for the
+   * others, and summing and updating, this session (where the time goes). Absent in process.
+   */
+  workerTime?: { gradients: number; wait: number; update: number }[];
 }
 
 /**
@@ -81,7 +94,17 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
 
   const backend = tf.getBackend();
   checkGradientKernels(model, backend);
-  const stepper: Stepper = createStepper(model, config.optimizer, config.weightDecay);
+  const choice = chooseWorkers(options.workers, model, config.batchSize, data.train.count, backend, await machineCores());
+  const notes = [...choice.notes];
+  if (checkpoint) {
+    const before = checkpoint.state.parallel?.workers ?? 1;
+    if (before !== choice.workers) {
+      notes.push(
+        `workers: resuming a run trained on ${plural(before, 'worker')} with ${plural(choice.workers, 'worker')}: the batches ahead are split and augmented another way, so the weights will differ slightly from an uninterrupted run's.`,
+      );
+    }
+  }
+  for (const line of notes) await callbacks.onNote?.(line);
 
   let position: CheckpointPosition = { epoch: 0, batch: 0, lossSum: 0, correctSum: 0, seen: 0, seconds: 0 };
   let history: EpochMetrics[] = [];
@@ -92,9 +115,12 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
   let lastGood: string | null = null;
   // The mean loss of this session's first batch: divergence is measured against it.
   let startLoss: number | null = null;
+  let engine: Engine | null = null;
+  let workerTime: TrainResult['workerTime'];
 
   const save = async (at: CheckpointPosition) => {
-    if (!checkpointDir) return;
+    if (!checkpointDir || !engine) return;
+    const optimizer = engine.optimizerState();
     lastGood = await writeCheckpoint(checkpointDir, model, {
       state: {
         format: CHECKPOINT_FORMAT,
@@ -103,15 +129,16 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
         position: at,
         history,
         earlyStopping: best,
-        optimizer: { name: config.optimizer, step: stepper.optimizer.step, slotShapes: stepper.optimizer.slotShapes() },
+        optimizer: { name: config.optimizer, step: optimizer.step, slotShapes: optimizer.slotShapes },
         rng: { seed: config.seed, scheme: 'per-batch' },
         config,
+        parallel: { workers: choice.workers },
         run: options.checkpoint?.run ?? null,
         hasBestWeights: bestWeights !== null,
         savedAt: new Date().toISOString(),
       },
       weights: readWeights(model),
-      optimizer: stepper.optimizer.exportState(),
+      optimizer: optimizer.state,
       bestWeights,
     });
   };
@@ -119,7 +146,6 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
   try {
     if (checkpoint) {
       writeWeights(model, checkpoint.weights);
-      stepper.optimizer.importState(checkpoint.state.optimizer.step, checkpoint.optimizer);
       position = { ...checkpoint.state.position };
       history = [...checkpoint.state.history];
       best = { ...checkpoint.state.earlyStopping };
@@ -127,11 +153,16 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
       lastGood = checkpoint.path;
       stoppedEarly = config.earlyStopping !== null && best.wait >= config.earlyStopping.patience && history.length > 0;
     }
+    const resumedOptimizer = checkpoint ? { step: checkpoint.state.optimizer.step, state: checkpoint.optimizer } : null;
+    // Started after the checkpoint's weights are in the model: the workers copy them.
+    engine =
+      choice.workers > 1
+        ? await workerEngine(model, config, data.train, options.signal, resumedOptimizer, choice.workers, backend)
+        : inProcessEngine(model, config, data.train, options.signal, resumedOptimizer);
+    const run = engine;
 
     const trainSet = data.train;
-    const augment = config.augment;
-    let current: ((src: Uint8Array, out: Float32Array) => void) | undefined;
-    const encode = augment ? (src: Uint8Array, out: Float32Array) => current!(src, out) : undefined;
+    const sizeOf = (batch: number) => Math.min(config.batchSize, trainSet.count - batch * config.batchSize);
 
     // Aborted before it began: nothing to do, nothing new to save.
     if (options.signal?.aborted) interrupted = true;
@@ -144,105 +175,68 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
       let correctSum = resumeHere ? position.correctSum : 0;
       let seen = resumeHere ? position.seen : 0;
       const order = shuffledIndices(trainSet.count, mixSeed(config.seed, epoch, 0x5eed));
-      const iterator = batches(trainSet, {
-        batchSize: config.batchSize,
-        order: order.subarray(firstBatch * config.batchSize),
-        ...(encode ? { encode } : {}),
-      });
-      const window: { losses: tf.Scalar[]; correct: tf.Scalar[]; sizes: number[]; seen: number; start: number; firstBatch: number } = {
-        losses: [],
-        correct: [],
-        sizes: [],
-        seen: 0,
-        start: performance.now(),
-        firstBatch,
-      };
       let learningRate = config.learningRate;
       let batchIndex = firstBatch;
 
-      // Reads the window's losses in one go: a sync point every `reportEvery` batches, not every batch.
-      const flush = async () => {
-        if (window.losses.length === 0) return;
-        const stacked = tf.tidy(() => tf.stack([...window.losses, ...window.correct]));
-        const values = stacked.dataSync();
-        stacked.dispose();
-        tf.dispose([...window.losses, ...window.correct]);
-        const count = window.losses.length;
-        const sizes = window.sizes;
-        window.losses = [];
-        window.correct = [];
-        window.sizes = [];
+      // Checks a window's losses (read once per window: a sync point) for NaN and divergence, then reports progress.
+      const flush = async (first: number, chunk: ChunkResult, started: number) => {
         let windowLoss = 0;
         let windowCorrect = 0;
-        for (let i = 0; i < count; i++) {
-          const loss = values[i]!;
+        let windowSeen = 0;
+        for (let i = 0; i < chunk.steps; i++) {
+          const loss = chunk.losses[i]!;
           if (!Number.isFinite(loss)) {
-            throw nanError(epoch + 1, window.firstBatch + i + 1, batchCount, loss, schedule(epoch, window.firstBatch + i), lastGood);
+            throw nanError(epoch + 1, first + i + 1, batchCount, loss, schedule(epoch, first + i), lastGood);
           }
-          startLoss ??= loss / sizes[i]!;
+          startLoss ??= loss / sizeOf(first + i);
           windowLoss += loss;
-          windowCorrect += values[count + i]!;
+          windowCorrect += chunk.correct[i]!;
+          windowSeen += sizeOf(first + i);
         }
-        const meanLoss = windowLoss / window.seen;
+        const meanLoss = windowLoss / windowSeen;
+        const last = first + chunk.steps;
         if (startLoss !== null && meanLoss > Math.min(DIVERGENCE_FACTOR * startLoss, SATURATED_LOSS)) {
-          const last = window.firstBatch + count;
           throw divergedError(epoch + 1, last, batchCount, meanLoss, startLoss, schedule(epoch, last - 1), lastGood);
         }
         lossSum += windowLoss;
         correctSum += windowCorrect;
-        seen += window.seen;
-        const elapsed = (performance.now() - window.start) / 1000;
+        seen += windowSeen;
+        const elapsed = (performance.now() - started) / 1000;
         await callbacks.onBatchEnd?.({
           epoch: epoch + 1,
-          batch: window.firstBatch + count,
+          batch: last,
           batches: batchCount,
-          loss: windowLoss / window.seen,
-          accuracy: windowCorrect / window.seen,
-          samplesPerSecond: elapsed > 0 ? window.seen / elapsed : 0,
+          loss: windowLoss / windowSeen,
+          accuracy: windowCorrect / windowSeen,
+          samplesPerSecond: elapsed > 0 ? windowSeen / elapsed : 0,
         });
-        window.seen = 0;
-        window.firstBatch += count;
-        window.start = performance.now();
       };
 
-      try {
-        for (;;) {
-          // Augmentation draws from a generator per (seed, epoch, batch), so a run resumed mid-epoch draws the same.
-          if (augment) {
-            current = createAugmenter({
-              seed: mixSeed(config.seed, epoch, batchIndex),
-              maxShift: augment.maxShift,
-              maxRotation: augment.maxRotation,
-              scale: [1 - augment.scale, 1 + augment.scale],
-            });
-          }
-          const next = iterator.next();
-          if (next.done) break;
-          const batch = next.value;
-          learningRate = schedule(epoch, batchIndex);
-          if (!Number.isFinite(learningRate) || learningRate < 0) {
+      while (batchIndex < batchCount) {
+        const started = performance.now();
+        // A window ends at the next multiple of reportEvery, so a resumed run reports where an uninterrupted one does.
+        const to = Math.min(batchCount, (Math.floor(batchIndex / config.reportEvery) + 1) * config.reportEvery);
+        const rates: number[] = [];
+        for (let b = batchIndex; b < to; b++) {
+          const rate = schedule(epoch, b);
+          if (!Number.isFinite(rate) || rate < 0) {
             throw new DigitkitError(
               'BAD_SCHEDULE',
-              `The learning-rate schedule gave ${learningRate} for epoch ${epoch + 1}, batch ${batchIndex + 1}: it must return a finite number >= 0.`,
+              `The learning-rate schedule gave ${rate} for epoch ${epoch + 1}, batch ${b + 1}: it must return a finite number >= 0.`,
             );
           }
-          const [loss, correct] = stepper.step(batch.x, batch.y, batch.size, learningRate);
-          window.losses.push(loss);
-          window.correct.push(correct);
-          window.sizes.push(batch.size);
-          window.seen += batch.size;
-          batchIndex++;
-          if (batchIndex % config.reportEvery === 0 || batchIndex === batchCount || options.signal?.aborted) await flush();
-          if (options.signal?.aborted && batchIndex < batchCount) {
-            await flush();
-            interrupted = true;
-            break;
-          }
-          if (batchIndex % 64 === 0) await yieldToEventLoop();
+          rates.push(rate);
         }
-      } finally {
-        tf.dispose([...window.losses, ...window.correct]);
+        const chunk = await run.run(epoch, batchIndex, to, rates, order);
+        learningRate = rates[chunk.steps - 1] ?? learningRate;
+        await flush(batchIndex, chunk, started);
+        batchIndex += chunk.steps;
+        if (options.signal?.aborted && batchIndex < batchCount) {
+          interrupted = true;
+          break;
+        }
       }
+      await run.sync();
 
       const trainedSeconds = position.seconds + (performance.now() - epochStart) / 1000;
       if (interrupted) {
@@ -250,7 +244,7 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
         break;
       }
 
-      const validation = data.validation ? evaluate(model, data.validation) : null;
+      const validation = data.validation ? await run.evaluate(data.validation) : null;
       const metrics: EpochMetrics = {
         epoch: epoch + 1,
         loss: lossSum / seen,
@@ -285,8 +279,15 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
     if (config.earlyStopping?.restoreBestWeights && bestWeights && best.bestEpoch !== history.length) {
       writeWeights(model, bestWeights);
     }
+  } catch (error) {
+    if (error instanceof DigitkitError && error.code === 'WORKER_FAILED' && lastGood) {
+      throw new DigitkitError(error.code, `${error.message} The last good checkpoint stays in ${lastGood}.`, { cause: error });
+    }
+    throw error;
   } finally {
-    stepper.dispose();
+    workerTime = engine?.time?.();
+    // Every worker has exited when this returns, on success, error or interrupt.
+    await engine?.dispose();
   }
 
   return {
@@ -296,6 +297,9 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
     interrupted,
     seconds: (performance.now() - started) / 1000,
     backend,
+    workers: choice.workers,
+    notes,
+    ...(workerTime ? { workerTime } : {}),
   };
 }
 
@@ -303,30 +307,6 @@ function checkModel(model: DigitModel): void {
   if (!model || typeof model !== 'object' || !model.net || !Array.isArray(model.inputShape)) {
     throw new DigitkitError('BAD_MODEL', 'train needs a DigitModel ({ kind, inputShape, numClasses, net }), e.g. mlp() from @digitkit/model.');
   }
-}
-
-/** Copies of every weight of the model (trainable and not), in `net.weights` order. */
-export function readWeights(model: DigitModel): Float32Array[] {
-  return model.net.weights.map((w) => Float32Array.from(w.read().dataSync() as Float32Array));
-}
-
-/** Puts weights that `readWeights` gave back into the model. */
-export function writeWeights(model: DigitModel, values: readonly Float32Array[]): void {
-  model.net.weights.forEach((w, i) => {
-    const t = tf.tensor(values[i]!, w.shape as number[]);
-    w.write(t);
-    t.dispose();
-  });
-}
-
-/** A 32-bit seed for (seed, epoch, batch): nearby inputs give unrelated streams. */
-export function mixSeed(seed: number, epoch: number, batch: number): number {
-  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
-  for (const v of [epoch, batch]) {
-    h = Math.imul(h ^ (v + 0x7f4a7c15), 0xc2b2ae35) >>> 0;
-    h ^= h >>> 16;
-  }
-  return h >>> 0;
 }
 
 function nanError(epoch: number, batch: number, batches: number, loss: number, rate: number, lastGood: string | null): DigitkitError {
@@ -367,6 +347,121 @@ function divergedError(
 
 function formatRate(rate: number): string {
   return Number(rate.toPrecision(2)).toString();
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+// ---- engines: who runs the steps (this thread, or the workers) ----
+
+interface OptimizerSnapshot {
+  step: number;
+  slotShapes: number[][];
+  state: Float32Array[];
+}
+
+/** What the loop asks of whoever trains: batches, the weights back in the model, the optimizer's state, evaluation. */
+interface Engine {
+  /** Trains batches [from, to) of `epoch` in `order`; stops after the batch during which the signal aborts. */
+  run(epoch: number, from: number, to: number, rates: number[], order: Uint32Array): Promise<ChunkResult>;
+  /** Puts the trained weights into the caller's model. */
+  sync(): Promise<void>;
+  /** The optimizer's state as of the last sync. */
+  optimizerState(): OptimizerSnapshot;
+  /** Where each worker's time went (seconds); absent in process. */
+  time?(): { gradients: number; wait: number; update: number }[];
+  evaluate(set: ImageSet): Promise<Evaluation>;
+  dispose(): Promise<void>;
+}
+
+function inProcessEngine(
+  model: DigitModel,
+  config: ResolvedConfig,
+  trainSet: ImageSet,
+  signal: AbortSignal | undefined,
+  resumed: { step: number; state: Float32Array[] } | null,
+): Engine {
+  const stepper: Stepper = createStepper(model, config.optimizer, config.weightDecay);
+  if (resumed) stepper.optimizer.importState(resumed.step, resumed.state);
+  const buffers = batchBuffers(Math.min(config.batchSize, trainSet.count), trainSet.height * trainSet.width);
+  return {
+    async run(epoch, from, to, rates, order) {
+      const losses: tf.Scalar[] = [];
+      const correct: tf.Scalar[] = [];
+      try {
+        for (let b = from; b < to; b++) {
+          const start = b * config.batchSize;
+          const indices = order.subarray(start, Math.min(start + config.batchSize, trainSet.count));
+          const n = assembleBatch(trainSet, indices, config.seed, epoch, b, config.augment, buffers);
+          const [loss, right] = stepper.step(buffers.x, buffers.labels, n, rates[b - from]!);
+          losses.push(loss);
+          correct.push(right);
+          if (signal?.aborted) break;
+          if ((b + 1) % 64 === 0) await yieldToEventLoop();
+        }
+        // One read for the whole window: reading a tensor is a sync point.
+        const stacked = tf.tidy(() => tf.stack([...losses, ...correct]));
+        const values = stacked.dataSync();
+        stacked.dispose();
+        const steps = losses.length;
+        return { steps, losses: Array.from(values.subarray(0, steps)), correct: Array.from(values.subarray(steps)) };
+      } finally {
+        tf.dispose([...losses, ...correct]);
+      }
+    },
+    async sync() {},
+    optimizerState() {
+      return { step: stepper.optimizer.step, slotShapes: stepper.optimizer.slotShapes(), state: stepper.optimizer.exportState() };
+    },
+    async evaluate(set) {
+      return evaluate(model, set);
+    },
+    async dispose() {
+      stepper.dispose();
+    },
+  };
+}
+
+async function workerEngine(
+  model: DigitModel,
+  config: ResolvedConfig,
+  trainSet: ImageSet,
+  signal: AbortSignal | undefined,
+  resumed: { step: number; state: Float32Array[] } | null,
+  workers: number,
+  backend: string,
+): Promise<Engine> {
+  const pool = await startPool(model, { workers, backend, config, train: trainSet, optimizer: resumed, signal });
+  let order: Uint32Array | null = null;
+  let optimizer: OptimizerSnapshot | null = null;
+  return {
+    async run(epoch, from, to, rates, epochOrder) {
+      if (order !== epochOrder) {
+        pool.setOrder(epochOrder);
+        order = epochOrder;
+      }
+      return pool.run(epoch, from, to, rates);
+    },
+    async sync() {
+      const state = await pool.state();
+      writeWeights(model, state.weights);
+      optimizer = state.optimizer;
+    },
+    optimizerState() {
+      if (!optimizer) throw new Error('optimizerState before sync');
+      return optimizer;
+    },
+    evaluate(set) {
+      return pool.evaluate(model, set, 1000);
+    },
+    dispose() {
+      return pool.close();
+    },
+    time() {
+      return pool.time.map((t) => ({ gradients: t.gradients / 1000, wait: t.wait / 1000, update: t.update / 1000 }));
+    },
+  };
 }
 
 // Lets timers, signals and progress output run during a long epoch.

@@ -27,6 +27,7 @@ export interface TrainFlags {
   limit?: number;
   seed?: number;
   classes?: string[];
+  workers: number | 'auto';
   backend: string;
   data?: string;
   out: string;
@@ -111,7 +112,8 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
       ...(process.stderr.isTTY && { reportEvery: 10 }),
       checkpoint: { dir: checkpointDir, resume: Boolean(resumed), run: run as unknown as Record<string, unknown> },
       signal: controller.signal,
-      callbacks: { onBatchEnd: progress.batch, onEpochEnd: progress.epoch },
+      workers: flags.workers,
+      callbacks: { onBatchEnd: progress.batch, onEpochEnd: progress.epoch, onNote: (line) => console.error(`digitkit: ${line}`) },
     });
   } finally {
     progress.stop();
@@ -273,6 +275,7 @@ function runFlags(kind: ModelKind, flags: TrainFlags & { validation: number }, o
     seed: options.seed,
     data: normalizeData(flags.data),
     classes,
+    workers: flags.workers,
   };
 }
 
@@ -291,6 +294,7 @@ function asTrainFlags(run: RunFlags): Partial<TrainFlags> {
     seed: run.seed,
     data: run.data ?? undefined,
     ...(run.classes && { classes: savedClasses(run.classes) }),
+    ...(run.workers !== undefined && { workers: run.workers }),
   };
 }
 

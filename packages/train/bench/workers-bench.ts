@@ -1,0 +1,154 @@
+// 1 worker vs 2 side by side: `DIGITKIT_BENCH_WORKERS=1 pnpm --filter @digitkit/train bench`.
+// Each figure comes from a fresh process (so peak RSS is that configuration's own), the two sides back to back.
+//   DIGITKIT_BENCH_QUICK=1  a fifth of a CNN epoch (scaled to 60,000) and no full-recipe accuracy runs
+//   DIGITKIT_BENCH_CNN=1    also the CNN recipe with 2 workers, to its test accuracy (minutes)
+import { spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { useBackend, type ImageSet } from '@digitkit/core';
+import { loadMnist, subset } from '@digitkit/data';
+import { WASM_TRAINING_KERNELS, cnn, mlp } from '@digitkit/model';
+import type { TrainOptions } from '../src/index.js';
+
+// The built package (its own name resolves to dist/): workers start from dist/worker.js, as users' do.
+// Imported through a variable so typechecking needs no build of this package.
+const builtPackage = '@digitkit/train';
+const { defaultRecipe, evaluate, startWorkers, train } = (await import(builtPackage)) as typeof import('../src/index.js');
+
+type Case = 'cnn-epoch' | 'cnn-epoch-kept' | 'mlp-epoch' | 'evaluate' | 'mlp-recipe' | 'cnn-recipe';
+interface Figures {
+  /** Seconds per epoch of 60,000 (training cases) or per evaluation of 10,000. */
+  seconds: number;
+  /** Seconds to start the workers (0 in process). */
+  startup: number;
+  maxRssMb: number;
+  accuracy?: number;
+  /** With workers: each worker's seconds per epoch computing gradients, waiting at the barrier, summing and updating. */
+  time?: { gradients: number; wait: number; update: number }[];
+}
+
+const quick = process.env.DIGITKIT_BENCH_QUICK === '1';
+const self = fileURLToPath(import.meta.url);
+
+/** 128 images per worker: the batch grows with the workers and Adam's rate by its square root. */
+function kept(kind: 'mlp' | 'cnn', workers: number): Pick<TrainOptions, 'batchSize' | 'learningRate'> {
+  const recipe = defaultRecipe(kind);
+  return { batchSize: (recipe.batchSize ?? 128) * workers, learningRate: (recipe.learningRate ?? 1e-3) * Math.sqrt(workers) };
+}
+
+async function child(which: Case, workers: number): Promise<Figures> {
+  await useBackend('wasm', { kernels: WASM_TRAINING_KERNELS, log: null });
+  const { train: all, test } = await loadMnist();
+  const first = (set: ImageSet, n: number) => subset(set, Array.from({ length: n }, (_, i) => i));
+  const rss = () => process.resourceUsage().maxRSS / 1024;
+  if (which === 'cnn-epoch' || which === 'cnn-epoch-kept' || which === 'mlp-epoch') {
+    const isCnn = which !== 'mlp-epoch';
+    const count = isCnn && quick ? 12_000 : all.count;
+    const recipe = defaultRecipe(isCnn ? 'cnn' : 'mlp');
+    const result = await train(isCnn ? cnn({ seed: 1 }) : mlp({ seed: 1 }), { train: first(all, count) }, {
+      ...recipe,
+      ...(which === 'cnn-epoch' ? {} : kept(isCnn ? 'cnn' : 'mlp', workers)),
+      epochs: 1,
+      schedule: 'constant',
+      workers,
+    });
+    const epoch = result.history[0]!.seconds;
+    const scale = all.count / count;
+    const time = result.workerTime?.map((t) => ({ gradients: t.gradients * scale, wait: t.wait * scale, update: t.update * scale }));
+    return { seconds: epoch * scale, startup: result.seconds - epoch, maxRssMb: rss(), ...(time ? { time } : {}) };
+  }
+  if (which === 'evaluate') {
+    const model = mlp({ seed: 1 });
+    const t0 = performance.now();
+    const pool = workers > 1 ? await startWorkers(model, { workers }) : null;
+    const startup = (performance.now() - t0) / 1000;
+    let best = Infinity;
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      if (pool) await pool.evaluate(test);
+      else evaluate(model, test);
+      best = Math.min(best, (performance.now() - t) / 1000);
+    }
+    await pool?.close();
+    return { seconds: best, startup, maxRssMb: rss() };
+  }
+  const isCnn = which === 'cnn-recipe';
+  const model = isCnn ? cnn({ seed: 1 }) : mlp({ seed: 1 });
+  const result = await train(model, { train: all }, { ...defaultRecipe(isCnn ? 'cnn' : 'mlp'), ...(isCnn ? {} : kept('mlp', workers)), workers });
+  return { seconds: result.seconds, startup: 0, maxRssMb: rss(), accuracy: evaluate(model, test, { batchSize: 500 }).accuracy };
+}
+
+function measure(which: Case, workers: number): Figures {
+  const run = spawnSync(process.execPath, [...process.execArgv, self, '--child', which, String(workers)], { encoding: 'utf8', env: process.env, maxBuffer: 1 << 24 });
+  const line = run.stdout.trim().split('\n').at(-1) ?? '';
+  if (run.status !== 0 || !line.startsWith('{')) throw new Error(`the ${which} run with ${workers} workers failed:\n${run.stderr}`);
+  return JSON.parse(line) as Figures;
+}
+
+export async function workersBench(): Promise<void> {
+  const cores = availableParallelism();
+  console.log(`@digitkit/train workers bench: 1 worker (in process) vs 2, ${cores} cores, Node ${process.versions.node}${quick ? ', quick' : ''}`);
+  console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (shared machines: figures vary with it)\n`);
+  const rows: string[][] = [['', '1 worker', '2 workers', 'speed-up', 'target']];
+  const side = (what: string, which: Case, target: number | null, unit = 's/epoch') => {
+    const one = measure(which, 1);
+    const two = measure(which, 2);
+    const speedup = one.seconds / two.seconds;
+    rows.push([
+      what,
+      `${one.seconds.toFixed(2)} ${unit}`,
+      `${two.seconds.toFixed(2)} ${unit} (+${two.startup.toFixed(1)} s start)`,
+      `${speedup.toFixed(2)}x`,
+      target === null ? '' : `>= ${target}x: ${speedup >= target ? 'met' : 'NOT met'}`,
+    ]);
+    return { one, two };
+  };
+  const cnnEpoch = side('CNN epoch, batch 128 (64 per worker)', 'cnn-epoch', 1.7);
+  side('CNN epoch, 128 per worker, lr x sqrt(workers)', 'cnn-epoch-kept', 1.7);
+  const mlpEpoch = side('MLP epoch, 128 per worker, lr x sqrt(workers)', 'mlp-epoch', 1.4);
+  const notes: string[] = [];
+  const split = (what: string, figures: Figures) =>
+    (figures.time ?? []).forEach((t, k) =>
+      notes.push(
+        `${what}, worker ${k + 1} of 2, s/epoch: gradients ${t.gradients.toFixed(2)}, waiting at the barrier ${t.wait.toFixed(2)}, summing + update ${t.update.toFixed(2)}`,
+      ),
+    );
+  split('CNN', cnnEpoch.two);
+  split('MLP', mlpEpoch.two);
+  side('evaluate 10,000 (MLP), workers started', 'evaluate', 1.5, 's');
+  const rss = cnnEpoch.two.maxRssMb / cnnEpoch.one.maxRssMb;
+  rows.push([
+    'peak RSS, CNN epoch',
+    `${cnnEpoch.one.maxRssMb.toFixed(0)} MB`,
+    `${cnnEpoch.two.maxRssMb.toFixed(0)} MB`,
+    `${rss.toFixed(2)}x`,
+    `<= 1.6x: ${rss <= 1.6 ? 'met' : 'NOT met'}`,
+  ]);
+  if (!quick) {
+    for (const [which, target, label] of [
+      ['mlp-recipe', 0.984, 'MLP recipe'],
+      ...(process.env.DIGITKIT_BENCH_CNN === '1' ? [['cnn-recipe', 0.994, 'CNN recipe']] : []),
+    ] as [Case, number, string][]) {
+      const one = which === 'mlp-recipe' ? measure(which, 1) : null;
+      const two = measure(which, 2);
+      rows.push([
+        `${label}: test accuracy, wall`,
+        one ? `${(100 * one.accuracy!).toFixed(2)}%, ${one.seconds.toFixed(0)} s` : '(not run)',
+        `${(100 * two.accuracy!).toFixed(2)}%, ${two.seconds.toFixed(0)} s`,
+        '',
+        `>= ${(100 * target).toFixed(1)}%: ${two.accuracy! >= target ? 'met' : 'NOT met'}`,
+      ]);
+    }
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const r of rows) console.log(`  ${r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}`);
+  console.log('\nWhere the time goes with 2 workers:');
+  for (const line of notes) console.log(`  ${line}`);
+  console.log(`\nload average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+}
+
+const at = process.argv.indexOf('--child');
+if (at >= 0) {
+  const figures = await child(process.argv[at + 1] as Case, Number(process.argv[at + 2]));
+  console.log(JSON.stringify(figures));
+}

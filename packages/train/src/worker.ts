@@ -1,0 +1,190 @@
+// The training worker: its own backend and copy of the model; trains its shard of every batch with the
+// in-process loop's stepper, sums every worker's gradients from shared memory in worker order, applies the
+// same update. Started by ./pool.ts; never imported by the package's index.
+import { parentPort } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import { DigitkitError, useBackend, type BackendName, type DigitModel, type ImageSet } from '@digitkit/core';
+import { WASM_TRAINING_KERNELS, modelFromArtifacts, predict } from '@digitkit/model';
+import { assembleBatch, batchBuffers, shardRange, shardSeed } from './batch.js';
+import { evaluateRange } from './evaluate.js';
+import { checkGradientKernels } from './kernels.js';
+import { type FromWorker, RunFailed, type ToWorker, barrier, openSet } from './shared.js';
+import { type Stepper, createStepper, trainableHandles } from './steppers.js';
+import { readWeights, writeWeights } from './weights.js';
+
+type Init = Extract<ToWorker, { type: 'init' }>;
+type Run = Extract<ToWorker, { type: 'run' }>;
+
+interface WorkerState {
+  init: Init;
+  model: DigitModel;
+  /** null in a pool that only evaluates and predicts. */
+  stepper: Stepper | null;
+  train: ImageSet | null;
+  control: Int32Array;
+  order: Uint32Array;
+  stats: Float64Array;
+  /** Both gradient buffers (step parity) of every worker. */
+  slots: Float32Array[][];
+  sum: Float32Array;
+  shapes: number[][];
+  steps: number;
+  /** Milliseconds this worker spent, all runs so far: its share's batch and gradients, waiting at the barrier, summing and updating. */
+  time: { gradients: number; wait: number; update: number };
+}
+
+let state: WorkerState | null = null;
+const port = parentPort;
+if (!port) throw new Error('@digitkit/train: worker.js runs as a worker_thread started by train().');
+
+const send = (message: FromWorker) => port.postMessage(message);
+
+port.on('message', async (message: ToWorker) => {
+  try {
+    if (message.type === 'init') {
+      state = await start(message);
+      send({ type: 'ready' });
+    } else if (message.type === 'run') {
+      const s = current();
+      const steps = run(s, message);
+      send({ type: 'ran', steps, time: s.time });
+    } else if (message.type === 'state') {
+      const { model } = current();
+      const stepper = trainer(current());
+      send({
+        type: 'state',
+        weights: readWeights(model),
+        optimizer: { step: stepper.optimizer.step, state: stepper.optimizer.exportState(), slotShapes: stepper.optimizer.slotShapes() },
+      });
+    } else if (message.type === 'evaluate') {
+      const { model } = current();
+      send({ type: 'evaluated', ...evaluateRange(model, openSet(message.set), message.start, message.end, message.batchSize) });
+    } else if (message.type === 'predict') {
+      const { model } = current();
+      const x = new Float32Array(message.x, message.start * message.features * 4, (message.end - message.start) * message.features);
+      send({ type: 'predicted', predictions: predict(model, x, message.end - message.start) });
+    }
+  } catch (error) {
+    // Another worker died and the main thread is stopping the run: nothing to add.
+    if (error instanceof RunFailed) process.exit(0);
+    const code = error instanceof DigitkitError ? error.code : 'WORKER_ERROR';
+    send({ type: 'error', code, message: error instanceof Error ? error.message : String(error) });
+  }
+});
+
+function current(): WorkerState {
+  if (!state) throw new Error('the worker got work before init');
+  return state;
+}
+
+function trainer(s: WorkerState): Stepper {
+  if (!s.stepper) throw new Error('this worker was started without a training run');
+  return s.stepper;
+}
+
+async function start(init: Init): Promise<WorkerState> {
+  const backend = init.backend as BackendName;
+  await useBackend(backend, { kernels: backend === 'wasm' ? WASM_TRAINING_KERNELS : [], log: null });
+  const model = await modelFromArtifacts(init.model as Parameters<typeof modelFromArtifacts>[0], 'the model sent to a training worker');
+  writeWeights(model, init.weights);
+  if (init.optimizer) checkGradientKernels(model, backend);
+  const stepper = init.optimizer ? createStepper(model, init.optimizer.name, init.optimizer.weightDecay) : null;
+  if (stepper && init.optimizer?.state) stepper.optimizer.importState(init.optimizer.step, init.optimizer.state);
+  const shapes = trainableHandles(model).map((p) => [...p.shape]);
+  const total = shapes.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
+  // An evaluation-only pool has no gradient buffers.
+  const slots = (stepper ? [0, 1] : []).map((parity) =>
+    Array.from({ length: init.workers }, (_, k) => new Float32Array(init.grads, ((parity * init.workers + k) * total) * 4, total)),
+  );
+  return {
+    init,
+    model,
+    stepper,
+    train: init.train ? openSet(init.train) : null,
+    control: new Int32Array(init.control),
+    order: new Uint32Array(init.order),
+    stats: new Float64Array(init.stats),
+    slots,
+    sum: new Float32Array(total),
+    shapes,
+    steps: 0,
+    time: { gradients: 0, wait: 0, update: 0 },
+  };
+}
+
+/** Trains global batches [from, to) of an epoch (or up to the step the main thread stopped at); returns the steps done. */
+function run(s: WorkerState, job: Run): number {
+  const { init, control, stats, slots, sum } = s;
+  const stepper = trainer(s);
+  const set = s.train!;
+  const workers = init.workers;
+  const features = set.height * set.width;
+  const shardMax = Math.ceil(job.batchSize / workers);
+  const buffers = batchBuffers(shardMax, features);
+  const augment = job.augment === false ? false : { ...job.augment };
+  let done = 0;
+  for (let b = job.from; b < job.to; b++) {
+    s.steps++;
+    crashIfAsked(s);
+    const t0 = performance.now();
+    const batchStart = b * job.batchSize;
+    const batchSize = Math.min(job.batchSize, set.count - batchStart);
+    const [from, to] = shardRange(batchSize, workers, init.index);
+    const n = to - from;
+    const slot = slots[b % 2]![init.index]!;
+    const at = ((b - job.from) * workers + init.index) * 2;
+    if (n > 0) {
+      const indices = s.order.subarray(batchStart + from, batchStart + to);
+      assembleBatch(set, indices, shardSeed(job.seed, init.index), job.epoch, b, augment, buffers);
+      const { grads, lossSum, correct } = stepper.gradients(buffers.x, buffers.labels, n, 1 / batchSize);
+      let offset = 0;
+      for (const g of grads) {
+        const values = g.dataSync() as Float32Array;
+        slot.set(values, offset);
+        offset += values.length;
+      }
+      stats[at] = lossSum.dataSync()[0]!;
+      stats[at + 1] = correct.dataSync()[0]!;
+      tf.dispose([...grads, lossSum, correct]);
+    } else {
+      slot.fill(0);
+      stats[at] = 0;
+      stats[at + 1] = 0;
+    }
+    const t1 = performance.now();
+    const stop = barrier(control, workers);
+    const t2 = performance.now();
+    // Every worker adds the same buffers in the same order: the same float32 sum, so the copies stay identical.
+    const parts = slots[b % 2]!;
+    sum.set(parts[0]!);
+    for (let k = 1; k < workers; k++) {
+      const part = parts[k]!;
+      for (let i = 0; i < sum.length; i++) sum[i]! += part[i]!;
+    }
+    let offset = 0;
+    const tensors = s.shapes.map((shape) => {
+      const size = shape.reduce((a, c) => a * c, 1);
+      const t = tf.tensor(sum.subarray(offset, offset + size), shape);
+      offset += size;
+      return t;
+    });
+    stepper.apply(tensors, job.rates[b - job.from]!);
+    tf.dispose(tensors);
+    s.time.gradients += t1 - t0;
+    s.time.wait += t2 - t1;
+    s.time.update += performance.now() - t2;
+    done++;
+    if (stop) break;
+  }
+  return done;
+}
+
+// Tests crash a worker for real (an exit, or a heap past its resourceLimits) to check the run stops cleanly.
+function crashIfAsked(s: WorkerState): void {
+  const crash = s.init.crashAt;
+  if (!crash || crash.worker !== s.init.index || crash.step !== s.steps) return;
+  if (crash.how === 'exit') process.exit(70);
+  const hoard: number[][] = [];
+  for (;;) hoard.push(Array.from({ length: 1e6 }, (_, i) => i));
+}
+
