@@ -133,19 +133,51 @@ function hasDarkInk(image: Levels): boolean {
   return borderMedian(small) > 127.5;
 }
 
+/** Of the ink's core, the top-hat must keep at least this fraction, or its opening ate into the strokes. */
+const CORE_KEPT = 0.9;
+
 /**
  * The ink as bright detail over a zero background: the white top-hat of the image, or of its negative for dark ink.
- * The opening (a min then max filter much wider than any stroke) follows smooth shading and uneven light, so photos
- * of paper work as well as flat canvases.
+ * The opening (a min then max filter wider than any stroke) follows smooth shading and uneven light, so photos
+ * of paper work as well as flat canvases. Its radius starts at 1/8 of the shorter side and doubles while the wider
+ * one keeps clearly more of the ink's core: soft strokes (blur, a thumbnail scaled up) are wider than they look, and a
+ * too-narrow opening hollows them into fragments.
  */
 function removeBackground(work: Levels, dark: boolean): Levels {
+  const { width, height } = work;
+  const limit = Math.floor(Math.min(width, height) / 2);
+  let radius = Math.max(1, Math.round(Math.min(width, height) / 8));
+  let ink = topHat(work, dark, radius);
+  while (2 * radius <= limit) {
+    const wider = topHat(work, dark, 2 * radius);
+    if (coreKept(ink, wider) >= CORE_KEPT) break;
+    [ink, radius] = [wider, 2 * radius];
+  }
+  return { data: ink, width, height };
+}
+
+/** The white top-hat (image minus its opening by a square of `radius`) of the ink-bright image. */
+function topHat(work: Levels, dark: boolean, radius: number): Float32Array {
   const { data, width, height } = work;
-  const radius = Math.max(1, Math.round(Math.min(width, height) / 8));
   const ink = new Float32Array(data.length);
   if (dark) for (let i = 0; i < ink.length; i++) ink[i] = 255 - data[i]!;
   else ink.set(data);
   topHatInPlace(ink, width, height, radius);
-  return { data: ink, width, height };
+  return ink;
+}
+
+/** How much of the wider top-hat's core (its pixels at half its peak or more) the narrower one keeps, 0..1. */
+export function coreKept(narrow: Float32Array, wide: Float32Array): number {
+  const half = 0.5 * maxOf(wide);
+  let kept = 0;
+  let total = 0;
+  for (let i = 0; i < wide.length; i++) {
+    if (wide[i]! >= half) {
+      kept += narrow[i]!;
+      total += wide[i]!;
+    }
+  }
+  return total > 0 ? kept / total : 1;
 }
 
 /** Ink must differ from the background by at least this many gray levels (of 255), or the image is blank. */
@@ -298,13 +330,28 @@ const TARGET_STROKE = 2.0;
  */
 const MAX_STROKE = 3.4;
 const THICK_TARGET = 2.6;
+/**
+ * Strokes whose edges ramp up over more than this many pixels of the 20x20 fit are soft (blur, a thumbnail scaled up):
+ * their width at half contrast is blur, not pen, and thinning them breaks them. Crisp pens and MNIST ramp up over
+ * 0.1-0.65 px (90th percentile of the drawn conditions), blurred pictures over 0.9-1.6.
+ */
+const SOFT_EDGE = 0.75;
 
 /** Measures the fit's strokes as MNIST's are measured, and redoes a fit much thinner or thicker than MNIST's. */
 function normalizeStrokeWidth(levels: Levels, inkBox: Box, fit: Levels): Levels {
   const measured = strokeWidth(fit, 0.5 * maxOf(fit.data));
   if (measured < MIN_STROKE) return thickened(levels, inkBox, measured) ?? fit;
-  if (measured > MAX_STROKE) return thinned(levels, inkBox, measured) ?? fit;
+  if (measured > MAX_STROKE && edgeRamp(fit) <= SOFT_EDGE) return thinned(levels, inkBox, measured) ?? fit;
   return fit;
+}
+
+/**
+ * How many pixels a stroke's edge takes to rise from a quarter to three quarters of the peak: half the difference of
+ * the stroke widths measured at those two levels (a stroke has two edges). About 0.5 for a crisp stroke, more when soft.
+ */
+export function edgeRamp(fit: GrayImage): number {
+  const peak = maxOf(fit.data);
+  return (strokeWidth(fit, 0.25 * peak) - strokeWidth(fit, 0.75 * peak)) / 2;
 }
 
 /** Thin strokes on a big canvas come out as hairlines: refit after a round pen widens them to MNIST's median. */
