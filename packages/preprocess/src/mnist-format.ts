@@ -150,7 +150,7 @@ function removeBackground(work: Levels, dark: boolean): Levels {
   let ink = topHat(work, dark, radius);
   while (2 * radius <= limit) {
     const wider = topHat(work, dark, 2 * radius);
-    if (coreKept(ink, wider) >= CORE_KEPT) break;
+    if (coreKept(ink, wider) >= CORE_KEPT || letsInShading(wider, ink)) break;
     [ink, radius] = [wider, 2 * radius];
   }
   return { data: ink, width, height };
@@ -166,13 +166,24 @@ function topHat(work: Levels, dark: boolean, radius: number): Float32Array {
   return ink;
 }
 
-/** How much of the wider top-hat's core (its pixels at half its peak or more) the narrower one keeps, 0..1. */
+/** Background noise the wider opening may let in (shading, in photos) over the narrower one's, as a factor. */
+const MAX_NOISE_GROWTH = 1.25;
+
+/** Whether the wider top-hat lets in clearly more background variation than the narrower one (then keep the narrow). */
+function letsInShading(wider: Float32Array, narrow: Float32Array): boolean {
+  return inkStatistics(wider, NOISE_SIGMAS).sigma > MAX_NOISE_GROWTH * inkStatistics(narrow, NOISE_SIGMAS).sigma + 0.5;
+}
+
+/**
+ * At the sure ink (the narrow top-hat's pixels at half its peak or more), how much of the wider top-hat's level the
+ * narrow one keeps, 0..1: 1 for strokes narrower than the opening, less when the opening cuts into them.
+ */
 export function coreKept(narrow: Float32Array, wide: Float32Array): number {
-  const half = 0.5 * maxOf(wide);
+  const half = 0.5 * maxOf(narrow);
   let kept = 0;
   let total = 0;
-  for (let i = 0; i < wide.length; i++) {
-    if (wide[i]! >= half) {
+  for (let i = 0; i < narrow.length; i++) {
+    if (narrow[i]! >= half) {
       kept += narrow[i]!;
       total += wide[i]!;
     }

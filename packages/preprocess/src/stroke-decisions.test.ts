@@ -55,10 +55,11 @@ describe('edgeRamp', () => {
 });
 
 describe('coreKept', () => {
-  it('is the fraction of the wide image kept where that image is at half its peak or more', () => {
+  it('is how much of the wide image the narrow one keeps where the narrow one is at half its peak or more', () => {
     const wide = Float32Array.from([0, 10, 200, 200, 90]);
     expect(coreKept(wide, wide)).toBe(1);
-    expect(coreKept(Float32Array.from([0, 10, 100, 50, 90]), wide)).toBeCloseTo(150 / 400, 6);
+    // The narrow one's sure ink is at 100, 50 and 90: it keeps 240 of the wide one's 490 there.
+    expect(coreKept(Float32Array.from([0, 10, 100, 50, 90]), wide)).toBeCloseTo(240 / 490, 6);
   });
 });
 
