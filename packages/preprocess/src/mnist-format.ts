@@ -133,7 +133,7 @@ function hasDarkInk(image: Levels): boolean {
   return borderMedian(small) > 127.5;
 }
 
-/** Of the ink's core, the top-hat must keep at least this fraction, or its opening ate into the strokes. */
+/** At the sure ink, the top-hat must keep this fraction of a twice as wide one's level, or its opening ate into the strokes. */
 const CORE_KEPT = 0.9;
 
 /**
@@ -343,8 +343,8 @@ const MAX_STROKE = 3.4;
 const THICK_TARGET = 2.6;
 /**
  * Strokes whose edges ramp up over more than this many pixels of the 20x20 fit are soft (blur, a thumbnail scaled up):
- * their width at half contrast is blur, not pen, and thinning them breaks them. Crisp pens and MNIST ramp up over
- * 0.1-0.65 px (90th percentile of the drawn conditions), blurred pictures over 0.9-1.6.
+ * their width at half contrast is blur, not a fat pen, which is what the thinning is for. Crisp pens and MNIST ramp up
+ * over 0.1-0.65 px (90th percentile of the drawn conditions), the blurred tune families over 0.9-1.6.
  */
 const SOFT_EDGE = 0.75;
 
