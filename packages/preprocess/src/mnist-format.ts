@@ -133,19 +133,62 @@ function hasDarkInk(image: Levels): boolean {
   return borderMedian(small) > 127.5;
 }
 
+/** At the sure ink, the top-hat must keep this fraction of a twice as wide one's level, or its opening ate into the strokes. */
+const CORE_KEPT = 0.9;
+
 /**
  * The ink as bright detail over a zero background: the white top-hat of the image, or of its negative for dark ink.
- * The opening (a min then max filter much wider than any stroke) follows smooth shading and uneven light, so photos
- * of paper work as well as flat canvases.
+ * The opening (a min then max filter wider than any stroke) follows smooth shading and uneven light, so photos
+ * of paper work as well as flat canvases. Its radius starts at 1/8 of the shorter side and doubles while the wider
+ * one keeps clearly more of the ink's core: soft strokes (blur, a thumbnail scaled up) are wider than they look, and a
+ * too-narrow opening hollows them into fragments.
  */
 function removeBackground(work: Levels, dark: boolean): Levels {
+  const { width, height } = work;
+  const limit = Math.floor(Math.min(width, height) / 2);
+  let radius = Math.max(1, Math.round(Math.min(width, height) / 8));
+  let ink = topHat(work, dark, radius);
+  while (2 * radius <= limit) {
+    const wider = topHat(work, dark, 2 * radius);
+    if (coreKept(ink, wider) >= CORE_KEPT || letsInShading(wider, ink)) break;
+    [ink, radius] = [wider, 2 * radius];
+  }
+  return { data: ink, width, height };
+}
+
+/** The white top-hat (image minus its opening by a square of `radius`) of the ink-bright image. */
+function topHat(work: Levels, dark: boolean, radius: number): Float32Array {
   const { data, width, height } = work;
-  const radius = Math.max(1, Math.round(Math.min(width, height) / 8));
   const ink = new Float32Array(data.length);
   if (dark) for (let i = 0; i < ink.length; i++) ink[i] = 255 - data[i]!;
   else ink.set(data);
   topHatInPlace(ink, width, height, radius);
-  return { data: ink, width, height };
+  return ink;
+}
+
+/** Background noise the wider opening may let in (shading, in photos) over the narrower one's, as a factor. */
+const MAX_NOISE_GROWTH = 1.25;
+
+/** Whether the wider top-hat lets in clearly more background variation than the narrower one (then keep the narrow). */
+function letsInShading(wider: Float32Array, narrow: Float32Array): boolean {
+  return inkStatistics(wider, NOISE_SIGMAS).sigma > MAX_NOISE_GROWTH * inkStatistics(narrow, NOISE_SIGMAS).sigma + 0.5;
+}
+
+/**
+ * At the sure ink (the narrow top-hat's pixels at half its peak or more), how much of the wider top-hat's level the
+ * narrow one keeps, 0..1: 1 for strokes narrower than the opening, less when the opening cuts into them.
+ */
+export function coreKept(narrow: Float32Array, wide: Float32Array): number {
+  const half = 0.5 * maxOf(narrow);
+  let kept = 0;
+  let total = 0;
+  for (let i = 0; i < narrow.length; i++) {
+    if (narrow[i]! >= half) {
+      kept += narrow[i]!;
+      total += wide[i]!;
+    }
+  }
+  return total > 0 ? kept / total : 1;
 }
 
 /** Ink must differ from the background by at least this many gray levels (of 255), or the image is blank. */
@@ -298,13 +341,28 @@ const TARGET_STROKE = 2.0;
  */
 const MAX_STROKE = 3.4;
 const THICK_TARGET = 2.6;
+/**
+ * Strokes whose edges ramp up over more than this many pixels of the 20x20 fit are soft (blur, a thumbnail scaled up):
+ * their width at half contrast is blur, not a fat pen, which is what the thinning is for. Crisp pens and MNIST ramp up
+ * over 0.1-0.65 px (90th percentile of the drawn conditions), the blurred tune families over 0.9-1.6.
+ */
+const SOFT_EDGE = 0.75;
 
 /** Measures the fit's strokes as MNIST's are measured, and redoes a fit much thinner or thicker than MNIST's. */
 function normalizeStrokeWidth(levels: Levels, inkBox: Box, fit: Levels): Levels {
   const measured = strokeWidth(fit, 0.5 * maxOf(fit.data));
   if (measured < MIN_STROKE) return thickened(levels, inkBox, measured) ?? fit;
-  if (measured > MAX_STROKE) return thinned(levels, inkBox, measured) ?? fit;
+  if (measured > MAX_STROKE && edgeRamp(fit) <= SOFT_EDGE) return thinned(levels, inkBox, measured) ?? fit;
   return fit;
+}
+
+/**
+ * How many pixels a stroke's edge takes to rise from a quarter to three quarters of the peak: half the difference of
+ * the stroke widths measured at those two levels (a stroke has two edges). About 0.5 for a crisp stroke, more when soft.
+ */
+export function edgeRamp(fit: GrayImage): number {
+  const peak = maxOf(fit.data);
+  return (strokeWidth(fit, 0.25 * peak) - strokeWidth(fit, 0.75 * peak)) / 2;
 }
 
 /** Thin strokes on a big canvas come out as hairlines: refit after a round pen widens them to MNIST's median. */

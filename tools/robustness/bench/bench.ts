@@ -3,13 +3,15 @@
 // Models: by default the ones shipped inside @digitkit/recognizer (what the web app and `digitkit predict` run);
 // DIGITKIT_MODELS_DIR=<dir> loads <dir>/mlp/model and <dir>/cnn/model instead (as `digitkit train --out <dir>/mlp`
 // writes), and a kind missing there is trained here on the fly with a short recipe, and the table says so.
-// DIGITKIT_BENCH_COUNT sets pictures per condition (default 500: about 2 minutes on 2 free cores).
+// DIGITKIT_BENCH_COUNT sets pictures per condition and per corruption family (default 500: about 2 minutes on 2 free
+// cores); DIGITKIT_BENCH_PART=conditions or =families runs only that part.
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { type ModelKind, registerWasmTrainingKernels } from '@digitkit/model';
 import { createRecognizer, type Recognizer, SHIPPED_MODELS } from '@digitkit/recognizer';
 import { formatTable, runBenchmark } from '../src/harness.js';
 import { loadSavedRecognizer, trainModel } from '../src/models.js';
+import { benchFamilies } from './families.js';
 
 const count = Number(process.env.DIGITKIT_BENCH_COUNT ?? 500);
 const dir = process.env.DIGITKIT_MODELS_DIR;
@@ -45,8 +47,11 @@ for (const { name } of Object.values(SHIPPED_MODELS)) {
   }
 }
 
-console.log(`\n${count} pictures per condition, backend ${backend.name}; through @digitkit/recognizer (recognize; mnist-raw: recognizeMnistBatch)`);
-const rows = runBenchmark(recognizers, test, { count, seed: 1 });
-console.log(formatTable(rows));
+const part = process.env.DIGITKIT_BENCH_PART;
+if (part !== 'families') {
+  console.log(`\n${count} pictures per condition, backend ${backend.name}; through @digitkit/recognizer (recognize; mnist-raw: recognizeMnistBatch)`);
+  console.log(formatTable(runBenchmark(recognizers, test, { count, seed: 1 })));
+}
+if (part !== 'conditions') await benchFamilies(recognizers, test, count);
 const origin = dir ? `models from ${dir}; * = trained on the fly because none was there` : 'models shipped in @digitkit/recognizer';
 console.log(`\n(${origin}) Total ${((performance.now() - started) / 1000).toFixed(0)} s`);
