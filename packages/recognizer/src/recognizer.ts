@@ -1,12 +1,12 @@
 import { type BackendName, DigitkitError, type DigitModel, parseBackendChoice, type Prediction } from '@digitkit/core';
 import { predict } from '@digitkit/model';
-import { boundingBox, normalize, toMnistFormat } from '@digitkit/preprocess';
+import { type Box, boundingBox, normalize, toMnistFormat } from '@digitkit/preprocess';
 import { ensureBackend } from './backend.js';
 import { readPicture } from './input.js';
 import { loadPlannedModel, planModel } from './models.js';
 import { splitPieces } from './segment.js';
 import type { DigitPiece, Recognition, RecognizeInput, RecognizeOptions, Recognizer, RecognizerOptions, VerdictThresholds } from './types.js';
-import { VERDICT_THRESHOLDS, piecesDoubt, singleDigitDoubt, topGuesses } from './verdicts.js';
+import { SEGMENTATION, VERDICT_THRESHOLDS, piecesDoubt, singleDigitDoubt, topGuesses } from './verdicts.js';
 
 const MNIST_SIZE = 28 * 28;
 const OPTION_NAMES = ['model', 'backend', 'log', 'wasmPaths', 'verdicts'] as const;
@@ -96,19 +96,18 @@ class ModelRecognizer implements Recognizer {
     images.set(mnist.pixels);
     pieces.forEach((piece, i) => images.set(piece.pixels, (i + 1) * MNIST_SIZE));
     const [whole, ...read] = predict(this.model, normalize(images), 1 + pieces.length) as [Prediction, ...Prediction[]];
-    if (pieces.length >= 2) {
-      const doubt = piecesDoubt(read.map((p) => p.probabilities), this.thresholds);
-      if (doubt === null) {
-        const digits: DigitPiece[] = read.map((p, i) => ({ ...answer(p), pixels: pieces[i]!.pixels, box: pieces[i]!.box }));
-        return { verdict: 'digits', digits: digits.map((d) => d.label), pieces: digits, box, inverted };
-      }
-      return { verdict: 'unsure', reason: `several pieces side by side, but ${doubt}`, guesses: topGuesses(whole.probabilities), probabilities: whole.probabilities, pixels: mnist.pixels, box, inverted };
-    }
     const second = this.secondOpinion ? (predict(this.secondOpinion, normalize(mnist.pixels), 1) as [Prediction])[0].probabilities : null;
-    const doubt = singleDigitDoubt(whole.probabilities, second, box, this.thresholds);
-    if (doubt !== null) {
-      return { verdict: 'unsure', reason: doubt, guesses: topGuesses(whole.probabilities), probabilities: whole.probabilities, pixels: mnist.pixels, box, inverted };
+    const oneDoubt = singleDigitDoubt(whole.probabilities, second, box, this.thresholds);
+    const unsure = (reason: string): Recognition => ({ verdict: 'unsure', reason, guesses: topGuesses(whole.probabilities), probabilities: whole.probabilities, pixels: mnist.pixels, box, inverted });
+    if (pieces.length >= 2) {
+      // Pieces almost touching are one digit written in parts (an open 4) when the whole ink is a sure digit.
+      if (oneDoubt === null && closeTogether(pieces.map((p) => p.box))) return { verdict: 'digit', ...answer(whole), guesses: topGuesses(whole.probabilities), pixels: mnist.pixels, box, inverted };
+      const doubt = piecesDoubt(read.map((p) => p.probabilities), this.thresholds);
+      if (doubt !== null) return unsure(`several pieces side by side, but ${doubt}`);
+      const digits: DigitPiece[] = read.map((p, i) => ({ ...answer(p), pixels: pieces[i]!.pixels, box: pieces[i]!.box }));
+      return { verdict: 'digits', digits: digits.map((d) => d.label), pieces: digits, box, inverted };
     }
+    if (oneDoubt !== null) return unsure(oneDoubt);
     return { verdict: 'digit', ...answer(whole), guesses: topGuesses(whole.probabilities), pixels: mnist.pixels, box, inverted };
   }
 
@@ -144,6 +143,12 @@ class ModelRecognizer implements Recognizer {
   #checkAlive(): void {
     if (this.#disposed) throw new DigitkitError('DISPOSED', 'This recognizer was disposed; create another with createRecognizer().');
   }
+}
+
+/** Whether every gap between neighbouring pieces is under SEGMENTATION.oneDigitGap of the tallest piece's height. */
+function closeTogether(boxes: readonly Box[]): boolean {
+  const tallest = Math.max(...boxes.map((b) => b.height));
+  return boxes.slice(1).every((b, i) => b.x - (boxes[i]!.x + boxes[i]!.width) < SEGMENTATION.oneDigitGap * tallest);
 }
 
 function answer(prediction: Prediction): { label: number; confidence: number; probabilities: readonly number[] } {

@@ -24,6 +24,8 @@ export const SEGMENTATION = Object.freeze({
   minPieceHeight: 0.4,
   /** ...and join a neighbour closer than this fraction of the tallest piece's height. */
   shortGap: 0.25,
+  /** Pieces closer than this fraction of the tallest one's height are one digit in parts, when the whole is a sure digit. */
+  oneDigitGap: 0.12,
 });
 
 /** The top `count` classes of a probability vector, most likely first. */

@@ -79,7 +79,7 @@ async function sweepThresholds(base: Recognizer): Promise<void> {
   for (const [key, values] of Object.entries(grid) as [keyof VerdictThresholds, number[]][]) {
     if (values.length < 2) continue;
     for (const value of values) {
-      const recognizer = await createRecognizer({ model: base.model, log: null, verdicts: { [key]: value } });
+      const recognizer = await createRecognizer({ model: base.modelSource as 'cnn', log: null, verdicts: { [key]: value } });
       const scores = runAll(recognizer, ['tune']);
       console.log(`${key.padEnd(20)} ${String(value).padStart(6)}  ${VERDICT_SETS.map((s) => pct(measure(scores.get(`${s.name}/tune`)!)).padStart(14)).join('')}`);
       recognizer.dispose();

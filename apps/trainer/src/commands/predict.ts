@@ -37,6 +37,7 @@ export async function predictCommand(image: string | undefined, flags: PredictFl
     trueLabel = test.labels[index];
   }
   recognizer.dispose();
+  if (recognition.verdict === 'digits' || recognition.verdict === 'unsure') return void console.log(flags.json ? JSON.stringify(recognition.verdict === 'digits' ? { verdict: 'digits', digits: recognition.digits, confidences: recognition.pieces.map((p) => p.confidence) } : { verdict: 'unsure', reason: recognition.reason, guesses: recognition.guesses }) : recognition.verdict === 'digits' ? `predicted: the number ${recognition.digits.join('')} (${recognition.pieces.map((p) => `${p.label} ${percent(p.confidence, 1)}`).join(', ')})` : `not sure this is one digit: ${recognition.reason}`);
   if (recognition.verdict !== 'digit') throw new DigitkitError('NO_DIGIT', `The recognizer found no digit (${recognition.verdict}).`);
   const { label, probabilities } = recognition;
   if (flags.json) {

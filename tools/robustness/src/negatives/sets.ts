@@ -66,8 +66,9 @@ const singleSet: VerdictSet = {
     const conditions = CONDITIONS.filter((c) => !c.raw);
     const each = Math.max(1, Math.round(count / conditions.length));
     const [from, to] = sourceRange(half, test);
-    return conditions.flatMap((condition) =>
-      drawCondition(condition, test, 4 * each + 8, 1)
+    // A seed per condition: the bench's conditions share their digits (paired), which here would make a few digits count many times.
+    return conditions.flatMap((condition, k) =>
+      drawCondition(condition, test, 4 * each + 8, 101 + k)
         .filter((d) => d.source >= from && d.source < to)
         .slice(0, each)
         .map((d) => ({ image: d.image, digits: [d.label], what: `${condition.name} #${d.source}` })),
