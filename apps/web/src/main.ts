@@ -261,6 +261,8 @@ function shortError(error: unknown): string {
 }
 
 function showNoModel(): void {
+  // The gallery waits for a model to classify its digits: it must not go on saying "Loading…" either.
+  byId('gallery-summary').textContent = 'The model did not load, so these digits are not classified.';
   view.showError('No model', `The ${title(modelName ?? 'cnn')} model did not load, so nothing can be recognized. Reload the page to try again.`, {
     source: 'none',
     describe: '',

@@ -187,7 +187,7 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
       expect(accuracy, kind).toBeGreaterThanOrEqual(0.95);
     }
     if (shippedModels.length > 1) await switchModel(shippedModels[0]!);
-  });
+  }, 240_000);
 
   it('reads a JPEG photo in landscape format', async () => {
     const { test } = await loadMnist();

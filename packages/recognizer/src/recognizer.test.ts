@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { mlp, saveModel } from '@digitkit/model';
+import { toMnistFormat } from '@digitkit/preprocess';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Drawing helpers shared with @digitkit/preprocess's own tests (not part of its published surface).
 import { asBlackOnTransparent, asBlackOnWhite, redrawOnCanvas } from '@digitkit/testkit';
@@ -35,11 +36,24 @@ function drawn(i: number): { data: Uint8Array; width: number; height: number } {
   const renderings = [canvas, asBlackOnWhite(canvas), asBlackOnTransparent(canvas)];
   return { data: renderings[i % 3]!, width: CANVAS, height: CANVAS };
 }
-function score(r: Recognizer, indices: number[]): number {
-  return indices.filter((i) => {
-    const result = r.recognize(drawn(i));
-    return result.verdict === 'digit' && result.label === test.labels[i];
-  }).length / indices.length;
+/** Right answers ('digit' and the label), and of the pictures the model reads right as one ink, the share kept so. */
+function scoreWithVerdicts(r: Recognizer, indices: number[]): { right: number; kept: number } {
+  let right = 0;
+  let before = 0;
+  let kept = 0;
+  for (const i of indices) {
+    const picture = drawn(i);
+    const result = r.recognize(picture);
+    const ok = result.verdict === 'digit' && result.label === test.labels[i];
+    if (ok) right++;
+    const fit = toMnistFormat(picture);
+    const whole = fit.empty ? null : r.recognizeMnist(fit.pixels);
+    if (whole?.verdict === 'digit' && whole.label === test.labels[i]) {
+      before++;
+      if (ok) kept++;
+    }
+  }
+  return { right: right / indices.length, kept: kept / before };
 }
 const range = (from: number, count: number) => Array.from({ length: count }, (_, k) => from + k);
 function digitOf(result: Recognition) {
@@ -152,14 +166,19 @@ describe('createRecognizer', () => {
 });
 
 describe('recognize', () => {
-  // Measured on these 300 pictures: CNN 99.3%, MLP 96.0% (the float32 MLP too: the drawings, not quantization).
-  it('gets >= 97% of MNIST test digits re-drawn large and off-centre right with the default CNN (>= 95% with the MLP)', async () => {
+  // Measured on these 300 pictures before 'unsure' existed: CNN 99.3%, MLP 96.0%. The verdicts call a few sure-looking
+  // ones 'unsure' (the other model disagrees): issue 11 allows 3% of the right ones, measured as `kept`.
+  it('gets >= 96% of MNIST test digits re-drawn large and off-centre right with the default CNN (>= 94% with the MLP), keeping >= 97% of those it reads right', async () => {
     const indices = range(2000, 300);
-    expect(score(recognizer, indices)).toBeGreaterThanOrEqual(0.97);
+    const cnn = scoreWithVerdicts(recognizer, indices);
+    expect(cnn.right).toBeGreaterThanOrEqual(0.96);
+    expect(cnn.kept).toBeGreaterThanOrEqual(0.97);
     const other = await createRecognizer({ model: 'mlp' });
-    expect(score(other, indices)).toBeGreaterThanOrEqual(0.95);
+    const mlp = scoreWithVerdicts(other, indices);
+    expect(mlp.right).toBeGreaterThanOrEqual(0.94);
+    expect(mlp.kept).toBeGreaterThanOrEqual(0.97);
     other.dispose();
-  }, 180_000);
+  }, 240_000);
 
   it('gives the digit, its probabilities, the 28x28 image the model saw, the ink box and the polarity', () => {
     const i = 2001;

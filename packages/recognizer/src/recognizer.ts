@@ -17,7 +17,7 @@ const OPTION_NAMES = ['model', 'backend', 'log', 'wasmPaths', 'verdicts'] as con
  */
 export async function createRecognizer(options: RecognizerOptions = {}): Promise<Recognizer> {
   const plan = checkOptions(options);
-  const thresholds = checkThresholds(options.verdicts);
+  const thresholds = checkThresholds(options.verdicts, VERDICT_THRESHOLDS[plan.kind === 'shipped' ? plan.name : 'cnn']);
   const backend = await ensureBackend({
     ...(options.backend !== undefined && { backend: parseBackendChoice(options.backend) }),
     ...(options.log !== undefined && { log: options.log }),
@@ -31,9 +31,9 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
 }
 
 /** The shipped thresholds with the caller's overrides, each checked: fractions in [0, 1], a ratio > 0, a count >= 2. */
-function checkThresholds(overrides: Partial<VerdictThresholds> | undefined): Readonly<VerdictThresholds> {
-  if (overrides === undefined) return VERDICT_THRESHOLDS;
-  const names = Object.keys(VERDICT_THRESHOLDS);
+function checkThresholds(overrides: Partial<VerdictThresholds> | undefined, shipped: Readonly<VerdictThresholds>): Readonly<VerdictThresholds> {
+  if (overrides === undefined) return shipped;
+  const names = Object.keys(shipped);
   if (overrides === null || typeof overrides !== 'object') {
     throw new DigitkitError('BAD_OPTION', `verdicts takes an object with some of ${names.join(', ')}; got ${overrides === null ? 'null' : typeof overrides}.`);
   }
@@ -51,7 +51,7 @@ function checkThresholds(overrides: Partial<VerdictThresholds> | undefined): Rea
       throw new DigitkitError('BAD_OPTION', `verdicts.${name} got ${String(value)}: confidences are fractions 0-1, maxAspect a ratio > 0, maxDigits an integer >= 2.`);
     }
   }
-  return Object.freeze({ ...VERDICT_THRESHOLDS, ...overrides });
+  return Object.freeze({ ...shipped, ...overrides });
 }
 
 function checkOptions(options: RecognizerOptions): ReturnType<typeof planModel> {

@@ -44,9 +44,14 @@ function drawn(strokes: Stroke[]): { data: Uint8Array; width: number; height: nu
 const line = (points: [number, number][], steps = 8): Stroke =>
   points.slice(1).flatMap((b, i) => Array.from({ length: steps }, (_, k) => [points[i]![0] + ((b[0] - points[i]![0]) * (k + 1)) / steps, points[i]![1] + ((b[1] - points[i]![1]) * (k + 1)) / steps] as [number, number]));
 
-/** A scribble (a tangle of straight strokes) and the letter X: ink that is no digit. */
+/** A scribble (a tangle of straight strokes) and the letters X and K: ink that is no digit. */
 const SCRIBBLE = [[[0.3, 0.2], ...line([[0.3, 0.2], [0.7, 0.7], [0.2, 0.6], [0.75, 0.25], [0.5, 0.85], [0.35, 0.3], [0.8, 0.5]])]] as Stroke[];
 const LETTER_X = [line([[0.3, 0.2], [0.7, 0.8]]), line([[0.7, 0.2], [0.3, 0.8]])].map((s, i) => [i ? [0.7, 0.2] : [0.3, 0.2], ...s] as Stroke);
+const LETTER_K = [
+  [[0.3, 0.2], ...line([[0.3, 0.2], [0.3, 0.8]])],
+  [[0.7, 0.2], ...line([[0.7, 0.2], [0.3, 0.55]])],
+  [[0.42, 0.47], ...line([[0.42, 0.47], [0.7, 0.8]])],
+] as Stroke[];
 
 const verdictOf = (r: Recognition) => (r.verdict === 'digits' ? `digits ${r.digits.join('')}` : r.verdict === 'digit' ? `digit ${r.label}` : r.verdict);
 
@@ -78,7 +83,7 @@ describe("verdict 'digits'", () => {
       if (result.verdict !== 'digits') continue;
       expect(result.pieces.map((p) => p.label)).toEqual(expected);
       for (const piece of result.pieces) {
-        expect(piece.confidence).toBeGreaterThanOrEqual(VERDICT_THRESHOLDS.minPieceConfidence);
+        expect(piece.confidence).toBeGreaterThanOrEqual(VERDICT_THRESHOLDS.cnn.minPieceConfidence);
         expect(piece.pixels).toHaveLength(784);
       }
       const lefts = result.pieces.map((p) => p.box.x);
@@ -92,6 +97,7 @@ describe("verdict 'unsure'", () => {
   it.each([
     ['a scribble', SCRIBBLE],
     ['the letter X', LETTER_X],
+    ['the letter K', LETTER_K],
   ])('is what %s gets, with a reason and the top 3 guesses (both shipped models)', (_, strokes) => {
     for (const r of [cnn, mlp]) {
       const result = r.recognize(drawn(strokes));
@@ -101,6 +107,14 @@ describe("verdict 'unsure'", () => {
       expect(result.guesses.map((g) => g.label)).toHaveLength(3);
       expect(result.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     }
+  });
+
+  it('has thresholds per shipped model, and a model of your own starts from the CNN’s', async () => {
+    expect(cnn.thresholds).toEqual(VERDICT_THRESHOLDS.cnn);
+    expect(mlp.thresholds).toEqual(VERDICT_THRESHOLDS.mlp);
+    const own = await createRecognizer({ model: cnn.model, log: null, verdicts: { maxDigits: 4 } });
+    expect(own.thresholds).toEqual({ ...VERDICT_THRESHOLDS.cnn, maxDigits: 4 });
+    own.dispose();
   });
 
   it('is what a drawn digit becomes when the thresholds are raised past any confidence, and vice versa', async () => {

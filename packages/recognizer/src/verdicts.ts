@@ -1,15 +1,15 @@
 // When a picture is one digit, several, or nothing the recognizer can name: every threshold in one place, chosen by
 // `pnpm --filter @digitkit/robustness bench:verdicts` (tuning half) and checked there on held-out pictures.
 import type { Box } from '@digitkit/preprocess';
-import type { Guess, VerdictThresholds } from './types.js';
+import type { Guess, ShippedModelName, VerdictThresholds } from './types.js';
 
-/** The shipped thresholds (re-check them with `bench:verdicts` whenever the shipped models change). */
-export const VERDICT_THRESHOLDS: Readonly<VerdictThresholds> = Object.freeze({
-  minConfidence: 0.9,
-  minSecondOpinion: 0.9,
-  minPieceConfidence: 0.6,
-  maxAspect: 1.6,
-  maxDigits: 8,
+/**
+ * The shipped thresholds, per shipped model (re-check them with `bench:verdicts` whenever the shipped models change).
+ * A model of your own starts from the CNN's (and has no second opinion).
+ */
+export const VERDICT_THRESHOLDS: Readonly<Record<ShippedModelName, Readonly<VerdictThresholds>>> = Object.freeze({
+  cnn: Object.freeze({ minConfidence: 0.8, minSecondOpinion: 0.3, minPieceConfidence: 0.6, maxAspect: 1.6, maxDigits: 8 }),
+  mlp: Object.freeze({ minConfidence: 0.5, minSecondOpinion: 0.3, minPieceConfidence: 0.6, maxAspect: 1.6, maxDigits: 8 }),
 });
 
 /** How ink is split into pieces (see segment.ts): fixed by the geometry of handwriting, not tuned per model. */

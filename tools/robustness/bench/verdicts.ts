@@ -27,7 +27,7 @@ const samples = new Map<string, VerdictSample[]>();
 const t0 = performance.now();
 for (const set of VERDICT_SETS) for (const half of HALVES) samples.set(`${set.name}/${half}`, set.draw(test, half, count));
 console.log(`drew ${[...samples.values()].reduce((n, s) => n + s.length, 0)} pictures in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-console.log(`thresholds: ${JSON.stringify(VERDICT_THRESHOLDS)}\n`);
+
 
 function runAll(recognizer: Recognizer, halves: readonly Half[]): Map<string, VerdictScore> {
   const scores = new Map<string, VerdictScore>();
@@ -42,7 +42,7 @@ const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 for (const name of Object.keys(SHIPPED_MODELS) as (keyof typeof SHIPPED_MODELS)[]) {
   const recognizer = await createRecognizer({ model: name, log: null });
   const scores = runAll(recognizer, HALVES);
-  console.log(`## ${name} (shipped)`);
+  console.log(`## ${name} (shipped), thresholds ${JSON.stringify(recognizer.thresholds)}`);
   const header = `${'set'.padEnd(14)} ${'half'.padEnd(8)} ${'n'.padStart(4)}  digit digits unsure empty  ${'measure'.padStart(8)} target  ${'ms/pic'.padStart(6)}  what the measure is`;
   console.log(header);
   console.log('-'.repeat(header.length + 10));
@@ -72,7 +72,7 @@ async function sweepThresholds(base: Recognizer): Promise<void> {
     minSecondOpinion: [0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99],
     minPieceConfidence: [0, 0.5, 0.6, 0.7, 0.8, 0.9],
     maxAspect: [1.2, 1.4, 1.6, 1.8, 2.2, 100],
-    maxDigits: [VERDICT_THRESHOLDS.maxDigits],
+    maxDigits: [VERDICT_THRESHOLDS.cnn.maxDigits],
   };
   console.log('## sweep (cnn, tuning half only; one threshold at a time, the others as shipped)');
   console.log(`${'threshold'.padEnd(20)} ${'value'.padStart(6)}  ${VERDICT_SETS.map((s) => s.name.padStart(14)).join('')}`);

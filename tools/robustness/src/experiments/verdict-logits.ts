@@ -23,9 +23,9 @@ function features(images: Uint8Array, n: number): Float32Array {
 }
 const N = 10000;
 const tf_ = features(train.images.subarray(0, N * 784), N);
-const means = new Float64Array(10 * 128); const counts = new Array(10).fill(0);
-for (let i = 0; i < N; i++) { const l = train.labels[i]!; counts[l]++; for (let k = 0; k < 128; k++) means[l * 128 + k] += tf_[i * 128 + k]!; }
-for (let l = 0; l < 10; l++) for (let k = 0; k < 128; k++) means[l * 128 + k] /= counts[l];
+const means = new Float64Array(10 * 128); const counts = new Float64Array(10);
+for (let i = 0; i < N; i++) { const l = train.labels[i]!; counts[l]!++; for (let k = 0; k < 128; k++) means[l * 128 + k]! += tf_[i * 128 + k]!; }
+for (let l = 0; l < 10; l++) for (let k = 0; k < 128; k++) means[l * 128 + k]! /= counts[l]!;
 const dist = (f: Float32Array, o: number, l: number) => { let s = 0; for (let k = 0; k < 128; k++) { const d = f[o + k]! - means[l * 128 + k]!; s += d * d; } return Math.sqrt(s); };
 const logits = (f: Float32Array, o: number) => Array.from({ length: 10 }, (_, c) => { let s = bd[c]!; for (let k = 0; k < 128; k++) s += f[o + k]! * Wd[k * 10 + c]!; return s; });
 // typical distance of training digits to their own class mean: 99th percentile per class
