@@ -336,11 +336,11 @@ describe('verdicts beyond one digit, and the page’s legibility', () => {
     await page.screenshot({ path: join(shots, `app-number-${kind}.png`) });
   });
 
-  it.each(shippedModels)('says "Not sure — is this one digit?" with the top guesses for a scribble (%s)', async (kind) => {
+  it.each(shippedModels)('says "Not sure — is this one digit?" with the top guesses for a letter (%s)', async (kind) => {
     if (shippedModels.length > 1) await switchModel(kind);
     await clearPad();
-    const tangle = polyline([[0.3, 0.2], [0.7, 0.7], [0.2, 0.6], [0.75, 0.25], [0.5, 0.85], [0.35, 0.3], [0.8, 0.5]]);
-    const result = await drawWithMouse(page, [tangle]);
+    const letterK = [polyline([[0.35, 0.2], [0.35, 0.8]]), polyline([[0.68, 0.2], [0.35, 0.55]]), polyline([[0.46, 0.45], [0.68, 0.8]])];
+    const result = await drawWithMouse(page, letterK);
     expect(result).toMatchObject({ state: 'unsure', label: '', verdict: 'Not sure — is this one digit?' });
     expect(result.detail).toMatch(/^Best guesses for your drawing: \d \([\d.]+%\), \d \([\d.]+%\), \d \([\d.]+%\)$/);
     expect(await page.textContent('#digit')).toBe('?');
