@@ -1,6 +1,6 @@
 // The digitkit command line: thin wiring of the @digitkit packages. Logic worth reusing lives in packages/.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { BACKEND_NAMES, DigitkitError, fallbackOrder } from '@digitkit/core';
+import { BACKEND_NAMES, DigitkitError, fallbackOrder, type Recipe } from '@digitkit/core';
 import { MODEL_KINDS, MODELS } from '@digitkit/model';
 import { OPTIMIZER_NAMES, SCHEDULE_NAMES } from '@digitkit/train';
 import { infoCommand } from './commands/info.js';
@@ -8,11 +8,15 @@ import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
 import { showCommand } from './commands/show.js';
+import { recipesCommand } from './commands/recipes.js';
+import { parseClassesFlag } from './classes.js';
+import { count, describeAugment, rate } from './format.js';
+import { DEFAULT_VALIDATION_SHARE } from './split.js';
 import { EXIT } from './exit-codes.js';
 import { setDownloadTimeout } from './runtime.js';
 
 // Errors in what the user typed (exit 2), as opposed to problems with files, data or training (exit 1).
-const USAGE_ERRORS = new Set(['BAD_BACKEND', 'BAD_OPTION', 'BAD_OPTIMIZER', 'BAD_SCHEDULE', 'BAD_MODEL_OPTION', 'UNKNOWN_MODEL', 'BAD_ARGUMENTS', 'BAD_INDEX', 'BAD_VALIDATION', 'RESUME_CONFLICT']);
+const USAGE_ERRORS = new Set(['BAD_BACKEND', 'BAD_OPTION', 'BAD_OPTIMIZER', 'BAD_SCHEDULE', 'BAD_MODEL_OPTION', 'UNKNOWN_MODEL', 'BAD_ARGUMENTS', 'BAD_INDEX', 'BAD_VALIDATION', 'BAD_LIMIT', 'BAD_CLASSES', 'RESUME_CONFLICT']);
 
 export { EXIT };
 
@@ -41,27 +45,20 @@ function buildProgram(): Command {
     new Option('--backend <name>', `TF.js backend: auto (tries ${fallbackOrder('auto').join(', then ')}), ${BACKEND_NAMES.join(', ')}`).default('auto');
   const models = MODEL_KINDS.map((kind) => `${kind} (${MODELS[kind].description})`).join(', ');
   const data = () => new Option('--data <dir|url>', 'MNIST-format IDX files: a directory or base URL (default: the embedded MNIST)');
+  const classes = () =>
+    new Option('--classes <names>', `class names in label order, comma-separated (default: ${CLASSES_HINT}, else the model's, else the digits)`).argParser(
+      parseClassesFlag,
+    );
+
+  const train = program.command('train').description('train a model on MNIST (or another IDX set), write it with its metrics, checkpoints and a report');
+  for (const option of trainOptions({ models, backend, data, classes })) train.addOption(option);
+  train.action(trainCommand);
 
   program
-    .command('train')
-    .description('train a model on MNIST, write it with its metrics, checkpoints and a report')
-    .addOption(new Option('--model <kind>', `model: ${models}`).default(MODEL_KINDS[0]))
-    .option('--epochs <n>', 'epochs (default: the model recipe)', positiveInt)
-    .option('--batch-size <n>', 'examples per batch (default: the model recipe)', positiveInt)
-    .option('--lr <rate>', 'peak learning rate (default: the model recipe)', positiveNumber)
-    .option('--optimizer <name>', `${OPTIMIZER_NAMES.join(' or ')} (default: the model recipe)`)
-    .option('--schedule <name>', `learning-rate schedule: ${SCHEDULE_NAMES.join(', ')} (default: the model recipe)`)
-    .option('--no-augment', 'train without random shifts')
-    .option('--patience <n>', 'stop early after this many epochs without validation improvement (0: off)', nonNegativeInt)
-    .option('--validation <n>', 'training images held out for validation', nonNegativeInt, 5000)
-    .option('--limit <n>', 'train on the first n training images only (quick runs)', positiveInt)
-    .option('--seed <n>', 'random seed: the same seed gives the same model', nonNegativeInt, 42)
-    .addOption(backend())
-    .addOption(data())
-    .option('--out <dir>', 'output directory', 'out')
-    .option('--resume', 'continue the run in <out> exactly as it started (only --epochs may change)')
-    .option('--no-report', 'do not write the HTML report and pictures')
-    .action(trainCommand);
+    .command('recipes')
+    .description("list every model's default training recipe (what `train --model <kind>` uses)")
+    .option('--json', 'print the recipes as one JSON document')
+    .action(recipesCommand);
 
   program
     .command('evaluate')
@@ -69,18 +66,20 @@ function buildProgram(): Command {
     .option('--model-dir <dir>', 'the saved model (directory or model.json)', 'out/model')
     .addOption(backend())
     .addOption(data())
-    .option('--json', 'print the evaluation as JSON')
+    .addOption(classes())
+    .option('--json', 'print the evaluation as one JSON document (other lines go to stderr)')
     .action(evaluateCommand);
 
   program
     .command('predict')
-    .description('predict the digit in a PNG file or in a test image, with the ten probabilities')
-    .argument('[image]', 'a PNG file of a digit (any size; dark on light or light on dark)')
-    .option('--index <n>', 'a test-set image index instead of a file', nonNegativeInt)
+    .description('predict the class of PNG or JPEG pictures, or of test images, with every probability')
+    .argument('[images...]', 'PNG or JPEG files of a digit (any size; dark on light or light on dark)')
+    .option('--index <n...>', 'test-set images by 0-based index (several allowed)', collect(nonNegativeInt))
     .option('--model-dir <dir>', 'the saved model (directory or model.json)', 'out/model')
     .addOption(backend())
     .addOption(data())
-    .option('--json', 'print the prediction as JSON')
+    .addOption(classes())
+    .option('--json', 'print the predictions as one JSON document (other lines go to stderr)')
     .action(predictCommand);
 
   program
@@ -93,6 +92,7 @@ function buildProgram(): Command {
     .option('--out <dir>', 'where to write the pictures', 'out/pictures')
     .addOption(backend())
     .addOption(data())
+    .addOption(classes())
     .action(showCommand);
 
   program
@@ -101,9 +101,49 @@ function buildProgram(): Command {
     .option('--model-dir <dir>', 'a saved model to describe', 'out/model')
     .addOption(backend())
     .addOption(data())
+    .addOption(classes())
+    .option('--json', 'print the information as one JSON document (other lines go to stderr)')
     .action(infoCommand);
 
   return program;
+}
+
+/**
+ * The options of `train`, in help order. Defaults shown come from the model table's recipes (never typed twice);
+ * a new flag is one more entry here.
+ */
+function trainOptions(parts: { models: string; backend: () => Option; data: () => Option; classes: () => Option }): Option[] {
+  const byModel = (show: (recipe: Recipe) => string) => `default: ${MODEL_KINDS.map((kind) => `${kind} ${show(MODELS[kind].recipe)}`).join(', ')}`;
+  const mnistTrain = 60_000;
+  return [
+    new Option('--model <kind>', `model: ${parts.models}`).default(MODEL_KINDS[0]),
+    new Option('--epochs <n>', `epochs (${byModel((r) => String(r.epochs))})`).argParser(positiveInt),
+    new Option('--batch-size <n>', `examples per batch (${byModel((r) => String(r.batchSize))})`).argParser(positiveInt),
+    new Option('--lr <rate>', `peak learning rate (${byModel((r) => rate(r.learningRate))})`).argParser(positiveNumber),
+    new Option('--optimizer <name>', `${OPTIMIZER_NAMES.join(' or ')} (${byModel((r) => r.optimizer)})`),
+    new Option('--schedule <name>', `learning-rate schedule: ${SCHEDULE_NAMES.join(', ')} (${byModel((r) => r.schedule)})`),
+    new Option('--no-augment', `train without the recipe's random distortions (${byModel((r) => describeAugment(r.augment))})`),
+    new Option('--patience <n>', 'stop early after this many epochs without validation improvement (default: 0, off)').argParser(nonNegativeInt),
+    new Option(
+      '--validation <n>',
+      `training images held out for validation (default: 1/12 of the images drawn: ${count(Math.round(mnistTrain * DEFAULT_VALIDATION_SHARE))} of MNIST's ` +
+        `${count(mnistTrain)}; with --limit N, N/11)`,
+    ).argParser(nonNegativeInt),
+    new Option('--limit <n>', 'train on n training images only (quick runs); the validation split scales down with it').argParser(positiveInt),
+    new Option('--seed <n>', `random seed: the same seed gives the same model (${byModel((r) => String(r.seed))})`).argParser(nonNegativeInt),
+    parts.classes(),
+    parts.backend(),
+    parts.data(),
+    new Option('--out <dir>', 'output directory').default('out'),
+    new Option('--resume', 'continue the run in <out> exactly as it started (only --epochs may change)'),
+    new Option('--no-report', 'do not write the HTML report and pictures'),
+    new Option('--json', 'print the run (recipe, history, test figures, files) as one JSON document; progress goes to stderr'),
+  ];
+}
+
+/** Commander parser for a repeatable value (`--index 3 7` or `--index 3 --index 7`). */
+function collect<T>(parse: (value: string) => T): (value: string, previous: T[] | undefined) => T[] {
+  return (value, previous) => [...(previous ?? []), parse(value)];
 }
 
 function reportError(error: unknown): number {
@@ -125,6 +165,8 @@ function positiveInt(value: string): number {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got "${value}".`);
   return n;
 }
+
+const CLASSES_HINT = 'the lines of classes.txt beside --data';
 
 /** The most images `show` draws: a 10x100 grid (a 10,000-image grid peaked at 720 MB). */
 const MAX_SHOW_COUNT = 1000;

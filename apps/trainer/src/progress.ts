@@ -1,8 +1,8 @@
-// Training progress: a live bar on a terminal (cli-progress), one line per epoch elsewhere (CI logs, pipes).
-import cliProgress from 'cli-progress';
+// Training progress as Keras shows it: on a terminal, `Epoch 3/15` then one live bar replaced by the epoch's summary
+// line; elsewhere (CI logs, pipes) one line per epoch.
 import type { EpochMetrics } from '@digitkit/core';
 import type { BatchInfo } from '@digitkit/train';
-import { percent } from './runtime.js';
+import { duration, rate } from './format.js';
 
 export interface Progress {
   batch(info: BatchInfo): void;
@@ -10,58 +10,85 @@ export interface Progress {
   stop(): void;
 }
 
-export function createProgress(epochs: number, batchesPerEpoch: number, stream: NodeJS.WriteStream = process.stderr): Progress {
-  const total = epochs * batchesPerEpoch;
-  const started = performance.now();
-  const bar = stream.isTTY
-    ? new cliProgress.SingleBar(
-        {
-          stream,
-          format: 'epoch {epoch}/{epochs} {bar} {percentage}% | loss {loss} | acc {acc} | {speed} img/s | {elapsed}s, {left} left',
-          barCompleteChar: '█',
-          barIncompleteChar: '░',
-          hideCursor: true,
-          etaBuffer: 200,
-        },
-        cliProgress.Presets.shades_classic,
-      )
-    : undefined;
-  // Every token of the format needs a value, or cli-progress prints it raw ("{loss}").
-  const blank = (epoch: number) => ({ epoch, epochs, loss: '-', acc: '-', speed: '-', elapsed: ((performance.now() - started) / 1000).toFixed(0), left: '?' });
-  bar?.start(total, 0, blank(1));
+export interface ProgressPlan {
+  epochs: number;
+  /** Training images per epoch and per batch: the bar's running loss weighs each report by the images it covers. */
+  count: number;
+  batchSize: number;
+  /** Where a resumed run starts (0-based epoch and batch, as the checkpoint says), so its first epoch's figures cover only what it trains. */
+  resumeAt?: { epoch: number; batch: number };
+  stream?: NodeJS.WriteStream;
+}
 
-  const epochLine = (m: EpochMetrics) => {
-    const val = m.valAccuracy !== undefined ? ` | val loss ${m.valLoss?.toFixed(4)} val acc ${percent(m.valAccuracy)}` : '';
-    return `epoch ${m.epoch}/${epochs}: loss ${m.loss.toFixed(4)} acc ${percent(m.accuracy)}${val} | lr ${m.learningRate.toExponential(2)} | ${m.seconds.toFixed(1)} s`;
+const BAR_WIDTH = 20;
+// Erase the line and return to its start, so the bar and then the summary overwrite it.
+const REWRITE = '\r\x1b[2K';
+
+export function createProgress({ epochs, count, batchSize, resumeAt, stream = process.stderr }: ProgressPlan): Progress {
+  const steps = Math.ceil(count / batchSize);
+  const live = Boolean(stream.isTTY);
+  // The epoch under way: running sums over the reports so far, so the bar shows the epoch's mean loss, as the summary does.
+  let current: { epoch: number; started: number; firstBatch: number; lastBatch: number; lastAt: number; loss: number; correct: number; seen: number } | null = null;
+  const seenAfter = (batch: number) => Math.min(batch * batchSize, count);
+  // An epoch starts when the one before it ended (reports come only every few batches).
+  let lastEnd = performance.now();
+
+  const begin = (epoch: number) => {
+    const firstBatch = resumeAt && epoch === resumeAt.epoch + 1 ? resumeAt.batch : 0;
+    current = { epoch, started: lastEnd, firstBatch, lastBatch: firstBatch, lastAt: lastEnd, loss: 0, correct: 0, seen: 0 };
+    if (live) stream.write(`Epoch ${epoch}/${epochs}\n`);
   };
+  const msPerStep = () => (current && current.lastBatch > current.firstBatch ? (current.lastAt - current.started) / (current.lastBatch - current.firstBatch) : 0);
 
   return {
     batch(info) {
-      if (!bar) return;
-      const done = (info.epoch - 1) * batchesPerEpoch + info.batch;
-      const elapsed = (performance.now() - started) / 1000;
-      const left = done > 0 ? (elapsed / done) * (total - done) : 0;
-      bar.update(done, {
-        epoch: info.epoch,
-        loss: info.loss.toFixed(4),
-        acc: percent(info.accuracy, 1),
-        speed: Math.round(info.samplesPerSecond).toLocaleString('en'),
-        elapsed: elapsed.toFixed(0),
-        left: `${left.toFixed(0)}s`,
-      });
+      if (current?.epoch !== info.epoch) begin(info.epoch);
+      const run = current!;
+      const images = seenAfter(info.batch) - seenAfter(run.lastBatch);
+      run.loss += info.loss * images;
+      run.correct += info.accuracy * images;
+      run.seen += images;
+      run.lastBatch = info.batch;
+      run.lastAt = performance.now();
+      if (!live) return;
+      const ms = msPerStep();
+      const eta = (ms * (steps - info.batch)) / 1000;
+      stream.write(`${REWRITE}${stepsDone(info.batch, steps)} ${bar(info.batch / steps)} ${duration(eta)} ${Math.round(ms)}ms/step - ${figures(run.loss / run.seen, run.correct / run.seen)}`);
     },
     epoch(metrics) {
-      if (bar) {
-        // Keep a permanent line per epoch above the live bar.
-        bar.stop();
-        stream.write(`${epochLine(metrics)}\n`);
-        if (metrics.epoch < epochs) bar.start(total, metrics.epoch * batchesPerEpoch, blank(metrics.epoch + 1));
+      const run = current?.epoch === metrics.epoch ? current : null;
+      const ms = run ? msPerStep() : (metrics.seconds * 1000) / steps;
+      const line =
+        `${stepsDone(steps, steps)} ${live ? `${bar(1)} ` : '- '}${duration(metrics.seconds)} ${Math.round(ms)}ms/step - ` +
+        figures(metrics.loss, metrics.accuracy) +
+        (metrics.valLoss !== undefined ? ` - val_loss: ${metrics.valLoss.toFixed(4)} - val_accuracy: ${(metrics.valAccuracy ?? 0).toFixed(4)}` : '') +
+        ` - lr: ${rate(metrics.learningRate)}`;
+      if (live) {
+        if (!run) stream.write(`Epoch ${metrics.epoch}/${epochs}\n`);
+        stream.write(`${REWRITE}${line}\n`);
       } else {
-        stream.write(`${epochLine(metrics)}\n`);
+        stream.write(`Epoch ${metrics.epoch}/${epochs} - ${line}\n`);
       }
+      current = null;
+      lastEnd = performance.now();
     },
     stop() {
-      bar?.stop();
+      // An interrupted epoch leaves its bar: end its line so the next message starts on its own.
+      if (live && current) stream.write('\n');
+      current = null;
     },
   };
+}
+
+function stepsDone(done: number, steps: number): string {
+  return `${String(done).padStart(String(steps).length)}/${steps}`;
+}
+
+function bar(fraction: number): string {
+  const full = Math.round(Math.min(1, Math.max(0, fraction)) * BAR_WIDTH);
+  return `${'━'.repeat(full)}${'─'.repeat(BAR_WIDTH - full)}`;
+}
+
+function figures(loss: number, accuracy: number): string {
+  return `loss: ${loss.toFixed(4)} - accuracy: ${accuracy.toFixed(4)}`;
 }

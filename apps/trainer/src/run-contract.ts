@@ -19,6 +19,8 @@ export interface RunFlags {
   limit: number | null;
   seed: number;
   data: string | null;
+  /** The class names as a JSON array, when the run was given some (--classes or a classes.txt); they may change on resume. */
+  classes?: string | null;
 }
 
 /** A run: its flags, an id that no other run shares, and what its training pool was. */
@@ -46,6 +48,7 @@ const CONTRACT: Record<FlagKey, { flag: string; mayChange: boolean }> = {
   limit: { flag: '--limit', mayChange: false },
   seed: { flag: '--seed', mayChange: false },
   data: { flag: '--data', mayChange: false },
+  classes: { flag: '--classes', mayChange: true },
 };
 
 export const CONTRACT_KEYS = Object.keys(CONTRACT) as FlagKey[];

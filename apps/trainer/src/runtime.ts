@@ -140,6 +140,12 @@ export async function ensureModelExists(dir: string): Promise<string> {
   return path;
 }
 
-export function percent(value: number, digits = 2): string {
-  return `${(value * 100).toFixed(digits)}%`;
+/** Where a command's human lines go: stdout, or stderr under --json (stdout then holds the JSON document alone). */
+export function humanLines(json: boolean | undefined): (line: string) => void {
+  return json ? (line) => console.error(line) : (line) => console.log(line);
+}
+
+/** The one JSON document of a --json command, on stdout. */
+export function printJson(document: unknown): void {
+  process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
 }

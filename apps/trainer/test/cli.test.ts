@@ -34,7 +34,7 @@ function digitkit(args: string[], options: { cwd?: string; onStderr?: (text: str
 }
 
 let work: string;
-// A quick run: 3,000 training images, 500 held out, 2 epochs.
+// A quick run: 3,000 training images, 500 more held out, 2 epochs.
 const QUICK = ['--limit', '3000', '--validation', '500', '--epochs', '2', '--backend', 'wasm'];
 
 beforeAll(async () => {
@@ -52,7 +52,7 @@ describe('digitkit train', () => {
 
   it('trains, says which backend runs, and prints the test accuracy', () => {
     expect(trained.stderr).toMatch(/using the WASM/);
-    expect(trained.stderr).toMatch(/epoch 2\/2: loss \d/);
+    expect(trained.stderr).toMatch(/^Epoch 2\/2 - 24\/24 - \d+s \d+ms\/step - loss: \d/m);
     const accuracy = Number(/test accuracy: ([\d.]+)%/.exec(trained.stdout)?.[1]);
     expect(trained.code).toBe(0);
     // 2,500 images and 2 epochs already give a usable model; chance is 10%.
@@ -84,7 +84,8 @@ describe('digitkit train', () => {
   it('predicts a test image by index with ten probabilities', async () => {
     const run = await digitkit(['predict', '--index', '0', '--model-dir', 'run/model', '--backend', 'wasm', '--json']);
     expect(run.code).toBe(0);
-    const answer = JSON.parse(run.stdout);
+    const [answer] = JSON.parse(run.stdout).predictions;
+    expect(answer.input).toEqual({ index: 0 });
     expect(answer.trueLabel).toBe(7);
     expect(answer.probabilities).toHaveLength(10);
     expect(answer.probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 4);
@@ -97,7 +98,7 @@ describe('digitkit train', () => {
     await writeFile(png, encode(redrawLarge(test.images.subarray(0, 784))));
     const run = await digitkit(['predict', png, '--model-dir', 'run/model', '--backend', 'wasm', '--json']);
     expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout).label).toBe(7);
+    expect(JSON.parse(run.stdout).predictions[0]).toMatchObject({ input: { file: png }, label: 7, className: '7' });
   });
 
   it('makes a sample grid on demand', async () => {
@@ -170,15 +171,16 @@ describe('bad input fails early with a clear message and exit code', () => {
 
 describe('the resume contract', () => {
   const out = 'contract';
+  const NAMES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
   const latest = () => readFile(join(work, out, 'checkpoint/latest.json'), 'utf8');
   const history = async () =>
     JSON.parse(await readFile(join(work, out, 'metrics.json'), 'utf8')).history.map((m: { epoch: number }) => m.epoch);
 
   it('Ctrl-C, then the printed command, verbatim, continues exactly that run; other flags are refused', async () => {
     let sent = false;
-    const run = await digitkit(['train', ...QUICK, '--epochs', '3', '--out', out, '--no-report'], {
+    const run = await digitkit(['train', ...QUICK, '--epochs', '3', '--out', out, '--no-report', '--classes', NAMES.join(',')], {
       onStderr: (text, child) => {
-        if (!sent && /epoch 1\/3:/.test(text)) {
+        if (!sent && /^Epoch 1\/3 /m.test(text)) {
           sent = true;
           child.kill('SIGINT');
         }
@@ -205,12 +207,14 @@ describe('the resume contract', () => {
     const resumed = await shell(hint!);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/resuming run [\w-]+ at epoch [23]/);
-    expect(resumed.stderr).toContain('2,500 training / 500 validation images');
-    expect(resumed.stderr).not.toMatch(/epoch 1\/3:/);
-    expect(resumed.stderr).toMatch(/epoch 3\/3:/);
+    expect(resumed.stderr).toContain('3,000 training / 500 validation / 10,000 test images');
+    expect(resumed.stderr).not.toMatch(/^Epoch 1\/3 /m);
+    expect(resumed.stderr).toMatch(/^Epoch 3\/3 /m);
     expect(await history()).toEqual([1, 2, 3]);
     const metrics = JSON.parse(await readFile(join(work, out, 'metrics.json'), 'utf8'));
     expect(metrics.config).toMatchObject({ limit: 3000, validation: 500, epochs: 3, seed: 42 });
+    // The class names are part of the run: the verbatim resume keeps them.
+    expect(metrics.config.classNames).toEqual(NAMES);
   });
 
   it('says a finished run is finished, lets --epochs grow (and says so), and refuses shrinking it', async () => {
@@ -218,7 +222,7 @@ describe('the resume contract', () => {
     const finished = await digitkit(['train', '--resume', '--out', out, '--backend', 'wasm']);
     expect(finished.code, finished.stderr).toBe(0);
     expect(finished.stdout).toMatch(/is finished \(all 3 epochs trained\)/);
-    expect(finished.stderr).not.toMatch(/epoch \d/);
+    expect(finished.stderr).not.toMatch(/Epoch \d/);
     expect((await stat(join(work, out, 'model/weights.bin'))).mtimeMs).toBe(model.mtimeMs);
 
     const shrink = await digitkit(['train', '--resume', '--out', out, '--epochs', '2']);
@@ -228,8 +232,8 @@ describe('the resume contract', () => {
     const longer = await digitkit(['train', '--resume', '--out', out, '--epochs', '4', '--backend', 'wasm', '--no-report']);
     expect(longer.code, longer.stderr).toBe(0);
     expect(longer.stderr).toMatch(/resuming with a change: --epochs 4 \(the run has 3\)/);
-    expect(longer.stderr).toMatch(/epoch 4\/4:/);
-    expect(longer.stderr).not.toMatch(/epoch 3\/4:/);
+    expect(longer.stderr).toMatch(/^Epoch 4\/4 /m);
+    expect(longer.stderr).not.toMatch(/^Epoch 3\/4 /m);
     expect(await history()).toEqual([1, 2, 3, 4]);
   });
 
@@ -241,7 +245,7 @@ describe('the resume contract', () => {
     let killed = false;
     const dead = await digitkit(['train', ...QUICK, '--epochs', '3', '--out', out, '--no-report'], {
       onStderr: (text, child) => {
-        if (!killed && /training \/ 500 validation images/.test(text)) {
+        if (!killed && /training \/ 500 validation \/ 10,000 test images/.test(text)) {
           killed = true;
           child.kill('SIGKILL');
         }
@@ -262,7 +266,7 @@ describe('one trainer per output directory', () => {
     let second: Promise<Run & { ms: number }> | undefined;
     const first = digitkit(['train', ...QUICK, '--epochs', '12', '--out', out, '--no-report'], {
       onStderr: (text) => {
-        if (!second && /epoch 1\/12:/.test(text)) {
+        if (!second && /^Epoch 1\/12 /m.test(text)) {
           const started = performance.now();
           second = digitkit(['train', ...QUICK, '--out', out, '--no-report']).then((run) => ({ ...run, ms: performance.now() - started }));
         }
@@ -273,7 +277,8 @@ describe('one trainer per output directory', () => {
     expect(two.code).toBe(1);
     expect(two.stderr).toMatch(/Another digitkit \(pid \d+, started .*\) is training into .*shared/);
     expect(two.stderr).not.toMatch(/loaded .* images/);
-    expect(two.ms).toBeLessThan(5000);
+    // At once means before any data is read; node's own start-up can take seconds on a loaded 2-core CI machine.
+    expect(two.ms).toBeLessThan(15_000);
     expect(one.code, one.stderr).toBe(0);
     expect(JSON.parse(await readFile(join(work, out, 'metrics.json'), 'utf8')).history).toHaveLength(12);
     // The first trainer's checkpoint is whole and its lock is gone.

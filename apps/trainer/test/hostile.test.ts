@@ -134,7 +134,7 @@ describe('broken models never answer NaN', () => {
     const dir = await editedModel('logits', (d) => editJson(d, (json) => (json.modelTopology.config.layers.at(-1)!.config.activation = 'linear')));
     const run = await digitkit(['predict', '--index', '0', '--model-dir', dir, '--backend', 'wasm', '--json']);
     expect(run.code, run.stderr).toBe(0);
-    const { probabilities } = JSON.parse(run.stdout);
+    const { probabilities } = JSON.parse(run.stdout).predictions[0];
     expect(probabilities.every((p: number) => p >= 0 && p <= 1)).toBe(true);
     expect(probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 4);
   });

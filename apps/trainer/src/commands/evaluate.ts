@@ -1,23 +1,43 @@
 import { loadModel } from '@digitkit/model';
 import { evaluate } from '@digitkit/train';
-import { ensureModelExists, loadData, percent, startBackend } from '../runtime.js';
+import { modelClassNames, resolveClassNames } from '../classes.js';
+import { confusionTable, count, perClassStats, perClassTable, percent } from '../format.js';
+import { ensureModelExists, loadData, printJson, startBackend } from '../runtime.js';
 
-export async function evaluateCommand(flags: { modelDir: string; backend: string; data?: string; json?: boolean }): Promise<void> {
+/** How many misclassified test indices the terminal shows (--json gives them all). */
+const MISCLASSIFIED_SHOWN = 20;
+
+export async function evaluateCommand(flags: { modelDir: string; backend: string; data?: string; classes?: string[]; json?: boolean }): Promise<void> {
   const modelPath = await ensureModelExists(flags.modelDir);
   await startBackend(flags.backend);
   const model = await loadModel(modelPath);
   const data = await loadData(flags.data);
+  const { names: classNames } = await resolveClassNames({
+    flag: flags.classes,
+    data: flags.data,
+    modelNames: modelClassNames(model.net.getUserDefinedMetadata()),
+    numClasses: model.numClasses,
+  });
   const started = performance.now();
   const result = evaluate(model, data.test);
   const seconds = (performance.now() - started) / 1000;
   if (flags.json) {
     const { predicted: _predicted, ...rest } = result;
-    console.log(JSON.stringify({ ...rest, seconds }, null, 2));
+    const stats = perClassStats(result.confusion);
+    printJson({ ...rest, f1: stats.map((s) => s.f1), support: stats.map((s) => s.support), classNames, seconds });
     return;
   }
-  console.log(`test accuracy: ${percent(result.accuracy)} (${result.count - result.misclassified.length}/${result.count}), loss ${result.loss.toFixed(4)}, ${seconds.toFixed(2)} s`);
-  console.log('class  precision  recall');
-  for (let c = 0; c < result.precision.length; c++) {
-    console.log(`  ${c}     ${percent(result.precision[c] ?? 0).padStart(7)}  ${percent(result.recall[c] ?? 0).padStart(7)}`);
+  const say = (line: string) => console.log(line);
+  say(`test accuracy: ${percent(result.accuracy)} (${count(result.count - result.misclassified.length)}/${count(result.count)}), loss ${result.loss.toFixed(4)}, ${seconds.toFixed(2)} s`);
+  say('');
+  say('confusion matrix (rows: true class, columns: predicted class)');
+  say(confusionTable(result.confusion, classNames));
+  say('');
+  say(perClassTable(result, classNames));
+  if (result.misclassified.length > 0) {
+    const shown = result.misclassified.slice(0, MISCLASSIFIED_SHOWN).join(', ');
+    const more = result.misclassified.length > MISCLASSIFIED_SHOWN ? `, … (${count(result.misclassified.length)} in all; --json lists every one)` : '';
+    say('');
+    say(`misclassified test images (0-based indices, as predict --index takes them): ${shown}${more}`);
   }
 }

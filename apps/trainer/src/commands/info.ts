@@ -1,27 +1,55 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadModel, summary } from '@digitkit/model';
-import { loadData, startBackend } from '../runtime.js';
+import type { ImageSet } from '@digitkit/core';
+import { loadModel, parameterCount, summary } from '@digitkit/model';
+import { modelClassNames, resolveClassNames } from '../classes.js';
+import { count } from '../format.js';
+import { humanLines, loadData, printJson, startBackend } from '../runtime.js';
 
-export async function infoCommand(flags: { modelDir: string; backend: string; data?: string }): Promise<void> {
+export async function infoCommand(flags: { modelDir: string; backend: string; data?: string; classes?: string[]; json?: boolean }): Promise<void> {
+  const say = humanLines(flags.json);
+  // startBackend prints the one line naming the backend and why; only what it skipped is added here.
   const backend = await startBackend(flags.backend);
-  console.log(`backend: ${backend.name} (${backend.reason})`);
-  for (const skipped of backend.skipped) console.log(`  not available: ${skipped.name}: ${skipped.error}`);
+  for (const skipped of backend.skipped) say(`  not available: ${skipped.name}: ${skipped.error}`);
 
   const data = await loadData(flags.data);
-  console.log(`data: ${data.source}`);
-  for (const [name, set] of Object.entries({ train: data.train, test: data.test })) {
-    const counts = new Array<number>(set.numClasses).fill(0);
-    for (const label of set.labels) counts[label] = (counts[label] ?? 0) + 1;
-    console.log(`  ${name}: ${set.count.toLocaleString('en')} images of ${set.height}x${set.width}; per class: ${counts.join(' ')}`);
-  }
-
   const modelPath = resolve(flags.modelDir);
-  if (existsSync(modelPath.endsWith('.json') ? modelPath : join(modelPath, 'model.json'))) {
-    const model = await loadModel(modelPath);
-    console.log(`model: ${modelPath}`);
-    console.log(summary(model));
-  } else {
-    console.log(`model: none at ${modelPath} (train one with: digitkit train)`);
+  const model = existsSync(modelPath.endsWith('.json') ? modelPath : join(modelPath, 'model.json')) ? await loadModel(modelPath) : undefined;
+  const classes = await resolveClassNames({
+    flag: flags.classes,
+    data: flags.data,
+    modelNames: model && modelClassNames(model.net.getUserDefinedMetadata()),
+    numClasses: data.train.numClasses,
+  });
+  const sets = { train: describeSet(data.train), test: describeSet(data.test) };
+
+  if (flags.json) {
+    printJson({
+      backend: { name: backend.name, reason: backend.reason, skipped: backend.skipped },
+      data: { source: data.source, ...sets },
+      classNames: classes.names,
+      classNamesFrom: classes.source,
+      model: model
+        ? { path: modelPath, kind: model.kind, inputShape: model.inputShape, numClasses: model.numClasses, parameters: parameterCount(model) }
+        : null,
+    });
+    return;
   }
+  say(`data: ${data.source}`);
+  for (const [name, set] of Object.entries(sets)) {
+    say(`  ${name}: ${count(set.count)} images of ${set.height}x${set.width}; per class: ${set.perClass.join(' ')}`);
+  }
+  say(`classes (${classes.source}): ${classes.names.map((n, i) => (n === String(i) ? n : `${i} ${n}`)).join(', ')}`);
+  if (model) {
+    say(`model: ${modelPath}`);
+    say(summary(model));
+  } else {
+    say(`model: none at ${modelPath} (train one with: digitkit train)`);
+  }
+}
+
+function describeSet(set: ImageSet): { count: number; height: number; width: number; perClass: number[] } {
+  const perClass = new Array<number>(set.numClasses).fill(0);
+  for (const label of set.labels) perClass[label] = (perClass[label] ?? 0) + 1;
+  return { count: set.count, height: set.height, width: set.width, perClass };
 }

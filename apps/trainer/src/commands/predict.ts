@@ -1,53 +1,112 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { convertIndexedToRgb, decode } from 'fast-png';
+import jpeg from 'jpeg-js';
 import { DigitkitError } from '@digitkit/core';
 import { createRecognizer, MAX_PIXELS, type PixelImage, type Recognition } from '@digitkit/recognizer';
-import { ensureModelExists, loadData, percent, startBackend } from '../runtime.js';
+import { modelClassNames, resolveClassNames } from '../classes.js';
+import { count, percent, table } from '../format.js';
+import { ensureModelExists, loadData, printJson, startBackend } from '../runtime.js';
 
 interface PredictFlags {
-  index?: number;
+  index?: number[];
   modelDir: string;
   backend: string;
   data?: string;
+  classes?: string[];
   json?: boolean;
 }
 
-export async function predictCommand(image: string | undefined, flags: PredictFlags): Promise<void> {
-  if ((image === undefined) === (flags.index === undefined)) {
-    throw new DigitkitError('BAD_ARGUMENTS', 'Give either a PNG file or --index <n> (a test image), not both and not neither.');
+/** One input's answer, as `--json` prints it. */
+interface Answer {
+  /** The file as given, or the 0-based test index. */
+  input: { file: string } | { index: number };
+  /** 'digit' with a label; anything else (e.g. 'empty') says why there is none. */
+  verdict: string;
+  label?: number;
+  className?: string;
+  confidence?: number;
+  probabilities?: readonly number[];
+  reason?: string;
+  trueLabel?: number;
+  trueClassName?: string;
+}
+
+export async function predictCommand(images: string[], flags: PredictFlags): Promise<void> {
+  const indices = flags.index ?? [];
+  if (images.length === 0 && indices.length === 0) {
+    throw new DigitkitError('BAD_ARGUMENTS', 'Give one or more PNG or JPEG files, or --index <n...> (0-based test-set indices), or both.');
   }
   const modelPath = await ensureModelExists(flags.modelDir);
-  const picture = image !== undefined ? await readDigitPng(image) : undefined;
+  // Every picture is read (and size-checked) before the model loads: a bad file fails fast.
+  const pictures = [];
+  for (const image of images) pictures.push(await readPicture(image));
   // The CLI's backend wiring (with tfjs-node resolved from here) starts it; the recognizer then uses it as it is.
   await startBackend(flags.backend);
   const recognizer = await createRecognizer({ model: modelPath });
+  const { names: classNames } = await resolveClassNames({
+    flag: flags.classes,
+    data: flags.data,
+    modelNames: modelClassNames(recognizer.model.net.getUserDefinedMetadata()),
+    numClasses: recognizer.model.numClasses,
+  });
+  const answer = (input: Answer['input'], recognition: Recognition, trueLabel?: number): Answer => {
+    const truth = trueLabel !== undefined ? { trueLabel, trueClassName: classNames[trueLabel] } : {};
+    if (recognition.verdict === 'digits') return { input, verdict: 'digits', reason: `several digits: the number ${recognition.digits.join('')} (${recognition.pieces.map((p) => `${p.label} ${percent(p.confidence, 1)}`).join(', ')})`, ...truth };
+    if (recognition.verdict !== 'digit') {
+      // Verdicts other than 'digit' carry a reason in words (the union grows: 'unsure', 'digits').
+      const other = recognition as { verdict: string; reason?: unknown };
+      return { input, verdict: other.verdict, reason: typeof other.reason === 'string' ? other.reason : other.verdict, ...truth };
+    }
+    const { label, confidence, probabilities } = recognition;
+    return { input, verdict: 'digit', label, className: classNames[label], confidence, probabilities, ...truth };
+  };
 
-  let recognition: Recognition;
-  let trueLabel: number | undefined;
-  if (picture) {
-    recognition = recognizer.recognize(picture.image);
-    if (recognition.verdict === 'empty') throw new DigitkitError('EMPTY_IMAGE', `${picture.path} holds no digit (${recognition.reason}).`);
-  } else {
+  const answers: Answer[] = pictures.map((picture) => answer({ file: picture.file }, recognizer.recognize(picture.image)));
+  if (indices.length > 0) {
     const { test } = await loadData(flags.data);
-    const index = flags.index as number;
-    if (index >= test.count) throw new DigitkitError('BAD_INDEX', `--index ${index} is out of range: the test set has ${test.count} images (0-${test.count - 1}).`);
     const size = test.height * test.width;
-    recognition = recognizer.recognizeMnist(test.images.subarray(index * size, (index + 1) * size));
-    trueLabel = test.labels[index];
+    for (const index of indices) {
+      if (index >= test.count) throw new DigitkitError('BAD_INDEX', `--index ${index} is out of range: the test set has ${count(test.count)} images (0-${test.count - 1}).`);
+      answers.push(answer({ index }, recognizer.recognizeMnist(test.images.subarray(index * size, (index + 1) * size)), test.labels[index]));
+    }
   }
   recognizer.dispose();
-  if (recognition.verdict === 'digits' || recognition.verdict === 'unsure') return void console.log(flags.json ? JSON.stringify(recognition.verdict === 'digits' ? { verdict: 'digits', digits: recognition.digits, confidences: recognition.pieces.map((p) => p.confidence) } : { verdict: 'unsure', reason: recognition.reason, guesses: recognition.guesses }) : recognition.verdict === 'digits' ? `predicted: the number ${recognition.digits.join('')} (${recognition.pieces.map((p) => `${p.label} ${percent(p.confidence, 1)}`).join(', ')})` : `not sure this is one digit: ${recognition.reason}`);
-  if (recognition.verdict !== 'digit') throw new DigitkitError('NO_DIGIT', `The recognizer found no digit (${recognition.verdict}).`);
-  const { label, probabilities } = recognition;
-  if (flags.json) {
-    console.log(JSON.stringify({ label, probabilities, ...(trueLabel !== undefined && { trueLabel }) }));
+  const unanswered = answers.filter((a) => a.verdict !== 'digit');
+  if (flags.json) printJson({ model: modelPath, classNames, predictions: answers });
+  else printAnswers(answers, classNames);
+  if (unanswered.length > 0) {
+    throw new DigitkitError(
+      answers.length === 1 && unanswered[0]!.verdict === 'empty' ? 'EMPTY_IMAGE' : 'NO_DIGIT',
+      unanswered.map((a) => `${inputName(a.input)} holds no ${classNames.length === 10 && classNames[0] === '0' ? 'digit' : 'answer'} (${a.reason}).`).join(' '),
+    );
+  }
+}
+
+function inputName(input: Answer['input']): string {
+  return 'file' in input ? input.file : `test image ${input.index}`;
+}
+
+/** One input: its probabilities as bars. Several: one row each. */
+function printAnswers(answers: readonly Answer[], classNames: readonly string[]): void {
+  if (answers.length === 1 && answers[0]!.probabilities) {
+    const [only] = answers as [Answer];
+    const truth = only.trueLabel !== undefined ? ` (true label: ${only.trueClassName})` : '';
+    console.log(`predicted: ${only.className}${truth}`);
+    const width = Math.max(...classNames.map((name) => name.length));
+    only.probabilities!.forEach((p, c) => {
+      console.log(`  ${(classNames[c] ?? String(c)).padEnd(width)}  ${'█'.repeat(Math.round(p * 40)).padEnd(40, '·')} ${percent(p, 1).padStart(6)}`);
+    });
     return;
   }
-  console.log(`predicted: ${label}${trueLabel !== undefined ? ` (true label: ${trueLabel})` : ''}`);
-  probabilities.forEach((p, digit) => {
-    console.log(`  ${digit}  ${'█'.repeat(Math.round(p * 40)).padEnd(40, '·')} ${percent(p, 1).padStart(6)}`);
-  });
+  const rows = answers.map((a) => [
+    inputName(a.input),
+    a.className ?? `(${a.verdict})`,
+    a.confidence !== undefined ? percent(a.confidence, 1) : '',
+    a.trueClassName ?? '',
+    a.trueLabel === undefined || a.label === undefined ? '' : a.trueLabel === a.label ? 'right' : 'WRONG',
+  ]);
+  console.log(table(['input', 'predicted', 'confidence', 'true', ''], rows, ['left', 'left', 'right', 'left', 'left']));
 }
 
 /** Width, height, bit depth and color type from a PNG's IHDR chunk, or undefined when the file does not start like a PNG. */
@@ -82,31 +141,63 @@ function checkPngSize(path: string, bytes: Uint8Array): void {
   );
 }
 
-/** Reads a PNG of a digit (any size, any polarity, any bit depth or palette) as 8-bit gray, RGB or RGBA pixels. */
-async function readDigitPng(file: string): Promise<{ path: string; image: PixelImage }> {
+/** The picture formats predict reads, by their first bytes. */
+const FORMATS: readonly { name: string; magic: readonly number[]; read: (path: string, bytes: Uint8Array) => PixelImage }[] = [
+  { name: 'PNG', magic: [0x89, 0x50, 0x4e, 0x47], read: readPng },
+  { name: 'JPEG', magic: [0xff, 0xd8, 0xff], read: readJpeg },
+];
+
+/** Reads a PNG or JPEG of a digit (any size, any polarity) as 8-bit gray, RGB or RGBA pixels; `file` is kept as given. */
+async function readPicture(file: string): Promise<{ file: string; image: PixelImage }> {
   const path = resolve(file);
-  let png: ReturnType<typeof decode>;
+  let bytes: Uint8Array;
   try {
-    const bytes = await readFile(path);
-    // The header says how big the decoded picture will be: refuse a huge one before decoding allocates it.
-    checkPngSize(path, bytes);
-    png = decode(bytes);
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DigitkitError('BAD_IMAGE', `Cannot read ${path} (${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}).`, { cause: error });
+  }
+  const format = FORMATS.find(({ magic }) => magic.every((b, i) => bytes[i] === b));
+  if (!format) throw new DigitkitError('BAD_IMAGE', `${path} is neither a PNG nor a JPEG file. Save the picture as PNG or JPEG.`);
+  try {
+    return { file, image: format.read(path, bytes) };
   } catch (error) {
     if (error instanceof DigitkitError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code ? code : `not a readable PNG: ${(error as Error).message}`;
-    throw new DigitkitError('BAD_IMAGE', `Cannot read ${path} (${why}).`, { cause: error });
+    throw new DigitkitError('BAD_IMAGE', `Cannot read ${path} (not a readable ${format.name}: ${(error as Error).message}).`, { cause: error });
   }
+}
+
+/** Reads a JPEG as RGBA; jpeg-js refuses one over MAX_PIXELS from its frame header, before it allocates the pixels. */
+function readJpeg(path: string, bytes: Uint8Array): PixelImage {
+  let decoded: { width: number; height: number; data: Uint8Array };
+  try {
+    decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: MAX_DECODED_BYTES / 1e6 + 64 });
+  } catch (error) {
+    if (/maxResolutionInMP|maxMemoryUsageInMB/.test((error as Error).message)) {
+      throw new DigitkitError(
+        'IMAGE_TOO_LARGE',
+        `${path} is a JPEG of more than ${MAX_PIXELS / 1e6} megapixels (the most digitkit predict takes) and was not decoded. Scale the picture down first (a digit needs far fewer pixels).`,
+      );
+    }
+    throw error;
+  }
+  return { data: decoded.data, width: decoded.width, height: decoded.height, channels: 4 };
+}
+
+/** Reads a PNG (any bit depth or palette); its header says how big it will be, so a huge one is refused before decoding. */
+function readPng(path: string, bytes: Uint8Array): PixelImage {
+  checkPngSize(path, bytes);
+  const png = decode(bytes);
   if (png.palette) {
     const rgb = convertIndexedToRgb(png);
-    return { path, image: { data: rgb, width: png.width, height: png.height, channels: (rgb.length / (png.width * png.height)) as 3 | 4 } };
+    return { data: rgb, width: png.width, height: png.height, channels: (rgb.length / (png.width * png.height)) as 3 | 4 };
   }
   if (png.depth < 8) throw new DigitkitError('BAD_IMAGE', `${path} is a ${png.depth}-bit PNG; save it with 8 bits per channel.`);
-  const bytes = png.depth === 16 ? highBytes(png.data as Uint16Array) : (png.data as Uint8Array);
+  const samples = png.depth === 16 ? highBytes(png.data as Uint16Array) : (png.data as Uint8Array);
   // Gray + alpha is no layout the recognizer takes: spread it to RGBA.
-  const data = png.channels === 2 ? grayAlphaToRgba(bytes) : bytes;
+  const data = png.channels === 2 ? grayAlphaToRgba(samples) : samples;
   const channels = (png.channels === 2 ? 4 : png.channels) as 1 | 3 | 4;
-  return { path, image: { data, width: png.width, height: png.height, channels } };
+  return { data, width: png.width, height: png.height, channels };
 }
 
 // A plain loop: Uint8Array.from with a map function over 100M+ samples ran out of heap.

@@ -6,6 +6,7 @@ import { loadModel, predict } from '@digitkit/model';
 import { normalize } from '@digitkit/preprocess';
 import { evaluate } from '@digitkit/train';
 import { digitGrid, encodePng, parseRunMetrics, predictionCard } from '@digitkit/viz';
+import { modelClassNames, resolveClassNames } from '../classes.js';
 import { writeRunReport } from '../report.js';
 import { ensureModelExists, ensureWritableDir, loadData, startBackend } from '../runtime.js';
 
@@ -16,6 +17,7 @@ interface ShowFlags {
   out: string;
   backend: string;
   data?: string;
+  classes?: string[];
 }
 
 const WHAT = ['samples', 'predictions', 'report'] as const;
@@ -27,9 +29,12 @@ export async function showCommand(what: string, flags: ShowFlags): Promise<void>
   const out = await ensureWritableDir(flags.out);
   if (what === 'samples') {
     const { train } = await loadData(flags.data);
+    const classes = await resolveClassNames({ flag: flags.classes, data: flags.data, numClasses: train.numClasses });
     const file = join(out, 'samples.png');
     await writeFileAtomic(file, encodePng(digitGrid(train, { first: flags.count ?? 100, columns: 10, scale: 2 })));
     console.log(file);
+    // The grid writes label numbers: say what they name when they are not digits.
+    if (classes.source !== 'digits') console.log(`labels: ${classes.names.map((name, i) => `${i} ${name}`).join(', ')}`);
     return;
   }
 
@@ -39,6 +44,12 @@ export async function showCommand(what: string, flags: ShowFlags): Promise<void>
   await startBackend(flags.backend);
   const model = await loadModel(modelPath);
   const { test } = await loadData(flags.data);
+  const { names: classNames } = await resolveClassNames({
+    flag: flags.classes,
+    data: flags.data,
+    modelNames: modelClassNames(model.net.getUserDefinedMetadata()),
+    numClasses: model.numClasses,
+  });
 
   if (what === 'predictions') {
     const count = Math.min(flags.count ?? 10, test.count);
@@ -47,14 +58,16 @@ export async function showCommand(what: string, flags: ShowFlags): Promise<void>
     const predictions = predict(model, normalize(images), count) as Prediction[];
     for (let i = 0; i < count; i++) {
       const file = join(out, `prediction-${i}.svg`);
-      await writeFileAtomic(file, predictionCard(images.subarray(i * size, (i + 1) * size), predictions[i] as Prediction, { trueLabel: test.labels[i] }));
-      console.log(file);
+      const prediction = predictions[i] as Prediction;
+      const trueLabel = test.labels[i] as number;
+      await writeFileAtomic(file, predictionCard(images.subarray(i * size, (i + 1) * size), prediction, { trueLabel, classNames }));
+      console.log(`${file}  test image ${i}: ${classNames[prediction.label]} (true: ${classNames[trueLabel]})`);
     }
     return;
   }
 
   const evaluation = evaluate(model, test);
-  const { files } = await writeRunReport(out, { model, metrics: metrics!, test, evaluation });
+  const { files } = await writeRunReport(out, { model, metrics: metrics!, test, evaluation, classNames });
   for (const file of files) console.log(file);
 }
 

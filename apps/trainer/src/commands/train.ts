@@ -3,9 +3,12 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DigitkitError, type RunMetrics } from '@digitkit/core';
 import { trainValidationSplit, subset, writeFileAtomic } from '@digitkit/data';
-import { createModel, isModelKind, MODEL_KINDS, type ModelKind, saveModel, summary } from '@digitkit/model';
+import { createModel, isModelKind, MODEL_KINDS, MODELS, type ModelKind, parameterCount, saveModel } from '@digitkit/model';
 import { checkSetFitsModel, clearCheckpoint, defaultRecipe, evaluate, parseOptimizer, parseSchedule, readCheckpoint, train, type TrainOptions } from '@digitkit/train';
-import { ensureWritableDir, loadData, lockOutputDir, percent, startBackend } from '../runtime.js';
+import { ensureWritableDir, loadData, lockOutputDir, printJson, startBackend } from '../runtime.js';
+import { METADATA_KEY, resolveClassNames } from '../classes.js';
+import { count, describeAugment, keyValues, percent, rate } from '../format.js';
+import { planSplit } from '../split.js';
 import { CONTRACT_KEYS, newRunId, normalizeData, planResume, poolChecksum, type RunFlags, type RunRecord, savedRun } from '../run-contract.js';
 import { createProgress } from '../progress.js';
 import { writeRunReport } from '../report.js';
@@ -20,14 +23,16 @@ export interface TrainFlags {
   schedule?: string;
   augment: boolean;
   patience?: number;
-  validation: number;
+  validation?: number;
   limit?: number;
-  seed: number;
+  seed?: number;
+  classes?: string[];
   backend: string;
   data?: string;
   out: string;
   resume?: boolean;
   report: boolean;
+  json?: boolean;
 }
 
 export async function trainCommand(typed: TrainFlags, command?: Command): Promise<void> {
@@ -52,18 +57,18 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
   const kind = parseModelKind(flags.model);
   const options = trainOptions(kind, flags);
   const backend = await startBackend(flags.backend);
-  const model = createModel(kind, { seed: flags.seed });
+  const model = createModel(kind, { seed: options.seed });
+  // Before the data loads: a wrong list of names is a typing mistake, told at once.
+  const classes = await resolveClassNames({ flag: flags.classes, data: flags.data, numClasses: model.numClasses });
   const data = await loadData(flags.data);
   // The test set is only used after training: a wrong shape or an empty set must not cost a whole run first.
   checkSetFitsModel(model, data.test, 'test');
 
-  const pool = flags.limit ? subset(data.train, range(Math.min(flags.limit, data.train.count))) : data.train;
-  if (flags.validation >= pool.count) {
-    throw new DigitkitError('BAD_VALIDATION', `--validation ${flags.validation} leaves no training images out of ${pool.count}. Use a smaller number.`);
-  }
+  const split = planSplit(data.train.count, flags.limit, flags.validation);
+  const pool = split.pool < data.train.count ? subset(data.train, range(split.pool)) : data.train;
   const run: RunRecord = {
     id: resumed?.run.id ?? newRunId(),
-    flags: runFlags(kind, flags, options),
+    flags: runFlags(kind, { ...flags, validation: split.validation }, options, classes.source === 'digits' ? null : JSON.stringify(classes.names)),
     dataSource: data.source,
     dataChecksum: poolChecksum(pool),
   };
@@ -75,10 +80,11 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
     );
   }
   const { train: trainSet, validation } =
-    flags.validation > 0 ? trainValidationSplit(pool, { validationCount: flags.validation, seed: flags.seed }) : { train: pool, validation: undefined };
+    split.validation > 0 ? trainValidationSplit(pool, { validationCount: split.validation, seed: options.seed }) : { train: pool, validation: undefined };
 
-  console.error(`digitkit: ${kind} model, ${trainSet.count.toLocaleString('en')} training / ${validation?.count.toLocaleString('en') ?? 0} validation images`);
-  console.error(summary(model));
+  // What the run is, on stderr with the progress: stdout holds only the result (or the --json document).
+  console.error(`digitkit: ${count(trainSet.count)} training / ${count(validation?.count ?? 0)} validation / ${count(data.test.count)} test images (${split.why})`);
+  console.error(`digitkit: the recipe\n${recipeBlock(kind, model, options, { backend: backend.name, data: data.source, classes: classes.names, counts: [trainSet.count, validation?.count ?? 0, data.test.count] })}`);
 
   const controller = new AbortController();
   const onSignal = () => {
@@ -88,11 +94,19 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
   };
   process.once('SIGINT', onSignal);
 
-  const progress = createProgress(options.epochs, Math.ceil(trainSet.count / (options.batchSize ?? 128)));
+  const batchSize = options.batchSize ?? 128;
+  const progress = createProgress({
+    epochs: options.epochs,
+    count: trainSet.count,
+    batchSize,
+    ...(resumed && { resumeAt: resumed.position }),
+  });
   let result: Awaited<ReturnType<typeof train>>;
   try {
     result = await train(model, validation ? { train: trainSet, validation } : { train: trainSet }, {
       ...options,
+      // A live bar wants frequent figures; a log wants one line per epoch, so fewer sync points.
+      ...(process.stderr.isTTY && { reportEvery: 10 }),
       checkpoint: { dir: checkpointDir, resume: Boolean(resumed), run: run as unknown as Record<string, unknown> },
       signal: controller.signal,
       callbacks: { onBatchEnd: progress.batch, onEpochEnd: progress.epoch },
@@ -108,6 +122,8 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
   }
 
   const evaluation = evaluate(model, data.test);
+  // The names travel with the model (model.json's userDefinedMetadata), so evaluate and predict show them later.
+  model.net.setUserDefinedMetadata({ ...(model.net.getUserDefinedMetadata() ?? {}), [METADATA_KEY]: classes.names });
   await saveModel(model, join(out, 'model'));
   const { predicted: _predicted, ...test } = evaluation;
   const metrics: RunMetrics = {
@@ -118,20 +134,54 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
     seconds: result.seconds,
     config: {
       ...options,
-      seed: flags.seed,
+      seed: options.seed,
       data: data.source,
       limit: flags.limit ?? null,
-      validation: flags.validation,
+      validation: split.validation,
+      train: trainSet.count,
+      classNames: classes.names,
       run: run.id,
       dataChecksum: run.dataChecksum,
     },
   };
   await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
-  if (flags.report) await writeRunReport(join(out, 'report'), { model, metrics, test: data.test, evaluation });
+  if (flags.report) await writeRunReport(join(out, 'report'), { model, metrics, test: data.test, evaluation, classNames: classes.names });
 
+  const files = { model: join(out, 'model'), metrics: join(out, 'metrics.json'), ...(flags.report && { report: join(out, 'report', 'report.html') }) };
+  if (typed.json) {
+    printJson({ ...metrics, stoppedEarly: result.stoppedEarly, bestEpoch: result.bestEpoch, files });
+    return;
+  }
   const stopped = result.stoppedEarly ? ` (stopped early; best epoch ${result.bestEpoch})` : '';
-  console.log(`test accuracy: ${percent(evaluation.accuracy)} on ${evaluation.count.toLocaleString('en')} images, trained in ${result.seconds.toFixed(1)} s on ${backend.name}${stopped}`);
-  console.log(`model: ${join(out, 'model')}  metrics: ${join(out, 'metrics.json')}${flags.report ? `  report: ${join(out, 'report', 'report.html')}` : ''}`);
+  console.log(`test accuracy: ${percent(evaluation.accuracy)} on ${count(evaluation.count)} images, trained in ${result.seconds.toFixed(1)} s on ${backend.name}${stopped}`);
+  console.log(`model: ${files.model}  metrics: ${files.metrics}${files.report ? `  report: ${files.report}` : ''}`);
+}
+
+/** The resolved recipe, printed once at start: what this run trains, whatever mix of table defaults and flags made it. */
+function recipeBlock(
+  kind: ModelKind,
+  model: Parameters<typeof parameterCount>[0],
+  options: TrainOptions,
+  context: { backend: string; data: string; classes: readonly string[]; counts: [number, number, number] },
+): string {
+  const [trainCount, validationCount, testCount] = context.counts;
+  const schedule = typeof options.schedule === 'string' ? options.schedule : 'constant';
+  const shownClasses = context.classes.length > 12 ? `${context.classes.slice(0, 12).join(', ')}, … (${context.classes.length})` : context.classes.join(', ');
+  return keyValues([
+    ['model', `${kind}: ${MODELS[kind].description}`],
+    ['params', count(parameterCount(model))],
+    ['optimizer', `${options.optimizer ?? 'adam'}${options.weightDecay ? `, weight decay ${options.weightDecay}` : ''}`],
+    ['lr', rate(options.learningRate ?? 1e-3)],
+    ['schedule', schedule],
+    ['batch', String(options.batchSize ?? 128)],
+    ['epochs', String(options.epochs)],
+    ['augment', describeAugment(options.augment ?? false)],
+    ['early stop', options.earlyStopping ? `after ${options.earlyStopping.patience} epochs without better val accuracy` : 'off'],
+    ['seed', String(options.seed)],
+    ['data', `${count(trainCount)} train / ${count(validationCount)} validation / ${count(testCount)} test from ${context.data}`],
+    ['classes', shownClasses],
+    ['backend', context.backend],
+  ]);
 }
 
 /** The command that continues an interrupted run, as the user can type it (`digitkit` is the package's bin). */
@@ -148,7 +198,7 @@ async function resumeRun(
   out: string,
   checkpointDir: string,
   command: Command | undefined,
-): Promise<{ run: RunRecord; flags: RunFlags } | 'finished'> {
+): Promise<{ run: RunRecord; flags: RunFlags; position: { epoch: number; batch: number } } | 'finished'> {
   const checkpoint = await readCheckpoint(checkpointDir);
   if (!checkpoint) {
     throw new DigitkitError(
@@ -174,11 +224,11 @@ async function resumeRun(
   }
   if (finished) {
     console.error(`digitkit: run ${run.id} finished training but its model was not saved; saving it now`);
-    return { run, flags: plan.flags };
+    return { run, flags: plan.flags, position };
   }
   const where = position.batch > 0 ? `epoch ${position.epoch + 1}, batch ${position.batch + 1}` : `epoch ${position.epoch + 1}`;
   console.error(`digitkit: resuming run ${run.id} at ${where} of ${plan.flags.epochs} (the checkpoint in ${checkpointDir})`);
-  return { run, flags: plan.flags };
+  return { run, flags: plan.flags, position };
 }
 
 /** The run id whose model `out/model` holds (from out/metrics.json, written after the model), or null. */
@@ -198,13 +248,14 @@ function typedFlags(typed: TrainFlags, command: Command | undefined): Partial<Ru
   for (const key of CONTRACT_KEYS) {
     if (command?.getOptionValueSource(key) !== 'cli') continue;
     const value = typed[key as keyof TrainFlags];
-    (given as Record<string, unknown>)[key] = key === 'data' ? normalizeData(value as string | undefined) : (value ?? null);
+    (given as Record<string, unknown>)[key] =
+      key === 'data' ? normalizeData(value as string | undefined) : key === 'classes' ? JSON.stringify(value) : (value ?? null);
   }
   return given;
 }
 
 /** The flags of a run, with the recipe's values filled in, so a resumed run need not know the recipe. */
-function runFlags(kind: ModelKind, flags: TrainFlags, options: TrainOptions): RunFlags {
+function runFlags(kind: ModelKind, flags: TrainFlags & { validation: number }, options: TrainOptions & { seed: number }, classes: string | null): RunFlags {
   return {
     model: kind,
     epochs: options.epochs,
@@ -216,8 +267,9 @@ function runFlags(kind: ModelKind, flags: TrainFlags, options: TrainOptions): Ru
     patience: flags.patience ?? null,
     validation: flags.validation,
     limit: flags.limit ?? null,
-    seed: flags.seed,
+    seed: options.seed,
     data: normalizeData(flags.data),
+    classes,
   };
 }
 
@@ -235,10 +287,21 @@ function asTrainFlags(run: RunFlags): Partial<TrainFlags> {
     limit: run.limit ?? undefined,
     seed: run.seed,
     data: run.data ?? undefined,
+    ...(run.classes && { classes: savedClasses(run.classes) }),
   };
 }
 
-function trainOptions(kind: ModelKind, flags: TrainFlags): TrainOptions {
+/** The class names a checkpoint recorded; a list that does not parse is handed on as one bad name, which resolveClassNames refuses by name. */
+function savedClasses(json: string): string[] {
+  try {
+    const names: unknown = JSON.parse(json);
+    return Array.isArray(names) ? names.map(String) : [''];
+  } catch {
+    return [''];
+  }
+}
+
+function trainOptions(kind: ModelKind, flags: TrainFlags): TrainOptions & { seed: number } {
   const recipe = defaultRecipe(kind);
   return {
     ...recipe,
@@ -251,8 +314,8 @@ function trainOptions(kind: ModelKind, flags: TrainFlags): TrainOptions {
     ...(flags.patience !== undefined && {
       earlyStopping: flags.patience > 0 ? { monitor: 'valAccuracy', patience: flags.patience, minDelta: 0, restoreBestWeights: true } : undefined,
     }),
-    seed: flags.seed,
-  } as TrainOptions;
+    seed: flags.seed ?? recipe.seed,
+  } as TrainOptions & { seed: number };
 }
 
 function parseModelKind(name: string): ModelKind {
