@@ -1,12 +1,15 @@
 import type { Recognition, Recognizer } from '@digitkit/recognizer';
 import galleryUrl from '../generated/gallery.bin?url';
-import { byId } from './result-view';
+import { byId, withArticle } from './result-view';
 
-/** The gallery file made at build time by scripts/make-gallery.mjs: per digit, 1 label byte + 784 pixels. */
-const RECORD = 785;
+/** The gallery file made at build time by scripts/make-gallery.mjs: per digit, its test index (2 bytes), 1 label byte, 784 pixels. */
+const RECORD = 787;
 
 export interface GalleryDigit {
+  /** Its place in the gallery. */
   readonly index: number;
+  /** Its 0-based index in the MNIST test set (as every MNIST tool counts). */
+  readonly testIndex: number;
   readonly label: number;
   readonly pixels: Uint8Array;
 }
@@ -18,8 +21,9 @@ export async function loadGallery(): Promise<GalleryDigit[]> {
   if (bytes.length === 0 || bytes.length % RECORD !== 0) throw new Error(`the gallery file has ${bytes.length} bytes, not a whole number of digits`);
   return Array.from({ length: bytes.length / RECORD }, (_, index) => ({
     index,
-    label: bytes[index * RECORD]!,
-    pixels: bytes.subarray(index * RECORD + 1, (index + 1) * RECORD),
+    testIndex: (bytes[index * RECORD]! << 8) | bytes[index * RECORD + 1]!,
+    label: bytes[index * RECORD + 2]!,
+    pixels: bytes.subarray(index * RECORD + 3, (index + 1) * RECORD),
   }));
 }
 
@@ -38,6 +42,7 @@ export class GalleryView {
       const tile = document.createElement('button');
       tile.type = 'button';
       tile.className = 'tile';
+      tile.dataset.testIndex = String(digit.testIndex);
       const canvas = document.createElement('canvas');
       canvas.width = canvas.height = 28;
       canvas.getContext('2d')!.putImageData(toImageData(digit.pixels), 0, 0);
@@ -100,7 +105,7 @@ export class GalleryView {
       tile.dataset.label = String(digit.label);
       tile.dataset.predicted = predicted;
       tile.querySelector('.tile-caption')!.textContent = ok ? predicted : `${predicted}≠${digit.label}`;
-      tile.setAttribute('aria-label', ok ? `Test digit ${digit.label}, predicted ${predicted}` : `Test digit ${digit.label}, wrongly predicted ${predicted}`);
+      tile.setAttribute('aria-label', `Test digit #${digit.testIndex}, ${withArticle(digit.label)}, ${ok ? '' : 'wrongly '}predicted ${predicted}`);
     });
     const n = this.digits.length;
     this.summary.textContent = `${n - wrong} of ${n} right (${((100 * (n - wrong)) / n).toFixed(1)}%) · ${wrong} mistake${wrong === 1 ? '' : 's'} marked in red · click one to inspect`;

@@ -25,6 +25,8 @@ const strokeValue = byId('stroke-value');
 const fileInput = byId<HTMLInputElement>('file');
 
 let recognizer: Recognizer | undefined;
+/** Whether the chosen model is loading, ready, or failed (then nothing claims it is still loading). */
+let modelState: 'loading' | 'ready' | 'failed' = 'loading';
 let modelName: ShippedModelName | undefined;
 let source: Source | undefined;
 let gallery: GalleryView | undefined;
@@ -52,7 +54,9 @@ const pad = new DrawingPad(byId<HTMLCanvasElement>('pad'), {
 /** The pad's pipeline: ink pixels -> recognizer -> panel. At stroke end it is timed. */
 function recognizePad(final: boolean): void {
   if (!recognizer) {
-    view.showEmpty('Loading the model…', 'Your drawing will be recognized as soon as it is ready.', { source: 'pad', describe: '', announce: false });
+    if (modelState === 'failed') {
+      if (final) showNoModel();
+    } else view.showLoading('Your drawing will be recognized as soon as it is ready.', { source: 'pad', describe: '', announce: false });
     return;
   }
   const start = performance.now();
@@ -64,7 +68,7 @@ function recognizePad(final: boolean): void {
 }
 
 function show(result: Recognition, meta: ShownMeta, start?: number, timing?: StageTiming): void {
-  if (result.verdict !== 'digit') {
+  if (result.verdict === 'empty') {
     view.showEmpty('Draw a digit', meta.source === 'pad' ? 'The pad is empty.' : `No digit found in ${meta.describe}: ${result.reason}`, meta);
     return;
   }
@@ -85,7 +89,7 @@ function recognizeSource(): void {
     show(recognizer.recognize(source.pixels), { source: `file:${source.name}`, describe: `“${source.name}”`, announce: true }, start);
   } else {
     const { digit } = source;
-    show(recognizer.recognizeMnist(digit.pixels), { source: `gallery:${digit.index}`, describe: `MNIST test digit #${digit.index + 1}`, trueLabel: digit.label, announce: true }, start);
+    show(recognizer.recognizeMnist(digit.pixels), { source: `gallery:${digit.index}`, describe: `MNIST test digit #${digit.testIndex}`, trueLabel: digit.label, announce: true }, start);
   }
 }
 
@@ -111,9 +115,14 @@ async function openFile(file: File): Promise<void> {
     showPadState(file.name);
     source = { kind: 'file', name: file.name, pixels: decoded.pixels };
     if (recognizer) recognizeSource();
-    else view.showEmpty('Loading the model…', `“${file.name}” will be recognized as soon as it is ready.`, { source: `file:${file.name}`, describe: '', announce: false });
+    else if (modelState === 'failed') showNoModel();
+    else view.showLoading(`“${file.name}” will be recognized as soon as it is ready.`, { source: `file:${file.name}`, describe: '', announce: false });
   } catch (error) {
-    const message = error instanceof UnreadableImageError ? error.message : `Could not read “${file.name}”: ${errorText(error)}`;
+    // The pad no longer shows what the caption would name: drop both, so no earlier file's name stays beside it.
+    pad.clear();
+    source = undefined;
+    showPadState();
+    const message = error instanceof UnreadableImageError ? error.message : `Could not read “${file.name}”: ${shortError(error)}`;
     view.showError('Can’t read that file', message, { source: `file:${file.name}`, describe: '', announce: true });
   }
 }
@@ -123,7 +132,7 @@ function pickGalleryDigit(digit: GalleryDigit): void {
   picture.width = picture.height = 28;
   picture.getContext('2d')!.putImageData(toImageData(digit.pixels, true), 0, 0);
   pad.showImage(picture);
-  showPadState(`MNIST test digit #${digit.index + 1} · label ${digit.label}`);
+  showPadState(`MNIST test digit #${digit.testIndex} · label ${digit.label}`);
   source = { kind: 'gallery', digit };
   recognizeSource();
   if (matchMedia('(max-width: 820px)').matches) byId('result').scrollIntoView({ behavior: 'smooth', block: 'start' });
@@ -152,13 +161,18 @@ async function useModel(name: ShippedModelName): Promise<void> {
   modelName = name;
   body.dataset.model = name;
   body.dataset.ready = 'false';
+  modelState = 'loading';
+  recognizer = undefined;
+  view.showLoading(`The ${title(name)} model is on its way; then draw a digit.`, { source: 'none', describe: '', announce: false });
   remember(name);
   for (const radio of document.querySelectorAll<HTMLInputElement>('#model-picker input')) radio.checked = radio.value === name;
   try {
     const loaded = await recognizerFor(name);
     if (modelName !== name) return;
     recognizer = loaded;
+    modelState = 'ready';
     warmUp(loaded);
+    view.showEmpty('Draw a digit', 'The model’s answer appears here while you draw.', { source: 'none', describe: '', announce: false });
     describeModel(name);
     hideAlert();
     gallery?.classify(loaded);
@@ -168,8 +182,9 @@ async function useModel(name: ShippedModelName): Promise<void> {
   } catch (error) {
     if (modelName !== name) return;
     recognizer = undefined;
-    showAlert(`Could not load the ${title(name)} model (${errorText(error)}). Reload the page to try again.`);
-    view.showError('No model', `The ${title(name)} model did not load, so nothing can be recognized.`, { source: 'none', describe: '', announce: true });
+    modelState = 'failed';
+    showAlert(`Could not load the ${title(name)} model (${shortError(error)}). Reload the page to try again.`);
+    showNoModel();
     body.dataset.ready = 'error';
   }
 }
@@ -238,6 +253,23 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The first sentence of an error's first line, at most 80 characters: TF.js nests whole causes in its messages. */
+function shortError(error: unknown): string {
+  const line = errorText(error).split('\n')[0]!.trim();
+  const sentence = line.split(/(?<=[.!?:])\s/)[0]!.replace(/[.:]$/, '');
+  return sentence.length > 80 ? `${sentence.slice(0, 79)}…` : sentence;
+}
+
+function showNoModel(): void {
+  // The gallery waits for a model to classify its digits: it must not go on saying "Loading…" either.
+  byId('gallery-summary').textContent = 'The model did not load, so these digits are not classified.';
+  view.showError('No model', `The ${title(modelName ?? 'cnn')} model did not load, so nothing can be recognized. Reload the page to try again.`, {
+    source: 'none',
+    describe: '',
+    announce: true,
+  });
+}
+
 byId('clear').addEventListener('click', clearPad);
 document.addEventListener('keydown', (e) => {
   const typing = e.target instanceof HTMLInputElement && e.target.type !== 'range' && e.target.type !== 'checkbox' && e.target.type !== 'radio';
@@ -274,6 +306,7 @@ window.addEventListener('drop', (e) => e.preventDefault());
 
 async function main(): Promise<void> {
   showPadState();
+  view.showLoading('Starting TensorFlow.js and the model; then draw a digit.', { source: 'none', describe: '', announce: false });
   buildModelPicker();
   const galleryReady = loadGallery().then(
     (digits) => {
@@ -295,7 +328,9 @@ async function main(): Promise<void> {
     body.dataset.wasmThreads = String(status.info.wasm?.threads ?? false);
   } catch (error) {
     badge.textContent = 'No backend';
-    showAlert(`TensorFlow.js could not start in this browser (${errorText(error)}). Try a current Chrome, Edge, Firefox or Safari.`);
+    modelState = 'failed';
+    showAlert(`TensorFlow.js could not start in this browser (${shortError(error)}). Try a current Chrome, Edge, Firefox or Safari.`);
+    showNoModel();
     body.dataset.ready = 'error';
     return;
   }

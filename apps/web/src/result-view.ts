@@ -23,6 +23,7 @@ export class ResultView {
   private readonly verdict = byId('verdict');
   private readonly sub = byId('verdict-sub');
   private readonly latency = byId('latency');
+  private readonly guesses = byId('top-guesses');
   private readonly announcer = byId('announce');
   private readonly seen = byId<HTMLCanvasElement>('seen').getContext('2d')!;
   private readonly seenImage = new ImageData(28, 28);
@@ -46,30 +47,68 @@ export class ResultView {
   }
 
   show(result: Recognition, meta: ShownMeta): void {
-    if (result.verdict !== 'digit') {
-      this.showEmpty('Draw a digit', result.verdict === 'empty' ? result.reason : 'No digit found.', meta);
-      return;
+    switch (result.verdict) {
+      case 'digit':
+        this.showDigit(result, meta);
+        break;
+      case 'digits':
+        this.showNumber(result, meta);
+        break;
+      case 'unsure':
+        this.showUnsure(result, meta);
+        break;
+      case 'empty':
+        this.showEmpty('Draw a digit', result.reason, meta);
+        break;
+      default:
+        this.showEmpty('Draw a digit', 'No digit found.', meta);
+        break;
     }
+  }
+
+  /** Several digits side by side: the number, and how sure the model is of each digit. */
+  private showNumber(result: Extract<Recognition, { verdict: 'digits' }>, meta: ShownMeta): void {
+    const number = result.digits.join('');
+    this.digit.textContent = number;
+    this.verdict.textContent = `It reads ${number}`;
+    this.sub.textContent = `${result.digits.length} digits, read left to right · ${meta.describe}`;
+    this.guesses.textContent = result.pieces.map((p) => `${p.label}: ${percent(p.confidence)}`).join(' · ');
+    this.clearBars();
+    this.drawSeen(result.pieces[0]!.pixels);
+    this.finish('digits', meta, number);
+    if (meta.announce) this.announcer.textContent = `Prediction: the number ${number}.`;
+  }
+
+  /** Ink that is no digit the model can name: say so, with its best guesses. */
+  private showUnsure(result: Extract<Recognition, { verdict: 'unsure' }>, meta: ShownMeta): void {
+    this.digit.textContent = '?';
+    this.verdict.textContent = 'Not sure — is this one digit?';
+    this.sub.textContent = `Best guesses for ${meta.describe || 'it'}: ${result.guesses.map((g) => `${g.label} (${percent(g.probability)})`).join(', ')}`;
+    this.guesses.textContent = '';
+    this.fillBars(result.probabilities, -1, meta.trueLabel);
+    this.drawSeen(result.pixels);
+    this.finish('unsure', meta, '');
+    if (meta.announce) this.announcer.textContent = `Not sure this is one digit. Best guess ${result.guesses[0]!.label}.`;
+  }
+
+  /** The model is loading: a spinner and a line saying what happens then. */
+  showLoading(detail: string, meta: ShownMeta): void {
+    this.showEmpty('Loading the model…', detail, meta);
+    this.root.dataset.state = 'loading';
+    this.root.setAttribute('aria-busy', 'true');
+  }
+
+  private showDigit(result: Extract<Recognition, { verdict: 'digit' }>, meta: ShownMeta): void {
     const { label, probabilities, confidence } = result;
     this.digit.textContent = String(label);
-    this.verdict.textContent = `It’s a ${label}`;
+    this.verdict.textContent = `It’s ${withArticle(label)}`;
     const sure = confidence >= 0.9 ? 'sure' : confidence >= 0.6 ? 'fairly sure' : 'unsure';
     const truth =
       meta.trueLabel === undefined ? '' : meta.trueLabel === label ? ` · correct (label ${meta.trueLabel})` : ` · wrong: the label is ${meta.trueLabel}`;
     this.sub.textContent = `${percent(confidence)} ${sure} · ${meta.describe}${!result.inverted && meta.source.startsWith('file:') ? ' (light ink on dark)' : ''}${truth}`;
-    probabilities.forEach((p, d) => {
-      this.fills[d]!.style.transform = `scaleX(${p})`;
-      this.values[d]!.textContent = percent(p);
-      this.rows[d]!.classList.toggle('is-top', d === label);
-      this.rows[d]!.classList.toggle('is-truth', d === meta.trueLabel && d !== label);
-    });
-    const img = this.seenImage.data;
-    for (let i = 0; i < 784; i++) {
-      const v = result.pixels[i]!;
-      img[i * 4] = img[i * 4 + 1] = img[i * 4 + 2] = v;
-      img[i * 4 + 3] = 255;
-    }
-    this.seen.putImageData(this.seenImage, 0, 0);
+    this.guesses.textContent = `Top 3: ${result.guesses.map((g) => `${g.label} ${percent(g.probability)}`).join(' · ')}`;
+    this.fillBars(probabilities, label, meta.trueLabel);
+    this.drawSeen(result.pixels);
     this.finish('digit', meta, String(label));
     if (meta.announce) this.announcer.textContent = `Prediction: ${label}, ${percent(confidence)} confident.`;
   }
@@ -78,15 +117,39 @@ export class ResultView {
     this.digit.textContent = '?';
     this.verdict.textContent = title;
     this.sub.textContent = detail;
+    this.guesses.textContent = '';
+    this.clearBars();
+    this.seen.fillStyle = '#000';
+    this.seen.fillRect(0, 0, 28, 28);
+    this.finish('empty', meta, '');
+    if (meta.announce) this.announcer.textContent = `${title}. ${detail}`;
+  }
+
+  private fillBars(probabilities: readonly number[], top: number, truth: number | undefined): void {
+    probabilities.forEach((p, d) => {
+      this.fills[d]!.style.transform = `scaleX(${p})`;
+      this.values[d]!.textContent = percent(p);
+      this.rows[d]!.classList.toggle('is-top', d === top);
+      this.rows[d]!.classList.toggle('is-truth', d === truth && d !== top);
+    });
+  }
+
+  private clearBars(): void {
     for (let d = 0; d < 10; d++) {
       this.fills[d]!.style.transform = 'scaleX(0)';
       this.values[d]!.textContent = '–';
       this.rows[d]!.classList.remove('is-top', 'is-truth');
     }
-    this.seen.fillStyle = '#000';
-    this.seen.fillRect(0, 0, 28, 28);
-    this.finish('empty', meta, '');
-    if (meta.announce) this.announcer.textContent = `${title}. ${detail}`;
+  }
+
+  private drawSeen(pixels: Uint8Array): void {
+    const img = this.seenImage.data;
+    for (let i = 0; i < 784; i++) {
+      const v = pixels[i]!;
+      img[i * 4] = img[i * 4 + 1] = img[i * 4 + 2] = v;
+      img[i * 4 + 3] = 255;
+    }
+    this.seen.putImageData(this.seenImage, 0, 0);
   }
 
   showError(title: string, detail: string, meta: ShownMeta): void {
@@ -101,6 +164,7 @@ export class ResultView {
     d.label = label;
     d.source = meta.source;
     d.seq = String(++this.sequence);
+    this.root.removeAttribute('aria-busy');
     if (state !== 'digit') {
       delete d.latencyMs;
       this.latency.textContent = '';
@@ -113,6 +177,13 @@ export class ResultView {
     if (timing) this.root.dataset.timing = JSON.stringify(timing);
     this.latency.textContent = `answered in ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
   }
+}
+
+/** "a 7", "an 8", "an 11", "an 18", "an 80": the article by how the number is said. */
+export function withArticle(n: number): string {
+  const spoken = String(n);
+  const vowel = spoken.startsWith('8') || ((spoken.startsWith('11') || spoken.startsWith('18')) && spoken.length % 3 === 2);
+  return `${vowel ? 'an' : 'a'} ${spoken}`;
 }
 
 function percent(p: number): string {

@@ -93,6 +93,9 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
       const result = await drawWithMouse(page, strokes);
       expect(result.state, `drawn ${digit}`).toBe('digit');
       expect(result.label, `drawn ${digit}`).toBe(digit);
+      expect(result.verdict).toBe(`It’s ${digit === '8' ? 'an' : 'a'} ${digit}`);
+      // The top 3 answers, the first being the prediction.
+      expect(await page.textContent('#top-guesses')).toMatch(new RegExp(`^Top 3: ${digit} [\\d.]+% · \\d [\\d.]+% · \\d [\\d.]+%$`));
       expect(result.source).toBe('pad');
       expect(await page.isVisible('#pad-hint')).toBe(false);
       latencies.push(result.latencyMs!);
@@ -184,7 +187,7 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
       expect(accuracy, kind).toBeGreaterThanOrEqual(0.95);
     }
     if (shippedModels.length > 1) await switchModel(shippedModels[0]!);
-  });
+  }, 240_000);
 
   it('reads a JPEG photo in landscape format', async () => {
     const { test } = await loadMnist();
@@ -208,12 +211,20 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
     expect(result).toMatchObject({ state: 'digit', label: String(test.labels[index]) });
   });
 
-  it('says clearly when a file cannot be read', async () => {
+  it('says clearly when a file cannot be read, and leaves no earlier file’s caption beside the pad', async () => {
+    const { test } = await loadMnist();
+    const good = digitPicture(test.images.subarray(3001 * 784, 3002 * 784), { scale: 9, lightOnDark: false, random: seeded(5) });
+    const first = (await readResult(page)).seq;
+    await page.setInputFiles('#file', { name: 'good.png', mimeType: 'image/png', buffer: Buffer.from(good) });
+    await waitForResult(page, first, 'file:good.png');
+    expect(await page.textContent('#pad-caption')).toBe('good.png');
     const before = (await readResult(page)).seq;
     await page.setInputFiles('#file', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('these are not pixels') });
     const result = await waitForResult(page, before, 'file:notes.png');
     expect(result.state).toBe('error');
     expect(result.detail).toMatch(/Could not read “notes\.png”/);
+    expect(await page.isVisible('#pad-caption')).toBe(false);
+    expect(await page.isVisible('#pad-hint')).toBe(true);
     const blank = digitPicture(new Uint8Array(784), { scale: 8, lightOnDark: false, random: seeded(1) });
     const again = (await readResult(page)).seq;
     await page.setInputFiles('#file', { name: 'blank.png', mimeType: 'image/png', buffer: Buffer.from(blank) });
@@ -238,6 +249,12 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
     const result = await waitForResult(page, before, 'gallery:3');
     expect(result.label).toBe(tiles[3]!.predicted);
     expect(result.detail).toMatch(/label/);
+    // Test indices count from 0, as MNIST tools do: the gallery's fourth tile is the first 3 of the test set.
+    const { test } = await loadMnist();
+    const firstThree = test.labels.indexOf(3);
+    expect(await page.getAttribute('.tile >> nth=3', 'data-test-index')).toBe(String(firstThree));
+    expect(await page.textContent('#pad-caption')).toBe(`MNIST test digit #${firstThree} · label 3`);
+    expect(result.detail).toContain(`MNIST test digit #${firstThree}`);
 
     // Keyboard: the grid is one tab stop; arrows move, Enter picks.
     await page.keyboard.press('ArrowRight');
@@ -305,6 +322,103 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
   });
 });
 
+describe('verdicts beyond one digit, and the page’s legibility', () => {
+  /** Strokes of a drawn digit squeezed into a box centred at (cx, 0.5) that is `scale` of the pad. */
+  const squeezed = (strokes: number[][][], cx: number, scale = 0.55) => strokes.map((s) => s.map(([x, y]) => [cx + (x! - 0.5) * scale, 0.5 + (y! - 0.5) * scale]));
+
+  it.each(shippedModels)('reads several digits side by side as a number (%s)', async (kind) => {
+    if (shippedModels.length > 1) await switchModel(kind);
+    await clearPad();
+    const result = await drawWithMouse(page, [...squeezed(DRAWN_DIGITS[4], 0.28), ...squeezed(DRAWN_DIGITS[2], 0.72)]);
+    expect(result).toMatchObject({ state: 'digits', label: '42', verdict: 'It reads 42' });
+    expect(await page.textContent('#digit')).toBe('42');
+    expect(await page.textContent('#top-guesses')).toMatch(/^4: [\d.]+% · 2: [\d.]+%$/);
+    await page.screenshot({ path: join(shots, `app-number-${kind}.png`) });
+  });
+
+  it.each(shippedModels)('says "Not sure — is this one digit?" with the top guesses for a letter (%s)', async (kind) => {
+    if (shippedModels.length > 1) await switchModel(kind);
+    await clearPad();
+    const letterK = [polyline([[0.35, 0.2], [0.35, 0.8]]), polyline([[0.68, 0.2], [0.35, 0.55]]), polyline([[0.46, 0.45], [0.68, 0.8]])];
+    const result = await drawWithMouse(page, letterK);
+    expect(result).toMatchObject({ state: 'unsure', label: '', verdict: 'Not sure — is this one digit?' });
+    expect(result.detail).toMatch(/^Best guesses for your drawing: \d \([\d.]+%\), \d \([\d.]+%\), \d \([\d.]+%\)$/);
+    expect(await page.textContent('#digit')).toBe('?');
+    await page.screenshot({ path: join(shots, `app-unsure-${kind}.png`) });
+  });
+
+  it('keeps every text at a contrast of at least 4.5:1, light and dark', async () => {
+    await clearPad();
+    await drawWithMouse(page, DRAWN_DIGITS[8]);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      await page.waitForTimeout(100);
+      const low = await page.evaluate(() => {
+        const parse = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number) as number[];
+        const luminance = ([r, g, b]: number[]) => {
+          const lin = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+          return 0.2126 * lin(r!) + 0.7152 * lin(g!) + 0.0722 * lin(b!);
+        };
+        /** The colour behind an element: its own and its ancestors' backgrounds composited, white at the root. */
+        const behind = (el: Element | null): number[] => {
+          const layers: number[][] = [];
+          for (let e = el; e; e = e.parentElement) {
+            const style = getComputedStyle(e);
+            const image = style.backgroundImage;
+            // A gradient behind text: judged against its first colour stop.
+            const gradient = image.startsWith('linear-gradient') ? parse(image.slice(image.indexOf('#') >= 0 ? 0 : image.indexOf('rgb'))) : null;
+            const c = gradient && gradient.length >= 3 ? [...gradient.slice(0, 3), 1] : parse(style.backgroundColor);
+            const alpha = c.length === 4 ? c[3]! : 1;
+            if (alpha > 0) layers.push([c[0]!, c[1]!, c[2]!, alpha]);
+            if (alpha >= 1) break;
+          }
+          let base = getComputedStyle(document.documentElement).colorScheme.includes('dark') && matchMedia('(prefers-color-scheme: dark)').matches ? [0, 0, 0] : [255, 255, 255];
+          for (const [r, g, b, a] of layers.reverse()) base = [r! * a! + base[0]! * (1 - a!), g! * a! + base[1]! * (1 - a!), b! * a! + base[2]! * (1 - a!)];
+          return base;
+        };
+        const failures: string[] = [];
+        for (const el of document.querySelectorAll('body *')) {
+          const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
+          const box = el.getBoundingClientRect();
+          const style = getComputedStyle(el);
+          if (!own || box.width === 0 || style.visibility === 'hidden' || el.closest('[hidden], .visually-hidden, [aria-hidden="true"]:not(.pad-hint)')) continue;
+          const fg = parse(style.color);
+          const bg = behind(el);
+          const fgAlpha = fg.length === 4 ? fg[3]! : 1;
+          const text = [0, 1, 2].map((i) => fg[i]! * fgAlpha + bg[i]! * (1 - fgAlpha));
+          const [l1, l2] = [luminance(text), luminance(bg)].sort((a, b) => b - a);
+          const ratio = (l1! + 0.05) / (l2! + 0.05);
+          if (ratio < 4.5) failures.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${el.className} "${el.textContent!.trim().slice(0, 30)}" ${ratio.toFixed(2)}:1`);
+        }
+        return failures;
+      });
+      expect(low, colorScheme).toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: null });
+  });
+});
+
+describe('while the model loads, and when it cannot', () => {
+  it('shows a loading indicator until the model is there', async () => {
+    const p = await chromium.context.newPage();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await p.route(/\/assets\/model-[\w-]+\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await p.goto(server.url);
+    await p.waitForSelector('#result[data-state="loading"] #loading', { state: 'visible' });
+    expect(await p.textContent('#verdict')).toBe('Loading the model…');
+    expect(await p.getAttribute('#result', 'aria-busy')).toBe('true');
+    release();
+    await p.waitForFunction(() => document.body.dataset.ready === 'true');
+    expect(await p.isVisible('#loading')).toBe(false);
+    expect((await readResult(p)).state).toBe('empty');
+    await p.close();
+  });
+});
+
 describe('served without cross-origin isolation', () => {
   it('still runs on WASM (SIMD, no threads) and says so', async () => {
     const plain = await serveStatic(undefined, { isolated: false });
@@ -328,8 +442,16 @@ describe('when the model cannot be loaded', () => {
     });
     expect(await p.evaluate(() => document.body.dataset.ready)).toBe('error');
     expect(await p.isVisible('#alert')).toBe(true);
-    expect(await p.textContent('#alert')).toMatch(/Could not load the MLP model \(.+\)\. Reload the page to try again\./);
+    const alert = (await p.textContent('#alert'))!;
+    expect(alert).toMatch(/^Could not load the (MLP|CNN) model \([^()]+\)\. Reload the page to try again\.$/);
+    // A short message, not TF.js's nested error chain.
+    expect(alert.length).toBeLessThan(160);
     expect((await readResult(p)).state).toBe('error');
+    // Drawing or opening a file later never claims the model is still loading.
+    const after = await drawWithMouse(p, DRAWN_DIGITS[3]);
+    expect(after).toMatchObject({ state: 'error', verdict: 'No model' });
+    expect(await p.isVisible('#loading')).toBe(false);
+    expect(await p.innerText('body')).not.toMatch(/Loading/);
     await p.close();
   });
 });

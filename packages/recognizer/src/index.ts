@@ -8,10 +8,16 @@ export type {
   RecognizeOptions,
   Recognition,
   DigitRecognition,
+  DigitsRecognition,
+  DigitPiece,
+  UnsureRecognition,
   EmptyRecognition,
+  Guess,
+  VerdictThresholds,
   Recognizer,
 } from './types.js';
 export type { ShippedModel } from './models.js';
 export { SHIPPED_MODELS } from './models.js';
 export { createRecognizer } from './recognizer.js';
 export { MAX_PIXELS } from './input.js';
+export { VERDICT_THRESHOLDS } from './verdicts.js';

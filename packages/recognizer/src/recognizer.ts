@@ -1,13 +1,15 @@
 import { type BackendName, DigitkitError, type DigitModel, parseBackendChoice, type Prediction } from '@digitkit/core';
 import { predict } from '@digitkit/model';
-import { boundingBox, normalize, toMnistFormat } from '@digitkit/preprocess';
+import { type Box, boundingBox, normalize, toMnistFormat } from '@digitkit/preprocess';
 import { ensureBackend } from './backend.js';
 import { readPicture } from './input.js';
 import { loadPlannedModel, planModel } from './models.js';
-import type { Recognition, RecognizeInput, RecognizeOptions, Recognizer, RecognizerOptions } from './types.js';
+import { splitPieces } from './segment.js';
+import type { DigitPiece, Recognition, RecognizeInput, RecognizeOptions, Recognizer, RecognizerOptions, VerdictThresholds } from './types.js';
+import { SEGMENTATION, VERDICT_THRESHOLDS, piecesDoubt, singleDigitDoubt, topGuesses } from './verdicts.js';
 
 const MNIST_SIZE = 28 * 28;
-const OPTION_NAMES = ['model', 'backend', 'log', 'wasmPaths'] as const;
+const OPTION_NAMES = ['model', 'backend', 'log', 'wasmPaths', 'verdicts'] as const;
 
 /**
  * Loads a model (the shipped CNN by default) on a TF.js backend and gives a recognizer for pictures of digits.
@@ -15,14 +17,41 @@ const OPTION_NAMES = ['model', 'backend', 'log', 'wasmPaths'] as const;
  */
 export async function createRecognizer(options: RecognizerOptions = {}): Promise<Recognizer> {
   const plan = checkOptions(options);
+  const thresholds = checkThresholds(options.verdicts, VERDICT_THRESHOLDS[plan.kind === 'shipped' ? plan.name : 'cnn']);
   const backend = await ensureBackend({
     ...(options.backend !== undefined && { backend: parseBackendChoice(options.backend) }),
     ...(options.log !== undefined && { log: options.log }),
     ...(options.wasmPaths !== undefined && { wasmPaths: options.wasmPaths }),
   });
   const model = await loadPlannedModel(plan);
+  // The other shipped model, for a second opinion on single digits (see VerdictThresholds.minSecondOpinion).
+  const second = plan.kind === 'shipped' && thresholds.minSecondOpinion > 0 ? await loadPlannedModel({ kind: 'shipped', name: plan.name === 'cnn' ? 'mlp' : 'cnn' }) : null;
   const source = plan.kind === 'shipped' ? plan.name : plan.kind === 'saved' ? plan.source : 'custom';
-  return new ModelRecognizer(model, source, backend, plan.kind !== 'given');
+  return new ModelRecognizer(model, source, backend, thresholds, second, plan.kind !== 'given');
+}
+
+/** The shipped thresholds with the caller's overrides, each checked: fractions in [0, 1], a ratio > 0, a count >= 2. */
+function checkThresholds(overrides: Partial<VerdictThresholds> | undefined, shipped: Readonly<VerdictThresholds>): Readonly<VerdictThresholds> {
+  if (overrides === undefined) return shipped;
+  const names = Object.keys(shipped);
+  if (overrides === null || typeof overrides !== 'object') {
+    throw new DigitkitError('BAD_OPTION', `verdicts takes an object with some of ${names.join(', ')}; got ${overrides === null ? 'null' : typeof overrides}.`);
+  }
+  const valid: Record<keyof VerdictThresholds, (v: number) => boolean> = {
+    minConfidence: (v) => v >= 0 && v <= 1,
+    minSecondOpinion: (v) => v >= 0 && v <= 1,
+    minPieceConfidence: (v) => v >= 0 && v <= 1,
+    maxAspect: (v) => v > 0,
+    maxDigits: (v) => Number.isInteger(v) && v >= 2,
+  };
+  for (const [name, value] of Object.entries(overrides)) {
+    const check = valid[name as keyof VerdictThresholds];
+    if (!check) throw new DigitkitError('BAD_OPTION', `verdicts has an unknown threshold ${name}; it takes ${names.join(', ')}.`);
+    if (typeof value !== 'number' || !check(value)) {
+      throw new DigitkitError('BAD_OPTION', `verdicts.${name} got ${String(value)}: confidences are fractions 0-1, maxAspect a ratio > 0, maxDigits an integer >= 2.`);
+    }
+  }
+  return Object.freeze({ ...shipped, ...overrides });
 }
 
 function checkOptions(options: RecognizerOptions): ReturnType<typeof planModel> {
@@ -47,6 +76,8 @@ class ModelRecognizer implements Recognizer {
     readonly model: DigitModel,
     readonly modelSource: string,
     readonly backend: BackendName,
+    readonly thresholds: Readonly<VerdictThresholds>,
+    readonly secondOpinion: DigitModel | null,
     private readonly owned: boolean,
   ) {}
 
@@ -55,8 +86,29 @@ class ModelRecognizer implements Recognizer {
     const picture = readPicture(image);
     const mnist = toMnistFormat(picture, options);
     if (mnist.empty) return { verdict: 'empty', reason: mnist.reason };
-    const [prediction] = predict(this.model, normalize(mnist.pixels), 1) as [Prediction];
-    return { verdict: 'digit', ...answer(prediction), pixels: mnist.pixels, box: mnist.box, inverted: mnist.inverted };
+    const { box, inverted } = mnist;
+    const pieces = splitPieces(picture, box, inverted).flatMap((piece) => {
+      const fit = toMnistFormat(piece.image, { polarity: 'light-on-dark' });
+      return fit.empty ? [] : [{ pixels: fit.pixels, box: piece.box }];
+    });
+    // The whole ink and every piece in one forward pass.
+    const images = new Uint8Array(MNIST_SIZE * (1 + pieces.length));
+    images.set(mnist.pixels);
+    pieces.forEach((piece, i) => images.set(piece.pixels, (i + 1) * MNIST_SIZE));
+    const [whole, ...read] = predict(this.model, normalize(images), 1 + pieces.length) as [Prediction, ...Prediction[]];
+    const second = this.secondOpinion ? (predict(this.secondOpinion, normalize(mnist.pixels), 1) as [Prediction])[0].probabilities : null;
+    const oneDoubt = singleDigitDoubt(whole.probabilities, second, box, this.thresholds);
+    const unsure = (reason: string): Recognition => ({ verdict: 'unsure', reason, guesses: topGuesses(whole.probabilities), probabilities: whole.probabilities, pixels: mnist.pixels, box, inverted });
+    if (pieces.length >= 2) {
+      // Pieces almost touching are one digit written in parts (an open 4) when the whole ink is a sure digit.
+      if (oneDoubt === null && closeTogether(pieces.map((p) => p.box))) return { verdict: 'digit', ...answer(whole), guesses: topGuesses(whole.probabilities), pixels: mnist.pixels, box, inverted };
+      const doubt = piecesDoubt(read.map((p) => p.probabilities), this.thresholds);
+      if (doubt !== null) return unsure(`several pieces side by side, but ${doubt}`);
+      const digits: DigitPiece[] = read.map((p, i) => ({ ...answer(p), pixels: pieces[i]!.pixels, box: pieces[i]!.box }));
+      return { verdict: 'digits', digits: digits.map((d) => d.label), pieces: digits, box, inverted };
+    }
+    if (oneDoubt !== null) return unsure(oneDoubt);
+    return { verdict: 'digit', ...answer(whole), guesses: topGuesses(whole.probabilities), pixels: mnist.pixels, box, inverted };
   }
 
   recognizeMnist(pixels: Uint8Array): Recognition {
@@ -77,7 +129,7 @@ class ModelRecognizer implements Recognizer {
       const pixels = images.subarray(i * MNIST_SIZE, (i + 1) * MNIST_SIZE);
       const box = boundingBox({ data: pixels, width: 28, height: 28 });
       if (!box) return { verdict: 'empty', reason: 'no ink: every pixel of the 28x28 image is 0' };
-      return { verdict: 'digit', ...answer(prediction), pixels, box, inverted: false };
+      return { verdict: 'digit', ...answer(prediction), guesses: topGuesses(prediction.probabilities), pixels, box, inverted: false };
     });
   }
 
@@ -85,11 +137,18 @@ class ModelRecognizer implements Recognizer {
     if (this.#disposed) return;
     this.#disposed = true;
     if (this.owned) this.model.net.dispose();
+    this.secondOpinion?.net.dispose();
   }
 
   #checkAlive(): void {
     if (this.#disposed) throw new DigitkitError('DISPOSED', 'This recognizer was disposed; create another with createRecognizer().');
   }
+}
+
+/** Whether every gap between neighbouring pieces is under SEGMENTATION.oneDigitGap of the tallest piece's height. */
+function closeTogether(boxes: readonly Box[]): boolean {
+  const tallest = Math.max(...boxes.map((b) => b.height));
+  return boxes.slice(1).every((b, i) => b.x - (boxes[i]!.x + boxes[i]!.width) < SEGMENTATION.oneDigitGap * tallest);
 }
 
 function answer(prediction: Prediction): { label: number; confidence: number; probabilities: readonly number[] } {

@@ -19,6 +19,35 @@ export interface RecognizerOptions {
   log?: ((line: string) => void) | null;
   /** Where the WASM backend finds its `.wasm` files (a URL prefix ending in `/`, or file name -> URL). Bundled browser apps need it. */
   wasmPaths?: string | Record<string, string>;
+  /**
+   * When a picture is called one digit, several, or `'unsure'`: overrides of the shipped `VERDICT_THRESHOLDS`
+   * (measured on the shipped models; a model of your own may want its own).
+   */
+  verdicts?: Partial<VerdictThresholds>;
+}
+
+/** The thresholds that tell `'digit'`, `'digits'` and `'unsure'` apart (see `VERDICT_THRESHOLDS`). */
+export interface VerdictThresholds {
+  /** A single piece of ink is a digit only when its most likely class has at least this probability. */
+  readonly minConfidence: number;
+  /**
+   * ...and, for a shipped model, when the other shipped model (the MLP for the CNN, the CNN for the MLP) gives that
+   * digit at least this probability too: two different networks rarely agree with confidence on a scribble. 0 turns
+   * the second opinion off (and its model is not loaded); models of your own have none.
+   */
+  readonly minSecondOpinion: number;
+  /** Several pieces are read as a number only when each piece's most likely digit has at least this probability. */
+  readonly minPieceConfidence: number;
+  /** A single piece wider than this many times its height is no one digit (a word, a scribble, digits that touch). */
+  readonly maxAspect: number;
+  /** More pieces than this are not read as a number. */
+  readonly maxDigits: number;
+}
+
+/** One of the model's answers: a digit and its probability. */
+export interface Guess {
+  readonly label: number;
+  readonly probability: number;
 }
 
 /** Pixels as a decoder, a camera or `ImageData` gives them: gray, RGB or RGBA bytes, row-major, channels interleaved. */
@@ -55,11 +84,51 @@ export interface DigitRecognition {
   readonly confidence: number;
   /** One probability per class, summing to 1. */
   readonly probabilities: readonly number[];
+  /** The three most likely digits, most likely first (the first is `label`). */
+  readonly guesses: readonly Guess[];
   /** The 28x28 image the model saw, row-major (0 = background, 255 = ink). */
   readonly pixels: Uint8Array;
   /** The ink's bounding box in the picture's pixels. */
   readonly box: Box;
   /** True when the picture was dark ink on a light ground (and was inverted to MNIST's light-on-dark). */
+  readonly inverted: boolean;
+}
+
+/** One digit of several, as `'digits'` gives them. */
+export interface DigitPiece {
+  readonly label: number;
+  readonly confidence: number;
+  readonly probabilities: readonly number[];
+  /** The 28x28 image of this piece the model saw. */
+  readonly pixels: Uint8Array;
+  /** This piece's box in the picture's pixels. */
+  readonly box: Box;
+}
+
+/** The picture holds several digits side by side: a number, read left to right. */
+export interface DigitsRecognition {
+  readonly verdict: 'digits';
+  /** The digits, left to right (`digits.join('')` is the number as written). */
+  readonly digits: readonly number[];
+  /** Each digit with its own confidence, probabilities, 28x28 image and box, left to right. */
+  readonly pieces: readonly DigitPiece[];
+  /** The box of all the ink in the picture's pixels. */
+  readonly box: Box;
+  readonly inverted: boolean;
+}
+
+/**
+ * The picture holds ink, but no single digit the recognizer can name (a scribble, a letter or symbol, digits it
+ * cannot tell apart): `reason` says why in words, `guesses` are the model's best answers for the whole ink.
+ */
+export interface UnsureRecognition {
+  readonly verdict: 'unsure';
+  readonly reason: string;
+  /** The three most likely digits for the whole ink taken as one, most likely first. */
+  readonly guesses: readonly Guess[];
+  readonly probabilities: readonly number[];
+  readonly pixels: Uint8Array;
+  readonly box: Box;
   readonly inverted: boolean;
 }
 
@@ -70,10 +139,10 @@ export interface EmptyRecognition {
 }
 
 /**
- * What recognizing a picture gives, told apart by `verdict`. The union will grow (`'unsure'`, `'digits'` are
- * planned): give a `switch` on `verdict` a default branch.
+ * What recognizing a picture gives, told apart by `verdict`. The union may grow: give a `switch` on `verdict` a
+ * default branch.
  */
-export type Recognition = DigitRecognition | EmptyRecognition;
+export type Recognition = DigitRecognition | DigitsRecognition | UnsureRecognition | EmptyRecognition;
 
 export interface Recognizer {
   /** The model that recognizes. */
@@ -82,9 +151,16 @@ export interface Recognizer {
   readonly modelSource: string;
   /** The TF.js backend it runs on. */
   readonly backend: BackendName;
-  /** Picture -> MNIST format (crop, scale, centre) -> model -> verdict. Throws a DigitkitError for malformed pictures. */
+  /** The model giving the second opinion on single digits (the other shipped model), or null. */
+  readonly secondOpinion: DigitModel | null;
+  /** The verdict thresholds in force: the shipped ones with the `verdicts` option's overrides. */
+  readonly thresholds: Readonly<VerdictThresholds>;
+  /**
+   * Picture -> MNIST format (crop, scale, centre) -> model -> verdict: `'digit'`, `'digits'` (several side by side),
+   * `'unsure'` or `'empty'`. Throws a DigitkitError for malformed pictures.
+   */
   recognize(image: RecognizeInput, options?: RecognizeOptions): Recognition;
-  /** One image already in MNIST format (784 bytes, light ink on black, centred): straight to the model. */
+  /** One image already in MNIST format (784 bytes, light ink on black, centred): straight to the model, always `'digit'` (or `'empty'`). */
   recognizeMnist(pixels: Uint8Array): Recognition;
   /** Many MNIST-format images (`n * 784` bytes), in one forward pass per 1,024. */
   recognizeMnistBatch(images: Uint8Array): Recognition[];

@@ -10,7 +10,7 @@ import { loadMnist } from '@digitkit/data';
 import { type ModelKind, registerWasmTrainingKernels } from '@digitkit/model';
 import { createRecognizer, type Recognizer, SHIPPED_MODELS } from '@digitkit/recognizer';
 import { formatTable, runBenchmark } from '../src/harness.js';
-import { loadSavedRecognizer, trainModel } from '../src/models.js';
+import { loadSavedRecognizer, trainModel, WHOLE_INK_AS_DIGIT } from '../src/models.js';
 import { benchFamilies } from './families.js';
 
 const count = Number(process.env.DIGITKIT_BENCH_COUNT ?? 500);
@@ -27,7 +27,7 @@ const QUICK: Record<ModelKind, { epochs: number }> = { mlp: { epochs: 4 }, cnn: 
 const recognizers: Record<string, Recognizer> = {};
 for (const { name } of Object.values(SHIPPED_MODELS)) {
   if (!dir) {
-    recognizers[name] = await createRecognizer({ model: name, log: null });
+    recognizers[name] = await createRecognizer({ model: name, log: null, verdicts: WHOLE_INK_AS_DIGIT });
     console.log(`${name}: shipped in @digitkit/recognizer (uint8 weights, ${(SHIPPED_MODELS[name].testAccuracy * 100).toFixed(2)}% on MNIST test)`);
     continue;
   }
@@ -40,7 +40,7 @@ for (const { name } of Object.values(SHIPPED_MODELS)) {
   const t0 = performance.now();
   try {
     const model = await trainModel(name, train, QUICK[name]);
-    recognizers[`${name}*`] = await createRecognizer({ model, log: null });
+    recognizers[`${name}*`] = await createRecognizer({ model, log: null, verdicts: WHOLE_INK_AS_DIGIT });
     console.log(`${name}*: trained here (default recipe, ${QUICK[name].epochs} epoch(s)) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   } catch (error) {
     console.log(`${name}: skipped, could not train it here (${(error as Error).message.split('\n')[0]})`);

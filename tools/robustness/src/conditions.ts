@@ -62,7 +62,7 @@ const PHOTOS: readonly (readonly [number, number])[] = [
   [400, 400],
   [480, 360],
 ];
-const EASY_PHOTO: PhotoRanges = { gradient: [0.05, 0.35], vignette: [0, 0.2], blur: [0.5, 1.5], noise: [2, 8], jpegQuality: [50, 90] };
+export const EASY_PHOTO: PhotoRanges = { gradient: [0.05, 0.35], vignette: [0, 0.2], blur: [0.5, 1.5], noise: [2, 8], jpegQuality: [50, 90] };
 const HARD_PHOTO: PhotoRanges = { gradient: [0.3, 0.55], vignette: [0.15, 0.4], blur: [1, 2.2], noise: [8, 16], jpegQuality: [25, 60] };
 
 /** The benchmark's conditions, in table order. */
@@ -198,7 +198,8 @@ function placeDigit(skeleton: Skeleton, condition: Condition, width: number, hei
   return { a, b, c, d, tx: centreX - a * cx - b * cy, ty: centreY - c * cx - d * cy };
 }
 
-function photoLook(ranges: PhotoRanges, rng: Rng): PhotoLook {
+/** A photo's look drawn from the ranges: paper and ink colours, light, blur, noise, JPEG quality. */
+export function photoLook(ranges: PhotoRanges, rng: Rng): PhotoLook {
   const paperBase = 200 + rng.next() * 45;
   const warm = rng.next() * 18;
   const inkBase = 20 + rng.next() * 60;

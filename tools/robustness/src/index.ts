@@ -6,7 +6,7 @@ export type { Condition, PhotoRanges, DrawnDigit } from './conditions.js';
 export { CONDITIONS, drawCondition } from './conditions.js';
 export type { Preprocessor, PreparedCondition, PrepareOptions, ConditionScore, BenchmarkRow } from './harness.js';
 export { prepareCondition, scoreCondition, accuracyOn, runBenchmark, drawnMean, formatTable } from './harness.js';
-export { loadSavedRecognizer, trainModel } from './models.js';
+export { loadSavedRecognizer, trainModel, WHOLE_INK_AS_DIGIT } from './models.js';
 export type { Family, FamilySplit, CorruptedSet } from './corruptions/families.js';
 export { FAMILIES, corruptFamily } from './corruptions/families.js';
 export { plainMnist } from './corruptions/plain.js';

@@ -6,6 +6,12 @@ import { createRecognizer, type Recognizer } from '@digitkit/recognizer';
 import { type TrainOptions, defaultRecipe, train } from '@digitkit/train';
 
 /**
+ * Verdict thresholds that call every piece of ink a digit: the accuracy bench measures which digit the pipeline reads,
+ * as `recognizeMnistBatch` (the plain preprocessing's path) does; `bench:verdicts` measures the verdicts themselves.
+ */
+export const WHOLE_INK_AS_DIGIT = Object.freeze({ minConfidence: 0, minSecondOpinion: 0, maxAspect: Number.MAX_VALUE });
+
+/**
  * A recognizer for `<dir>/<kind>/model` (the layout `digitkit train --out <dir>/<kind>` writes) or `<dir>/<kind>`,
  * or null when neither holds a model.json.
  */
@@ -18,7 +24,7 @@ export async function loadSavedRecognizer(dir: string, kind: ModelKind): Promise
     } catch {
       continue;
     }
-    return createRecognizer({ model: path, log: null });
+    return createRecognizer({ model: path, log: null, verdicts: WHOLE_INK_AS_DIGIT });
   }
   return null;
 }

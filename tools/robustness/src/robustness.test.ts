@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONDITIONS } from './conditions.js';
 import { type ConditionScore, prepareCondition, scoreCondition } from './harness.js';
+import { WHOLE_INK_AS_DIGIT } from './models.js';
 
 const PER_CONDITION = 40;
 
@@ -54,7 +55,7 @@ beforeAll(async () => {
     seed: 42,
     augment: { maxShift: 2 },
   });
-  const recognizer = await createRecognizer({ model, log: null });
+  const recognizer = await createRecognizer({ model, log: null, verdicts: WHOLE_INK_AS_DIGIT });
   const prepared = CONDITIONS.filter((c) => c.name in FLOORS).map((c) => prepareCondition(c, data.test, { count: PER_CONDITION, seed: 7 }));
   const before = tf.memory().numTensors;
   for (const p of prepared) scores.set(p.condition.name, scoreCondition(recognizer, p));

@@ -52,6 +52,7 @@ export async function predictCommand(images: string[], flags: PredictFlags): Pro
   });
   const answer = (input: Answer['input'], recognition: Recognition, trueLabel?: number): Answer => {
     const truth = trueLabel !== undefined ? { trueLabel, trueClassName: classNames[trueLabel] } : {};
+    if (recognition.verdict === 'digits') return { input, verdict: 'digits', reason: `several digits: the number ${recognition.digits.join('')} (${recognition.pieces.map((p) => `${p.label} ${percent(p.confidence, 1)}`).join(', ')})`, ...truth };
     if (recognition.verdict !== 'digit') {
       // Verdicts other than 'digit' carry a reason in words (the union grows: 'unsure', 'digits').
       const other = recognition as { verdict: string; reason?: unknown };

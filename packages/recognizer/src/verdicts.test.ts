@@ -1,0 +1,152 @@
+import { DigitkitError } from '@digitkit/core';
+import { loadMnist } from '@digitkit/data';
+// Drawing helpers shared with the other packages' tests (not part of any published surface).
+import { asBlackOnWhite, cropToInk, drawStrokes, placeOnCanvas, redrawOnCanvas, type Stroke, upscaleBilinear } from '@digitkit/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRecognizer, type Recognition, type Recognizer, VERDICT_THRESHOLDS } from './index.js';
+
+let cnn: Recognizer;
+let mlp: Recognizer;
+let test: Awaited<ReturnType<typeof loadMnist>>['test'];
+
+beforeAll(async () => {
+  cnn = await createRecognizer({ log: null });
+  mlp = await createRecognizer({ model: 'mlp', log: null });
+  ({ test } = await loadMnist());
+});
+afterAll(() => {
+  cnn.dispose();
+  mlp.dispose();
+});
+
+const digitAt = (i: number) => test.images.subarray(i * 784, (i + 1) * 784);
+const W = 400;
+const H = 280;
+
+/** MNIST test digits (by index) enlarged 6x and written side by side, `gap` pixels apart, baselines shifted a little. */
+function number(indices: number[], gap: number): { data: Uint8Array; width: number; height: number } {
+  const canvas = new Uint8Array(W * H);
+  let left = 20;
+  indices.forEach((index, k) => {
+    const ink = cropToInk(upscaleBilinear(digitAt(index), 28, 28, 6), 168, 168);
+    const placed = placeOnCanvas(ink.data, ink.width, ink.height, W, H, left, 60 + (k % 2) * 12);
+    for (let i = 0; i < canvas.length; i++) canvas[i] = Math.max(canvas[i]!, placed[i]!);
+    left += ink.width + gap;
+  });
+  return { data: asBlackOnWhite(canvas), width: W, height: H };
+}
+
+/** Pen strokes (unit box) on a 280x280 white pad, 10 px pen. */
+function drawn(strokes: Stroke[]): { data: Uint8Array; width: number; height: number } {
+  const ink = drawStrokes(strokes, 280, 280, { left: 0, top: 0, width: 280, height: 280 }, 10);
+  return { data: asBlackOnWhite(ink), width: 280, height: 280 };
+}
+const line = (points: [number, number][], steps = 8): Stroke =>
+  points.slice(1).flatMap((b, i) => Array.from({ length: steps }, (_, k) => [points[i]![0] + ((b[0] - points[i]![0]) * (k + 1)) / steps, points[i]![1] + ((b[1] - points[i]![1]) * (k + 1)) / steps] as [number, number]));
+
+/** A scribble (a tangle of straight strokes) and the letters X and K: ink that is no digit. */
+const SCRIBBLE = [[[0.3, 0.2], ...line([[0.3, 0.2], [0.7, 0.7], [0.2, 0.6], [0.75, 0.25], [0.5, 0.85], [0.35, 0.3], [0.8, 0.5]])]] as Stroke[];
+const LETTER_X = [line([[0.3, 0.2], [0.7, 0.8]]), line([[0.7, 0.2], [0.3, 0.8]])].map((s, i) => [i ? [0.7, 0.2] : [0.3, 0.2], ...s] as Stroke);
+const LETTER_K = [
+  [[0.3, 0.2], ...line([[0.3, 0.2], [0.3, 0.8]])],
+  [[0.7, 0.2], ...line([[0.7, 0.2], [0.3, 0.55]])],
+  [[0.42, 0.47], ...line([[0.42, 0.47], [0.7, 0.8]])],
+] as Stroke[];
+
+const verdictOf = (r: Recognition) => (r.verdict === 'digits' ? `digits ${r.digits.join('')}` : r.verdict === 'digit' ? `digit ${r.label}` : r.verdict);
+
+describe("verdict 'digit'", () => {
+  it('stays one digit, with its top 3 guesses, for MNIST test digits drawn large (both shipped models)', () => {
+    for (const r of [cnn, mlp]) {
+      const verdicts = Array.from({ length: 30 }, (_, i) => {
+        const picture = { data: asBlackOnWhite(redrawOnCanvas(digitAt(i), 9, 280, 280, i)), width: 280, height: 280 };
+        return { result: r.recognize(picture), label: test.labels[i]! };
+      });
+      const right = verdicts.filter(({ result, label }) => result.verdict === 'digit' && result.label === label);
+      expect(right.length, r.modelSource).toBeGreaterThanOrEqual(29);
+      const first = right[0]!.result as Extract<Recognition, { verdict: 'digit' }>;
+      expect(first.guesses).toHaveLength(3);
+      expect(first.guesses[0]).toEqual({ label: first.label, probability: first.confidence });
+      expect(first.guesses[1]!.probability).toBeLessThanOrEqual(first.guesses[0]!.probability);
+    }
+  });
+});
+
+describe("verdict 'digits'", () => {
+  it('reads two and three MNIST test digits side by side, left to right, each with its own confidence and box', () => {
+    // Test digits 0..: 7, 2, 1, 0, 4, 1, 4, 9, 5, 9.
+    const cases: [number[], number][] = [[[0, 1], 30], [[2, 3], 12], [[4, 7], 50], [[6, 9, 8], 20]];
+    for (const [indices, gap] of cases) {
+      const result = cnn.recognize(number(indices, gap));
+      const expected = indices.map((i) => test.labels[i]!);
+      expect(verdictOf(result), `${expected.join('')} with a ${gap} px gap`).toBe(`digits ${expected.join('')}`);
+      if (result.verdict !== 'digits') continue;
+      expect(result.pieces.map((p) => p.label)).toEqual(expected);
+      for (const piece of result.pieces) {
+        expect(piece.confidence).toBeGreaterThanOrEqual(VERDICT_THRESHOLDS.cnn.minPieceConfidence);
+        expect(piece.pixels).toHaveLength(784);
+      }
+      const lefts = result.pieces.map((p) => p.box.x);
+      expect(lefts).toEqual([...lefts].sort((a, b) => a - b));
+      expect(result.pieces[0]!.box.x + result.pieces[0]!.box.width).toBeLessThanOrEqual(result.pieces[1]!.box.x);
+    }
+  });
+});
+
+describe("verdict 'unsure'", () => {
+  // The MLP is unsure of less (its thresholds are lower): the scribble and the X pass as digits there, the K does not.
+  it.each([
+    ['a scribble', SCRIBBLE, ['cnn']],
+    ['the letter X', LETTER_X, ['cnn']],
+    ['the letter K', LETTER_K, ['cnn', 'mlp']],
+  ])('is what %s gets, with a reason and the top 3 guesses (%j)', (_, strokes, models) => {
+    for (const r of [cnn, mlp].filter((m) => (models as string[]).includes(m.modelSource))) {
+      const result = r.recognize(drawn(strokes as Stroke[]));
+      expect(result.verdict, r.modelSource).toBe('unsure');
+      if (result.verdict !== 'unsure') continue;
+      expect(result.reason).toMatch(/best guesses \d \(\d+%\), \d \(\d+%\), \d \(\d+%\)$/);
+      expect(result.guesses.map((g) => g.label)).toHaveLength(3);
+      expect(result.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    }
+  });
+
+  it('has thresholds per shipped model, and a model of your own starts from the CNN’s', async () => {
+    expect(cnn.thresholds).toEqual(VERDICT_THRESHOLDS.cnn);
+    expect(mlp.thresholds).toEqual(VERDICT_THRESHOLDS.mlp);
+    const own = await createRecognizer({ model: cnn.model, log: null, verdicts: { maxDigits: 4 } });
+    expect(own.thresholds).toEqual({ ...VERDICT_THRESHOLDS.cnn, maxDigits: 4 });
+    own.dispose();
+  });
+
+  it('is what a drawn digit becomes when the thresholds are raised past any confidence, and vice versa', async () => {
+    const one = drawn([line([[0.52, 0.2], [0.5, 0.8]])]);
+    expect(cnn.recognize(one)).toMatchObject({ verdict: 'digit', label: 1 });
+    const strict = await createRecognizer({ model: cnn.model, log: null, verdicts: { minConfidence: 1 } });
+    expect(strict.recognize(one)).toMatchObject({ verdict: 'unsure', reason: expect.stringMatching(/no digit is likely enough \(need 100%\)/) });
+    // A model of your own has no second opinion; with every check off, a scribble is a digit again.
+    const lenient = await createRecognizer({ model: cnn.model, log: null, verdicts: { minConfidence: 0, maxAspect: 100 } });
+    expect(lenient.secondOpinion).toBeNull();
+    expect(lenient.recognize(drawn(SCRIBBLE)).verdict).toBe('digit');
+    expect(cnn.secondOpinion?.kind).toBe('mlp');
+    strict.dispose();
+    lenient.dispose();
+  });
+
+  it('calls ink much wider than high no single digit', () => {
+    const dash = drawn([line([[0.1, 0.5], [0.9, 0.52]])]);
+    expect(cnn.recognize(dash)).toMatchObject({ verdict: 'unsure', reason: expect.stringMatching(/wider than one digit/) });
+  });
+});
+
+describe('the verdicts option', () => {
+  it.each([
+    [{ minConfidence: 1.5 }, /verdicts.minConfidence got 1.5/],
+    [{ maxDigits: 1 }, /verdicts.maxDigits got 1/],
+    [{ sureness: 0.5 }, /unknown threshold sureness; it takes minConfidence, minSecondOpinion/],
+    ['strict', /verdicts takes an object/],
+  ])('refuses %j with a DigitkitError', async (verdicts, message) => {
+    const error = await createRecognizer({ verdicts: verdicts as never, log: null }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DigitkitError);
+    expect(error).toMatchObject({ code: 'BAD_OPTION', message: expect.stringMatching(message) });
+  });
+});

@@ -1,0 +1,47 @@
+import { createRng } from '@digitkit/core';
+import { mnistSlice } from '@digitkit/testkit';
+import { describe, expect, it } from 'vitest';
+import { DIGIT_LIKE_LETTERS, GLYPH_FONTS, LETTERS, glyph } from './glyphs.js';
+import { drawNumber, sourceRange } from './numbers.js';
+import { renderShape } from './scene.js';
+import { scribble } from './scribbles.js';
+import { VERDICT_SETS } from './sets.js';
+
+describe('the verdict sets', () => {
+  it('read Hershey glyphs as pen strokes in a unit-high box, and leave the digit-like letters out', () => {
+    for (const font of GLYPH_FONTS) {
+      const k = glyph('K', font);
+      expect(k.segments.length % 4).toBe(0);
+      expect(k.segments.length).toBeGreaterThanOrEqual(12);
+      const ys = k.segments.filter((_, i) => i % 2 === 1);
+      expect(Math.min(...ys)).toBeCloseTo(0, 6);
+      expect(Math.max(...ys)).toBeCloseTo(1, 6);
+    }
+    for (const c of 'OlSZBbg') expect(DIGIT_LIKE_LETTERS).toContain(c);
+    expect(LETTERS.some((c) => DIGIT_LIKE_LETTERS.includes(c))).toBe(false);
+    expect(() => glyph('\u00e9', 'futural')).toThrow(/no glyph/);
+  });
+
+  it('draw the same pictures for the same seed, with ink on the canvas', () => {
+    const draw = (seed: number) => {
+      const rng = createRng(seed);
+      return renderShape(scribble(rng), rng);
+    };
+    const [a, b, c] = [draw(3), draw(3), draw(4)];
+    expect(a.data).toEqual(b.data);
+    expect(a.data).not.toEqual(c.data);
+    expect(a.data.some((v) => v !== a.data[0])).toBe(true);
+  });
+
+  it('take the halves of a number set from disjoint MNIST test images, and name the digits drawn', async () => {
+    const test = await mnistSlice({ split: 'test', count: 200 });
+    const [tuneFrom, tuneTo] = sourceRange('tune', test);
+    const [heldFrom, heldTo] = sourceRange('held-out', test);
+    expect(tuneTo).toBeLessThanOrEqual(heldFrom);
+    expect([tuneFrom, heldTo]).toEqual([0, test.count]);
+    const drawn = drawNumber(test, 'held-out', 2, createRng(5));
+    expect(drawn.digits).toHaveLength(2);
+    expect(drawn.image.width * drawn.image.height).toBeGreaterThan(0);
+    expect(VERDICT_SETS.map((s) => s.name)).toEqual(['scribbles', 'letters', 'symbols', 'pairs', 'triples', 'single digits']);
+  });
+});

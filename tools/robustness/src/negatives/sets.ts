@@ -1,0 +1,94 @@
+// The verdict benchmark's sets: things that are not one digit (scribbles, letters, symbols), numbers of two and three
+// digits, and the single digits of the drawn and photographed conditions; each split into a tuning and a held-out half.
+import { createRng, type ImageSet } from '@digitkit/core';
+import type { Raster } from '@digitkit/testkit';
+import { CONDITIONS, drawCondition } from '../conditions.js';
+import { GLYPH_FONTS, LETTERS, SYMBOLS, glyph } from './glyphs.js';
+import { drawNumber, sourceRange } from './numbers.js';
+import { type Half, pick, renderShape } from './scene.js';
+import { scribble } from './scribbles.js';
+
+/** What a picture holds: `digits` for one digit (length 1) or a number, `null` for something that is no digit. */
+export interface VerdictSample {
+  readonly image: Raster;
+  readonly digits: readonly number[] | null;
+  /** A short name of the content (the glyph, the scribble), for listing misses. */
+  readonly what: string;
+}
+
+export interface VerdictSet {
+  readonly name: string;
+  readonly kind: 'not-a-digit' | 'number' | 'digit';
+  readonly description: string;
+  /** `count` pictures of one half; the halves never share a seed (nor, for MNIST, a test image). */
+  readonly draw: (test: ImageSet, half: Half, count: number) => VerdictSample[];
+}
+
+const seedOf = (name: string, half: Half) => [...`${name}/${half}`].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0, 0x811c9dc5);
+
+/** The tuning half draws glyphs in the sans and script faces; the held-out half adds the alternative script too. */
+function glyphSet(name: string, characters: readonly string[], description: string): VerdictSet {
+  return {
+    name,
+    kind: 'not-a-digit',
+    description,
+    draw: (_test, half, count) => {
+      const rng = createRng(seedOf(name, half));
+      const fonts = half === 'tune' ? GLYPH_FONTS.slice(0, 2) : GLYPH_FONTS;
+      return Array.from({ length: count }, () => {
+        const character = pick(rng, characters);
+        const font = pick(rng, fonts);
+        return { image: renderShape(glyph(character, font), rng), digits: null, what: `${character} (${font})` };
+      });
+    },
+  };
+}
+
+const numberSet = (length: number): VerdictSet => ({
+  name: length === 2 ? 'pairs' : 'triples',
+  kind: 'number',
+  description: `${length} MNIST test digits side by side: sizes 85-115%, baselines, gaps 5-60% of the height, tilt`,
+  draw: (test, half, count) => {
+    const rng = createRng(seedOf(`number${length}`, half));
+    return Array.from({ length: count }, () => {
+      const { image, digits } = drawNumber(test, half, length, rng);
+      return { image, digits, what: digits.join('') };
+    });
+  },
+});
+
+/** Single digits: the drawn and photographed conditions (not the raw 28x28 reference), split by test image. */
+const singleSet: VerdictSet = {
+  name: 'single digits',
+  kind: 'digit',
+  description: "the robustness bench's drawn and photographed conditions, an equal share of each",
+  draw: (test, half, count) => {
+    const conditions = CONDITIONS.filter((c) => !c.raw);
+    const each = Math.max(1, Math.round(count / conditions.length));
+    const [from, to] = sourceRange(half, test);
+    // A seed per condition: the bench's conditions share their digits (paired), which here would make a few digits count many times.
+    return conditions.flatMap((condition, k) =>
+      drawCondition(condition, test, 4 * each + 8, 101 + k)
+        .filter((d) => d.source >= from && d.source < to)
+        .slice(0, each)
+        .map((d) => ({ image: d.image, digits: [d.label], what: `${condition.name} #${d.source}` })),
+    );
+  },
+};
+
+export const VERDICT_SETS: readonly VerdictSet[] = [
+  {
+    name: 'scribbles',
+    kind: 'not-a-digit',
+    description: 'random pen strokes: tangles, zigzags, loops, two or three unrelated strokes',
+    draw: (_test, half, count) => {
+      const rng = createRng(seedOf('scribbles', half));
+      return Array.from({ length: count }, (_, i) => ({ image: renderShape(scribble(rng), rng), digits: null, what: `scribble ${i}` }));
+    },
+  },
+  glyphSet('letters', LETTERS, 'Latin letters from Hershey stroke fonts, without the digit-like ones'),
+  glyphSet('symbols', SYMBOLS, `symbols from Hershey stroke fonts (${SYMBOLS.join(' ')})`),
+  numberSet(2),
+  numberSet(3),
+  singleSet,
+];
