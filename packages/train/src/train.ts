@@ -210,9 +210,8 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
           // Augmentation draws from a generator per (seed, epoch, batch), so a run resumed mid-epoch draws the same.
           if (augment) {
             current = createAugmenter({
+              ...augment,
               seed: mixSeed(config.seed, epoch, batchIndex),
-              maxShift: augment.maxShift,
-              maxRotation: augment.maxRotation,
               scale: [1 - augment.scale, 1 + augment.scale],
             });
           }
