@@ -50,5 +50,18 @@ export const mlpSpec = {
   description: 'the original 784-128-64-10 network',
   inputShape: INPUT_SHAPE,
   create: mlp,
-  recipe: { ...ADAM_RECIPE, epochs: 15, learningRate: 2e-3, schedule: 'cosine', augment: { maxShift: 2 } },
+  recipe: {
+    ...ADAM_RECIPE,
+    epochs: 20,
+    learningRate: 2e-3,
+    schedule: 'cosine',
+    augment: {
+      maxShift: 2,
+      maxRotation: 8,
+      elastic: 0.2,
+      strokeWidth: 0.1,
+      contrast: 0.05,
+      noise: 0.05,
+    },
+  },
 } as const satisfies ModelSpec<MlpOptions>;
