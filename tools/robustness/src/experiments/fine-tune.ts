@@ -1,6 +1,7 @@
 // Fine-tunes a saved model with its kind's default augmentation (the MODELS recipe) at a low learning rate: the
 // cheap way to give an already trained model the recipe's robustness when a full run does not fit the machine.
-// Usage: node --import tsx src/experiments/fine-tune.ts <kind> <fromModelDir> <outDir> <epochs> <learningRate>
+// Usage: node --import tsx src/experiments/fine-tune.ts <kind> <fromModelDir> <outDir> <epochs> <learningRate> [augment JSON]
+// (the augment JSON, AugmentOptions, replaces the recipe's augmentation).
 // Splits off the same 5,000 validation images (seed 42) as `digitkit train`, and writes <outDir>/model and
 // <outDir>/metrics.json (test accuracy, history, the options used).
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -9,13 +10,20 @@ import { loadMnist, trainValidationSplit } from '@digitkit/data';
 import { loadModel, type ModelKind, registerWasmTrainingKernels, saveModel } from '@digitkit/model';
 import { defaultRecipe, evaluate, train } from '@digitkit/train';
 
-const [kind, from, out, epochs, learningRate] = process.argv.slice(2) as [ModelKind, string, string, string, string];
+const [kind, from, out, epochs, learningRate, augment] = process.argv.slice(2) as [ModelKind, string, string, string, string, string?];
 await useBackend('wasm', { log: null });
 registerWasmTrainingKernels();
 const { train: pool, test } = await loadMnist();
 const { train: trainSet, validation } = trainValidationSplit(pool, { validationCount: 5000, seed: 42 });
 const model = await loadModel(from);
-const options = { ...defaultRecipe(kind), epochs: Number(epochs), learningRate: Number(learningRate), schedule: 'cosine' as const };
+const recipe = defaultRecipe(kind);
+const options = {
+  ...recipe,
+  epochs: Number(epochs),
+  learningRate: Number(learningRate),
+  schedule: 'cosine' as const,
+  augment: augment ? (JSON.parse(augment) as typeof recipe.augment) : recipe.augment,
+};
 const before = evaluate(model, test).accuracy;
 console.log(`${kind} from ${from}: test accuracy before ${(before * 100).toFixed(2)}%; fine-tuning with ${JSON.stringify(options)}`);
 const started = performance.now();
