@@ -45,7 +45,7 @@ export function mlp(options: MlpOptions = {}): DigitModel {
   return { kind: 'mlp', inputShape: [...INPUT_SHAPE], numClasses, net };
 }
 
-/** The MLP's table entry. Its recipe reaches >= 98.0% test accuracy in under a minute on WASM. */
+/** The MLP's table entry. Its recipe, with a milder augmentation mix than the CNN's, made the shipped MLP (98.77% test accuracy). */
 export const mlpSpec = {
   description: 'the original 784-128-64-10 network',
   inputShape: INPUT_SHAPE,

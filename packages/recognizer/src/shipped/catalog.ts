@@ -2,8 +2,8 @@
 // measured on the 10,000 MNIST test images. Do not edit.
 export const SHIPPED_FIGURES = {
   "cnn": {
-    "testAccuracy": 0.995,
-    "float32TestAccuracy": 0.9951,
+    "testAccuracy": 0.9941,
+    "float32TestAccuracy": 0.9942,
     "testImages": 10000,
     "parameters": 80202,
     "weightBytes": 80202,
