@@ -103,7 +103,11 @@ export type OptimizerName = 'adam' | 'sgd';
 /** The built-in learning-rate schedules by name. */
 export type ScheduleName = 'constant' | 'step' | 'cosine' | 'onecycle';
 
-/** Random geometric distortions of training images (a fresh draw for every image of every epoch). */
+/**
+ * Random distortions of training images (a fresh draw for every image of every epoch). The geometric ones
+ * (shift, rotation, scale, shear, elastic) are composed into one warp; the others are applied after it, each
+ * with its own probability per image. Every family but the shift is off by default.
+ */
 export interface AugmentOptions {
   /** Largest shift in pixels, each axis. Default 2. */
   maxShift?: number;
@@ -111,6 +115,22 @@ export interface AugmentOptions {
   maxRotation?: number;
   /** Largest relative scale change (0.1 = 90%..110%). Default 0. */
   scale?: number;
+  /** Largest horizontal shear, as x-offset per pixel of height (0.3 = a slant of about 17°), either way. Default 0. */
+  shear?: number;
+  /** Probability of an elastic distortion (a smooth random displacement field, about 1-2 px). Default 0. */
+  elastic?: number;
+  /** Probability of a thicker or thinner stroke (about one pixel more or less). Default 0. */
+  strokeWidth?: number;
+  /** Probability of a Gaussian blur (sigma 0.5-1.5 px), like an out-of-focus photo. Default 0. */
+  blur?: number;
+  /** Probability of a trip down to 8-16 px and back up, like a scaled-up thumbnail. Default 0. */
+  lowResolution?: number;
+  /** Probability of pixel noise (Gaussian, or salt-and-pepper). Default 0. */
+  noise?: number;
+  /** Probability of clutter: a line, a dotted line, a zigzag stroke or ruled lines over the digit. Default 0. */
+  clutter?: number;
+  /** Probability of lower contrast and a lifted background (brightness, fog). Default 0. */
+  contrast?: number;
 }
 
 /**

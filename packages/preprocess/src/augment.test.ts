@@ -2,7 +2,7 @@ import { DigitkitError } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { centerOfMass, createAugmenter, normalize } from './index.js';
-import { sumOf } from '@digitkit/testkit';
+import { pearson, sumOf } from '@digitkit/testkit';
 
 let digits: Uint8Array[] = [];
 beforeAll(async () => {
@@ -118,3 +118,176 @@ describe('createAugmenter (rotation and zoom)', () => {
     expect(mean).toBeLessThan(1.5);
   });
 });
+
+/** Mean absolute gradient: falls when an image gets softer (blur, low resolution), rises with noise. */
+const sharpness = (a: ArrayLike<number>) => {
+  let total = 0;
+  for (let y = 0; y < 28; y++) for (let x = 0; x < 27; x++) total += Math.abs(a[y * 28 + x + 1]! - a[y * 28 + x]!);
+  for (let y = 0; y < 27; y++) for (let x = 0; x < 28; x++) total += Math.abs(a[(y + 1) * 28 + x]! - a[y * 28 + x]!);
+  return total / (2 * 27 * 28);
+};
+/** cov(x, y) / var(y) of the ink: the slant that a horizontal shear s adds s to. */
+const slant = (a: ArrayLike<number>) => {
+  let m = 0;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < 784; i++) {
+    m += a[i]!;
+    mx += a[i]! * (i % 28);
+    my += a[i]! * Math.floor(i / 28);
+  }
+  mx /= m;
+  my /= m;
+  let cov = 0;
+  let vy = 0;
+  for (let i = 0; i < 784; i++) {
+    const dy = Math.floor(i / 28) - my;
+    cov += a[i]! * ((i % 28) - mx) * dy;
+    vy += a[i]! * dy * dy;
+  }
+  return cov / vy;
+};
+
+/** Runs one family alone (probability 1, no shift) over the first `n` digits: [before, after] pairs in [0, 1]. */
+function only(family: Record<string, unknown>, n = 200, seed = 21): [Float32Array, Float32Array][] {
+  const augment = createAugmenter({ seed, maxShift: 0, ...family });
+  return digits.slice(0, n).map((d) => {
+    const out = new Float32Array(784);
+    augment(d, out);
+    return [normalize(d), out];
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+describe('createAugmenter: the families, each alone on real MNIST digits', () => {
+  const families = {
+    elastic: { elastic: 1 },
+    shear: { shear: 0.3 },
+    strokeWidth: { strokeWidth: 1 },
+    lowResolution: { lowResolution: 1 },
+    blur: { blur: 1 },
+    clutter: { clutter: 1 },
+    contrast: { contrast: 1 },
+    noise: { noise: 1 },
+  };
+
+  it.each(Object.entries(families))('%s: the same seed gives the same images, another seed others, all in [0, 1]', (_, options) => {
+    const a = only(options, 50, 5).map(([, out]) => Array.from(out));
+    const b = only(options, 50, 5).map(([, out]) => Array.from(out));
+    const c = only(options, 50, 6).map(([, out]) => Array.from(out));
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+    for (const image of a) expect(image.every((v) => v >= 0 && v <= 1)).toBe(true);
+  });
+
+  it('each family at probability 0 (the default) leaves the image exactly normalized', () => {
+    const off = Object.fromEntries(Object.keys(families).map((k) => [k, 0]));
+    for (const [before, after] of only(off, 50)) expect(Array.from(after)).toEqual(Array.from(before));
+  });
+
+  it('elastic: moves ink by about a pixel, keeping the amount of ink and where it is centred', () => {
+    const moved: number[] = [];
+    for (const [before, after] of only(families.elastic)) {
+      moved.push(meanAbs(before, after));
+      expect(Math.abs(sum(after) - sum(before)) / sum(before)).toBeLessThan(0.25);
+      const c0 = com(before);
+      const c1 = com(after);
+      // The smooth field carries a slow drift too: no more than the ±2 px shift that training also draws.
+      expect(Math.hypot(c1.x - c0.x, c1.y - c0.y)).toBeLessThan(2.5);
+      expect(pearson(before, after)).toBeGreaterThan(0.3);
+    }
+    expect(median(moved)).toBeGreaterThan(0.03);
+  });
+
+  it('shear: adds a slant of at most 0.3 either way, both ways turning up, ink kept', () => {
+    const added = only(families.shear).map(([before, after]) => {
+      expect(Math.abs(sum(after) - sum(before)) / sum(before)).toBeLessThan(0.08);
+      return slant(after) - slant(before);
+    });
+    for (const s of added) expect(Math.abs(s)).toBeLessThan(0.33);
+    expect(Math.min(...added)).toBeLessThan(-0.2);
+    expect(Math.max(...added)).toBeGreaterThan(0.2);
+  });
+
+  it('strokeWidth: thickens (more ink) or thins (less), never erasing the digit', () => {
+    let thicker = 0;
+    let thinner = 0;
+    for (const [before, after] of only(families.strokeWidth)) {
+      const ratio = sum(after) / sum(before);
+      if (ratio > 1.15) thicker++;
+      if (ratio < 0.9) thinner++;
+      expect(ratio).toBeGreaterThan(0.44);
+      expect(ratio).toBeLessThan(2.6);
+      expect(pearson(before, after)).toBeGreaterThan(0.6);
+    }
+    expect(thicker).toBeGreaterThan(60);
+    expect(thinner).toBeGreaterThan(30);
+  });
+
+  it('lowResolution and blur: softer edges, the same ink in the same place', () => {
+    for (const family of [families.lowResolution, families.blur]) {
+      const softer: number[] = [];
+      for (const [before, after] of only(family)) {
+        softer.push(sharpness(after) / sharpness(before));
+        const c0 = com(before);
+        const c1 = com(after);
+        expect(Math.hypot(c1.x - c0.x, c1.y - c0.y)).toBeLessThan(0.6);
+        expect(pearson(before, after)).toBeGreaterThan(0.6);
+      }
+      // The gentlest draws (16 px, sigma 0.5) barely soften a digit; the typical one does clearly.
+      expect(Math.max(...softer)).toBeLessThan(1.1);
+      expect(median(softer)).toBeLessThan(0.9);
+    }
+  });
+
+  it('blur keeps the brightest ink as bright (a soft photo, not a faint one)', () => {
+    for (const [before, after] of only(families.blur)) expect(Math.max(...after)).toBeCloseTo(Math.max(...before), 5);
+  });
+
+  it('clutter: only adds ink (the digit is all still there), and adds some', () => {
+    let added = 0;
+    for (const [before, after] of only(families.clutter)) {
+      let lowered = 0;
+      for (let i = 0; i < 784; i++) lowered = Math.max(lowered, before[i]! - after[i]!);
+      expect(lowered).toBeLessThan(1e-6);
+      if (sum(after) > sum(before) + 3) added++;
+    }
+    expect(added).toBeGreaterThan(150);
+  });
+
+  it('contrast: a lifted background and dimmer ink, the order of the pixels kept', () => {
+    for (const [before, after] of only(families.contrast)) {
+      const background = after[0]!;
+      expect(background).toBeGreaterThanOrEqual(0);
+      expect(background).toBeLessThanOrEqual(0.4);
+      expect(Math.max(...after) - background).toBeGreaterThanOrEqual(0.35 - 1e-6);
+      expect(pearson(before, after)).toBeCloseTo(1, 5);
+    }
+  });
+
+  it('noise: changes pixels everywhere yet leaves the digit recognizable by correlation', () => {
+    for (const [before, after] of only(families.noise)) {
+      expect(sharpness(after)).toBeGreaterThan(sharpness(before));
+      expect(pearson(before, after)).toBeGreaterThan(0.4);
+    }
+  });
+
+  it('probabilities apply per image: 0.3 changes about 30% of the images', () => {
+    const changed = only({ contrast: 0.3 }, 500).filter(([before, after]) => meanAbs(before, after) > 0).length;
+    expect(changed).toBeGreaterThan(110);
+    expect(changed).toBeLessThan(190);
+  });
+
+  it('refuses a probability outside 0..1 and a shear above 1, naming them', () => {
+    expect(() => createAugmenter({ seed: 1, blur: 1.5 })).toThrow(/blur is a probability per image and must be in 0\.\.1, got 1\.5/);
+    expect(() => createAugmenter({ seed: 1, noise: -0.1 })).toThrow(DigitkitError);
+    expect(() => createAugmenter({ seed: 1, shear: 2 })).toThrow(/shear must be in 0\.\.1/);
+  });
+});
+
+const meanAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let total = 0;
+  for (let i = 0; i < a.length; i++) total += Math.abs(a[i]! - b[i]!);
+  return total / a.length;
+};

@@ -1,7 +1,7 @@
 // @digitkit/preprocess: pure image transforms on typed arrays (no tfjs, no node:*), the same in Node and the browser.
 export { normalize, meanStd, standardize, oneHot, inputShapeFor } from './normalize.js';
-export type { AugmenterOptions, Augmenter } from './augment.js';
-export { createAugmenter } from './augment.js';
+export type { AugmenterOptions, Augmenter, AppearanceFamily } from './augment.js';
+export { createAugmenter, AUGMENT_FAMILIES } from './augment.js';
 export type { RasterImage, GrayImage, Box, AlphaBackground } from './image.js';
 export { toGrayscale, boundingBox, centerOfMass, resizeArea, strokeWidth } from './image.js';
 export type { Polarity, MnistFormatOptions, MnistFormatResult } from './mnist-format.js';

@@ -6,12 +6,15 @@
 //   DIGITKIT_BENCH_CNN_EPOCHS=n  train the CNN for n epochs instead (a quick check of that section)
 //   DIGITKIT_BENCH_QUICK=1      MLP recipe only (skips the baselines and the CPU backend)
 //   DIGITKIT_BENCH_WORKERS=1    only 1 worker vs 2 side by side (bench/workers-bench.ts; QUICK shortens it too)
+//   DIGITKIT_BENCH_AUGMENT_ONLY=1  only augmentation vs the training step (ms per batch, side by side)
+import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, type BackendName, type DigitModel, type ImageSet } from '@digitkit/core';
 import { batches, loadMnist, subset } from '@digitkit/data';
 import { cnn, mlp, registerWasmTrainingKernels } from '@digitkit/model';
 import { defaultRecipe, evaluate, train } from '../src/index.js';
 import { createStepper } from '../src/steppers.js';
+import { augmentVsStep } from './augment-vs-step.js';
 import { createDenseStepper } from './dense-baseline.js';
 
 if (process.env.DIGITKIT_BENCH_WORKERS === '1') {
@@ -57,6 +60,11 @@ console.log(`@digitkit/train bench: MNIST ${trainSet.count} training / ${test.co
 
 // 0. The baseline, first, with the shipped WASM kernels (@digitkit/model's speed model.fit up too).
 await useBackend('wasm', { log: null });
+// The CNN's step needs @digitkit/model's gradient kernels on WASM.
+registerWasmTrainingKernels();
+console.log(`(load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
+await augmentVsStep(trainSet);
+if (process.env.DIGITKIT_BENCH_AUGMENT_ONLY === '1') process.exit(0);
 if (!quick) {
   console.log('\nBaseline: stock tfjs-layers model.fit, original MLP settings, one epoch of 60,000:');
   const model = mlp({ seed: 1 });
@@ -72,7 +80,6 @@ if (!quick) {
 }
 
 await backend('wasm');
-
 // Before / after of the one-stepper change: one epoch of 60,000 (original settings), the two steps
 // taking turns batch by batch so that both see the same load; CPU milliseconds per batch.
 {

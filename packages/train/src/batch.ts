@@ -32,9 +32,8 @@ export function assembleBatch(
   const pixels = images.height * images.width;
   const augmenter = augment
     ? createAugmenter({
+        ...augment,
         seed: mixSeed(seed, epoch, batch),
-        maxShift: augment.maxShift,
-        maxRotation: augment.maxRotation,
         scale: [1 - augment.scale, 1 + augment.scale],
         height: images.height,
         width: images.width,

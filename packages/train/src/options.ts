@@ -159,11 +159,32 @@ function resolveAugment(augment: TrainOptions['augment']): ResolvedConfig['augme
   if (augment === null || typeof augment !== 'object') {
     throw new DigitkitError('BAD_OPTION', 'augment must be false or an object such as { maxShift: 2 }.');
   }
-  const resolved = { maxShift: augment.maxShift ?? 2, maxRotation: augment.maxRotation ?? 0, scale: augment.scale ?? 0 };
+  const resolved: Required<AugmentOptions> = {
+    maxShift: augment.maxShift ?? 2,
+    maxRotation: augment.maxRotation ?? 0,
+    scale: augment.scale ?? 0,
+    shear: augment.shear ?? 0,
+    elastic: augment.elastic ?? 0,
+    strokeWidth: augment.strokeWidth ?? 0,
+    blur: augment.blur ?? 0,
+    lowResolution: augment.lowResolution ?? 0,
+    noise: augment.noise ?? 0,
+    clutter: augment.clutter ?? 0,
+    contrast: augment.contrast ?? 0,
+  };
+  const probability: [number, string] = [1, '(a probability per image)'];
   const limits: Record<keyof typeof resolved, [number, string]> = {
     maxShift: [14, 'pixels'],
     maxRotation: [180, 'degrees'],
     scale: [0.9, '(a fraction)'],
+    shear: [1, '(x-offset per pixel of height)'],
+    elastic: probability,
+    strokeWidth: probability,
+    blur: probability,
+    lowResolution: probability,
+    noise: probability,
+    clutter: probability,
+    contrast: probability,
   };
   for (const [key, [max, unit]] of Object.entries(limits) as [keyof typeof resolved, [number, string]][]) {
     const value = resolved[key];

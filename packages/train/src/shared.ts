@@ -1,5 +1,5 @@
 // What the main thread and the training workers share: the memory layout and the barrier.
-import type { ImageSet, Prediction } from '@digitkit/core';
+import type { AugmentOptions, ImageSet, Prediction } from '@digitkit/core';
 
 /** Slots of the control array (Int32 over a SharedArrayBuffer). */
 export const CONTROL = {
@@ -93,7 +93,7 @@ export type ToWorker =
       to: number;
       batchSize: number;
       seed: number;
-      augment: false | { maxShift: number; maxRotation: number; scale: number };
+      augment: false | Required<AugmentOptions>;
       rates: number[];
     }
   | { type: 'state' }

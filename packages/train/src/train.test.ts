@@ -65,14 +65,26 @@ describe('train', () => {
     model.net.dispose();
   });
 
-  it('gives the same weights and accuracy for the same seed (with augmentation)', async () => {
+  it('gives the same weights and accuracy for the same seed (with augmentation of every family)', async () => {
     const run = async () => {
       const model = mlp({ seed: 3 });
       const result = await train(model, { train: data.train }, {
         epochs: 2,
         seed: 7,
         schedule: 'cosine',
-        augment: { maxShift: 2, maxRotation: 10, scale: 0.1 },
+        augment: {
+          maxShift: 2,
+          maxRotation: 10,
+          scale: 0.1,
+          shear: 0.2,
+          elastic: 0.5,
+          strokeWidth: 0.3,
+          lowResolution: 0.2,
+          blur: 0.2,
+          clutter: 0.2,
+          contrast: 0.2,
+          noise: 0.2,
+        },
       });
       const weights = weightsOf(model);
       const accuracy = evaluate(model, data.validation).accuracy;
@@ -89,7 +101,8 @@ describe('train', () => {
     await train(model, { train: data.train }, { epochs: 1, seed: 8 });
     expect(sameWeights(weightsOf(model), a.weights)).toBe(false);
     model.net.dispose();
-  });
+    // Three short runs: more than the file's 30 s when the shared machine is busy.
+  }, 90_000);
 
   it('stops early and restores the weights of the best epoch', async () => {
     const model = mlp({ seed: 2 });
@@ -134,6 +147,7 @@ describe('train', () => {
       [{ epochs: 2, schedule: 'linear' }, /Unknown learning-rate schedule "linear"/],
       [{ epochs: 2, weightDecay: -1 }, /weightDecay must be a finite number >= 0/],
       [{ epochs: 2, augment: { maxShift: -1 } }, /augment.maxShift must be between 0 and 14/],
+      [{ epochs: 2, augment: { blur: 2 } }, /augment.blur must be between 0 and 1 \(a probability per image\), got 2/],
       [{ epochs: 2, earlyStopping: { monitor: 'loss' } }, /earlyStopping.monitor must be "valLoss" or "valAccuracy"/],
     ];
     for (const [options, message] of cases) {

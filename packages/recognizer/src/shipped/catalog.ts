@@ -2,16 +2,16 @@
 // measured on the 10,000 MNIST test images. Do not edit.
 export const SHIPPED_FIGURES = {
   "cnn": {
-    "testAccuracy": 0.995,
-    "float32TestAccuracy": 0.9951,
+    "testAccuracy": 0.9941,
+    "float32TestAccuracy": 0.9942,
     "testImages": 10000,
     "parameters": 80202,
     "weightBytes": 80202,
     "float32WeightBytes": 320808
   },
   "mlp": {
-    "testAccuracy": 0.9838,
-    "float32TestAccuracy": 0.9843,
+    "testAccuracy": 0.9876,
+    "float32TestAccuracy": 0.9877,
     "testImages": 10000,
     "parameters": 109386,
     "weightBytes": 109386,
