@@ -121,7 +121,7 @@ describe('digitkit train', () => {
   it('writes prediction cards under the names the report gives them (0-based test index)', async () => {
     const run = await digitkit(['show', 'predictions', '--count', '3', '--model-dir', 'run/model', '--out', 'cards', '--backend', 'wasm']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout.trim().split('\n').map((line) => line.slice(join(work, 'cards').length + 1))).toEqual(
+    expect(run.stdout.trim().split('\n').map((line) => line.split('  ')[0]!.slice(join(work, 'cards').length + 1))).toEqual(
       ['predictions/prediction-0.svg', 'predictions/prediction-1.svg', 'predictions/prediction-2.svg'],
     );
     // The report names its card of test image 0 the same way.

@@ -190,7 +190,8 @@ describe('predict', () => {
     expect(backendLines(answer)).toBe(1);
 
     const text = await run(['predict', 'a.png', 'b.jpg', '--index', '2', '--model-dir', 'run/model', '--backend', 'wasm']);
-    expect(text.stdout).toMatch(new RegExp(`^b\\.jpg +${truth[1]} +[\\d.]+%`, 'm'));
+    // The test's quickly trained model may be unsure of a redrawn digit: that is still its answer, marked.
+    expect(text.stdout).toMatch(new RegExp(`^b\\.jpg +${truth[1]}( \\(not sure\\))? +[\\d.]+%`, 'm'));
     expect(text.stdout).toMatch(new RegExp(`^test image 2 +${truth[2]} +[\\d.]+% +${truth[2]} +right$`, 'm'));
   });
 

@@ -98,7 +98,7 @@ describe('class names', () => {
       const show = await run(['show', 'predictions', '--count', '2', '--model-dir', 'fashion-out/model', '--data', FASHION, '--out', 'cards', '--backend', 'wasm']);
       expect(show.code, show.stderr).toBe(0);
       expect(show.stdout).toMatch(/prediction-0\.svg {2}test image 0: .+ \(true: Ankle boot\)/);
-      expect(await readFile(join(work, 'cards/prediction-0.svg'), 'utf8')).toContain('Ankle boot');
+      expect(await readFile(join(work, 'cards/predictions/prediction-0.svg'), 'utf8')).toContain('Ankle boot');
       for (const command of [evaluation, answer, text, show]) expect(backendLines(command)).toBe(1);
       // The sample grid draws label numbers; the names beside the data say what they are.
       const samples = await run(['show', 'samples', '--count', '10', '--data', data(), '--out', 'cards']);

@@ -53,11 +53,13 @@ export async function predictCommand(images: string[], flags: PredictFlags): Pro
   const answer = (input: Answer['input'], recognition: Recognition, trueLabel?: number): Answer => {
     const truth = trueLabel !== undefined ? { trueLabel, trueClassName: classNames[trueLabel] } : {};
     if (recognition.verdict === 'digits') return { input, verdict: 'digits', reason: `several digits: the number ${recognition.digits.join('')} (${recognition.pieces.map((p) => `${p.label} ${percent(p.confidence, 1)}`).join(', ')})`, ...truth };
-    if (recognition.verdict !== 'digit') {
-      // Verdicts other than 'digit' carry a reason in words (the union grows: 'unsure', 'digits').
-      const other = recognition as { verdict: string; reason?: unknown };
-      return { input, verdict: other.verdict, reason: typeof other.reason === 'string' ? other.reason : other.verdict, ...truth };
+    if (recognition.verdict === 'unsure') {
+      // Not sure is still an answer: the best guess, marked, with the reason (a model of your own is often unsure).
+      const { label } = recognition.guesses[0]!;
+      const { probabilities, reason } = recognition;
+      return { input, verdict: 'unsure', reason, label, className: classNames[label], confidence: probabilities[label], probabilities, ...truth };
     }
+    if (recognition.verdict === 'empty') return { input, verdict: 'empty', reason: recognition.reason, ...truth };
     const { label, confidence, probabilities } = recognition;
     return { input, verdict: 'digit', label, className: classNames[label], confidence, probabilities, ...truth };
   };
@@ -72,7 +74,8 @@ export async function predictCommand(images: string[], flags: PredictFlags): Pro
     }
   }
   recognizer.dispose();
-  const unanswered = answers.filter((a) => a.verdict !== 'digit');
+  // Only a picture with no ink at all has no answer; 'unsure' and 'digits' are answers.
+  const unanswered = answers.filter((a) => a.verdict === 'empty');
   if (flags.json) printJson({ model: modelPath, classNames, predictions: answers });
   else printAnswers(answers, classNames);
   if (unanswered.length > 0) {
@@ -92,7 +95,8 @@ function printAnswers(answers: readonly Answer[], classNames: readonly string[])
   if (answers.length === 1 && answers[0]!.probabilities) {
     const [only] = answers as [Answer];
     const truth = only.trueLabel !== undefined ? ` (true label: ${only.trueClassName})` : '';
-    console.log(`predicted: ${only.className}${truth}`);
+    const unsure = only.verdict === 'unsure' ? ` (not sure: ${only.reason})` : '';
+    console.log(`predicted: ${only.className}${unsure}${truth}`);
     const width = Math.max(...classNames.map((name) => name.length));
     only.probabilities!.forEach((p, c) => {
       console.log(`  ${(classNames[c] ?? String(c)).padEnd(width)}  ${'█'.repeat(Math.round(p * 40)).padEnd(40, '·')} ${percent(p, 1).padStart(6)}`);
@@ -101,7 +105,7 @@ function printAnswers(answers: readonly Answer[], classNames: readonly string[])
   }
   const rows = answers.map((a) => [
     inputName(a.input),
-    a.className ?? `(${a.verdict})`,
+    a.verdict === 'unsure' ? `${a.className} (not sure)` : (a.className ?? `(${a.verdict})`),
     a.confidence !== undefined ? percent(a.confidence, 1) : '',
     a.trueClassName ?? '',
     a.trueLabel === undefined || a.label === undefined ? '' : a.trueLabel === a.label ? 'right' : 'WRONG',
