@@ -94,9 +94,9 @@ describe("verdict 'digits'", () => {
 });
 
 describe("verdict 'unsure'", () => {
-  // The MLP is unsure of less (its thresholds are lower): the scribble and the X pass as digits there, the K does not.
+  // The MLP is unsure of less (its thresholds are lower): the X passes as a digit there, the K does not. Scribbles are
+  // refused about half the time (bench:verdicts measures the rate), so no single scribble is asserted here.
   it.each([
-    ['a scribble', SCRIBBLE, ['cnn']],
     ['the letter X', LETTER_X, ['cnn']],
     ['the letter K', LETTER_K, ['cnn', 'mlp']],
   ])('is what %s gets, with a reason and the top 3 guesses (%j)', (_, strokes, models) => {
@@ -119,10 +119,13 @@ describe("verdict 'unsure'", () => {
   });
 
   it('is what a drawn digit becomes when the thresholds are raised past any confidence, and vice versa', async () => {
-    const one = drawn([line([[0.52, 0.2], [0.5, 0.8]])]);
-    expect(cnn.recognize(one)).toMatchObject({ verdict: 'digit', label: 1 });
+    // A "7" with a short bar: a digit, but not with a float32 probability of exactly 1 (a plain "1" can get that).
+    const seven = drawn([line([[0.3, 0.25], [0.62, 0.25], [0.45, 0.8]])]);
+    const sure = cnn.recognize(seven);
+    expect(sure).toMatchObject({ verdict: 'digit', label: 7 });
+    expect(sure.verdict === 'digit' && sure.confidence).toBeLessThan(1);
     const strict = await createRecognizer({ model: cnn.model, log: null, verdicts: { minConfidence: 1 } });
-    expect(strict.recognize(one)).toMatchObject({ verdict: 'unsure', reason: expect.stringMatching(/no digit is likely enough \(need 100%\)/) });
+    expect(strict.recognize(seven)).toMatchObject({ verdict: 'unsure', reason: expect.stringMatching(/no digit is likely enough \(need 100%\)/) });
     // A model of your own has no second opinion; with every check off, a scribble is a digit again.
     const lenient = await createRecognizer({ model: cnn.model, log: null, verdicts: { minConfidence: 0, maxAspect: 100 } });
     expect(lenient.secondOpinion).toBeNull();
