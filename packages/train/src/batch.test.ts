@@ -31,7 +31,8 @@ describe('assembleBatch', () => {
     expect(out.x[784 + 200]).toBeCloseTo(set.images[200]! / 255, 7);
   });
   it('is a pure function of its arguments: the same draw for the same (seed, epoch, batch), another for another batch', () => {
-    const augment = { maxShift: 2, maxRotation: 10, scale: 0.1 };
+    // Every family the workers must draw alike, the appearance ones included.
+    const augment = { maxShift: 2, maxRotation: 10, scale: 0.1, shear: 0.2, elastic: 0.5, strokeWidth: 0.3, blur: 0.2, lowResolution: 0.2, noise: 0.2, clutter: 0.2, contrast: 0.2 };
     const draw = (seed: number, batch: number) => {
       const out = batchBuffers(3, 784);
       assembleBatch(set, indices, seed, 2, batch, augment, out);
