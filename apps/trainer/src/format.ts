@@ -1,5 +1,6 @@
 // Every table and number the CLI prints to a terminal: one place, so commands only say what to show.
 import type { Evaluation, Recipe } from '@digitkit/core';
+import { AUGMENT_FAMILIES } from '@digitkit/preprocess';
 
 export type Align = 'left' | 'right';
 
@@ -89,8 +90,16 @@ export function describeAugment(augment: Recipe['augment']): string {
     augment.maxShift ? `shifts ±${augment.maxShift} px` : '',
     augment.maxRotation ? `rotations ±${augment.maxRotation}°` : '',
     augment.scale ? `scale ±${Math.round(augment.scale * 100)}%` : '',
+    augment.shear ? `shear ±${augment.shear}` : '',
+    augment.elastic ? `elastic ${percentOfImages(augment.elastic)}` : '',
+    // The appearance families, each applied to a share of the images.
+    ...AUGMENT_FAMILIES.map((family) => (augment[family] ? `${family} ${percentOfImages(augment[family])}` : '')),
   ].filter(Boolean);
   return parts.length > 0 ? parts.join(', ') : 'off';
+}
+
+function percentOfImages(probability: number): string {
+  return `${Math.round(probability * 100)}%`;
 }
 
 /** One row per model: the recipe table `digitkit recipes` prints. */
