@@ -88,7 +88,7 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
 
   // What the run is, on stderr with the progress: stdout holds only the result (or the --json document).
   console.error(`digitkit: ${count(trainSet.count)} training / ${count(validation?.count ?? 0)} validation / ${count(data.test.count)} test images (${split.why})`);
-  console.error(`digitkit: the recipe\n${recipeBlock(kind, model, options, { backend: backend.name, data: data.source, classes: classes.names, counts: [trainSet.count, validation?.count ?? 0, data.test.count] })}`);
+  console.error(`digitkit: the recipe\n${recipeBlock(kind, model, options, { backend: backend.name, data: data.source, classes: classes.names, counts: [trainSet.count, validation?.count ?? 0, data.test.count], workers: flags.workers })}`);
 
   const controller = new AbortController();
   const onSignal = () => {
@@ -168,7 +168,7 @@ function recipeBlock(
   kind: ModelKind,
   model: Parameters<typeof parameterCount>[0],
   options: TrainOptions,
-  context: { backend: string; data: string; classes: readonly string[]; counts: [number, number, number] },
+  context: { backend: string; data: string; classes: readonly string[]; counts: [number, number, number]; workers: number | 'auto' },
 ): string {
   const [trainCount, validationCount, testCount] = context.counts;
   const schedule = typeof options.schedule === 'string' ? options.schedule : 'constant';
@@ -188,7 +188,7 @@ function recipeBlock(
     ['classes', shownClasses],
     ['backend', context.backend],
     // What was asked: train() says in a note when it trains in process instead, and why.
-    ['workers', options.workers === 'auto' ? `auto (up to ${availableParallelism()} cores, as many as pay off)` : String(options.workers ?? 1)],
+    ['workers', context.workers === 'auto' ? `auto (up to ${availableParallelism()} cores, as many as pay off)` : String(context.workers)],
   ]);
 }
 
