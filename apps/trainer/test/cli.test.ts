@@ -9,28 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND_NAMES } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { MODEL_KINDS, MODELS } from '@digitkit/model';
+import { collect, digitkit as run, type OnStderr, type Run } from './cli-process.js';
 
-const BIN = fileURLToPath(new URL('../bin/digitkit.js', import.meta.url));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function digitkit(args: string[], options: { cwd?: string; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? work, env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      options.onStderr?.(stderr, child);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function digitkit(args: string[], options: { cwd?: string; onStderr?: OnStderr } = {}): Promise<Run> {
+  return run(args, { cwd: options.cwd ?? work, onStderr: options.onStderr });
 }
 
 let work: string;
@@ -324,16 +307,8 @@ describe('one trainer per output directory', () => {
 
 /** Runs a command line as a user types it in a shell at the work directory, with the repository's bins on PATH. */
 function shell(line: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const bin = fileURLToPath(new URL('../../../node_modules/.bin', import.meta.url));
-    const child = spawn(line, { shell: true, cwd: work, env: { ...process.env, FORCE_COLOR: '0', PATH: `${bin}${delimiter}${process.env.PATH}` } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const bin = fileURLToPath(new URL('../../../node_modules/.bin', import.meta.url));
+  return collect(spawn(line, { shell: true, cwd: work, env: { ...process.env, FORCE_COLOR: '0', PATH: `${bin}${delimiter}${process.env.PATH}` } }));
 }
 
 /** An MNIST digit drawn 9x larger, off-center, dark ink on a white 280x280 page, as RGBA. */

@@ -1,17 +1,15 @@
 // kill -9 at every rename of the end of a run (the model save, the report, metrics.json): the built CLI pauses at a
 // step (DIGITKIT_FAULT_PAUSE, @digitkit/core's faultPause), is killed there with SIGKILL, and the printed
 // `digitkit train --resume` then finishes the run: a complete model of the new run, its metrics, no temporary files.
-import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '@digitkit/core';
 import { loadModel } from '@digitkit/model';
 import { tinyMnist, writeDataDir } from './hostile-files.mjs';
+import { digitkit as run, type Run } from './cli-process.js';
 
-const BIN = fileURLToPath(new URL('../bin/digitkit.js', import.meta.url));
 const EPOCHS = 2;
 let work: string;
 let data: string;
@@ -29,29 +27,14 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the CLI; with `pause`, kills it with SIGKILL as soon as it says it paused there. */
 function digitkit(args: string[], pause?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: work,
-      env: { ...process.env, FORCE_COLOR: '0', ...(pause && { DIGITKIT_FAULT_PAUSE: pause }) },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      if (pause && stderr.includes(`paused at ${pause}`)) child.kill('SIGKILL');
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  return run(args, {
+    cwd: work,
+    env: pause ? { DIGITKIT_FAULT_PAUSE: pause } : {},
+    onStderr: (text, child) => {
+      if (pause && text.includes(`paused at ${pause}`)) child.kill('SIGKILL');
+    },
   });
 }
 

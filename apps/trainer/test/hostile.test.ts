@@ -1,45 +1,17 @@
 // Hostile files, run through the built CLI: each gives a clear error (or the right answer), never a stack or a
 // silent wrong result. The files are made here, small versions of the bombs the peak-memory script measures.
-import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '@digitkit/core';
 import { mlp, saveModel } from '@digitkit/model';
 import { serveHostile, tinyMnist, writeDataDir, writeHugePng, writeIdxBomb } from './hostile-files.mjs';
+import { digitkit as run, expectClearError, type Run } from './cli-process.js';
 
-const BIN = fileURLToPath(new URL('../bin/digitkit.js', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  seconds: number;
-}
 
 function digitkit(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: work,
-      env: { ...process.env, FORCE_COLOR: '0', XDG_CACHE_HOME: join(work, 'cache'), ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000 }));
-  });
-}
-
-/** A failure the user can act on: exit 1, a `digitkit:` line matching `text`, no stack trace. */
-function expectClearError(run: Run, text: RegExp, code = 1): void {
-  expect(run.stderr, run.stderr).toMatch(text);
-  expect(run.stderr).not.toMatch(/unexpected error|\n\s+at /);
-  expect(run.code, run.stderr).toBe(code);
+  return run(args, { cwd: work, env: { XDG_CACHE_HOME: join(work, 'cache'), ...env } });
 }
 
 let work: string;

@@ -1,14 +1,12 @@
 // A test set that cannot be evaluated is refused before training starts, not after a whole run;
 // a run that ended (finished or interrupted) leaves no temporary files in --out.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyMnist, writeDataDir } from './hostile-files.mjs';
+import { digitkit as run, type OnStderr, type Run } from './cli-process.js';
 
-const BIN = fileURLToPath(new URL('../bin/digitkit.js', import.meta.url));
 let work: string;
 
 beforeAll(async () => {
@@ -18,17 +16,8 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-function digitkit(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: { ...process.env, FORCE_COLOR: '0' } });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      onStderr?.(stderr, child);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
+function digitkit(args: string[], onStderr?: OnStderr): Promise<Run> {
+  return run(args, { cwd: work, onStderr });
 }
 
 /** An uncompressed IDX file of unsigned bytes. */
