@@ -52,7 +52,7 @@ function buildProgram(): Command {
     );
 
   const train = program.command('train').description('train a model on MNIST (or another IDX set), write it with its metrics, checkpoints and a report');
-  for (const option of trainOptions({ models, backend, data, classes })) train.addOption(option);
+  for (const option of trainFlagOptions({ models, backend, data, classes })) train.addOption(option);
   train.action(trainCommand);
 
   program
@@ -113,7 +113,7 @@ function buildProgram(): Command {
  * The options of `train`, in help order. Defaults shown come from the model table's recipes (never typed twice);
  * a new flag is one more entry here.
  */
-function trainOptions(parts: { models: string; backend: () => Option; data: () => Option; classes: () => Option }): Option[] {
+function trainFlagOptions(parts: { models: string; backend: () => Option; data: () => Option; classes: () => Option }): Option[] {
   const byModel = (show: (recipe: Recipe) => string) => `default: ${MODEL_KINDS.map((kind) => `${kind} ${show(MODELS[kind].recipe)}`).join(', ')}`;
   const mnistTrain = 60_000;
   return [

@@ -8,6 +8,7 @@ import { cnn, mlp } from '@digitkit/model';
 import { readCheckpoint } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
 import { train } from './train.js';
+import { mnistSlice as slice } from '@digitkit/testkit';
 import { mnistSlice, sameWeights, setup, tensorCount, weightsOf } from './test-support.js';
 
 let data: { train: ImageSet; validation: ImageSet; test: ImageSet };
@@ -183,7 +184,7 @@ describe('train', () => {
     const dir = await tempDir();
     const before = tensorCount();
     const losses: number[] = [];
-    const error = await train(model, { train: subset(data.train, 1000) }, {
+    const error = await train(model, { train: await slice({ split: 'train', count: 1000 }) }, {
       epochs: 5,
       batchSize: 50,
       optimizer: 'adam',
@@ -203,7 +204,7 @@ describe('train', () => {
 
   it('does not call a normal run divergent', async () => {
     const model = mlp({ seed: 1 });
-    const result = await train(model, { train: subset(data.train, 1000) }, { epochs: 2, batchSize: 50, learningRate: 1e-3, reportEvery: 1 });
+    const result = await train(model, { train: await slice({ split: 'train', count: 1000 }) }, { epochs: 2, batchSize: 50, learningRate: 1e-3, reportEvery: 1 });
     expect(result.history).toHaveLength(2);
     model.net.dispose();
   });
@@ -211,12 +212,12 @@ describe('train', () => {
   it('leaves only latest.json and one checkpoint (no temporary files) after a finished and after an interrupted run', async () => {
     const finished = await tempDir();
     const model = mlp({ seed: 1 });
-    await train(model, { train: subset(data.train, 400) }, { epochs: 2, batchSize: 100, checkpoint: { dir: finished } });
+    await train(model, { train: await slice({ split: 'train', count: 400 }) }, { epochs: 2, batchSize: 100, checkpoint: { dir: finished } });
     expect(await listTree(finished)).toEqual(checkpointTree(await readdir(finished)));
 
     const interrupted = await tempDir();
     const controller = new AbortController();
-    const result = await train(model, { train: subset(data.train, 400) }, {
+    const result = await train(model, { train: await slice({ split: 'train', count: 400 }) }, {
       epochs: 2,
       batchSize: 100,
       reportEvery: 1,
@@ -372,11 +373,6 @@ describe('checkpoints', () => {
 });
 
 /** The first `count` images of a set, as a set. */
-function subset(set: ImageSet, count: number): ImageSet {
-  const pixels = set.height * set.width;
-  return { ...set, count, images: set.images.subarray(0, count * pixels), labels: set.labels.subarray(0, count) };
-}
-
 /** Every file under `dir`, relative, sorted. */
 async function listTree(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
