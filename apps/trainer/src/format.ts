@@ -94,6 +94,7 @@ export function describeAugment(augment: Recipe['augment']): string {
     augment.elastic ? `elastic ${percentOfImages(augment.elastic)}` : '',
     // The appearance families, each applied to a share of the images.
     ...AUGMENT_FAMILIES.map((family) => (augment[family] ? `${family} ${percentOfImages(augment[family])}` : '')),
+    augment.negatives ? `non-digits ${percentOfImages(augment.negatives)}` : '',
   ].filter(Boolean);
   return parts.length > 0 ? parts.join(', ') : 'off';
 }

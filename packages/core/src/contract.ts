@@ -131,6 +131,12 @@ export interface AugmentOptions {
   clutter?: number;
   /** Probability of lower contrast and a lifted background (brightness, fog). Default 0. */
   contrast?: number;
+  /**
+   * Fraction of training images replaced by synthetic non-digits (scribbles, letter-like strokes, two digits on top of
+   * each other) whose target is an equal probability for every class (outlier exposure), so that the model is unsure
+   * of ink that is no digit. Default 0.
+   */
+  negatives?: number;
 }
 
 /**

@@ -469,7 +469,7 @@ function borderPoint(width: number, height: number, rng: Rng): [number, number] 
  * Draws an anti-aliased segment of half-width `halfWidth` px with brightness `ink` (max with what is there);
  * `dash` > 0 leaves gaps so that it is dotted with a period of `dash` px.
  */
-function drawSegment(
+export function drawSegment(
   image: Float32Array,
   width: number,
   height: number,

@@ -2,6 +2,8 @@
 export { normalize, meanStd, standardize, oneHot, inputShapeFor } from './normalize.js';
 export type { AugmenterOptions, Augmenter, AppearanceFamily } from './augment.js';
 export { createAugmenter, AUGMENT_FAMILIES } from './augment.js';
+export type { NegativeMaker, NegativeKind, NegativeMakerOptions } from './negatives.js';
+export { createNegativeMaker, NEGATIVE_KINDS } from './negatives.js';
 export type { RasterImage, GrayImage, Box, AlphaBackground } from './image.js';
 export { toGrayscale, boundingBox, centerOfMass, resizeArea, strokeWidth } from './image.js';
 export type { Polarity, MnistFormatOptions, MnistFormatResult } from './mnist-format.js';

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImageSet } from '@digitkit/core';
-import { assembleBatch, batchBuffers, shardRange, shardSeed } from './batch.js';
+import { assembleBatch, batchBuffers, NOT_A_DIGIT, shardRange, shardSeed } from './batch.js';
+import { encodeLabels } from './steppers.js';
 import { mnistSlice } from './test-support.js';
 
 let set: ImageSet;
@@ -32,7 +33,7 @@ describe('assembleBatch', () => {
   });
   it('is a pure function of its arguments: the same draw for the same (seed, epoch, batch), another for another batch', () => {
     // Every family the workers must draw alike, the appearance ones included.
-    const augment = { maxShift: 2, maxRotation: 10, scale: 0.1, shear: 0.2, elastic: 0.5, strokeWidth: 0.3, blur: 0.2, lowResolution: 0.2, noise: 0.2, clutter: 0.2, contrast: 0.2 };
+    const augment = { maxShift: 2, maxRotation: 10, scale: 0.1, shear: 0.2, elastic: 0.5, strokeWidth: 0.3, blur: 0.2, lowResolution: 0.2, noise: 0.2, clutter: 0.2, contrast: 0.2, negatives: 0.1 };
     const draw = (seed: number, batch: number) => {
       const out = batchBuffers(3, 784);
       assembleBatch(set, indices, seed, 2, batch, augment, out);
@@ -43,5 +44,42 @@ describe('assembleBatch', () => {
     // Worker 0 draws what the in-process loop draws; the others draw their own streams.
     expect(shardSeed(7, 0)).toBe(7);
     expect(draw(shardSeed(7, 1), 3)).not.toEqual(draw(7, 3));
+  });
+  it('replaces about the asked share of images by non-digits, labelled NOT_A_DIGIT, the same ones for the same draw', () => {
+    const many = Uint32Array.from({ length: 64 }, (_, i) => i);
+    const augment = { maxShift: 2, maxRotation: 0, scale: 0, shear: 0, elastic: 0, strokeWidth: 0, blur: 0, lowResolution: 0, noise: 0, clutter: 0, contrast: 0, negatives: 0.25 };
+    const draw = (batch: number) => {
+      const out = batchBuffers(64, 784);
+      assembleBatch(set, many, 3, 1, batch, augment, out);
+      return out;
+    };
+    const first = draw(0);
+    const places = [...first.labels].flatMap((label, i) => (label === NOT_A_DIGIT ? [i] : []));
+    expect(places.length).toBeGreaterThan(6);
+    expect(places.length).toBeLessThan(28);
+    expect(draw(0).labels).toEqual(first.labels);
+    expect(draw(0).x).toEqual(first.x);
+    expect(draw(1).labels).not.toEqual(first.labels);
+    // A non-digit is new ink, not the digit that had the place; the digits keep their labels.
+    for (const i of places) {
+      const own = Array.from({ length: 784 }, (_, p) => set.images[i * 784 + p]! / 255);
+      const drawn = first.x.subarray(i * 784, (i + 1) * 784);
+      expect(drawn.some((v) => v > 0.5)).toBe(true);
+      expect(own.reduce((d, v, p) => d + Math.abs(v - drawn[p]!), 0)).toBeGreaterThan(20);
+    }
+    [...first.labels].forEach((label, i) => label !== NOT_A_DIGIT && expect(label).toBe(set.labels[i]));
+    // Off (0), nothing is replaced.
+    const none = batchBuffers(64, 784);
+    assembleBatch(set, many, 3, 1, 0, { ...augment, negatives: 0 }, none);
+    expect([...none.labels]).toEqual([...set.labels.subarray(0, 64)]);
+  });
+});
+
+describe('encodeLabels', () => {
+  it('one-hot rows for digits, equal probabilities and label -1 for non-digits', () => {
+    const { y, labelView, negatives } = encodeLabels(Uint8Array.from([2, NOT_A_DIGIT]), 2, 4, new Float32Array(8), new Int32Array(2));
+    expect([...y]).toEqual([0, 0, 1, 0, 0.25, 0.25, 0.25, 0.25]);
+    expect([...labelView]).toEqual([2, -1]);
+    expect(negatives).toBe(1);
   });
 });

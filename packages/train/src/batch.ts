@@ -1,5 +1,8 @@
-import type { AugmentOptions, ImageSet } from '@digitkit/core';
-import { createAugmenter } from '@digitkit/preprocess';
+import { type AugmentOptions, createRng, type ImageSet } from '@digitkit/core';
+import { createAugmenter, createNegativeMaker } from '@digitkit/preprocess';
+
+/** The label of a synthetic non-digit in a batch (augment.negatives): its target is every class equally. */
+export const NOT_A_DIGIT = 255;
 
 /** byte -> [0, 1], the scale every digitkit model is trained in (pixel / 255). */
 const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
@@ -39,16 +42,37 @@ export function assembleBatch(
         width: images.width,
       })
     : null;
+  const negatives = augment && augment.negatives > 0 ? negativeSource(images, mixSeed(seed ^ NEGATIVE_SALT, epoch, batch)) : null;
   const { x, labels } = out;
   for (let i = 0; i < indices.length; i++) {
     const index = indices[i]!;
     labels[i] = images.labels[index]!;
     const from = index * pixels;
     const to = i * pixels;
-    if (augmenter) augmenter(images.images.subarray(from, from + pixels), x.subarray(to, to + pixels));
+    if (negatives && negatives.rng.next() < (augment as Required<AugmentOptions>).negatives) {
+      // A non-digit takes this place, and gets the digits' augmentation too: only its shape tells it apart.
+      labels[i] = NOT_A_DIGIT;
+      augmenter!(negatives.next(), x.subarray(to, to + pixels));
+    } else if (augmenter) augmenter(images.images.subarray(from, from + pixels), x.subarray(to, to + pixels));
     else for (let p = 0; p < pixels; p++) x[to + p] = UNIT[images.images[from + p]!]!;
   }
   return indices.length;
+}
+
+const NEGATIVE_SALT = 0x6e6567;
+
+/** Non-digits for one batch, from their own seeded stream (which also decides which places they take). */
+function negativeSource(images: ImageSet, seed: number) {
+  const rng = createRng(seed);
+  const make = createNegativeMaker({ seed: rng.int(0x7fffffff), width: images.width, height: images.height });
+  const picture = new Uint8Array(images.height * images.width);
+  return {
+    rng,
+    next(): Uint8Array {
+      make(picture);
+      return picture;
+    },
+  };
 }
 
 /**

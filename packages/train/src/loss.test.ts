@@ -61,11 +61,52 @@ describe('crossEntropySum', () => {
   });
 });
 
+describe('crossEntropySum with non-digits (rows of equal probabilities)', () => {
+  // Row 1 is a non-digit: its target is 1/3 for each class.
+  const soft = [
+    [1 / 3, 1 / 3, 1 / 3],
+    [0, 1, 0],
+  ];
+  const z = [
+    [2, -1, 0.5],
+    [0.1, 0.2, 3],
+  ];
+  const entropy = Math.log(3);
+  it('from logits and from probabilities: the KL divergence as value (0 when the output is the target), the cross-entropy gradient', () => {
+    tf.tidy(() => {
+      const target = tf.tensor2d(soft);
+      const expected = textbook(tf.tensor2d(z), target);
+      for (const probabilities of [false, true]) {
+        const loss = (zz: tf.Tensor) =>
+          crossEntropySum((probabilities ? tf.softmax(zz) : zz) as tf.Tensor2D, target, probabilities, { targetEntropy: entropy });
+        const { value, grad } = tf.valueAndGrad(loss)(tf.tensor2d(z));
+        expect(value.dataSync()[0]).toBeCloseTo(expected.value.dataSync()[0]! - entropy, 4);
+        const want = expected.grad.dataSync();
+        grad.dataSync().forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 5));
+        // A non-digit answered with equal probabilities costs nothing.
+        const perfect = crossEntropySum(tf.tensor2d([[1 / 3, 1 / 3, 1 / 3]]), tf.tensor2d([soft[0]!]), true, { targetEntropy: entropy });
+        expect(perfect.dataSync()[0]).toBeCloseTo(0, 5);
+      }
+    });
+  });
+});
+
 describe('correctCount', () => {
   it('counts the rows whose largest value is at the label', () => {
     tf.tidy(() => {
       // Rows 1 and 3 are right; row 2 says 2 for a 1, row 4 says 0 for a 2.
       expect(correctCount(tf.tensor2d(logits), tf.tensor1d(labels, 'int32')).dataSync()[0]).toBe(2);
+    });
+  });
+  it('with non-digits (label -1): right when no class gets half the probability', () => {
+    tf.tidy(() => {
+      const p = tf.tensor2d([
+        [0.4, 0.3, 0.3], // a non-digit, unsure: right
+        [0.1, 0.8, 0.1], // a non-digit called 1: wrong
+        [0.1, 0.8, 0.1], // a 1: right
+      ]);
+      expect(correctCount(p, tf.tensor1d([-1, -1, 1], 'int32'), { probabilities: true }).dataSync()[0]).toBe(2);
+      expect(correctCount(p, tf.tensor1d([-1, -1, 1], 'int32')).dataSync()[0]).toBe(1);
     });
   });
 });

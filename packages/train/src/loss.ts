@@ -15,7 +15,10 @@ export const FLOAT32_TINY = 1.1754944e-38;
  */
 export function crossEntropySum(output: tf.Tensor2D, target: tf.Tensor2D, probabilities: boolean, options: CrossEntropyOptions = {}): tf.Scalar {
   const scale = options.gradientScale ?? 1;
-  const loss = probabilities ? fromProbabilities(target, scale, options.smallestProbability ?? FLOAT32_TINY) : fromLogits(target, scale);
+  const entropy = options.targetEntropy ?? 0;
+  const loss = probabilities
+    ? fromProbabilities(target, scale, options.smallestProbability ?? FLOAT32_TINY, entropy)
+    : fromLogits(target, scale, entropy);
   return loss(output);
 }
 
@@ -29,34 +32,54 @@ export interface CrossEntropyOptions {
    * weights overflow still shows as NaN.
    */
   smallestProbability?: number;
+  /**
+   * The summed entropy of the target rows (0 for one-hot rows; ln C for a row of C equal probabilities, a synthetic
+   * non-digit's). When above 0 the rows are read as distributions and the value is their KL divergence from the
+   * output (cross-entropy minus this), which is 0 for a perfect answer as with one-hot targets; the gradient is the
+   * cross-entropy's either way.
+   */
+  targetEntropy?: number;
 }
 
-/** How many rows of `output` have their largest value at the row's label (`labels`: int32). */
-export function correctCount(output: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(output, 1), labels), 'float32')));
+/**
+ * How many rows of `output` have their largest value at the row's label (`labels`: int32). With `negatives`, rows
+ * labelled -1 (synthetic non-digits) count as right when no class gets half the probability: the model is unsure.
+ */
+export function correctCount(output: tf.Tensor2D, labels: tf.Tensor1D, negatives?: { probabilities: boolean }): tf.Scalar {
+  return tf.tidy((): tf.Scalar => {
+    const named = tf.sum(tf.cast(tf.equal(tf.argMax(output, 1), labels), 'float32')) as tf.Scalar;
+    if (!negatives) return named;
+    const p = negatives.probabilities ? output : tf.softmax(output);
+    const unsure = tf.logicalAnd(tf.less(labels, 0), tf.less(tf.max(p, 1), 0.5));
+    return tf.add(named, tf.sum(tf.cast(unsure, 'float32')));
+  });
 }
 
 type Loss = (output: tf.Tensor) => tf.Scalar;
 
-function fromProbabilities(target: tf.Tensor2D, scale: number, smallest: number): Loss {
+function fromProbabilities(target: tf.Tensor2D, scale: number, smallest: number, entropy: number): Loss {
   return tf.customGrad(((p: tf.Tensor, save: tf.GradSaveFunc) => {
     save([p]);
-    // The label's probability alone: other classes at p = 0 (common) must not make 0 * log 0 = NaN.
-    const labelled = tf.sum(tf.mul(p, target), 1);
+    // One-hot rows: the label's probability alone, so other classes at p = 0 (common) cannot make 0 * log 0 = NaN.
+    // Distributions: every class's log, each floored the same way.
+    const value =
+      entropy > 0
+        ? tf.sub(tf.neg(tf.sum(tf.mul(target, tf.log(tf.maximum(p, smallest))))), entropy)
+        : tf.neg(tf.sum(tf.log(tf.maximum(tf.sum(tf.mul(p, target), 1), smallest))));
     return {
-      value: tf.neg(tf.sum(tf.log(tf.maximum(labelled, smallest)))) as tf.Scalar,
+      value: value as tf.Scalar,
       // d/dp of -sum(target * log p) is -target / p; softmax's own gradient then gives p - target.
       gradFunc: (dy: tf.Scalar, [kept]: tf.Tensor[]) => tf.mul(tf.div(target, tf.maximum(kept!, FLOAT32_TINY)), tf.mul(dy, -scale)),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as Loss;
 }
 
-function fromLogits(target: tf.Tensor2D, scale: number): Loss {
+function fromLogits(target: tf.Tensor2D, scale: number, entropy: number): Loss {
   return tf.customGrad(((z: tf.Tensor, save: tf.GradSaveFunc) => {
     const logProbs = tf.logSoftmax(z);
     save([logProbs]);
     return {
-      value: tf.neg(tf.sum(tf.mul(logProbs, target))) as tf.Scalar,
+      value: tf.sub(tf.neg(tf.sum(tf.mul(logProbs, target))), entropy) as tf.Scalar,
       gradFunc: (dy: tf.Scalar, [kept]: tf.Tensor[]) => tf.mul(tf.sub(tf.exp(kept!), target), tf.mul(dy, scale)),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as Loss;

@@ -171,6 +171,7 @@ function resolveAugment(augment: TrainOptions['augment']): ResolvedConfig['augme
     noise: augment.noise ?? 0,
     clutter: augment.clutter ?? 0,
     contrast: augment.contrast ?? 0,
+    negatives: augment.negatives ?? 0,
   };
   const probability: [number, string] = [1, '(a probability per image)'];
   const limits: Record<keyof typeof resolved, [number, string]> = {
@@ -185,6 +186,8 @@ function resolveAugment(augment: TrainOptions['augment']): ResolvedConfig['augme
     noise: probability,
     clutter: probability,
     contrast: probability,
+    // Most of every batch must stay digits, or the model learns to be unsure of everything.
+    negatives: [0.5, '(a fraction of the images)'],
   };
   for (const [key, [max, unit]] of Object.entries(limits) as [keyof typeof resolved, [number, string]][]) {
     const value = resolved[key];

@@ -4,6 +4,7 @@ import { Optimizer } from './optimizer.js';
 import type { OptimizerName } from './options.js';
 import { correctCount, crossEntropySum } from './loss.js';
 import { outputsProbabilities } from '@digitkit/model';
+import { NOT_A_DIGIT } from './batch.js';
 
 /** What tfjs-layers keeps a weight in (its LayerVariable), reduced to what the loop uses. */
 export interface WeightHandle {
@@ -64,7 +65,7 @@ export function createStepper(
       onehot = new Float32Array(n * classes);
       labelsInt = new Int32Array(n);
     }
-    const { y, labelView } = encodeLabels(labels, n, classes, onehot, labelsInt);
+    const { y, labelView, negatives } = encodeLabels(labels, n, classes, onehot, labelsInt);
     const variables = params.map((p) => p.read());
     return tf.tidy(() => {
       const input = tf.tensor(x.subarray(0, n * features), [n, ...inputShape]);
@@ -76,10 +77,10 @@ export function createStepper(
         // call, not apply: the model is built, and apply's symbolic checks cost more than a small kernel.
         const result = model.net.call(input, { training: true });
         out = tf.keep((Array.isArray(result) ? result[0] : result) as tf.Tensor2D);
-        return crossEntropySum(out, target, probabilities, { gradientScale: scale });
+        return crossEntropySum(out, target, probabilities, { gradientScale: scale, targetEntropy: negatives * Math.log(classes) });
       }, variables);
       // Counted off the tape: nothing differentiates the argmax.
-      const correct = correctCount(out!, labelTensor);
+      const correct = correctCount(out!, labelTensor, negatives > 0 ? { probabilities } : undefined);
       out!.dispose();
       return { grads: variables.map((v) => grads[v.name]!), lossSum, correct };
     });
@@ -118,14 +119,24 @@ export function writeUpdate(
   return [result.lossSum, result.correct];
 }
 
-/** One-hot targets and int32 labels of the first `n` labels, written into the reusable buffers. */
+/**
+ * One-hot targets and int32 labels of the first `n` labels, written into the reusable buffers. A non-digit
+ * (NOT_A_DIGIT) gets every class equally as its target and the label -1; `negatives` counts them.
+ */
 export function encodeLabels(labels: Uint8Array, n: number, classes: number, onehot: Float32Array, labelsInt: Int32Array) {
   const y = onehot.subarray(0, n * classes);
   y.fill(0);
   const labelView = labelsInt.subarray(0, n);
+  let negatives = 0;
   for (let r = 0; r < n; r++) {
-    y[r * classes + labels[r]!] = 1;
-    labelView[r] = labels[r]!;
+    if (labels[r] === NOT_A_DIGIT) {
+      y.fill(1 / classes, r * classes, (r + 1) * classes);
+      labelView[r] = -1;
+      negatives++;
+    } else {
+      y[r * classes + labels[r]!] = 1;
+      labelView[r] = labels[r]!;
+    }
   }
-  return { y, labelView };
+  return { y, labelView, negatives };
 }

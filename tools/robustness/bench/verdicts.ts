@@ -3,6 +3,8 @@
 // @digitkit/recognizer's VERDICT_THRESHOLDS were chosen on it) and a held-out half; both are printed.
 // DIGITKIT_VERDICT_COUNT: pictures per set and half (default 100). --sweep: also how each threshold trades the targets
 // off, on the tuning half only (the way the shipped values were chosen).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { createRecognizer, type Recognizer, SHIPPED_MODELS, VERDICT_THRESHOLDS, type VerdictThresholds } from '@digitkit/recognizer';
@@ -39,10 +41,16 @@ function runAll(recognizer: Recognizer, halves: readonly Half[]): Map<string, Ve
 const measure = (s: VerdictScore) => (s.kind === 'digit' ? s.kept! : s.pass);
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
+// DIGITKIT_MODELS_DIR=<dir>: models of your own, <dir>/<kind>/model as `digitkit train --out <dir>/<kind>` saves them
+// (no second opinion; DIGITKIT_VERDICTS='{"minConfidence":0.7}' overrides thresholds), instead of the shipped ones.
+const modelsDir = process.env.DIGITKIT_MODELS_DIR;
+const overrides = process.env.DIGITKIT_VERDICTS ? (JSON.parse(process.env.DIGITKIT_VERDICTS) as Partial<VerdictThresholds>) : undefined;
 for (const name of Object.keys(SHIPPED_MODELS) as (keyof typeof SHIPPED_MODELS)[]) {
-  const recognizer = await createRecognizer({ model: name, log: null });
+  const model = modelsDir ? join(modelsDir, name, 'model') : name;
+  if (modelsDir && !existsSync(model)) continue;
+  const recognizer = await createRecognizer({ model, log: null, ...(overrides ? { verdicts: overrides } : {}) });
   const scores = runAll(recognizer, HALVES);
-  console.log(`## ${name} (shipped), thresholds ${JSON.stringify(recognizer.thresholds)}`);
+  console.log(`## ${name} (${modelsDir ? model : 'shipped'}), thresholds ${JSON.stringify(recognizer.thresholds)}`);
   const header = `${'set'.padEnd(14)} ${'half'.padEnd(8)} ${'n'.padStart(4)}  digit digits unsure empty  ${'measure'.padStart(8)} target  ${'ms/pic'.padStart(6)}  what the measure is`;
   console.log(header);
   console.log('-'.repeat(header.length + 10));
@@ -79,7 +87,7 @@ async function sweepThresholds(base: Recognizer): Promise<void> {
   for (const [key, values] of Object.entries(grid) as [keyof VerdictThresholds, number[]][]) {
     if (values.length < 2) continue;
     for (const value of values) {
-      const recognizer = await createRecognizer({ model: base.modelSource as 'cnn', log: null, verdicts: { [key]: value } });
+      const recognizer = await createRecognizer({ model: base.modelSource as 'cnn', log: null, verdicts: { ...overrides, [key]: value } });
       const scores = runAll(recognizer, ['tune']);
       console.log(`${key.padEnd(20)} ${String(value).padStart(6)}  ${VERDICT_SETS.map((s) => pct(measure(scores.get(`${s.name}/tune`)!)).padStart(14)).join('')}`);
       recognizer.dispose();

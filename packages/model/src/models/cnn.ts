@@ -88,6 +88,7 @@ export const cnnSpec = {
       clutter: 0.1,
       contrast: 0.1,
       noise: 0.1,
+      negatives: 0.1,
     },
   },
 } as const satisfies ModelSpec<CnnOptions>;

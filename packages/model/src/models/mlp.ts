@@ -66,6 +66,7 @@ export const mlpSpec = {
       clutter: 0.05,
       contrast: 0.1,
       noise: 0.05,
+      negatives: 0.1,
     },
   },
 } as const satisfies ModelSpec<MlpOptions>;
