@@ -1,16 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { filterGradientCall } from './geometry.js';
+import { im2col, im2colFits, im2colTransposed, im2colTransposedFits } from './im2col.js';
+import { patchRunsFor } from './patch-runs.js';
 import { type Info, type KernelArgs, asKernelFunc, heapOf, run, runShipped, withTemps } from './wasm.js';
 
 // Missing from the shipped WASM backend (upstream tfjs issue 8474): without it a CNN cannot train.
 
 /**
- * With few input channels (a first layer on grayscale images) the transposed convolution has too few
- * output pixels to keep XNNPACK busy, and the patches are cheap to gather: use im2col there.
+ * dW by im2col and one untransposed product for every layer that fits the memory bound; the
+ * transposed convolution (the previous path) beyond it.
  */
 function conv2DBackpropFilterFastest(args: KernelArgs): Info {
-  const channels = args.inputs.x?.shape[3] ?? 0;
-  return channels <= 4 ? conv2DBackpropFilterIm2col(args) : conv2DBackpropFilter(args);
+  return conv2DBackpropFilterRows(args) ?? conv2DBackpropFilter(args);
 }
 
 export const conv2DBackpropFilterConfig: tf.KernelConfig = {
@@ -18,6 +19,35 @@ export const conv2DBackpropFilterConfig: tf.KernelConfig = {
   backendName: 'wasm',
   kernelFunc: asKernelFunc(conv2DBackpropFilterFastest),
 };
+
+/**
+ * dW^T [co, patch] = dy^T [co, positions] . im2col(x) [positions, patch]: the patch matrix built by
+ * copying contiguous runs of x (./im2col.ts), only the small dy transposed, one untransposed WASM
+ * product, and a transpose of the [co, patch] result. Null when the patch matrix would be too large.
+ */
+export function conv2DBackpropFilterRows(args: KernelArgs): Info | null {
+  const { x, dy, filterShape, g } = filterGradientCall(args);
+  if (!im2colFits(g)) return null;
+  const backend = args.backend;
+  const heap = heapOf(backend);
+  const runs = patchRunsFor(backend);
+  return withTemps(backend, (keep) => {
+    const dy2d = keep(run('Reshape', { x: dy }, { shape: [g.positions, g.outChannels] }, backend));
+    // Windows inside the image: the transposed patch matrix, so XNNPACK packs the small dy, not the patches.
+    if (runs && im2colTransposedFits(g)) {
+      const colsT = keep(heap.makeOutput([g.patch, g.positions], 'float32'));
+      im2colTransposed(heap.typedArrayFromHeap(x) as Float32Array, heap.typedArrayFromHeap(colsT) as Float32Array, g, runs);
+      const dw = keep(runShipped('BatchMatMul', { a: colsT, b: dy2d }, { transposeA: false, transposeB: false }, backend));
+      return run('Reshape', { x: dw }, { shape: [...filterShape] }, backend);
+    }
+    const cols = keep(heap.makeOutput([g.positions, g.patch], 'float32'));
+    im2col(heap.typedArrayFromHeap(x) as Float32Array, heap.typedArrayFromHeap(cols) as Float32Array, g, runs);
+    const dyT = keep(run('Transpose', { x: dy2d }, { perm: [1, 0] }, backend));
+    const dwT = keep(runShipped('BatchMatMul', { a: dyT, b: cols }, { transposeA: false, transposeB: false }, backend));
+    const dw = keep(run('Transpose', { x: dwT }, { perm: [1, 0] }, backend));
+    return run('Reshape', { x: dw }, { shape: [...filterShape] }, backend);
+  });
+}
 
 /**
  * dW = im2col(x)^T . dy (used for inputs with few channels, where it beats `conv2DBackpropFilter`):
@@ -75,7 +105,7 @@ export function conv2DBackpropFilter(args: KernelArgs): Info {
     const xT = keep(run('Transpose', { x }, { perm: [3, 1, 2, 0] }, backend));
     const dyT = keep(run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] }, backend));
     let conv = keep(
-      run(
+      runShipped(
         'Conv2D',
         { x: xT, filter: dyT },
         {

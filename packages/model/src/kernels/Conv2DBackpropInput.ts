@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { inputGradientCall } from './geometry.js';
+import { col2im, im2colFits } from './im2col.js';
+import { patchRunsFor } from './patch-runs.js';
 import { type Info, type Kernel, type KernelArgs, asKernelFunc, heapOf, run, runShipped, withTemps } from './wasm.js';
 
 // Replaces the shipped kernel (present, but naive and slow) for NHWC float32; other formats go to it.
@@ -21,7 +23,7 @@ export const conv2DBackpropInputConfig: tf.KernelConfig = {
 export function conv2DBackpropInputCol2im(fallback: Kernel): Kernel {
   return (args: KernelArgs): Info => {
     const call = inputGradientCall(args);
-    if (!call) return fallback(args);
+    if (!call || !im2colFits(call.g)) return fallback(args);
     const { dy, filter, inputShape, g } = call;
     const backend = args.backend;
     const heap = heapOf(backend);
@@ -32,32 +34,7 @@ export function conv2DBackpropInputCol2im(fallback: Kernel): Kernel {
       const colsInfo = keep(runShipped('BatchMatMul', { a: dy2d, b: wT }, { transposeA: false, transposeB: false }, backend));
       const out = heap.makeOutput([...inputShape], 'float32');
       // Views after makeOutput: allocating can grow (and detach) the heap.
-      const dx = heap.typedArrayFromHeap(out) as Float32Array;
-      const cols = heap.typedArrayFromHeap(colsInfo) as Float32Array;
-      dx.fill(0);
-      let c = 0;
-      for (let b = 0; b < g.batchSize; b++) {
-        for (let oh = 0; oh < g.outHeight; oh++) {
-          for (let ow = 0; ow < g.outWidth; ow++) {
-            for (let kh = 0; kh < g.filterHeight; kh++) {
-              const ih = oh * g.strideHeight + kh - g.top;
-              if (ih < 0 || ih >= g.inHeight) {
-                c += g.filterWidth * g.inChannels;
-                continue;
-              }
-              for (let kw = 0; kw < g.filterWidth; kw++) {
-                const iw = ow * g.strideWidth + kw - g.left;
-                if (iw < 0 || iw >= g.inWidth) {
-                  c += g.inChannels;
-                  continue;
-                }
-                let d = ((b * g.inHeight + ih) * g.inWidth + iw) * g.inChannels;
-                for (let ci = 0; ci < g.inChannels; ci++, c++, d++) dx[d] = dx[d]! + cols[c]!;
-              }
-            }
-          }
-        }
-      }
+      col2im(heap.typedArrayFromHeap(colsInfo) as Float32Array, heap.typedArrayFromHeap(out) as Float32Array, g, patchRunsFor(backend));
       return out;
     });
   };
@@ -79,7 +56,7 @@ export function conv2DBackpropInputByConv(fallback: Kernel): Kernel {
     return withTemps(backend, (keep) => {
       const reversed = keep(run('Reverse', { x: filter }, { dims: [0, 1] }, backend));
       const rotated = keep(run('Transpose', { x: reversed }, { perm: [0, 1, 3, 2] }, backend));
-      return run(
+      return runShipped(
         'Conv2D',
         { x: dy, filter: rotated },
         { strides: [1, 1], dilations: [1, 1], pad: [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]], dataFormat: 'NHWC' },
