@@ -8,6 +8,7 @@ import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { identityConfig } from './Identity.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { momentumUpdateConfig } from './MomentumUpdate.js';
+import { sumConfig } from './Sum.js';
 import { rememberShipped } from './wasm.js';
 
 /**
@@ -22,6 +23,7 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   maxPoolGradConfig,
+  sumConfig,
   batchMatMulConfig,
   identityConfig,
   adamUpdateConfig,
@@ -29,7 +31,7 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
 ];
 
 /** Shipped WASM kernels ours call or fall back to: their presence says the backend is loaded. */
-const NEEDED_SHIPPED = ['Conv2D', 'FusedConv2D', '_FusedMatMul', 'Transpose', 'BatchMatMul', 'Reverse', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Identity', 'Reshape', 'Slice'];
+const NEEDED_SHIPPED = ['Conv2D', 'FusedConv2D', '_FusedMatMul', 'Transpose', 'BatchMatMul', 'Reverse', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'Identity', 'Reshape', 'Slice'];
 
 /** Marks our kernel configs, so a second call (or a second copy of this module) can see they are in place. */
 const DIGITKIT_KERNEL = Symbol.for('digitkit.wasmTrainingKernel');

@@ -39,7 +39,9 @@ export const op = {
 export const simd = (code: number) => [0xfd, ...uleb(code)];
 export const v128Load = [...simd(0x00), 0, 0];
 export const v128Store = [...simd(0x0b), 0, 0];
-export const f32x4 = { splat: simd(0x13), sqrt: simd(0xe3), add: simd(0xe4), sub: simd(0xe5), mul: simd(0xe6), div: simd(0xe7) };
+export const f32x4 = { splat: simd(0x13), gt: simd(0x44), sqrt: simd(0xe3), add: simd(0xe4), sub: simd(0xe5), mul: simd(0xe6), div: simd(0xe7) };
+/** Bitwise v128 operations: andNot(a, b) = a & ~b; bitselect(a, b, mask) = (a & mask) | (b & ~mask). */
+export const v128 = { and: simd(0x4e), andNot: simd(0x4f), or: simd(0x50), bitselect: simd(0x52) };
 
 export const get = (local: number) => [op.get, local];
 export const set = (local: number) => [op.set, local];
