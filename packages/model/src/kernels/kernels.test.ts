@@ -6,6 +6,11 @@ import { ADAM_UPDATE, type AdamUpdateAttrs, cnn, MOMENTUM_UPDATE, type MomentumU
 import { adamUpdateByKernels } from './AdamUpdate.js';
 import { conv2DBackpropFilterIm2col } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputCol2im } from './Conv2DBackpropInput.js';
+import { convGeometry } from './geometry.js';
+import { col2im, im2col, im2colTransposed, im2colTransposedFits } from './im2col.js';
+import { maxPoolGrad2x2For } from './max-pool-grad-simd.js';
+import { patchRunsFor } from './patch-runs.js';
+import { heapOf } from './wasm.js';
 
 // Every registered WASM kernel is checked against the CPU backend's on random inputs: directly
 // (kernel by kernel) and through tf.grads / a real cnn() training gradient.
@@ -63,6 +68,8 @@ const convCases: [number[], [number, number, number, number], number | [number, 
   [[3, 10, 10, 3], [3, 3, 3, 5], 2, 'same'],
   [[2, 9, 7, 2], [4, 2, 2, 3], [2, 1], 'same'],
   [[2, 8, 8, 2], [2, 2, 2, 3], 3, 'valid'],
+  [[2, 9, 8, 1], [3, 2, 1, 4], [1, 2], 'valid'],
+  [[2, 7, 9, 1], [2, 4, 1, 3], 1, 'same'],
 ];
 
 beforeAll(async () => {
@@ -109,6 +116,17 @@ describe.each(convCases)('convolution x=%j filter=%j strides=%j %s', (xShape, fi
   const filter = random(size(filterShape));
   const outShape = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], filterShape, strides, 1, pad).outShape;
   const dy = random(size(outShape));
+
+  it('Conv2D and FusedConv2D (bias, relu) match CPU', async () => {
+    const attrs = { strides, pad, dataFormat: 'NHWC', dilations: 1 };
+    const { cpu, wasm, shape } = await bothBackends('Conv2D', { x: [x, xShape], filter: [filter, filterShape] }, attrs);
+    expect(shape).toEqual(outShape);
+    expectClose(wasm, cpu);
+    const bias: [Float32Array, number[]] = [random(filterShape[3]), [filterShape[3]]];
+    const fused = await bothBackends('FusedConv2D', { x: [x, xShape], filter: [filter, filterShape], bias }, { ...attrs, activation: 'relu' });
+    expect(fused.shape).toEqual(outShape);
+    expectClose(fused.wasm, fused.cpu);
+  });
 
   it('Conv2DBackpropFilter matches CPU', async () => {
     const { cpu, wasm, shape } = await bothBackends('Conv2DBackpropFilter', { x: [x, xShape], dy: [dy, outShape] }, { strides, pad, dataFormat: 'NHWC', filterShape });
@@ -160,6 +178,58 @@ describe.each(convCases)('convolution x=%j filter=%j strides=%j %s', (xShape, fi
     expect(tf.memory().numTensors).toBe(before);
     expectClose(wasmX!, cpuX!);
     expectClose(wasmW!, cpuW!);
+  });
+});
+
+describe('the SIMD loops of im2col and col2im', () => {
+  it('are available under Node, so the tests above ran them', async () => {
+    await tf.setBackend('wasm');
+    expect(patchRunsFor(tf.backend())).not.toBeNull();
+    expect(maxPoolGrad2x2For(tf.backend())).not.toBeNull();
+  });
+
+  it.each(convCases)('give the bits of the JS loops for x=%j filter=%j strides=%j %s', async (xShape, filterShape, strides, pad) => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend();
+    const heap = heapOf(backend);
+    const g = convGeometry(xShape, filterShape, { strides, pad });
+    // Everything allocated before any view is taken: allocating can grow (and detach) the heap.
+    const infos = [xShape, [g.positions, g.patch], [g.positions, g.patch], [g.patch, g.positions], xShape].map((shape) => heap.makeOutput(shape, 'float32'));
+    const [x, simdCols, jsCols, transposed, simdDx] = infos.map((t) => heap.typedArrayFromHeap(t) as Float32Array) as Float32Array[] as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+    x.set(random(x.length));
+    simdCols.fill(Number.NaN); // every element must be written, zeros included
+    im2col(x, simdCols, g, patchRunsFor(backend));
+    im2col(x, jsCols, g, null);
+    expectSameBits([simdCols], [jsCols]);
+    if (im2colTransposedFits(g)) {
+      im2colTransposed(x, transposed, g, patchRunsFor(backend)!);
+      const expected = new Float32Array(transposed.length);
+      for (let p = 0; p < g.positions; p++) for (let k = 0; k < g.patch; k++) expected[k * g.positions + p] = jsCols[p * g.patch + k]!;
+      expectSameBits([transposed], [expected]);
+    }
+    const jsDx = new Float32Array(x.length);
+    col2im(simdCols, simdDx, g, patchRunsFor(backend));
+    col2im(jsCols, jsDx, g, null);
+    expectSameBits([simdDx], [jsDx]);
+    for (const t of infos) backend.disposeData(t.dataId);
+  });
+});
+
+describe('Sum', () => {
+  it.each([
+    [[4, 24, 24, 16], [0, 1, 2], false],
+    [[3, 5, 7, 6], [0, 1, 2], true],
+    [[128, 10], [0], false],
+    [[5, 3], 0, true],
+    [[3, 5, 7], [2], false],
+    [[3, 5, 7], [0, 2], false],
+    [[3, 5, 7], [1, 0], false],
+  ] as const)('matches CPU for x=%j axis %j keepDims %s', async (shape, axis, keepDims) => {
+    const x = random(size([...shape]));
+    const { cpu, wasm, shape: outShape } = await bothBackends('Sum', { x: [x, [...shape]] }, { axis, keepDims });
+    const expected = await on('cpu', () => tf.sum(tf.zeros([...shape]), axis as number | number[], keepDims).shape);
+    expect(outShape).toEqual(expected);
+    expectClose(wasm, cpu, 1e-5);
   });
 });
 
