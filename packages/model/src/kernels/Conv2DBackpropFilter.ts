@@ -14,6 +14,12 @@ function conv2DBackpropFilterFastest(args: KernelArgs): Info {
   return conv2DBackpropFilterRows(args) ?? conv2DBackpropFilter(args);
 }
 
+/** The previous registration (JS im2col for up to 4 input channels, else the transposed convolution), kept for the bench. */
+export function conv2DBackpropFilterPrevious(args: KernelArgs): Info {
+  const channels = args.inputs.x?.shape[3] ?? 0;
+  return channels <= 4 ? conv2DBackpropFilterIm2col(args) : conv2DBackpropFilter(args);
+}
+
 export const conv2DBackpropFilterConfig: tf.KernelConfig = {
   kernelName: tf.Conv2DBackpropFilter,
   backendName: 'wasm',

@@ -8,12 +8,19 @@ import { type Info, type Kernel, type KernelArgs, asKernelFunc, heapOf, run, run
 
 const shippedConv2DBackpropInput: Kernel = (args) => runShipped(tf.Conv2DBackpropInput, args.inputs, args.attrs ?? {}, args.backend);
 
-/** For stride 1 a convolution with the rotated filter, otherwise col2im; other formats to the shipped kernel. */
+/**
+ * col2im for every stride (since its scatter-add runs in SIMD it beats the rotated-filter convolution,
+ * which multiplies the zero padding too); beyond col2im's memory bound that convolution for stride 1,
+ * and the shipped kernel for the rest and for other formats.
+ */
 export const conv2DBackpropInputConfig: tf.KernelConfig = {
   kernelName: tf.Conv2DBackpropInput,
   backendName: 'wasm',
-  kernelFunc: asKernelFunc(conv2DBackpropInputByConv(conv2DBackpropInputCol2im(shippedConv2DBackpropInput))),
+  kernelFunc: asKernelFunc(conv2DBackpropInputCol2im(conv2DBackpropInputByConv(shippedConv2DBackpropInput))),
 };
+
+/** The previous registration (rotated-filter convolution for stride 1, col2im otherwise), kept for the bench. */
+export const conv2DBackpropInputByConvFirst: Kernel = conv2DBackpropInputByConv(conv2DBackpropInputCol2im(shippedConv2DBackpropInput));
 
 /**
  * dx = col2im(dy . W^T): one untransposed WASM matrix product gives, for every output position, the
