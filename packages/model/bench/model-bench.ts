@@ -5,7 +5,7 @@ import { useBackend, type DigitModel } from '@digitkit/core';
 import { cnn, mlp, predict, registerWasmTrainingKernels } from '../src/index.js';
 import { loadDigits, type Digits } from './mnist.js';
 // Internal alternatives and the previous kernels, kept to compare against (not part of the public API).
-import { conv2DIm2col } from '../src/kernels/Conv2D.js';
+import { conv2DIm2col, IM2COL_MAX_CHANNELS } from '../src/kernels/Conv2D.js';
 import { conv2DBackpropFilter, conv2DBackpropFilterPrevious, conv2DBackpropFilterRows } from '../src/kernels/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputByConvFirst, conv2DBackpropInputCol2im } from '../src/kernels/Conv2DBackpropInput.js';
 import { maxPoolGrad, maxPoolGradLoops } from '../src/kernels/MaxPoolGrad.js';
@@ -82,9 +82,10 @@ async function main(): Promise<void> {
   for (const c of convs) {
     const dyShape = tf.backend_util.computeConv2DInfo(c.x as Shape4, c.f, 1, 1, 'valid').outShape;
     const attrs = { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 };
+    const few = c.f[2] <= IM2COL_MAX_CHANNELS;
     sideBySide(`Conv2D ${c.label}`, { x: c.x, filter: c.f }, attrs, [
-      ['shipped (previous)', shippedKernel('Conv2D')],
-      ['im2col + matMul (now)', conv2DIm2col(4)],
+      [few ? 'shipped (previous)' : 'shipped (previous and now)', shippedKernel('Conv2D')],
+      [few ? 'SIMD im2col + matMul (now)' : 'SIMD im2col + matMul (not used)', conv2DIm2col(Number.POSITIVE_INFINITY)],
     ]);
     sideBySide(`Conv2DBackpropFilter ${c.label}`, { x: c.x, dy: dyShape }, { ...attrs, filterShape: c.f }, [
       [c.f[2] <= 4 ? 'JS im2col (previous)' : 'transposed conv (previous)', conv2DBackpropFilterPrevious],
