@@ -32,12 +32,14 @@ function im2colConv(args: KernelArgs, fused: boolean, maxChannels: number): Info
   // prelu weights broadcast against the 4-D output, not the 2-D product: shipped kernel.
   if (fused && (preluActivationWeights || attrs.activation === 'prelu')) return null;
   const g = im2colGeometry(x!, filter!, attrs, maxChannels);
-  if (!g) return null;
   const backend = args.backend;
+  const runs = patchRunsFor(backend);
+  // Without the SIMD loops (no WebAssembly SIMD, or a threaded heap) the JS im2col would lose to the shipped kernel.
+  if (!g || !runs) return null;
   const heap = heapOf(backend);
   return withTemps(backend, (keep) => {
     const colsInfo = keep(heap.makeOutput([1, g.positions, g.patch], 'float32'));
-    im2col(heap.typedArrayFromHeap(x!) as Float32Array, heap.typedArrayFromHeap(colsInfo) as Float32Array, g, patchRunsFor(backend));
+    im2col(heap.typedArrayFromHeap(x!) as Float32Array, heap.typedArrayFromHeap(colsInfo) as Float32Array, g, runs);
     const w = keep(run('Reshape', { x: filter! }, { shape: [1, g.patch, g.outChannels] }, backend));
     const product = fused
       ? keep(

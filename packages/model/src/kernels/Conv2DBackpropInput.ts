@@ -8,29 +8,30 @@ import { type Info, type Kernel, type KernelArgs, asKernelFunc, heapOf, run, run
 
 const shippedConv2DBackpropInput: Kernel = (args) => runShipped(tf.Conv2DBackpropInput, args.inputs, args.attrs ?? {}, args.backend);
 
-/**
- * col2im for every stride (since its scatter-add runs in SIMD it beats the rotated-filter convolution,
- * which multiplies the zero padding too); beyond col2im's memory bound that convolution for stride 1,
- * and the shipped kernel for the rest and for other formats.
- */
-export const conv2DBackpropInputConfig: tf.KernelConfig = {
-  kernelName: tf.Conv2DBackpropInput,
-  backendName: 'wasm',
-  kernelFunc: asKernelFunc(conv2DBackpropInputCol2im(conv2DBackpropInputByConv(shippedConv2DBackpropInput))),
-};
-
 /** The previous registration (rotated-filter convolution for stride 1, col2im otherwise), kept for the bench. */
 export const conv2DBackpropInputByConvFirst: Kernel = conv2DBackpropInputByConv(conv2DBackpropInputCol2im(shippedConv2DBackpropInput));
 
 /**
- * dx = col2im(dy . W^T): one untransposed WASM matrix product gives, for every output position, the
- * gradient of its whole input patch ([b*oh*ow, kh*kw*ci]); a JS pass adds the patches back into
- * dx on the WASM heap. Any stride and padding; NHWC (other formats go to `fallback`).
+ * col2im for every stride (since its scatter-add runs in SIMD it beats the rotated-filter convolution,
+ * which multiplies the zero padding too); beyond col2im's memory bound or without WebAssembly SIMD, the
+ * previous path (that convolution for stride 1, JS col2im otherwise); other formats to the shipped kernel.
  */
-export function conv2DBackpropInputCol2im(fallback: Kernel): Kernel {
+export const conv2DBackpropInputConfig: tf.KernelConfig = {
+  kernelName: tf.Conv2DBackpropInput,
+  backendName: 'wasm',
+  kernelFunc: asKernelFunc(conv2DBackpropInputCol2im(conv2DBackpropInputByConvFirst, { simdOnly: true })),
+};
+
+/**
+ * dx = col2im(dy . W^T): one untransposed WASM matrix product gives, for every output position, the
+ * gradient of its whole input patch ([b*oh*ow, kh*kw*ci]); the SIMD loops of ./patch-runs.ts (or the JS
+ * ones) add the patches back into dx on the WASM heap. Any stride and padding; NHWC (other formats, a
+ * patch matrix over the memory bound, and with `simdOnly` a backend without the SIMD loops go to `fallback`).
+ */
+export function conv2DBackpropInputCol2im(fallback: Kernel, { simdOnly = false } = {}): Kernel {
   return (args: KernelArgs): Info => {
     const call = inputGradientCall(args);
-    if (!call || !im2colFits(call.g)) return fallback(args);
+    if (!call || !im2colFits(call.g) || (simdOnly && !patchRunsFor(args.backend))) return fallback(args);
     const { dy, filter, inputShape, g } = call;
     const backend = args.backend;
     const heap = heapOf(backend);

@@ -4,8 +4,8 @@ import { DigitkitError, useBackend } from '@digitkit/core';
 import { mnistSlice } from '@digitkit/testkit';
 import { ADAM_UPDATE, type AdamUpdateAttrs, cnn, MOMENTUM_UPDATE, type MomentumUpdateAttrs, mlp, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../index.js';
 import { adamUpdateByKernels } from './AdamUpdate.js';
-import { conv2DBackpropFilterIm2col } from './Conv2DBackpropFilter.js';
-import { conv2DBackpropInputCol2im } from './Conv2DBackpropInput.js';
+import { conv2DBackpropFilter, conv2DBackpropFilterIm2col } from './Conv2DBackpropFilter.js';
+import { conv2DBackpropInputByConvFirst, conv2DBackpropInputCol2im } from './Conv2DBackpropInput.js';
 import { convGeometry } from './geometry.js';
 import { col2im, im2col, im2colTransposed, im2colTransposedFits } from './im2col.js';
 import { maxPoolGrad2x2For } from './max-pool-grad-simd.js';
@@ -140,7 +140,7 @@ describe.each(convCases)('convolution x=%j filter=%j strides=%j %s', (xShape, fi
     expectClose(wasm, cpu);
   });
 
-  it('the im2col / col2im alternatives (benchmarked, not registered) match CPU too', async () => {
+  it('the fallback and previous paths (beyond the memory bound, without SIMD; benchmarked) match CPU too', async () => {
     const { cpu: filterCpu } = await bothBackends('Conv2DBackpropFilter', { x: [x, xShape], dy: [dy, outShape] }, { strides, pad, dataFormat: 'NHWC', filterShape });
     const inAttrs = { strides, pad, dataFormat: 'NHWC', inputShape: xShape };
     const { cpu: inputCpu } = await bothBackends('Conv2DBackpropInput', { dy: [dy, outShape], filter: [filter, filterShape] }, inAttrs);
@@ -157,8 +157,12 @@ describe.each(convCases)('convolution x=%j filter=%j strides=%j %s', (xShape, fi
     const noFallback = () => {
       throw new Error('unexpected fallback');
     };
-    expectClose(read(conv2DBackpropFilterIm2col({ inputs: { x: tx, dy: tdy }, backend: tf.backend(), attrs: { strides, pad, dataFormat: 'NHWC', filterShape } })), filterCpu);
-    expectClose(read(conv2DBackpropInputCol2im(noFallback)({ inputs: { dy: tdy, filter: tw }, backend: tf.backend(), attrs: inAttrs })), inputCpu);
+    const filterArgs = { inputs: { x: tx, dy: tdy }, backend: tf.backend(), attrs: { strides, pad, dataFormat: 'NHWC', filterShape } };
+    expectClose(read(conv2DBackpropFilterIm2col(filterArgs)), filterCpu);
+    expectClose(read(conv2DBackpropFilter(filterArgs)), filterCpu);
+    const inputArgs = { inputs: { dy: tdy, filter: tw }, backend: tf.backend(), attrs: inAttrs };
+    expectClose(read(conv2DBackpropInputCol2im(noFallback)(inputArgs)), inputCpu);
+    expectClose(read(conv2DBackpropInputByConvFirst(inputArgs)), inputCpu);
     tf.dispose([tx, tdy, tw]);
   });
 
