@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { IM2COL_MAX_CHANNELS } from './Conv2D.js';
 import { filterGradientCall } from './geometry.js';
 import { im2col, im2colFits, im2colTransposed, im2colTransposedFits } from './im2col.js';
 import { patchRunsFor } from './patch-runs.js';
@@ -7,11 +8,13 @@ import { type Info, type KernelArgs, asKernelFunc, heapOf, run, runShipped, with
 // Missing from the shipped WASM backend (upstream tfjs issue 8474): without it a CNN cannot train.
 
 /**
- * dW by im2col and one untransposed product for every layer that fits the memory bound; the
- * transposed convolution (the previous path) beyond it.
+ * dW by the SIMD patch matrix and one untransposed product for inputs of up to 4 channels (the first
+ * layer: 4-8x faster); from 16 channels on the transposed convolution (the previous path) was as fast or
+ * a little faster in every run, so it stays there, and beyond the patch matrix's memory bound.
  */
 function conv2DBackpropFilterFastest(args: KernelArgs): Info {
-  return conv2DBackpropFilterRows(args) ?? conv2DBackpropFilter(args);
+  const channels = args.inputs.x?.shape[3] ?? 0;
+  return (channels <= IM2COL_MAX_CHANNELS ? conv2DBackpropFilterRows(args) : null) ?? conv2DBackpropFilter(args);
 }
 
 /** The previous registration (JS im2col for up to 4 input channels, else the transposed convolution), kept for the bench. */
