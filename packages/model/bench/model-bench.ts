@@ -88,9 +88,9 @@ async function main(): Promise<void> {
       [few ? 'SIMD im2col + matMul (now)' : 'SIMD im2col + matMul (not used)', conv2DIm2col(Number.POSITIVE_INFINITY)],
     ]);
     sideBySide(`Conv2DBackpropFilter ${c.label}`, { x: c.x, dy: dyShape }, { ...attrs, filterShape: c.f }, [
-      [c.f[2] <= 4 ? 'JS im2col (previous)' : 'transposed conv (previous)', conv2DBackpropFilterPrevious],
-      ...(c.f[2] <= 4 ? [['transposed conv', conv2DBackpropFilter] as [string, KernelFn]] : []),
-      ['SIMD im2col, dy packed (now)', (args) => conv2DBackpropFilterRows(args)!],
+      [few ? 'JS im2col (previous)' : 'transposed conv (previous and now)', conv2DBackpropFilterPrevious],
+      ...(few ? [['transposed conv', conv2DBackpropFilter] as [string, KernelFn]] : []),
+      [few ? 'SIMD patch matrix . dy (now)' : 'SIMD patch matrix . dy (not used)', (args) => conv2DBackpropFilterRows(args)!],
     ]);
     if (c.f[2] > 1) {
       sideBySide(`Conv2DBackpropInput ${c.label}`, { dy: dyShape, filter: c.f }, { ...attrs, inputShape: c.x }, [

@@ -23,40 +23,39 @@ const [P, R, AT, K, VECTOR_END] = [7, 8, 9, 10, 11];
 const params = Array(7).fill(I32);
 const locals: [number, number][] = [[5, I32]];
 
-function gather(): WasmFunction {
-  // FIRST: the packed side (advances by RUN), SECOND: the strided side. Inline copies: V8's memory.copy
-  // is a runtime call, dear for runs of a few floats.
+/**
+ * The loop both functions share: for p < COUNT, for r < INNER, one run of RUN bytes between the packed
+ * side (advancing by RUN) and the strided side (at strided + p * OUTER_STEP + r * INNER_STEP), first in
+ * 16-byte vectors, then float by float. `vectors` and `floats` get the code for the two addresses at K.
+ */
+function overRuns(name: string, packed: number, strided: number, vectors: (to: number[], from: number[]) => number[], floats: (to: number[], from: number[]) => number[], packedIsTarget: boolean): WasmFunction {
   const at = (base: number) => [...get(base), ...get(K), op.i32Add];
-  const copyVectors = [...at(FIRST), ...at(AT), ...v128Load, ...v128Store];
-  const copyFloats = [...at(FIRST), ...at(AT), op.f32Load, 2, 0, op.f32Store, 2, 0];
-  const copyRun = [
+  const [to, from] = packedIsTarget ? [at(packed), at(AT)] : [at(AT), at(packed)];
+  const run = [
     ...i32(0), ...set(K),
-    ...loopWhile(K, VECTOR_END, copyVectors, i32(16)),
-    ...loopWhile(K, RUN, copyFloats, i32(4)),
-    ...addTo(FIRST, get(RUN)),
+    ...loopWhile(K, VECTOR_END, vectors(to, from), i32(16)),
+    ...loopWhile(K, RUN, floats(to, from), i32(4)),
+    ...addTo(packed, get(RUN)),
     ...addTo(AT, get(INNER_STEP)),
   ];
-  const copyRuns = [...get(SECOND), ...set(AT), ...i32(0), ...set(R), ...loopWhile(R, INNER, copyRun, i32(1)), ...addTo(SECOND, get(OUTER_STEP))];
-  const code = [...get(RUN), ...i32(-16), op.i32And, ...set(VECTOR_END), ...i32(0), ...set(P), ...loopWhile(P, COUNT, copyRuns, i32(1))];
-  return { name: 'gather', params, locals, code };
+  const runs = [...get(strided), ...set(AT), ...i32(0), ...set(R), ...loopWhile(R, INNER, run, i32(1)), ...addTo(strided, get(OUTER_STEP))];
+  const code = [...get(RUN), ...i32(-16), op.i32And, ...set(VECTOR_END), ...i32(0), ...set(P), ...loopWhile(P, COUNT, runs, i32(1))];
+  return { name, params, locals, code };
 }
 
-function scatterAdd(): WasmFunction {
-  // FIRST: the strided side, SECOND: the packed side (advances by RUN).
-  const at = (base: number) => [...get(base), ...get(K), op.i32Add];
-  const addVectors = [...at(AT), ...at(AT), ...v128Load, ...at(SECOND), ...v128Load, ...f32x4.add, ...v128Store];
-  const addFloats = [...at(AT), ...at(AT), op.f32Load, 2, 0, ...at(SECOND), op.f32Load, 2, 0, op.f32Add, op.f32Store, 2, 0];
-  const addRun = [
-    ...i32(0), ...set(K),
-    ...loopWhile(K, VECTOR_END, addVectors, i32(16)),
-    ...loopWhile(K, RUN, addFloats, i32(4)),
-    ...addTo(SECOND, get(RUN)),
-    ...addTo(AT, get(INNER_STEP)),
-  ];
-  const addRuns = [...get(FIRST), ...set(AT), ...i32(0), ...set(R), ...loopWhile(R, INNER, addRun, i32(1)), ...addTo(FIRST, get(OUTER_STEP))];
-  const code = [...get(RUN), ...i32(-16), op.i32And, ...set(VECTOR_END), ...i32(0), ...set(P), ...loopWhile(P, COUNT, addRuns, i32(1))];
-  return { name: 'scatterAdd', params, locals, code };
-}
+// Inline copies, not memory.copy: V8's memory.copy is a runtime call, dear for runs of a few floats.
+const gather = () =>
+  overRuns('gather', FIRST, SECOND, (to, from) => [...to, ...from, ...v128Load, ...v128Store], (to, from) => [...to, ...from, op.f32Load, 2, 0, op.f32Store, 2, 0], true);
+
+const scatterAdd = () =>
+  overRuns(
+    'scatterAdd',
+    SECOND,
+    FIRST,
+    (to, from) => [...to, ...to, ...v128Load, ...from, ...v128Load, ...f32x4.add, ...v128Store],
+    (to, from) => [...to, ...to, op.f32Load, 2, 0, ...from, op.f32Load, 2, 0, op.f32Add, op.f32Store, 2, 0],
+    false,
+  );
 
 function gather2d(): WasmFunction {
   // Parameters: TO, FROM, ROWS, COLS, TO_ROW_STEP, FROM_ROW_STEP, FROM_COL_STEP; locals: I, J, AT_TO, AT_FROM, (unused).
