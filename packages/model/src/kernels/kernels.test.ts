@@ -83,7 +83,7 @@ describe('registerWasmTrainingKernels', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
     const kernel = tf.getKernel('BatchMatMul', 'wasm');
     const names = registerWasmTrainingKernels();
-    expect(names).toEqual(['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'BatchMatMul', 'Identity', ADAM_UPDATE, MOMENTUM_UPDATE]);
+    expect(names).toEqual(['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'BatchMatMul', 'Identity', 'Cast', ADAM_UPDATE, MOMENTUM_UPDATE]);
     expect(WASM_TRAINING_KERNELS.map((k) => [k.kernelName, k.backendName])).toEqual(names.map((n) => [n, 'wasm']));
     expect(tf.getKernel('BatchMatMul', 'wasm')).toBe(kernel);
   });
@@ -99,6 +99,20 @@ describe('Identity', () => {
     x.dispose();
     expect(Array.from(copy.dataSync())).toEqual([1.5, -2, 3]);
     copy.dispose();
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+  });
+
+  it('Cast to the same dtype shares the data too; real casts still convert', async () => {
+    await tf.setBackend('wasm');
+    const dataIds = tf.engine().backend.numDataIds();
+    const x = tf.tensor([1.5, -2, 0], [3]);
+    const same = tf.cast(x, 'float32');
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds + 1);
+    const ints = tf.cast(x, 'int32');
+    x.dispose();
+    expect(Array.from(same.dataSync())).toEqual([1.5, -2, 0]);
+    expect([ints.dtype, Array.from(ints.dataSync())]).toEqual(['int32', [1, -2, 0]]);
+    tf.dispose([same, ints]);
     expect(tf.engine().backend.numDataIds()).toBe(dataIds);
   });
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError } from '@digitkit/core';
 import { adamUpdateConfig } from './AdamUpdate.js';
 import { batchMatMulConfig } from './BatchMatMul.js';
+import { castConfig } from './Cast.js';
 import { conv2DConfig, fusedConv2DConfig } from './Conv2D.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
@@ -26,12 +27,13 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   sumConfig,
   batchMatMulConfig,
   identityConfig,
+  castConfig,
   adamUpdateConfig,
   momentumUpdateConfig,
 ];
 
 /** Shipped WASM kernels ours call or fall back to: their presence says the backend is loaded. */
-const NEEDED_SHIPPED = ['Conv2D', 'FusedConv2D', '_FusedMatMul', 'Transpose', 'BatchMatMul', 'Reverse', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'Identity', 'Reshape', 'Slice'];
+const NEEDED_SHIPPED = ['Conv2D', 'FusedConv2D', '_FusedMatMul', 'Transpose', 'BatchMatMul', 'Reverse', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'Identity', 'Cast', 'Reshape', 'Slice'];
 
 /** Marks our kernel configs, so a second call (or a second copy of this module) can see they are in place. */
 const DIGITKIT_KERNEL = Symbol.for('digitkit.wasmTrainingKernel');
