@@ -69,6 +69,7 @@ const convCases: [number[], [number, number, number, number], number | [number, 
   [[2, 9, 7, 2], [4, 2, 2, 3], [2, 1], 'same'],
   [[2, 8, 8, 2], [2, 2, 2, 3], 3, 'valid'],
   [[2, 9, 8, 1], [3, 2, 1, 4], [1, 2], 'valid'],
+  [[2, 11, 9, 1], [3, 3, 1, 4], [2, 1], 'valid'],
   [[2, 7, 9, 1], [2, 4, 1, 3], 1, 'same'],
 ];
 
