@@ -9,8 +9,9 @@ import { type Info, type KernelArgs, asKernelFunc, heapOf, run, runShipped, with
 
 /**
  * dW by the SIMD patch matrix and one untransposed product for inputs of up to 4 channels (the first
- * layer: 4-8x faster); from 16 channels on the transposed convolution (the previous path) was as fast or
- * a little faster in every run, so it stays there, and beyond the patch matrix's memory bound.
+ * layer: 8x the previous JS im2col, about 2x the transposed convolution). From 16 channels on, the
+ * transposed convolution (the previous path) was as fast or a little faster in every run, so it stays
+ * there; also beyond the patch matrix's memory bound and without WebAssembly SIMD.
  */
 function conv2DBackpropFilterFastest(args: KernelArgs): Info {
   const channels = args.inputs.x?.shape[3] ?? 0;
