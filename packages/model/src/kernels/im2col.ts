@@ -17,6 +17,21 @@ export function im2colFits(g: Geometry): boolean {
   return g.positions * g.patch <= IM2COL_MAX_FLOATS;
 }
 
+/** Floats of patch matrix per chunk when one is built and used chunk by chunk: about 512 KB, which stays in cache. */
+const CHUNK_FLOATS = 128 * 1024;
+
+/** How many images' patch matrices to build and use at a time (at least one), and whether one chunk fits IM2COL_MAX_FLOATS. */
+export function imageChunks(g: Geometry): { images: number; fits: boolean } {
+  const perImage = g.outHeight * g.outWidth * g.patch;
+  const images = Math.max(1, Math.min(g.batchSize, Math.floor(CHUNK_FLOATS / perImage)));
+  return { images, fits: images * perImage <= IM2COL_MAX_FLOATS };
+}
+
+/** The geometry of images [first, first + count) of `g`'s batch. */
+export function imageRange(g: Geometry, count: number): Geometry {
+  return { ...g, batchSize: count, positions: count * g.outHeight * g.outWidth };
+}
+
 /** Writes the [positions, kh * kw * ci] patch matrix of `x` (NHWC) into `cols`; zeros where a patch leaves the image. */
 export function im2col(x: Float32Array, cols: Float32Array, g: Geometry, runs: PatchRuns | null): void {
   forEachOutputRow(g, runs !== null, (o, image, ih0, from, to) => {

@@ -70,6 +70,8 @@ const convCases: [number[], [number, number, number, number], number | [number, 
   [[2, 8, 8, 2], [2, 2, 2, 3], 3, 'valid'],
   [[2, 9, 8, 1], [3, 2, 1, 4], [1, 2], 'valid'],
   [[2, 11, 9, 1], [3, 3, 1, 4], [2, 1], 'valid'],
+  // 28,800 patch values per image: the input gradient runs in chunks of 4 images, then 3.
+  [[7, 16, 16, 8], [5, 5, 8, 4], 1, 'valid'],
   [[2, 7, 9, 1], [2, 4, 1, 3], 1, 'same'],
 ];
 
