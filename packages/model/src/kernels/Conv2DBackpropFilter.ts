@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { IM2COL_MAX_CHANNELS } from './Conv2D.js';
 import { filterGradientCall } from './geometry.js';
-import { im2col, im2colFits, im2colTransposed, im2colTransposedFits } from './im2col.js';
+import { im2col, im2colFits, im2colTransposed, im2colTransposedFits, imageChunks, imageRange } from './im2col.js';
 import { patchRunsFor } from './patch-runs.js';
 import { type Info, type KernelArgs, asKernelFunc, heapOf, run, runShipped, withTemps } from './wasm.js';
 
@@ -31,27 +31,46 @@ export const conv2DBackpropFilterConfig: tf.KernelConfig = {
 };
 
 /**
- * dW^T [co, patch] = dy^T [co, positions] . im2col(x) [positions, patch]: the patch matrix built by
- * copying contiguous runs of x (./im2col.ts), only the small dy transposed, one untransposed WASM
- * product, and a transpose of the [co, patch] result. Null when the patch matrix would be too large or
- * WebAssembly SIMD is unavailable.
+ * dW by the patch matrix built in SIMD (./im2col.ts). Windows inside the image: dW = im2col(x)^T
+ * [patch, positions] . dy [positions, co], a few images at a time (the chunk's matrix still in cache),
+ * the chunks' [patch, co] products added in order. Windows over the padding: dW^T = dy^T . im2col(x),
+ * transposed back. Null when the patch matrix would be too large or WebAssembly SIMD is unavailable.
  */
 export function conv2DBackpropFilterRows(args: KernelArgs): Info | null {
   const { x, dy, filterShape, g } = filterGradientCall(args);
   const backend = args.backend;
   const runs = patchRunsFor(backend);
   // Without the SIMD loops the JS im2col loses to the transposed convolution (measured in 0.1).
-  if (!runs || !im2colFits(g)) return null;
+  if (!runs) return null;
   const heap = heapOf(backend);
+  if (im2colTransposedFits(g)) {
+    const { images, fits } = imageChunks(g);
+    if (!fits) return null;
+    // The transposed patch matrix first in the product, so XNNPACK packs the small dy, not the patches.
+    const sums = new Float32Array(g.patch * g.outChannels);
+    const xPerImage = g.inHeight * g.inWidth * g.inChannels;
+    const dyPerImage = g.outHeight * g.outWidth * g.outChannels;
+    for (let first = 0; first < g.batchSize; first += images) {
+      const count = Math.min(images, g.batchSize - first);
+      const part = imageRange(g, count);
+      withTemps(backend, (keep) => {
+        const colsT = keep(heap.makeOutput([g.patch, part.positions], 'float32'));
+        const dyPart = keep(heap.makeOutput([part.positions, g.outChannels], 'float32'));
+        // Views after every allocation: allocating can grow (and detach) the heap.
+        (heap.typedArrayFromHeap(dyPart) as Float32Array).set((heap.typedArrayFromHeap(dy) as Float32Array).subarray(first * dyPerImage, (first + count) * dyPerImage));
+        const xs = (heap.typedArrayFromHeap(x) as Float32Array).subarray(first * xPerImage, (first + count) * xPerImage);
+        im2colTransposed(xs, heap.typedArrayFromHeap(colsT) as Float32Array, part, runs);
+        const dw = heap.typedArrayFromHeap(keep(runShipped('BatchMatMul', { a: colsT, b: dyPart }, { transposeA: false, transposeB: false }, backend)));
+        for (let i = 0; i < sums.length; i++) sums[i] = sums[i]! + dw[i]!;
+      });
+    }
+    const out = heap.makeOutput([...filterShape], 'float32');
+    (heap.typedArrayFromHeap(out) as Float32Array).set(sums);
+    return out;
+  }
+  if (!im2colFits(g)) return null;
   return withTemps(backend, (keep) => {
     const dy2d = keep(run('Reshape', { x: dy }, { shape: [g.positions, g.outChannels] }, backend));
-    // Windows inside the image: the transposed patch matrix, so XNNPACK packs the small dy, not the patches.
-    if (im2colTransposedFits(g)) {
-      const colsT = keep(heap.makeOutput([g.patch, g.positions], 'float32'));
-      im2colTransposed(heap.typedArrayFromHeap(x) as Float32Array, heap.typedArrayFromHeap(colsT) as Float32Array, g, runs);
-      const dw = keep(runShipped('BatchMatMul', { a: colsT, b: dy2d }, { transposeA: false, transposeB: false }, backend));
-      return run('Reshape', { x: dw }, { shape: [...filterShape] }, backend);
-    }
     const cols = keep(heap.makeOutput([g.positions, g.patch], 'float32'));
     im2col(heap.typedArrayFromHeap(x) as Float32Array, heap.typedArrayFromHeap(cols) as Float32Array, g, runs);
     const dyT = keep(run('Transpose', { x: dy2d }, { perm: [1, 0] }, backend));
