@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { convGeometry, isNhwcFloat32 } from './geometry.js';
-import { im2col, imageChunks, imageRange } from './im2col.js';
+import { im2col, im2colFits } from './im2col.js';
 import { patchRunsFor } from './patch-runs.js';
 import { type Info, type KernelArgs, asKernelFunc, heapOf, run, runShipped, withTemps } from './wasm.js';
 
@@ -20,12 +20,12 @@ function im2colGeometry(x: Info, filter: Info, attrs: ConvAttrs, maxChannels: nu
   const plain = (Array.isArray(dilations) ? dilations : [dilations, dilations]).every((d) => d === 1);
   if (!plain || !isNhwcFloat32(attrs.dataFormat, [x, filter]) || x.shape.length !== 4 || x.shape[3]! > maxChannels) return null;
   const g = convGeometry(x.shape, filter.shape, attrs);
-  return imageChunks(g).fits ? g : null;
+  return im2colFits(g) ? g : null;
 }
 
 /**
  * A convolution as im2col(x) [positions, patch] . filter [patch, co] -> [positions, co], which is
- * already the NHWC output, a few images at a time. With `fused`, bias and activation ride on the shipped fused matrix product.
+ * already the NHWC output. With `fused`, bias and activation ride on the shipped fused matrix product.
  */
 function im2colConv(args: KernelArgs, fused: boolean, maxChannels: number): Info | null {
   const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, Info>;
@@ -38,36 +38,21 @@ function im2colConv(args: KernelArgs, fused: boolean, maxChannels: number): Info
   // Without the SIMD loops (no WebAssembly SIMD, or a threaded heap) the JS im2col would lose to the shipped kernel.
   if (!g || !runs) return null;
   const heap = heapOf(backend);
-  const { images } = imageChunks(g);
   return withTemps(backend, (keep) => {
+    const colsInfo = keep(heap.makeOutput([1, g.positions, g.patch], 'float32'));
+    im2col(heap.typedArrayFromHeap(x!) as Float32Array, heap.typedArrayFromHeap(colsInfo) as Float32Array, g, runs);
     const w = keep(run('Reshape', { x: filter! }, { shape: [1, g.patch, g.outChannels] }, backend));
-    const out = heap.makeOutput([...g.outShape], 'float32');
-    const xPerImage = g.inHeight * g.inWidth * g.inChannels;
-    const outPerImage = g.outHeight * g.outWidth * g.outChannels;
-    // A few images at a time: each chunk's patch matrix is still in cache for the product, which
-    // reuses the filter's packing (cached by tensor); the chunk's buffers are freed before the next.
-    for (let first = 0; first < g.batchSize; first += images) {
-      const count = Math.min(images, g.batchSize - first);
-      const part = imageRange(g, count);
-      withTemps(backend, (keepChunk) => {
-        const colsInfo = keepChunk(heap.makeOutput([1, part.positions, g.patch], 'float32'));
-        // Views after every allocation: allocating can grow (and detach) the heap.
-        const xs = (heap.typedArrayFromHeap(x!) as Float32Array).subarray(first * xPerImage, (first + count) * xPerImage);
-        im2col(xs, heap.typedArrayFromHeap(colsInfo) as Float32Array, part, runs);
-        const product = keepChunk(
-          fused
-            ? runShipped(
-                tf._FusedMatMul,
-                bias ? { a: colsInfo, b: w, bias } : { a: colsInfo, b: w },
-                { transposeA: false, transposeB: false, activation: attrs.activation ?? 'linear', leakyreluAlpha: attrs.leakyreluAlpha ?? 0 },
-                backend,
-              )
-            : runShipped(tf.BatchMatMul, { a: colsInfo, b: w }, { transposeA: false, transposeB: false }, backend),
-        );
-        (heap.typedArrayFromHeap(out) as Float32Array).set(heap.typedArrayFromHeap(product) as Float32Array, first * outPerImage);
-      });
-    }
-    return out;
+    const product = fused
+      ? keep(
+          runShipped(
+            tf._FusedMatMul,
+            bias ? { a: colsInfo, b: w, bias } : { a: colsInfo, b: w },
+            { transposeA: false, transposeB: false, activation: attrs.activation ?? 'linear', leakyreluAlpha: attrs.leakyreluAlpha ?? 0 },
+            backend,
+          ),
+        )
+      : keep(runShipped(tf.BatchMatMul, { a: colsInfo, b: w }, { transposeA: false, transposeB: false }, backend));
+    return run('Reshape', { x: product }, { shape: [...g.outShape] }, backend);
   });
 }
 

@@ -72,7 +72,7 @@ const convCases: [number[], [number, number, number, number], number | [number, 
   [[2, 11, 9, 1], [3, 3, 1, 4], [2, 1], 'valid'],
   // 28,800 patch values per image: the input gradient runs in chunks of 4 images, then 3.
   [[7, 16, 16, 8], [5, 5, 8, 4], 1, 'valid'],
-  // 56,448 per image: the forward convolution by im2col in chunks of 2, 2, then 1 image.
+  // 56,448 per image: the few-channel filter gradient runs in chunks of 2, 2, then 1 image.
   [[5, 30, 30, 2], [7, 7, 2, 3], 1, 'valid'],
   [[2, 7, 9, 1], [2, 4, 1, 3], 1, 'same'],
 ];
