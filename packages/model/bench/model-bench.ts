@@ -4,13 +4,23 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, type DigitModel } from '@digitkit/core';
 import { cnn, mlp, predict, registerWasmTrainingKernels } from '../src/index.js';
 import { loadDigits, type Digits } from './mnist.js';
-// Internal alternatives, kept to compare against (not part of the public API).
-import { conv2DBackpropFilter, conv2DBackpropFilterIm2col } from '../src/kernels/Conv2DBackpropFilter.js';
-import { conv2DBackpropInputCol2im } from '../src/kernels/Conv2DBackpropInput.js';
+// Internal alternatives and the previous kernels, kept to compare against (not part of the public API).
+import { conv2DIm2col, IM2COL_MAX_CHANNELS } from '../src/kernels/Conv2D.js';
+import { conv2DBackpropFilter, conv2DBackpropFilterPrevious, conv2DBackpropFilterRows } from '../src/kernels/Conv2DBackpropFilter.js';
+import { conv2DBackpropInputByConvFirst, conv2DBackpropInputCol2im } from '../src/kernels/Conv2DBackpropInput.js';
+import { maxPoolGrad, maxPoolGradLoops } from '../src/kernels/MaxPoolGrad.js';
+import { type KernelArgs, runShipped } from '../src/kernels/wasm.js';
+import { ADAM_UPDATE } from '../src/index.js';
+import os from 'node:os';
 
 const BATCH = 128;
 const BATCHES_PER_EPOCH = Math.ceil(60_000 / BATCH);
 const timedBatches = Number(process.env.DIGITKIT_BENCH_BATCHES ?? 40);
+
+const KERNEL_RUNS = 9;
+const STEP_RUNS = Number(process.env.DIGITKIT_BENCH_STEPS ?? 9);
+type Shape4 = [number, number, number, number];
+type KernelFn = (args: KernelArgs) => tf.TensorInfo;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (v: number) => `${v.toFixed(2)} ms`;
@@ -42,14 +52,9 @@ async function main(): Promise<void> {
   const train = await loadDigits('train');
 
   // Capture the shipped kernels before we replace some of them, to compare against.
-  const shipped = new Map(['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul'].map((n) => [n, tf.getKernel(n, 'wasm')!]));
+  const shipped = new Map(['Conv2D', 'FusedConv2D', 'Sum', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul'].map((n) => [n, tf.getKernel(n, 'wasm')!]));
   const names = registerWasmTrainingKernels();
   const ours = new Map(names.map((n) => [n, tf.getKernel(n, 'wasm')!]));
-  const backend = () => tf.backend();
-  const callShipped = (name: string, inputs: Record<string, tf.Tensor>, attrs: object) =>
-    shipped.get(name)!.kernelFunc({ inputs, backend: backend(), attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
-  const callOurs = (name: string, inputs: Record<string, tf.Tensor>, attrs: object) =>
-    tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
 
   console.log('\n== Inference on WASM (predict(), batches of up to 1024) ==');
   for (const model of [mlp({ seed: 1 }), cnn({ seed: 1 })]) {
@@ -68,45 +73,47 @@ async function main(): Promise<void> {
     model.net.dispose();
   }
 
-  console.log(`\n== Gradient kernels on WASM, batch ${BATCH}, cnn() shapes (median of 7) ==`);
+  console.log(`\n== Kernels on WASM, batch ${BATCH}, cnn() shapes: previous vs now, side by side (median of ${KERNEL_RUNS}, fresh inputs each call, turns interleaved; ms) ==`);
   const convs = [
-    { label: 'conv_1 5x5 1->16, 28x28 valid', x: [BATCH, 28, 28, 1], f: [5, 5, 1, 16] as [number, number, number, number] },
-    { label: 'conv_2 5x5 16->32, 12x12 valid', x: [BATCH, 12, 12, 16], f: [5, 5, 16, 32] as [number, number, number, number] },
+    { label: 'conv_1 5x5 1->16, 28x28 valid', x: [BATCH, 28, 28, 1], f: [5, 5, 1, 16] as Shape4 },
+    { label: 'conv_2 5x5 16->32, 12x12 valid', x: [BATCH, 12, 12, 16], f: [5, 5, 16, 32] as Shape4 },
   ];
+  const shippedKernel = (name: string): KernelFn => (args) => runShipped(name, args.inputs, args.attrs ?? {}, args.backend);
   for (const c of convs) {
-    const info = tf.backend_util.computeConv2DInfo(c.x as [number, number, number, number], c.f, 1, 1, 'valid');
-    const x = random(c.x);
-    const dy = random(info.outShape);
-    const w = random(c.f);
-    const attrs = { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: c.f };
-    const filterConv = timeKernel(() => conv2DBackpropFilter({ inputs: { x, dy }, backend: backend(), attrs }));
-    const filterIm2col = timeKernel(() => conv2DBackpropFilterIm2col({ inputs: { x, dy }, backend: backend(), attrs }));
-    const filterOps = timeKernel(() => im2colFilterGrad(x, dy, c.f));
-    const used = c.f[2] <= 4 ? 'im2col' : 'conv';
-    console.log(
-      `Conv2DBackpropFilter ${c.label}: one transposed WASM conv${used === 'conv' ? ' (ours)' : ''} ${ms(filterConv)} | JS im2col + WASM matMul${used === 'im2col' ? ' (ours)' : ''} ${ms(filterIm2col)} | im2col from tf.slice/stack + matMul ${ms(filterOps)} | shipped WASM: missing`,
-    );
+    const dyShape = tf.backend_util.computeConv2DInfo(c.x as Shape4, c.f, 1, 1, 'valid').outShape;
+    const attrs = { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 };
+    const few = c.f[2] <= IM2COL_MAX_CHANNELS;
+    sideBySide(`Conv2D ${c.label}`, { x: c.x, filter: c.f }, attrs, [
+      [few ? 'shipped (previous)' : 'shipped (previous and now)', shippedKernel('Conv2D')],
+      [few ? 'SIMD im2col + matMul (now)' : 'SIMD im2col + matMul (not used)', conv2DIm2col(Number.POSITIVE_INFINITY)],
+    ]);
+    sideBySide(`Conv2DBackpropFilter ${c.label}`, { x: c.x, dy: dyShape }, { ...attrs, filterShape: c.f }, [
+      [few ? 'JS im2col (previous)' : 'transposed conv (previous and now)', conv2DBackpropFilterPrevious],
+      ...(few ? [['transposed conv', conv2DBackpropFilter] as [string, KernelFn]] : []),
+      [few ? 'SIMD patch matrix . dy (now)' : 'SIMD patch matrix . dy (not used)', (args) => conv2DBackpropFilterRows(args)!],
+    ]);
     if (c.f[2] > 1) {
-      const inAttrs = { strides: 1, pad: 'valid', dataFormat: 'NHWC', inputShape: c.x };
-      const inputOurs = timeKernel(() => callOurs('Conv2DBackpropInput', { dy, filter: w }, inAttrs));
-      const inputShipped = timeKernel(() => callShipped('Conv2DBackpropInput', { dy, filter: w }, inAttrs));
-      const shippedInput = shipped.get('Conv2DBackpropInput')!.kernelFunc as never;
-      const inputCol2im = timeKernel(() => conv2DBackpropInputCol2im(shippedInput)({ inputs: { dy, filter: w }, backend: backend(), attrs: inAttrs }));
-      console.log(`Conv2DBackpropInput  ${c.label}: ours (rotated-filter WASM conv) ${ms(inputOurs)} | WASM matMul + JS col2im ${ms(inputCol2im)} | shipped WASM ${ms(inputShipped)}`);
+      sideBySide(`Conv2DBackpropInput ${c.label}`, { dy: dyShape, filter: c.f }, { ...attrs, inputShape: c.x }, [
+        ['rotated conv (previous)', conv2DBackpropInputByConvFirst],
+        ['matMul + SIMD col2im (now)', conv2DBackpropInputCol2im(noFallback)],
+        ['shipped', shippedKernel('Conv2DBackpropInput')],
+      ]);
     }
-    tf.dispose([x, dy, w]);
   }
   for (const shape of [
     [BATCH, 24, 24, 16],
     [BATCH, 8, 8, 32],
   ]) {
-    const x = random(shape);
-    const y = tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid');
-    const dy = random(y.shape);
-    const attrs = { filterSize: 2, strides: 2, pad: 'valid' };
-    const inputs = { dy, input: x, output: y };
-    console.log(`MaxPoolGrad 2x2 on [${shape.join(', ')}]: ours ${ms(timeKernel(() => callOurs('MaxPoolGrad', inputs, attrs)))} | shipped WASM ${ms(timeKernel(() => callShipped('MaxPoolGrad', inputs, attrs)))}`);
-    tf.dispose([x, y, dy]);
+    const outShape = [shape[0]!, shape[1]! / 2, shape[2]! / 2, shape[3]!];
+    sideBySide(`MaxPoolGrad 2x2 [${shape.join(', ')}]`, { dy: outShape, input: shape, output: outShape }, { filterSize: 2, strides: 2, pad: 'valid' }, [
+      ['JS loop (previous)', maxPoolGradLoops],
+      ['SIMD (now)', maxPoolGrad],
+      ['shipped', shippedKernel('MaxPoolGrad')],
+    ]);
+    sideBySide(`Sum over all but the last axis (bias gradient) [${shape.join(', ')}]`, { x: shape }, { axis: [0, 1, 2], keepDims: false }, [
+      ['shipped (previous)', shippedKernel('Sum')],
+      ['SIMD column sums (now)', (args) => callRegistered('Sum', args)],
+    ]);
   }
   for (const [label, aShape, bShape, transposeA, transposeB] of [
     ['mlp dense_1 weight grad x^T.dy', [BATCH, 784], [BATCH, 128], true, false],
@@ -114,11 +121,10 @@ async function main(): Promise<void> {
     ['mlp dense_1 input grad dy.W^T', [BATCH, 128], [784, 128], false, true],
     ['untransposed x.W (reference)', [BATCH, 784], [784, 128], false, false],
   ] as const) {
-    const a = random([...aShape]);
-    const b = random([...bShape]);
-    const attrs = { transposeA, transposeB };
-    console.log(`BatchMatMul ${label}: ours ${ms(timeKernel(() => callOurs('BatchMatMul', { a, b }, attrs), 15))} | shipped WASM ${ms(timeKernel(() => callShipped('BatchMatMul', { a, b }, attrs), 15))}`);
-    tf.dispose([a, b]);
+    sideBySide(`BatchMatMul ${label}`, { a: [...aShape], b: [...bShape] }, { transposeA, transposeB }, [
+      ['shipped', shippedKernel('BatchMatMul')],
+      ['explicit transpose (now)', (args) => callRegistered('BatchMatMul', args)],
+    ]);
   }
   {
     const small = 16;
@@ -129,6 +135,40 @@ async function main(): Promise<void> {
     console.log(`CPU backend Conv2DBackpropFilter conv_2 at batch ${small}: ${ms(cpuMs)} (~${ms((cpuMs * BATCH) / small)} at batch ${BATCH}, scaled)`);
     await tf.setBackend('wasm');
     tf.dispose([x, dy]);
+  }
+
+  console.log(`\n== One training step on WASM (tf.variableGrads + the fused Adam kernel, as @digitkit/train steps): previous kernels vs now, turns interleaved, median of ${STEP_RUNS} (ms) ==`);
+  const previous: tf.KernelConfig[] = [
+    shipped.get('Conv2D')!,
+    shipped.get('FusedConv2D')!,
+    shipped.get('Sum')!,
+    { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilterPrevious as unknown as tf.KernelFunc },
+    { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInputByConvFirst as unknown as tf.KernelFunc },
+    { kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGradLoops as unknown as tf.KernelFunc },
+  ];
+  const use = (which: 'previous' | 'now') => {
+    for (const config of previous) {
+      tf.unregisterKernel(config.kernelName, 'wasm');
+      tf.registerKernel(which === 'previous' ? config : ours.get(config.kernelName)!);
+    }
+  };
+  for (const [kind, batch] of [['cnn', 128], ['cnn', 64], ['mlp', 128], ['mlp', 64]] as const) {
+    const stepper = adamStepper(kind === 'cnn' ? cnn({ seed: 1 }) : mlp({ seed: 1 }), train, batch);
+    const times: Record<'previous' | 'now', number[]> = { previous: [], now: [] };
+    for (let round = 0; round < STEP_RUNS + 2; round++) {
+      for (const which of ['previous', 'now'] as const) {
+        use(which);
+        const t = stepper(round);
+        if (round >= 2) times[which].push(t);
+      }
+    }
+    use('now');
+    const [before, after] = [median(times.previous), median(times.now)];
+    console.log(`${kind} batch ${batch}: previous ${ms(before)} | now ${ms(after)} (${(before / after).toFixed(2)}x; ${((after * Math.ceil(60_000 / batch)) / 1000).toFixed(1)} s per 60,000 images) — load ${os.loadavg()[0]!.toFixed(1)}`);
+  }
+  if (!process.env.DIGITKIT_BENCH_EPOCHS) {
+    console.log('\n(Set DIGITKIT_BENCH_EPOCHS=1 for the epoch estimates through model.trainOnBatch, with the shipped kernels and on the CPU backend: minutes.)');
+    return;
   }
 
   console.log(`\n== Training speed (Adam, batch ${BATCH}) — ESTIMATES: ${timedBatches} batches timed after 3 warm-up batches, extrapolated to ${BATCHES_PER_EPOCH} batches = one 60,000-image epoch ==`);
@@ -151,16 +191,64 @@ async function main(): Promise<void> {
   console.log(`cnn on CPU (pure JS): ~${((cpuPerBatch16 * 8 * BATCHES_PER_EPOCH) / 3600).toFixed(1)} h/epoch (ESTIMATE: one batch of 16 timed, ${cpuPerBatch16.toFixed(1)} s, scaled x8 to batch ${BATCH} and to ${BATCHES_PER_EPOCH} batches)`);
 }
 
-/** Filter gradient the textbook way: gather the input patches (im2col), then one matrix product. */
-function im2colFilterGrad(x: tf.Tensor, dy: tf.Tensor, f: [number, number, number, number]): tf.Tensor {
-  return tf.tidy(() => {
-    const [b, , , ci] = x.shape as number[];
-    const [, oh, ow, co] = dy.shape as number[];
-    const patches: tf.Tensor[] = [];
-    for (let i = 0; i < f[0]; i++) for (let j = 0; j < f[1]; j++) patches.push(tf.slice(x, [0, i, j, 0], [b!, oh!, ow!, ci!]));
-    const cols = tf.reshape(tf.stack(patches, 3), [b! * oh! * ow!, f[0] * f[1] * ci!]);
-    return tf.reshape(tf.matMul(cols, tf.reshape(dy, [b! * oh! * ow!, co!]), true, false), f);
-  });
+const noFallback: KernelFn = () => {
+  throw new Error('unexpected fallback');
+};
+
+function callRegistered(name: string, args: KernelArgs): tf.TensorInfo {
+  return tf.getKernel(name, 'wasm')!.kernelFunc({ inputs: args.inputs, backend: args.backend, attrs: (args.attrs ?? {}) as tf.NamedAttrMap }) as tf.TensorInfo;
+}
+
+/**
+ * Times each way of computing one kernel call, in turns (one call of each per round), on fresh copies of
+ * the same random inputs every call (the WASM matrix product caches its packed operand by tensor, so
+ * reusing inputs would flatter it), and prints the medians on one line.
+ */
+function sideBySide(label: string, shapes: Record<string, number[]>, attrs: object, ways: [string, KernelFn][]): void {
+  const base = Object.entries(shapes).map(([name, shape], i) => [name, tf.randomUniform(shape, -1, 1, 'float32', i + 1)] as const);
+  const times = ways.map(() => [] as number[]);
+  for (let round = 0; round <= KERNEL_RUNS; round++) {
+    ways.forEach(([, kernel], i) => {
+      const inputs = Object.fromEntries(base.map(([name, t]) => [name, tf.mul(t, 1)]));
+      const t0 = performance.now();
+      const out = tf.engine().makeTensorFromTensorInfo(kernel({ inputs, backend: tf.backend(), attrs: attrs as tf.NamedAttrMap }));
+      out.dataSync();
+      if (round > 0) times[i]!.push(performance.now() - t0);
+      out.dispose();
+      tf.dispose(Object.values(inputs));
+    });
+  }
+  tf.dispose(base.map(([, t]) => t));
+  console.log(`${label}: ${ways.map(([name], i) => `${name} ${median(times[i]!).toFixed(2)}`).join(' | ')} — load ${os.loadavg()[0]!.toFixed(1)}`);
+}
+
+/**
+ * One training step the way @digitkit/train takes it: tf.variableGrads through the layers model (dropout
+ * on), softmax cross-entropy, then the fused Adam kernel per weight. Returns a function that trains on
+ * batch `i` of `train` and gives the step's milliseconds (the loss read back, so the work is done).
+ */
+function adamStepper(model: DigitModel, train: Digits, batch: number): (i: number) => number {
+  const vars = model.net.trainableWeights.map((w) => w.read() as tf.Variable);
+  const slots = vars.map((v) => [tf.zerosLike(v), tf.zerosLike(v)] as [tf.Tensor, tf.Tensor]);
+  const perExample = 784;
+  return (i) => {
+    const start = (i * batch) % (train.count - batch);
+    const x = tf.tensor(train.x.subarray(start * perExample, (start + batch) * perExample), [batch, ...model.inputShape]);
+    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(train.y.subarray(start, start + batch)), 'int32'), 10));
+    const t0 = performance.now();
+    const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.net.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
+    vars.forEach((v, k) => {
+      const [m, s] = slots[k]!;
+      const [next, m1, s1] = tf.engine().runKernel(ADAM_UPDATE, { value: v, grad: grads[v.name]!, m, v: s }, { rate: 1e-3, decay: 1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }) as tf.Tensor[];
+      v.assign(next!);
+      tf.dispose([next!, m, s]);
+      slots[k] = [m1!, s1!];
+    });
+    value.dataSync();
+    const dt = performance.now() - t0;
+    tf.dispose([x, y, value, ...Object.values(grads)]);
+    return dt;
+  };
 }
 
 async function secondsPerEpoch(backendName: 'wasm' | 'cpu', model: DigitModel, train: Digits, batches: number, batch = BATCH, warmUp = 3): Promise<number> {

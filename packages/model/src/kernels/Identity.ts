@@ -9,6 +9,11 @@ import { type Info, type KernelArgs, asKernelFunc, heapOf, runShipped } from './
 function sharedIdentity({ inputs, backend, attrs }: KernelArgs): Info {
   const { x } = inputs as { x: Info };
   if (x.dtype === 'string') return runShipped(tf.Identity, inputs, attrs ?? {}, backend);
+  return shareData(x, backend);
+}
+
+/** A tensor of `x`'s shape on the same data, counted once more (freed with the last of them). */
+export function shareData(x: Info, backend: tf.KernelBackend): Info {
   heapOf(backend).incRef(x.dataId);
   return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
 }

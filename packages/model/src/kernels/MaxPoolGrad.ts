@@ -1,20 +1,46 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNhwcFloat32, poolGeometry } from './geometry.js';
+import { maxPoolGrad2x2For } from './max-pool-grad-simd.js';
 import { type Info, type KernelArgs, asKernelFunc, heapOf } from './wasm.js';
 
 // Replaces the shipped kernel (present, slow).
 
 /**
  * dx: each output's gradient goes to the first maximum of its window (row-major), as TF.js's CPU
- * backend does. One pass over the windows, reading and writing the WASM heap directly.
+ * backend does. cnn()'s 2x2 pools in one SIMD pass (./max-pool-grad-simd.ts); other windows in one JS
+ * pass over the windows, reading and writing the WASM heap directly.
  */
-export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): Info {
+export function maxPoolGrad(args: KernelArgs): Info {
+  return maxPoolGradSimd(args) ?? maxPoolGradLoops(args);
+}
+
+/** The 2x2 / stride 2 pools of even-sized images with channels in fours, in SIMD; null for any other call. */
+function maxPoolGradSimd({ inputs, backend, attrs }: KernelArgs): Info | null {
+  const { dy, input } = inputs as { dy: Info; input: Info };
+  checkNhwcFloat32('MaxPoolGrad', undefined, [input, dy]);
+  const g = poolGeometry(input.shape, attrs as unknown as tf.MaxPoolGradAttrs);
+  const simd = maxPoolGrad2x2For(backend);
+  const channels = g.inChannels;
+  const plain2x2 = g.filterHeight === 2 && g.filterWidth === 2 && g.strideHeight === 2 && g.strideWidth === 2 && g.top === 0 && g.left === 0;
+  if (!simd || !plain2x2 || g.inHeight !== 2 * g.outHeight || g.inWidth !== 2 * g.outWidth || channels % 4 !== 0) return null;
+  const heap = heapOf(backend);
+  const out = heap.makeOutput(input.shape, 'float32');
+  // Byte offsets after makeOutput: allocating can grow the heap.
+  const [x, grad, dx] = [input, dy, out].map((t) => heap.typedArrayFromHeap(t).byteOffset) as [number, number, number];
+  const [image, outImage] = [4 * g.inHeight * g.inWidth * channels, 4 * g.outHeight * g.outWidth * channels];
+  for (let b = 0; b < g.batchSize; b++) simd(x + b * image, grad + b * outImage, dx + b * image, g.outHeight, g.outWidth, 4 * channels, 4 * g.inWidth * channels);
+  return out;
+}
+
+/** Any window, stride and padding, in JS (the 2x2 / stride 2 case without bounds checks). */
+export function maxPoolGradLoops({ inputs, backend, attrs }: KernelArgs): Info {
   const { dy, input } = inputs as { dy: Info; input: Info };
   checkNhwcFloat32('MaxPoolGrad', undefined, [input, dy]);
   const g = poolGeometry(input.shape, attrs as unknown as tf.MaxPoolGradAttrs);
   const channels = g.inChannels;
   const heap = heapOf(backend);
   const out = heap.makeOutput(input.shape, 'float32');
+  const plain2x2 = g.filterHeight === 2 && g.filterWidth === 2 && g.strideHeight === 2 && g.strideWidth === 2 && g.top === 0 && g.left === 0;
   // Views after makeOutput: allocating can grow (and detach) the heap.
   const x = heap.typedArrayFromHeap(input) as Float32Array;
   const grad = heap.typedArrayFromHeap(dy) as Float32Array;
@@ -22,8 +48,7 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): Info {
   dx.fill(0);
   const rowStride = g.inWidth * channels;
   const imageStride = g.inHeight * rowStride;
-  const plain2x2 = g.filterHeight === 2 && g.filterWidth === 2 && g.strideHeight === 2 && g.strideWidth === 2;
-  if (plain2x2 && g.top === 0 && g.left === 0 && 2 * g.outHeight <= g.inHeight && 2 * g.outWidth <= g.inWidth) {
+  if (plain2x2 && 2 * g.outHeight <= g.inHeight && 2 * g.outWidth <= g.inWidth) {
     pool2x2Grad(x, grad, dx, g.batchSize, g.outHeight, g.outWidth, channels, rowStride, imageStride);
     return out;
   }

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { F32, I32, V128, type WasmFunction, f32x4, get, heapModule, op, sleb, v128Load, v128Store } from './wasm-asm.js';
 
 // The fused Adam loop as a tiny WebAssembly module of our own that works on the WASM backend's heap
 // (it imports the backend's memory): one SIMD pass over the parameter instead of a dozen kernels, each
@@ -9,36 +10,6 @@ import type * as tf from '@tensorflow/tfjs-core';
 /** adam(x, g, m, v, x1, m1, v1: byte offsets; n: elements; beta1, 1-beta1, beta2, 1-beta2, epsilon, rate, decay). */
 export type AdamLoop = (...args: number[]) => void;
 
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  br: 0x0c,
-  brIf: 0x0d,
-  get: 0x20,
-  set: 0x21,
-  tee: 0x22,
-  i32Const: 0x41,
-  i32GeU: 0x4f,
-  i32Add: 0x6a,
-  i32And: 0x71,
-  i32Shl: 0x74,
-  f32Load: 0x2a,
-  f32Store: 0x38,
-  f32Sqrt: 0x91,
-  f32Add: 0x92,
-  f32Sub: 0x93,
-  f32Mul: 0x94,
-  f32Div: 0x95,
-} as const;
-const simd = (code: number) => [0xfd, ...uleb(code)];
-const v128Load = [...simd(0x00), 0, 0];
-const v128Store = [...simd(0x0b), 0, 0];
-const f32x4 = { splat: simd(0x13), sqrt: simd(0xe3), add: simd(0xe4), sub: simd(0xe5), mul: simd(0xe6), div: simd(0xe7) };
-
 // Parameters (locals 0-14), then the function's own locals.
 const [X, G, M, V, X1, M1, V1, N] = [0, 1, 2, 3, 4, 5, 6, 7];
 const [B1, C1, B2, C2, EPS, LR, D] = [8, 9, 10, 11, 12, 13, 14];
@@ -47,7 +18,6 @@ const END = 16;
 const SPLAT = 17; // 17-23: the seven constants splatted, in the order B1..D
 const [GI, MI, VI] = [24, 25, 26];
 
-const get = (local: number) => [op.get, local];
 const at = (base: number, load: number[]) => [...get(base), ...get(I), op.i32Add, ...load];
 
 /** One step of the update at byte offset I, in SIMD (`lanes` 4) or scalar (1) form. */
@@ -84,8 +54,7 @@ function loopTo(body: number[], step: number): number[] {
   ];
 }
 
-function body(): number[] {
-  const locals = [[2, I32], [10, V128], [3, F32]]; // I, END; splats, GI, MI, VI; scalar GI, MI, VI
+function adam(): WasmFunction {
   const code = [
     ...[B1, C1, B2, C2, EPS, LR, D].flatMap((k, i) => [...get(k), ...f32x4.splat, op.set, SPLAT + i]),
     // END = (N & ~3) * 4 bytes: whole vectors first, then the rest one by one.
@@ -93,70 +62,14 @@ function body(): number[] {
     ...loopTo(update(true), 16),
     ...get(N), op.i32Const, 2, op.i32Shl, op.set, END,
     ...loopTo(update(false), 4),
-    ...op.end,
   ];
-  const declared = [...uleb(locals.length), ...locals.flatMap(([count, type]) => [...uleb(count!), type!])];
-  return [...uleb(declared.length + code.length), ...declared, ...code];
+  // I, END; splats, GI, MI, VI; scalar GI, MI, VI
+  return { name: 'adam', params: [...Array(8).fill(I32), ...Array(7).fill(F32)], locals: [[2, I32], [10, V128], [3, F32]], code };
 }
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
-  const name = (s: string) => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
-  const params = [...Array(8).fill(I32), ...Array(7).fill(F32)];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, 0x60, ...uleb(params.length), ...params, 0]),
-    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name('adam'), 0x00, 0]),
-    ...section(10, [1, ...body()]),
-  ]);
-}
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
-
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && !(byte & 0x40)) || (value === -1 && byte & 0x40)) return [...out, byte];
-    out.push(byte | 0x80);
-  }
-}
-
-let compiled: WebAssembly.Module | null | undefined;
-const loops = new WeakMap<WebAssembly.Memory, AdamLoop | null>();
+const adamModule = heapModule<{ adam: AdamLoop }>(() => [adam()]);
 
 /** The loop bound to the backend's heap, or null where WebAssembly SIMD or the heap is unavailable. */
 export function adamLoopFor(backend: tf.KernelBackend): AdamLoop | null {
-  const memory = (backend as unknown as { wasm?: { asm?: { memory?: WebAssembly.Memory } } }).wasm?.asm?.memory;
-  if (!memory) return null;
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(moduleBytes());
-    } catch {
-      compiled = null; // no SIMD here: the kernel composes the shipped kernels instead
-    }
-  }
-  if (!compiled) return null;
-  let loop = loops.get(memory);
-  if (loop === undefined) {
-    try {
-      loop = new WebAssembly.Instance(compiled, { env: { memory } }).exports.adam as AdamLoop;
-    } catch {
-      loop = null; // a shared (threaded) heap does not link to this module's plain memory import
-    }
-    loops.set(memory, loop);
-  }
-  return loop;
+  return adamModule(backend)?.adam ?? null;
 }

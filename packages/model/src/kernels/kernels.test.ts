@@ -4,8 +4,13 @@ import { DigitkitError, useBackend } from '@digitkit/core';
 import { mnistSlice } from '@digitkit/testkit';
 import { ADAM_UPDATE, type AdamUpdateAttrs, cnn, MOMENTUM_UPDATE, type MomentumUpdateAttrs, mlp, registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../index.js';
 import { adamUpdateByKernels } from './AdamUpdate.js';
-import { conv2DBackpropFilterIm2col } from './Conv2DBackpropFilter.js';
-import { conv2DBackpropInputCol2im } from './Conv2DBackpropInput.js';
+import { conv2DBackpropFilter, conv2DBackpropFilterIm2col } from './Conv2DBackpropFilter.js';
+import { conv2DBackpropInputByConvFirst, conv2DBackpropInputCol2im } from './Conv2DBackpropInput.js';
+import { convGeometry } from './geometry.js';
+import { col2im, im2col, im2colTransposed, im2colTransposedFits } from './im2col.js';
+import { maxPoolGrad2x2For } from './max-pool-grad-simd.js';
+import { patchRunsFor } from './patch-runs.js';
+import { heapOf } from './wasm.js';
 
 // Every registered WASM kernel is checked against the CPU backend's on random inputs: directly
 // (kernel by kernel) and through tf.grads / a real cnn() training gradient.
@@ -63,6 +68,13 @@ const convCases: [number[], [number, number, number, number], number | [number, 
   [[3, 10, 10, 3], [3, 3, 3, 5], 2, 'same'],
   [[2, 9, 7, 2], [4, 2, 2, 3], [2, 1], 'same'],
   [[2, 8, 8, 2], [2, 2, 2, 3], 3, 'valid'],
+  [[2, 9, 8, 1], [3, 2, 1, 4], [1, 2], 'valid'],
+  [[2, 11, 9, 1], [3, 3, 1, 4], [2, 1], 'valid'],
+  // 28,800 patch values per image: the input gradient runs in chunks of 4 images, then 3.
+  [[7, 16, 16, 8], [5, 5, 8, 4], 1, 'valid'],
+  // 56,448 per image: the few-channel filter gradient runs in chunks of 2, 2, then 1 image.
+  [[5, 30, 30, 2], [7, 7, 2, 3], 1, 'valid'],
+  [[2, 7, 9, 1], [2, 4, 1, 3], 1, 'same'],
 ];
 
 beforeAll(async () => {
@@ -76,7 +88,7 @@ describe('registerWasmTrainingKernels', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
     const kernel = tf.getKernel('BatchMatMul', 'wasm');
     const names = registerWasmTrainingKernels();
-    expect(names).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Identity', ADAM_UPDATE, MOMENTUM_UPDATE]);
+    expect(names).toEqual(['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'BatchMatMul', 'Identity', 'Cast', ADAM_UPDATE, MOMENTUM_UPDATE]);
     expect(WASM_TRAINING_KERNELS.map((k) => [k.kernelName, k.backendName])).toEqual(names.map((n) => [n, 'wasm']));
     expect(tf.getKernel('BatchMatMul', 'wasm')).toBe(kernel);
   });
@@ -95,6 +107,20 @@ describe('Identity', () => {
     expect(tf.engine().backend.numDataIds()).toBe(dataIds);
   });
 
+  it('Cast to the same dtype shares the data too; real casts still convert', async () => {
+    await tf.setBackend('wasm');
+    const dataIds = tf.engine().backend.numDataIds();
+    const x = tf.tensor([1.5, -2, 0], [3]);
+    const same = tf.cast(x, 'float32');
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds + 1);
+    const ints = tf.cast(x, 'int32');
+    x.dispose();
+    expect(Array.from(same.dataSync())).toEqual([1.5, -2, 0]);
+    expect([ints.dtype, Array.from(ints.dataSync())]).toEqual(['int32', [1, -2, 0]]);
+    tf.dispose([same, ints]);
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+  });
+
   it('leaves strings to the shipped kernel', async () => {
     await tf.setBackend('wasm');
     const words = tf.tensor(['a', 'bc']);
@@ -110,6 +136,17 @@ describe.each(convCases)('convolution x=%j filter=%j strides=%j %s', (xShape, fi
   const outShape = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], filterShape, strides, 1, pad).outShape;
   const dy = random(size(outShape));
 
+  it('Conv2D and FusedConv2D (bias, relu) match CPU', async () => {
+    const attrs = { strides, pad, dataFormat: 'NHWC', dilations: 1 };
+    const { cpu, wasm, shape } = await bothBackends('Conv2D', { x: [x, xShape], filter: [filter, filterShape] }, attrs);
+    expect(shape).toEqual(outShape);
+    expectClose(wasm, cpu);
+    const bias: [Float32Array, number[]] = [random(filterShape[3]), [filterShape[3]]];
+    const fused = await bothBackends('FusedConv2D', { x: [x, xShape], filter: [filter, filterShape], bias }, { ...attrs, activation: 'relu' });
+    expect(fused.shape).toEqual(outShape);
+    expectClose(fused.wasm, fused.cpu);
+  });
+
   it('Conv2DBackpropFilter matches CPU', async () => {
     const { cpu, wasm, shape } = await bothBackends('Conv2DBackpropFilter', { x: [x, xShape], dy: [dy, outShape] }, { strides, pad, dataFormat: 'NHWC', filterShape });
     expect(shape).toEqual(filterShape);
@@ -122,7 +159,7 @@ describe.each(convCases)('convolution x=%j filter=%j strides=%j %s', (xShape, fi
     expectClose(wasm, cpu);
   });
 
-  it('the im2col / col2im alternatives (benchmarked, not registered) match CPU too', async () => {
+  it('the fallback and previous paths (beyond the memory bound, without SIMD; benchmarked) match CPU too', async () => {
     const { cpu: filterCpu } = await bothBackends('Conv2DBackpropFilter', { x: [x, xShape], dy: [dy, outShape] }, { strides, pad, dataFormat: 'NHWC', filterShape });
     const inAttrs = { strides, pad, dataFormat: 'NHWC', inputShape: xShape };
     const { cpu: inputCpu } = await bothBackends('Conv2DBackpropInput', { dy: [dy, outShape], filter: [filter, filterShape] }, inAttrs);
@@ -139,8 +176,12 @@ describe.each(convCases)('convolution x=%j filter=%j strides=%j %s', (xShape, fi
     const noFallback = () => {
       throw new Error('unexpected fallback');
     };
-    expectClose(read(conv2DBackpropFilterIm2col({ inputs: { x: tx, dy: tdy }, backend: tf.backend(), attrs: { strides, pad, dataFormat: 'NHWC', filterShape } })), filterCpu);
-    expectClose(read(conv2DBackpropInputCol2im(noFallback)({ inputs: { dy: tdy, filter: tw }, backend: tf.backend(), attrs: inAttrs })), inputCpu);
+    const filterArgs = { inputs: { x: tx, dy: tdy }, backend: tf.backend(), attrs: { strides, pad, dataFormat: 'NHWC', filterShape } };
+    expectClose(read(conv2DBackpropFilterIm2col(filterArgs)), filterCpu);
+    expectClose(read(conv2DBackpropFilter(filterArgs)), filterCpu);
+    const inputArgs = { inputs: { dy: tdy, filter: tw }, backend: tf.backend(), attrs: inAttrs };
+    expectClose(read(conv2DBackpropInputCol2im(noFallback)(inputArgs)), inputCpu);
+    expectClose(read(conv2DBackpropInputByConvFirst(inputArgs)), inputCpu);
     tf.dispose([tx, tdy, tw]);
   });
 
@@ -160,6 +201,58 @@ describe.each(convCases)('convolution x=%j filter=%j strides=%j %s', (xShape, fi
     expect(tf.memory().numTensors).toBe(before);
     expectClose(wasmX!, cpuX!);
     expectClose(wasmW!, cpuW!);
+  });
+});
+
+describe('the SIMD loops of im2col and col2im', () => {
+  it('are available under Node, so the tests above ran them', async () => {
+    await tf.setBackend('wasm');
+    expect(patchRunsFor(tf.backend())).not.toBeNull();
+    expect(maxPoolGrad2x2For(tf.backend())).not.toBeNull();
+  });
+
+  it.each(convCases)('give the bits of the JS loops for x=%j filter=%j strides=%j %s', async (xShape, filterShape, strides, pad) => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend();
+    const heap = heapOf(backend);
+    const g = convGeometry(xShape, filterShape, { strides, pad });
+    // Everything allocated before any view is taken: allocating can grow (and detach) the heap.
+    const infos = [xShape, [g.positions, g.patch], [g.positions, g.patch], [g.patch, g.positions], xShape].map((shape) => heap.makeOutput(shape, 'float32'));
+    const [x, simdCols, jsCols, transposed, simdDx] = infos.map((t) => heap.typedArrayFromHeap(t) as Float32Array) as Float32Array[] as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+    x.set(random(x.length));
+    simdCols.fill(Number.NaN); // every element must be written, zeros included
+    im2col(x, simdCols, g, patchRunsFor(backend));
+    im2col(x, jsCols, g, null);
+    expectSameBits([simdCols], [jsCols]);
+    if (im2colTransposedFits(g)) {
+      im2colTransposed(x, transposed, g, patchRunsFor(backend)!);
+      const expected = new Float32Array(transposed.length);
+      for (let p = 0; p < g.positions; p++) for (let k = 0; k < g.patch; k++) expected[k * g.positions + p] = jsCols[p * g.patch + k]!;
+      expectSameBits([transposed], [expected]);
+    }
+    const jsDx = new Float32Array(x.length);
+    col2im(simdCols, simdDx, g, patchRunsFor(backend));
+    col2im(jsCols, jsDx, g, null);
+    expectSameBits([simdDx], [jsDx]);
+    for (const t of infos) backend.disposeData(t.dataId);
+  });
+});
+
+describe('Sum', () => {
+  it.each([
+    [[4, 24, 24, 16], [0, 1, 2], false],
+    [[3, 5, 7, 6], [0, 1, 2], true],
+    [[128, 10], [0], false],
+    [[5, 3], 0, true],
+    [[3, 5, 7], [2], false],
+    [[3, 5, 7], [0, 2], false],
+    [[3, 5, 7], [1, 0], false],
+  ] as const)('matches CPU for x=%j axis %j keepDims %s', async (shape, axis, keepDims) => {
+    const x = random(size([...shape]));
+    const { cpu, wasm, shape: outShape } = await bothBackends('Sum', { x: [x, [...shape]] }, { axis, keepDims });
+    const expected = await on('cpu', () => tf.sum(tf.zeros([...shape]), axis as number | number[], keepDims).shape);
+    expect(outShape).toEqual(expected);
+    expectClose(wasm, cpu, 1e-5);
   });
 });
 

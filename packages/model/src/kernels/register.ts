@@ -2,11 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError } from '@digitkit/core';
 import { adamUpdateConfig } from './AdamUpdate.js';
 import { batchMatMulConfig } from './BatchMatMul.js';
+import { castConfig } from './Cast.js';
+import { conv2DConfig, fusedConv2DConfig } from './Conv2D.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { identityConfig } from './Identity.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { momentumUpdateConfig } from './MomentumUpdate.js';
+import { sumConfig } from './Sum.js';
 import { rememberShipped } from './wasm.js';
 
 /**
@@ -16,17 +19,21 @@ import { rememberShipped } from './wasm.js';
  * both keep the shipped kernels they replace as their fallback.
  */
 export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
+  conv2DConfig,
+  fusedConv2DConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   maxPoolGradConfig,
+  sumConfig,
   batchMatMulConfig,
   identityConfig,
+  castConfig,
   adamUpdateConfig,
   momentumUpdateConfig,
 ];
 
 /** Shipped WASM kernels ours call or fall back to: their presence says the backend is loaded. */
-const NEEDED_SHIPPED = ['Conv2D', 'Transpose', 'BatchMatMul', 'Reverse', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Identity', 'Reshape', 'Slice'];
+const NEEDED_SHIPPED = ['Conv2D', 'FusedConv2D', '_FusedMatMul', 'Transpose', 'BatchMatMul', 'Reverse', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', 'Identity', 'Cast', 'Reshape', 'Slice'];
 
 /** Marks our kernel configs, so a second call (or a second copy of this module) can see they are in place. */
 const DIGITKIT_KERNEL = Symbol.for('digitkit.wasmTrainingKernel');
