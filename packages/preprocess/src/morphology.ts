@@ -258,3 +258,31 @@ export function piecesTouchingEdge(labels: Int32Array, width: number, height: nu
   }
   return touches;
 }
+
+/** How deep a solid band runs in from each side of a mask, in whole lines (0: none). */
+export interface EdgeBands {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** What fraction (0..1) of each column and each row of `mask` (nonzero = on) is on. */
+export function lineFills(mask: Uint8Array, width: number, height: number): { columns: Float64Array; rows: Float64Array } {
+  const columns = new Float64Array(width);
+  const rows = new Float64Array(height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (!mask[y * width + x]) continue;
+      columns[x]! += 1 / height;
+      rows[y]! += 1 / width;
+    }
+  }
+  return { columns, rows };
+}
+
+/** The fills of the lines from one side inward: columns from the left or right, rows from the top or bottom. */
+export function fillsFrom(fills: { columns: Float64Array; rows: Float64Array }, side: keyof EdgeBands): Float64Array {
+  const lines = side === 'left' || side === 'right' ? fills.columns : fills.rows;
+  return side === 'left' || side === 'top' ? lines : lines.slice().reverse();
+}
