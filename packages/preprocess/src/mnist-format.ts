@@ -19,6 +19,7 @@ import {
 } from './image.js';
 import {
   connectedComponents,
+  cutStrokeWidth,
   fillsFrom,
   lineFills,
   erodeDisk,
@@ -120,13 +121,18 @@ const BAND_FILL = 0.6;
 const BAND_STROKES = 2;
 /** ...or when lines this full run along two or more sides: a frame round the digit. */
 const FRAME_FILL = 0.9;
-/** At a band's inner edge the line fill drops by at least this much from one line to the next. */
+/** At a band's inner edge the fill falls from the band's mean by at least this much within EDGE_LINES lines. */
 const SHARP_EDGE = 0.3;
 const EDGE_LINES = 2;
+/** The line just inside a band is at most this full, and at most FRAY fuller than the line EDGE_LINES further in. */
+const MAX_NEXT_FILL = 0.5;
+const FRAY = 0.1;
 /** Bands leave at least this fraction of each side inside them (MNIST-C's stripe leaves half). */
 const MIN_INSIDE = 0.4;
-/** A band's level differs from the background inside by at least this fraction of the picture's contrast. */
+/** A band's level differs from the background inside by at least this fraction of the picture's contrast... */
 const SOLID_STEP = 0.75;
+/** ...and is flat: its quartiles lie within this fraction of the contrast (a soft stroke of a digit is not). */
+const FLAT_SPREAD = 0.15;
 /** Inside a frame, at most this fraction is of the frame's level (ink on paper, not the digit's own box). */
 const MAX_FRAMED_INK = 0.3;
 const SIDES = ['left', 'right', 'top', 'bottom'] as const;
@@ -168,7 +174,7 @@ function bandsAroundInk(mask: Uint8Array, width: number, height: number): EdgeBa
   const inkOnOpenEdges = open.length > 0 && openEdgesOn(mask, width, height, bands, open) >= 0.5;
   const closedAround = open.length === 0 && (count(mask) >= 0.5 * mask.length || ink >= MAX_FRAMED_INK * inside.data.length);
   if (ink >= 0.5 * inside.data.length || inkOnOpenEdges || closedAround) return null;
-  const stroke = strokeWidth(inside, 1);
+  const stroke = cutStrokeWidth(inside.data, inside.width, inside.height);
   const frame = depths(FRAME_FILL);
   const framed = SIDES.filter((side) => bands[side] > 0 && frame[side] > 0).length >= 2;
   const drop = (side: (typeof SIDES)[number]) => bands[side] >= BAND_STROKES * stroke || (framed && frame[side] > 0);
@@ -177,8 +183,9 @@ function bandsAroundInk(mask: Uint8Array, width: number, height: number): EdgeBa
 }
 
 /**
- * Whether the bands are solid: their level (median) differs from the background inside by at least SOLID_STEP of the
- * picture's contrast, as a margin, a table or a card's edge does, and smooth shading (light falling off, fog) does not.
+ * Whether the bands are solid: flat, and their level (median) differs from the background inside by at least SOLID_STEP
+ * of the picture's contrast, as a margin, a table or a card's edge does, and smooth shading (light falling off, fog)
+ * or a soft stroke does not.
  */
 function isSolid(work: Levels, mask: Uint8Array, bands: EdgeBands, contrast: number): boolean {
   const { data, width, height } = work;
@@ -193,7 +200,8 @@ function isSolid(work: Levels, mask: Uint8Array, bands: EdgeBands, contrast: num
       else if (!mask[i]) background[inBackground++] = data[i]!;
     }
   }
-  const [bandLevel = 0] = levelQuantiles(band.subarray(0, inBand), 0.5);
+  const [low = 0, bandLevel = 0, high = 0] = levelQuantiles(band.subarray(0, inBand), 0.25, 0.5, 0.75);
+  if (high - low > FLAT_SPREAD * contrast) return false;
   const [backgroundLevel = 0] = levelQuantiles(background.subarray(0, inBackground), 0.5);
   return Math.abs(bandLevel - backgroundLevel) >= SOLID_STEP * contrast;
 }
@@ -212,7 +220,11 @@ function sharpBandDepth(fills: Float64Array, full: number): number {
   if (depth === 0 || 2 * depth >= fills.length) return 0;
   const band = fills.subarray(0, depth).reduce((sum, fill) => sum + fill, 0) / depth;
   const inside = Math.min(...fills.subarray(depth, depth + EDGE_LINES));
-  return band - inside >= SHARP_EDGE ? depth : 0;
+  const next = fills[depth]!;
+  // It stops rather than frays: the line inside is mostly background, and no fuller than the lines past it (the ragged
+  // edge of a blank margin beside a digit thins out inwards; the digit's own strokes inside do not).
+  const stops = next <= MAX_NEXT_FILL && next <= (fills[depth + EDGE_LINES] ?? 0) + FRAY;
+  return band - inside >= SHARP_EDGE && stops ? depth : 0;
 }
 
 /** Fraction of the picture's edge pixels on the `open` sides, between the bands of the other sides, that are on. */

@@ -286,3 +286,24 @@ export function fillsFrom(fills: { columns: Float64Array; rows: Float64Array }, 
   const lines = side === 'left' || side === 'right' ? fills.columns : fills.rows;
   return side === 'left' || side === 'top' ? lines : lines.slice().reverse();
 }
+
+/**
+ * Mean stroke width of a mask's on pixels, 2 * area / perimeter, where the perimeter counts only edges between on and
+ * off pixels: a stroke cut by the image's edge keeps its width.
+ */
+export function cutStrokeWidth(mask: Uint8Array, width: number, height: number): number {
+  let area = 0;
+  let perimeter = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (!mask[i]) continue;
+      area++;
+      if (x > 0 && !mask[i - 1]) perimeter++;
+      if (x + 1 < width && !mask[i + 1]) perimeter++;
+      if (y > 0 && !mask[i - width]) perimeter++;
+      if (y + 1 < height && !mask[i + width]) perimeter++;
+    }
+  }
+  return perimeter > 0 ? (2 * area) / perimeter : Math.max(width, height);
+}
