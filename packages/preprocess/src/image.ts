@@ -528,3 +528,9 @@ function histogramQuantile(counts: Uint32Array, total: number, q: number, lastBi
   }
   return (lastBin + 0.5) / BINS_PER_LEVEL;
 }
+
+/** The values (0..255) at each of the quantiles `qs`, to 1/4 gray level, from one histogram. */
+export function levelQuantiles(values: Float32Array, ...qs: number[]): number[] {
+  const counts = histogramOf(values);
+  return qs.map((q) => histogramQuantile(counts, values.length, q));
+}

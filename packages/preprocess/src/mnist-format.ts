@@ -4,6 +4,7 @@ import {
   boundingBox,
   centerOfMass,
   inkStatistics,
+  levelQuantiles,
   localMedian,
   maxOf,
   meanFilter3x3,
@@ -16,7 +17,17 @@ import {
   type InkStatistics,
   type RasterImage,
 } from './image.js';
-import { connectedComponents, erodeDisk, piecesTouchingEdge, resampleDilated, topHatInPlace } from './morphology.js';
+import {
+  connectedComponents,
+  cutStrokeWidth,
+  fillsFrom,
+  lineFills,
+  erodeDisk,
+  piecesTouchingEdge,
+  resampleDilated,
+  topHatInPlace,
+  type EdgeBands,
+} from './morphology.js';
 
 /** Which way round ink and background are: `auto` decides from the image. */
 export type Polarity = 'auto' | 'dark-on-light' | 'light-on-dark';
@@ -57,7 +68,8 @@ type Levels = GrayImage<Float32Array>;
 export function toMnistFormat(image: RasterImage, options: MnistFormatOptions = {}): MnistFormatResult {
   const { polarity, threshold } = checkedOptions(options);
   const gray = toGrayscale(image);
-  const { work, factor } = toWorkingSize(gray);
+  const { work: whole, factor } = toWorkingSize(gray);
+  const { work, offset } = withoutEdgeBands(whole);
   const inverted = polarity === 'auto' ? hasDarkInk(work) : polarity === 'dark-on-light';
   const ink = findInk(removeBackground(work, inverted));
   if (isEmpty(ink)) return ink;
@@ -66,7 +78,7 @@ export function toMnistFormat(image: RasterImage, options: MnistFormatOptions = 
   const inkBox = cropBox(levels);
   if (isEmpty(inkBox)) return inkBox;
   const fit = normalizeStrokeWidth(levels, inkBox, fitInto20x20(levels, inkBox));
-  return { empty: false, pixels: centreInFrame(fit), box: inSource(inkBox, factor, gray), inverted };
+  return { empty: false, pixels: centreInFrame(fit), box: inSource({ ...inkBox, x: inkBox.x + offset.x, y: inkBox.y + offset.y }, factor, gray), inverted };
 }
 
 const empty = (reason: string): Empty => ({ empty: true, reason });
@@ -99,6 +111,155 @@ function toWorkingSize(gray: GrayImage<Uint8Array>): { work: Levels; factor: num
   const factor = Math.ceil(Math.max(gray.width, gray.height) / MAX_WORKING_SIDE);
   const work = factor > 1 ? shrinkByFactor(gray, factor) : { ...gray, data: Float32Array.from(gray.data) };
   return { work, factor };
+}
+
+/** Lines along a side at least this full (of the light, or of the dark) make a band there: a margin, the table, a
+ * card's edge, a stripe... */
+const BAND_FILL = 0.6;
+/** ...which is surroundings, not ink, when it runs this many times deeper than the strokes inside are wide (a digit
+ * drawn up to the edge, a '1' or a '7''s bar, is one stroke deep there, not a filled band)... */
+const BAND_STROKES = 2;
+/** ...or when lines this full run along two or more sides: a frame round the digit. */
+const FRAME_FILL = 0.9;
+/** At a band's inner edge the fill falls from the band's mean by at least this much within EDGE_LINES lines. */
+const SHARP_EDGE = 0.3;
+const EDGE_LINES = 2;
+/** The line just inside a band is at most this full, and at most FRAY fuller than the line EDGE_LINES further in. */
+const MAX_NEXT_FILL = 0.5;
+const FRAY = 0.1;
+/** Bands leave at least this fraction of each side inside them (MNIST-C's stripe leaves half). */
+const MIN_INSIDE = 0.4;
+/** A band's level differs from the background inside by at least this fraction of the picture's contrast... */
+const SOLID_STEP = 0.75;
+/** ...and is flat: its quartiles lie within this fraction of the contrast (a soft stroke of a digit is not). */
+const FLAT_SPREAD = 0.15;
+/** Inside a frame, at most this fraction is of the frame's level (ink on paper, not the digit's own box). */
+const MAX_FRAMED_INK = 0.3;
+const SIDES = ['left', 'right', 'top', 'bottom'] as const;
+
+/**
+ * The working image without the solid bands or the frame along its sides (see BAND_FILL), of either polarity, and
+ * where what is left sits in it. They go before anything else: half a picture of white band decides the polarity
+ * wrongly, and the digit's strokes often touch them, so no later stage can tell them apart.
+ */
+function withoutEdgeBands(work: Levels): { work: Levels; offset: { x: number; y: number } } {
+  const unchanged = { work, offset: { x: 0, y: 0 } };
+  const [dark = 0, light = 0] = levelQuantiles(work.data, 0.02, 0.98);
+  if (light - dark < MIN_CONTRAST) return unchanged;
+  const middle = (dark + light) / 2;
+  const { data, width, height } = work;
+  for (const lightOn of [true, false]) {
+    const mask = new Uint8Array(data.length);
+    for (let i = 0; i < data.length; i++) mask[i] = data[i]! > middle === lightOn ? 1 : 0;
+    const bands = bandsAroundInk(mask, width, height);
+    if (bands && isSolid(work, mask, bands, light - dark)) return { work: crop(work, bands), offset: { x: bands.left, y: bands.top } };
+  }
+  return unchanged;
+}
+
+/** The bands of the mask to drop, or null when there are none (or nothing like a digit would be left inside). */
+function bandsAroundInk(mask: Uint8Array, width: number, height: number): EdgeBands | null {
+  const fills = lineFills(mask, width, height);
+  const depths = (full: number) => sideMap((side) => sharpBandDepth(fillsFrom(fills, side), full));
+  const bands = depths(BAND_FILL);
+  if (SIDES.every((side) => bands[side] === 0)) return null;
+  const inside = crop({ data: mask, width, height }, bands);
+  if (inside.width < MIN_INSIDE * width || inside.height < MIN_INSIDE * height) return null;
+  const ink = count(inside.data);
+  if (ink < Math.max(MIN_INK_PIXELS, MIN_INK_FRACTION * width * height)) return null;
+  // What is inside must be ink on a background of the other level, not the digit inside its own blank margins: where a
+  // side has no band, the background inside reaches that edge; bands on all four sides are a minority of the picture
+  // round a mostly empty inside.
+  const open = SIDES.filter((side) => bands[side] === 0);
+  const inkOnOpenEdges = open.length > 0 && openEdgesOn(mask, width, height, bands, open) >= 0.5;
+  const closedAround = open.length === 0 && (count(mask) >= 0.5 * mask.length || ink >= MAX_FRAMED_INK * inside.data.length);
+  if (ink >= 0.5 * inside.data.length || inkOnOpenEdges || closedAround) return null;
+  const stroke = cutStrokeWidth(inside.data, inside.width, inside.height);
+  const frame = depths(FRAME_FILL);
+  const framed = SIDES.filter((side) => bands[side] > 0 && frame[side] > 0).length >= 2;
+  const drop = (side: (typeof SIDES)[number]) => bands[side] >= BAND_STROKES * stroke || (framed && frame[side] > 0);
+  const dropped = sideMap((side) => (drop(side) ? bands[side] : 0));
+  return SIDES.some((side) => dropped[side] > 0) ? dropped : null;
+}
+
+/**
+ * Whether the bands are solid: flat, and their level (median) differs from the background inside by at least SOLID_STEP
+ * of the picture's contrast, as a margin, a table or a card's edge does, and smooth shading (light falling off, fog)
+ * or a soft stroke does not.
+ */
+function isSolid(work: Levels, mask: Uint8Array, bands: EdgeBands, contrast: number): boolean {
+  const { data, width, height } = work;
+  const band = new Float32Array(data.length);
+  const background = new Float32Array(data.length);
+  let [inBand, inBackground] = [0, 0];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const inside = x >= bands.left && x < width - bands.right && y >= bands.top && y < height - bands.bottom;
+      if (!inside) band[inBand++] = data[i]!;
+      else if (!mask[i]) background[inBackground++] = data[i]!;
+    }
+  }
+  const [low = 0, bandLevel = 0, high = 0] = levelQuantiles(band.subarray(0, inBand), 0.25, 0.5, 0.75);
+  if (high - low > FLAT_SPREAD * contrast) return false;
+  const [backgroundLevel = 0] = levelQuantiles(background.subarray(0, inBackground), 0.5);
+  return Math.abs(bandLevel - backgroundLevel) >= SOLID_STEP * contrast;
+}
+
+const sideMap = (depth: (side: (typeof SIDES)[number]) => number): EdgeBands =>
+  Object.fromEntries(SIDES.map((side) => [side, depth(side)])) as unknown as EdgeBands;
+
+/**
+ * How many lines in a row from the edge are at least `full` on, when the band ends sharply (one of the next EDGE_LINES
+ * lines at least SHARP_EDGE emptier than the band's mean: a margin's edge runs along the side, a shadow's slants across
+ * it) short of the middle; else 0.
+ */
+function sharpBandDepth(fills: Float64Array, full: number): number {
+  let depth = 0;
+  while (depth < fills.length && fills[depth]! >= full) depth++;
+  if (depth === 0 || 2 * depth >= fills.length) return 0;
+  const band = fills.subarray(0, depth).reduce((sum, fill) => sum + fill, 0) / depth;
+  const inside = Math.min(...fills.subarray(depth, depth + EDGE_LINES));
+  const next = fills[depth]!;
+  // It stops rather than frays: the line inside is mostly background, and no fuller than the lines past it (the ragged
+  // edge of a blank margin beside a digit thins out inwards; the digit's own strokes inside do not).
+  const stops = next <= MAX_NEXT_FILL && next <= (fills[depth + EDGE_LINES] ?? 0) + FRAY;
+  return band - inside >= SHARP_EDGE && stops ? depth : 0;
+}
+
+/** Fraction of the picture's edge pixels on the `open` sides, between the bands of the other sides, that are on. */
+function openEdgesOn(mask: Uint8Array, width: number, height: number, bands: EdgeBands, open: readonly (typeof SIDES)[number][]): number {
+  let on = 0;
+  let total = 0;
+  const at = (x: number, y: number) => {
+    on += mask[y * width + x]!;
+    total++;
+  };
+  for (const side of open) {
+    if (side === 'top' || side === 'bottom') {
+      const y = side === 'top' ? 0 : height - 1;
+      for (let x = bands.left; x < width - bands.right; x++) at(x, y);
+    } else {
+      const x = side === 'left' ? 0 : width - 1;
+      for (let y = bands.top; y < height - bands.bottom; y++) at(x, y);
+    }
+  }
+  return total > 0 ? on / total : 0;
+}
+
+const count = (mask: Uint8Array) => mask.reduce((sum, v) => sum + v, 0);
+
+/** The part of an image inside the bands. */
+function crop<T extends Float32Array | Uint8Array>(image: GrayImage<T>, bands: EdgeBands): GrayImage<T> {
+  const { data, width, height } = image;
+  const innerWidth = width - bands.left - bands.right;
+  const innerHeight = height - bands.top - bands.bottom;
+  const out = new (data.constructor as new (n: number) => T)(innerWidth * innerHeight);
+  for (let y = 0; y < innerHeight; y++) {
+    const from = (y + bands.top) * width + bands.left;
+    out.set(data.subarray(from, from + innerWidth), y * innerWidth);
+  }
+  return { data: out, width: innerWidth, height: innerHeight };
 }
 
 /** Longest side of the small copy polarity is decided on: plenty for "is the ink darker or lighter". */

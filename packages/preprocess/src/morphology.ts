@@ -258,3 +258,52 @@ export function piecesTouchingEdge(labels: Int32Array, width: number, height: nu
   }
   return touches;
 }
+
+/** How deep a solid band runs in from each side of a mask, in whole lines (0: none). */
+export interface EdgeBands {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** What fraction (0..1) of each column and each row of `mask` (nonzero = on) is on. */
+export function lineFills(mask: Uint8Array, width: number, height: number): { columns: Float64Array; rows: Float64Array } {
+  const columns = new Float64Array(width);
+  const rows = new Float64Array(height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (!mask[y * width + x]) continue;
+      columns[x]! += 1 / height;
+      rows[y]! += 1 / width;
+    }
+  }
+  return { columns, rows };
+}
+
+/** The fills of the lines from one side inward: columns from the left or right, rows from the top or bottom. */
+export function fillsFrom(fills: { columns: Float64Array; rows: Float64Array }, side: keyof EdgeBands): Float64Array {
+  const lines = side === 'left' || side === 'right' ? fills.columns : fills.rows;
+  return side === 'left' || side === 'top' ? lines : lines.slice().reverse();
+}
+
+/**
+ * Mean stroke width of a mask's on pixels, 2 * area / perimeter, where the perimeter counts only edges between on and
+ * off pixels: a stroke cut by the image's edge keeps its width.
+ */
+export function cutStrokeWidth(mask: Uint8Array, width: number, height: number): number {
+  let area = 0;
+  let perimeter = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (!mask[i]) continue;
+      area++;
+      if (x > 0 && !mask[i - 1]) perimeter++;
+      if (x + 1 < width && !mask[i + 1]) perimeter++;
+      if (y > 0 && !mask[i - width]) perimeter++;
+      if (y + 1 < height && !mask[i + width]) perimeter++;
+    }
+  }
+  return perimeter > 0 ? (2 * area) / perimeter : Math.max(width, height);
+}

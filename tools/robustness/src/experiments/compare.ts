@@ -6,6 +6,7 @@ import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { createRecognizer, type Recognizer } from '@digitkit/recognizer';
 import { CONDITIONS } from '../conditions.js';
+import { WHOLE_INK_AS_DIGIT } from '../models.js';
 import { type BenchmarkRow, type Preprocessor, formatTable, runBenchmark } from '../harness.js';
 
 const args = process.argv.slice(2);
@@ -19,7 +20,8 @@ const models: Record<string, Recognizer> = {};
 for (const arg of modelArgs) {
   // A shipped model's name (cnn, mlp) or a saved model's directory.
   const [name, model] = arg.split('=') as [string, string];
-  models[name] = await createRecognizer({ model, log: null });
+  // Every piece of ink read as one digit, as in the accuracy bench (bench:verdicts measures the verdicts).
+  models[name] = await createRecognizer({ model, log: null, verdicts: WHOLE_INK_AS_DIGIT });
 }
 // SKIP_CURRENT=1 leaves out the current sources (only the copies given run).
 const preprocessors: Record<string, Preprocessor | undefined> = process.env.SKIP_CURRENT ? {} : { current: undefined };

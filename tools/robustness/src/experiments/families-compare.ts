@@ -7,6 +7,7 @@ import { createRecognizer, type Recognizer } from '@digitkit/recognizer';
 import { type FamilyRow, formatFamilyTable, runFamilyBench } from '../corruptions/bench.js';
 import { corruptFamily, FAMILIES } from '../corruptions/families.js';
 import { findUciDigits, loadUciDigits } from '../corruptions/uci-digits.js';
+import { WHOLE_INK_AS_DIGIT } from '../models.js';
 import type { Raster } from '@digitkit/testkit';
 
 const [countArg, ...copies] = process.argv.slice(2);
@@ -14,8 +15,8 @@ const count = Number(countArg);
 await useBackend('wasm', { log: null });
 const { test } = await loadMnist();
 const recognizers: Record<string, Recognizer> = {
-  cnn: await createRecognizer({ model: 'cnn', log: null }),
-  mlp: await createRecognizer({ model: 'mlp', log: null }),
+  cnn: await createRecognizer({ model: 'cnn', log: null, verdicts: WHOLE_INK_AS_DIGIT }),
+  mlp: await createRecognizer({ model: 'mlp', log: null, verdicts: WHOLE_INK_AS_DIGIT }),
 };
 const variants: Record<string, (p: Raster) => Uint8Array | null> = {};
 for (const arg of copies) {
