@@ -167,16 +167,17 @@ describe('createRecognizer', () => {
 
 describe('recognize', () => {
   // Measured on 300 such pictures before 'unsure' existed: CNN 99.3%, MLP 96.0%. The verdicts call a few sure-looking
-  // ones 'unsure' (the other model disagrees): on these 200 the CNN keeps 96.97% of those it reads right (issue 11's
-  // 97% target is measured by `bench:verdicts` on its own sets; this guards against a regression).
-  it('gets >= 96% of MNIST test digits re-drawn large and off-centre right with the default CNN (>= 94% with the MLP), keeping >= 96% of those it reads right', async () => {
+  // ones 'unsure' (the model is not sure enough, or the other model disagrees): on these 200 the shipped CNN (trained
+  // with non-digits, so more often unsure) is right on 95.0% and keeps 96.4% of those it reads right, the MLP 92.5% and 96.9% (issue 11's 97%
+  // target is measured by `bench:verdicts` on its own sets; this guards against a regression).
+  it('gets >= 94% of MNIST test digits re-drawn large and off-centre right with the default CNN (>= 92% with the MLP), keeping >= 96% of those it reads right', async () => {
     const indices = range(2000, 200);
     const cnn = scoreWithVerdicts(recognizer, indices);
-    expect(cnn.right).toBeGreaterThanOrEqual(0.96);
+    expect(cnn.right).toBeGreaterThanOrEqual(0.94);
     expect(cnn.kept).toBeGreaterThanOrEqual(0.96);
     const other = await createRecognizer({ model: 'mlp' });
     const mlp = scoreWithVerdicts(other, indices);
-    expect(mlp.right).toBeGreaterThanOrEqual(0.94);
+    expect(mlp.right).toBeGreaterThanOrEqual(0.92);
     expect(mlp.kept).toBeGreaterThanOrEqual(0.96);
     other.dispose();
   }, 300_000);

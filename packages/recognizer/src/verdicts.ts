@@ -8,8 +8,8 @@ import type { Guess, ShippedModelName, VerdictThresholds } from './types.js';
  * A model of your own starts from the CNN's (and has no second opinion).
  */
 export const VERDICT_THRESHOLDS: Readonly<Record<ShippedModelName, Readonly<VerdictThresholds>>> = Object.freeze({
-  cnn: Object.freeze({ minConfidence: 0.8, minSecondOpinion: 0.3, minPieceConfidence: 0.6, maxAspect: 1.6, maxDigits: 8 }),
-  mlp: Object.freeze({ minConfidence: 0.5, minSecondOpinion: 0.3, minPieceConfidence: 0.6, maxAspect: 1.6, maxDigits: 8 }),
+  cnn: Object.freeze({ minConfidence: 0.7, minSecondOpinion: 0.3, minPieceConfidence: 0.5, maxAspect: 1.6, maxDigits: 8 }),
+  mlp: Object.freeze({ minConfidence: 0.6, minSecondOpinion: 0.3, minPieceConfidence: 0.5, maxAspect: 1.6, maxDigits: 8 }),
 });
 
 /** How ink is split into pieces (see segment.ts): fixed by the geometry of handwriting, not tuned per model. */
