@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { MODELS } from '@digitkit/model';
 import { SHIPPED_MODELS } from '@digitkit/recognizer';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -29,6 +30,19 @@ function scratchRepo(): string {
   }
   return dir;
 }
+
+describe('the shipped models', () => {
+  it('were each trained by its kind’s recipe as it is now, so `digitkit train --model <kind>` makes them again', () => {
+    for (const kind of Object.keys(SHIPPED_MODELS) as (keyof typeof MODELS)[]) {
+      const metrics = JSON.parse(readFileSync(join(root, `packages/recognizer/models/${kind}/metrics.json`), 'utf8'));
+      const { validation, ...recipe } = metrics.recipe;
+      expect(recipe, `${kind}: metrics.json's recipe against MODELS.${kind}.recipe`).toEqual(MODELS[kind].recipe);
+      expect(validation).toBe(5000);
+      expect(metrics.command).toMatch(new RegExp(`digitkit\\.js train --model ${kind}\\b`));
+      expect(metrics.command).not.toMatch(/--(epochs|lr|batch-size|schedule|no-augment)\b/);
+    }
+  });
+});
 
 describe('README figures', () => {
   it('every README figure block is what the shipped models say (run `pnpm readme-figures` when this fails)', () => {

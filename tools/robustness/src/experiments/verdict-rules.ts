@@ -18,8 +18,10 @@ const rows: Row[] = [];
 for (const set of VERDICT_SETS.filter((s) => s.kind !== 'number')) {
   for (const sample of set.draw(test, half, set.kind === 'digit' ? 105 : 100)) {
     const r = cnn.recognize(sample.image);
-    if (r.verdict !== 'digit') continue; // empty or split into pieces: the whole-picture rule does not decide these
-    rows.push({ set: set.name, what: sample.what, negative: sample.digits === null, label: sample.digits?.[0] ?? null, cnn: [...r.probabilities], mlp: [...mlp.recognizeMnist(r.pixels).probabilities] });
+    const second = r.verdict === 'digit' ? mlp.recognizeMnist(r.pixels) : null;
+    // Empty or split into pieces: the whole-picture rule does not decide these.
+    if (r.verdict !== 'digit' || second?.verdict !== 'digit') continue;
+    rows.push({ set: set.name, what: sample.what, negative: sample.digits === null, label: sample.digits?.[0] ?? null, cnn: [...r.probabilities], mlp: [...second.probabilities] });
   }
 }
 const argmax = (p: number[]) => p.indexOf(Math.max(...p));
