@@ -2,12 +2,12 @@ import { DigitkitError } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { centerOfMass, createAugmenter, normalize } from './index.js';
-import { pearson, sumOf } from '@digitkit/testkit';
+import { digitImages, pearson, sumOf } from '@digitkit/testkit';
 
 let digits: Uint8Array[] = [];
 beforeAll(async () => {
   const { test } = await loadMnist();
-  digits = Array.from({ length: 500 }, (_, i) => test.images.subarray(i * 784, (i + 1) * 784));
+  digits = digitImages(test).slice(0, 500);
 });
 
 const sum = sumOf;

@@ -1,4 +1,5 @@
 import {
+  digitImages,
   createRng,
   drawStrokes,
   median,
@@ -12,8 +13,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { type MnistFormatResult, toMnistFormat } from './index.js';
 
-const first100 = await mnistSlice({ split: 'test', count: 100 });
-const digits = Array.from({ length: 100 }, (_, i) => first100.images.subarray(i * 784, (i + 1) * 784));
+const digits = digitImages(await mnistSlice({ split: 'test', count: 100 }));
 
 function digitOf(result: MnistFormatResult): Extract<MnistFormatResult, { empty: false }> {
   if (result.empty) throw new Error(`expected a digit, got empty: ${result.reason}`);

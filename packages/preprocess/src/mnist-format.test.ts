@@ -1,5 +1,6 @@
 import { DigitkitError } from '@digitkit/core';
 import {
+  digitImages,
   addShadow,
   asBlackOnTransparent,
   asBlackOnWhite,
@@ -18,8 +19,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { boundingBox, centerOfMass, strokeWidth, toMnistFormat, type MnistFormatResult, type RasterImage } from './index.js';
 
-const first200 = await mnistSlice({ split: 'test', count: 200 });
-const digits = Array.from({ length: 200 }, (_, i) => first200.images.subarray(i * 784, (i + 1) * 784));
+const digits = digitImages(await mnistSlice({ split: 'test', count: 200 }));
 
 function digitOf(result: MnistFormatResult): Extract<MnistFormatResult, { empty: false }> {
   if (result.empty) throw new Error(`expected a digit, got empty: ${result.reason}`);

@@ -1,12 +1,12 @@
 // The decisions that keep soft pictures (blur, thumbnails scaled up) whole: a wider background opening when the
 // narrow one eats into the ink's core, and no thinning of strokes whose edges ramp up slowly.
-import { drawStrokes, gaussianBlur, median, mnistSlice, PEN_DIGITS, pearson, resizeBilinear } from '@digitkit/testkit';
+import { digitImages, drawStrokes, gaussianBlur, median, mnistSlice, PEN_DIGITS, pearson, resizeBilinear } from '@digitkit/testkit';
 import { describe, expect, it } from 'vitest';
 import { resizeArea, strokeWidth, toMnistFormat } from './index.js';
 import { coreKept, edgeRamp } from './mnist-format.js';
 
 const test = await mnistSlice({ split: 'test', count: 100 });
-const digits = Array.from({ length: 100 }, (_, i) => test.images.subarray(i * 784, (i + 1) * 784));
+const digits = digitImages(test);
 
 /** A digit shrunk to `side` x `side` by area averaging, then enlarged bilinearly by `factor` (a thumbnail viewed big). */
 function thumbnail(digit: Uint8Array, side: number, factor: number) {

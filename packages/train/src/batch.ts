@@ -42,17 +42,18 @@ export function assembleBatch(
         width: images.width,
       })
     : null;
-  const negatives = augment && augment.negatives > 0 ? negativeSource(images, mixSeed(seed ^ NEGATIVE_SALT, epoch, batch)) : null;
+  const negatives = augment && augment.negatives > 0 ? negativeSource(images, mixSeed(seed ^ NEGATIVE_SALT, epoch, batch), augment.negatives) : null;
   const { x, labels } = out;
   for (let i = 0; i < indices.length; i++) {
     const index = indices[i]!;
     labels[i] = images.labels[index]!;
     const from = index * pixels;
     const to = i * pixels;
-    if (negatives && negatives.rng.next() < (augment as Required<AugmentOptions>).negatives) {
+    const negative = negatives?.draw();
+    if (negative) {
       // A non-digit takes this place, and gets the digits' augmentation too: only its shape tells it apart.
       labels[i] = NOT_A_DIGIT;
-      augmenter!(negatives.next(), x.subarray(to, to + pixels));
+      augmenter!(negative, x.subarray(to, to + pixels));
     } else if (augmenter) augmenter(images.images.subarray(from, from + pixels), x.subarray(to, to + pixels));
     else for (let p = 0; p < pixels; p++) x[to + p] = UNIT[images.images[from + p]!]!;
   }
@@ -61,14 +62,14 @@ export function assembleBatch(
 
 const NEGATIVE_SALT = 0x6e6567;
 
-/** Non-digits for one batch, from their own seeded stream (which also decides which places they take). */
-function negativeSource(images: ImageSet, seed: number) {
+/** Non-digits for one batch from their own seeded stream: `draw()` gives one for a share `rate` of the places, else null. */
+function negativeSource(images: ImageSet, seed: number, rate: number) {
   const rng = createRng(seed);
   const make = createNegativeMaker({ seed: rng.int(0x7fffffff), width: images.width, height: images.height });
   const picture = new Uint8Array(images.height * images.width);
   return {
-    rng,
-    next(): Uint8Array {
+    draw(): Uint8Array | null {
+      if (rng.next() >= rate) return null;
       make(picture);
       return picture;
     },

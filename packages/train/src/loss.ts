@@ -78,8 +78,9 @@ function fromLogits(target: tf.Tensor2D, scale: number, entropy: number): Loss {
   return tf.customGrad(((z: tf.Tensor, save: tf.GradSaveFunc) => {
     const logProbs = tf.logSoftmax(z);
     save([logProbs]);
+    const crossEntropy = tf.neg(tf.sum(tf.mul(logProbs, target)));
     return {
-      value: tf.sub(tf.neg(tf.sum(tf.mul(logProbs, target))), entropy) as tf.Scalar,
+      value: (entropy > 0 ? tf.sub(crossEntropy, entropy) : crossEntropy) as tf.Scalar,
       gradFunc: (dy: tf.Scalar, [kept]: tf.Tensor[]) => tf.mul(tf.sub(tf.exp(kept!), target), tf.mul(dy, scale)),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as Loss;

@@ -4,7 +4,7 @@ export { createRng } from '@digitkit/core';
 export { writeFileAtomic } from '@digitkit/data';
 export { killAtFaultPause, writeSourcesTsconfig } from './faults.js';
 export type { SliceOptions } from './mnist.js';
-export { mnist, mnistSlice } from './mnist.js';
+export { digitImages, mnist, mnistSlice } from './mnist.js';
 export type { Edge } from './pixels.js';
 export { resizeBilinear, penCoverage, gaussian } from './pixels.js';
 export type { Stroke } from './canvas.js';

@@ -39,3 +39,9 @@ export async function mnistSlice({ split, start = 0, count }: SliceOptions): Pro
     Array.from({ length: size }, (_, i) => start + i),
   );
 }
+
+/** Each image of `set` as its own view (no copy) of `height * width` bytes, in order. */
+export function digitImages(set: ImageSet): Uint8Array[] {
+  const pixels = set.height * set.width;
+  return Array.from({ length: set.count }, (_, i) => set.images.subarray(i * pixels, (i + 1) * pixels));
+}

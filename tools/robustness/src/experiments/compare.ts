@@ -8,6 +8,7 @@ import { createRecognizer, type Recognizer } from '@digitkit/recognizer';
 import { CONDITIONS } from '../conditions.js';
 import { WHOLE_INK_AS_DIGIT } from '../models.js';
 import { type BenchmarkRow, type Preprocessor, formatTable, runBenchmark } from '../harness.js';
+import { preprocessCopies } from './copies.js';
 
 const args = process.argv.slice(2);
 const count = Number(args.shift());
@@ -24,15 +25,10 @@ for (const arg of modelArgs) {
   models[name] = await createRecognizer({ model, log: null, verdicts: WHOLE_INK_AS_DIGIT });
 }
 // SKIP_CURRENT=1 leaves out the current sources (only the copies given run).
-const preprocessors: Record<string, Preprocessor | undefined> = process.env.SKIP_CURRENT ? {} : { current: undefined };
-for (const arg of preArgs) {
-  const [name, path] = arg.split('=') as [string, string];
-  const module = await import(path);
-  preprocessors[name] = (image) => {
-    const r = module.toMnistFormat(image);
-    return r.empty ? null : r.pixels;
-  };
-}
+const preprocessors: Record<string, Preprocessor | undefined> = {
+  ...(process.env.SKIP_CURRENT ? {} : { current: undefined }),
+  ...(await preprocessCopies(preArgs)),
+};
 const only = process.env.CONDITIONS?.split(',');
 const conditions = CONDITIONS.filter((c) => !only || only.includes(c.name));
 const merged: BenchmarkRow[] = [];

@@ -9,6 +9,7 @@ import { corruptFamily, FAMILIES } from '../corruptions/families.js';
 import { findUciDigits, loadUciDigits } from '../corruptions/uci-digits.js';
 import { WHOLE_INK_AS_DIGIT } from '../models.js';
 import type { Raster } from '@digitkit/testkit';
+import { preprocessCopies } from './copies.js';
 
 const [countArg, ...copies] = process.argv.slice(2);
 const count = Number(countArg);
@@ -18,15 +19,7 @@ const recognizers: Record<string, Recognizer> = {
   cnn: await createRecognizer({ model: 'cnn', log: null, verdicts: WHOLE_INK_AS_DIGIT }),
   mlp: await createRecognizer({ model: 'mlp', log: null, verdicts: WHOLE_INK_AS_DIGIT }),
 };
-const variants: Record<string, (p: Raster) => Uint8Array | null> = {};
-for (const arg of copies) {
-  const [name, path] = arg.split('=') as [string, string];
-  const module = await import(path);
-  variants[name] = (picture) => {
-    const r = module.toMnistFormat(picture);
-    return r.empty ? null : r.pixels;
-  };
-}
+const variants: Record<string, (p: Raster) => Uint8Array | null> = await preprocessCopies(copies);
 
 /** Accuracy of each recognizer on pictures preprocessed by `preprocess`. */
 function through(preprocess: (p: Raster) => Uint8Array | null, pictures: readonly Raster[], labels: Uint8Array, tag: string) {

@@ -8,6 +8,7 @@ import { corruptFamily, FAMILIES } from '../corruptions/families.js';
 import { plainMnist } from '../corruptions/plain.js';
 import { findUciDigits, loadUciDigits } from '../corruptions/uci-digits.js';
 import type { Raster } from '@digitkit/testkit';
+import { preprocessCopies } from './copies.js';
 
 const [countArg, which, ...copies] = process.argv.slice(2);
 const count = Number(countArg);
@@ -17,15 +18,7 @@ const recognizers: Record<string, Recognizer> = {
   cnn: await createRecognizer({ model: 'cnn', log: null }),
   mlp: await createRecognizer({ model: 'mlp', log: null }),
 };
-const variants: Record<string, (p: Raster) => Uint8Array | null> = { plain: plainMnist };
-for (const arg of copies) {
-  const [name, path] = arg.split('=') as [string, string];
-  const module = await import(path);
-  variants[name] = (picture) => {
-    const r = module.toMnistFormat(picture);
-    return r.empty ? null : r.pixels;
-  };
-}
+const variants: Record<string, (p: Raster) => Uint8Array | null> = { plain: plainMnist, ...(await preprocessCopies(copies)) };
 function through(pre: (p: Raster) => Uint8Array | null, pictures: readonly Raster[], labels: Uint8Array) {
   const batch = new Uint8Array(pictures.length * 784);
   pictures.forEach((p, i) => {
