@@ -127,14 +127,13 @@ export interface AugmentOptions {
   lowResolution?: number;
   /** Probability of pixel noise (Gaussian, or salt-and-pepper). Default 0. */
   noise?: number;
-  /** Probability of clutter: a line, a dotted line, a zigzag stroke or ruled lines over the digit. Default 0. */
+  /** Probability of clutter: a line, a dotted line, a zigzag stroke, a saw-tooth line or ruled lines over the digit. Default 0. */
   clutter?: number;
   /** Probability of lower contrast and a lifted background (brightness, fog). Default 0. */
   contrast?: number;
   /**
-   * Fraction of training images replaced by synthetic non-digits (scribbles, letter-like strokes, two digits on top of
-   * each other) whose target is an equal probability for every class (outlier exposure), so that the model is unsure
-   * of ink that is no digit. Default 0.
+   * Fraction of training images replaced by synthetic non-digits (scribbles, letter-like strokes) whose target is an
+   * equal probability for every class (outlier exposure), so that the model is unsure of ink that is no digit. Default 0.
    */
   negatives?: number;
 }

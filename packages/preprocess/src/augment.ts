@@ -439,6 +439,25 @@ const CLUTTER: ((image: Float32Array, width: number, height: number, rng: Rng, i
       y = ny;
     }
   },
+  // A saw-tooth line across the image (teeth 1.5-3 px high and apart): a pen scribbled through the digit, which a
+  // straight line or a few long zigzag segments do not teach.
+  (image, width, height, rng, ink) => {
+    const [x0, y0] = borderPoint(width, height, rng);
+    const [x1, y1] = borderPoint(width, height, rng);
+    const tooth = 1.5 + 1.5 * rng.next();
+    const halfWidth = 0.5 + 0.4 * rng.next();
+    const length = Math.hypot(x1 - x0, y1 - y0);
+    if (length < 2 * tooth) return;
+    const [ux, uy] = [(x1 - x0) / length, (y1 - y0) / length];
+    let [x, y] = [x0, y0];
+    for (let i = 0; (2 * i + 1) * tooth < length; i++) {
+      const [u, v] = [(2 * i + 1) * tooth, i % 2 === 0 ? tooth : -tooth];
+      const [nx, ny] = [x0 + u * ux - v * uy, y0 + u * uy + v * ux];
+      drawSegment(image, width, height, x, y, nx, ny, halfWidth, ink, 0);
+      [x, y] = [nx, ny];
+    }
+    drawSegment(image, width, height, x, y, x1, y1, halfWidth, ink, 0);
+  },
   // Ruled paper: faint horizontal lines every 5-9 px.
   (image, width, height, rng, ink) => {
     const gap = 5 + rng.int(5);
@@ -447,7 +466,7 @@ const CLUTTER: ((image: Float32Array, width: number, height: number, rng: Rng, i
   },
 ];
 
-/** Draws one clutter kind (line, dotted line, zigzag or ruled lines) with ink of 40-100% brightness. */
+/** Draws one clutter kind (line, dotted line, zigzag, saw-tooth line or ruled lines) with ink of 40-100% brightness. */
 function addClutter(image: Float32Array, width: number, height: number, rng: Rng): void {
   const draw = CLUTTER[rng.int(CLUTTER.length)]!;
   draw(image, width, height, rng, 0.4 + 0.6 * rng.next());
