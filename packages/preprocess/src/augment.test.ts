@@ -245,15 +245,28 @@ describe('createAugmenter: the families, each alone on real MNIST digits', () =>
     for (const [before, after] of only(families.blur)) expect(Math.max(...after)).toBeCloseTo(Math.max(...before), 5);
   });
 
-  it('clutter: only adds ink (the digit is all still there), and adds some', () => {
-    let added = 0;
+  it('clutter: draws over the digit, then fits all the ink into 20x20 with its mass centred, as toMnistFormat does', () => {
+    let changed = 0;
+    let grown = 0;
+    const offCentre: number[] = [];
     for (const [before, after] of only(families.clutter)) {
-      let lowered = 0;
-      for (let i = 0; i < 784; i++) lowered = Math.max(lowered, before[i]! - after[i]!);
-      expect(lowered).toBeLessThan(1e-6);
-      if (sum(after) > sum(before) + 3) added++;
+      const peak = Math.max(...after);
+      let [x0, x1, y0, y1] = [28, -1, 28, -1];
+      after.forEach((v, i) => {
+        if (v < 0.4 * peak) return;
+        [x0, x1, y0, y1] = [Math.min(x0, i % 28), Math.max(x1, i % 28), Math.min(y0, Math.floor(i / 28)), Math.max(y1, Math.floor(i / 28))];
+      });
+      // A line across the picture would leave a box 28 wide; the fit keeps every box within MNIST's 20.
+      expect(Math.max(x1 - x0, y1 - y0) + 1).toBeLessThanOrEqual(20);
+      const c = com(after);
+      offCentre.push(Math.hypot(c.x - 14, c.y - 14));
+      if (meanAbs(before, after) > 0.01) changed++;
+      // The clutter reached beyond the digit's box, so the digit was shrunk to fit both.
+      if (sum(after) < 0.9 * sum(before)) grown++;
     }
-    expect(added).toBeGreaterThan(150);
+    expect(median(offCentre)).toBeLessThan(0.5);
+    expect(changed).toBeGreaterThan(150);
+    expect(grown).toBeGreaterThan(20);
   });
 
   it('contrast: a lifted background and dimmer ink, the order of the pixels kept', () => {

@@ -85,7 +85,7 @@ export const cnnSpec = {
       strokeWidth: 0.2,
       lowResolution: 0.1,
       blur: 0.1,
-      clutter: 0.15,
+      clutter: 0.1,
       contrast: 0.1,
       noise: 0.1,
       negatives: 0.1,
