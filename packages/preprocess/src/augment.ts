@@ -25,8 +25,28 @@ export interface AugmenterOptions extends Omit<AugmentOptions, 'scale'> {
 /** Writes a normalized ([0, 1]), randomly transformed copy of `src` (bytes) into `out` (floats). */
 export type Augmenter = (src: Uint8Array, out: Float32Array) => void;
 
-/** One appearance stage: changes a [0, 1] float image in place; `scratch` is a free buffer of the same size. */
-type Stage = (image: Float32Array, width: number, height: number, rng: Rng, scratch: Float32Array) => void;
+/** One appearance stage: changes a [0, 1] float image in place, with the augmenter's scratch buffers. */
+type Stage = (image: Float32Array, width: number, height: number, rng: Rng, scratch: Scratch) => void;
+
+/** Buffers one augmenter reuses on every call (this runs 60,000 times an epoch: no allocation per image). */
+interface Scratch {
+  /** A free float image of the augmenter's size. */
+  image: Float32Array;
+  /** One row or column with a convolution's border pixels repeated at both ends. */
+  line: Float32Array;
+  /** The warp's per-column terms of its source x and y (see warpNormalized). */
+  columnX: Float64Array;
+  columnY: Float64Array;
+}
+
+function createScratch(width: number, height: number): Scratch {
+  return {
+    image: new Float32Array(width * height),
+    line: convolutionLine(width, height, BLUR_KERNELS),
+    columnX: new Float64Array(width),
+    columnY: new Float64Array(width),
+  };
+}
 
 /** What each family does to an image (they run in {@link AUGMENT_FAMILIES}' order, each with its probability). */
 const STAGES: Record<AppearanceFamily, Stage> = {
@@ -87,7 +107,7 @@ export function createAugmenter(options: AugmenterOptions): Augmenter {
   const stages = AUGMENT_FAMILIES.filter((family) => (options[family] ?? 0) > 0).map(
     (family) => [options[family]!, STAGES[family]] as const,
   );
-  const scratch = new Float32Array(size);
+  const scratch = createScratch(width, height);
 
   const checkSizes = (src: Uint8Array, out: Float32Array) => {
     if (src.length !== size || out.length < size) {
@@ -127,9 +147,10 @@ export function createAugmenter(options: AugmenterOptions): Augmenter {
           strength: ELASTIC_PIXELS * (0.5 + 0.5 * rng.next()) * (rng.next() < 0.5 ? -1 : 1),
         };
       }
-      warpNormalized(src, out, width, height, { angle, zoom, shear: slant, dx, dy, elastic: field });
+      warpNormalized(src, out, width, height, { angle, zoom, shear: slant, dx, dy, elastic: field }, scratch);
     }
-    for (const [probability, stage] of stages) {
+    for (let s = 0; s < stages.length; s++) {
+      const [probability, stage] = stages[s]!;
       if (rng.next() < probability) stage(out, width, height, rng, scratch);
     }
   };
@@ -185,7 +206,7 @@ interface ElasticDraw {
  * Rotates, shears and zooms about the image centre, shifts by (dx, dy) and displaces by the elastic field: one pass,
  * bilinear sampling, zero outside. Works backwards from each output pixel to its source so each is written once.
  */
-function warpNormalized(src: Uint8Array, out: Float32Array, width: number, height: number, warp: Warp): void {
+function warpNormalized(src: Uint8Array, out: Float32Array, width: number, height: number, warp: Warp, scratch: Scratch): void {
   // MNIST puts the centre of mass at (14, 14) of 28x28, so turn and zoom about (width/2, height/2).
   const cx = width / 2;
   const cy = height / 2;
@@ -202,29 +223,60 @@ function warpNormalized(src: Uint8Array, out: Float32Array, width: number, heigh
   const c = -m10 / det;
   const d = m00 / det;
   const size = width * height;
-  const elastic = warp.elastic;
   const inv = 1 / 255;
+  // The source point is (cx + a * u) + b * v: the first term depends on the column only, so it is made once per column.
+  const { columnX, columnY } = scratch;
+  for (let x = 0; x < width; x++) {
+    const u = x - cx - warp.dx;
+    columnX[x] = cx + a * u;
+    columnY[x] = cy + c * u;
+  }
+  const field = warp.elastic?.field;
+  const strength = warp.elastic?.strength ?? 0;
   for (let y = 0; y < height; y++) {
     const v = y - cy - warp.dy;
+    const bv = b * v;
+    const dv = d * v;
     const rowOut = y * width;
     for (let x = 0; x < width; x++) {
-      const u = x - cx - warp.dx;
-      let sx = cx + a * u + b * v;
-      let sy = cy + c * u + d * v;
-      if (elastic) {
-        sx += elastic.strength * elastic.field[rowOut + x]!;
-        sy += elastic.strength * elastic.field[size + rowOut + x]!;
+      let sx = columnX[x]! + bv;
+      let sy = columnY[x]! + dv;
+      if (field) {
+        sx += strength * field[rowOut + x]!;
+        sy += strength * field[size + rowOut + x]!;
       }
-      out[rowOut + x] = sampleBilinear(src, width, height, sx, sy) * inv;
+      // Inside with all four neighbours in the image (most pixels): sampleBilinear's sum, inlined.
+      if (sx >= 0 && sy >= 0 && sx < width - 1 && sy < height - 1) {
+        const x0 = sx | 0;
+        const y0 = sy | 0;
+        const i = y0 * width + x0;
+        const p00 = src[i]!;
+        const p01 = src[i + 1]!;
+        const p10 = src[i + width]!;
+        const p11 = src[i + width + 1]!;
+        // Four background pixels make exactly +0, as the sum below would.
+        if ((p00 | p01 | p10 | p11) === 0) {
+          out[rowOut + x] = 0;
+          continue;
+        }
+        const fx = sx - x0;
+        const top = p00 + (p01 - p00) * fx;
+        const bottom = p10 + (p11 - p10) * fx;
+        out[rowOut + x] = (top + (bottom - top) * (sy - y0)) * inv;
+      } else {
+        out[rowOut + x] = sampleBilinear(src, width, height, sx, sy) * inv;
+      }
     }
   }
 }
 
-/** The bilinear value of byte image `src` at (sx, sy), zero outside. */
+/** The bilinear value of byte image `src` at (sx, sy) (finite), zero outside. */
 function sampleBilinear(src: Uint8Array, width: number, height: number, sx: number, sy: number): number {
-  const x0 = Math.floor(sx);
-  const y0 = Math.floor(sy);
-  if (x0 < -1 || y0 < -1 || x0 >= width || y0 >= height) return 0;
+  // Beyond -1 or at the far edge the four pixels are all outside; inside, `| 0` and -1 are Math.floor (which costs
+  // as much as the rest of this function when its result becomes an index).
+  if (!(sx >= -1 && sy >= -1 && sx < width && sy < height)) return 0;
+  const x0 = sx >= 0 ? sx | 0 : -1;
+  const y0 = sy >= 0 ? sy | 0 : -1;
   const fx = sx - x0;
   const fy = sy - y0;
   const i = y0 * width + x0;
@@ -269,6 +321,7 @@ function elasticBank(width: number, height: number): Float32Array[] {
   const size = width * height;
   const kernel = gaussianKernel(ELASTIC_SIGMA);
   const scratch = new Float32Array(size);
+  const line = convolutionLine(width, height, [kernel]);
   const bank: Float32Array[] = [];
   for (let f = 0; f < ELASTIC_FIELDS; f++) {
     const field = new Float32Array(2 * size);
@@ -276,7 +329,7 @@ function elasticBank(width: number, height: number): Float32Array[] {
     let squares = 0;
     for (let axis = 0; axis < 2; axis++) {
       const plane = field.subarray(axis * size, (axis + 1) * size);
-      convolveSeparable(plane, width, height, kernel, scratch);
+      convolveSeparable(plane, width, height, kernel, scratch, line);
       for (const value of plane) squares += value * value;
     }
     const scale = 1 / Math.sqrt(squares / size);
@@ -297,32 +350,33 @@ function gaussianKernel(sigma: number): Float32Array {
   return kernel;
 }
 
-/** Convolves `image` in place with `kernel` along rows, then columns; edges repeat the border pixel. */
-function convolveSeparable(image: Float32Array, width: number, height: number, kernel: Float32Array, scratch: Float32Array): void {
-  const radius = (kernel.length - 1) / 2;
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      let sum = 0;
-      if (x >= radius && x + radius < width) {
-        for (let k = 0; k < kernel.length; k++) sum += kernel[k]! * image[row + x - radius + k]!;
-      } else {
-        for (let k = -radius; k <= radius; k++) sum += kernel[k + radius]! * image[row + Math.min(width - 1, Math.max(0, x + k))]!;
-      }
-      scratch[row + x] = sum;
-    }
-  }
-  for (let y = 0; y < height; y++) {
-    const inside = y >= radius && y + radius < height;
-    for (let x = 0; x < width; x++) {
-      let sum = 0;
-      if (inside) {
-        for (let k = 0; k < kernel.length; k++) sum += kernel[k]! * scratch[(y - radius + k) * width + x]!;
-      } else {
-        for (let k = -radius; k <= radius; k++) sum += kernel[k + radius]! * scratch[Math.min(height - 1, Math.max(0, y + k)) * width + x]!;
-      }
-      image[y * width + x] = sum;
-    }
+/** A buffer for {@link convolveSeparable}'s padded rows and columns, long enough for every kernel given. */
+function convolutionLine(width: number, height: number, kernels: Float32Array[]): Float32Array {
+  return new Float32Array(Math.max(width, height) + Math.max(...kernels.map((kernel) => kernel.length)) - 1);
+}
+
+/**
+ * Convolves `image` in place with `kernel` along rows, then columns; edges repeat the border pixel. Each row (column)
+ * is first copied into `line` with its border pixels repeated, so every output is one branch-free sum over the kernel.
+ */
+function convolveSeparable(image: Float32Array, width: number, height: number, kernel: Float32Array, scratch: Float32Array, line: Float32Array): void {
+  for (let y = 0; y < height; y++) convolveLine(image, y * width, 1, width, kernel, scratch, line);
+  for (let x = 0; x < width; x++) convolveLine(scratch, x, width, height, kernel, image, line);
+}
+
+/** One row or column of `from` (`count` values `stride` apart from `start`) convolved into the same places of `to`. */
+function convolveLine(from: Float32Array, start: number, stride: number, count: number, kernel: Float32Array, to: Float32Array, line: Float32Array): void {
+  const taps = kernel.length;
+  const radius = (taps - 1) / 2;
+  const last = start + (count - 1) * stride;
+  for (let k = 0; k < radius; k++) line[k] = from[start]!;
+  for (let i = 0; i < count; i++) line[radius + i] = from[start + i * stride]!;
+  for (let k = radius + count; k < count + taps - 1; k++) line[k] = from[last]!;
+  for (let i = 0; i < count; i++) {
+    // The same products added in the same order (kernel index ascending) as a sum over clamped indices.
+    let sum = 0;
+    for (let k = 0; k < taps; k++) sum += kernel[k]! * line[i + k]!;
+    to[start + i * stride] = sum;
   }
 }
 
@@ -332,16 +386,30 @@ function convolveSeparable(image: Float32Array, width: number, height: number, k
 const THINNING_KEEPS = 0.45;
 
 /** Thickens (3x3 cross maximum) or thins (cross minimum) the strokes by about a pixel, blended in by 50-100%. */
-function changeStrokeWidth(image: Float32Array, width: number, height: number, rng: Rng, scratch: Float32Array): void {
+function changeStrokeWidth(image: Float32Array, width: number, height: number, rng: Rng, scratch: Scratch): void {
   const thicker = rng.next() < 0.5;
+  const cross = scratch.image;
   for (let y = 0; y < height; y++) {
+    // Only the border rows and columns need the outside checks.
+    const edgeRow = y === 0 || y === height - 1;
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      // Outside the frame is background.
-      const left = x > 0 ? image[i - 1]! : 0;
-      const right = x + 1 < width ? image[i + 1]! : 0;
-      const up = y > 0 ? image[i - width]! : 0;
-      const down = y + 1 < height ? image[i + width]! : 0;
+      let left: number;
+      let right: number;
+      let up: number;
+      let down: number;
+      if (edgeRow || x === 0 || x === width - 1) {
+        // Outside the frame is background.
+        left = x > 0 ? image[i - 1]! : 0;
+        right = x + 1 < width ? image[i + 1]! : 0;
+        up = y > 0 ? image[i - width]! : 0;
+        down = y + 1 < height ? image[i + width]! : 0;
+      } else {
+        left = image[i - 1]!;
+        right = image[i + 1]!;
+        up = image[i - width]!;
+        down = image[i + width]!;
+      }
       let value = image[i]!;
       if (thicker) {
         if (left > value) value = left;
@@ -354,7 +422,7 @@ function changeStrokeWidth(image: Float32Array, width: number, height: number, r
         if (up < value) value = up;
         if (down < value) value = down;
       }
-      scratch[i] = value;
+      cross[i] = value;
     }
   }
   const amount = 0.5 + 0.5 * rng.next();
@@ -363,11 +431,11 @@ function changeStrokeWidth(image: Float32Array, width: number, height: number, r
     let after = 0;
     for (let i = 0; i < image.length; i++) {
       before += image[i]!;
-      after += image[i]! + (scratch[i]! - image[i]!) * amount;
+      after += image[i]! + (cross[i]! - image[i]!) * amount;
     }
     if (after < THINNING_KEEPS * before) return;
   }
-  for (let i = 0; i < image.length; i++) image[i]! += (scratch[i]! - image[i]!) * amount;
+  for (let i = 0; i < image.length; i++) image[i]! += (cross[i]! - image[i]!) * amount;
 }
 
 /** Shrinks to 8-16 px (area average) and enlarges back (bilinear): the look of a scaled-up thumbnail. */
@@ -399,13 +467,13 @@ function lowerResolution(image: Float32Array, width: number, height: number, rng
 const BLUR_KERNELS = [0.5, 0.75, 1, 1.25, 1.5].map(gaussianKernel);
 
 /** Blurs with a Gaussian of sigma 0.5-1.5 px and stretches the result back towards full ink (a soft photo, not a faint one). */
-function gaussianBlur(image: Float32Array, width: number, height: number, rng: Rng, scratch: Float32Array): void {
+function gaussianBlur(image: Float32Array, width: number, height: number, rng: Rng, scratch: Scratch): void {
   const kernel = BLUR_KERNELS[rng.int(BLUR_KERNELS.length)]!;
   let before = 0;
-  for (const value of image) before = Math.max(before, value);
-  convolveSeparable(image, width, height, kernel, scratch);
+  for (let i = 0; i < image.length; i++) before = Math.max(before, image[i]!);
+  convolveSeparable(image, width, height, kernel, scratch.image, scratch.line);
   let after = 0;
-  for (const value of image) after = Math.max(after, value);
+  for (let i = 0; i < image.length; i++) after = Math.max(after, image[i]!);
   if (after <= 0) return;
   const gain = before / after;
   for (let i = 0; i < image.length; i++) image[i] = Math.min(1, image[i]! * gain);
@@ -510,19 +578,37 @@ export function drawSegment(
   const bottom = Math.min(height, Math.ceil(Math.max(y0, y1) + reach));
   const left = Math.max(0, Math.floor(Math.min(x0, x1) - reach));
   const right = Math.min(width, Math.ceil(Math.max(x0, x1) + reach));
+  const pen = halfWidth + 0.5;
+  // A pixel farther than the pen's edge (with a margin far above rounding) gets no ink: skipped before the root.
+  const far2 = pen * pen * (1 + 1e-9);
   for (let y = top; y < bottom; y++) {
+    const py = y + 0.5 - y0;
     for (let x = left; x < right; x++) {
       const px = x + 0.5 - x0;
-      const py = y + 0.5 - y0;
       const t = length2 > 0 ? Math.min(1, Math.max(0, (px * ex + py * ey) / length2)) : 0;
-      const distance = Math.hypot(px - t * ex, py - t * ey);
-      let coverage = Math.min(1, Math.max(0, halfWidth + 0.5 - distance));
+      const qx = px - t * ex;
+      const qy = py - t * ey;
+      if (qx * qx + qy * qy > far2) continue;
+      let coverage = Math.min(1, Math.max(0, pen - hypot(qx, qy)));
       if (coverage <= 0) continue;
       if (dash > 0 && ((t * length) % dash) / dash > 0.5) coverage = 0;
       const i = y * width + x;
       image[i] = Math.max(image[i]!, coverage * ink);
     }
   }
+}
+
+/**
+ * Math.hypot of two finite numbers as V8 computes it (the larger magnitude times the root of 1 + the smaller one's
+ * ratio squared: its normalised Kahan sum reduces to that for two), without the cost of V8's generic builtin.
+ */
+function hypot(x: number, y: number): number {
+  const a = Math.abs(x);
+  const b = Math.abs(y);
+  const max = a > b ? a : b;
+  if (max === 0) return 0;
+  const ratio = (a > b ? b : a) / max;
+  return Math.sqrt(1 + ratio * ratio) * max;
 }
 
 /** Maps [0, 1] onto [low, high]: a lifted background (0-0.4) and dimmer ink (at least 0.35 above it). */
