@@ -37,6 +37,9 @@ interface Scratch {
   /** The warp's per-column terms of its source x and y (see warpNormalized). */
   columnX: Float64Array;
   columnY: Float64Array;
+  /** The source's ink box (left, right, top, bottom) and one row's span of columns to sample (first, last). */
+  inkBox: Int32Array;
+  columns: Int32Array;
 }
 
 function createScratch(width: number, height: number): Scratch {
@@ -45,6 +48,8 @@ function createScratch(width: number, height: number): Scratch {
     line: convolutionLine(width, height, BLUR_KERNELS),
     columnX: new Float64Array(width),
     columnY: new Float64Array(width),
+    inkBox: new Int32Array(4),
+    columns: new Int32Array(2),
   };
 }
 
@@ -141,11 +146,10 @@ export function createAugmenter(options: AugmenterOptions): Augmenter {
       const slant = shear > 0 ? (rng.next() * 2 - 1) * shear : 0;
       let field: ElasticDraw | null = null;
       if (bank && rng.next() < elastic) {
-        field = {
-          field: bank[rng.int(bank.length)]!,
-          // A random sign makes two distortions of each field in the bank.
-          strength: ELASTIC_PIXELS * (0.5 + 0.5 * rng.next()) * (rng.next() < 0.5 ? -1 : 1),
-        };
+        const drawn = bank[rng.int(bank.length)]!;
+        // A random sign makes two distortions of each field in the bank.
+        const strength = ELASTIC_PIXELS * (0.5 + 0.5 * rng.next()) * (rng.next() < 0.5 ? -1 : 1);
+        field = { field: drawn.field, strength, rowReachX: drawn.rowReachX, rowReachY: drawn.rowReachY };
       }
       warpNormalized(src, out, width, height, { angle, zoom, shear: slant, dx, dy, elastic: field }, scratch);
     }
@@ -200,6 +204,16 @@ interface Warp {
 interface ElasticDraw {
   field: Float32Array;
   strength: number;
+  /** Per row of the field, the largest magnitude of its x and of its y displacements (times |strength|: pixels). */
+  rowReachX: Float64Array;
+  rowReachY: Float64Array;
+}
+
+/** A field of the elastic bank (x displacements, then y), and its largest magnitude along each axis. */
+interface ElasticField {
+  field: Float32Array;
+  rowReachX: Float64Array;
+  rowReachY: Float64Array;
 }
 
 /**
@@ -231,14 +245,37 @@ function warpNormalized(src: Uint8Array, out: Float32Array, width: number, heigh
     columnX[x] = cx + a * u;
     columnY[x] = cy + c * u;
   }
-  const field = warp.elastic?.field;
-  const strength = warp.elastic?.strength ?? 0;
+  const elastic = warp.elastic;
+  const field = elastic?.field;
+  const strength = elastic?.strength ?? 0;
+  const largest = Math.abs(strength);
+  // Only output pixels whose source lands next to ink can be other than +0 (four background pixels sum to exactly +0):
+  // the rest of each row is zeroed without sampling.
+  const ink = inkBox(src, width, height, scratch.inkBox);
   for (let y = 0; y < height; y++) {
     const v = y - cy - warp.dy;
     const bv = b * v;
     const dv = d * v;
     const rowOut = y * width;
-    for (let x = 0; x < width; x++) {
+    let first = width;
+    let last = -1;
+    if (ink) {
+      const reachX = elastic ? largest * elastic.rowReachX[y]! : 0;
+      const reachY = elastic ? largest * elastic.rowReachY[y]! : 0;
+      const { inkBox: box, columns } = scratch;
+      columns[0] = 0;
+      columns[1] = width - 1;
+      if (
+        narrowToLanding(columnX[0]! + bv, a, box[0]! - 1 - reachX, box[1]! + 1 + reachX, width, columns) &&
+        narrowToLanding(columnY[0]! + dv, c, box[2]! - 1 - reachY, box[3]! + 1 + reachY, width, columns)
+      ) {
+        first = columns[0]!;
+        last = columns[1]!;
+      }
+    }
+    for (let x = 0; x < first && x < width; x++) out[rowOut + x] = 0;
+    for (let x = Math.max(last + 1, 0); x < width; x++) out[rowOut + x] = 0;
+    for (let x = first; x <= last; x++) {
       let sx = columnX[x]! + bv;
       let sy = columnY[x]! + dv;
       if (field) {
@@ -254,11 +291,6 @@ function warpNormalized(src: Uint8Array, out: Float32Array, width: number, heigh
         const p01 = src[i + 1]!;
         const p10 = src[i + width]!;
         const p11 = src[i + width + 1]!;
-        // Four background pixels make exactly +0, as the sum below would.
-        if ((p00 | p01 | p10 | p11) === 0) {
-          out[rowOut + x] = 0;
-          continue;
-        }
         const fx = sx - x0;
         const top = p00 + (p01 - p00) * fx;
         const bottom = p10 + (p11 - p10) * fx;
@@ -268,6 +300,50 @@ function warpNormalized(src: Uint8Array, out: Float32Array, width: number, heigh
       }
     }
   }
+}
+
+/** Writes the first and last columns, then rows, of a byte image that hold ink into `box`; false for a blank image. */
+function inkBox(src: Uint8Array, width: number, height: number, box: Int32Array): boolean {
+  let top = -1;
+  let bottom = -1;
+  let left = width;
+  let right = -1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let x = 0;
+    while (x < width && src[row + x] === 0) x++;
+    if (x === width) continue;
+    if (top < 0) top = y;
+    bottom = y;
+    if (x < left) left = x;
+    for (let end = width - 1; end > right; end--) {
+      if (src[row + end] !== 0) {
+        right = end;
+        break;
+      }
+    }
+  }
+  box[0] = left;
+  box[1] = right;
+  box[2] = top;
+  box[3] = bottom;
+  return top >= 0;
+}
+
+/**
+ * Narrows `columns` (first, last) to the x where `start + slope * x` may lie in [low, high]: a superset, a column or two
+ * wider on each side than the exact solution, so rounding never drops one. False when none is left.
+ */
+function narrowToLanding(start: number, slope: number, low: number, high: number, width: number, columns: Int32Array): boolean {
+  if (Math.abs(slope) < 1e-9) return start >= low - 1 && start <= high + 1;
+  // Clamped first so truncation (`| 0`, cheaper than Math.floor here) stays in range; +-2 covers truncating towards zero.
+  const p = Math.min(width + 2, Math.max(-2, (low - start) / slope));
+  const q = Math.min(width + 2, Math.max(-2, (high - start) / slope));
+  const first = Math.max(columns[0]!, (Math.min(p, q) | 0) - 2);
+  const last = Math.min(columns[1]!, (Math.max(p, q) | 0) + 2);
+  columns[0] = first;
+  columns[1] = last;
+  return first <= last;
 }
 
 /** The bilinear value of byte image `src` at (sx, sy) (finite), zero outside. */
@@ -306,14 +382,14 @@ const ELASTIC_PIXELS = 1.6;
 const ELASTIC_FIELDS = 128;
 /** Smoothing of the random field (Simard et al. used 4 on 29x29 digits), in pixels. */
 const ELASTIC_SIGMA = 4;
-const banks = new Map<string, Float32Array[]>();
+const banks = new Map<string, ElasticField[]>();
 
 /**
  * The elastic fields for one image size: uniform noise in [-1, 1] per pixel and axis, Gaussian-smoothed and scaled
  * to an RMS displacement of 1. Made once from a fixed seed (so every run and worker has the same bank) and cached:
  * smoothing is the costly part, far too slow to repeat per image.
  */
-function elasticBank(width: number, height: number): Float32Array[] {
+function elasticBank(width: number, height: number): ElasticField[] {
   const key = `${width}x${height}`;
   const cached = banks.get(key);
   if (cached) return cached;
@@ -322,7 +398,7 @@ function elasticBank(width: number, height: number): Float32Array[] {
   const kernel = gaussianKernel(ELASTIC_SIGMA);
   const scratch = new Float32Array(size);
   const line = convolutionLine(width, height, [kernel]);
-  const bank: Float32Array[] = [];
+  const bank: ElasticField[] = [];
   for (let f = 0; f < ELASTIC_FIELDS; f++) {
     const field = new Float32Array(2 * size);
     for (let i = 0; i < field.length; i++) field[i] = rng.next() * 2 - 1;
@@ -334,7 +410,9 @@ function elasticBank(width: number, height: number): Float32Array[] {
     }
     const scale = 1 / Math.sqrt(squares / size);
     for (let i = 0; i < field.length; i++) field[i]! *= scale;
-    bank.push(field);
+    const rowReach = (axis: number) =>
+      Float64Array.from({ length: height }, (_, y) => field.subarray(axis * size + y * width, axis * size + (y + 1) * width).reduce((max, value) => Math.max(max, Math.abs(value)), 0));
+    bank.push({ field, rowReachX: rowReach(0), rowReachY: rowReach(1) });
   }
   banks.set(key, bank);
   return bank;
@@ -605,9 +683,9 @@ export function drawSegment(
 function hypot(x: number, y: number): number {
   const a = Math.abs(x);
   const b = Math.abs(y);
-  const max = a > b ? a : b;
+  const max = Math.max(a, b);
   if (max === 0) return 0;
-  const ratio = (a > b ? b : a) / max;
+  const ratio = Math.min(a, b) / max;
   return Math.sqrt(1 + ratio * ratio) * max;
 }
 
