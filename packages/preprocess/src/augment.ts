@@ -252,6 +252,10 @@ function warpNormalized(src: Uint8Array, out: Float32Array, width: number, heigh
   // Only output pixels whose source lands next to ink can be other than +0 (four background pixels sum to exactly +0):
   // the rest of each row is zeroed without sampling.
   const ink = inkBox(src, width, height, scratch.inkBox);
+  // One fill is far cheaper than zeroing each row's ends.
+  out.fill(0, 0, size);
+  // A source point can pick up ink only inside [left - 1, right + 1) x [top - 1, bottom + 1).
+  const [inkLeft, inkRight, inkTop, inkBottom] = [scratch.inkBox[0]! - 1, scratch.inkBox[1]! + 1, scratch.inkBox[2]! - 1, scratch.inkBox[3]! + 1];
   for (let y = 0; y < height; y++) {
     const v = y - cy - warp.dy;
     const bv = b * v;
@@ -273,14 +277,14 @@ function warpNormalized(src: Uint8Array, out: Float32Array, width: number, heigh
         last = columns[1]!;
       }
     }
-    for (let x = 0; x < first && x < width; x++) out[rowOut + x] = 0;
-    for (let x = Math.max(last + 1, 0); x < width; x++) out[rowOut + x] = 0;
     for (let x = first; x <= last; x++) {
       let sx = columnX[x]! + bv;
       let sy = columnY[x]! + dv;
       if (field) {
         sx += strength * field[rowOut + x]!;
         sy += strength * field[size + rowOut + x]!;
+        // The row's span allows for the field's largest pull; most points land farther from ink than that.
+        if (sx < inkLeft || sx >= inkRight || sy < inkTop || sy >= inkBottom) continue;
       }
       // Inside with all four neighbours in the image (most pixels): sampleBilinear's sum, inlined.
       if (sx >= 0 && sy >= 0 && sx < width - 1 && sy < height - 1) {
@@ -308,18 +312,39 @@ function inkBox(src: Uint8Array, width: number, height: number, box: Int32Array)
   let bottom = -1;
   let left = width;
   let right = -1;
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    let x = 0;
-    while (x < width && src[row + x] === 0) x++;
-    if (x === width) continue;
-    if (top < 0) top = y;
-    bottom = y;
-    if (x < left) left = x;
-    for (let end = width - 1; end > right; end--) {
-      if (src[row + end] !== 0) {
-        right = end;
-        break;
+  // Four pixels a read where the rows fall on whole 32-bit words (MNIST's do); byte order is little-endian on every
+  // platform Node and the browsers run on, so a word's lowest byte is its leftmost pixel (checked below).
+  if (LITTLE_ENDIAN && width % 4 === 0 && src.byteOffset % 4 === 0) {
+    const words = new Uint32Array(src.buffer, src.byteOffset, (width * height) / 4);
+    const perRow = width / 4;
+    for (let y = 0; y < height; y++) {
+      const row = y * perRow;
+      let k = 0;
+      while (k < perRow && words[row + k] === 0) k++;
+      if (k === perRow) continue;
+      if (top < 0) top = y;
+      bottom = y;
+      const firstWord = words[row + k]!;
+      // The lowest set byte of the word: its trailing zero bits / 8.
+      left = Math.min(left, 4 * k + ((31 - Math.clz32(firstWord & -firstWord)) >> 3));
+      let end = perRow - 1;
+      while (words[row + end] === 0) end--;
+      right = Math.max(right, 4 * end + 3 - (Math.clz32(words[row + end]!) >> 3));
+    }
+  } else {
+    for (let y = 0; y < height; y++) {
+      const row = y * width;
+      let x = 0;
+      while (x < width && src[row + x] === 0) x++;
+      if (x === width) continue;
+      if (top < 0) top = y;
+      bottom = y;
+      if (x < left) left = x;
+      for (let end = width - 1; end > right; end--) {
+        if (src[row + end] !== 0) {
+          right = end;
+          break;
+        }
       }
     }
   }
@@ -329,6 +354,8 @@ function inkBox(src: Uint8Array, width: number, height: number, box: Int32Array)
   box[3] = bottom;
   return top >= 0;
 }
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /**
  * Narrows `columns` (first, last) to the x where `start + slope * x` may lie in [low, high]: a superset, a column or two
@@ -450,11 +477,20 @@ function convolveLine(from: Float32Array, start: number, stride: number, count: 
   for (let k = 0; k < radius; k++) line[k] = from[start]!;
   for (let i = 0; i < count; i++) line[radius + i] = from[start + i * stride]!;
   for (let k = radius + count; k < count + taps - 1; k++) line[k] = from[last]!;
+  // Nonzero values in the window of output i (line[i .. i + taps)): a window of zeros sums to exactly +0.
+  let nonzero = 0;
+  for (let k = 0; k < taps - 1; k++) if (line[k] !== 0) nonzero++;
   for (let i = 0; i < count; i++) {
+    if (line[i + taps - 1] !== 0) nonzero++;
+    if (nonzero === 0) {
+      to[start + i * stride] = 0;
+      continue;
+    }
     // The same products added in the same order (kernel index ascending) as a sum over clamped indices.
     let sum = 0;
     for (let k = 0; k < taps; k++) sum += kernel[k]! * line[i + k]!;
     to[start + i * stride] = sum;
+    if (line[i] !== 0) nonzero--;
   }
 }
 
@@ -521,24 +557,49 @@ function lowerResolution(image: Float32Array, width: number, height: number, rng
   const side = 8 + rng.int(9);
   const small = resizeArea({ data: image, width, height }, Math.max(1, Math.round((side * width) / 28)), Math.max(1, Math.round((side * height) / 28)));
   const sw = small.width;
-  const sh = small.height;
+  const data = small.data;
+  const rows = enlargement(small.height, height);
+  const columns = enlargement(sw, width);
   for (let y = 0; y < height; y++) {
-    // Pixel centres line up: output centre y + 0.5 sits at (y + 0.5) * sh / height in the small image.
-    const syRaw = ((y + 0.5) * sh) / height - 0.5;
-    const sy = Math.min(sh - 1, Math.max(0, syRaw));
-    const y0 = Math.floor(sy);
-    const y1 = Math.min(sh - 1, y0 + 1);
-    const fy = sy - y0;
+    const row0 = rows.first[y]! * sw;
+    const row1 = rows.second[y]! * sw;
+    const fy = rows.fraction[y]!;
     for (let x = 0; x < width; x++) {
-      const sx = Math.min(sw - 1, Math.max(0, ((x + 0.5) * sw) / width - 0.5));
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(sw - 1, x0 + 1);
-      const fx = sx - x0;
-      const top = small.data[y0 * sw + x0]! + (small.data[y0 * sw + x1]! - small.data[y0 * sw + x0]!) * fx;
-      const bottom = small.data[y1 * sw + x0]! + (small.data[y1 * sw + x1]! - small.data[y1 * sw + x0]!) * fx;
+      const x0 = columns.first[x]!;
+      const x1 = columns.second[x]!;
+      const fx = columns.fraction[x]!;
+      const top = data[row0 + x0]! + (data[row0 + x1]! - data[row0 + x0]!) * fx;
+      const bottom = data[row1 + x0]! + (data[row1 + x1]! - data[row1 + x0]!) * fx;
       image[y * width + x] = top + (bottom - top) * fy;
     }
   }
+}
+
+/** Where each of `full` pixels samples a `small`-pixel axis when enlarging bilinearly: two neighbours and a weight. */
+interface Enlargement {
+  first: Int32Array;
+  second: Int32Array;
+  fraction: Float64Array;
+}
+
+const enlargements = new Map<string, Enlargement>();
+
+/** The bilinear enlargement of one axis from `small` to `full` pixels, made once per pair of sizes. */
+function enlargement(small: number, full: number): Enlargement {
+  const key = `${small}>${full}`;
+  const cached = enlargements.get(key);
+  if (cached) return cached;
+  const made = { first: new Int32Array(full), second: new Int32Array(full), fraction: new Float64Array(full) };
+  for (let i = 0; i < full; i++) {
+    // Pixel centres line up: output centre i + 0.5 sits at (i + 0.5) * small / full in the small image.
+    const at = Math.min(small - 1, Math.max(0, ((i + 0.5) * small) / full - 0.5));
+    const first = Math.floor(at);
+    made.first[i] = first;
+    made.second[i] = Math.min(small - 1, first + 1);
+    made.fraction[i] = at - first;
+  }
+  enlargements.set(key, made);
+  return made;
 }
 
 /** Blur kernels of sigma 0.5, 0.75, ... 1.5 px, made once. */
@@ -659,9 +720,28 @@ export function drawSegment(
   const pen = halfWidth + 0.5;
   // A pixel farther than the pen's edge (with a margin far above rounding) gets no ink: skipped before the root.
   const far2 = pen * pen * (1 + 1e-9);
+  const span = pen * length;
   for (let y = top; y < bottom; y++) {
     const py = y + 0.5 - y0;
-    for (let x = left; x < right; x++) {
+    // Along this row only the pixels within the pen of the segment's line, and not beyond its ends, can get ink: scan
+    // those (a pixel wider each side than exact, so rounding never drops one). px = x + 0.5 - x0 below.
+    let from = left;
+    let to = right;
+    if (length2 > 1e-12) {
+      // |px * ey - py * ex| <= pen * length: within the pen of the whole line.
+      if (ey !== 0) {
+        const [p, q] = [(py * ex - span) / ey + x0 - 0.5, (py * ex + span) / ey + x0 - 0.5];
+        from = Math.max(from, firstColumn(Math.min(p, q), left, right));
+        to = Math.min(to, endColumn(Math.max(p, q), left, right));
+      } else if (Math.abs(py * ex) > span * (1 + 1e-9)) continue;
+      // -pen * length <= px * ex + py * ey <= length2 + pen * length: not beyond either end by more than the pen.
+      if (ex !== 0) {
+        const [p, q] = [(-span - py * ey) / ex + x0 - 0.5, (length2 + span - py * ey) / ex + x0 - 0.5];
+        from = Math.max(from, firstColumn(Math.min(p, q), left, right));
+        to = Math.min(to, endColumn(Math.max(p, q), left, right));
+      }
+    }
+    for (let x = from; x < to; x++) {
       const px = x + 0.5 - x0;
       const t = length2 > 0 ? Math.min(1, Math.max(0, (px * ex + py * ey) / length2)) : 0;
       const qx = px - t * ex;
@@ -674,6 +754,16 @@ export function drawSegment(
       image[i] = Math.max(image[i]!, coverage * ink);
     }
   }
+}
+
+/** The first column at most a pixel left of x (clamped into the scan first, so `| 0` is a cheap, safe floor bound). */
+function firstColumn(x: number, left: number, right: number): number {
+  return (Math.min(right + 2, Math.max(left - 2, x)) | 0) - 2;
+}
+
+/** The end (exclusive) of the columns reaching at least a pixel right of x (as {@link firstColumn}). */
+function endColumn(x: number, left: number, right: number): number {
+  return (Math.min(right + 2, Math.max(left - 2, x)) | 0) + 3;
 }
 
 /**
