@@ -40,6 +40,8 @@ interface Scratch {
   /** The source's ink box (left, right, top, bottom) and one row's span of columns to sample (first, last). */
   inkBox: Int32Array;
   columns: Int32Array;
+  /** The last source buffer's 32-bit view (see inkBox). */
+  words: Uint32Array | null;
 }
 
 function createScratch(width: number, height: number): Scratch {
@@ -50,6 +52,7 @@ function createScratch(width: number, height: number): Scratch {
     columnY: new Float64Array(width),
     inkBox: new Int32Array(4),
     columns: new Int32Array(2),
+    words: null,
   };
 }
 
@@ -251,7 +254,7 @@ function warpNormalized(src: Uint8Array, out: Float32Array, width: number, heigh
   const largest = Math.abs(strength);
   // Only output pixels whose source lands next to ink can be other than +0 (four background pixels sum to exactly +0):
   // the rest of each row is zeroed without sampling.
-  const ink = inkBox(src, width, height, scratch.inkBox);
+  const ink = inkBox(src, width, height, scratch);
   // One fill is far cheaper than zeroing each row's ends.
   out.fill(0, 0, size);
   // A source point can pick up ink only inside [left - 1, right + 1) x [top - 1, bottom + 1).
@@ -306,8 +309,9 @@ function warpNormalized(src: Uint8Array, out: Float32Array, width: number, heigh
   }
 }
 
-/** Writes the first and last columns, then rows, of a byte image that hold ink into `box`; false for a blank image. */
-function inkBox(src: Uint8Array, width: number, height: number, box: Int32Array): boolean {
+/** Writes the first and last columns, then rows, of a byte image that hold ink into `scratch.inkBox`; false for a blank image. */
+function inkBox(src: Uint8Array, width: number, height: number, scratch: Scratch): boolean {
+  const box = scratch.inkBox;
   let top = -1;
   let bottom = -1;
   let left = width;
@@ -315,10 +319,11 @@ function inkBox(src: Uint8Array, width: number, height: number, box: Int32Array)
   // Four pixels a read where the rows fall on whole 32-bit words (MNIST's do); byte order is little-endian on every
   // platform Node and the browsers run on, so a word's lowest byte is its leftmost pixel (checked below).
   if (LITTLE_ENDIAN && width % 4 === 0 && src.byteOffset % 4 === 0) {
-    const words = new Uint32Array(src.buffer, src.byteOffset, (width * height) / 4);
+    const words = wordsOf(src.buffer, scratch);
     const perRow = width / 4;
+    const first = src.byteOffset / 4;
     for (let y = 0; y < height; y++) {
-      const row = y * perRow;
+      const row = first + y * perRow;
       let k = 0;
       while (k < perRow && words[row + k] === 0) k++;
       if (k === perRow) continue;
@@ -356,6 +361,12 @@ function inkBox(src: Uint8Array, width: number, height: number, box: Int32Array)
 }
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** A 32-bit view of `buffer`, kept in `scratch`: a training set's images share one buffer, so one view serves them all. */
+function wordsOf(buffer: ArrayBufferLike, scratch: Scratch): Uint32Array {
+  if (scratch.words?.buffer !== buffer) scratch.words = new Uint32Array(buffer, 0, Math.floor(buffer.byteLength / 4));
+  return scratch.words;
+}
 
 /**
  * Narrows `columns` (first, last) to the x where `start + slope * x` may lie in [low, high]: a superset, a column or two
