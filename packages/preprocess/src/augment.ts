@@ -258,7 +258,10 @@ function warpNormalized(src: Uint8Array, out: Float32Array, width: number, heigh
   // One fill is far cheaper than zeroing each row's ends.
   out.fill(0, 0, size);
   // A source point can pick up ink only inside [left - 1, right + 1) x [top - 1, bottom + 1).
-  const [inkLeft, inkRight, inkTop, inkBottom] = [scratch.inkBox[0]! - 1, scratch.inkBox[1]! + 1, scratch.inkBox[2]! - 1, scratch.inkBox[3]! + 1];
+  const inkLeft = scratch.inkBox[0]! - 1;
+  const inkRight = scratch.inkBox[1]! + 1;
+  const inkTop = scratch.inkBox[2]! - 1;
+  const inkBottom = scratch.inkBox[3]! + 1;
   for (let y = 0; y < height; y++) {
     const v = y - cy - warp.dy;
     const bv = b * v;
@@ -369,16 +372,19 @@ function wordsOf(buffer: ArrayBufferLike, scratch: Scratch): Uint32Array {
 }
 
 /**
- * Narrows `columns` (first, last) to the x where `start + slope * x` may lie in [low, high]: a superset, a column or two
- * wider on each side than the exact solution, so rounding never drops one. False when none is left.
+ * Narrows `columns` (first, last) to the x where `start + slope * x` may lie in [low, high]. The bounds are widened by
+ * 1e-9 source pixels, far more than the rounding of the per-pixel sums (about 1e-14), so no column that lands is
+ * dropped. False when none is left.
  */
 function narrowToLanding(start: number, slope: number, low: number, high: number, width: number, columns: Int32Array): boolean {
-  if (Math.abs(slope) < 1e-9) return start >= low - 1 && start <= high + 1;
-  // Clamped first so truncation (`| 0`, cheaper than Math.floor here) stays in range; +-2 covers truncating towards zero.
-  const p = Math.min(width + 2, Math.max(-2, (low - start) / slope));
-  const q = Math.min(width + 2, Math.max(-2, (high - start) / slope));
-  const first = Math.max(columns[0]!, (Math.min(p, q) | 0) - 2);
-  const last = Math.min(columns[1]!, (Math.max(p, q) | 0) + 2);
+  if (Math.abs(slope) < 1e-9) return start >= low - 1e-9 && start <= high + 1e-9;
+  // Clamped to [-2, width + 2] first, so the ceiling and floor come from truncating a number >= 0 (`| 0`, cheaper than
+  // Math.ceil/floor); the offset's rounding can only widen the span by a column.
+  const offset = width + 4;
+  const p = Math.min(width + 2, Math.max(-2, (low - 1e-9 - start) / slope));
+  const q = Math.min(width + 2, Math.max(-2, (high + 1e-9 - start) / slope));
+  const first = Math.max(columns[0]!, offset - ((offset - Math.min(p, q)) | 0));
+  const last = Math.min(columns[1]!, ((Math.max(p, q) + offset) | 0) - offset);
   columns[0] = first;
   columns[1] = last;
   return first <= last;
@@ -738,21 +744,27 @@ export function drawSegment(
     // those (a pixel wider each side than exact, so rounding never drops one). px = x + 0.5 - x0 below.
     let from = left;
     let to = right;
-    if (length2 > 1e-12) {
+    // Worth it for long lines (clutter across the image); a short segment's box is already about its size.
+    if (length2 > 16) {
       // |px * ey - py * ex| <= pen * length: within the pen of the whole line.
       if (ey !== 0) {
-        const [p, q] = [(py * ex - span) / ey + x0 - 0.5, (py * ex + span) / ey + x0 - 0.5];
+        const p = (py * ex - span) / ey + x0 - 0.5;
+        const q = (py * ex + span) / ey + x0 - 0.5;
         from = Math.max(from, firstColumn(Math.min(p, q), left, right));
         to = Math.min(to, endColumn(Math.max(p, q), left, right));
       } else if (Math.abs(py * ex) > span * (1 + 1e-9)) continue;
       // -pen * length <= px * ex + py * ey <= length2 + pen * length: not beyond either end by more than the pen.
       if (ex !== 0) {
-        const [p, q] = [(-span - py * ey) / ex + x0 - 0.5, (length2 + span - py * ey) / ex + x0 - 0.5];
+        const p = (-span - py * ey) / ex + x0 - 0.5;
+        const q = (length2 + span - py * ey) / ex + x0 - 0.5;
         from = Math.max(from, firstColumn(Math.min(p, q), left, right));
         to = Math.min(to, endColumn(Math.max(p, q), left, right));
       }
     }
     for (let x = from; x < to; x++) {
+      const i = y * width + x;
+      // Already as bright as the pen can make it (coverage * ink <= ink): where strokes overlap, most pixels are.
+      if (image[i]! >= ink) continue;
       const px = x + 0.5 - x0;
       const t = length2 > 0 ? Math.min(1, Math.max(0, (px * ex + py * ey) / length2)) : 0;
       const qx = px - t * ex;
@@ -761,7 +773,6 @@ export function drawSegment(
       let coverage = Math.min(1, Math.max(0, pen - hypot(qx, qy)));
       if (coverage <= 0) continue;
       if (dash > 0 && ((t * length) % dash) / dash > 0.5) coverage = 0;
-      const i = y * width + x;
       image[i] = Math.max(image[i]!, coverage * ink);
     }
   }

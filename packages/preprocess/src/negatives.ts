@@ -85,13 +85,18 @@ export function createNegativeMaker(options: NegativeMakerOptions): NegativeMake
 
 /** Strokes in unit-ish coordinates, scaled so their larger side fills the MNIST box, centred, drawn with one pen. */
 function drawFitted(strokes: Point[][], out: Uint8Array, rng: Rng, width: number, height: number, canvas: Float32Array): void {
-  let [left, right, top, bottom] = [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
-  for (const stroke of strokes) {
-    for (const [x, y] of stroke) {
-      left = Math.min(left, x);
-      right = Math.max(right, x);
-      top = Math.min(top, y);
-      bottom = Math.max(bottom, y);
+  let left = Number.POSITIVE_INFINITY;
+  let right = Number.NEGATIVE_INFINITY;
+  let top = Number.POSITIVE_INFINITY;
+  let bottom = Number.NEGATIVE_INFINITY;
+  for (let s = 0; s < strokes.length; s++) {
+    const stroke = strokes[s]!;
+    for (let i = 0; i < stroke.length; i++) {
+      const point = stroke[i]!;
+      left = Math.min(left, point[0]);
+      right = Math.max(right, point[0]);
+      top = Math.min(top, point[1]);
+      bottom = Math.max(bottom, point[1]);
     }
   }
   const scale = (BOX - 2 * PEN[1]) / Math.max(right - left, bottom - top, 1e-6);
@@ -99,11 +104,12 @@ function drawFitted(strokes: Point[][], out: Uint8Array, rng: Rng, width: number
   const oy = height / 2 - ((top + bottom) / 2) * scale;
   const pen = PEN[0] + rng.next() * (PEN[1] - PEN[0]);
   canvas.fill(0);
-  for (const stroke of strokes) {
+  for (let s = 0; s < strokes.length; s++) {
+    const stroke = strokes[s]!;
     for (let i = 1; i < stroke.length; i++) {
-      const [x0, y0] = stroke[i - 1]!;
-      const [x1, y1] = stroke[i]!;
-      drawSegment(canvas, width, height, ox + x0 * scale, oy + y0 * scale, ox + x1 * scale, oy + y1 * scale, pen, 1, 0);
+      const from = stroke[i - 1]!;
+      const to = stroke[i]!;
+      drawSegment(canvas, width, height, ox + from[0] * scale, oy + from[1] * scale, ox + to[0] * scale, oy + to[1] * scale, pen, 1, 0);
     }
   }
   for (let i = 0; i < out.length; i++) out[i] = roundNonNegative(canvas[i]! * 255);
