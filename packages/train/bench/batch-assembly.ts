@@ -1,9 +1,11 @@
 // Training-batch assembly (augmentation + synthetic non-digits), previous code vs now: CPU ms per batch of 128, the two
 // taking turns batch by batch so both see the same load, and whether every batch came out byte for byte the same.
 // "previous" is a frozen copy of the code before issue 12's speed-ups (bench/previous/, bench-only); "now" is
-// assembleBatch with the built @digitkit/preprocess (run the build first: `pnpm bench` at the root does).
+// assembleBatch with the built @digitkit/preprocess (run the build first: `pnpm bench` at the root does), or with its
+// sources under TSX_TSCONFIG_PATH=tsconfig.sources.json.
 import { statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AugmentOptions, ImageSet } from '@digitkit/core';
 import { MODELS } from '@digitkit/model';
@@ -45,16 +47,14 @@ const cpuMs = (start: NodeJS.CpuUsage) => {
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Says so when the built @digitkit/preprocess is older than its sources (the "now" figures would be stale). */
-function staleBuildNote(): string {
+/** Which @digitkit/preprocess "now" is: the build (the usual run), or the sources (TSX_TSCONFIG_PATH=tsconfig.sources.json). */
+function whichPreprocess(): string {
+  const resolved = fileURLToPath(import.meta.resolve('@digitkit/preprocess'));
+  if (!resolved.includes(`${sep}dist${sep}`)) return `  ("now" is @digitkit/preprocess from its sources, ${resolved})`;
   const at = (path: string) => statSync(fileURLToPath(new URL(`../../preprocess/${path}`, import.meta.url))).mtimeMs;
-  try {
-    const built = at('dist/index.js');
-    const stale = ['src/augment.ts', 'src/negatives.ts', 'src/image.ts'].some((source) => at(source) > built);
-    return stale ? '  (!) packages/preprocess/dist is older than its sources: build it first, or "now" is not today\'s code' : '';
-  } catch {
-    return '  (!) packages/preprocess is not built: build it first';
-  }
+  const built = statSync(resolved).mtimeMs;
+  const stale = ['src/augment.ts', 'src/negatives.ts', 'src/image.ts'].some((source) => at(source) > built);
+  return stale ? '  (!) packages/preprocess/dist is older than its sources: build it first, or "now" is not today\'s code' : '';
 }
 
 export function batchAssembly(trainSet: ImageSet, quick = false): void {
@@ -93,7 +93,7 @@ export function batchAssembly(trainSet: ImageSet, quick = false): void {
     `\nTraining-batch assembly, previous code vs now: CPU ms per batch of ${BATCH} (median, the two in turns batch by batch; ` +
       `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
   );
-  const note = staleBuildNote();
+  const note = whichPreprocess();
   if (note) console.log(note);
   console.log(`  ${'mix'.padEnd(44)} ${'previous'.padStart(9)} ${'now'.padStart(9)} ${'speed-up'.padStart(9)}  identical batches`);
   const pixels = trainSet.height * trainSet.width;
