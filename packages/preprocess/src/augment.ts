@@ -42,6 +42,14 @@ interface Scratch {
   columns: Int32Array;
   /** The last source buffer's 32-bit view (see inkBox). */
   words: Uint32Array | null;
+  /**
+   * Where the image being augmented may be nonzero (left, right, top, bottom, inclusive), when `supportKnown`: the
+   * warp knows it, stroke width and blur narrow their passes to it and grow it; other stages forget it.
+   */
+  support: Int32Array;
+  supportKnown: boolean;
+  /** One column of the image (see blurSupport). */
+  column: Float32Array;
 }
 
 function createScratch(width: number, height: number): Scratch {
@@ -53,6 +61,9 @@ function createScratch(width: number, height: number): Scratch {
     inkBox: new Int32Array(4),
     columns: new Int32Array(2),
     words: null,
+    support: new Int32Array(4),
+    supportKnown: false,
+    column: new Float32Array(height),
   };
 }
 
@@ -67,6 +78,9 @@ const STAGES: Record<AppearanceFamily, Stage> = {
 };
 
 const PROBABILITY_FAMILIES = ['elastic', ...AUGMENT_FAMILIES] as const;
+
+/** The stages that keep `Scratch.support` true (they grow it as they spread ink); after any other it is unknown. */
+const KEEPS_SUPPORT: ReadonlySet<Stage> = new Set<Stage>([changeStrokeWidth, gaussianBlur]);
 
 /**
  * A seeded augmenter for training: each call shifts (and, when enabled, rotates, zooms, shears and elastically
@@ -143,6 +157,7 @@ export function createAugmenter(options: AugmenterOptions): Augmenter {
     const dy = rng.int(shiftChoices) - maxShift;
     if (!warps) {
       shiftNormalized(src, out, width, height, dx, dy);
+      scratch.supportKnown = false;
     } else {
       const angle = maxRotation > 0 ? (rng.next() * 2 - 1) * maxRotation * degToRad : 0;
       const zoom = maxScale !== minScale ? minScale + rng.next() * (maxScale - minScale) : minScale;
@@ -158,7 +173,9 @@ export function createAugmenter(options: AugmenterOptions): Augmenter {
     }
     for (let s = 0; s < stages.length; s++) {
       const [probability, stage] = stages[s]!;
-      if (rng.next() < probability) stage(out, width, height, rng, scratch);
+      if (rng.next() >= probability) continue;
+      stage(out, width, height, rng, scratch);
+      if (!KEEPS_SUPPORT.has(stage)) scratch.supportKnown = false;
     }
   };
 }
@@ -262,6 +279,10 @@ function warpNormalized(src: Uint8Array, out: Float32Array, width: number, heigh
   const inkRight = scratch.inkBox[1]! + 1;
   const inkTop = scratch.inkBox[2]! - 1;
   const inkBottom = scratch.inkBox[3]! + 1;
+  const support = scratch.support;
+  [support[0], support[1], support[2], support[3]] = [width, -1, height, -1];
+  // The stages that use the support run over the whole of `out`, which may be longer than the image.
+  scratch.supportKnown = out.length === size;
   for (let y = 0; y < height; y++) {
     const v = y - cy - warp.dy;
     const bv = b * v;
@@ -281,6 +302,10 @@ function warpNormalized(src: Uint8Array, out: Float32Array, width: number, heigh
       ) {
         first = columns[0]!;
         last = columns[1]!;
+        support[0] = Math.min(support[0]!, first);
+        support[1] = Math.max(support[1]!, last);
+        support[2] = Math.min(support[2]!, y);
+        support[3] = y;
       }
     }
     for (let x = first; x <= last; x++) {
@@ -520,36 +545,42 @@ const THINNING_KEEPS = 0.45;
 function changeStrokeWidth(image: Float32Array, width: number, height: number, rng: Rng, scratch: Scratch): void {
   const thicker = rng.next() < 0.5;
   const cross = scratch.image;
-  for (let y = 0; y < height; y++) {
+  // Where the image is known to be 0 around a pixel, its cross is 0 and the blend leaves it 0: only the support,
+  // grown by a pixel, can change (and the sums below add nothing but zeros outside it).
+  const [left, right, top, bottom] = scratch.supportKnown
+    ? [Math.max(0, scratch.support[0]! - 1), Math.min(width - 1, scratch.support[1]! + 1), Math.max(0, scratch.support[2]! - 1), Math.min(height - 1, scratch.support[3]! + 1)]
+    : [0, width - 1, 0, height - 1];
+  const whole = !scratch.supportKnown;
+  for (let y = top; y <= bottom; y++) {
     // Only the border rows and columns need the outside checks.
     const edgeRow = y === 0 || y === height - 1;
-    for (let x = 0; x < width; x++) {
+    for (let x = left; x <= right; x++) {
       const i = y * width + x;
-      let left: number;
-      let right: number;
+      let leftValue: number;
+      let rightValue: number;
       let up: number;
       let down: number;
       if (edgeRow || x === 0 || x === width - 1) {
         // Outside the frame is background.
-        left = x > 0 ? image[i - 1]! : 0;
-        right = x + 1 < width ? image[i + 1]! : 0;
+        leftValue = x > 0 ? image[i - 1]! : 0;
+        rightValue = x + 1 < width ? image[i + 1]! : 0;
         up = y > 0 ? image[i - width]! : 0;
         down = y + 1 < height ? image[i + width]! : 0;
       } else {
-        left = image[i - 1]!;
-        right = image[i + 1]!;
+        leftValue = image[i - 1]!;
+        rightValue = image[i + 1]!;
         up = image[i - width]!;
         down = image[i + width]!;
       }
       let value = image[i]!;
       if (thicker) {
-        if (left > value) value = left;
-        if (right > value) value = right;
+        if (leftValue > value) value = leftValue;
+        if (rightValue > value) value = rightValue;
         if (up > value) value = up;
         if (down > value) value = down;
       } else {
-        if (left < value) value = left;
-        if (right < value) value = right;
+        if (leftValue < value) value = leftValue;
+        if (rightValue < value) value = rightValue;
         if (up < value) value = up;
         if (down < value) value = down;
       }
@@ -560,13 +591,29 @@ function changeStrokeWidth(image: Float32Array, width: number, height: number, r
   if (!thicker) {
     let before = 0;
     let after = 0;
-    for (let i = 0; i < image.length; i++) {
-      before += image[i]!;
-      after += image[i]! + (cross[i]! - image[i]!) * amount;
+    if (whole) {
+      for (let i = 0; i < image.length; i++) {
+        before += image[i]!;
+        after += image[i]! + (cross[i]! - image[i]!) * amount;
+      }
+    } else {
+      for (let y = top; y <= bottom; y++) {
+        for (let i = y * width + left; i <= y * width + right; i++) {
+          before += image[i]!;
+          after += image[i]! + (cross[i]! - image[i]!) * amount;
+        }
+      }
     }
     if (after < THINNING_KEEPS * before) return;
   }
-  for (let i = 0; i < image.length; i++) image[i]! += (cross[i]! - image[i]!) * amount;
+  if (whole) {
+    for (let i = 0; i < image.length; i++) image[i]! += (cross[i]! - image[i]!) * amount;
+    return;
+  }
+  for (let y = top; y <= bottom; y++) {
+    for (let i = y * width + left; i <= y * width + right; i++) image[i]! += (cross[i]! - image[i]!) * amount;
+  }
+  if (thicker) [scratch.support[0], scratch.support[1], scratch.support[2], scratch.support[3]] = [left, right, top, bottom];
 }
 
 /** Shrinks to 8-16 px (area average) and enlarges back (bilinear): the look of a scaled-up thumbnail. */
@@ -625,6 +672,10 @@ const BLUR_KERNELS = [0.5, 0.75, 1, 1.25, 1.5].map(gaussianKernel);
 /** Blurs with a Gaussian of sigma 0.5-1.5 px and stretches the result back towards full ink (a soft photo, not a faint one). */
 function gaussianBlur(image: Float32Array, width: number, height: number, rng: Rng, scratch: Scratch): void {
   const kernel = BLUR_KERNELS[rng.int(BLUR_KERNELS.length)]!;
+  if (scratch.supportKnown) {
+    blurSupport(image, width, height, kernel, scratch);
+    return;
+  }
   let before = 0;
   for (let i = 0; i < image.length; i++) before = Math.max(before, image[i]!);
   convolveSeparable(image, width, height, kernel, scratch.image, scratch.line);
@@ -633,6 +684,39 @@ function gaussianBlur(image: Float32Array, width: number, height: number, rng: R
   if (after <= 0) return;
   const gain = before / after;
   for (let i = 0; i < image.length; i++) image[i] = Math.min(1, image[i]! * gain);
+}
+
+/**
+ * {@link gaussianBlur} of an image that is 0 outside `scratch.support`: rows of zeros blur to zeros, so only the support
+ * rows are convolved along x, and only its columns grown by the kernel's radius along y; maxima and the gain skip the
+ * zeros (max with 0 and 0 * gain change nothing). The support grows by the radius.
+ */
+function blurSupport(image: Float32Array, width: number, height: number, kernel: Float32Array, scratch: Scratch): void {
+  const radius = (kernel.length - 1) / 2;
+  const { support, line } = scratch;
+  const across = scratch.image;
+  if (support[1]! < support[0]!) return;
+  const [left, right, top, bottom] = [support[0]!, support[1]!, support[2]!, support[3]!];
+  const [wideLeft, wideRight] = [Math.max(0, left - radius), Math.min(width - 1, right + radius)];
+  const [tallTop, tallBottom] = [Math.max(0, top - radius), Math.min(height - 1, bottom + radius)];
+  let before = 0;
+  for (let y = top; y <= bottom; y++) for (let x = left; x <= right; x++) before = Math.max(before, image[y * width + x]!);
+  for (let y = top; y <= bottom; y++) convolveLine(image, y * width, 1, width, kernel, across, line);
+  // Down each column the rows outside the support are zeros along x too: read as such, not from `across`.
+  const column = scratch.column;
+  for (let x = wideLeft; x <= wideRight; x++) {
+    for (let y = 0; y < height; y++) column[y] = y >= top && y <= bottom ? across[y * width + x]! : 0;
+    convolveLine(column, 0, 1, height, kernel, column, line);
+    for (let y = tallTop; y <= tallBottom; y++) image[y * width + x] = column[y]!;
+  }
+  let after = 0;
+  for (let y = tallTop; y <= tallBottom; y++) for (let x = wideLeft; x <= wideRight; x++) after = Math.max(after, image[y * width + x]!);
+  [support[0], support[1], support[2], support[3]] = [wideLeft, wideRight, tallTop, tallBottom];
+  if (after <= 0) return;
+  const gain = before / after;
+  for (let y = tallTop; y <= tallBottom; y++) {
+    for (let i = y * width + wideLeft; i <= y * width + wideRight; i++) image[i] = Math.min(1, image[i]! * gain);
+  }
 }
 
 /** Clutter kinds: each draws over the digit with the ink brightness given. */
