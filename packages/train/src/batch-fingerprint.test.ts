@@ -48,6 +48,9 @@ const FAMILIES: Record<string, false | Required<AugmentOptions>> = {
   contrast: { ...OFF, contrast: 1 },
   noise: { ...OFF, noise: 1 },
   negatives: { ...OFF, maxShift: 2, negatives: 1 },
+  // The appearance families after a warp, as the recipes run them (pinned later, from bench/previous: the same code).
+  warpThenStrokeAndBlur: { ...OFF, maxShift: 2, maxRotation: 15, strokeWidth: 1, blur: 1 },
+  warpThenEvery: { ...OFF, maxShift: 2, maxRotation: 15, elastic: 0.5, strokeWidth: 0.5, lowResolution: 0.5, blur: 0.5, clutter: 0.5, contrast: 0.5, noise: 0.5, negatives: 0.2 },
 };
 
 /** sha256 (first 16 hex digits) of the pixels and labels of `batches` batches of 32 for each (seed, epoch). */
@@ -95,6 +98,8 @@ describe('training-batch fingerprints (bit-identical draws)', () => {
       contrast: 'c624c149211b5ee6',
       noise: 'b485595fe6fa1174',
       negatives: 'da1eacc81ea7c8a5',
+      warpThenStrokeAndBlur: '6bc03563fa72f458',
+      warpThenEvery: 'ca3c4dca69b7ed21',
     });
   });
   it('the non-digit maker draws the pinned pictures', () => {
