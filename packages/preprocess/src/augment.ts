@@ -224,12 +224,12 @@ interface Warp {
 interface ElasticDraw {
   field: Float32Array;
   strength: number;
-  /** Per row of the field, the largest magnitude of its x and of its y displacements (times |strength|: pixels). */
+  /** Per row of the field, the largest magnitude of its x and of its y values (times |strength|: the pull in pixels). */
   rowReachX: Float64Array;
   rowReachY: Float64Array;
 }
 
-/** A field of the elastic bank (x displacements, then y), and its largest magnitude along each axis. */
+/** A field of the elastic bank (x displacements, then y), and per row its largest magnitude along each axis. */
 interface ElasticField {
   field: Float32Array;
   rowReachX: Float64Array;
