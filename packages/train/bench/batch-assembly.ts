@@ -7,10 +7,13 @@ import { statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AugmentOptions, ImageSet } from '@digitkit/core';
+import { type AugmentOptions, createRng, type ImageSet } from '@digitkit/core';
 import { MODELS } from '@digitkit/model';
+import { AUGMENT_FAMILIES, createAugmenter, createNegativeMaker } from '@digitkit/preprocess';
 import { assembleBatch, batchBuffers } from '../src/batch.js';
+import { createAugmenter as previousAugmenter } from './previous/augment.js';
 import { assembleBatch as assemblePrevious } from './previous/batch.js';
+import { createNegativeMaker as previousNegatives } from './previous/negatives.js';
 
 const BATCH = 128;
 const BATCHES_PER_EPOCH = 469;
@@ -129,4 +132,60 @@ export function batchAssembly(trainSet: ImageSet, quick = false): void {
     }
   }
   console.log(`  per epoch of ${BATCHES_PER_EPOCH} batches (other draws): ${epochs.join('; ')} (load average now ${loadavg()[0]!.toFixed(1)})`);
+  randomOptionsAgree(quick ? 100 : 400);
+}
+
+/**
+ * Previous code vs now on random options (image sizes 20-40, every family at random probabilities, rotations up to
+ * 180°, zooms 0.5-1.5) and odd images (blank, full, noise, ink on the border, off word boundaries, outputs longer
+ * than the image): the fingerprint test pins real MNIST with the recipes; this looks where they do not reach.
+ */
+export function randomOptionsAgree(configurations: number): void {
+  const rng = createRng(20261202);
+  const probability = () => (rng.next() < 0.4 ? 0 : rng.next() < 0.5 ? 1 : rng.next());
+  let images = 0;
+  let different = 0;
+  for (let c = 0; c < configurations; c++) {
+    const width = rng.next() < 0.5 ? 28 : 20 + rng.int(21);
+    const height = rng.next() < 0.5 ? 28 : 20 + rng.int(21);
+    const options = {
+      seed: rng.int(1e9),
+      width,
+      height,
+      maxShift: rng.int(4),
+      maxRotation: rng.next() < 0.3 ? 0 : rng.next() * 180,
+      scale: (rng.next() < 0.3 ? [1, 1] : [0.5 + rng.next() * 0.5, 1 + rng.next() * 0.5]) as [number, number],
+      shear: rng.next() < 0.3 ? 0 : rng.next(),
+      ...Object.fromEntries(['elastic', ...AUGMENT_FAMILIES].map((family) => [family, probability()])),
+    };
+    const sides = [createAugmenter(options), previousAugmenter(options)];
+    const size = width * height;
+    const outs = [0, 1].map(() => new Float32Array(size + (c % 5 === 0 ? 7 : 0)));
+    for (let k = 0; k < 20; k++) {
+      const kind = rng.int(6);
+      const offset = rng.int(4);
+      const src = new Uint8Array(size + 3).subarray(offset, offset + size);
+      for (let i = 0; i < size; i++) {
+        const [x, y] = [i % width, Math.floor(i / width)];
+        const border = x === 0 || y === 0 || x === width - 1 || y === height - 1;
+        src[i] = [0, rng.int(256), 255, border ? 200 : 0, Math.hypot(x - width / 2, y - height / 2) < 6 ? 255 : 0, rng.next() < 0.05 ? rng.int(256) : 0][kind]!;
+      }
+      for (let s = 0; s < 2; s++) {
+        outs[s]!.fill(0.25);
+        sides[s]!(src, outs[s]!);
+      }
+      images++;
+      if (Buffer.compare(Buffer.from(outs[0]!.buffer), Buffer.from(outs[1]!.buffer)) !== 0) different++;
+    }
+    if (width >= 20 && height >= 20) {
+      const makers = [createNegativeMaker({ seed: options.seed, width, height }), previousNegatives({ seed: options.seed, width, height })];
+      const pictures = [new Uint8Array(size), new Uint8Array(size)];
+      for (let k = 0; k < 5; k++) {
+        makers.forEach((make, s) => make(pictures[s]!));
+        images++;
+        if (Buffer.compare(pictures[0]!, pictures[1]!) !== 0) different++;
+      }
+    }
+  }
+  console.log(`  random options and odd images (${configurations} option sets, ${images} images and non-digits): ${different === 0 ? 'all identical' : `${different} DIFFERENT`}`);
 }
