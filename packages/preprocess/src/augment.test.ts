@@ -82,6 +82,26 @@ describe('createAugmenter (shift only, the fast path)', () => {
 });
 
 describe('createAugmenter (rotation and zoom)', () => {
+  it('writes the same bytes for an image on a 32-bit word boundary (its ink found 4 pixels a read) as for one off it', () => {
+    const run = (images: Uint8Array[]) => {
+      const augment = createAugmenter({ seed: 11, maxShift: 2, maxRotation: 20, scale: [0.9, 1.1], shear: 0.2, elastic: 0.5 });
+      return images.map((image) => {
+        const out = new Float32Array(784);
+        augment(image, out);
+        return out;
+      });
+    };
+    const aligned = digits.slice(0, 60);
+    const offWord = aligned.map((image) => {
+      const copy = new Uint8Array(image.length + 1);
+      copy.set(image, 1);
+      return copy.subarray(1);
+    });
+    expect(aligned.every((image) => image.byteOffset % 4 === 0)).toBe(true);
+    expect(offWord[0]!.byteOffset % 4).toBe(1);
+    expect(run(offWord)).toEqual(run(aligned));
+  });
+
   it('is deterministic per seed and changes the image', () => {
     const run = (seed: number) => {
       const augment = createAugmenter({ seed, maxRotation: 15, scale: [0.9, 1.1] });

@@ -25,8 +25,47 @@ export interface AugmenterOptions extends Omit<AugmentOptions, 'scale'> {
 /** Writes a normalized ([0, 1]), randomly transformed copy of `src` (bytes) into `out` (floats). */
 export type Augmenter = (src: Uint8Array, out: Float32Array) => void;
 
-/** One appearance stage: changes a [0, 1] float image in place; `scratch` is a free buffer of the same size. */
-type Stage = (image: Float32Array, width: number, height: number, rng: Rng, scratch: Float32Array) => void;
+/** One appearance stage: changes a [0, 1] float image in place, with the augmenter's scratch buffers. */
+type Stage = (image: Float32Array, width: number, height: number, rng: Rng, scratch: Scratch) => void;
+
+/** Buffers one augmenter reuses on every call (this runs 60,000 times an epoch: no allocation per image). */
+interface Scratch {
+  /** A free float image of the augmenter's size. */
+  image: Float32Array;
+  /** One row or column with a convolution's border pixels repeated at both ends. */
+  line: Float32Array;
+  /** The warp's per-column terms of its source x and y (see warpNormalized). */
+  columnX: Float64Array;
+  columnY: Float64Array;
+  /** The source's ink box (left, right, top, bottom) and one row's span of columns to sample (first, last). */
+  inkBox: Int32Array;
+  columns: Int32Array;
+  /** The last source buffer's 32-bit view (see inkBox). */
+  words: Uint32Array | null;
+  /**
+   * Where the image being augmented may be nonzero (left, right, top, bottom, inclusive), when `supportKnown`: the
+   * warp knows it, stroke width and blur narrow their passes to it and grow it; other stages forget it.
+   */
+  support: Int32Array;
+  supportKnown: boolean;
+  /** One column of the image (see blurSupport). */
+  column: Float32Array;
+}
+
+function createScratch(width: number, height: number): Scratch {
+  return {
+    image: new Float32Array(width * height),
+    line: convolutionLine(width, height, BLUR_KERNELS),
+    columnX: new Float64Array(width),
+    columnY: new Float64Array(width),
+    inkBox: new Int32Array(4),
+    columns: new Int32Array(2),
+    words: null,
+    support: new Int32Array(4),
+    supportKnown: false,
+    column: new Float32Array(height),
+  };
+}
 
 /** What each family does to an image (they run in {@link AUGMENT_FAMILIES}' order, each with its probability). */
 const STAGES: Record<AppearanceFamily, Stage> = {
@@ -39,6 +78,9 @@ const STAGES: Record<AppearanceFamily, Stage> = {
 };
 
 const PROBABILITY_FAMILIES = ['elastic', ...AUGMENT_FAMILIES] as const;
+
+/** The stages that keep `Scratch.support` true (they grow it as they spread ink); after any other it is unknown. */
+const KEEPS_SUPPORT: ReadonlySet<Stage> = new Set<Stage>([changeStrokeWidth, gaussianBlur]);
 
 /**
  * A seeded augmenter for training: each call shifts (and, when enabled, rotates, zooms, shears and elastically
@@ -87,7 +129,7 @@ export function createAugmenter(options: AugmenterOptions): Augmenter {
   const stages = AUGMENT_FAMILIES.filter((family) => (options[family] ?? 0) > 0).map(
     (family) => [options[family]!, STAGES[family]] as const,
   );
-  const scratch = new Float32Array(size);
+  const scratch = createScratch(width, height);
 
   const checkSizes = (src: Uint8Array, out: Float32Array) => {
     if (src.length !== size || out.length < size) {
@@ -115,22 +157,25 @@ export function createAugmenter(options: AugmenterOptions): Augmenter {
     const dy = rng.int(shiftChoices) - maxShift;
     if (!warps) {
       shiftNormalized(src, out, width, height, dx, dy);
+      scratch.supportKnown = false;
     } else {
       const angle = maxRotation > 0 ? (rng.next() * 2 - 1) * maxRotation * degToRad : 0;
       const zoom = maxScale !== minScale ? minScale + rng.next() * (maxScale - minScale) : minScale;
       const slant = shear > 0 ? (rng.next() * 2 - 1) * shear : 0;
       let field: ElasticDraw | null = null;
       if (bank && rng.next() < elastic) {
-        field = {
-          field: bank[rng.int(bank.length)]!,
-          // A random sign makes two distortions of each field in the bank.
-          strength: ELASTIC_PIXELS * (0.5 + 0.5 * rng.next()) * (rng.next() < 0.5 ? -1 : 1),
-        };
+        const drawn = bank[rng.int(bank.length)]!;
+        // A random sign makes two distortions of each field in the bank.
+        const strength = ELASTIC_PIXELS * (0.5 + 0.5 * rng.next()) * (rng.next() < 0.5 ? -1 : 1);
+        field = { field: drawn.field, strength, rowReachX: drawn.rowReachX, rowReachY: drawn.rowReachY };
       }
-      warpNormalized(src, out, width, height, { angle, zoom, shear: slant, dx, dy, elastic: field });
+      warpNormalized(src, out, width, height, { angle, zoom, shear: slant, dx, dy, elastic: field }, scratch);
     }
-    for (const [probability, stage] of stages) {
-      if (rng.next() < probability) stage(out, width, height, rng, scratch);
+    for (let s = 0; s < stages.length; s++) {
+      const [probability, stage] = stages[s]!;
+      if (rng.next() >= probability) continue;
+      stage(out, width, height, rng, scratch);
+      if (!KEEPS_SUPPORT.has(stage)) scratch.supportKnown = false;
     }
   };
 }
@@ -179,13 +224,23 @@ interface Warp {
 interface ElasticDraw {
   field: Float32Array;
   strength: number;
+  /** Per row of the field, the largest magnitude of its x and of its y values (times |strength|: the pull in pixels). */
+  rowReachX: Float64Array;
+  rowReachY: Float64Array;
+}
+
+/** A field of the elastic bank (x displacements, then y), and per row its largest magnitude along each axis. */
+interface ElasticField {
+  field: Float32Array;
+  rowReachX: Float64Array;
+  rowReachY: Float64Array;
 }
 
 /**
  * Rotates, shears and zooms about the image centre, shifts by (dx, dy) and displaces by the elastic field: one pass,
  * bilinear sampling, zero outside. Works backwards from each output pixel to its source so each is written once.
  */
-function warpNormalized(src: Uint8Array, out: Float32Array, width: number, height: number, warp: Warp): void {
+function warpNormalized(src: Uint8Array, out: Float32Array, width: number, height: number, warp: Warp, scratch: Scratch): void {
   // MNIST puts the centre of mass at (14, 14) of 28x28, so turn and zoom about (width/2, height/2).
   const cx = width / 2;
   const cy = height / 2;
@@ -202,29 +257,171 @@ function warpNormalized(src: Uint8Array, out: Float32Array, width: number, heigh
   const c = -m10 / det;
   const d = m00 / det;
   const size = width * height;
-  const elastic = warp.elastic;
   const inv = 1 / 255;
+  // The source point is (cx + a * u) + b * v: the first term depends on the column only, so it is made once per column.
+  const { columnX, columnY } = scratch;
+  for (let x = 0; x < width; x++) {
+    const u = x - cx - warp.dx;
+    columnX[x] = cx + a * u;
+    columnY[x] = cy + c * u;
+  }
+  const elastic = warp.elastic;
+  const field = elastic?.field;
+  const strength = elastic?.strength ?? 0;
+  const largest = Math.abs(strength);
+  // Only output pixels whose source lands next to ink can be other than +0 (four background pixels sum to exactly +0):
+  // the rest of each row is zeroed without sampling.
+  const ink = inkBox(src, width, height, scratch);
+  // One fill is far cheaper than zeroing each row's ends.
+  out.fill(0, 0, size);
+  // A source point can pick up ink only inside [left - 1, right + 1) x [top - 1, bottom + 1).
+  const inkLeft = scratch.inkBox[0]! - 1;
+  const inkRight = scratch.inkBox[1]! + 1;
+  const inkTop = scratch.inkBox[2]! - 1;
+  const inkBottom = scratch.inkBox[3]! + 1;
+  const support = scratch.support;
+  [support[0], support[1], support[2], support[3]] = [width, -1, height, -1];
+  // The stages that use the support run over the whole of `out`, which may be longer than the image.
+  scratch.supportKnown = out.length === size;
   for (let y = 0; y < height; y++) {
     const v = y - cy - warp.dy;
+    const bv = b * v;
+    const dv = d * v;
     const rowOut = y * width;
-    for (let x = 0; x < width; x++) {
-      const u = x - cx - warp.dx;
-      let sx = cx + a * u + b * v;
-      let sy = cy + c * u + d * v;
-      if (elastic) {
-        sx += elastic.strength * elastic.field[rowOut + x]!;
-        sy += elastic.strength * elastic.field[size + rowOut + x]!;
+    let first = width;
+    let last = -1;
+    if (ink) {
+      const reachX = elastic ? largest * elastic.rowReachX[y]! : 0;
+      const reachY = elastic ? largest * elastic.rowReachY[y]! : 0;
+      const { inkBox: box, columns } = scratch;
+      columns[0] = 0;
+      columns[1] = width - 1;
+      if (
+        narrowToLanding(columnX[0]! + bv, a, box[0]! - 1 - reachX, box[1]! + 1 + reachX, width, columns) &&
+        narrowToLanding(columnY[0]! + dv, c, box[2]! - 1 - reachY, box[3]! + 1 + reachY, width, columns)
+      ) {
+        first = columns[0]!;
+        last = columns[1]!;
+        support[0] = Math.min(support[0]!, first);
+        support[1] = Math.max(support[1]!, last);
+        support[2] = Math.min(support[2]!, y);
+        support[3] = y;
       }
-      out[rowOut + x] = sampleBilinear(src, width, height, sx, sy) * inv;
+    }
+    for (let x = first; x <= last; x++) {
+      let sx = columnX[x]! + bv;
+      let sy = columnY[x]! + dv;
+      if (field) {
+        sx += strength * field[rowOut + x]!;
+        sy += strength * field[size + rowOut + x]!;
+        // The row's span allows for the field's largest pull; most points land farther from ink than that.
+        if (sx < inkLeft || sx >= inkRight || sy < inkTop || sy >= inkBottom) continue;
+      }
+      // Inside with all four neighbours in the image (most pixels): sampleBilinear's sum, inlined.
+      if (sx >= 0 && sy >= 0 && sx < width - 1 && sy < height - 1) {
+        const x0 = sx | 0;
+        const y0 = sy | 0;
+        const i = y0 * width + x0;
+        const p00 = src[i]!;
+        const p01 = src[i + 1]!;
+        const p10 = src[i + width]!;
+        const p11 = src[i + width + 1]!;
+        const fx = sx - x0;
+        const top = p00 + (p01 - p00) * fx;
+        const bottom = p10 + (p11 - p10) * fx;
+        out[rowOut + x] = (top + (bottom - top) * (sy - y0)) * inv;
+      } else {
+        out[rowOut + x] = sampleBilinear(src, width, height, sx, sy) * inv;
+      }
     }
   }
 }
 
-/** The bilinear value of byte image `src` at (sx, sy), zero outside. */
+/** Writes the first and last columns, then rows, of a byte image that hold ink into `scratch.inkBox`; false for a blank image. */
+function inkBox(src: Uint8Array, width: number, height: number, scratch: Scratch): boolean {
+  const box = scratch.inkBox;
+  let top = -1;
+  let bottom = -1;
+  let left = width;
+  let right = -1;
+  // Four pixels a read where the rows fall on whole 32-bit words (MNIST's do); byte order is little-endian on every
+  // platform Node and the browsers run on, so a word's lowest byte is its leftmost pixel (checked below).
+  if (LITTLE_ENDIAN && width % 4 === 0 && src.byteOffset % 4 === 0) {
+    const words = wordsOf(src.buffer, scratch);
+    const perRow = width / 4;
+    const first = src.byteOffset / 4;
+    for (let y = 0; y < height; y++) {
+      const row = first + y * perRow;
+      let k = 0;
+      while (k < perRow && words[row + k] === 0) k++;
+      if (k === perRow) continue;
+      if (top < 0) top = y;
+      bottom = y;
+      const firstWord = words[row + k]!;
+      // The lowest set byte of the word: its trailing zero bits / 8.
+      left = Math.min(left, 4 * k + ((31 - Math.clz32(firstWord & -firstWord)) >> 3));
+      let end = perRow - 1;
+      while (words[row + end] === 0) end--;
+      right = Math.max(right, 4 * end + 3 - (Math.clz32(words[row + end]!) >> 3));
+    }
+  } else {
+    for (let y = 0; y < height; y++) {
+      const row = y * width;
+      let x = 0;
+      while (x < width && src[row + x] === 0) x++;
+      if (x === width) continue;
+      if (top < 0) top = y;
+      bottom = y;
+      if (x < left) left = x;
+      for (let end = width - 1; end > right; end--) {
+        if (src[row + end] !== 0) {
+          right = end;
+          break;
+        }
+      }
+    }
+  }
+  box[0] = left;
+  box[1] = right;
+  box[2] = top;
+  box[3] = bottom;
+  return top >= 0;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** A 32-bit view of `buffer`, kept in `scratch`: a training set's images share one buffer, so one view serves them all. */
+function wordsOf(buffer: ArrayBufferLike, scratch: Scratch): Uint32Array {
+  if (scratch.words?.buffer !== buffer) scratch.words = new Uint32Array(buffer, 0, Math.floor(buffer.byteLength / 4));
+  return scratch.words;
+}
+
+/**
+ * Narrows `columns` (first, last) to the x where `start + slope * x` may lie in [low, high]. The bounds are widened by
+ * 1e-9 source pixels, far more than the rounding of the per-pixel sums (about 1e-14), so no column that lands is
+ * dropped. False when none is left.
+ */
+function narrowToLanding(start: number, slope: number, low: number, high: number, width: number, columns: Int32Array): boolean {
+  if (Math.abs(slope) < 1e-9) return start >= low - 1e-9 && start <= high + 1e-9;
+  // Clamped to [-2, width + 2] first, so the ceiling and floor come from truncating a number >= 0 (`| 0`, cheaper than
+  // Math.ceil/floor); the offset's rounding can only widen the span by a column.
+  const offset = width + 4;
+  const p = Math.min(width + 2, Math.max(-2, (low - 1e-9 - start) / slope));
+  const q = Math.min(width + 2, Math.max(-2, (high + 1e-9 - start) / slope));
+  const first = Math.max(columns[0]!, offset - ((offset - Math.min(p, q)) | 0));
+  const last = Math.min(columns[1]!, ((Math.max(p, q) + offset) | 0) - offset);
+  columns[0] = first;
+  columns[1] = last;
+  return first <= last;
+}
+
+/** The bilinear value of byte image `src` at (sx, sy) (finite), zero outside. */
 function sampleBilinear(src: Uint8Array, width: number, height: number, sx: number, sy: number): number {
-  const x0 = Math.floor(sx);
-  const y0 = Math.floor(sy);
-  if (x0 < -1 || y0 < -1 || x0 >= width || y0 >= height) return 0;
+  // Beyond -1 or at the far edge the four pixels are all outside; inside, `| 0` and -1 are Math.floor (which costs
+  // as much as the rest of this function when its result becomes an index).
+  if (!(sx >= -1 && sy >= -1 && sx < width && sy < height)) return 0;
+  const x0 = sx >= 0 ? sx | 0 : -1;
+  const y0 = sy >= 0 ? sy | 0 : -1;
   const fx = sx - x0;
   const fy = sy - y0;
   const i = y0 * width + x0;
@@ -254,14 +451,14 @@ const ELASTIC_PIXELS = 1.6;
 const ELASTIC_FIELDS = 128;
 /** Smoothing of the random field (Simard et al. used 4 on 29x29 digits), in pixels. */
 const ELASTIC_SIGMA = 4;
-const banks = new Map<string, Float32Array[]>();
+const banks = new Map<string, ElasticField[]>();
 
 /**
  * The elastic fields for one image size: uniform noise in [-1, 1] per pixel and axis, Gaussian-smoothed and scaled
  * to an RMS displacement of 1. Made once from a fixed seed (so every run and worker has the same bank) and cached:
  * smoothing is the costly part, far too slow to repeat per image.
  */
-function elasticBank(width: number, height: number): Float32Array[] {
+function elasticBank(width: number, height: number): ElasticField[] {
   const key = `${width}x${height}`;
   const cached = banks.get(key);
   if (cached) return cached;
@@ -269,19 +466,22 @@ function elasticBank(width: number, height: number): Float32Array[] {
   const size = width * height;
   const kernel = gaussianKernel(ELASTIC_SIGMA);
   const scratch = new Float32Array(size);
-  const bank: Float32Array[] = [];
+  const line = convolutionLine(width, height, [kernel]);
+  const bank: ElasticField[] = [];
   for (let f = 0; f < ELASTIC_FIELDS; f++) {
     const field = new Float32Array(2 * size);
     for (let i = 0; i < field.length; i++) field[i] = rng.next() * 2 - 1;
     let squares = 0;
     for (let axis = 0; axis < 2; axis++) {
       const plane = field.subarray(axis * size, (axis + 1) * size);
-      convolveSeparable(plane, width, height, kernel, scratch);
+      convolveSeparable(plane, width, height, kernel, scratch, line);
       for (const value of plane) squares += value * value;
     }
     const scale = 1 / Math.sqrt(squares / size);
     for (let i = 0; i < field.length; i++) field[i]! *= scale;
-    bank.push(field);
+    const rowReach = (axis: number) =>
+      Float64Array.from({ length: height }, (_, y) => field.subarray(axis * size + y * width, axis * size + (y + 1) * width).reduce((max, value) => Math.max(max, Math.abs(value)), 0));
+    bank.push({ field, rowReachX: rowReach(0), rowReachY: rowReach(1) });
   }
   banks.set(key, bank);
   return bank;
@@ -297,32 +497,42 @@ function gaussianKernel(sigma: number): Float32Array {
   return kernel;
 }
 
-/** Convolves `image` in place with `kernel` along rows, then columns; edges repeat the border pixel. */
-function convolveSeparable(image: Float32Array, width: number, height: number, kernel: Float32Array, scratch: Float32Array): void {
-  const radius = (kernel.length - 1) / 2;
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      let sum = 0;
-      if (x >= radius && x + radius < width) {
-        for (let k = 0; k < kernel.length; k++) sum += kernel[k]! * image[row + x - radius + k]!;
-      } else {
-        for (let k = -radius; k <= radius; k++) sum += kernel[k + radius]! * image[row + Math.min(width - 1, Math.max(0, x + k))]!;
-      }
-      scratch[row + x] = sum;
+/** A buffer for {@link convolveSeparable}'s padded rows and columns, long enough for every kernel given. */
+function convolutionLine(width: number, height: number, kernels: Float32Array[]): Float32Array {
+  return new Float32Array(Math.max(width, height) + Math.max(...kernels.map((kernel) => kernel.length)) - 1);
+}
+
+/**
+ * Convolves `image` in place with `kernel` along rows, then columns; edges repeat the border pixel. Each row (column)
+ * is first copied into `line` with its border pixels repeated, so every output is one branch-free sum over the kernel.
+ */
+function convolveSeparable(image: Float32Array, width: number, height: number, kernel: Float32Array, scratch: Float32Array, line: Float32Array): void {
+  for (let y = 0; y < height; y++) convolveLine(image, y * width, 1, width, kernel, scratch, line);
+  for (let x = 0; x < width; x++) convolveLine(scratch, x, width, height, kernel, image, line);
+}
+
+/** One row or column of `from` (`count` values `stride` apart from `start`) convolved into the same places of `to`. */
+function convolveLine(from: Float32Array, start: number, stride: number, count: number, kernel: Float32Array, to: Float32Array, line: Float32Array): void {
+  const taps = kernel.length;
+  const radius = (taps - 1) / 2;
+  const last = start + (count - 1) * stride;
+  for (let k = 0; k < radius; k++) line[k] = from[start]!;
+  for (let i = 0; i < count; i++) line[radius + i] = from[start + i * stride]!;
+  for (let k = radius + count; k < count + taps - 1; k++) line[k] = from[last]!;
+  // Nonzero values in the window of output i (line[i .. i + taps)): a window of zeros sums to exactly +0.
+  let nonzero = 0;
+  for (let k = 0; k < taps - 1; k++) if (line[k] !== 0) nonzero++;
+  for (let i = 0; i < count; i++) {
+    if (line[i + taps - 1] !== 0) nonzero++;
+    if (nonzero === 0) {
+      to[start + i * stride] = 0;
+      continue;
     }
-  }
-  for (let y = 0; y < height; y++) {
-    const inside = y >= radius && y + radius < height;
-    for (let x = 0; x < width; x++) {
-      let sum = 0;
-      if (inside) {
-        for (let k = 0; k < kernel.length; k++) sum += kernel[k]! * scratch[(y - radius + k) * width + x]!;
-      } else {
-        for (let k = -radius; k <= radius; k++) sum += kernel[k + radius]! * scratch[Math.min(height - 1, Math.max(0, y + k)) * width + x]!;
-      }
-      image[y * width + x] = sum;
-    }
+    // The same products added in the same order (kernel index ascending) as a sum over clamped indices.
+    let sum = 0;
+    for (let k = 0; k < taps; k++) sum += kernel[k]! * line[i + k]!;
+    to[start + i * stride] = sum;
+    if (line[i] !== 0) nonzero--;
   }
 }
 
@@ -332,42 +542,78 @@ function convolveSeparable(image: Float32Array, width: number, height: number, k
 const THINNING_KEEPS = 0.45;
 
 /** Thickens (3x3 cross maximum) or thins (cross minimum) the strokes by about a pixel, blended in by 50-100%. */
-function changeStrokeWidth(image: Float32Array, width: number, height: number, rng: Rng, scratch: Float32Array): void {
+function changeStrokeWidth(image: Float32Array, width: number, height: number, rng: Rng, scratch: Scratch): void {
   const thicker = rng.next() < 0.5;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
+  const cross = scratch.image;
+  // Where the image is known to be 0 around a pixel, its cross is 0 and the blend leaves it 0: only the support,
+  // grown by a pixel, can change (and the sums below add nothing but zeros outside it).
+  const [left, right, top, bottom] = scratch.supportKnown
+    ? [Math.max(0, scratch.support[0]! - 1), Math.min(width - 1, scratch.support[1]! + 1), Math.max(0, scratch.support[2]! - 1), Math.min(height - 1, scratch.support[3]! + 1)]
+    : [0, width - 1, 0, height - 1];
+  const whole = !scratch.supportKnown;
+  for (let y = top; y <= bottom; y++) {
+    // Only the border rows and columns need the outside checks.
+    const edgeRow = y === 0 || y === height - 1;
+    for (let x = left; x <= right; x++) {
       const i = y * width + x;
-      // Outside the frame is background.
-      const left = x > 0 ? image[i - 1]! : 0;
-      const right = x + 1 < width ? image[i + 1]! : 0;
-      const up = y > 0 ? image[i - width]! : 0;
-      const down = y + 1 < height ? image[i + width]! : 0;
+      let leftValue: number;
+      let rightValue: number;
+      let up: number;
+      let down: number;
+      if (edgeRow || x === 0 || x === width - 1) {
+        // Outside the frame is background.
+        leftValue = x > 0 ? image[i - 1]! : 0;
+        rightValue = x + 1 < width ? image[i + 1]! : 0;
+        up = y > 0 ? image[i - width]! : 0;
+        down = y + 1 < height ? image[i + width]! : 0;
+      } else {
+        leftValue = image[i - 1]!;
+        rightValue = image[i + 1]!;
+        up = image[i - width]!;
+        down = image[i + width]!;
+      }
       let value = image[i]!;
       if (thicker) {
-        if (left > value) value = left;
-        if (right > value) value = right;
+        if (leftValue > value) value = leftValue;
+        if (rightValue > value) value = rightValue;
         if (up > value) value = up;
         if (down > value) value = down;
       } else {
-        if (left < value) value = left;
-        if (right < value) value = right;
+        if (leftValue < value) value = leftValue;
+        if (rightValue < value) value = rightValue;
         if (up < value) value = up;
         if (down < value) value = down;
       }
-      scratch[i] = value;
+      cross[i] = value;
     }
   }
   const amount = 0.5 + 0.5 * rng.next();
   if (!thicker) {
     let before = 0;
     let after = 0;
-    for (let i = 0; i < image.length; i++) {
-      before += image[i]!;
-      after += image[i]! + (scratch[i]! - image[i]!) * amount;
+    if (whole) {
+      for (let i = 0; i < image.length; i++) {
+        before += image[i]!;
+        after += image[i]! + (cross[i]! - image[i]!) * amount;
+      }
+    } else {
+      for (let y = top; y <= bottom; y++) {
+        for (let i = y * width + left; i <= y * width + right; i++) {
+          before += image[i]!;
+          after += image[i]! + (cross[i]! - image[i]!) * amount;
+        }
+      }
     }
     if (after < THINNING_KEEPS * before) return;
   }
-  for (let i = 0; i < image.length; i++) image[i]! += (scratch[i]! - image[i]!) * amount;
+  if (whole) {
+    for (let i = 0; i < image.length; i++) image[i]! += (cross[i]! - image[i]!) * amount;
+    return;
+  }
+  for (let y = top; y <= bottom; y++) {
+    for (let i = y * width + left; i <= y * width + right; i++) image[i]! += (cross[i]! - image[i]!) * amount;
+  }
+  if (thicker) [scratch.support[0], scratch.support[1], scratch.support[2], scratch.support[3]] = [left, right, top, bottom];
 }
 
 /** Shrinks to 8-16 px (area average) and enlarges back (bilinear): the look of a scaled-up thumbnail. */
@@ -375,40 +621,102 @@ function lowerResolution(image: Float32Array, width: number, height: number, rng
   const side = 8 + rng.int(9);
   const small = resizeArea({ data: image, width, height }, Math.max(1, Math.round((side * width) / 28)), Math.max(1, Math.round((side * height) / 28)));
   const sw = small.width;
-  const sh = small.height;
+  const data = small.data;
+  const rows = enlargement(small.height, height);
+  const columns = enlargement(sw, width);
   for (let y = 0; y < height; y++) {
-    // Pixel centres line up: output centre y + 0.5 sits at (y + 0.5) * sh / height in the small image.
-    const syRaw = ((y + 0.5) * sh) / height - 0.5;
-    const sy = Math.min(sh - 1, Math.max(0, syRaw));
-    const y0 = Math.floor(sy);
-    const y1 = Math.min(sh - 1, y0 + 1);
-    const fy = sy - y0;
+    const row0 = rows.first[y]! * sw;
+    const row1 = rows.second[y]! * sw;
+    const fy = rows.fraction[y]!;
     for (let x = 0; x < width; x++) {
-      const sx = Math.min(sw - 1, Math.max(0, ((x + 0.5) * sw) / width - 0.5));
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(sw - 1, x0 + 1);
-      const fx = sx - x0;
-      const top = small.data[y0 * sw + x0]! + (small.data[y0 * sw + x1]! - small.data[y0 * sw + x0]!) * fx;
-      const bottom = small.data[y1 * sw + x0]! + (small.data[y1 * sw + x1]! - small.data[y1 * sw + x0]!) * fx;
+      const x0 = columns.first[x]!;
+      const x1 = columns.second[x]!;
+      const fx = columns.fraction[x]!;
+      const top = data[row0 + x0]! + (data[row0 + x1]! - data[row0 + x0]!) * fx;
+      const bottom = data[row1 + x0]! + (data[row1 + x1]! - data[row1 + x0]!) * fx;
       image[y * width + x] = top + (bottom - top) * fy;
     }
   }
+}
+
+/** Where each of `full` pixels samples a `small`-pixel axis when enlarging bilinearly: two neighbours and a weight. */
+interface Enlargement {
+  first: Int32Array;
+  second: Int32Array;
+  fraction: Float64Array;
+}
+
+const enlargements = new Map<string, Enlargement>();
+
+/** The bilinear enlargement of one axis from `small` to `full` pixels, made once per pair of sizes. */
+function enlargement(small: number, full: number): Enlargement {
+  const key = `${small}>${full}`;
+  const cached = enlargements.get(key);
+  if (cached) return cached;
+  const made = { first: new Int32Array(full), second: new Int32Array(full), fraction: new Float64Array(full) };
+  for (let i = 0; i < full; i++) {
+    // Pixel centres line up: output centre i + 0.5 sits at (i + 0.5) * small / full in the small image.
+    const at = Math.min(small - 1, Math.max(0, ((i + 0.5) * small) / full - 0.5));
+    const first = Math.floor(at);
+    made.first[i] = first;
+    made.second[i] = Math.min(small - 1, first + 1);
+    made.fraction[i] = at - first;
+  }
+  enlargements.set(key, made);
+  return made;
 }
 
 /** Blur kernels of sigma 0.5, 0.75, ... 1.5 px, made once. */
 const BLUR_KERNELS = [0.5, 0.75, 1, 1.25, 1.5].map(gaussianKernel);
 
 /** Blurs with a Gaussian of sigma 0.5-1.5 px and stretches the result back towards full ink (a soft photo, not a faint one). */
-function gaussianBlur(image: Float32Array, width: number, height: number, rng: Rng, scratch: Float32Array): void {
+function gaussianBlur(image: Float32Array, width: number, height: number, rng: Rng, scratch: Scratch): void {
   const kernel = BLUR_KERNELS[rng.int(BLUR_KERNELS.length)]!;
+  if (scratch.supportKnown) {
+    blurSupport(image, width, height, kernel, scratch);
+    return;
+  }
   let before = 0;
-  for (const value of image) before = Math.max(before, value);
-  convolveSeparable(image, width, height, kernel, scratch);
+  for (let i = 0; i < image.length; i++) before = Math.max(before, image[i]!);
+  convolveSeparable(image, width, height, kernel, scratch.image, scratch.line);
   let after = 0;
-  for (const value of image) after = Math.max(after, value);
+  for (let i = 0; i < image.length; i++) after = Math.max(after, image[i]!);
   if (after <= 0) return;
   const gain = before / after;
   for (let i = 0; i < image.length; i++) image[i] = Math.min(1, image[i]! * gain);
+}
+
+/**
+ * {@link gaussianBlur} of an image that is 0 outside `scratch.support`: rows of zeros blur to zeros, so only the support
+ * rows are convolved along x, and only its columns grown by the kernel's radius along y; maxima and the gain skip the
+ * zeros (max with 0 and 0 * gain change nothing). The support grows by the radius.
+ */
+function blurSupport(image: Float32Array, width: number, height: number, kernel: Float32Array, scratch: Scratch): void {
+  const radius = (kernel.length - 1) / 2;
+  const { support, line } = scratch;
+  const across = scratch.image;
+  if (support[1]! < support[0]!) return;
+  const [left, right, top, bottom] = [support[0]!, support[1]!, support[2]!, support[3]!];
+  const [wideLeft, wideRight] = [Math.max(0, left - radius), Math.min(width - 1, right + radius)];
+  const [tallTop, tallBottom] = [Math.max(0, top - radius), Math.min(height - 1, bottom + radius)];
+  let before = 0;
+  for (let y = top; y <= bottom; y++) for (let x = left; x <= right; x++) before = Math.max(before, image[y * width + x]!);
+  for (let y = top; y <= bottom; y++) convolveLine(image, y * width, 1, width, kernel, across, line);
+  // Down each column the rows outside the support are zeros along x too: read as such, not from `across`.
+  const column = scratch.column;
+  for (let x = wideLeft; x <= wideRight; x++) {
+    for (let y = 0; y < height; y++) column[y] = y >= top && y <= bottom ? across[y * width + x]! : 0;
+    convolveLine(column, 0, 1, height, kernel, column, line);
+    for (let y = tallTop; y <= tallBottom; y++) image[y * width + x] = column[y]!;
+  }
+  let after = 0;
+  for (let y = tallTop; y <= tallBottom; y++) for (let x = wideLeft; x <= wideRight; x++) after = Math.max(after, image[y * width + x]!);
+  [support[0], support[1], support[2], support[3]] = [wideLeft, wideRight, tallTop, tallBottom];
+  if (after <= 0) return;
+  const gain = before / after;
+  for (let y = tallTop; y <= tallBottom; y++) {
+    for (let i = y * width + wideLeft; i <= y * width + wideRight; i++) image[i] = Math.min(1, image[i]! * gain);
+  }
 }
 
 /** Clutter kinds: each draws over the digit with the ink brightness given. */
@@ -540,19 +848,71 @@ export function drawSegment(
   const bottom = Math.min(height, Math.ceil(Math.max(y0, y1) + reach));
   const left = Math.max(0, Math.floor(Math.min(x0, x1) - reach));
   const right = Math.min(width, Math.ceil(Math.max(x0, x1) + reach));
+  const pen = halfWidth + 0.5;
+  // A pixel farther than the pen's edge (with a margin far above rounding) gets no ink: skipped before the root.
+  const far2 = pen * pen * (1 + 1e-9);
+  const span = pen * length;
   for (let y = top; y < bottom; y++) {
-    for (let x = left; x < right; x++) {
+    const py = y + 0.5 - y0;
+    // Along this row only the pixels within the pen of the segment's line, and not beyond its ends, can get ink: scan
+    // those (a pixel wider each side than exact, so rounding never drops one). px = x + 0.5 - x0 below.
+    let from = left;
+    let to = right;
+    // Worth it for long lines (clutter across the image); a short segment's box is already about its size.
+    if (length2 > 16) {
+      // |px * ey - py * ex| <= pen * length: within the pen of the whole line.
+      if (ey !== 0) {
+        const p = (py * ex - span) / ey + x0 - 0.5;
+        const q = (py * ex + span) / ey + x0 - 0.5;
+        from = Math.max(from, firstColumn(Math.min(p, q), left, right));
+        to = Math.min(to, endColumn(Math.max(p, q), left, right));
+      } else if (Math.abs(py * ex) > span * (1 + 1e-9)) continue;
+      // -pen * length <= px * ex + py * ey <= length2 + pen * length: not beyond either end by more than the pen.
+      if (ex !== 0) {
+        const p = (-span - py * ey) / ex + x0 - 0.5;
+        const q = (length2 + span - py * ey) / ex + x0 - 0.5;
+        from = Math.max(from, firstColumn(Math.min(p, q), left, right));
+        to = Math.min(to, endColumn(Math.max(p, q), left, right));
+      }
+    }
+    for (let x = from; x < to; x++) {
+      const i = y * width + x;
+      // Already as bright as the pen can make it (coverage * ink <= ink): where strokes overlap, most pixels are.
+      if (image[i]! >= ink) continue;
       const px = x + 0.5 - x0;
-      const py = y + 0.5 - y0;
       const t = length2 > 0 ? Math.min(1, Math.max(0, (px * ex + py * ey) / length2)) : 0;
-      const distance = Math.hypot(px - t * ex, py - t * ey);
-      let coverage = Math.min(1, Math.max(0, halfWidth + 0.5 - distance));
+      const qx = px - t * ex;
+      const qy = py - t * ey;
+      if (qx * qx + qy * qy > far2) continue;
+      let coverage = Math.min(1, Math.max(0, pen - hypot(qx, qy)));
       if (coverage <= 0) continue;
       if (dash > 0 && ((t * length) % dash) / dash > 0.5) coverage = 0;
-      const i = y * width + x;
       image[i] = Math.max(image[i]!, coverage * ink);
     }
   }
+}
+
+/** The first column at most a pixel left of x (clamped into the scan first, so `| 0` is a cheap, safe floor bound). */
+function firstColumn(x: number, left: number, right: number): number {
+  return (Math.min(right + 2, Math.max(left - 2, x)) | 0) - 2;
+}
+
+/** The end (exclusive) of the columns reaching at least a pixel right of x (as {@link firstColumn}). */
+function endColumn(x: number, left: number, right: number): number {
+  return (Math.min(right + 2, Math.max(left - 2, x)) | 0) + 3;
+}
+
+/**
+ * Math.hypot of two finite numbers as V8 computes it (the larger magnitude times the root of 1 + the smaller one's
+ * ratio squared: its normalised Kahan sum reduces to that for two), without the cost of V8's generic builtin.
+ */
+function hypot(x: number, y: number): number {
+  const a = Math.abs(x);
+  const b = Math.abs(y);
+  const max = Math.max(a, b);
+  if (max === 0) return 0;
+  const ratio = Math.min(a, b) / max;
+  return Math.sqrt(1 + ratio * ratio) * max;
 }
 
 /** Maps [0, 1] onto [low, high]: a lifted background (0-0.4) and dimmer ink (at least 0.35 above it). */

@@ -85,21 +85,39 @@ export function createNegativeMaker(options: NegativeMakerOptions): NegativeMake
 
 /** Strokes in unit-ish coordinates, scaled so their larger side fills the MNIST box, centred, drawn with one pen. */
 function drawFitted(strokes: Point[][], out: Uint8Array, rng: Rng, width: number, height: number, canvas: Float32Array): void {
-  const all = strokes.flat();
-  const xs = all.map((p) => p[0]);
-  const ys = all.map((p) => p[1]);
-  const [left, right, top, bottom] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  let left = Number.POSITIVE_INFINITY;
+  let right = Number.NEGATIVE_INFINITY;
+  let top = Number.POSITIVE_INFINITY;
+  let bottom = Number.NEGATIVE_INFINITY;
+  for (let s = 0; s < strokes.length; s++) {
+    const stroke = strokes[s]!;
+    for (let i = 0; i < stroke.length; i++) {
+      const point = stroke[i]!;
+      left = Math.min(left, point[0]);
+      right = Math.max(right, point[0]);
+      top = Math.min(top, point[1]);
+      bottom = Math.max(bottom, point[1]);
+    }
+  }
   const scale = (BOX - 2 * PEN[1]) / Math.max(right - left, bottom - top, 1e-6);
   const ox = width / 2 - ((left + right) / 2) * scale;
   const oy = height / 2 - ((top + bottom) / 2) * scale;
   const pen = PEN[0] + rng.next() * (PEN[1] - PEN[0]);
   canvas.fill(0);
-  for (const stroke of strokes) {
+  for (let s = 0; s < strokes.length; s++) {
+    const stroke = strokes[s]!;
     for (let i = 1; i < stroke.length; i++) {
-      const [x0, y0] = stroke[i - 1]!;
-      const [x1, y1] = stroke[i]!;
-      drawSegment(canvas, width, height, ox + x0 * scale, oy + y0 * scale, ox + x1 * scale, oy + y1 * scale, pen, 1, 0);
+      const from = stroke[i - 1]!;
+      const to = stroke[i]!;
+      drawSegment(canvas, width, height, ox + from[0] * scale, oy + from[1] * scale, ox + to[0] * scale, oy + to[1] * scale, pen, 1, 0);
     }
   }
-  for (let i = 0; i < out.length; i++) out[i] = Math.round(canvas[i]! * 255);
+  for (let i = 0; i < out.length; i++) out[i] = roundNonNegative(canvas[i]! * 255);
+}
+
+/** Math.round of a number >= 0 (the same integer: ties up), without Math.round's cost when it becomes a byte. */
+function roundNonNegative(value: number): number {
+  if (value === 0) return 0;
+  const whole = value | 0;
+  return value - whole >= 0.5 ? whole + 1 : whole;
 }

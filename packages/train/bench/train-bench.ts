@@ -7,6 +7,7 @@
 //   DIGITKIT_BENCH_QUICK=1      MLP recipe only (skips the baselines and the CPU backend)
 //   DIGITKIT_BENCH_WORKERS=1    only 1 worker vs 2 side by side (bench/workers-bench.ts; QUICK shortens it too)
 //   DIGITKIT_BENCH_AUGMENT_ONLY=1  only augmentation vs the training step (ms per batch, side by side)
+//   DIGITKIT_BENCH_ASSEMBLY_ONLY=1 only training-batch assembly, previous code vs now (bench/batch-assembly.ts)
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, type BackendName, type DigitModel, type ImageSet } from '@digitkit/core';
@@ -15,6 +16,7 @@ import { cnn, mlp, registerWasmTrainingKernels } from '@digitkit/model';
 import { defaultRecipe, evaluate, train } from '../src/index.js';
 import { createStepper } from '../src/steppers.js';
 import { augmentVsStep } from './augment-vs-step.js';
+import { batchAssembly } from './batch-assembly.js';
 import { createDenseStepper } from './dense-baseline.js';
 
 if (process.env.DIGITKIT_BENCH_WORKERS === '1') {
@@ -25,6 +27,10 @@ if (process.env.DIGITKIT_BENCH_WORKERS === '1') {
 const quick = process.env.DIGITKIT_BENCH_QUICK === '1';
 const withCnn = process.env.DIGITKIT_BENCH_CNN === '1';
 const { train: trainSet, test } = await loadMnist();
+if (process.env.DIGITKIT_BENCH_ASSEMBLY_ONLY === '1') {
+  batchAssembly(trainSet, quick);
+  process.exit(0);
+}
 const rows: [string, string, string][] = [];
 const row = (what: string, figure: string, target = '') => {
   rows.push([what, figure, target]);
@@ -64,6 +70,7 @@ await useBackend('wasm', { log: null });
 registerWasmTrainingKernels();
 console.log(`(load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
 await augmentVsStep(trainSet);
+batchAssembly(trainSet, quick);
 if (process.env.DIGITKIT_BENCH_AUGMENT_ONLY === '1') process.exit(0);
 if (!quick) {
   console.log('\nBaseline: stock tfjs-layers model.fit, original MLP settings, one epoch of 60,000:');

@@ -1,0 +1,104 @@
+import { type AugmentOptions, createRng, type ImageSet } from '@digitkit/core';
+import { createAugmenter } from './augment.js';
+import { createNegativeMaker } from './negatives.js';
+
+/** The label of a synthetic non-digit in a batch (augment.negatives): its target is every class equally. */
+export const NOT_A_DIGIT = 255;
+
+/** byte -> [0, 1], the scale every digitkit model is trained in (pixel / 255). */
+const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
+/** Reusable buffers one batch (or one worker's shard of it) is written into. */
+export interface BatchBuffers {
+  x: Float32Array;
+  labels: Uint8Array;
+}
+
+export function batchBuffers(size: number, features: number): BatchBuffers {
+  return { x: new Float32Array(size * features), labels: new Uint8Array(size) };
+}
+
+/**
+ * Writes the images `indices` of `images` into `out` (pixels scaled to [0, 1], augmented when
+ * `augment` is set) and their labels. A pure function of its arguments: augmentation draws from a
+ * generator seeded by (seed, epoch, batch), so the in-process loop, each worker's shard and a run
+ * resumed mid-epoch all draw the same. Returns how many images it wrote.
+ */
+export function assembleBatch(
+  images: ImageSet,
+  indices: Uint32Array,
+  seed: number,
+  epoch: number,
+  batch: number,
+  augment: false | Required<AugmentOptions>,
+  out: BatchBuffers,
+): number {
+  const pixels = images.height * images.width;
+  const augmenter = augment
+    ? createAugmenter({
+        ...augment,
+        seed: mixSeed(seed, epoch, batch),
+        scale: [1 - augment.scale, 1 + augment.scale],
+        height: images.height,
+        width: images.width,
+      })
+    : null;
+  const negatives = augment && augment.negatives > 0 ? negativeSource(images, mixSeed(seed ^ NEGATIVE_SALT, epoch, batch), augment.negatives) : null;
+  const { x, labels } = out;
+  for (let i = 0; i < indices.length; i++) {
+    const index = indices[i]!;
+    labels[i] = images.labels[index]!;
+    const from = index * pixels;
+    const to = i * pixels;
+    const negative = negatives?.draw();
+    if (negative) {
+      // A non-digit takes this place, and gets the digits' augmentation too: only its shape tells it apart.
+      labels[i] = NOT_A_DIGIT;
+      augmenter!(negative, x.subarray(to, to + pixels));
+    } else if (augmenter) augmenter(images.images.subarray(from, from + pixels), x.subarray(to, to + pixels));
+    else for (let p = 0; p < pixels; p++) x[to + p] = UNIT[images.images[from + p]!]!;
+  }
+  return indices.length;
+}
+
+const NEGATIVE_SALT = 0x6e6567;
+
+/** Non-digits for one batch from their own seeded stream: `draw()` gives one for a share `rate` of the places, else null. */
+function negativeSource(images: ImageSet, seed: number, rate: number) {
+  const rng = createRng(seed);
+  const make = createNegativeMaker({ seed: rng.int(0x7fffffff), width: images.width, height: images.height });
+  const picture = new Uint8Array(images.height * images.width);
+  return {
+    draw(): Uint8Array | null {
+      if (rng.next() >= rate) return null;
+      make(picture);
+      return picture;
+    },
+  };
+}
+
+/**
+ * The seed a worker's shard draws its augmentation from: shard 0 (and the in-process loop) keeps the
+ * run's seed, so one worker draws exactly what the in-process loop draws; other shards get their own stream.
+ */
+export function shardSeed(seed: number, shard: number): number {
+  return shard === 0 ? seed : mixSeed(seed, 0x5a4d, shard);
+}
+
+/** The [start, end) of shard `k` of `n` of a batch of `size` images: sizes differ by at most one. */
+export function shardRange(size: number, n: number, k: number): [number, number] {
+  const base = Math.floor(size / n);
+  const extra = size % n;
+  const start = k * base + Math.min(k, extra);
+  return [start, start + base + (k < extra ? 1 : 0)];
+}
+
+/** A 32-bit seed for (seed, epoch, batch): nearby inputs give unrelated streams. */
+export function mixSeed(seed: number, epoch: number, batch: number): number {
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+  for (const v of [epoch, batch]) {
+    h = Math.imul(h ^ (v + 0x7f4a7c15), 0xc2b2ae35) >>> 0;
+    h ^= h >>> 16;
+  }
+  return h >>> 0;
+}
