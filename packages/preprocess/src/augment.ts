@@ -779,10 +779,10 @@ const CLUTTER: ((image: Float32Array, width: number, height: number, rng: Rng, i
  * then fits the image again as the pipeline will: toMnistFormat crops a picture to all its ink, clutter included, so
  * a line through a photo shrinks and moves the digit it crosses.
  */
-function addClutter(image: Float32Array, width: number, height: number, rng: Rng, scratch: Float32Array): void {
+function addClutter(image: Float32Array, width: number, height: number, rng: Rng, scratch: Scratch): void {
   const draw = CLUTTER[rng.int(CLUTTER.length)]!;
   draw(image, width, height, rng, 0.4 + 0.6 * rng.next());
-  refitToInk(image, width, height, scratch);
+  refitToInk(image, width, height, scratch.image);
 }
 
 /** MNIST's frame: the ink's box fitted into 20 of 28 pixels, its centre of mass at the middle (as toMnistFormat). */
