@@ -10,6 +10,7 @@ import { rotate, scale, shear, translate } from './geometry.js';
 import { impulseNoise, shotNoise } from './noise.js';
 import { ruledPaper } from './paper.js';
 import { type Plane, planeOf, rasterOf } from './planes.js';
+import { uciFormat } from './uci-format.js';
 
 /**
  * Which half of the families a family is in: `tune` families may guide preprocessing changes; `held-out` ones are only
@@ -55,6 +56,7 @@ export const FAMILIES: readonly Family[] = [
   { name: 'defocus', split: 'tune', description: 'out of focus: disk blur of radius 1.5-2.5 px', corrupt: onPlane(defocus) },
   { name: 'jpeg-20', split: 'held-out', description: 'JPEG at quality 20 (jpeg-js)', corrupt: onPlane((p) => jpegRoundTrip(p, 20)) },
   { name: 'ruled-paper', split: 'tune', description: 'dark ink on lined notebook paper, RGB, 84x84', corrupt: (d, rng) => ruledPaper(planeOf(d), rng) },
+  { name: 'uci-format', split: 'tune', description: "UCI's format: 32x32 box-filling bitmap, 4x4 counts, 8x8 shown 4x", corrupt: (d) => uciFormat(d) },
 ];
 
 /** A family's pictures and their labels. */

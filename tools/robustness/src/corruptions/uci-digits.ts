@@ -32,6 +32,12 @@ const ENLARGE = 4;
 /** A gzipped CSV of 1,797 rows is about 60 kB; refuse anything far larger before unpacking it. */
 const MAX_FILE_BYTES = 4 << 20;
 
+/** How the bench shows an 8x8 grid of counts (0..16, row-major) to a recognizer: enlarged 4x bilinearly to 32x32 bytes. */
+export function uciPicture(counts: ArrayLike<number>): Raster {
+  const up = resizeBilinear(Array.from(counts, (v) => (v / 16) * 255), SIDE, SIDE, ENLARGE);
+  return { data: Uint8Array.from(up.data, Math.round), width: up.width, height: up.height, channels: 1 };
+}
+
 /** Reads digits.csv.gz: rows of 64 pixel counts (0..16) and a label. */
 export async function loadUciDigits(path: string): Promise<UciDigits> {
   const zipped = await readFile(path);
@@ -46,8 +52,7 @@ export async function loadUciDigits(path: string): Promise<UciDigits> {
     if (values.length !== SIDE * SIDE + 1 || values.some((v) => !Number.isFinite(v) || v < 0 || v > 16)) {
       throw new DigitkitError('BAD_DATA', `${path} row ${r + 1}: expected 64 counts in 0..16 and a label, got ${JSON.stringify(row.slice(0, 60))}`);
     }
-    const up = resizeBilinear(values.slice(0, SIDE * SIDE).map((v) => (v / 16) * 255), SIDE, SIDE, ENLARGE);
-    pictures.push({ data: Uint8Array.from(up.data, Math.round), width: up.width, height: up.height, channels: 1 });
+    pictures.push(uciPicture(values.slice(0, SIDE * SIDE)));
     labels.push(values[SIDE * SIDE]!);
   });
   return { pictures, labels: Uint8Array.from(labels) };
