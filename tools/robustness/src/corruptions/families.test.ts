@@ -1,6 +1,6 @@
 // Each corruption family does what its name says, measured on real MNIST test digits.
 import { createRng } from '@digitkit/core';
-import { median, mnistSlice, pearson } from '@digitkit/testkit';
+import { blockCounts, median, mnistSlice, normalizedBitmap, pearson, uciFormat, uciPicture } from '@digitkit/testkit';
 import { describe, expect, it } from 'vitest';
 import { blurPlane } from './planes.js';
 import { corruptFamily, FAMILIES, type Family } from './families.js';
@@ -8,8 +8,6 @@ import { jpegEncode, jpegRoundTrip, thumbnail } from './digital.js';
 import { rotate, shear } from './geometry.js';
 import { planeOf, type Plane } from './planes.js';
 import { plainMnist } from './plain.js';
-import { blockCounts, normalizedBitmap, uciFormat } from './uci-format.js';
-import { uciPicture } from './uci-digits.js';
 
 const test = await mnistSlice({ split: 'test', count: 60 });
 const N = 30;

@@ -2,7 +2,7 @@
 // a recognizer receives. MNIST-C's 15 (Mu & Gilmer 2019, written here from the paper's and its reference code's
 // description, at the severities of the published set), plus thumbnails, defocus, JPEG and ruled paper.
 import { createRng, DigitkitError, type ImageSet, type Rng, shuffleInPlace } from '@digitkit/core';
-import type { Raster } from '@digitkit/testkit';
+import { type Raster, uciFormat } from '@digitkit/testkit';
 import { defocus, glassBlur, motionBlur } from './blur.js';
 import { dottedLine, fog, spatter, stripe, zigzag } from './clutter.js';
 import { brightness, cannyEdges, jpegRoundTrip, thumbnail } from './digital.js';
@@ -10,7 +10,6 @@ import { rotate, scale, shear, translate } from './geometry.js';
 import { impulseNoise, shotNoise } from './noise.js';
 import { ruledPaper } from './paper.js';
 import { type Plane, planeOf, rasterOf } from './planes.js';
-import { uciFormat } from './uci-format.js';
 
 /**
  * Which half of the families a family is in: `tune` families may guide preprocessing changes; `held-out` ones are only

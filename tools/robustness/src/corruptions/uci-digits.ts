@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { DigitkitError } from '@digitkit/core';
-import { type Raster, resizeBilinear } from '@digitkit/testkit';
+import { type Raster, uciPicture } from '@digitkit/testkit';
 
 /** Where the file is looked for when DIGITKIT_UCI_DIGITS does not name it: an installed python3-sklearn. */
 export const UCI_DIGITS_PATHS = ['/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz'];
@@ -28,15 +28,8 @@ export interface UciDigits {
 }
 
 const SIDE = 8;
-const ENLARGE = 4;
 /** A gzipped CSV of 1,797 rows is about 60 kB; refuse anything far larger before unpacking it. */
 const MAX_FILE_BYTES = 4 << 20;
-
-/** How the bench shows an 8x8 grid of counts (0..16, row-major) to a recognizer: enlarged 4x bilinearly to 32x32 bytes. */
-export function uciPicture(counts: ArrayLike<number>): Raster {
-  const up = resizeBilinear(Array.from(counts, (v) => (v / 16) * 255), SIDE, SIDE, ENLARGE);
-  return { data: Uint8Array.from(up.data, Math.round), width: up.width, height: up.height, channels: 1 };
-}
 
 /** Reads digits.csv.gz: rows of 64 pixel counts (0..16) and a label. */
 export async function loadUciDigits(path: string): Promise<UciDigits> {

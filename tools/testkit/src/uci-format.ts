@@ -1,8 +1,8 @@
-// UCI's format made from MNIST test digits, from its published description only (Alpaydin & Kaynak 1998: 32x32
-// normalized bitmaps, non-overlapping 4x4 blocks, on-pixels counted per block -> 8x8 of 0..16), so that preprocessing
-// can be tuned on UCI's shape (a soft 8x8 digit filling its box) without looking at UCI's held-out digits.
-import type { Raster } from '@digitkit/testkit';
-import { uciPicture } from './uci-digits.js';
+// UCI's format made from MNIST digits, from its published description only (Alpaydin & Kaynak 1998: 32x32 normalized
+// bitmaps, non-overlapping 4x4 blocks, on-pixels counted per block -> 8x8 of 0..16), so that preprocessing can be tuned
+// and tested on UCI's shape (a soft 8x8 digit filling its box) without looking at UCI's held-out digits.
+import { resizeBilinear } from './pixels.js';
+import type { Raster } from './render.js';
 
 /** The normalized bitmap's side, and the block that is counted. */
 const BITMAP = 32;
@@ -12,8 +12,8 @@ const GRID = BITMAP / BLOCK;
 const INK_LEVEL = 0.5;
 
 /**
- * An MNIST digit (28x28 bytes, light on dark) as a UCI digit: its ink box scaled (aspect kept, the longer side filling
- * 32, centred) into a 32x32 bitmap, binarized at half, 4x4 blocks counted, and shown as the bench shows UCI's digits.
+ * An MNIST digit (28x28 bytes, light on dark) as a UCI digit: binarized at half, its ink box scaled (aspect kept, the
+ * longer side filling 32, centred) into a 32x32 bitmap, 4x4 blocks counted, and shown as the bench shows UCI's digits.
  */
 export function uciFormat(digit: Uint8Array): Raster {
   return uciPicture(blockCounts(normalizedBitmap(digit)));
@@ -47,6 +47,12 @@ export function normalizedBitmap(digit: Uint8Array, side = 28): Uint8Array {
     }
   }
   return bitmap;
+}
+
+/** How the robustness bench shows an 8x8 grid of counts (0..16, row-major) to a recognizer: enlarged 4x bilinearly. */
+export function uciPicture(counts: ArrayLike<number>): Raster {
+  const up = resizeBilinear(Array.from(counts, (v) => (v / 16) * 255), GRID, GRID, BLOCK);
+  return { data: Uint8Array.from(up.data, Math.round), width: up.width, height: up.height, channels: 1 };
 }
 
 /** On-pixels per non-overlapping BLOCK x BLOCK block: GRID x GRID counts of 0..16. */
