@@ -324,8 +324,8 @@ function hasDarkInk(image: Levels): boolean {
 const MARGIN = 0.2;
 
 /**
- * Whether the digit fills its picture from edge to edge (its ink, faint too, spans the width or the height), or none was found
- * (ink over most of a picture also hides it): then it may be a thumbnail or a cut-out cropped to the digit.
+ * Whether the digit fills its picture from edge to edge (its ink, faint too, spans the width or the height), or none
+ * was found (ink over most of a picture also hides it): then it may be a thumbnail or a cut-out cropped to the digit.
  */
 function isTightCrop(digit: FoundDigit | Empty, work: Levels): boolean {
   if (isEmpty(digit)) return true;
@@ -333,8 +333,10 @@ function isTightCrop(digit: FoundDigit | Empty, work: Levels): boolean {
   return (reach.x === 0 && reach.x + reach.width >= work.width) || (reach.y === 0 && reach.y + reach.height >= work.height);
 }
 
-/** The 5th and 95th percentiles of a picture where no ink was found lie at least this many gray levels (of 255) apart:
- * half the scale, which a blank sheet's shading and grain do not reach, and a digit filling a thumbnail does. */
+/**
+ * The 5th and 95th percentiles of a picture where no ink was found lie at least this many gray levels (of 255) apart:
+ * half the scale, which a blank sheet's shading and grain do not reach, and a digit filling a thumbnail does.
+ */
 const STRONG_CONTRAST = 128;
 
 /** Whether a picture in which no ink was found holds strong contrast all the same (its ink may be most of it). */
