@@ -6,9 +6,9 @@ import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { toGrayscale, toMnistFormat } from '@digitkit/preprocess';
 import { createRecognizer } from '@digitkit/recognizer';
-import { encode } from 'fast-png';
 import { corruptFamily, FAMILIES } from '../corruptions/families.js';
 import { plainMnist } from '../corruptions/plain.js';
+import { contactSheet } from './contact-sheet.js';
 
 const [name, n = '300', model = 'cnn', out = '/tmp/family-misses.png', copy] = process.argv.slice(2) as [string, string?, string?, string?, string?];
 const toMnist: typeof toMnistFormat = copy ? (await import(copy)).toMnistFormat : toMnistFormat;
@@ -31,26 +31,14 @@ const [byPipe, byPlain] = [read(piped), read(plain)];
 const misses = [...set.labels.keys()].filter((i) => byPipe[i] !== set.labels[i] && byPlain[i] === set.labels[i]);
 const both = [...set.labels.keys()].filter((i) => byPipe[i] !== set.labels[i] && byPlain[i] !== set.labels[i]).length;
 console.log(`${misses.length} missed by the pipeline only (${both} by both): ${misses.map((i) => `#${i} ${set.labels[i]}->${byPipe[i]}`).join(' ')}`);
-const CELL = 58;
 const per = 6;
-const width = per * 3 * CELL;
-const rows = Math.max(1, Math.ceil(misses.length / per));
-const sheet = new Uint8Array(width * rows * CELL).fill(128);
-const put = (data: Uint8Array, w: number, h: number, cell: number) => {
-  const [row, col] = [Math.floor(cell / (per * 3)), cell % (per * 3)];
-  const s = (CELL - 2) / Math.max(w, h);
-  for (let y = 0; y < CELL - 2; y++) {
-    for (let x = 0; x < CELL - 2; x++) {
-      const [sx, sy] = [Math.floor(x / s), Math.floor(y / s)];
-      if (sx < w && sy < h) sheet[(row * CELL + y + 1) * width + col * CELL + x + 1] = data[sy * w + sx]!;
-    }
-  }
-};
+const { put: putAt, png } = contactSheet(per * 3, Math.max(1, Math.ceil(misses.length / per)), 58);
+const put = (data: Uint8Array, w: number, h: number, cell: number) => putAt(data, w, h, cell % (per * 3), Math.floor(cell / (per * 3)));
 misses.forEach((i, k) => {
   const gray = toGrayscale(set.pictures[i]!);
   put(gray.data, gray.width, gray.height, 3 * k);
   put(piped[i]!, 28, 28, 3 * k + 1);
   put(plain[i]!, 28, 28, 3 * k + 2);
 });
-await writeFile(out, encode({ width, height: rows * CELL, data: sheet, channels: 1 }));
+await writeFile(out, png());
 console.log(`${out}: picture, toMnistFormat, plain`);
