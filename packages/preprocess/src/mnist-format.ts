@@ -71,14 +71,36 @@ export function toMnistFormat(image: RasterImage, options: MnistFormatOptions = 
   const { work: whole, factor } = toWorkingSize(gray);
   const { work, offset } = withoutEdgeBands(whole);
   const inverted = polarity === 'auto' ? hasDarkInk(work) : polarity === 'dark-on-light';
-  const ink = findInk(removeBackground(work, inverted));
+  const first = digitIn(work, inverted, threshold, 0);
+  // A digit cropped to its own box (a thumbnail, a cut-out) leaves too little background to model: again with a margin,
+  // kept when the digit found then fills the picture too (where none was found at first, only in strong contrast: a
+  // blank photo's shading beside a flat margin would pass for ink).
+  const retry = isEmpty(first) ? hasStrongContrast(work) : isTightCrop(first, work);
+  const again = retry ? digitIn(work, inverted, threshold, MARGIN) : first;
+  const digit = !isEmpty(again) && isTightCrop(again, work) ? again : first;
+  if (isEmpty(digit)) return digit;
+  const { fit, box } = digit;
+  return { empty: false, pixels: centreInFrame(fit), box: inSource({ ...box, x: box.x + offset.x, y: box.y + offset.y }, factor, gray), inverted };
+}
+
+/** The digit's 20x20 fit, its ink box, and the box of all its kept ink, faint too, in the working image's pixels. */
+interface FoundDigit {
+  fit: Levels;
+  box: Box;
+  reach: Box;
+}
+
+/** The stages from the background on, with the working image inside a margin of `margin` times its longer side. */
+function digitIn(work: Levels, inverted: boolean, threshold: number, margin: number): FoundDigit | Empty {
+  const { padded, frame } = withMargin(work, margin);
+  const ink = findInk(removeBackground(padded, inverted));
   if (isEmpty(ink)) return ink;
-  const levels = keepDigit(ink, threshold);
+  const levels = keepDigit(ink, threshold, frame);
   if (isEmpty(levels)) return levels;
   const inkBox = cropBox(levels);
   if (isEmpty(inkBox)) return inkBox;
   const fit = normalizeStrokeWidth(levels, inkBox, fitInto20x20(levels, inkBox));
-  return { empty: false, pixels: centreInFrame(fit), box: inSource({ ...inkBox, x: inkBox.x + offset.x, y: inkBox.y + offset.y }, factor, gray), inverted };
+  return { fit, box: within(inkBox, frame), reach: within(boundingBox(levels, 0) ?? inkBox, frame) };
 }
 
 const empty = (reason: string): Empty => ({ empty: true, reason });
@@ -294,6 +316,54 @@ function hasDarkInk(image: Levels): boolean {
   return borderMedian(small) > 127.5;
 }
 
+/**
+ * A tight crop (see {@link isTightCrop}) gets a margin of its border's level this deep (a fraction of its longer side;
+ * MNIST's own 28x28 frame gives its 20x20 digits 0.2): with ink over most of the picture, the background's statistics
+ * and the top-hat have too little background to measure, and find none or hollow the strokes.
+ */
+const MARGIN = 0.2;
+
+/**
+ * Whether the digit fills its picture from edge to edge (its ink, faint too, spans the width or the height), or none
+ * was found (ink over most of a picture also hides it): then it may be a thumbnail or a cut-out cropped to the digit.
+ */
+function isTightCrop(digit: FoundDigit | Empty, work: Levels): boolean {
+  if (isEmpty(digit)) return true;
+  const { reach } = digit;
+  return (reach.x === 0 && reach.x + reach.width >= work.width) || (reach.y === 0 && reach.y + reach.height >= work.height);
+}
+
+/**
+ * The 5th and 95th percentiles of a picture where no ink was found lie at least this many gray levels (of 255) apart:
+ * half the scale, which a blank sheet's shading and grain do not reach, and a digit filling a thumbnail does.
+ */
+const STRONG_CONTRAST = 128;
+
+/** Whether a picture in which no ink was found holds strong contrast all the same (its ink may be most of it). */
+function hasStrongContrast(work: Levels): boolean {
+  const [low = 0, high = 0] = levelQuantiles(work.data, 0.05, 0.95);
+  return high - low >= STRONG_CONTRAST;
+}
+
+/** The working image inside a margin of its border's median level, and where the image lies in it. */
+function withMargin(work: Levels, fraction: number): { padded: Levels; frame: Box } {
+  if (fraction === 0) return { padded: work, frame: { x: 0, y: 0, width: work.width, height: work.height } };
+  const margin = Math.ceil(fraction * Math.max(work.width, work.height));
+  const width = work.width + 2 * margin;
+  const height = work.height + 2 * margin;
+  const data = new Float32Array(width * height).fill(borderMedian(work));
+  for (let y = 0; y < work.height; y++) data.set(work.data.subarray(y * work.width, (y + 1) * work.width), (y + margin) * width + margin);
+  return { padded: { data, width, height }, frame: { x: margin, y: margin, width: work.width, height: work.height } };
+}
+
+/** The part of a box (in padded pixels) inside the frame, in the frame's own pixels. */
+function within(box: Box, frame: Box): Box {
+  const [x0, y0] = [Math.max(box.x, frame.x), Math.max(box.y, frame.y)];
+  const x1 = Math.min(box.x + box.width, frame.x + frame.width);
+  const y1 = Math.min(box.y + box.height, frame.y + frame.height);
+  return { x: x0 - frame.x, y: y0 - frame.y, width: Math.max(1, x1 - x0), height: Math.max(1, y1 - y0) };
+}
+
 /** At the sure ink, the top-hat must keep this fraction of a twice as wide one's level, or its opening ate into the strokes. */
 const CORE_KEPT = 0.9;
 
@@ -407,7 +477,7 @@ const MIN_INK_FRACTION = 1e-4;
  * The digit's ink as levels in 0..1 (1 from the strong ink level up), everything else 0: pixels above the noise and
  * above `threshold` of the ink's contrast, in the pieces that make the digit (see {@link digitPieces}).
  */
-function keepDigit(ink: Ink, threshold: number): Levels | Empty {
+function keepDigit(ink: Ink, threshold: number, frame: Box): Levels | Empty {
   const { image, stats } = ink;
   const { data, width, height } = image;
   // Background is what lies within the noise, or below `threshold` of the ink's contrast.
@@ -416,7 +486,7 @@ function keepDigit(ink: Ink, threshold: number): Levels | Empty {
   const mask = new Uint8Array(data.length);
   for (let i = 0; i < data.length; i++) mask[i] = data[i]! > low ? 1 : 0;
   const minInk = Math.max(MIN_INK_PIXELS, Math.round(MIN_INK_FRACTION * width * height));
-  const { labels, keep, inkPixels } = digitPieces(mask, width, height, minInk, stats.sigma > 0);
+  const { labels, keep, inkPixels } = digitPieces(mask, width, height, minInk, stats.sigma > 0, frame);
   if (inkPixels < minInk) {
     return empty(`no digit: only ${inkPixels} ink pixel(s) (need at least ${minInk}); stray marks are not a digit`);
   }
@@ -440,9 +510,10 @@ function digitPieces(
   height: number,
   minInk: number,
   photo: boolean,
+  frame: Box,
 ): { labels: Int32Array; keep: boolean[]; inkPixels: number } {
   const { labels, areas } = connectedComponents(mask, width, height);
-  const touches = photo ? piecesTouchingEdge(labels, width, height, areas.length) : areas.map(() => false);
+  const touches = photo ? piecesTouchingEdge(labels, width, height, areas.length, frame) : areas.map(() => false);
   const largestWhere = (touching: boolean) => areas.reduce((a, area, i) => (touches[i] === touching ? Math.max(a, area) : a), 0);
   const largestInside = largestWhere(false);
   const dropEdges = photo && largestInside >= minInk && largestInside >= EDGE_PIECE_RATIO * largestWhere(true);

@@ -241,20 +241,30 @@ export function connectedComponents(mask: Uint8Array, width: number, height: num
   return { labels, areas };
 }
 
-/** For each labelled piece (labels 1..count, as {@link connectedComponents} gives them), whether it touches the edge. */
-export function piecesTouchingEdge(labels: Int32Array, width: number, height: number, count: number): boolean[] {
+/**
+ * For each labelled piece (labels 1..count, as {@link connectedComponents} gives them), whether it touches the edge of
+ * `frame` (default: the whole image; a padded image passes the picture's own extent).
+ */
+export function piecesTouchingEdge(
+  labels: Int32Array,
+  width: number,
+  height: number,
+  count: number,
+  frame: Box = { x: 0, y: 0, width, height },
+): boolean[] {
   const touches = new Array<boolean>(count).fill(false);
-  const mark = (i: number) => {
-    const l = labels[i]!;
+  const mark = (x: number, y: number) => {
+    const l = labels[y * width + x]!;
     if (l !== 0) touches[l - 1] = true;
   };
-  for (let x = 0; x < width; x++) {
-    mark(x);
-    mark((height - 1) * width + x);
+  const [right, bottom] = [frame.x + frame.width - 1, frame.y + frame.height - 1];
+  for (let x = frame.x; x <= right; x++) {
+    mark(x, frame.y);
+    mark(x, bottom);
   }
-  for (let y = 0; y < height; y++) {
-    mark(y * width);
-    mark(y * width + width - 1);
+  for (let y = frame.y; y <= bottom; y++) {
+    mark(frame.x, y);
+    mark(right, y);
   }
   return touches;
 }

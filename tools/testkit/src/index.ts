@@ -26,3 +26,4 @@ export type { Affine, Surface, Raster, PhotoLook } from './render.js';
 export { drawSkeleton, toSurface, toPhoto, gaussianBlur, jpegSoften } from './render.js';
 export type { Closeness } from './measures.js';
 export { pearson, pearsonWithinOnePixel, meanAbsDiff, sumOf, median, quantile, redrawCloseness } from './measures.js';
+export { blockCounts, normalizedBitmap, uciFormat, uciPicture } from './uci-format.js';

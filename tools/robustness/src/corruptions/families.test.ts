@@ -1,6 +1,6 @@
 // Each corruption family does what its name says, measured on real MNIST test digits.
 import { createRng } from '@digitkit/core';
-import { median, mnistSlice, pearson } from '@digitkit/testkit';
+import { blockCounts, median, mnistSlice, normalizedBitmap, pearson, uciFormat, uciPicture } from '@digitkit/testkit';
 import { describe, expect, it } from 'vitest';
 import { blurPlane } from './planes.js';
 import { corruptFamily, FAMILIES, type Family } from './families.js';
@@ -64,10 +64,10 @@ describe('corruptFamily', () => {
     expect(() => corruptFamily(FAMILIES[0]!, test, 0)).toThrow(/count/);
   });
 
-  it('has MNIST-C\'s 15 families and 6 more, split into a tuning half and a held-out half', () => {
-    expect(FAMILIES).toHaveLength(21);
-    expect(new Set(FAMILIES.map((f) => f.name)).size).toBe(21);
-    expect(FAMILIES.filter((f) => f.split === 'tune')).toHaveLength(11);
+  it('has MNIST-C\'s 15 families and 7 more, split into a tuning half and a held-out half', () => {
+    expect(FAMILIES).toHaveLength(22);
+    expect(new Set(FAMILIES.map((f) => f.name)).size).toBe(22);
+    expect(FAMILIES.filter((f) => f.split === 'tune')).toHaveLength(12);
   });
 });
 
@@ -246,6 +246,32 @@ describe('clutter', () => {
         }
       });
     }
+  });
+});
+
+describe("UCI's format", () => {
+  it('counts on-pixels of a box-filling 32x32 bitmap in 4x4 blocks and shows the 8x8 counts as the UCI bench does', () => {
+    const set = pictures('uci-format');
+    set.pictures.forEach((p, i) => {
+      const digit = digitAt(set.sources[i]!);
+      const bitmap = normalizedBitmap(digit);
+      const counts = blockCounts(bitmap);
+      expect(p.data).toEqual(uciFormat(digit).data);
+      expect(p.data).toEqual(uciPicture(counts).data);
+      expect([p.width, p.height, p.channels]).toEqual([32, 32, 1]);
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(bitmap.reduce((a, b) => a + b, 0));
+      expect(Math.max(...counts)).toBeLessThanOrEqual(16);
+      // The ink box fills the bitmap along its longer side: ink in the first and the last row, or column.
+      const on = (x: number, y: number) => bitmap[y * 32 + x] === 1;
+      const rows = (y: number) => Array.from({ length: 32 }, (_, x) => on(x, y)).some(Boolean);
+      const cols = (x: number) => Array.from({ length: 32 }, (_, y) => on(x, y)).some(Boolean);
+      expect((rows(0) && rows(31)) || (cols(0) && cols(31))).toBe(true);
+      // Scaled up about 1.6x, the binarized ink covers about 1.6^2 as many pixels as MNIST's pixels at half or more.
+      const inkPixels = digit.filter((v) => v >= 128).length;
+      const ratio = bitmap.reduce((a, b) => a + b, 0) / inkPixels;
+      expect(ratio).toBeGreaterThan(1.5);
+      expect(ratio).toBeLessThan(8);
+    });
   });
 });
 

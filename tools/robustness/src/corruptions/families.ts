@@ -2,7 +2,7 @@
 // a recognizer receives. MNIST-C's 15 (Mu & Gilmer 2019, written here from the paper's and its reference code's
 // description, at the severities of the published set), plus thumbnails, defocus, JPEG and ruled paper.
 import { createRng, DigitkitError, type ImageSet, type Rng, shuffleInPlace } from '@digitkit/core';
-import type { Raster } from '@digitkit/testkit';
+import { type Raster, uciFormat } from '@digitkit/testkit';
 import { defocus, glassBlur, motionBlur } from './blur.js';
 import { dottedLine, fog, spatter, stripe, zigzag } from './clutter.js';
 import { brightness, cannyEdges, jpegRoundTrip, thumbnail } from './digital.js';
@@ -55,6 +55,7 @@ export const FAMILIES: readonly Family[] = [
   { name: 'defocus', split: 'tune', description: 'out of focus: disk blur of radius 1.5-2.5 px', corrupt: onPlane(defocus) },
   { name: 'jpeg-20', split: 'held-out', description: 'JPEG at quality 20 (jpeg-js)', corrupt: onPlane((p) => jpegRoundTrip(p, 20)) },
   { name: 'ruled-paper', split: 'tune', description: 'dark ink on lined notebook paper, RGB, 84x84', corrupt: (d, rng) => ruledPaper(planeOf(d), rng) },
+  { name: 'uci-format', split: 'tune', description: "UCI's format: 32x32 box-filling bitmap, 4x4 counts, 8x8 shown 4x", corrupt: (d) => uciFormat(d) },
 ];
 
 /** A family's pictures and their labels. */

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { DigitkitError } from '@digitkit/core';
-import { type Raster, resizeBilinear } from '@digitkit/testkit';
+import { type Raster, uciPicture } from '@digitkit/testkit';
 
 /** Where the file is looked for when DIGITKIT_UCI_DIGITS does not name it: an installed python3-sklearn. */
 export const UCI_DIGITS_PATHS = ['/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz'];
@@ -28,7 +28,6 @@ export interface UciDigits {
 }
 
 const SIDE = 8;
-const ENLARGE = 4;
 /** A gzipped CSV of 1,797 rows is about 60 kB; refuse anything far larger before unpacking it. */
 const MAX_FILE_BYTES = 4 << 20;
 
@@ -46,8 +45,7 @@ export async function loadUciDigits(path: string): Promise<UciDigits> {
     if (values.length !== SIDE * SIDE + 1 || values.some((v) => !Number.isFinite(v) || v < 0 || v > 16)) {
       throw new DigitkitError('BAD_DATA', `${path} row ${r + 1}: expected 64 counts in 0..16 and a label, got ${JSON.stringify(row.slice(0, 60))}`);
     }
-    const up = resizeBilinear(values.slice(0, SIDE * SIDE).map((v) => (v / 16) * 255), SIDE, SIDE, ENLARGE);
-    pictures.push({ data: Uint8Array.from(up.data, Math.round), width: up.width, height: up.height, channels: 1 });
+    pictures.push(uciPicture(values.slice(0, SIDE * SIDE)));
     labels.push(values[SIDE * SIDE]!);
   });
   return { pictures, labels: Uint8Array.from(labels) };
