@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { type AugmentOptions, createRng, type ImageSet } from '@digitkit/core';
 import { MODELS } from '@digitkit/model';
 import { AUGMENT_FAMILIES, createAugmenter, createNegativeMaker } from '@digitkit/preprocess';
-import { assembleBatch, batchBuffers } from '../src/batch.js';
+import { AUGMENT_OFF as OFF, assembleBatch, batchBuffers } from '../src/batch.js';
 import { createAugmenter as previousAugmenter } from './previous/augment.js';
 import { assembleBatch as assemblePrevious } from './previous/batch.js';
 import { createNegativeMaker as previousNegatives } from './previous/negatives.js';
@@ -18,21 +18,6 @@ import { createNegativeMaker as previousNegatives } from './previous/negatives.j
 const BATCH = 128;
 const BATCHES_PER_EPOCH = 469;
 
-/** Every family off: recipes and single families are written over it, as train() resolves them. */
-const OFF: Required<AugmentOptions> = {
-  maxShift: 0,
-  maxRotation: 0,
-  scale: 0,
-  shear: 0,
-  elastic: 0,
-  strokeWidth: 0,
-  blur: 0,
-  lowResolution: 0,
-  noise: 0,
-  clutter: 0,
-  contrast: 0,
-  negatives: 0,
-};
 
 interface Mix {
   name: string;

@@ -7,6 +7,22 @@ export const NOT_A_DIGIT = 255;
 /** byte -> [0, 1], the scale every digitkit model is trained in (pixel / 255). */
 const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
+/** Every augment family off (no shift either): the base benches and tests turn single families on from. */
+export const AUGMENT_OFF: Readonly<Required<AugmentOptions>> = Object.freeze({
+  maxShift: 0,
+  maxRotation: 0,
+  scale: 0,
+  shear: 0,
+  elastic: 0,
+  strokeWidth: 0,
+  blur: 0,
+  lowResolution: 0,
+  noise: 0,
+  clutter: 0,
+  contrast: 0,
+  negatives: 0,
+});
+
 /** Reusable buffers one batch (or one worker's shard of it) is written into. */
 export interface BatchBuffers {
   x: Float32Array;
