@@ -1,5 +1,6 @@
 import { type AugmentOptions, createRng, DigitkitError, type Rng } from '@digitkit/core';
-import { boundingBox, centerOfMass, maxOf, resample, resizeArea } from './image.js';
+import { boundingBox, maxOf, resizeArea } from './image.js';
+import { BOX_LEVEL, fitIntoBox, placeByMass } from './mnist-format.js';
 
 /** The families drawn with a probability per image, in the order they are applied after the warp. */
 export const AUGMENT_FAMILIES = ['strokeWidth', 'lowResolution', 'blur', 'clutter', 'contrast', 'noise'] as const;
@@ -785,28 +786,13 @@ function addClutter(image: Float32Array, width: number, height: number, rng: Rng
   refitToInk(image, width, height, scratch.image);
 }
 
-/** MNIST's frame: the ink's box fitted into 20 of 28 pixels, its centre of mass at the middle (as toMnistFormat). */
-const FIT_SHARE = 20 / 28;
-/** The box is that of the ink at or above this share of the brightest (toMnistFormat's BOX_LEVEL). */
-const FIT_BOX_LEVEL = 0.4;
-
-/** Crops `image` to its ink, fits that into MNIST's 20x20 keeping the aspect ratio, and centres its mass. */
+/** Crops `image` to its ink, fits that into MNIST's 20 of 28 pixels keeping the aspect ratio, and centres its mass. */
 function refitToInk(image: Float32Array, width: number, height: number, scratch: Float32Array): void {
   const levels = { data: image.subarray(0, width * height), width, height };
   const peak = maxOf(levels.data);
   if (peak <= 0) return;
-  const box = boundingBox(levels, FIT_BOX_LEVEL * peak)!;
-  const scale = (FIT_SHARE * Math.min(width, height)) / Math.max(box.width, box.height);
-  const fitWidth = Math.min(width, Math.max(1, Math.ceil(box.width * scale - 1e-6)));
-  const fitHeight = Math.min(height, Math.max(1, Math.ceil(box.height * scale - 1e-6)));
-  const fit = { data: resample(levels, box, scale, fitWidth, fitHeight), width: fitWidth, height: fitHeight };
-  const com = centerOfMass(fit)!;
-  const dx = Math.round(width / 2 - com.x);
-  const dy = Math.round(height / 2 - com.y);
-  scratch.fill(0);
-  for (let y = Math.max(0, -dy); y < Math.min(fitHeight, height - dy); y++) {
-    for (let x = Math.max(0, -dx); x < Math.min(fitWidth, width - dx); x++) scratch[(y + dy) * width + x + dx] = fit.data[y * fitWidth + x]!;
-  }
+  const box = boundingBox(levels, BOX_LEVEL * peak)!;
+  placeByMass(fitIntoBox(levels, box, 0, (20 * Math.min(width, height)) / 28), scratch, width, height);
   image.set(scratch.subarray(0, width * height));
 }
 

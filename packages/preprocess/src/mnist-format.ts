@@ -99,7 +99,7 @@ function digitIn(work: Levels, inverted: boolean, threshold: number, margin: num
   if (isEmpty(levels)) return levels;
   const inkBox = cropBox(levels);
   if (isEmpty(inkBox)) return inkBox;
-  const fit = normalizeStrokeWidth(levels, inkBox, fitInto20x20(levels, inkBox));
+  const fit = normalizeStrokeWidth(levels, inkBox, fitIntoBox(levels, inkBox));
   return { fit, box: within(inkBox, frame), reach: within(boundingBox(levels, 0) ?? inkBox, frame) };
 }
 
@@ -526,7 +526,7 @@ function digitPieces(
 
 /** The box MNIST fits into 20x20 is that of the ink at or above this fraction of its contrast (the stroke edge,
  * not the faint anti-aliasing fringe around it). */
-const BOX_LEVEL = 0.4;
+export const BOX_LEVEL = 0.4;
 
 /** The box to crop to; faint kept ink only (its strong part was in pieces dropped): the box of all of it. */
 function cropBox(levels: Levels): Box | Empty {
@@ -539,10 +539,11 @@ const BOX_SIDE = 20;
 const DILATION_DETAIL = 4;
 
 /**
- * The ink in `inkBox`, grown by `grow` pixels all round with a round pen, fitted into 20x20 keeping the aspect ratio:
- * area averaging when shrinking (anti-aliased), bilinear when enlarging.
+ * The ink in `inkBox`, grown by `grow` pixels all round with a round pen, fitted into `side` x `side` (MNIST's 20x20)
+ * keeping the aspect ratio: area averaging when shrinking (anti-aliased), bilinear when enlarging. The augmenter fits
+ * cluttered training images with it too.
  */
-function fitInto20x20(levels: Levels, inkBox: Box, grow = 0): Levels {
+export function fitIntoBox(levels: Levels, inkBox: Box, grow = 0, side = BOX_SIDE): Levels {
   const margin = Math.ceil(grow);
   const box: Box = {
     x: inkBox.x - margin,
@@ -550,7 +551,7 @@ function fitInto20x20(levels: Levels, inkBox: Box, grow = 0): Levels {
     width: inkBox.width + 2 * margin,
     height: inkBox.height + 2 * margin,
   };
-  const scale = BOX_SIDE / Math.max(box.width, box.height);
+  const scale = side / Math.max(box.width, box.height);
   const width = Math.max(1, Math.ceil(box.width * scale - 1e-6));
   const height = Math.max(1, Math.ceil(box.height * scale - 1e-6));
   const data =
@@ -607,7 +608,7 @@ function thickened(levels: Levels, inkBox: Box, measured: number): Levels | null
   const target = TARGET_STROKE / ratio;
   // Dilating by g widens both the stroke and the box: solve (w + 2g) * 20 / (side + 2g) = target for g.
   const grow = ((target * side) / BOX_SIDE - sourceStroke) / (2 * (1 - target / BOX_SIDE));
-  return grow > 0 ? fitInto20x20(levels, inkBox, grow) : null;
+  return grow > 0 ? fitIntoBox(levels, inkBox, grow) : null;
 }
 
 /** Finger-thick strokes: refit after a round eraser thins them to MNIST's 90th percentile. */
@@ -620,27 +621,34 @@ function thinned(levels: Levels, inkBox: Box, measured: number): Levels | null {
   if (radius < 1) return null;
   const eroded = { data: erodeDisk(levels.data, levels.width, levels.height, radius), width: levels.width, height: levels.height };
   const box = boundingBox(eroded, BOX_LEVEL);
-  return box ? fitInto20x20(eroded, box) : null;
+  return box ? fitIntoBox(eroded, box) : null;
 }
 
+/** MNIST's frame: 28x28, the fit's centre of mass shifted to its middle (the MNIST test set averages 14.0). */
 const FRAME = 28;
-/** ...then shifts it so its centre of mass is here (pixel-index coordinates; the MNIST test set averages 14.0). */
-const CENTER = 14;
 
 /** The fit in a 28x28 frame as bytes, its maximum 255, shifted by whole pixels (as MNIST did) to centre its mass. */
 function centreInFrame(fit: Levels): Uint8Array {
-  const com = centerOfMass(fit)!;
-  const dx = Math.round(CENTER - com.x);
-  const dy = Math.round(CENTER - com.y);
+  const frame = new Float32Array(FRAME * FRAME);
+  placeByMass(fit, frame, FRAME, FRAME);
   const toByte = 255 / maxOf(fit.data);
-  const pixels = new Uint8Array(FRAME * FRAME);
-  // Only the fit's pixels that land inside the frame.
-  const [left, right] = [Math.max(0, -dx), Math.min(fit.width, FRAME - dx)];
-  const [top, bottom] = [Math.max(0, -dy), Math.min(fit.height, FRAME - dy)];
+  return Uint8Array.from(frame, (v) => Math.round(v * toByte));
+}
+
+/**
+ * Writes the fit into `out` (a `width` x `height` frame, zero elsewhere), shifted by whole pixels so its centre of mass
+ * is at the frame's middle (pixel-index coordinates); pixels that would land outside are dropped.
+ */
+export function placeByMass(fit: Levels, out: Float32Array, width: number, height: number): void {
+  const com = centerOfMass(fit)!;
+  const dx = Math.round(width / 2 - com.x);
+  const dy = Math.round(height / 2 - com.y);
+  out.fill(0, 0, width * height);
+  const [left, right] = [Math.max(0, -dx), Math.min(fit.width, width - dx)];
+  const [top, bottom] = [Math.max(0, -dy), Math.min(fit.height, height - dy)];
   for (let y = top; y < bottom; y++) {
-    for (let x = left; x < right; x++) pixels[(y + dy) * FRAME + x + dx] = Math.round(fit.data[y * fit.width + x]! * toByte);
+    for (let x = left; x < right; x++) out[(y + dy) * width + x + dx] = fit.data[y * fit.width + x]!;
   }
-  return pixels;
 }
 
 /** A box in working pixels, in the source image's pixels (exact to within the shrink factor). */

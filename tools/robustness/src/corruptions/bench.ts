@@ -78,7 +78,8 @@ export function formatFamilyTable(rows: readonly FamilyRow[], extra: readonly Fa
   ].join('\n');
 }
 
-function rightFraction(results: readonly Recognition[], labels: Uint8Array): number {
+/** The share of `results` that are the digit `labels` says, read as one digit. */
+export function rightFraction(results: readonly Recognition[], labels: Uint8Array): number {
   let right = 0;
   results.forEach((r, i) => {
     if (r.verdict === 'digit' && r.label === labels[i]) right++;
