@@ -121,6 +121,8 @@ export interface AugmentOptions {
   elastic?: number;
   /** Probability of a thicker or thinner stroke (about one pixel more or less). Default 0. */
   strokeWidth?: number;
+  /** Probability of drawing the digit as its outline (a 1-2 px rim of strokes grown by 1-2 px), like a bubble digit or an edge map. Default 0. */
+  outline?: number;
   /** Probability of a Gaussian blur (sigma 0.5-1.5 px), like an out-of-focus photo. Default 0. */
   blur?: number;
   /** Probability of a trip down to 8-16 px and back up, like a scaled-up thumbnail. Default 0. */

@@ -180,11 +180,36 @@ function only(family: Record<string, unknown>, n = 200, seed = 21): [Float32Arra
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** Background pixels (< 0.4 of the peak) of a 28x28 image that no 4-connected path of background joins to the border. */
+function enclosedBackground(image: Float32Array): number {
+  const peak = Math.max(...image);
+  const reached = new Uint8Array(784);
+  const stack: number[] = [];
+  for (let i = 0; i < 784; i++) {
+    const [x, y] = [i % 28, Math.floor(i / 28)];
+    if ((x === 0 || y === 0 || x === 27 || y === 27) && image[i]! < 0.4 * peak) [reached[i], stack[stack.length]] = [1, i];
+  }
+  while (stack.length > 0) {
+    const i = stack.pop()!;
+    const [x, y] = [i % 28, Math.floor(i / 28)];
+    for (const [nx, ny] of [[x - 1, y], [x + 1, y], [x, y - 1], [x, y + 1]] as const) {
+      const j = ny * 28 + nx;
+      if (nx < 0 || ny < 0 || nx > 27 || ny > 27 || reached[j] || image[j]! >= 0.4 * peak) continue;
+      reached[j] = 1;
+      stack.push(j);
+    }
+  }
+  let enclosed = 0;
+  for (let i = 0; i < 784; i++) if (!reached[i] && image[i]! < 0.4 * peak) enclosed++;
+  return enclosed;
+}
+
 describe('createAugmenter: the families, each alone on real MNIST digits', () => {
   const families = {
     elastic: { elastic: 1 },
     shear: { shear: 0.3 },
     strokeWidth: { strokeWidth: 1 },
+    outline: { outline: 1 },
     lowResolution: { lowResolution: 1 },
     blur: { blur: 1 },
     clutter: { clutter: 1 },
@@ -287,6 +312,22 @@ describe('createAugmenter: the families, each alone on real MNIST digits', () =>
     expect(median(offCentre)).toBeLessThan(0.5);
     expect(changed).toBeGreaterThan(150);
     expect(grown).toBeGreaterThan(20);
+  });
+
+  it('outline: hollow strokes (background enclosed inside them), fitted into 20x20 with its mass centred', () => {
+    let hollowed = 0;
+    for (const [before, after] of only(families.outline)) {
+      const peak = Math.max(...after);
+      const ink = after.map((v) => (v >= 0.4 * peak ? 1 : 0));
+      const xs = [...ink.keys()].filter((i) => ink[i]).map((i) => i % 28);
+      const ys = [...ink.keys()].filter((i) => ink[i]).map((i) => Math.floor(i / 28));
+      expect(Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) + 1).toBeLessThanOrEqual(20);
+      const c = com(after);
+      expect(Math.hypot(c.x - 14, c.y - 14)).toBeLessThan(1);
+      // Every stroke becomes a loop round its old middle: far more background enclosed than the digit's own holes.
+      if (enclosedBackground(after) > enclosedBackground(before) + 10) hollowed++;
+    }
+    expect(hollowed).toBeGreaterThan(140);
   });
 
   it('contrast: a lifted background and dimmer ink, the order of the pixels kept', () => {

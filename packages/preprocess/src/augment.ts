@@ -3,7 +3,7 @@ import { boundingBox, maxOf, resizeArea } from './image.js';
 import { BOX_LEVEL, fitIntoBox, placeByMass } from './mnist-format.js';
 
 /** The families drawn with a probability per image, in the order they are applied after the warp. */
-export const AUGMENT_FAMILIES = ['strokeWidth', 'lowResolution', 'blur', 'clutter', 'contrast', 'noise'] as const;
+export const AUGMENT_FAMILIES = ['strokeWidth', 'outline', 'lowResolution', 'blur', 'clutter', 'contrast', 'noise'] as const;
 /** A family applied after the warp (see {@link AugmentOptions}). */
 export type AppearanceFamily = (typeof AUGMENT_FAMILIES)[number];
 
@@ -51,6 +51,8 @@ interface Scratch {
   supportKnown: boolean;
   /** One column of the image (see blurSupport). */
   column: Float32Array;
+  /** A second free float image (see outlineStrokes). */
+  second: Float32Array;
 }
 
 function createScratch(width: number, height: number): Scratch {
@@ -65,12 +67,14 @@ function createScratch(width: number, height: number): Scratch {
     support: new Int32Array(4),
     supportKnown: false,
     column: new Float32Array(height),
+    second: new Float32Array(width * height),
   };
 }
 
 /** What each family does to an image (they run in {@link AUGMENT_FAMILIES}' order, each with its probability). */
 const STAGES: Record<AppearanceFamily, Stage> = {
   strokeWidth: changeStrokeWidth,
+  outline: outlineStrokes,
   lowResolution: lowerResolution,
   blur: gaussianBlur,
   clutter: addClutter,
@@ -86,7 +90,7 @@ const KEEPS_SUPPORT: ReadonlySet<Stage> = new Set<Stage>([changeStrokeWidth, gau
 /**
  * A seeded augmenter for training: each call shifts (and, when enabled, rotates, zooms, shears and elastically
  * distorts) one image at random in one bilinear warp with a zero background, then applies each appearance family
- * (stroke width, low resolution, blur, clutter, contrast, noise) with its probability. With only the shift on it
+ * (stroke width, outline, low resolution, blur, clutter, contrast, noise) with its probability. With only the shift on it
  * takes a whole-pixel copy fast path.
  */
 export function createAugmenter(options: AugmenterOptions): Augmenter {
@@ -617,6 +621,46 @@ function changeStrokeWidth(image: Float32Array, width: number, height: number, r
   if (thicker) [scratch.support[0], scratch.support[1], scratch.support[2], scratch.support[3]] = [left, right, top, bottom];
 }
 
+/**
+ * Draws the digit as its outline: strokes grown by 1-2 px, keeping a rim 1-2 px wide (no wider than the growth), then fitted again as the
+ * pipeline fits all ink. An outline (bubble) digit or an edge detector's picture is two thin lines round each stroke;
+ * the pipeline's stroke-width fit only thickens those lines, so the model has to learn the hollow shape.
+ */
+function outlineStrokes(image: Float32Array, width: number, height: number, rng: Rng, scratch: Scratch): void {
+  const grow = 1 + rng.int(2);
+  // A rim no wider than the growth keeps the stroke's middle hollow.
+  const rim = 1 + rng.int(grow);
+  const peak = maxOf(image.subarray(0, width * height));
+  if (peak <= 0) return;
+  const [solid, inner] = [scratch.second, scratch.image];
+  solid.set(image.subarray(0, width * height));
+  for (let i = 0; i < grow; i++) {
+    crossFilter(solid, inner, width, height, true);
+    solid.set(inner);
+  }
+  crossFilter(solid, inner, width, height, false);
+  if (rim === 2) crossFilter(inner, image, width, height, false);
+  else image.set(inner);
+  // image holds the grown strokes shrunk by the rim; what the rim takes away is the outline.
+  for (let i = 0; i < width * height; i++) image[i] = solid[i]! - image[i]!;
+  refitToInk(image, width, height, scratch.image);
+}
+
+/** to = the maximum (grow) or minimum (shrink) of each pixel and its 4 neighbours in from; outside is background. */
+function crossFilter(from: Float32Array, to: Float32Array, width: number, height: number, grow: boolean): void {
+  const pick = grow ? Math.max : Math.min;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const left = x > 0 ? from[i - 1]! : 0;
+      const right = x + 1 < width ? from[i + 1]! : 0;
+      const up = y > 0 ? from[i - width]! : 0;
+      const down = y + 1 < height ? from[i + width]! : 0;
+      to[i] = pick(from[i]!, left, right, up, down);
+    }
+  }
+}
+
 /** Shrinks to 8-16 px (area average) and enlarges back (bilinear): the look of a scaled-up thumbnail. */
 function lowerResolution(image: Float32Array, width: number, height: number, rng: Rng): void {
   const side = 8 + rng.int(9);
@@ -748,13 +792,13 @@ const CLUTTER: ((image: Float32Array, width: number, height: number, rng: Rng, i
       y = ny;
     }
   },
-  // A saw-tooth line across the image (teeth 1.5-3 px high and apart): a pen scribbled through the digit, which a
-  // straight line or a few long zigzag segments do not teach.
+  // A saw-tooth line across the image (teeth 1.5-3 px high and apart, 1-3 px wide, up to a digit's own stroke): a pen
+  // scribbled through the digit, which a straight line or a few long zigzag segments do not teach.
   (image, width, height, rng, ink) => {
     const [x0, y0] = borderPoint(width, height, rng);
     const [x1, y1] = borderPoint(width, height, rng);
     const tooth = 1.5 + 1.5 * rng.next();
-    const halfWidth = 0.5 + 0.4 * rng.next();
+    const halfWidth = 0.5 + rng.next();
     const length = Math.hypot(x1 - x0, y1 - y0);
     if (length < 2 * tooth) return;
     const [ux, uy] = [(x1 - x0) / length, (y1 - y0) / length];

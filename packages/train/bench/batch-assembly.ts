@@ -46,7 +46,8 @@ function whichPreprocess(): string {
 }
 
 export function batchAssembly(trainSet: ImageSet, quick = false): void {
-  const recipe = (kind: 'mlp' | 'cnn') => ({ ...OFF, ...MODELS[kind].recipe.augment });
+  // The previous code has no outline family (added after it, by issue 11): the recipes are timed without it.
+  const recipe = (kind: 'mlp' | 'cnn') => ({ ...OFF, ...MODELS[kind].recipe.augment, outline: 0 });
   const recipeBatches = quick ? 30 : 100;
   const familyBatches = quick ? 8 : 20;
   const mixes: Mix[] = [
@@ -141,7 +142,7 @@ export function randomOptionsAgree(configurations: number): void {
       maxRotation: rng.next() < 0.3 ? 0 : rng.next() * 180,
       scale: (rng.next() < 0.3 ? [1, 1] : [0.5 + rng.next() * 0.5, 1 + rng.next() * 0.5]) as [number, number],
       shear: rng.next() < 0.3 ? 0 : rng.next(),
-      ...Object.fromEntries(['elastic', ...AUGMENT_FAMILIES].map((family) => [family, probability()])),
+      ...Object.fromEntries(['elastic', ...AUGMENT_FAMILIES.filter((family) => family !== 'outline')].map((family) => [family, probability()])),
     };
     const sides = [createAugmenter(options), previousAugmenter(options)];
     const size = width * height;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImageSet } from '@digitkit/core';
-import { assembleBatch, batchBuffers, NOT_A_DIGIT, shardRange, shardSeed } from './batch.js';
+import { AUGMENT_OFF, assembleBatch, batchBuffers, NOT_A_DIGIT, shardRange, shardSeed } from './batch.js';
 import { encodeLabels } from './steppers.js';
 import { mnistSlice } from './test-support.js';
 
@@ -33,7 +33,7 @@ describe('assembleBatch', () => {
   });
   it('is a pure function of its arguments: the same draw for the same (seed, epoch, batch), another for another batch', () => {
     // Every family the workers must draw alike, the appearance ones included.
-    const augment = { maxShift: 2, maxRotation: 10, scale: 0.1, shear: 0.2, elastic: 0.5, strokeWidth: 0.3, blur: 0.2, lowResolution: 0.2, noise: 0.2, clutter: 0.2, contrast: 0.2, negatives: 0.1 };
+    const augment = { maxShift: 2, maxRotation: 10, scale: 0.1, shear: 0.2, elastic: 0.5, strokeWidth: 0.3, outline: 0.1, blur: 0.2, lowResolution: 0.2, noise: 0.2, clutter: 0.2, contrast: 0.2, negatives: 0.1 };
     const draw = (seed: number, batch: number) => {
       const out = batchBuffers(3, 784);
       assembleBatch(set, indices, seed, 2, batch, augment, out);
@@ -47,7 +47,7 @@ describe('assembleBatch', () => {
   });
   it('replaces about the asked share of images by non-digits, labelled NOT_A_DIGIT, the same ones for the same draw', () => {
     const many = Uint32Array.from({ length: 64 }, (_, i) => i);
-    const augment = { maxShift: 2, maxRotation: 0, scale: 0, shear: 0, elastic: 0, strokeWidth: 0, blur: 0, lowResolution: 0, noise: 0, clutter: 0, contrast: 0, negatives: 0.25 };
+    const augment = { ...AUGMENT_OFF, maxShift: 2, negatives: 0.25 };
     const draw = (batch: number) => {
       const out = batchBuffers(64, 784);
       assembleBatch(set, many, 3, 1, batch, augment, out);

@@ -15,6 +15,7 @@ export const AUGMENT_OFF: Readonly<Required<AugmentOptions>> = Object.freeze({
   shear: 0,
   elastic: 0,
   strokeWidth: 0,
+  outline: 0,
   blur: 0,
   lowResolution: 0,
   noise: 0,
