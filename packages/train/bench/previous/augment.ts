@@ -446,7 +446,8 @@ const CLUTTER: ((image: Float32Array, width: number, height: number, rng: Rng, i
     const [x0, y0] = borderPoint(width, height, rng);
     const [x1, y1] = borderPoint(width, height, rng);
     const tooth = 1.5 + 1.5 * rng.next();
-    const halfWidth = 0.5 + 0.4 * rng.next();
+    // The width the package draws now (issue 11 widened it after this copy was frozen), so both sides draw alike.
+    const halfWidth = 0.5 + rng.next();
     const length = Math.hypot(x1 - x0, y1 - y0);
     if (length < 2 * tooth) return;
     const [ux, uy] = [(x1 - x0) / length, (y1 - y0) / length];
