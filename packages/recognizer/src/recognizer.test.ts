@@ -167,11 +167,12 @@ describe('createRecognizer', () => {
 
 describe('recognize', () => {
   // Measured on 300 such pictures before 'unsure' existed: CNN 99.3%, MLP 96.0%. The verdicts call a few sure-looking
-  // ones 'unsure' (the model is not sure enough, or the other model disagrees): on these 200 the shipped CNN (trained
-  // with non-digits, so more often unsure) is right on 95.0% and keeps 96.4% of those it reads right, the MLP 92.5% and 96.9% (issue 11's 97%
-  // target is measured by `bench:verdicts` on its own sets; this guards against a regression).
+  // ones 'unsure' (the model is not sure enough, or the other model disagrees): on these 400 the shipped CNN (trained
+  // with non-digits, so more often unsure) is right on 96.3% and keeps 97.2% of those it reads right, the MLP 94.8% and
+  // 96.9% (issue 11's 97% target is measured by `bench:verdicts` on its own sets; this guards against a regression).
   it('gets >= 94% of MNIST test digits re-drawn large and off-centre right with the default CNN (>= 92% with the MLP), keeping >= 96% of those it reads right', async () => {
-    const indices = range(2000, 200);
+    // 400 digits: with 200 a floor 1-2 points under the measured rate was within a few digits' noise.
+    const indices = range(2000, 400);
     const cnn = scoreWithVerdicts(recognizer, indices);
     expect(cnn.right).toBeGreaterThanOrEqual(0.94);
     expect(cnn.kept).toBeGreaterThanOrEqual(0.96);

@@ -2,16 +2,16 @@
 // measured on the 10,000 MNIST test images. Do not edit.
 export const SHIPPED_FIGURES = {
   "cnn": {
-    "testAccuracy": 0.9945,
-    "float32TestAccuracy": 0.9945,
+    "testAccuracy": 0.9947,
+    "float32TestAccuracy": 0.9944,
     "testImages": 10000,
     "parameters": 80202,
     "weightBytes": 80202,
     "float32WeightBytes": 320808
   },
   "mlp": {
-    "testAccuracy": 0.9844,
-    "float32TestAccuracy": 0.9844,
+    "testAccuracy": 0.9851,
+    "float32TestAccuracy": 0.9852,
     "testImages": 10000,
     "parameters": 109386,
     "weightBytes": 109386,
