@@ -1,21 +1,27 @@
 // 1 worker vs 2 side by side: `DIGITKIT_BENCH_WORKERS=1 pnpm --filter @digitkit/train bench`.
-// Each figure comes from a fresh process (so peak RSS is that configuration's own), the two sides back to back.
+// Each figure comes from a fresh process (so peak RSS is that configuration's own). A row runs its two sides in turns,
+// ROUNDS times, and shows each side's median and the range of the per-round speed-ups: on these shared 2-core VMs one
+// thread's speed moves by 25% or more from run to run, so one pair of runs can say 1.2x or 2x for the same code.
 //   DIGITKIT_BENCH_QUICK=1  a fifth of a CNN epoch (scaled to 60,000) and no full-recipe accuracy runs
 //   DIGITKIT_BENCH_CNN=1    also the CNN recipe with 2 workers, to its test accuracy (minutes)
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { useBackend, type ImageSet } from '@digitkit/core';
 import { loadMnist, subset } from '@digitkit/data';
 import { WASM_TRAINING_KERNELS, cnn, mlp } from '@digitkit/model';
 import type { TrainOptions } from '../src/index.js';
+import { arithmetic } from './arithmetic.mjs';
 
 // The built package (its own name resolves to dist/): workers start from dist/worker.js, as users' do.
 // Imported through a variable so typechecking needs no build of this package.
 const builtPackage = '@digitkit/train';
 const { defaultRecipe, evaluate, startWorkers, train } = (await import(builtPackage)) as typeof import('../src/index.js');
 
-type Case = 'cnn-epoch' | 'cnn-epoch-kept' | 'mlp-epoch' | 'evaluate' | 'mlp-recipe' | 'cnn-recipe';
+type Case = 'cnn-epoch' | 'cnn-epoch-kept' | 'mlp-epoch' | 'evaluate' | 'mlp-recipe' | 'cnn-recipe' | ArithmeticKind;
+/** Work with no training loop around it: what 2 threads of bare arithmetic give on this machine (bench/arithmetic.mjs). */
+type ArithmeticKind = 'float-loop' | 'wasm-matmul';
 interface Figures {
   /** Seconds per epoch of 60,000 (training cases) or per evaluation of 10,000. */
   seconds: number;
@@ -28,6 +34,7 @@ interface Figures {
 }
 
 const quick = process.env.DIGITKIT_BENCH_QUICK === '1';
+const ROUNDS = Number(process.env.DIGITKIT_BENCH_ROUNDS ?? 3);
 const self = fileURLToPath(import.meta.url);
 
 /** 128 images per worker: the batch grows with the workers and Adam's rate by its square root. */
@@ -36,7 +43,23 @@ function kept(kind: 'mlp' | 'cnn', workers: number): Pick<TrainOptions, 'batchSi
   return { batchSize: (recipe.batchSize ?? 128) * workers, learningRate: (recipe.learningRate ?? 1e-3) * Math.sqrt(workers) };
 }
 
+/** Runs `workers` shares of arithmetic at once (in process for 1, else one worker thread each, started together): the slowest share's seconds. */
+async function arithmeticShares(kind: ArithmeticKind, workers: number): Promise<number> {
+  if (workers === 1) return arithmetic(kind);
+  const threads = Array.from({ length: workers }, () => new Worker(new URL('./arithmetic.mjs', import.meta.url), { workerData: { arithmetic: kind } }));
+  const next = (thread: Worker) => new Promise<unknown>((resolve, reject) => thread.once('message', resolve).once('error', reject));
+  await Promise.all(threads.map(next));
+  const done = threads.map(next);
+  for (const thread of threads) thread.postMessage('go');
+  const seconds = (await Promise.all(done)) as number[];
+  await Promise.all(threads.map((thread) => thread.terminate()));
+  return Math.max(...seconds);
+}
+
 async function child(which: Case, workers: number): Promise<Figures> {
+  if (which === 'float-loop' || which === 'wasm-matmul') {
+    return { seconds: await arithmeticShares(which, workers), startup: 0, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  }
   await useBackend('wasm', { kernels: WASM_TRAINING_KERNELS, log: null });
   const { train: all, test } = await loadMnist();
   const first = (set: ImageSet, n: number) => subset(set, Array.from({ length: n }, (_, i) => i));
@@ -87,22 +110,29 @@ function measure(which: Case, workers: number): Figures {
 
 export async function workersBench(): Promise<void> {
   const cores = availableParallelism();
-  console.log(`@digitkit/train workers bench: 1 worker (in process) vs 2, ${cores} cores, Node ${process.versions.node}${quick ? ', quick' : ''}`);
+  console.log(`@digitkit/train workers bench: 1 worker (in process) vs 2, ${ROUNDS} rounds in turns, ${cores} cores, Node ${process.versions.node}${quick ? ', quick' : ''}`);
   console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (shared machines: figures vary with it)\n`);
-  const rows: string[][] = [['', '1 worker', '2 workers', 'speed-up', 'target']];
-  const side = (what: string, which: Case, target: number | null, unit = 's/epoch') => {
-    const one = measure(which, 1);
-    const two = measure(which, 2);
-    const speedup = one.seconds / two.seconds;
+  const rows: string[][] = [['', '1 worker (median)', '2 workers (median)', 'speed-up (rounds: range)', 'target']];
+  // perShare: each thread does the share one thread does alone, so the speed-up is twice the work in `two` seconds.
+  const side = (what: string, which: Case, target: number | null, unit = 's/epoch', perShare = false) => {
+    const rounds = Array.from({ length: ROUNDS }, () => [measure(which, 1), measure(which, 2)] as const);
+    const middle = (side: 0 | 1) => [...rounds].sort((a, b) => a[side].seconds - b[side].seconds)[Math.floor(ROUNDS / 2)]![side];
+    const [one, two] = [middle(0), middle(1)];
+    const ratio = (a: Figures, b: Figures) => ((perShare ? 2 : 1) * a.seconds) / b.seconds;
+    const speedup = ratio(one, two);
+    const each = rounds.map(([a, b]) => ratio(a, b));
     rows.push([
       what,
       `${one.seconds.toFixed(2)} ${unit}`,
       `${two.seconds.toFixed(2)} ${unit} (+${two.startup.toFixed(1)} s start)`,
-      `${speedup.toFixed(2)}x`,
+      `${speedup.toFixed(2)}x (${Math.min(...each).toFixed(2)}-${Math.max(...each).toFixed(2)})`,
       target === null ? '' : `>= ${target}x: ${speedup >= target ? 'met' : 'NOT met'}`,
     ]);
     return { one, two };
   };
+  // The ceiling: two threads each doing the share one thread does alone (no target; 2x on two free physical cores).
+  side('bare float loop, 1 share per thread', 'float-loop', null, 's', true);
+  side('bare WASM matMul 128x784x128, 1 share per thread', 'wasm-matmul', null, 's', true);
   const cnnEpoch = side('CNN epoch, batch 128 (64 per worker)', 'cnn-epoch', 1.7);
   side('CNN epoch, 128 per worker, lr x sqrt(workers)', 'cnn-epoch-kept', 1.7);
   const mlpEpoch = side('MLP epoch, 128 per worker, lr x sqrt(workers)', 'mlp-epoch', 1.4);

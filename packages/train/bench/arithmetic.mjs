@@ -1,0 +1,50 @@
+// Bare arithmetic with no training loop around it, for the workers bench's ceiling rows: what 2 threads give on this
+// machine. Plain JavaScript so that a worker thread can run this file without the bench's TypeScript loader.
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { useBackend } from '@digitkit/core';
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Seconds for one thread's fixed share: a float loop of 8 independent multiply-add chains (enough to keep a core's
+ * floating-point ports busy), or the WASM backend's matMul at the MLP's first layer (128x784 by 784x128).
+ * Two physical cores run two shares in the time of one; two hyperthreads of one core share its ports.
+ * @param {'float-loop' | 'wasm-matmul'} kind
+ * @param {() => Promise<void>} ready called once warmed up; the timed loop starts when it resolves
+ */
+export async function arithmetic(kind, ready = async () => {}) {
+  if (kind === 'float-loop') {
+    await ready();
+    const started = performance.now();
+    let [a, b, c, d, e, f, g, h] = [1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7];
+    for (let i = 0; i < 3e8; i++) {
+      a = a * 0.999999 + 1e-7; b = b * 0.999999 + 1e-7; c = c * 0.999999 + 1e-7; d = d * 0.999999 + 1e-7;
+      e = e * 0.999999 + 1e-7; f = f * 0.999999 + 1e-7; g = g * 0.999999 + 1e-7; h = h * 0.999999 + 1e-7;
+    }
+    if (a + b + c + d + e + f + g + h === 0) console.log('unreachable: keeps the loop from being dropped');
+    return (performance.now() - started) / 1000;
+  }
+  await useBackend('wasm', { log: null });
+  const x = tf.randomUniform([128, 784], 0, 1, 'float32', 1);
+  const w = tf.randomUniform([784, 128], -0.1, 0.1, 'float32', 2);
+  // Read and freed by hand: a typed array returned from tidy is walked element by element (slow).
+  const product = () => {
+    const y = tf.matMul(x, w);
+    y.dataSync();
+    y.dispose();
+  };
+  for (let i = 0; i < 20; i++) product();
+  await ready();
+  const started = performance.now();
+  for (let i = 0; i < 1500; i++) product();
+  return (performance.now() - started) / 1000;
+}
+
+// In a worker: say when warmed up, start on 'go' (so the threads' timed loops overlap), report the loop's seconds.
+if (!isMainThread && workerData?.arithmetic) {
+  const go = new Promise((resolve) => parentPort.once('message', resolve));
+  const seconds = await arithmetic(workerData.arithmetic, async () => {
+    parentPort.postMessage('ready');
+    await go;
+  });
+  parentPort.postMessage(seconds);
+}
