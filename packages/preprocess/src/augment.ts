@@ -90,8 +90,8 @@ const KEEPS_SUPPORT: ReadonlySet<Stage> = new Set<Stage>([changeStrokeWidth, gau
 /**
  * A seeded augmenter for training: each call shifts (and, when enabled, rotates, zooms, shears and elastically
  * distorts) one image at random in one bilinear warp with a zero background, then applies each appearance family
- * (stroke width, outline, low resolution, blur, clutter, contrast, noise) with its probability. With only the shift on it
- * takes a whole-pixel copy fast path.
+ * (stroke width, outline, low resolution, blur, clutter, contrast, noise) with its probability. With only the shift
+ * on it takes a whole-pixel copy fast path.
  */
 export function createAugmenter(options: AugmenterOptions): Augmenter {
   const { seed, maxShift = 2, maxRotation = 0, scale = [1, 1], shear = 0, height = 28, width = 28 } = options;
@@ -622,9 +622,10 @@ function changeStrokeWidth(image: Float32Array, width: number, height: number, r
 }
 
 /**
- * Draws the digit as its outline: strokes grown by 1-2 px, keeping a rim 1-2 px wide (no wider than the growth), then fitted again as the
- * pipeline fits all ink. An outline (bubble) digit or an edge detector's picture is two thin lines round each stroke;
- * the pipeline's stroke-width fit only thickens those lines, so the model has to learn the hollow shape.
+ * Draws the digit as its outline: strokes grown by 1-2 px, keeping a rim 1-2 px wide (no wider than the growth),
+ * then fitted again as the pipeline fits all ink. An outline (bubble) digit or an edge detector's picture is two thin
+ * lines round each stroke; the pipeline's stroke-width fit only thickens those lines, so the model has to learn the
+ * hollow shape.
  */
 function outlineStrokes(image: Float32Array, width: number, height: number, rng: Rng, scratch: Scratch): void {
   const grow = 1 + rng.int(2);
