@@ -631,8 +631,7 @@ function outlineStrokes(image: Float32Array, width: number, height: number, rng:
   const grow = 1 + rng.int(2);
   // A rim no wider than the growth keeps the stroke's middle hollow.
   const rim = 1 + rng.int(grow);
-  const peak = maxOf(image.subarray(0, width * height));
-  if (peak <= 0) return;
+  if (maxOf(image.subarray(0, width * height)) <= 0) return;
   const [solid, inner] = [scratch.second, scratch.image];
   solid.set(image.subarray(0, width * height));
   for (let i = 0; i < grow; i++) {

@@ -4,7 +4,8 @@
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { createRecognizer } from '@digitkit/recognizer';
-import { CONDITIONS, drawCondition } from '../conditions.js';
+import { CONDITIONS } from '../conditions.js';
+import { accuracyOn, prepareCondition } from '../harness.js';
 import { WHOLE_INK_AS_DIGIT } from '../models.js';
 
 const [count = '1000', seed = '7', names = 'pad-medium,photo,tilted', ...models] = process.argv.slice(2);
@@ -15,13 +16,7 @@ const recognizers = await Promise.all(models.map((model) => createRecognizer({ m
 for (const name of names.split(',')) {
   const condition = CONDITIONS.find((c) => c.name === name);
   if (!condition) throw new Error(`no condition "${name}"; there are ${CONDITIONS.map((c) => c.name).join(', ')}`);
-  const digits = drawCondition(condition, test, Number(count), Number(seed));
-  const scores = recognizers.map((recognizer, i) => {
-    const right = digits.filter((d) => {
-      const result = condition.raw ? recognizer.recognizeMnist(d.image.data) : recognizer.recognize(d.image);
-      return result.verdict === 'digit' && result.label === d.label;
-    }).length;
-    return `${models[i]}: ${((100 * right) / digits.length).toFixed(1)}%`;
-  });
-  console.log(`${name.padEnd(14)} n=${digits.length}  ${scores.join('  ')}`);
+  const prepared = prepareCondition(condition, test, { count: Number(count), seed: Number(seed) });
+  const scores = recognizers.map((recognizer, i) => `${models[i]}: ${(100 * accuracyOn(recognizer, prepared)).toFixed(1)}%`);
+  console.log(`${name.padEnd(14)} n=${prepared.count}  ${scores.join('  ')}`);
 }
