@@ -300,9 +300,10 @@ function hasDarkInk(image: Levels): boolean {
   const small = factor > 1 ? shrinkByFactor(image, factor) : image;
   const side = inkSide(small.data, localMedian(small, Math.max(1, Math.round(Math.min(small.width, small.height) / 2))));
   if (side !== 0) return side > 0;
-  // Strong shading (light from one side, a vignette) is all the median's residuals show, and thin strokes drown in it:
-  // against the light fitted as a smooth surface they stand out.
-  const lit = inkSide(small.data, smoothLight(small));
+  // Strong shading (light from one side, a vignette) is all the median's residuals show, and the strokes, thinned by
+  // the shrinking, drown in it: against the light fitted as a smooth surface they stand out. A picture not shrunk (a
+  // thumbnail) keeps its strokes whole, and a digit filling it is no light to fit.
+  const lit = factor > 1 ? inkSide(small.data, smoothLight(small)) : 0;
   if (lit !== 0) return lit > 0;
   // Nothing stands out (a blank image): fall back on the border's brightness.
   return borderMedian(small) > 127.5;
