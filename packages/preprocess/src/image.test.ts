@@ -1,7 +1,7 @@
 import { createRng, DigitkitError } from '@digitkit/core';
 import { describe, expect, it } from 'vitest';
 import { boundingBox, centerOfMass, resizeArea, strokeWidth, toGrayscale } from './index.js';
-import { inkStatistics, localMedian, resampleArea, resampleMax } from './image.js';
+import { inkStatistics, localMedian, resampleArea, resampleMax, smoothLight } from './image.js';
 import { drawStrokes, sumOf } from '@digitkit/testkit';
 
 const rgba = (...pixels: number[][]) => Uint8Array.from(pixels.flat());
@@ -122,5 +122,18 @@ describe('the statistics toMnistFormat finds ink with', () => {
     expect(sigma).toBeGreaterThan(4);
     expect(sigma).toBeLessThan(6);
     expect(strong).toBeGreaterThan(190);
+  });
+});
+
+describe('smoothLight', () => {
+  it('finds the light of a sheet (slope and vignette) under dark strokes over a tenth of it, to within a gray level', () => {
+    const [width, height] = [40, 30];
+    const light = (x: number, y: number) => 200 - 60 * (x / width) - 80 * ((x / width - 0.5) ** 2 + (y / height - 0.5) ** 2);
+    const data = new Float32Array(width * height);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = light(x, y) - (x % 10 === 3 ? 120 : 0);
+    const fit = smoothLight({ data, width, height });
+    let worst = 0;
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) worst = Math.max(worst, Math.abs(fit[y * width + x]! - light(x, y)));
+    expect(worst).toBeLessThan(1);
   });
 });

@@ -440,6 +440,63 @@ export function localMedian(image: GrayImage, radius: number): Float32Array {
   return out;
 }
 
+/** After a first fit, {@link smoothLight} fits again this many times to the pixels within LIGHT_SIGMAS of the last... */
+const LIGHT_ROUNDS = 3;
+/** ...robust deviations: strokes, far off the light, stop pulling it. */
+const LIGHT_SIGMAS = 2.5;
+
+/**
+ * The light across an image as a quadratic surface in x and y (a level, a slope, a vignette's bowl): least squares over
+ * the pixels, then again over those near the fit, so that sparse strokes pull it little.
+ */
+export function smoothLight(image: GrayImage): Float32Array {
+  const { data, width, height } = image;
+  const terms = (i: number): number[] => {
+    const u = (2 * (i % width) + 1) / width - 1;
+    const v = (2 * Math.floor(i / width) + 1) / height - 1;
+    return [1, u, v, u * u, u * v, v * v];
+  };
+  const fit = new Float32Array(data.length);
+  let used = new Uint8Array(data.length).fill(1);
+  for (let round = 0; round <= LIGHT_ROUNDS; round++) {
+    const coef = leastSquares(data, used, terms);
+    for (let i = 0; i < data.length; i++) fit[i] = terms(i).reduce((sum, t, k) => sum + t * coef[k]!, 0);
+    const deviations = Float32Array.from(data, (d, i) => Math.abs(d - fit[i]!)).filter((_, i) => used[i] === 1).sort();
+    const limit = LIGHT_SIGMAS * 1.4826 * deviations[deviations.length >> 1]!;
+    const next = Uint8Array.from(data, (d, i) => (Math.abs(d - fit[i]!) <= limit ? 1 : 0));
+    if (next.reduce((a, b) => a + b, 0) < 2 * coef.length) break;
+    used = next;
+  }
+  return fit;
+}
+
+/** Coefficients of `terms` that best fit `data` where `used` is 1 (normal equations, a tiny ridge against singularity). */
+function leastSquares(data: ArrayLike<number>, used: Uint8Array, terms: (i: number) => number[]): number[] {
+  const k = terms(0).length;
+  const a = Array.from({ length: k }, () => new Float64Array(k + 1));
+  for (let i = 0; i < data.length; i++) {
+    if (!used[i]) continue;
+    const t = terms(i);
+    for (let r = 0; r < k; r++) {
+      for (let c = 0; c < k; c++) a[r]![c]! += t[r]! * t[c]!;
+      a[r]![k]! += t[r]! * data[i]!;
+    }
+  }
+  for (let r = 0; r < k; r++) a[r]![r]! += 1e-6 * (a[0]![0]! + 1);
+  // Gauss-Jordan elimination with partial pivoting on the augmented matrix.
+  for (let c = 0; c < k; c++) {
+    let pivot = c;
+    for (let r = c + 1; r < k; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[pivot]![c]!)) pivot = r;
+    [a[c], a[pivot]] = [a[pivot]!, a[c]!];
+    for (let r = 0; r < k; r++) {
+      if (r === c) continue;
+      const f = a[r]![c]! / a[c]![c]!;
+      for (let j = c; j <= k; j++) a[r]![j]! -= f * a[c]![j]!;
+    }
+  }
+  return a.map((row, r) => row[k]! / row[r]!);
+}
+
 /** Median of the outermost ring of pixels. */
 export function borderMedian(image: GrayImage): number {
   const { data, width, height } = image;

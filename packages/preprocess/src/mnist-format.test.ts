@@ -15,6 +15,8 @@ import {
   redrawCloseness,
   redrawOnCanvas,
   simulatePhoto,
+  toPhoto,
+  type PhotoLook,
 } from '@digitkit/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { boundingBox, centerOfMass, strokeWidth, toMnistFormat, type MnistFormatResult, type RasterImage } from './index.js';
@@ -223,6 +225,18 @@ describe('toMnistFormat polarity', () => {
     }
     expect(digitOf(toMnistFormat({ data: board, width: 320, height: 240 })).inverted).toBe(false);
     expect(digitOf(toMnistFormat({ data: paper, width: 320, height: 240 })).inverted).toBe(true);
+  });
+  it('finds thin dark ink in a hard photo: light falling off to one side, a vignette, blur, noise, JPEG', () => {
+    // The look of a photo-hard picture (tools/robustness): its paper's shaded edges darker than mid-gray.
+    const [width, height] = [400, 400];
+    const canvas = drawStrokes(PEN_DIGITS['0']!, width, height, { left: 90, top: 60, width: 110, height: 160 }, 5);
+    const look = { paper: [205, 205, 205], ink: [70, 70, 70], gradient: 0.5, gradientAngle: 0.3, vignette: 0.33, blur: 1.9, noise: 9, jpegQuality: 37 };
+    const photo = toPhoto(Float32Array.from(canvas, (v) => v / 255), width, height, look as PhotoLook, createRng(3));
+    const result = digitOf(toMnistFormat(photo));
+    expect(result.inverted).toBe(true);
+    // The box is the ring's own (read as light ink, the paper inside the ring would be the digit: a filled blob).
+    const ring = boundingBox({ data: canvas, width, height }, 127)!;
+    for (const side of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(result.box[side] - ring[side])).toBeLessThanOrEqual(3);
   });
   it('follows a polarity given explicitly', () => {
     const canvas = redrawOnCanvas(digits[0]!, 9, 280, 280, 0);

@@ -10,6 +10,7 @@ import {
   meanFilter3x3,
   resample,
   shrinkByFactor,
+  smoothLight,
   strokeWidth,
   toGrayscale,
   type Box,
@@ -297,10 +298,21 @@ const NOISE_SIGMAS = 4;
 function hasDarkInk(image: Levels): boolean {
   const factor = Math.ceil(Math.max(image.width, image.height) / POLARITY_SIDE);
   const small = factor > 1 ? shrinkByFactor(image, factor) : image;
-  const { data, width, height } = small;
-  const median = localMedian(small, Math.max(1, Math.round(Math.min(width, height) / 2)));
+  const side = inkSide(small.data, localMedian(small, Math.max(1, Math.round(Math.min(small.width, small.height) / 2))));
+  if (side !== 0) return side > 0;
+  // Strong shading (light from one side, a vignette) is all the median's residuals show, and the strokes, thinned by
+  // the shrinking, drown in it: against the light fitted as a smooth surface they stand out. A picture not shrunk (a
+  // thumbnail) keeps its strokes whole, and a digit filling it is no light to fit.
+  const lit = factor > 1 ? inkSide(small.data, smoothLight(small)) : 0;
+  if (lit !== 0) return lit > 0;
+  // Nothing stands out (a blank image): fall back on the border's brightness.
+  return borderMedian(small) > 127.5;
+}
+
+/** How much darker than lighter the marks stand out of `background`, each summed above the noise (0: none do). */
+function inkSide(data: Float32Array, background: Float32Array): number {
   const residual = new Float32Array(data.length);
-  for (let i = 0; i < data.length; i++) residual[i] = data[i]! - median[i]!;
+  for (let i = 0; i < data.length; i++) residual[i] = data[i]! - background[i]!;
   const magnitudes = residual.map(Math.abs).sort();
   const sigma = 1.4826 * magnitudes[magnitudes.length >> 1]!;
   const margin = Math.max(2, NOISE_SIGMAS * sigma);
@@ -311,9 +323,7 @@ function hasDarkInk(image: Levels): boolean {
     if (r > margin) lighter += r - margin;
     else if (r < -margin) darker += -r - margin;
   }
-  if (lighter !== darker) return darker > lighter;
-  // Nothing stands out (a blank image): fall back on the border's brightness.
-  return borderMedian(small) > 127.5;
+  return darker - lighter;
 }
 
 /**

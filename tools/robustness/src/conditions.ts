@@ -131,7 +131,20 @@ function sourceOrder(test: ImageSet, seed: number): Uint32Array {
  * the same seed on every machine. Picture i of every condition is drawn from the same test image (a seeded order).
  */
 export function drawCondition(condition: Condition, test: ImageSet, count: number, seed = 1): DrawnDigit[] {
-  const out: DrawnDigit[] = [];
+  return Array.from(drawWithCovers(condition, test, count, seed), ({ digit }) => digit);
+}
+
+/**
+ * The pictures of {@link drawCondition} one at a time, each with its pen cover (0..1 per canvas pixel, null for the raw
+ * MNIST conditions) and photo look (null off photos): the ink as drawn before any surface or photo, for experiments that
+ * need to know where it truly is and how hard it was made to see.
+ */
+export function* drawWithCovers(
+  condition: Condition,
+  test: ImageSet,
+  count: number,
+  seed = 1,
+): Generator<{ digit: DrawnDigit; cover: Float32Array | null; look: PhotoLook | null }> {
   const side = test.width;
   const order = sourceOrder(test, seed);
   for (let i = 0; i < count; i++) {
@@ -140,7 +153,7 @@ export function drawCondition(condition: Condition, test: ImageSet, count: numbe
     const label = test.labels[source]!;
     const pixels = test.images.subarray(source * side * side, (source + 1) * side * side);
     if (condition.raw || condition.name === 'mnist-pipeline') {
-      out.push({ image: { data: pixels.slice(), width: side, height: side, channels: 1 }, label, source, pen: 0 });
+      yield { digit: { image: { data: pixels.slice(), width: side, height: side, channels: 1 }, label, source, pen: 0 }, cover: null, look: null };
       continue;
     }
     const surface = pick(rng, condition.surfaces);
@@ -149,10 +162,10 @@ export function drawCondition(condition: Condition, test: ImageSet, count: numbe
     const pen = within(rng, condition.pen);
     const transform = placeDigit(skeletonOf(test, source), condition, width, height, pen, rng);
     const cover = drawSkeleton(skeletonOf(test, source), transform, width, height, pen);
-    const image = surface === 'photo' ? toPhoto(cover, width, height, photoLook(condition.photo!, rng), rng) : toSurface(cover, width, height, surface);
-    out.push({ image, label, source, pen });
+    const look = surface === 'photo' ? photoLook(condition.photo!, rng) : null;
+    const image = surface === 'photo' ? toPhoto(cover, width, height, look!, rng) : toSurface(cover, width, height, surface);
+    yield { digit: { image, label, source, pen }, cover, look };
   }
-  return out;
 }
 
 /** Where and how big the digit goes: scale, tilt and stretch about its centre, then a position the placement allows. */
