@@ -64,7 +64,7 @@ for (const { digit, cover, look } of drawWithCovers(condition, test, Number(coun
   const inter = box ? overlap(box, truth) : 0;
   const area = (b: { width: number; height: number }) => b.width * b.height;
   const gray = toGrayscale(image);
-  const { contrast, cnr } = lookContrast(gray.data, cover!, width, height, truth, (look as { noise: number } | null)?.noise ?? 0);
+  const { contrast, cnr } = lookContrast(gray.data, cover!, width, height, truth, look?.noise ?? 0);
   rows.push({
     i,
     label,
