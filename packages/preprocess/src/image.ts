@@ -451,32 +451,38 @@ const LIGHT_SIGMAS = 2.5;
  */
 export function smoothLight(image: GrayImage): Float32Array {
   const { data, width, height } = image;
-  const terms = (i: number): number[] => {
+  // Each pixel's terms, in coordinates -1..1 across the image.
+  const basis = Array.from({ length: data.length }, (_, i) => {
     const u = (2 * (i % width) + 1) / width - 1;
     const v = (2 * Math.floor(i / width) + 1) / height - 1;
     return [1, u, v, u * u, u * v, v * v];
-  };
+  });
   const fit = new Float32Array(data.length);
   let used = new Uint8Array(data.length).fill(1);
   for (let round = 0; round <= LIGHT_ROUNDS; round++) {
-    const coef = leastSquares(data, used, terms);
-    for (let i = 0; i < data.length; i++) fit[i] = terms(i).reduce((sum, t, k) => sum + t * coef[k]!, 0);
-    const deviations = Float32Array.from(data, (d, i) => Math.abs(d - fit[i]!)).filter((_, i) => used[i] === 1).sort();
-    const limit = LIGHT_SIGMAS * 1.4826 * deviations[deviations.length >> 1]!;
-    const next = Uint8Array.from(data, (d, i) => (Math.abs(d - fit[i]!) <= limit ? 1 : 0));
+    const coef = leastSquares(data, used, basis);
+    for (let i = 0; i < data.length; i++) fit[i] = basis[i]!.reduce((sum, t, k) => sum + t * coef[k]!, 0);
+    const deviations = Float32Array.from(data, (d, i) => Math.abs(d - fit[i]!));
+    const limit = LIGHT_SIGMAS * robustSigma(deviations.filter((_, i) => used[i] === 1));
+    const next = Uint8Array.from(deviations, (d) => (d <= limit ? 1 : 0));
     if (next.reduce((a, b) => a + b, 0) < 2 * coef.length) break;
     used = next;
   }
   return fit;
 }
 
-/** Coefficients of `terms` that best fit `data` where `used` is 1 (normal equations, a tiny ridge against singularity). */
-function leastSquares(data: ArrayLike<number>, used: Uint8Array, terms: (i: number) => number[]): number[] {
-  const k = terms(0).length;
+/** A robust standard deviation from absolute deviations (1.4826 times their median); sorts `absolute` in place. */
+export function robustSigma(absolute: Float32Array): number {
+  return 1.4826 * absolute.sort()[absolute.length >> 1]!;
+}
+
+/** Coefficients of the terms in `basis` (per pixel) that best fit `data` where `used` is 1 (normal equations, a tiny ridge against singularity). */
+function leastSquares(data: ArrayLike<number>, used: Uint8Array, basis: readonly number[][]): number[] {
+  const k = basis[0]!.length;
   const a = Array.from({ length: k }, () => new Float64Array(k + 1));
   for (let i = 0; i < data.length; i++) {
     if (!used[i]) continue;
-    const t = terms(i);
+    const t = basis[i]!;
     for (let r = 0; r < k; r++) {
       for (let c = 0; c < k; c++) a[r]![c]! += t[r]! * t[c]!;
       a[r]![k]! += t[r]! * data[i]!;

@@ -9,6 +9,7 @@ import {
   maxOf,
   meanFilter3x3,
   resample,
+  robustSigma,
   shrinkByFactor,
   smoothLight,
   strokeWidth,
@@ -313,9 +314,7 @@ function hasDarkInk(image: Levels): boolean {
 function inkSide(data: Float32Array, background: Float32Array): number {
   const residual = new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) residual[i] = data[i]! - background[i]!;
-  const magnitudes = residual.map(Math.abs).sort();
-  const sigma = 1.4826 * magnitudes[magnitudes.length >> 1]!;
-  const margin = Math.max(2, NOISE_SIGMAS * sigma);
+  const margin = Math.max(2, NOISE_SIGMAS * robustSigma(residual.map(Math.abs)));
   let lighter = 0;
   let darker = 0;
   for (let i = 0; i < residual.length; i++) {

@@ -24,7 +24,10 @@ const condition = CONDITIONS.find((c) => c.name === name)!;
 await mkdir(outDir, { recursive: true });
 
 const blank = new Uint8Array(784);
-const read = (image: Uint8Array | null) => (image ? (recognizer.recognizeMnistBatch(image)[0] as { label?: number }).label ?? -1 : -1);
+const read = (image: Uint8Array | null) => {
+  const result = image ? recognizer.recognizeMnist(image) : null;
+  return result && 'label' in result ? result.label : -1;
+};
 type Row = {
   i: number;
   label: number;
@@ -156,7 +159,10 @@ const cause = (r: Row) =>
   : r.clean !== r.label ? 'drawing: the clean drawing is misread too'
   : 'model: 28x28 like the clean drawing\'s, misread';
 const causes = new Map<string, Row[]>();
-for (const r of misses) causes.set(cause(r), [...(causes.get(cause(r)) ?? []), r]);
+for (const r of misses) {
+  const c = cause(r);
+  causes.set(c, [...(causes.get(c) ?? []), r]);
+}
 for (const [c, rs] of [...causes].sort((a, b) => b[1].length - a[1].length)) console.log(`${String(rs.length).padStart(4)}  ${c}  (plain right on ${rs.filter((r) => r.plain === r.label).length})`);
 const right = (key: 'photo' | 'clean' | 'plain') => rows.filter((r) => r[key] === r.label).length;
 console.log(`28x28 read right: photo ${right('photo')}, clean drawing ${right('clean')}, plain preprocessing of the photo ${right('plain')}; read as light ink ${rows.filter((r) => !r.inverted).length}`);
