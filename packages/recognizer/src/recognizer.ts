@@ -97,7 +97,7 @@ class ModelRecognizer implements Recognizer {
     pieces.forEach((piece, i) => images.set(piece.pixels, (i + 1) * MNIST_SIZE));
     const [whole, ...read] = predict(this.model, normalize(images), 1 + pieces.length) as [Prediction, ...Prediction[]];
     const second = this.secondOpinion ? (predict(this.secondOpinion, normalize(mnist.pixels), 1) as [Prediction])[0].probabilities : null;
-    const oneDoubt = singleDigitDoubt(whole.probabilities, second, box, this.thresholds);
+    const oneDoubt = singleDigitDoubt(whole.probabilities, second, box, mnist.pixels, this.thresholds);
     const unsure = (reason: string): Recognition => ({ verdict: 'unsure', reason, guesses: topGuesses(whole.probabilities), probabilities: whole.probabilities, pixels: mnist.pixels, box, inverted });
     if (pieces.length >= 2) {
       // Pieces almost touching are one digit written in parts (an open 4) when the whole ink is a sure digit.

@@ -136,6 +136,33 @@ describe("verdict 'unsure'", () => {
     lenient.dispose();
   });
 
+  it('calls ! and [ ] no 1, while a 1 with a flag and a base, or broken in two, stays a 1', () => {
+    // `line` leaves out its first point (the strokes above start with it).
+    const stroke = (points: [number, number][]): Stroke => [points[0]!, ...line(points)];
+    const bar = stroke([[0.5, 0.1], [0.5, 0.66]]);
+    const dot = stroke([[0.5, 0.84], [0.5, 0.87]]);
+    const glyphs: [string, Stroke[], RegExp][] = [
+      ['!', [bar, dot], /a bar with a dot beyond its end, like ! or i, not a 1/],
+      ['[', [stroke([[0.64, 0.12], [0.4, 0.12], [0.4, 0.88], [0.64, 0.88]])], /both ends turned the same way, like \[ or \], not a 1/],
+      [']', [stroke([[0.36, 0.12], [0.6, 0.12], [0.6, 0.88], [0.36, 0.88]])], /both ends turned the same way/],
+    ];
+    const ones: [string, Stroke[]][] = [
+      ['a bar', [bar]],
+      ['a 1 with a flag and a base', [stroke([[0.36, 0.26], [0.52, 0.12], [0.52, 0.88]]), stroke([[0.36, 0.88], [0.68, 0.88]])]],
+      ['a 1 broken in two', [stroke([[0.5, 0.1], [0.5, 0.55]]), stroke([[0.5, 0.63], [0.5, 0.9]])]],
+    ];
+    for (const [name, strokes, reason] of glyphs) {
+      const result = cnn.recognize(drawn(strokes));
+      expect(result, name).toMatchObject({ verdict: 'unsure', reason: expect.stringMatching(reason) });
+      // The model alone reads it as a 1: the shape check is what refuses it.
+      expect(result.verdict === 'unsure' && result.guesses[0]!.label, name).toBe(1);
+      expect(mlp.recognize(drawn(strokes)).verdict, `${name} (mlp)`).toBe('unsure');
+    }
+    for (const r of [cnn, mlp]) {
+      for (const [name, strokes] of ones) expect(verdictOf(r.recognize(drawn(strokes))), `${name} (${r.modelSource})`).toBe('digit 1');
+    }
+  });
+
   it('calls ink much wider than high no single digit', () => {
     const dash = drawn([line([[0.1, 0.5], [0.9, 0.52]])]);
     expect(cnn.recognize(dash)).toMatchObject({ verdict: 'unsure', reason: expect.stringMatching(/wider than one digit/) });

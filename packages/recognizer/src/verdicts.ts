@@ -1,6 +1,7 @@
 // When a picture is one digit, several, or nothing the recognizer can name: every threshold in one place, chosen by
 // `pnpm --filter @digitkit/robustness bench:verdicts` (tuning half) and checked there on held-out pictures.
 import type { Box } from '@digitkit/preprocess';
+import { glyphNotAOne } from './shapes.js';
 import type { Guess, ShippedModelName, VerdictThresholds } from './types.js';
 
 /**
@@ -44,6 +45,7 @@ export function singleDigitDoubt(
   probabilities: readonly number[],
   second: readonly number[] | null,
   box: Box,
+  pixels: Uint8Array,
   thresholds: VerdictThresholds,
 ): string | null {
   const aspect = box.width / box.height;
@@ -51,6 +53,8 @@ export function singleDigitDoubt(
     return `the ink is ${aspect.toFixed(1)} times as wide as it is high, wider than one digit (at most ${thresholds.maxAspect}); best guesses ${guessList(topGuesses(probabilities))}`;
   }
   const [best] = topGuesses(probabilities, 1) as [Guess];
+  const glyph = best.label === 1 ? glyphNotAOne(pixels) : null;
+  if (glyph !== null) return `the ink is ${glyph}, not a 1; best guesses ${guessList(topGuesses(probabilities))}`;
   if (best.probability < thresholds.minConfidence) {
     return `no digit is likely enough (need ${percent(thresholds.minConfidence)}); best guesses ${guessList(topGuesses(probabilities))}`;
   }
