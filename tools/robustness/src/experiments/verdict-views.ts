@@ -184,9 +184,10 @@ for (const views of ['small', 'small4+stroke']) {
       return r.set === set && f && TODAY.terms.every(([n, t]) => f[n] >= t) && (r.label === null || (r.rightBefore && f.label === r.label)) ? [f] : [];
     });
     const mins = called.map((f) => f.cMin).sort((a, b) => a - b);
-    return `${pct(called.filter((f) => f.cAgree === 1).length / called.length)} ${(mins[mins.length >> 1] ?? 0).toFixed(2)}`.padStart(14);
+    const low = `${mins.filter((m) => m < 0.5).length}/${called.length}`;
+    return `${pct(called.filter((f) => f.cAgree === 1).length / called.length)} ${(mins[mins.length >> 1] ?? 0).toFixed(2)} ${low}`.padStart(20);
   });
-  console.log(`${`called by today's: same label in all views, median cMin [${views}]`.padEnd(76)}${cells.join('')}`);
+  console.log(`${`called by today's: same label in all views, median cMin, cMin<0.5 [${views}]`.padEnd(70)}${cells.join('')}`);
 }
 
 /**
