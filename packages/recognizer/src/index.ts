@@ -20,4 +20,4 @@ export type { ShippedModel } from './models.js';
 export { SHIPPED_MODELS } from './models.js';
 export { createRecognizer } from './recognizer.js';
 export { MAX_PIXELS } from './input.js';
-export { VERDICT_THRESHOLDS } from './verdicts.js';
+export { STROKE_VIEWS, VERDICT_THRESHOLDS } from './verdicts.js';

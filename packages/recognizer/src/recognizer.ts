@@ -6,7 +6,7 @@ import { readPicture } from './input.js';
 import { loadPlannedModel, planModel } from './models.js';
 import { splitPieces } from './segment.js';
 import type { DigitPiece, Recognition, RecognizeInput, RecognizeOptions, Recognizer, RecognizerOptions, VerdictThresholds } from './types.js';
-import { SEGMENTATION, VERDICT_THRESHOLDS, piecesDoubt, singleDigitDoubt, topGuesses } from './verdicts.js';
+import { SEGMENTATION, STROKE_VIEWS, VERDICT_THRESHOLDS, piecesDoubt, singleDigitDoubt, topGuesses, writeStrokeViews } from './verdicts.js';
 
 const MNIST_SIZE = 28 * 28;
 const OPTION_NAMES = ['model', 'backend', 'log', 'wasmPaths', 'verdicts'] as const;
@@ -39,6 +39,7 @@ function checkThresholds(overrides: Partial<VerdictThresholds> | undefined, ship
   }
   const valid: Record<keyof VerdictThresholds, (v: number) => boolean> = {
     minConfidence: (v) => v >= 0 && v <= 1,
+    minViewConfidence: (v) => v >= 0 && v <= 1,
     minSecondOpinion: (v) => v >= 0 && v <= 1,
     minPieceConfidence: (v) => v >= 0 && v <= 1,
     maxAspect: (v) => v > 0,
@@ -91,13 +92,16 @@ class ModelRecognizer implements Recognizer {
       const fit = toMnistFormat(piece.image, { polarity: 'light-on-dark' });
       return fit.empty ? [] : [{ pixels: fit.pixels, box: piece.box }];
     });
-    // The whole ink and every piece in one forward pass.
-    const images = new Uint8Array(MNIST_SIZE * (1 + pieces.length));
-    images.set(mnist.pixels);
-    pieces.forEach((piece, i) => images.set(piece.pixels, (i + 1) * MNIST_SIZE));
-    const [whole, ...read] = predict(this.model, normalize(images), 1 + pieces.length) as [Prediction, ...Prediction[]];
+    // The whole ink, every piece and the whole ink's stroke views in one forward pass.
+    const viewCount = this.thresholds.minViewConfidence > 0 ? STROKE_VIEWS.count : 0;
+    const images = new Float32Array(MNIST_SIZE * (1 + pieces.length + viewCount));
+    [mnist, ...pieces].forEach((image, i) => normalize(image.pixels, images.subarray(i * MNIST_SIZE)));
+    if (viewCount > 0) writeStrokeViews(mnist.pixels, images.subarray((1 + pieces.length) * MNIST_SIZE));
+    const predictions = predict(this.model, images, 1 + pieces.length + viewCount);
+    const [whole, ...read] = predictions.slice(0, 1 + pieces.length) as [Prediction, ...Prediction[]];
+    const views = predictions.slice(1 + pieces.length).map((p) => p.probabilities);
     const second = this.secondOpinion ? (predict(this.secondOpinion, normalize(mnist.pixels), 1) as [Prediction])[0].probabilities : null;
-    const oneDoubt = singleDigitDoubt(whole.probabilities, second, box, mnist.pixels, this.thresholds);
+    const oneDoubt = singleDigitDoubt({ probabilities: whole.probabilities, views, second, box, pixels: mnist.pixels }, this.thresholds);
     const unsure = (reason: string): Recognition => ({ verdict: 'unsure', reason, guesses: topGuesses(whole.probabilities), probabilities: whole.probabilities, pixels: mnist.pixels, box, inverted });
     if (pieces.length >= 2) {
       // Pieces almost touching are one digit written in parts (an open 4) when the whole ink is a sure digit.

@@ -31,6 +31,12 @@ export interface VerdictThresholds {
   /** A single piece of ink is a digit only when its most likely class has at least this probability. */
   readonly minConfidence: number;
   /**
+   * ...and when that class keeps at least this probability on average over copies of the 28x28 drawn with a thicker
+   * or thinner stroke (`STROKE_VIEWS`; the same picture always gets the same copies): a digit stays one when its
+   * stroke changes, ink that only happens to look like one less so. 0 turns the copies off.
+   */
+  readonly minViewConfidence: number;
+  /**
    * ...and, for a shipped model, when the other shipped model (the MLP for the CNN, the CNN for the MLP) gives that
    * digit at least this probability too: two different networks rarely agree with confidence on a scribble. 0 turns
    * the second opinion off (and its model is not loaded); models of your own have none.

@@ -127,8 +127,14 @@ describe("verdict 'unsure'", () => {
     expect(sure.verdict === 'digit' && sure.confidence).toBeLessThan(1);
     const strict = await createRecognizer({ model: cnn.model, log: null, verdicts: { minConfidence: 1 } });
     expect(strict.recognize(seven)).toMatchObject({ verdict: 'unsure', reason: expect.stringMatching(/no digit is likely enough \(need 100%\)/) });
+    // The stroke views: asked to hold fully, the 7 does not; the same picture gives the same views every time.
+    const steady = await createRecognizer({ model: cnn.model, log: null, verdicts: { minViewConfidence: 1 } });
+    const unsteady = steady.recognize(seven);
+    expect(unsteady).toMatchObject({ verdict: 'unsure', reason: expect.stringMatching(/^7 does not hold when the stroke is drawn thicker or thinner \(\d+% on average, need 100%\)/) });
+    expect(steady.recognize(seven)).toEqual(unsteady);
+    steady.dispose();
     // A model of your own has no second opinion; with every check off, a scribble is a digit again.
-    const lenient = await createRecognizer({ model: cnn.model, log: null, verdicts: { minConfidence: 0, maxAspect: 100 } });
+    const lenient = await createRecognizer({ model: cnn.model, log: null, verdicts: { minConfidence: 0, minViewConfidence: 0, maxAspect: 100 } });
     expect(lenient.secondOpinion).toBeNull();
     expect(lenient.recognize(drawn(SCRIBBLE)).verdict).toBe('digit');
     expect(cnn.secondOpinion?.kind).toBe('mlp');
@@ -173,7 +179,7 @@ describe('the verdicts option', () => {
   it.each([
     [{ minConfidence: 1.5 }, /verdicts.minConfidence got 1.5/],
     [{ maxDigits: 1 }, /verdicts.maxDigits got 1/],
-    [{ sureness: 0.5 }, /unknown threshold sureness; it takes minConfidence, minSecondOpinion/],
+    [{ sureness: 0.5 }, /unknown threshold sureness; it takes minConfidence, minViewConfidence, minSecondOpinion/],
     ['strict', /verdicts takes an object/],
   ])('refuses %j with a DigitkitError', async (verdicts, message) => {
     const error = await createRecognizer({ verdicts: verdicts as never, log: null }).catch((e: unknown) => e);

@@ -77,6 +77,7 @@ for (const name of Object.keys(SHIPPED_MODELS) as (keyof typeof SHIPPED_MODELS)[
 async function sweepThresholds(base: Recognizer): Promise<void> {
   const grid: Record<keyof VerdictThresholds, number[]> = {
     minConfidence: [0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99],
+    minViewConfidence: [0, 0.5, 0.6, 0.65, 0.7, 0.8],
     minSecondOpinion: [0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99],
     minPieceConfidence: [0, 0.5, 0.6, 0.7, 0.8, 0.9],
     maxAspect: [1.2, 1.4, 1.6, 1.8, 2.2, 100],
