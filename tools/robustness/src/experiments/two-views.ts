@@ -1,6 +1,8 @@
 // Would reading both the pipeline's 28x28 and the plain preprocessing's, and keeping the surer answer, beat each alone?
 // Per corruption family, UCI's digits and the drawn/photographed conditions: shipped CNN and MLP accuracy through
-// toMnistFormat, through plainMnist, and through the more confident of the two. Usage: two-views.ts [count, default 300]
+// toMnistFormat, through plainMnist, through the more confident of the two, and the same only where the two 28x28s
+// look alike (pixel correlation >= each GATES value: plain's crop also holds stripes or shading where they differ).
+// Usage: two-views.ts [count, default 300]
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { toMnistFormat } from '@digitkit/preprocess';
@@ -20,6 +22,22 @@ const models: Record<string, Recognizer> = {
   mlp: await createRecognizer({ model: 'mlp', log: null, verdicts: WHOLE_INK_AS_DIGIT }),
 };
 const pct = (x: number) => `${(100 * x).toFixed(1)}`.padStart(6);
+const GATES = [0.5, 0.7, 0.8, 0.9];
+
+/** Pearson correlation of two 28x28s' pixels. */
+function correlation(a: Uint8Array, b: Uint8Array): number {
+  let [sa, sb, saa, sbb, sab] = [0, 0, 0, 0, 0];
+  for (let i = 0; i < a.length; i++) {
+    sa += a[i]!;
+    sb += b[i]!;
+    saa += a[i]! * a[i]!;
+    sbb += b[i]! * b[i]!;
+    sab += a[i]! * b[i]!;
+  }
+  const n = a.length;
+  const denominator = Math.sqrt((saa - (sa * sa) / n) * (sbb - (sb * sb) / n));
+  return denominator > 0 ? (sab - (sa * sb) / n) / denominator : 0;
+}
 
 function row(name: string, pictures: readonly Raster[], labels: ArrayLike<number>): void {
   const n = pictures.length;
@@ -34,6 +52,7 @@ function row(name: string, pictures: readonly Raster[], labels: ArrayLike<number
   for (const recognizer of Object.values(models)) {
     const [a, b] = [recognizer.recognizeMnistBatch(pipe), recognizer.recognizeMnistBatch(plain)];
     let [right, rightPlain, rightSurer] = [0, 0, 0];
+    const gated = GATES.map(() => 0);
     for (let i = 0; i < n; i++) {
       const [ra, rb] = [a[i]!, b[i]!];
       const la = ra.verdict === 'digit' ? ra.label : -1;
@@ -43,13 +62,17 @@ function row(name: string, pictures: readonly Raster[], labels: ArrayLike<number
       right += +(la === labels[i]);
       rightPlain += +(lb === labels[i]);
       rightSurer += +((ca >= cb ? la : lb) === labels[i]);
+      const alike = correlation(pipe.subarray(i * 784, (i + 1) * 784), plain.subarray(i * 784, (i + 1) * 784));
+      GATES.forEach((gate, g) => {
+        gated[g]! += +((ca >= cb || alike < gate ? la : lb) === labels[i]);
+      });
     }
-    cells.push(`${pct(right / n)} ${pct(rightPlain / n)} ${pct(rightSurer / n)}`);
+    cells.push(`${pct(right / n)} ${pct(rightPlain / n)} ${pct(rightSurer / n)} |${gated.map((g) => pct(g / n)).join('')}`);
   }
   console.log(`${name.padEnd(16)} ${String(n).padStart(5)}  ${cells.join('   ')}`);
 }
 
-console.log(`${'set'.padEnd(16)} ${'n'.padStart(5)}  cnn: pipe  plain  surer   mlp: pipe  plain  surer`);
+console.log(`${'set'.padEnd(16)} ${'n'.padStart(5)}  cnn: pipe  plain  surer | gated ${GATES.join(' ')}     mlp: (the same)`);
 for (const family of FAMILIES) {
   const set = corruptFamily(family, test, count, 1);
   row(`${family.name} (${family.split === 'tune' ? 't' : 'h'})`, set.pictures, set.labels);
