@@ -14,10 +14,14 @@ const STYLES = {
     const wide = rng.next() < 0.5;
     return [Array.from({ length: turns + 1 }, (_, i) => (wide ? [i / turns, (i % 2) + (rng.next() - 0.5) * 0.3] : [(i % 2) + (rng.next() - 0.5) * 0.3, i / turns]) as Point)];
   },
-  /** Loops run over each other, as a pen circling. */
+  /**
+   * Loops run over each other, as a pen circling while it moves along: a coil. Loops circling in place are a 0 written
+   * over (people do), so the coil always drifts by 0.4-0.75 of the box, either way (one draw, as before).
+   */
   loops: (rng: Rng): Point[][] => {
     const turns = 1.5 + rng.next() * 3;
-    const drift = (rng.next() - 0.5) * 1.5;
+    const side = rng.next() - 0.5;
+    const drift = Math.sign(side) * (0.4 + 0.7 * Math.abs(side));
     const squash = within(rng, [0.5, 1.5]);
     return [Array.from({ length: Math.round(turns * 24) }, (_, i) => {
       const t = (i / 24) * 2 * Math.PI;

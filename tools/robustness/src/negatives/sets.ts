@@ -80,7 +80,7 @@ export const VERDICT_SETS: readonly VerdictSet[] = [
   {
     name: 'scribbles',
     kind: 'not-a-digit',
-    description: 'random pen strokes: tangles, zigzags, loops, two or three unrelated strokes',
+    description: 'random pen strokes: tangles, zigzags, coils (loops drifting along), two or three unrelated strokes',
     draw: (_test, half, count) => {
       const rng = createRng(seedOf('scribbles', half));
       return Array.from({ length: count }, (_, i) => ({ image: renderShape(scribble(rng), rng), digits: null, what: `scribble ${i}` }));
