@@ -2,7 +2,7 @@
 // both turn the same way). The models never saw them (MNIST has digits only), so their shape, not a confidence, tells.
 // Measured on the 28x28s toMnistFormat makes, with `src/experiments/one-like-glyphs.ts` in tools/robustness: the
 // symbol set's `!`, `[` and `]` against MNIST's 10,000 test digits and the bench's drawn and photographed single digits.
-import { connectedComponents } from '@digitkit/preprocess';
+import { boundingBox, connectedComponents } from '@digitkit/preprocess';
 
 const SIDE = 28;
 /** Ink is a pixel at or above this level (of 255): the stroke, not its anti-aliased fringe. */
@@ -120,14 +120,11 @@ export function isDottedBar(pixels: Uint8Array): boolean {
 
 /** Whether the ink's ends reach across its box while its middle stays on the other side (see {@link BRACKET}). */
 export function isBracket(pixels: Uint8Array): boolean {
-  let [x0, x1, y0, y1] = [SIDE, -1, SIDE, -1];
-  pixels.forEach((v, i) => {
-    if (v < INK_LEVEL) return;
-    const [x, y] = [i % SIDE, Math.floor(i / SIDE)];
-    [x0, x1, y0, y1] = [Math.min(x0, x), Math.max(x1, x), Math.min(y0, y), Math.max(y1, y)];
-  });
-  if (x1 < 0) return false;
-  const [width, height] = [x1 - x0 + 1, y1 - y0 + 1];
+  // boundingBox keeps levels above its threshold: INK_LEVEL and up.
+  const box = boundingBox({ data: pixels, width: SIDE, height: SIDE }, INK_LEVEL - 1);
+  if (!box) return false;
+  const { x: x0, y: y0, width, height } = box;
+  const x1 = x0 + width - 1;
   /** A band of rows' leftmost and rightmost ink, as fractions of the box's width (pixel centres). */
   const reach = ([from, to]: readonly [number, number]) => {
     let [left, right] = [1, 0];

@@ -5,19 +5,15 @@ import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { toGrayscale } from '@digitkit/preprocess';
 import { createRecognizer } from '@digitkit/recognizer';
-import { HALVES } from '../negatives/scene.js';
-import { VERDICT_SETS } from '../negatives/sets.js';
+import { drawBothHalves } from '../negatives/sets.js';
 import { contactSheet } from './contact-sheet.js';
 
 const [glyphs = '!', out = '/tmp/glyphs.png', count = '400'] = process.argv.slice(2);
 await useBackend('wasm', { log: null });
 const { test } = await loadMnist();
 const recognizer = await createRecognizer({ model: 'cnn', log: null });
-const picked = ['symbols', 'letters'].flatMap((name) => {
-  const set = VERDICT_SETS.find((s) => s.name === name)!;
-  // A glyph sample's `what` is "<character> (<font>)".
-  return HALVES.flatMap((half) => set.draw(test, half, Number(count)).filter((s) => glyphs.includes(s.what.split(' ')[0]!)));
-});
+// A glyph sample's `what` is "<character> (<font>)".
+const picked = ['symbols', 'letters'].flatMap((name) => drawBothHalves(name, test, Number(count)).filter((s) => glyphs.includes(s.what.split(' ')[0]!)));
 // Four pictures a row, each with its 28x28 beside it.
 const sheet = contactSheet(8, Math.max(1, Math.ceil(picked.length / 4)), 112);
 picked.forEach((sample, i) => {

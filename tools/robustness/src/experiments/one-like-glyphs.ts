@@ -5,9 +5,8 @@
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { createRecognizer, type RecognizeInput } from '@digitkit/recognizer';
-import { HALVES } from '../negatives/scene.js';
 import { findUciDigits, loadUciDigits } from '../corruptions/uci-digits.js';
-import { VERDICT_SETS } from '../negatives/sets.js';
+import { drawBothHalves } from '../negatives/sets.js';
 
 const count = Number(process.argv[2] ?? 400);
 await useBackend('wasm', { log: null });
@@ -15,23 +14,19 @@ const { test } = await loadMnist();
 const recognizer = await createRecognizer({ model: 'cnn', log: null });
 const notAOne = (image: RecognizeInput) => {
   const result = recognizer.recognize(image);
-  return result.verdict === 'unsure' && result.reason.includes(', not a 1;') ? result.reason.slice(11, result.reason.indexOf(', not a 1')) : null;
+  return result.verdict === 'unsure' ? (/^the ink is (.+), not a 1;/.exec(result.reason)?.[1] ?? null) : null;
 };
 
 for (const name of ['symbols', 'letters', 'single digits']) {
-  const set = VERDICT_SETS.find((s) => s.name === name)!;
+  const samples = drawBothHalves(name, test, count);
   const fired = new Map<string, number>();
-  let drawn = 0;
-  for (const half of HALVES) {
-    for (const sample of set.draw(test, half, Number(count))) {
-      drawn++;
-      const shape = notAOne(sample.image);
-      // Glyph samples are named "<character> (<font>)"; digits by their condition and label.
-      const what = sample.digits ? `${sample.what.split(' ')[0]} ${sample.digits[0]}` : sample.what.split(' ')[0]!;
-      if (shape) fired.set(`${what}: ${shape}`, (fired.get(`${what}: ${shape}`) ?? 0) + 1);
-    }
+  for (const sample of samples) {
+    const shape = notAOne(sample.image);
+    // Glyph samples are named "<character> (<font>)"; digits by their condition and label.
+    const what = sample.digits ? `${sample.what.split(' ')[0]} ${sample.digits[0]}` : sample.what.split(' ')[0]!;
+    if (shape) fired.set(`${what}: ${shape}`, (fired.get(`${what}: ${shape}`) ?? 0) + 1);
   }
-  console.log(`${name}: ${[...fired.values()].reduce((a, b) => a + b, 0)} of ${drawn} pictures called "not a 1"`);
+  console.log(`${name}: ${[...fired.values()].reduce((a, b) => a + b, 0)} of ${samples.length} pictures called "not a 1"`);
   for (const [what, n] of [...fired].sort((a, b) => b[1] - a[1])) console.log(`  ${n}  ${what}`);
 }
 let mnist = 0;

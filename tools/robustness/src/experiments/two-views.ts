@@ -7,7 +7,7 @@ import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { toMnistFormat } from '@digitkit/preprocess';
 import { createRecognizer, type Recognizer } from '@digitkit/recognizer';
-import type { Raster } from '@digitkit/testkit';
+import { pearson, type Raster } from '@digitkit/testkit';
 import { CONDITIONS, drawCondition } from '../conditions.js';
 import { corruptFamily, FAMILIES } from '../corruptions/families.js';
 import { plainMnist } from '../corruptions/plain.js';
@@ -24,20 +24,6 @@ const models: Record<string, Recognizer> = {
 const pct = (x: number) => `${(100 * x).toFixed(1)}`.padStart(6);
 const GATES = [0.5, 0.7, 0.8, 0.9];
 
-/** Pearson correlation of two 28x28s' pixels. */
-function correlation(a: Uint8Array, b: Uint8Array): number {
-  let [sa, sb, saa, sbb, sab] = [0, 0, 0, 0, 0];
-  for (let i = 0; i < a.length; i++) {
-    sa += a[i]!;
-    sb += b[i]!;
-    saa += a[i]! * a[i]!;
-    sbb += b[i]! * b[i]!;
-    sab += a[i]! * b[i]!;
-  }
-  const n = a.length;
-  const denominator = Math.sqrt((saa - (sa * sa) / n) * (sbb - (sb * sb) / n));
-  return denominator > 0 ? (sab - (sa * sb) / n) / denominator : 0;
-}
 
 function row(name: string, pictures: readonly Raster[], labels: ArrayLike<number>): void {
   const n = pictures.length;
@@ -62,7 +48,8 @@ function row(name: string, pictures: readonly Raster[], labels: ArrayLike<number
       right += +(la === labels[i]);
       rightPlain += +(lb === labels[i]);
       rightSurer += +((ca >= cb ? la : lb) === labels[i]);
-      const alike = correlation(pipe.subarray(i * 784, (i + 1) * 784), plain.subarray(i * 784, (i + 1) * 784));
+      // A blank 28x28 (nothing found) correlates with nothing: NaN, counted as unlike.
+      const alike = pearson(pipe.subarray(i * 784, (i + 1) * 784), plain.subarray(i * 784, (i + 1) * 784)) || 0;
       GATES.forEach((gate, g) => {
         gated[g]! += +((ca >= cb || alike < gate ? la : lb) === labels[i]);
       });

@@ -3,27 +3,23 @@
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { createRecognizer } from '@digitkit/recognizer';
-import { HALVES } from '../negatives/scene.js';
-import { VERDICT_SETS } from '../negatives/sets.js';
+import { drawBothHalves } from '../negatives/sets.js';
 
 const [count = '400', model = 'cnn'] = process.argv.slice(2);
 await useBackend('wasm', { log: null });
 const { test } = await loadMnist();
 const recognizer = await createRecognizer({ model, log: null });
 for (const name of ['symbols', 'letters']) {
-  const set = VERDICT_SETS.find((s) => s.name === name)!;
   // Per glyph: pictures drawn, and the labels of those called one digit.
   const glyphs = new Map<string, { drawn: number; digits: number[] }>();
-  for (const half of HALVES) {
-    for (const sample of set.draw(test, half, Number(count))) {
-      // A glyph sample's `what` is "<character> (<font>)".
-      const glyph = sample.what.split(' ')[0]!;
-      const entry = glyphs.get(glyph) ?? { drawn: 0, digits: [] };
-      const result = recognizer.recognize(sample.image);
-      entry.drawn++;
-      if (result.verdict === 'digit') entry.digits.push(result.label);
-      glyphs.set(glyph, entry);
-    }
+  for (const sample of drawBothHalves(name, test, Number(count))) {
+    // A glyph sample's `what` is "<character> (<font>)".
+    const glyph = sample.what.split(' ')[0]!;
+    const entry = glyphs.get(glyph) ?? { drawn: 0, digits: [] };
+    const result = recognizer.recognize(sample.image);
+    entry.drawn++;
+    if (result.verdict === 'digit') entry.digits.push(result.label);
+    glyphs.set(glyph, entry);
   }
   const rows = [...glyphs].sort(([, a], [, b]) => b.digits.length / b.drawn - a.digits.length / a.drawn);
   console.log(`${name} (${model}), called one digit / drawn (as which digits):`);

@@ -5,7 +5,7 @@ import type { Raster } from '@digitkit/testkit';
 import { CONDITIONS, drawCondition } from '../conditions.js';
 import { GLYPH_FONTS, LETTERS, SYMBOLS, glyph } from './glyphs.js';
 import { drawNumber, sourceRange } from './numbers.js';
-import { type Half, pick, renderShape } from './scene.js';
+import { HALVES, type Half, pick, renderShape } from './scene.js';
 import { scribble } from './scribbles.js';
 
 /** What a picture holds: `digits` for one digit (length 1) or a number, `null` for something that is no digit. */
@@ -92,3 +92,10 @@ export const VERDICT_SETS: readonly VerdictSet[] = [
   numberSet(3),
   singleSet,
 ];
+
+/** `count` pictures of each half of the named set, the tuning half first (for experiments that look at both). */
+export function drawBothHalves(name: string, test: ImageSet, count: number): VerdictSample[] {
+  const set = VERDICT_SETS.find((s) => s.name === name);
+  if (!set) throw new Error(`no verdict set ${name}; the sets are ${VERDICT_SETS.map((s) => s.name).join(', ')}`);
+  return HALVES.flatMap((half) => set.draw(test, half, count));
+}
