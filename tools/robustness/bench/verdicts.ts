@@ -1,6 +1,7 @@
 // The verdict benchmark: does the recognizer say 'unsure' for what is no digit (scribbles, letters, symbols), read
 // numbers as 'digits', and keep single digits 'digit' and right? Each set has a tuning half (the thresholds in
-// @digitkit/recognizer's VERDICT_THRESHOLDS were chosen on it) and a held-out half; both are printed.
+// @digitkit/recognizer's VERDICT_THRESHOLDS were chosen on it) and a held-out half; both are printed. Below them, digits
+// by other writers when found (UCI's, handwriting fonts: see src/corruptions), never tuned on.
 // DIGITKIT_VERDICT_COUNT: pictures per set and half (default 100). --sweep: also how each threshold trades the targets
 // off, on the tuning half only (the way the shipped values were chosen).
 import { existsSync } from 'node:fs';
@@ -8,6 +9,8 @@ import { join } from 'node:path';
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { createRecognizer, type Recognizer, SHIPPED_MODELS, VERDICT_THRESHOLDS, type VerdictThresholds } from '@digitkit/recognizer';
+import { FONT_DIGITS_HOWTO, drawFontDigits, findHandwritingFonts } from '../src/corruptions/font-digits.js';
+import { UCI_DIGITS_HOWTO, findUciDigits, loadUciDigits } from '../src/corruptions/uci-digits.js';
 import { type Half, HALVES } from '../src/negatives/scene.js';
 import { type VerdictScore, scoreVerdicts } from '../src/negatives/score.js';
 import { VERDICT_SETS, type VerdictSample, type VerdictSet } from '../src/negatives/sets.js';
@@ -29,6 +32,19 @@ const samples = new Map<string, VerdictSample[]>();
 const t0 = performance.now();
 for (const set of VERDICT_SETS) for (const half of HALVES) samples.set(`${set.name}/${half}`, set.draw(test, half, count));
 console.log(`drew ${[...samples.values()].reduce((n, s) => n + s.length, 0)} pictures in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+// Digits by other writers, never tuned on, scored whole when found: UCI's 1,797 and digits in handwriting fonts.
+const outside: { set: VerdictSet; samples: VerdictSample[]; missing: string }[] = [];
+const uciPath = findUciDigits();
+outside.push({
+  set: { name: 'UCI digits', kind: 'digit', description: "UCI's 8x8 digits by 43 writers outside MNIST", draw: () => [] },
+  samples: uciPath ? await loadUciDigits(uciPath).then(({ pictures, labels }) => pictures.map((image, i) => ({ image, digits: [labels[i]!], what: `UCI #${i}` }))) : [],
+  missing: `UCI's digits: ${UCI_DIGITS_HOWTO}`,
+});
+outside.push({
+  set: { name: 'font digits', kind: 'digit', description: 'digits in handwriting fonts, drawn on a canvas or photographed', draw: () => [] },
+  samples: drawFontDigits(findHandwritingFonts(), 2).map((d) => ({ image: d.image, digits: [d.label], what: d.what })),
+  missing: `handwriting fonts: ${FONT_DIGITS_HOWTO}`,
+});
 
 
 function runAll(recognizer: Recognizer, halves: readonly Half[]): Map<string, VerdictScore> {
@@ -51,20 +67,20 @@ for (const name of Object.keys(SHIPPED_MODELS) as (keyof typeof SHIPPED_MODELS)[
   const recognizer = await createRecognizer({ model, log: null, ...(overrides ? { verdicts: overrides } : {}) });
   const scores = runAll(recognizer, HALVES);
   console.log(`## ${name} (${modelsDir ? model : 'shipped'}), thresholds ${JSON.stringify(recognizer.thresholds)}`);
-  const header = `${'set'.padEnd(14)} ${'half'.padEnd(8)} ${'n'.padStart(4)}  digit digits unsure empty  ${'measure'.padStart(8)} target  ${'ms/pic'.padStart(6)}  what the measure is`;
+  const header = `${'set'.padEnd(16)} ${'half'.padEnd(8)} ${'n'.padStart(4)}  digit digits unsure empty  ${'measure'.padStart(8)} target  ${'ms/pic'.padStart(6)}  what the measure is`;
   console.log(header);
   console.log('-'.repeat(header.length + 10));
-  for (const set of VERDICT_SETS) {
-    for (const half of HALVES) {
-      const s = scores.get(`${set.name}/${half}`)!;
-      const v = s.verdicts;
-      const extra = s.kind === 'digit' ? ` (right before verdicts ${pct(s.before!)}, 'digit' and right now ${pct(s.pass)})` : '';
-      const mark = measure(s) >= TARGET[s.kind].value ? ' ' : '!';
-      console.log(
-        `${set.name.padEnd(14)} ${half.padEnd(8)} ${String(s.count).padStart(4)}  ${[v.digit, v.digits, v.unsure, v.empty].map((x, i) => String(x).padStart([5, 6, 6, 5][i]!)).join(' ')}  ${pct(measure(s)).padStart(8)}${mark} ${pct(TARGET[s.kind].value).padStart(6)}  ${s.ms.toFixed(2).padStart(6)}  ${TARGET[s.kind].says}${extra}`,
-      );
-    }
+  const rows: [VerdictSet, Half, VerdictScore][] = VERDICT_SETS.flatMap((set) => HALVES.map((half) => [set, half, scores.get(`${set.name}/${half}`)!] as [VerdictSet, Half, VerdictScore]));
+  for (const { set, samples } of outside) if (samples.length > 0) rows.push([set, 'held-out', scoreVerdicts(recognizer, set, samples)]);
+  for (const [set, half, s] of rows) {
+    const v = s.verdicts;
+    const extra = s.kind === 'digit' ? ` (right before verdicts ${pct(s.before!)}, 'digit' and right now ${pct(s.pass)})` : '';
+    const mark = measure(s) >= TARGET[s.kind].value ? ' ' : '!';
+    console.log(
+      `${set.name.padEnd(16)} ${half.padEnd(8)} ${String(s.count).padStart(4)}  ${[v.digit, v.digits, v.unsure, v.empty].map((x, i) => String(x).padStart([5, 6, 6, 5][i]!)).join(' ')}  ${pct(measure(s)).padStart(8)}${mark} ${pct(TARGET[s.kind].value).padStart(6)}  ${s.ms.toFixed(2).padStart(6)}  ${TARGET[s.kind].says}${extra}`,
+    );
   }
+  for (const { samples, missing } of outside) if (samples.length === 0) console.log(`(not found, so not scored: ${missing})`);
   if (process.env.DIGITKIT_VERDICT_MISSES) {
     for (const [key, s] of scores) if (s.misses.length) console.log(`\nmisses ${key}:\n  ${s.misses.join('\n  ')}`);
   }

@@ -42,6 +42,35 @@ describe('the verdict sets', () => {
     const drawn = drawNumber(test, 'held-out', 2, createRng(5));
     expect(drawn.digits).toHaveLength(2);
     expect(drawn.image.width * drawn.image.height).toBeGreaterThan(0);
-    expect(VERDICT_SETS.map((s) => s.name)).toEqual(['scribbles', 'letters', 'symbols', 'pairs', 'triples', 'single digits']);
+    expect(VERDICT_SETS.map((s) => s.name)).toEqual(['scribbles', 'letters', 'symbols', 'pairs', 'triples', 'single digits', 'soft non-digits', 'soft digits']);
+  });
+
+  it('make soft sets from the same halves: soft digits from the half of the MNIST test images, soft non-digits from the negative sets', async () => {
+    const test = await mnistSlice({ split: 'test', count: 200 });
+    const set = (name: string) => VERDICT_SETS.find((s) => s.name === name)!;
+    for (const half of ['tune', 'held-out'] as const) {
+      const [from, to] = sourceRange(half, test);
+      const digits = set('soft digits').draw(test, half, 12);
+      expect(digits).toHaveLength(12);
+      for (const d of digits) {
+        const source = Number(d.what.split('#')[1]);
+        expect(source).toBeGreaterThanOrEqual(from);
+        expect(source).toBeLessThan(to);
+        expect(d.digits).toEqual([test.labels[source]]);
+        // Made soft: not the test digit's own 28x28.
+        const digit = test.images.subarray(source * 784, (source + 1) * 784);
+        expect(d.image.data.length === 784 && d.image.data.every((v, i) => v === digit[i])).toBe(false);
+        expect(d.what).toMatch(/^(lowres-8|uci-format|defocus) #/);
+      }
+      const others = set('soft non-digits').draw(test, half, 9);
+      expect(others).toHaveLength(9);
+      expect(new Set(others.map((o) => o.what.split(' ')[0]))).not.toEqual(new Set([others[0]!.what.split(' ')[0]]));
+      for (const o of others) {
+        expect(o.digits).toBeNull();
+        expect(o.what).toMatch(/, (lowres-8|uci-format|defocus)$/);
+      }
+    }
+    // The two halves never draw the same pictures.
+    expect(set('soft digits').draw(test, 'tune', 5).map((d) => d.what)).not.toEqual(set('soft digits').draw(test, 'held-out', 5).map((d) => d.what));
   });
 });

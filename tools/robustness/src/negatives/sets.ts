@@ -1,8 +1,11 @@
 // The verdict benchmark's sets: things that are not one digit (scribbles, letters, symbols), numbers of two and three
-// digits, and the single digits of the drawn and photographed conditions; each split into a tuning and a held-out half.
-import { createRng, type ImageSet } from '@digitkit/core';
+// digits, the single digits of the drawn and photographed conditions, and soft pictures of both (a thumbnail, a photo out
+// of focus); each split into a tuning and a held-out half.
+import { createRng, type ImageSet, type Rng } from '@digitkit/core';
+import { toMnistFormat } from '@digitkit/preprocess';
 import type { Raster } from '@digitkit/testkit';
 import { CONDITIONS, drawCondition } from '../conditions.js';
+import { FAMILIES } from '../corruptions/families.js';
 import { GLYPH_FONTS, LETTERS, SYMBOLS, glyph } from './glyphs.js';
 import { drawNumber, sourceRange } from './numbers.js';
 import { HALVES, type Half, pick, renderShape } from './scene.js';
@@ -76,22 +79,63 @@ const singleSet: VerdictSet = {
   },
 };
 
-export const VERDICT_SETS: readonly VerdictSet[] = [
-  {
-    name: 'scribbles',
-    kind: 'not-a-digit',
-    description: 'random pen strokes: tangles, zigzags, coils (loops drifting along), two or three unrelated strokes',
-    draw: (_test, half, count) => {
-      const rng = createRng(seedOf('scribbles', half));
-      return Array.from({ length: count }, (_, i) => ({ image: renderShape(scribble(rng), rng), digits: null, what: `scribble ${i}` }));
-    },
+const scribbleSet: VerdictSet = {
+  name: 'scribbles',
+  kind: 'not-a-digit',
+  description: 'random pen strokes: tangles, zigzags, coils (loops drifting along), two or three unrelated strokes',
+  draw: (_test, half, count) => {
+    const rng = createRng(seedOf('scribbles', half));
+    return Array.from({ length: count }, (_, i) => ({ image: renderShape(scribble(rng), rng), digits: null, what: `scribble ${i}` }));
   },
-  glyphSet('letters', LETTERS, 'Latin letters from Hershey stroke fonts, without the digit-like ones'),
-  glyphSet('symbols', SYMBOLS, `symbols from Hershey stroke fonts (${SYMBOLS.join(' ')})`),
-  numberSet(2),
-  numberSet(3),
-  singleSet,
-];
+};
+const letterSet = glyphSet('letters', LETTERS, 'Latin letters from Hershey stroke fonts, without the digit-like ones');
+const symbolSet = glyphSet('symbols', SYMBOLS, `symbols from Hershey stroke fonts (${SYMBOLS.join(' ')})`);
+
+/** The corruption families (corruptions/families.ts) that make a picture soft: a thumbnail scaled up, UCI's format, defocus. */
+const SOFT_FAMILIES = ['lowres-8', 'uci-format', 'defocus'].map((name) => FAMILIES.find((f) => f.name === name)!);
+
+/** A 28x28 as one soft family (picked by `rng`) leaves it, named for listing misses. */
+function soften(pixels: Uint8Array, rng: Rng): { image: Raster; family: string } {
+  const family = pick(rng, SOFT_FAMILIES);
+  return { image: family.corrupt(pixels, rng), family: family.name };
+}
+
+/** Scribbles, letters and symbols, a third each, fitted into MNIST's format and then made soft as the digit families are. */
+const softNonDigitSet: VerdictSet = {
+  name: 'soft non-digits',
+  kind: 'not-a-digit',
+  description: 'scribbles, letters and symbols (a third each) in MNIST format, then a thumbnail (8x8, UCI format) or out of focus',
+  draw: (test, half, count) => {
+    const rng = createRng(seedOf('soft non-digits', half));
+    const third = Math.ceil(count / 3);
+    const drawn = [scribbleSet, letterSet, symbolSet].flatMap((set) => set.draw(test, half, third));
+    return drawn.flatMap((sample) => {
+      const fit = toMnistFormat(sample.image);
+      if (fit.empty) return [];
+      const { image, family } = soften(fit.pixels, rng);
+      return [{ image, digits: null, what: `${sample.what}, ${family}` }];
+    }).slice(0, count);
+  },
+};
+
+/** MNIST test digits of the half, made soft as the digit families are. */
+const softDigitSet: VerdictSet = {
+  name: 'soft digits',
+  kind: 'digit',
+  description: 'MNIST test digits as a thumbnail (8x8, UCI format) or out of focus: the soft corruption families',
+  draw: (test, half, count) => {
+    const rng = createRng(seedOf('soft digits', half));
+    const [from, to] = sourceRange(half, test);
+    const size = test.width * test.height;
+    return Array.from({ length: count }, () => {
+      const source = from + rng.int(to - from);
+      const { image, family } = soften(test.images.subarray(source * size, (source + 1) * size), rng);
+      return { image, digits: [test.labels[source]!], what: `${family} #${source}` };
+    });
+  },
+};
+
+export const VERDICT_SETS: readonly VerdictSet[] = [scribbleSet, letterSet, symbolSet, numberSet(2), numberSet(3), singleSet, softNonDigitSet, softDigitSet];
 
 /** `count` pictures of each half of the named set, the tuning half first (for experiments that look at both). */
 export function drawBothHalves(name: string, test: ImageSet, count: number): VerdictSample[] {
