@@ -2,13 +2,15 @@
 // machine. Plain JavaScript so that a worker thread can run this file without the bench's TypeScript loader.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { useBackend } from '@digitkit/core';
+import { WASM_TRAINING_KERNELS, cnn } from '@digitkit/model';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Seconds for one thread's fixed share: a float loop of 12 independent multiply chains (enough to keep a core's two
- * multiply ports busy), or the WASM backend's matMul at the MLP's first layer (128x784 by 784x128).
+ * multiply ports busy), the WASM backend's matMul at the MLP's first layer (128x784 by 784x128), or the CNN's gradients
+ * on 64 images (a worker's shard of a batch of 128) with no pool, barrier or update around them.
  * Two physical cores run two shares in the time of one; two hyperthreads of one core share its ports.
- * @param {'float-loop' | 'wasm-matmul'} kind
+ * @param {'float-loop' | 'wasm-matmul' | 'cnn-gradients'} kind
  * @param {() => Promise<void>} ready called once warmed up; the timed loop starts when it resolves
  */
 export async function arithmetic(kind, ready = async () => {}) {
@@ -24,6 +26,7 @@ export async function arithmetic(kind, ready = async () => {}) {
     if (a + b + c + d + e + f + g + h + i + j + k + l === 0) console.log('unreachable: keeps the loop from being dropped');
     return (performance.now() - started) / 1000;
   }
+  if (kind === 'cnn-gradients') return cnnGradients(ready);
   await useBackend('wasm', { log: null });
   const x = tf.randomUniform([128, 784], 0, 1, 'float32', 1);
   const w = tf.randomUniform([784, 128], -0.1, 0.1, 'float32', 2);
@@ -37,6 +40,29 @@ export async function arithmetic(kind, ready = async () => {}) {
   await ready();
   const started = performance.now();
   for (let i = 0; i < 1500; i++) product();
+  return (performance.now() - started) / 1000;
+}
+
+/** @param {() => Promise<void>} ready */
+async function cnnGradients(ready) {
+  await useBackend('wasm', { log: null, kernels: WASM_TRAINING_KERNELS });
+  const model = cnn({ seed: 1 });
+  const x = tf.randomUniform([64, 28, 28, 1], 0, 1, 'float32', 1);
+  const y = tf.cast(tf.oneHot(tf.randomUniform([64], 0, 10, 'int32', 2), 10), 'float32');
+  const variables = model.net.trainableWeights.map((w) => w.read());
+  const gradients = () => {
+    const { value, grads } = tf.variableGrads(() => {
+      const p = /** @type {tf.Tensor} */ (model.net.apply(x, { training: true }));
+      return tf.neg(tf.sum(tf.mul(y, tf.log(tf.add(p, 1e-7)))));
+    }, variables);
+    for (const g of Object.values(grads)) g.dataSync();
+    value.dataSync();
+    tf.dispose([value, ...Object.values(grads)]);
+  };
+  for (let i = 0; i < 5; i++) gradients();
+  await ready();
+  const started = performance.now();
+  for (let i = 0; i < 150; i++) gradients();
   return (performance.now() - started) / 1000;
 }
 
