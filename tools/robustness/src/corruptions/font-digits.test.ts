@@ -6,10 +6,10 @@ import opentype from 'opentype.js';
 import { describe, expect, it } from 'vitest';
 import { drawFontDigits, fillContours, findHandwritingFonts } from './font-digits.js';
 
-/** A font of our own: each digit a box 500 units wide and 700 high, with a hole as wide as the digit's value allows. */
-function writeBoxFont(dir: string): string {
+/** A font of our own: each of `digits` a box 500 units wide and 700 high with a hole in it. */
+function writeBoxFont(dir: string, digits = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]): string {
   const glyphs = [new opentype.Glyph({ name: '.notdef', unicode: 0, advanceWidth: 600, path: new opentype.Path() })];
-  for (let d = 0; d <= 9; d++) {
+  for (const d of digits) {
     const path = new opentype.Path();
     // Outer box clockwise, the hole counter-clockwise: the hole stays empty under the non-zero rule.
     path.moveTo(50, 0);
@@ -25,7 +25,7 @@ function writeBoxFont(dir: string): string {
     glyphs.push(new opentype.Glyph({ name: `d${d}`, unicode: 48 + d, advanceWidth: 600, path }));
   }
   const font = new opentype.Font({ familyName: 'Box', styleName: 'Regular', unitsPerEm: 1000, ascender: 800, descender: -200, glyphs });
-  const file = join(dir, 'box.otf');
+  const file = join(dir, `box-${digits.join('')}.otf`);
   writeFileSync(file, Buffer.from(font.toArrayBuffer()));
   return file;
 }
@@ -64,5 +64,14 @@ describe('font digits', () => {
     const again = drawFontDigits([file], 2, 7);
     expect(again.every((d, i) => Buffer.from(d.image.data).equals(Buffer.from(digits[i]!.image.data)))).toBe(true);
     expect(findHandwritingFonts({ DIGITKIT_FONT_DIR: join(dir, 'missing') })).toEqual([]);
+  });
+
+  it('leaves out digits a font lacks, and names a file that is no font', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'font-digits-'));
+    const file = writeBoxFont(dir, [0, 1, 7]);
+    expect(drawFontDigits([file], 1).map((d) => d.label)).toEqual([0, 1, 7]);
+    const broken = join(dir, 'broken.ttf');
+    writeFileSync(broken, 'not a font');
+    expect(() => drawFontDigits([broken], 1)).toThrow(/broken\.ttf is no font opentype\.js can read .*DIGITKIT_FONT_DIR/);
   });
 });

@@ -4,7 +4,7 @@
 // outlines) and filled here: one scanline fill is smaller than a canvas library with native binaries.
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { type Rng, createRng } from '@digitkit/core';
+import { DigitkitError, type Rng, createRng } from '@digitkit/core';
 import { type PhotoLook, type Raster, toPhoto, toSurface } from '@digitkit/testkit';
 import opentype from 'opentype.js';
 
@@ -54,8 +54,10 @@ export function drawFontDigits(fontPaths: readonly string[], perDigit = 2, seed 
   const rng = createRng(seed);
   const side = 280;
   return fontPaths.flatMap((path) => {
-    const font = opentype.loadSync(path);
-    return Array.from({ length: 10 }, (_, label) =>
+    const font = readFont(path);
+    // A digit the font has no glyph for would be drawn as its empty box (.notdef): left out.
+    const labels = Array.from({ length: 10 }, (_, label) => label).filter((label) => font.charToGlyph(String(label)).index !== 0);
+    return labels.map((label) =>
       Array.from({ length: perDigit }, (_, k) => {
         const cover = fillGlyph(font, String(label), side, rng);
         const photographed = k % 2 === 1;
@@ -65,6 +67,14 @@ export function drawFontDigits(fontPaths: readonly string[], perDigit = 2, seed 
       }),
     ).flat();
   });
+}
+
+function readFont(path: string): opentype.Font {
+  try {
+    return opentype.loadSync(path);
+  } catch (error) {
+    throw new DigitkitError('BAD_DATA', `${path} is no font opentype.js can read (${error instanceof Error ? error.message : String(error)}); DIGITKIT_FONT_DIR should hold only the packages' .ttf and .otf files`);
+  }
 }
 
 /** Ink coverage (0..1 per pixel) of one glyph, filled with the non-zero rule at 4x4 samples a pixel. */
