@@ -33,18 +33,19 @@ const t0 = performance.now();
 for (const set of VERDICT_SETS) for (const half of HALVES) samples.set(`${set.name}/${half}`, set.draw(test, half, count));
 console.log(`drew ${[...samples.values()].reduce((n, s) => n + s.length, 0)} pictures in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 // Digits by other writers, never tuned on, scored whole when found: UCI's 1,797 and digits in handwriting fonts.
-const outside: { set: VerdictSet; samples: VerdictSample[]; missing: string }[] = [];
 const uciPath = findUciDigits();
-outside.push({
-  set: { name: 'UCI digits', kind: 'digit', description: "UCI's 8x8 digits by 43 writers outside MNIST", draw: () => [] },
-  samples: uciPath ? await loadUciDigits(uciPath).then(({ pictures, labels }) => pictures.map((image, i) => ({ image, digits: [labels[i]!], what: `UCI #${i}` }))) : [],
-  missing: `UCI's digits: ${UCI_DIGITS_HOWTO}`,
-});
-outside.push({
-  set: { name: 'font digits', kind: 'digit', description: 'digits in handwriting fonts, drawn on a canvas or photographed', draw: () => [] },
-  samples: drawFontDigits(findHandwritingFonts(), 2).map((d) => ({ image: d.image, digits: [d.label], what: d.what })),
-  missing: `handwriting fonts: ${FONT_DIGITS_HOWTO}`,
-});
+const outside: { set: VerdictSet; samples: VerdictSample[]; missing: string }[] = [
+  {
+    set: { name: 'UCI digits', kind: 'digit', description: "UCI's 8x8 digits by 43 writers outside MNIST", draw: () => [] },
+    samples: uciPath ? await loadUciDigits(uciPath).then(({ pictures, labels }) => pictures.map((image, i) => ({ image, digits: [labels[i]!], what: `UCI #${i}` }))) : [],
+    missing: `UCI's digits: ${UCI_DIGITS_HOWTO}`,
+  },
+  {
+    set: { name: 'font digits', kind: 'digit', description: 'digits in handwriting fonts, drawn on a canvas or photographed', draw: () => [] },
+    samples: drawFontDigits(findHandwritingFonts(), 2).map((d) => ({ image: d.image, digits: [d.label], what: d.what })),
+    missing: `handwriting fonts: ${FONT_DIGITS_HOWTO}`,
+  },
+];
 
 
 function runAll(recognizer: Recognizer, halves: readonly Half[]): Map<string, VerdictScore> {
@@ -71,7 +72,12 @@ for (const name of Object.keys(SHIPPED_MODELS) as (keyof typeof SHIPPED_MODELS)[
   console.log(header);
   console.log('-'.repeat(header.length + 10));
   const rows: [VerdictSet, Half, VerdictScore][] = VERDICT_SETS.flatMap((set) => HALVES.map((half) => [set, half, scores.get(`${set.name}/${half}`)!] as [VerdictSet, Half, VerdictScore]));
-  for (const { set, samples } of outside) if (samples.length > 0) rows.push([set, 'held-out', scoreVerdicts(recognizer, set, samples)]);
+  for (const { set, samples } of outside) {
+    if (samples.length === 0) continue;
+    const score = scoreVerdicts(recognizer, set, samples);
+    scores.set(`${set.name}/held-out`, score);
+    rows.push([set, 'held-out', score]);
+  }
   for (const [set, half, s] of rows) {
     const v = s.verdicts;
     const extra = s.kind === 'digit' ? ` (right before verdicts ${pct(s.before!)}, 'digit' and right now ${pct(s.pass)})` : '';
