@@ -20,7 +20,7 @@ import { arithmetic } from './arithmetic.mjs';
 const builtPackage = '@digitkit/train';
 const { defaultRecipe, evaluate, startWorkers, train } = (await import(builtPackage)) as typeof import('../src/index.js');
 
-type Case = 'cnn-epoch' | 'cnn-epoch-kept' | 'mlp-epoch' | 'evaluate' | 'mlp-recipe' | 'cnn-recipe' | ArithmeticKind;
+type Case = 'cnn-epoch' | 'cnn-epoch-kept' | 'mlp-epoch' | 'evaluate' | 'evaluate-cnn' | 'mlp-recipe' | 'cnn-recipe' | ArithmeticKind;
 /** Work with no training loop around it: what 2 threads of bare arithmetic give on this machine (bench/arithmetic.mjs). */
 type ArithmeticKind = 'float-loop' | 'wasm-matmul' | 'cnn-gradients';
 interface Figures {
@@ -85,8 +85,8 @@ async function child(which: Case, workers: number): Promise<Figures> {
     const time = result.workerTime?.map((t) => ({ gradients: (t.gradients * scale) / epochs, wait: (t.wait * scale) / epochs, update: (t.update * scale) / epochs }));
     return { seconds: epoch * scale, startup: result.seconds - result.history.reduce((sum, h) => sum + h.seconds, 0), maxRssMb: rss(), ...(time ? { time } : {}) };
   }
-  if (which === 'evaluate') {
-    const model = mlp({ seed: 1 });
+  if (which === 'evaluate' || which === 'evaluate-cnn') {
+    const model = which === 'evaluate' ? mlp({ seed: 1 }) : cnn({ seed: 1 });
     const t0 = performance.now();
     const pool = workers > 1 ? await startWorkers(model, { workers }) : null;
     const startup = (performance.now() - t0) / 1000;
@@ -153,6 +153,8 @@ export async function workersBench(): Promise<void> {
   split('CNN', cnnEpoch.two);
   split('MLP', mlpEpoch.two);
   side('evaluate 10,000 (MLP), workers started', 'evaluate', 1.5, 's');
+  // The CNN's evaluation is 10-20 times the MLP's work: the message round trip weighs less in it.
+  side('evaluate 10,000 (CNN), workers started', 'evaluate-cnn', 1.5, 's');
   const rss = cnnEpoch.two.maxRssMb / cnnEpoch.one.maxRssMb;
   rows.push([
     'peak RSS, CNN epoch',
