@@ -47,7 +47,7 @@ export interface FontDigit {
 const PHOTO: PhotoLook = { paper: [236, 232, 222], ink: [35, 35, 45], gradient: 0.15, gradientAngle: 0.6, vignette: 0.1, blur: 0.8, noise: 4, jpegQuality: 80 };
 
 /**
- * `perDigit` pictures of each digit 0-9 of each font: the glyph 45-75% of a 280x280 canvas high, anywhere on it, turned
+ * `perDigit` pictures of each digit 0-9 of each font: the glyph 45-75% of a 280x280 canvas high (or wide, if wider), anywhere on it, turned
  * up to 8 degrees; every other one photographed, the rest black on white or white on black as a canvas gives them.
  */
 export function drawFontDigits(fontPaths: readonly string[], perDigit = 2, seed = 1): FontDigit[] {
@@ -81,9 +81,10 @@ function readFont(path: string): opentype.Font {
 function fillGlyph(font: opentype.Font, character: string, side: number, rng: Rng): Float32Array {
   const path = font.getPath(character, 0, 0, 1000);
   const box = path.getBoundingBox();
-  const height = (0.45 + 0.3 * rng.next()) * side;
-  const scale = height / Math.max(1, box.y2 - box.y1);
-  const width = (box.x2 - box.x1) * scale;
+  // 45-75% of the canvas high; a glyph wider than high is kept as wide at most, so it never runs off the canvas.
+  const longest = (0.45 + 0.3 * rng.next()) * side;
+  const scale = longest / Math.max(1, box.y2 - box.y1, box.x2 - box.x1);
+  const [width, height] = [(box.x2 - box.x1) * scale, (box.y2 - box.y1) * scale];
   const angle = ((rng.next() * 2 - 1) * 8 * Math.PI) / 180;
   // The glyph's centre goes anywhere that keeps its turned box on the canvas.
   const reach = (Math.abs(Math.cos(angle)) * Math.max(width, height) + Math.abs(Math.sin(angle)) * Math.max(width, height)) / 2;
