@@ -47,8 +47,9 @@ export interface FontDigit {
 const PHOTO: PhotoLook = { paper: [236, 232, 222], ink: [35, 35, 45], gradient: 0.15, gradientAngle: 0.6, vignette: 0.1, blur: 0.8, noise: 4, jpegQuality: 80 };
 
 /**
- * `perDigit` pictures of each digit 0-9 of each font: the glyph 45-75% of a 280x280 canvas high (or wide, if wider), anywhere on it, turned
- * up to 8 degrees; every other one photographed, the rest black on white or white on black as a canvas gives them.
+ * `perDigit` pictures of each digit 0-9 of each font: the glyph 45-75% of a 280x280 canvas high (or wide, if wider),
+ * anywhere on it, turned up to 8 degrees; every other one photographed, the rest black on white or white on black as a
+ * canvas gives them.
  */
 export function drawFontDigits(fontPaths: readonly string[], perDigit = 2, seed = 1): FontDigit[] {
   const rng = createRng(seed);
@@ -87,7 +88,7 @@ function fillGlyph(font: opentype.Font, character: string, side: number, rng: Rn
   const [width, height] = [(box.x2 - box.x1) * scale, (box.y2 - box.y1) * scale];
   const angle = ((rng.next() * 2 - 1) * 8 * Math.PI) / 180;
   // The glyph's centre goes anywhere that keeps its turned box on the canvas.
-  const reach = (Math.abs(Math.cos(angle)) * Math.max(width, height) + Math.abs(Math.sin(angle)) * Math.max(width, height)) / 2;
+  const reach = (Math.max(width, height) * (Math.abs(Math.cos(angle)) + Math.abs(Math.sin(angle)))) / 2;
   const cx = reach + rng.next() * Math.max(0, side - 2 * reach);
   const cy = reach + rng.next() * Math.max(0, side - 2 * reach);
   const [cos, sin] = [Math.cos(angle), Math.sin(angle)];

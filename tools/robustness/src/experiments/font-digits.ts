@@ -32,7 +32,8 @@ for (const kind of ['cnn', 'mlp'] as const) {
     const a = open.recognize(d.image);
     const isRight = a.verdict === 'digit' && a.label === d.label;
     const p = plainMnist(d.image);
-    const plainRight = p !== null && open.recognizeMnist(p).verdict === 'digit' && (open.recognizeMnist(p) as { label: number }).label === d.label;
+    const plainRead = p === null ? null : open.recognizeMnist(p);
+    const plainRight = plainRead?.verdict === 'digit' && plainRead.label === d.label;
     const s = shipped.recognize(d.image);
     const isKept = s.verdict === 'digit' && s.label === d.label;
     right += isRight ? 1 : 0;

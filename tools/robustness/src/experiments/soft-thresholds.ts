@@ -8,11 +8,12 @@ import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { predict } from '@digitkit/model';
 import { normalize } from '@digitkit/preprocess';
-import { createRecognizer, VERDICT_THRESHOLDS } from '@digitkit/recognizer';
+import { createRecognizer, STROKE_VIEWS, VERDICT_THRESHOLDS } from '@digitkit/recognizer';
 import type { Raster } from '@digitkit/testkit';
 import { edgeRamp } from '../../../../packages/preprocess/src/mnist-format.js';
 import { glyphNotAOne } from '../../../../packages/recognizer/src/shapes.js';
-import { STROKE_VIEWS, writeStrokeViews } from '../../../../packages/recognizer/src/verdicts.js';
+// Not in the package's surface: the views' pixels are the recognizer's own business.
+import { writeStrokeViews } from '../../../../packages/recognizer/src/verdicts.js';
 import { findUciDigits, loadUciDigits } from '../corruptions/uci-digits.js';
 import { HALVES } from '../negatives/scene.js';
 import { VERDICT_SETS } from '../negatives/sets.js';
