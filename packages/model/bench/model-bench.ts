@@ -75,8 +75,8 @@ async function main(): Promise<void> {
 
   console.log(`\n== Kernels on WASM, batch ${BATCH}, cnn() shapes: previous vs now, side by side (median of ${KERNEL_RUNS}, fresh inputs each call, turns interleaved; ms) ==`);
   const convs = [
-    { label: 'conv_1 5x5 1->16, 28x28 valid', x: [BATCH, 28, 28, 1], f: [5, 5, 1, 16] as Shape4 },
-    { label: 'conv_2 5x5 16->32, 12x12 valid', x: [BATCH, 12, 12, 16], f: [5, 5, 16, 32] as Shape4 },
+    { label: 'conv_1 5x5 1->24, 28x28 valid', x: [BATCH, 28, 28, 1], f: [5, 5, 1, 24] as Shape4 },
+    { label: 'conv_2 5x5 24->48, 12x12 valid', x: [BATCH, 12, 12, 24], f: [5, 5, 24, 48] as Shape4 },
   ];
   const shippedKernel = (name: string): KernelFn => (args) => runShipped(name, args.inputs, args.attrs ?? {}, args.backend);
   for (const c of convs) {
@@ -101,8 +101,8 @@ async function main(): Promise<void> {
     }
   }
   for (const shape of [
-    [BATCH, 24, 24, 16],
-    [BATCH, 8, 8, 32],
+    [BATCH, 24, 24, 24],
+    [BATCH, 8, 8, 48],
   ]) {
     const outShape = [shape[0]!, shape[1]! / 2, shape[2]! / 2, shape[3]!];
     sideBySide(`MaxPoolGrad 2x2 [${shape.join(', ')}]`, { dy: outShape, input: shape, output: outShape }, { filterSize: 2, strides: 2, pad: 'valid' }, [
@@ -128,10 +128,10 @@ async function main(): Promise<void> {
   }
   {
     const small = 16;
-    const x = random([small, 12, 12, 16]);
-    const dy = random([small, 8, 8, 32]);
+    const x = random([small, 12, 12, 24]);
+    const dy = random([small, 8, 8, 48]);
     await tf.setBackend('cpu');
-    const cpuMs = timeKernel(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [5, 5, 16, 32] }) as tf.Tensor, 1);
+    const cpuMs = timeKernel(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [5, 5, 24, 48] }) as tf.Tensor, 1);
     console.log(`CPU backend Conv2DBackpropFilter conv_2 at batch ${small}: ${ms(cpuMs)} (~${ms((cpuMs * BATCH) / small)} at batch ${BATCH}, scaled)`);
     await tf.setBackend('wasm');
     tf.dispose([x, dy]);

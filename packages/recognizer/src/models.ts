@@ -24,7 +24,7 @@ export interface ShippedModel {
 export const SHIPPED_MODELS: Readonly<Record<ShippedModelName, ShippedModel>> = {
   cnn: {
     name: 'cnn',
-    description: 'LeNet-style CNN (two 5x5 conv layers, 80k parameters): the best on drawings and photos',
+    description: 'LeNet-style CNN (two 5x5 conv layers, 129k parameters): the best on drawings and photos',
     ...SHIPPED_FIGURES.cnn,
   },
   mlp: {

@@ -150,7 +150,7 @@ describe("verdict 'unsure'", () => {
     const glyphs: [string, Stroke[], RegExp][] = [
       ['!', [bar, dot], /a bar with a dot beyond its end, like ! or i, not a 1/],
       ['[', [stroke([[0.64, 0.12], [0.4, 0.12], [0.4, 0.88], [0.64, 0.88]])], /both ends turned the same way, like \[ or \], not a 1/],
-      [']', [stroke([[0.36, 0.12], [0.6, 0.12], [0.6, 0.88], [0.36, 0.88]])], /both ends turned the same way/],
+      [']', [stroke([[0.4, 0.12], [0.58, 0.12], [0.58, 0.88], [0.4, 0.88]])], /both ends turned the same way/],
     ];
     const ones: [string, Stroke[]][] = [
       ['a bar', [bar]],

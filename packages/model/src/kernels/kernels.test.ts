@@ -59,8 +59,11 @@ function expectClose(actual: Float32Array, expected: Float32Array, tolerance = 1
   expect(worst / scale).toBeLessThan(tolerance);
 }
 
-// [input shape, filter shape, strides, padding]: cnn()'s two convolutions first, then others.
+// [input shape, filter shape, strides, padding]: cnn()'s two convolutions first, those of its former [16, 32] shape
+// next, then others.
 const convCases: [number[], [number, number, number, number], number | [number, number], 'same' | 'valid'][] = [
+  [[4, 28, 28, 1], [5, 5, 1, 24], 1, 'valid'],
+  [[4, 12, 12, 24], [5, 5, 24, 48], 1, 'valid'],
   [[4, 28, 28, 1], [5, 5, 1, 16], 1, 'valid'],
   [[4, 12, 12, 16], [5, 5, 16, 32], 1, 'valid'],
   [[3, 14, 14, 4], [3, 3, 4, 8], 1, 'same'],

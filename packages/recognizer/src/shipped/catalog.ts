@@ -2,12 +2,12 @@
 // measured on the 10,000 MNIST test images. Do not edit.
 export const SHIPPED_FIGURES = {
   "cnn": {
-    "testAccuracy": 0.9947,
-    "float32TestAccuracy": 0.9944,
+    "testAccuracy": 0.9957,
+    "float32TestAccuracy": 0.9956,
     "testImages": 10000,
-    "parameters": 80202,
-    "weightBytes": 80202,
-    "float32WeightBytes": 320808
+    "parameters": 129194,
+    "weightBytes": 129194,
+    "float32WeightBytes": 516776
   },
   "mlp": {
     "testAccuracy": 0.9851,
