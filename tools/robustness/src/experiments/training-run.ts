@@ -1,9 +1,9 @@
 // What fine-tune.ts and train-shape.ts share: MNIST split as `digitkit train` splits it, a logged training run, and
 // the model saved beside a metrics.json with its test accuracy.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import type { DigitModel } from '@digitkit/core';
 import { useBackend } from '@digitkit/core';
-import { loadMnist, trainValidationSplit } from '@digitkit/data';
+import { loadMnist, trainValidationSplit, writeFileAtomic } from '@digitkit/data';
 import { registerWasmTrainingKernels, saveModel } from '@digitkit/model';
 import { evaluate, train, type TrainOptions } from '@digitkit/train';
 
@@ -29,6 +29,6 @@ export async function trainAndSave(model: DigitModel, data: Awaited<ReturnType<t
   const testAccuracy = evaluate(model, data.test).accuracy;
   await mkdir(outDir, { recursive: true });
   await saveModel(model, `${outDir}/model`);
-  await writeFile(`${outDir}/metrics.json`, `${JSON.stringify({ ...metrics, testAccuracy, seconds, options, history: result.history }, null, 2)}\n`);
+  await writeFileAtomic(`${outDir}/metrics.json`, `${JSON.stringify({ ...metrics, testAccuracy, seconds, options, history: result.history }, null, 2)}\n`);
   return { testAccuracy, seconds };
 }
