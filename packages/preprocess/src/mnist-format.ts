@@ -101,8 +101,37 @@ function digitIn(work: Levels, inverted: boolean, threshold: number, margin: num
   if (isEmpty(levels)) return levels;
   const inkBox = cropBox(levels);
   if (isEmpty(inkBox)) return inkBox;
+  const digit = fitted(levels, inkBox, frame);
+  return ink.stats.sigma === 0 && isSoftAndThick(digit.fit) ? (softDigitIn(ink, threshold, frame) ?? digit) : digit;
+}
+
+/** The ink in `inkBox` fitted into 20x20 with MNIST's stroke width, and where it lies in the frame. */
+function fitted(levels: Levels, inkBox: Box, frame: Box): FoundDigit {
   const fit = normalizeStrokeWidth(levels, inkBox, fitIntoBox(levels, inkBox));
   return { fit, box: within(inkBox, frame), reach: within(boundingBox(levels, 0) ?? inkBox, frame) };
+}
+
+/**
+ * A soft, thick fit on clean paper (a thumbnail scaled up, an out-of-focus scan): the strong-ink clip would saturate
+ * its blurred strokes into blobs that fill loops and gaps, so its levels run to the peak and its box is the ink's at
+ * SOFT_BOX_LEVEL, as MNIST's own anti-aliased digits are cropped.
+ */
+function softDigitIn(ink: Ink, threshold: number, frame: Box): FoundDigit | null {
+  const levels = keepDigit(ink, threshold, frame, true);
+  if (isEmpty(levels)) return null;
+  const inkBox = boundingBox(levels, SOFT_BOX_LEVEL);
+  return inkBox ? fitted(levels, inkBox, frame) : null;
+}
+
+/** Soft fits this thick (stroke width at half peak, of the 20x20) or more have saturated blobs for strokes (on fits
+ * thinner the clip changes little: the gate keeps crisp and noisy pictures on the measured path). */
+const SOFT_THICK_STROKE = 2.8;
+/** The box of a soft digit: its ink at this fraction of its peak. */
+const SOFT_BOX_LEVEL = 0.1;
+
+/** Whether a fit's strokes ramp up slowly (see SOFT_EDGE) and are at least SOFT_THICK_STROKE wide at half its peak. */
+function isSoftAndThick(fit: Levels): boolean {
+  return edgeRamp(fit) > SOFT_EDGE && strokeWidth(fit, 0.5 * maxOf(fit.data)) >= SOFT_THICK_STROKE;
 }
 
 const empty = (reason: string): Empty => ({ empty: true, reason });
@@ -483,10 +512,11 @@ const MIN_INK_PIXELS = 12;
 const MIN_INK_FRACTION = 1e-4;
 
 /**
- * The digit's ink as levels in 0..1 (1 from the strong ink level up), everything else 0: pixels above the noise and
- * above `threshold` of the ink's contrast, in the pieces that make the digit (see {@link digitPieces}).
+ * The digit's ink as levels in 0..1 (1 from the strong ink level up, or only at the peak with `toPeak`), everything
+ * else 0: pixels above the noise and above `threshold` of the ink's contrast, in the pieces that make the digit (see
+ * {@link digitPieces}).
  */
-function keepDigit(ink: Ink, threshold: number, frame: Box): Levels | Empty {
+function keepDigit(ink: Ink, threshold: number, frame: Box, toPeak = false): Levels | Empty {
   const { image, stats } = ink;
   const { data, width, height } = image;
   // Background is what lies within the noise, or below `threshold` of the ink's contrast.
@@ -499,7 +529,9 @@ function keepDigit(ink: Ink, threshold: number, frame: Box): Levels | Empty {
   if (inkPixels < minInk) {
     return empty(`no digit: only ${inkPixels} ink pixel(s) (need at least ${minInk}); stray marks are not a digit`);
   }
-  const scale = 1 / (stats.strong - low);
+  let peak = stats.strong;
+  if (toPeak) for (let i = 0; i < data.length; i++) if (labels[i] !== 0 && keep[labels[i]! - 1]) peak = Math.max(peak, data[i]!);
+  const scale = 1 / (peak - low);
   const levels = new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const l = labels[i]!;

@@ -80,12 +80,16 @@ describe('toMnistFormat on soft pictures', () => {
     expect(median(rs)).toBeGreaterThan(0.74);
   });
 
-  it('does not thin soft strokes: 8x8 thumbnails scaled up 4x keep their width at 28x28 (median > 3.2 px)', () => {
-    const widths = digits.map((digit) => {
+  it('neither thins soft strokes nor saturates them into blobs: 8x8 thumbnails scaled up 4x come out 1-1.5x as wide as the digit', () => {
+    const width = (pixels: Uint8Array) => strokeWidth({ data: pixels, width: 28, height: 28 }, 128);
+    const ratios = digits.map((digit) => {
       const result = toMnistFormat(thumbnail(digit, 8, 4));
-      return result.empty ? 0 : strokeWidth({ data: result.pixels, width: 28, height: 28 }, 128);
+      return result.empty ? 0 : width(result.pixels) / width(digit);
     });
-    expect(median(widths)).toBeGreaterThan(3.2);
+    // Measured: median 1.25x. Levels clipped at the strong ink as for crisp pens made them 1.81x: blobs filling a 4's
+    // open top or a 3's gaps, which the CNN misread (lowres-8 93.2% against 95.2% now, 1,000 digits).
+    expect(median(ratios)).toBeGreaterThan(1);
+    expect(median(ratios)).toBeLessThan(1.5);
   });
 });
 
