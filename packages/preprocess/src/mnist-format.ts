@@ -102,7 +102,7 @@ function digitIn(work: Levels, inverted: boolean, threshold: number, margin: num
   const inkBox = cropBox(levels);
   if (isEmpty(inkBox)) return inkBox;
   const digit = fitted(levels, inkBox, frame);
-  return ink.stats.sigma === 0 && isSoftAndThick(digit.fit) ? (softDigitIn(ink, threshold, frame) ?? digit) : digit;
+  return ink.stats.sigma === 0 && isSoftAndThick(digit.fit) ? (softDigitIn(ink, threshold, levels, frame) ?? digit) : digit;
 }
 
 /** The ink in `inkBox` fitted into 20x20 with MNIST's stroke width, and where it lies in the frame. */
@@ -116,9 +116,14 @@ function fitted(levels: Levels, inkBox: Box, frame: Box): FoundDigit {
  * its blurred strokes into blobs that fill loops and gaps, so its levels run to the peak and its box is the ink's at
  * SOFT_BOX_LEVEL, as MNIST's own anti-aliased digits are cropped.
  */
-function softDigitIn(ink: Ink, threshold: number, frame: Box): FoundDigit | null {
-  const levels = keepDigit(ink, threshold, frame, true);
-  if (isEmpty(levels)) return null;
+function softDigitIn(ink: Ink, threshold: number, kept: Levels, frame: Box): FoundDigit | null {
+  const { image, stats } = ink;
+  const low = inkFloor(stats, threshold);
+  // The kept pixels are exactly those above 0 in `kept`: rescale them, no second search for the digit's pieces.
+  let peak = stats.strong;
+  for (let i = 0; i < kept.data.length; i++) if (kept.data[i]! > 0) peak = Math.max(peak, image.data[i]!);
+  const scale = 1 / (peak - low);
+  const levels = { ...kept, data: kept.data.map((v, i) => (v > 0 ? (image.data[i]! - low) * scale : 0)) };
   const inkBox = boundingBox(levels, SOFT_BOX_LEVEL);
   return inkBox ? fitted(levels, inkBox, frame) : null;
 }
@@ -511,17 +516,19 @@ const EDGE_PIECE_RATIO = 0.2;
 const MIN_INK_PIXELS = 12;
 const MIN_INK_FRACTION = 1e-4;
 
+/** The level below which a pixel is background: within the noise, or below `threshold` of the ink's contrast. */
+function inkFloor(stats: Ink['stats'], threshold: number): number {
+  return Math.max(stats.background + NOISE_SIGMAS * stats.sigma, stats.background + threshold * (stats.strong - stats.background));
+}
+
 /**
- * The digit's ink as levels in 0..1 (1 from the strong ink level up, or only at the peak with `toPeak`), everything
- * else 0: pixels above the noise and above `threshold` of the ink's contrast, in the pieces that make the digit (see
- * {@link digitPieces}).
+ * The digit's ink as levels in 0..1 (1 from the strong ink level up), everything else 0: pixels above the noise and
+ * above `threshold` of the ink's contrast, in the pieces that make the digit (see {@link digitPieces}).
  */
-function keepDigit(ink: Ink, threshold: number, frame: Box, toPeak = false): Levels | Empty {
+function keepDigit(ink: Ink, threshold: number, frame: Box): Levels | Empty {
   const { image, stats } = ink;
   const { data, width, height } = image;
-  // Background is what lies within the noise, or below `threshold` of the ink's contrast.
-  const noise = stats.background + NOISE_SIGMAS * stats.sigma;
-  const low = Math.max(noise, stats.background + threshold * (stats.strong - stats.background));
+  const low = inkFloor(stats, threshold);
   const mask = new Uint8Array(data.length);
   for (let i = 0; i < data.length; i++) mask[i] = data[i]! > low ? 1 : 0;
   const minInk = Math.max(MIN_INK_PIXELS, Math.round(MIN_INK_FRACTION * width * height));
@@ -529,9 +536,7 @@ function keepDigit(ink: Ink, threshold: number, frame: Box, toPeak = false): Lev
   if (inkPixels < minInk) {
     return empty(`no digit: only ${inkPixels} ink pixel(s) (need at least ${minInk}); stray marks are not a digit`);
   }
-  let peak = stats.strong;
-  if (toPeak) for (let i = 0; i < data.length; i++) if (labels[i] !== 0 && keep[labels[i]! - 1]) peak = Math.max(peak, data[i]!);
-  const scale = 1 / (peak - low);
+  const scale = 1 / (stats.strong - low);
   const levels = new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const l = labels[i]!;
