@@ -22,22 +22,33 @@ const WAIT_SLICE_MS = 200;
 /** Thrown in a worker when the main thread marked the run failed: it exits quietly. */
 export class RunFailed extends Error {}
 
+/** A worker's arrival at the barrier of one step: `last` when it opened the barrier itself. */
+export interface Arrival {
+  generation: number;
+  last: boolean;
+}
+
 /**
- * Waits until all `parties` workers have arrived; returns true when the run stops after this step. Every
- * worker gets the same answer: the last to arrive reads the stop flag once and publishes it.
+ * Arrives at the barrier without waiting (split in two so that a worker that is early can do the next step's
+ * weight-free work, its batch, before it waits). The last to arrive reads the stop flag once and publishes it.
  */
-export function barrier(control: Int32Array, parties: number): boolean {
+export function arrive(control: Int32Array, parties: number): Arrival {
   const generation = Atomics.load(control, CONTROL.generation);
-  if (Atomics.add(control, CONTROL.arrived, 1) === parties - 1) {
+  const last = Atomics.add(control, CONTROL.arrived, 1) === parties - 1;
+  if (last) {
     Atomics.store(control, CONTROL.arrived, 0);
     Atomics.store(control, CONTROL.decision, Atomics.load(control, CONTROL.stop));
     Atomics.add(control, CONTROL.generation, 1);
     Atomics.notify(control, CONTROL.generation);
-  } else {
-    while (Atomics.load(control, CONTROL.generation) === generation) {
-      if (Atomics.load(control, CONTROL.failed) !== 0) throw new RunFailed('the run failed in another worker');
-      Atomics.wait(control, CONTROL.generation, generation, WAIT_SLICE_MS);
-    }
+  }
+  return { generation, last };
+}
+
+/** Waits until every worker has arrived; returns true when the run stops after this step (the same answer for all). */
+export function awaitOthers(control: Int32Array, arrival: Arrival): boolean {
+  while (Atomics.load(control, CONTROL.generation) === arrival.generation) {
+    if (Atomics.load(control, CONTROL.failed) !== 0) throw new RunFailed('the run failed in another worker');
+    Atomics.wait(control, CONTROL.generation, arrival.generation, WAIT_SLICE_MS);
   }
   return Atomics.load(control, CONTROL.decision) !== 0;
 }
@@ -111,7 +122,7 @@ export type FromWorker =
 
 /** Where a worker's time went, in milliseconds summed over its steps. */
 export interface WorkerTime {
-  /** Assembling its share of the batch and computing its gradients (reading them out included). */
+  /** Assembling its share of the batch and computing its gradients (reading them out included; a batch made while early at the barrier too). */
   gradients: number;
   /** Waiting at the barrier for the slowest worker. */
   wait: number;

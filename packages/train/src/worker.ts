@@ -8,7 +8,7 @@ import { WASM_TRAINING_KERNELS, modelFromArtifacts, predict } from '@digitkit/mo
 import { assembleBatch, batchBuffers, shardRange, shardSeed } from './batch.js';
 import { evaluateRange } from './evaluate.js';
 import { checkGradientKernels } from './kernels.js';
-import { type FromWorker, RunFailed, type ToWorker, barrier, openSet } from './shared.js';
+import { type FromWorker, RunFailed, type ToWorker, arrive, awaitOthers, openSet } from './shared.js';
 import { type Stepper, createStepper, trainableHandles } from './steppers.js';
 import { readWeights, writeWeights } from './weights.js';
 
@@ -122,20 +122,24 @@ function run(s: WorkerState, job: Run): number {
   const shardMax = Math.ceil(job.batchSize / workers);
   const buffers = batchBuffers(shardMax, features);
   const augment = job.augment === false ? false : { ...job.augment };
+  // Batch `b`'s share, made into `buffers` (from the shared order and the seed alone: the weights play no part).
+  const share = (b: number) => {
+    const batchStart = b * job.batchSize;
+    const batchSize = Math.min(job.batchSize, set.count - batchStart);
+    const [from, to] = shardRange(batchSize, workers, init.index);
+    if (to > from) assembleBatch(set, s.order.subarray(batchStart + from, batchStart + to), shardSeed(job.seed, init.index), job.epoch, b, augment, buffers);
+    return { batchSize, n: to - from };
+  };
+  let made: { b: number; batchSize: number; n: number } | null = null;
   let done = 0;
   for (let b = job.from; b < job.to; b++) {
     s.steps++;
     crashIfAsked(s);
     const t0 = performance.now();
-    const batchStart = b * job.batchSize;
-    const batchSize = Math.min(job.batchSize, set.count - batchStart);
-    const [from, to] = shardRange(batchSize, workers, init.index);
-    const n = to - from;
+    const { batchSize, n } = made?.b === b ? made : share(b);
     const slot = slots[b % 2]![init.index]!;
     const at = ((b - job.from) * workers + init.index) * 2;
     if (n > 0) {
-      const indices = s.order.subarray(batchStart + from, batchStart + to);
-      assembleBatch(set, indices, shardSeed(job.seed, init.index), job.epoch, b, augment, buffers);
       const { grads, lossSum, correct } = stepper.gradients(buffers.x, buffers.labels, n, 1 / batchSize);
       let offset = 0;
       for (const g of grads) {
@@ -151,8 +155,11 @@ function run(s: WorkerState, job: Run): number {
       stats[at] = 0;
       stats[at + 1] = 0;
     }
+    const arrival = arrive(control, workers);
+    // Early at the barrier: make the next share now instead of idling (its buffers are free once the gradients are out).
+    made = !arrival.last && b + 1 < job.to ? { b: b + 1, ...share(b + 1) } : null;
     const t1 = performance.now();
-    const stop = barrier(control, workers);
+    const stop = awaitOthers(control, arrival);
     const t2 = performance.now();
     // Every worker adds the same buffers in the same order: the same float32 sum, so the copies stay identical.
     const parts = slots[b % 2]!;
