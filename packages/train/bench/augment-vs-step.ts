@@ -51,7 +51,7 @@ export async function augmentVsStep(trainSet: ImageSet, rounds = 30): Promise<vo
     }
     for (let s = 0; s < made.length; s++) {
       const c0 = process.cpuUsage();
-      const out = made[s]!.step(batch!.x, batch!.y, batch!.size, 1e-3);
+      const out = made[s]!.step(batch!.x, batch!.y, batch!.size, 1e-3, s);
       // Reading the loss waits for the step to finish, as train() does every few batches.
       out[0].dataSync();
       tf.dispose(out);

@@ -36,7 +36,7 @@ function viaStepper(make: (m: DigitModel) => Pick<Stepper, 'step' | 'dispose'>):
   const stepper = make(model);
   return () => {
     for (const batch of batches(set, { batchSize: B, shuffle: false })) {
-      const [loss, correct] = stepper.step(batch.x, batch.y, batch.size, 1e-3);
+      const [loss, correct] = stepper.step(batch.x, batch.y, batch.size, 1e-3, 0);
       tf.dispose([loss, correct]);
     }
   };

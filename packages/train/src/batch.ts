@@ -101,6 +101,13 @@ export function shardSeed(seed: number, shard: number): number {
   return shard === 0 ? seed : mixSeed(seed, 0x5a4d, shard);
 }
 
+const DROPOUT_SALT = 0x64726f70;
+
+/** The seed of the dropout masks of batch `batch` (of a shard seeded `seed`): a stream of its own, as the non-digits'. */
+export function dropoutSeed(seed: number, epoch: number, batch: number): number {
+  return mixSeed(seed ^ DROPOUT_SALT, epoch, batch);
+}
+
 /** The [start, end) of shard `k` of `n` of a batch of `size` images: sizes differ by at most one. */
 export function shardRange(size: number, n: number, k: number): [number, number] {
   const base = Math.floor(size / n);

@@ -5,7 +5,7 @@ import { batches } from '@digitkit/data';
 import { cnn, mlp } from '@digitkit/model';
 import { createStepper, trainableHandles } from './steppers.js';
 import { train } from './train.js';
-import { mnistSlice, setup, tensorCount, weightsOf } from './test-support.js';
+import { mnistSlice, sameWeights, setup, tensorCount, weightsOf } from './test-support.js';
 
 let data: { train: ImageSet; validation: ImageSet };
 beforeAll(async () => {
@@ -21,7 +21,7 @@ describe('the training step', () => {
     const start = weightsOf(model);
     const batch = batches(data.train, { batchSize: 100, shuffle: false }).next().value!;
     // SGD's first step with rate 1 moves each weight by exactly minus its gradient.
-    const [lossSum, correct] = stepper.step(batch.x, batch.y, batch.size, 1);
+    const [lossSum, correct] = stepper.step(batch.x, batch.y, batch.size, 1, 0);
     const vars = trainableHandles(reference).map((w) => w.read());
     const expected = tf.tidy(() => {
       const x = tf.tensor2d(batch.x.subarray(0, batch.size * 784), [batch.size, 784]);
@@ -48,6 +48,36 @@ describe('the training step', () => {
     stepper.dispose();
     model.net.dispose();
     reference.net.dispose();
+  });
+
+  it('draws the dropout masks from the step\'s seed: the same seed the same gradients, another seed others', () => {
+    const model = cnn({ seed: 1, filters: [4, 8], dense: 32 });
+    const stepper = createStepper(model, 'adam', 0);
+    const batch = batches(data.train, { batchSize: 64, shuffle: false }).next().value!;
+    const gradientsAt = (seed: number) => {
+      const { grads, lossSum, correct } = stepper.gradients(batch.x, batch.y, batch.size, 1, seed);
+      const values = grads.map((g) => Float32Array.from(g.dataSync() as Float32Array));
+      tf.dispose([...grads, lossSum, correct]);
+      return values;
+    };
+    const [first, again, other] = [gradientsAt(7), gradientsAt(7), gradientsAt(8)];
+    expect(sameWeights(first, again)).toBe(true);
+    expect(sameWeights(first, other)).toBe(false);
+    // The seed is the step's, not the model's: a saved model has none.
+    expect(model.net.getLayer('dropout').getConfig().seed).toBeUndefined();
+    stepper.dispose();
+    model.net.dispose();
+  });
+
+  it('trains a CNN (dropout on) to the same weights, bit for bit, from the same seed', async () => {
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      const model = cnn({ seed: 1, filters: [4, 8], dense: 32 });
+      await train(model, { train: data.train }, { epochs: 1, batchSize: 64, learningRate: 3e-3, seed: 9, augment: { maxShift: 2 } });
+      runs.push(weightsOf(model));
+      model.net.dispose();
+    }
+    expect(sameWeights(runs[0]!, runs[1]!)).toBe(true);
   });
 
   it('trains a small CNN (dropout on) without leaking tensors', async () => {

@@ -28,13 +28,21 @@ export interface Gradients {
  */
 export interface Stepper {
   readonly optimizer: Optimizer;
-  /** Trains on `n` images (`x`: n * features floats) and returns [loss summed over the batch, correct count]. */
-  step(x: Float32Array, labels: Uint8Array, n: number, learningRate: number): [tf.Scalar, tf.Scalar];
+  /**
+   * Trains on `n` images (`x`: n * features floats) and returns [loss summed over the batch, correct count].
+   * `seed` draws the step's dropout masks (the loop's `dropoutSeed`): the same seed, the same masks.
+   */
+  step(x: Float32Array, labels: Uint8Array, n: number, learningRate: number, seed: number): [tf.Scalar, tf.Scalar];
   /** The gradients of the loss summed over `n` images, times `scale` (1 / the whole batch's size: the gradient of its mean). */
-  gradients(x: Float32Array, labels: Uint8Array, n: number, scale: number): Gradients;
+  gradients(x: Float32Array, labels: Uint8Array, n: number, scale: number, seed: number): Gradients;
   /** Updates the weights with `grads` (one per trainable weight, in order) at `learningRate`. */
   apply(grads: readonly tf.Tensor[], learningRate: number): void;
   dispose(): void;
+}
+
+/** What tfjs-layers' Dropout reads its mask's seed from on each call. */
+interface DropoutSeed {
+  seed: number | undefined;
 }
 
 export function trainableHandles(model: DigitModel): WeightHandle[] {
@@ -60,14 +68,19 @@ export function createStepper(
   let onehot = new Float32Array(0);
   let labelsInt = new Int32Array(0);
 
-  const gradients = (x: Float32Array, labels: Uint8Array, n: number, scale: number): Gradients => {
+  const dropouts = model.net.layers.filter((layer) => layer.getClassName() === 'Dropout') as unknown as DropoutSeed[];
+
+  const gradients = (x: Float32Array, labels: Uint8Array, n: number, scale: number, seed: number): Gradients => {
     if (labelsInt.length < n) {
       onehot = new Float32Array(n * classes);
       labelsInt = new Int32Array(n);
     }
     const { y, labelView, negatives } = encodeLabels(labels, n, classes, onehot, labelsInt);
     const variables = params.map((p) => p.read());
-    return tf.tidy(() => {
+    // A seed per step (and layer): TF.js draws an unseeded mask from Math.random, and a layer's fixed seed the same mask every step.
+    dropouts.forEach((layer, k) => (layer.seed = seed + k));
+    try {
+      return tf.tidy(() => {
       const input = tf.tensor(x.subarray(0, n * features), [n, ...inputShape]);
       const target = tf.tensor2d(y, [n, classes]);
       const labelTensor = tf.tensor1d(labelView, 'int32');
@@ -83,7 +96,11 @@ export function createStepper(
       const correct = correctCount(out!, labelTensor, negatives > 0 ? { probabilities } : undefined);
       out!.dispose();
       return { grads: variables.map((v) => grads[v.name]!), lossSum, correct };
-    });
+      });
+    } finally {
+      // As built: the seed is not part of the model a checkpoint or a save writes.
+      for (const layer of dropouts) layer.seed = undefined;
+    }
   };
 
   const apply = (grads: readonly tf.Tensor[], learningRate: number) => {
@@ -97,8 +114,8 @@ export function createStepper(
     optimizer: opt,
     gradients,
     apply,
-    step(x, labels, n, learningRate) {
-      const { grads, lossSum, correct } = gradients(x, labels, n, 1 / n);
+    step(x, labels, n, learningRate, seed) {
+      const { grads, lossSum, correct } = gradients(x, labels, n, 1 / n, seed);
       apply(grads, learningRate);
       tf.dispose(grads);
       return [lossSum, correct];

@@ -18,7 +18,7 @@ import { type LearningRateSchedule, resolveSchedule } from './schedules.js';
 import { checkGradientKernels } from './kernels.js';
 import { FLOAT32_TINY } from './loss.js';
 import { type Stepper, createStepper } from './steppers.js';
-import { assembleBatch, batchBuffers, mixSeed } from './batch.js';
+import { assembleBatch, batchBuffers, dropoutSeed, mixSeed } from './batch.js';
 import { type ChunkResult, chooseWorkers, machineCores, startPool } from './pool.js';
 import { readWeights, writeWeights } from './weights.js';
 
@@ -394,7 +394,7 @@ function inProcessEngine(
           const start = b * config.batchSize;
           const indices = order.subarray(start, Math.min(start + config.batchSize, trainSet.count));
           const n = assembleBatch(trainSet, indices, config.seed, epoch, b, config.augment, buffers);
-          const [loss, right] = stepper.step(buffers.x, buffers.labels, n, rates[b - from]!);
+          const [loss, right] = stepper.step(buffers.x, buffers.labels, n, rates[b - from]!, dropoutSeed(config.seed, epoch, b));
           losses.push(loss);
           correct.push(right);
           if (signal?.aborted) break;

@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError, useBackend, type BackendName, type DigitModel, type ImageSet } from '@digitkit/core';
 import { WASM_TRAINING_KERNELS, modelFromArtifacts, predict } from '@digitkit/model';
-import { assembleBatch, batchBuffers, shardRange, shardSeed } from './batch.js';
+import { assembleBatch, batchBuffers, dropoutSeed, shardRange, shardSeed } from './batch.js';
 import { evaluateRange } from './evaluate.js';
 import { checkGradientKernels } from './kernels.js';
 import { type FromWorker, RunFailed, type ToWorker, arrive, awaitOthers, openSet } from './shared.js';
@@ -140,7 +140,7 @@ function run(s: WorkerState, job: Run): number {
     const slot = slots[b % 2]![init.index]!;
     const at = ((b - job.from) * workers + init.index) * 2;
     if (n > 0) {
-      const { grads, lossSum, correct } = stepper.gradients(buffers.x, buffers.labels, n, 1 / batchSize);
+      const { grads, lossSum, correct } = stepper.gradients(buffers.x, buffers.labels, n, 1 / batchSize, dropoutSeed(shardSeed(job.seed, init.index), job.epoch, b));
       let offset = 0;
       for (const g of grads) {
         const values = g.dataSync() as Float32Array;

@@ -78,6 +78,16 @@ describe('train with workers', { timeout: 180_000 }, () => {
     expect(runs[2]!.result.workerTime).toBeUndefined();
   });
 
+  it('gives a CNN (dropout on) the same weights bit for bit for the same seed on 2 workers', async () => {
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      const model = cnn({ seed: 1, filters: [4, 8], dense: 32 });
+      await train(model, data, { ...base, workers: 2 });
+      runs.push(weightsOf(model));
+    }
+    expect(sameWeights(runs[0]!, runs[1]!)).toBe(true);
+  });
+
   it('resumes an interrupted run exactly, and says so when it resumes with another worker count', async () => {
     const options = { ...base, epochs: 2, workers: 2 };
     const whole = mlp({ seed: 4 });

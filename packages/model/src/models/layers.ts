@@ -7,7 +7,7 @@ const DEFAULT_SEED = 42;
 /** What every shipped recipe shares: Adam, batch 128, seed 42, no weight decay (each model adds its schedule). */
 export const ADAM_RECIPE = { batchSize: 128, optimizer: 'adam', weightDecay: 0, seed: 42 } as const;
 
-// Dropout layers get no seed on purpose: TF.js's seeded dropout draws the same mask on every step.
+// Dropout layers get no seed on purpose: TF.js's seeded dropout draws the same mask on every step (@digitkit/train seeds each step's masks).
 
 /** The classifier head every network ends with: Dense softmax over the classes, Glorot-initialized. */
 export function softmaxOutput(numClasses: number, seed: number | undefined, extra: object = {}) {
