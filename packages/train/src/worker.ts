@@ -26,7 +26,6 @@ interface WorkerState {
   stats: Float64Array;
   /** Both gradient buffers (step parity) of every worker. */
   slots: Float32Array[][];
-  sum: Float32Array;
   shapes: number[][];
   steps: number;
   /** Milliseconds this worker spent, all runs so far: its share's batch and gradients, waiting at the barrier, summing and updating. */
@@ -105,7 +104,6 @@ async function start(init: Init): Promise<WorkerState> {
     order: new Uint32Array(init.order),
     stats: new Float64Array(init.stats),
     slots,
-    sum: new Float32Array(total),
     shapes,
     steps: 0,
     time: { gradients: 0, wait: 0, update: 0 },
@@ -114,7 +112,7 @@ async function start(init: Init): Promise<WorkerState> {
 
 /** Trains global batches [from, to) of an epoch (or up to the step the main thread stopped at); returns the steps done. */
 function run(s: WorkerState, job: Run): number {
-  const { init, control, stats, slots, sum } = s;
+  const { init, control, stats, slots } = s;
   const stepper = trainer(s);
   const set = s.train!;
   const workers = init.workers;
@@ -161,19 +159,16 @@ function run(s: WorkerState, job: Run): number {
     const t1 = performance.now();
     const stop = awaitOthers(control, arrival);
     const t2 = performance.now();
-    // Every worker adds the same buffers in the same order: the same float32 sum, so the copies stay identical.
+    // Every worker adds the same buffers in the same order (on the backend: float32 adds, as a JS loop would round
+    // them, at SIMD speed): the same sum, so the copies stay identical.
     const parts = slots[b % 2]!;
-    sum.set(parts[0]!);
-    for (let k = 1; k < workers; k++) {
-      const part = parts[k]!;
-      for (let i = 0; i < sum.length; i++) sum[i]! += part[i]!;
-    }
     let offset = 0;
     const tensors = s.shapes.map((shape) => {
       const size = shape.reduce((a, c) => a * c, 1);
-      const t = tf.tensor(sum.subarray(offset, offset + size), shape);
+      const slice = (part: Float32Array) => tf.tensor(part.subarray(offset, offset + size), shape);
+      const total = tf.tidy(() => parts.slice(1).reduce((acc, part) => tf.add(acc, slice(part)), slice(parts[0]!)));
       offset += size;
-      return t;
+      return total;
     });
     stepper.apply(tensors, job.rates[b - job.from]!);
     tf.dispose(tensors);
