@@ -260,6 +260,21 @@ describe('checkpoints', () => {
     ...(dir ? { checkpoint: { dir, resume: true } } : {}),
   });
 
+  it('resumes a CNN (dropout on) exactly: its masks come from the seed, not from the run that drew them', async () => {
+    const small = (seed: number) => cnn({ seed, filters: [4, 8], dense: 32 });
+    const settings = (dir?: string) => ({ ...options(dir), epochs: 2, batchSize: 64 });
+    const reference = small(5);
+    await train(reference, { train: data.train }, settings());
+    const dir = await tempDir();
+    const controller = new AbortController();
+    const onBatchEnd = (info: { epoch: number; batch: number }) => (info.epoch === 2 && info.batch >= 4 ? controller.abort() : undefined);
+    await train(small(5), { train: data.train }, { ...settings(dir), signal: controller.signal, reportEvery: 2, callbacks: { onBatchEnd } });
+    expect((await readCheckpoint(dir))?.state.position).toMatchObject({ epoch: 1, batch: 4 });
+    const resumed = small(99);
+    await train(resumed, { train: data.train }, settings(dir));
+    expect(sameWeights(weightsOf(resumed), weightsOf(reference))).toBe(true);
+  });
+
   it('resumes an aborted run exactly: same weights and history as an uninterrupted run', async () => {
     const reference = mlp({ seed: 5 });
     const full = await train(reference, { train: data.train, validation: data.validation }, options());
