@@ -81,21 +81,21 @@ export function createStepper(
     dropouts.forEach((layer, k) => (layer.seed = seed + k));
     try {
       return tf.tidy(() => {
-      const input = tf.tensor(x.subarray(0, n * features), [n, ...inputShape]);
-      const target = tf.tensor2d(y, [n, classes]);
-      const labelTensor = tf.tensor1d(labelView, 'int32');
-      let out: tf.Tensor2D | undefined;
-      // The loss is summed (what the loop reports); its gradient is scaled to that of the mean.
-      const { value: lossSum, grads } = tf.variableGrads(() => {
-        // call, not apply: the model is built, and apply's symbolic checks cost more than a small kernel.
-        const result = model.net.call(input, { training: true });
-        out = tf.keep((Array.isArray(result) ? result[0] : result) as tf.Tensor2D);
-        return crossEntropySum(out, target, probabilities, { gradientScale: scale, targetEntropy: negatives * Math.log(classes) });
-      }, variables);
-      // Counted off the tape: nothing differentiates the argmax.
-      const correct = correctCount(out!, labelTensor, negatives > 0 ? { probabilities } : undefined);
-      out!.dispose();
-      return { grads: variables.map((v) => grads[v.name]!), lossSum, correct };
+        const input = tf.tensor(x.subarray(0, n * features), [n, ...inputShape]);
+        const target = tf.tensor2d(y, [n, classes]);
+        const labelTensor = tf.tensor1d(labelView, 'int32');
+        let out: tf.Tensor2D | undefined;
+        // The loss is summed (what the loop reports); its gradient is scaled to that of the mean.
+        const { value: lossSum, grads } = tf.variableGrads(() => {
+          // call, not apply: the model is built, and apply's symbolic checks cost more than a small kernel.
+          const result = model.net.call(input, { training: true });
+          out = tf.keep((Array.isArray(result) ? result[0] : result) as tf.Tensor2D);
+          return crossEntropySum(out, target, probabilities, { gradientScale: scale, targetEntropy: negatives * Math.log(classes) });
+        }, variables);
+        // Counted off the tape: nothing differentiates the argmax.
+        const correct = correctCount(out!, labelTensor, negatives > 0 ? { probabilities } : undefined);
+        out!.dispose();
+        return { grads: variables.map((v) => grads[v.name]!), lossSum, correct };
       });
     } finally {
       // As built: the seed is not part of the model a checkpoint or a save writes.
