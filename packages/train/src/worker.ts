@@ -120,12 +120,14 @@ function run(s: WorkerState, job: Run): number {
   const shardMax = Math.ceil(job.batchSize / workers);
   const buffers = batchBuffers(shardMax, features);
   const augment = job.augment === false ? false : { ...job.augment };
+  const seed = shardSeed(job.seed, init.index);
+  const sizes = s.shapes.map((shape) => shape.reduce((a, c) => a * c, 1));
   // Batch `b`'s share, made into `buffers` (from the shared order and the seed alone: the weights play no part).
   const share = (b: number) => {
     const batchStart = b * job.batchSize;
     const batchSize = Math.min(job.batchSize, set.count - batchStart);
     const [from, to] = shardRange(batchSize, workers, init.index);
-    if (to > from) assembleBatch(set, s.order.subarray(batchStart + from, batchStart + to), shardSeed(job.seed, init.index), job.epoch, b, augment, buffers);
+    if (to > from) assembleBatch(set, s.order.subarray(batchStart + from, batchStart + to), seed, job.epoch, b, augment, buffers);
     return { batchSize, n: to - from };
   };
   let made: { b: number; batchSize: number; n: number } | null = null;
@@ -138,7 +140,7 @@ function run(s: WorkerState, job: Run): number {
     const slot = slots[b % 2]![init.index]!;
     const at = ((b - job.from) * workers + init.index) * 2;
     if (n > 0) {
-      const { grads, lossSum, correct } = stepper.gradients(buffers.x, buffers.labels, n, 1 / batchSize, dropoutSeed(shardSeed(job.seed, init.index), job.epoch, b));
+      const { grads, lossSum, correct } = stepper.gradients(buffers.x, buffers.labels, n, 1 / batchSize, dropoutSeed(seed, job.epoch, b));
       let offset = 0;
       for (const g of grads) {
         const values = g.dataSync() as Float32Array;
@@ -163,8 +165,8 @@ function run(s: WorkerState, job: Run): number {
     // them, at SIMD speed): the same sum, so the copies stay identical.
     const parts = slots[b % 2]!;
     let offset = 0;
-    const tensors = s.shapes.map((shape) => {
-      const size = shape.reduce((a, c) => a * c, 1);
+    const tensors = s.shapes.map((shape, j) => {
+      const size = sizes[j]!;
       const slice = (part: Float32Array) => tf.tensor(part.subarray(offset, offset + size), shape);
       const total = tf.tidy(() => parts.slice(1).reduce((acc, part) => tf.add(acc, slice(part)), slice(parts[0]!)));
       offset += size;
