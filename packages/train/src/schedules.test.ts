@@ -67,6 +67,6 @@ describe('learning-rate schedules', () => {
     const recipe = defaultRecipe('cnn') as { epochs: number; augment: { maxShift?: number } };
     recipe.epochs = 1;
     recipe.augment.maxShift = 9;
-    expect(defaultRecipe('cnn')).toMatchObject({ epochs: 35, augment: { maxShift: 2, maxRotation: 20 } });
+    expect(defaultRecipe('cnn')).toMatchObject({ epochs: 45, augment: { maxShift: 2, maxRotation: 20 } });
   });
 });
