@@ -149,7 +149,7 @@ describe("verdict 'unsure'", () => {
     const dot = stroke([[0.5, 0.84], [0.5, 0.87]]);
     const glyphs: [string, Stroke[], RegExp][] = [
       ['!', [bar, dot], /a bar with a dot beyond its end, like ! or i, not a 1/],
-      ['[', [stroke([[0.64, 0.12], [0.4, 0.12], [0.4, 0.88], [0.64, 0.88]])], /both ends turned the same way, like \[ or \], not a 1/],
+      ['[', [stroke([[0.6, 0.12], [0.42, 0.12], [0.42, 0.88], [0.6, 0.88]])], /both ends turned the same way, like \[ or \], not a 1/],
       [']', [stroke([[0.4, 0.12], [0.58, 0.12], [0.58, 0.88], [0.4, 0.88]])], /both ends turned the same way/],
     ];
     const ones: [string, Stroke[]][] = [

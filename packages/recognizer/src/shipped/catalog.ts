@@ -2,8 +2,8 @@
 // measured on the 10,000 MNIST test images. Do not edit.
 export const SHIPPED_FIGURES = {
   "cnn": {
-    "testAccuracy": 0.9957,
-    "float32TestAccuracy": 0.9956,
+    "testAccuracy": 0.9941,
+    "float32TestAccuracy": 0.994,
     "testImages": 10000,
     "parameters": 129194,
     "weightBytes": 129194,
