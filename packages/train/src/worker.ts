@@ -27,6 +27,8 @@ interface WorkerState {
   /** Both gradient buffers (step parity) of every worker. */
   slots: Float32Array[][];
   shapes: number[][];
+  /** Element count of each of `shapes`. */
+  sizes: number[];
   steps: number;
   /** Milliseconds this worker spent, all runs so far: its share's batch and gradients, waiting at the barrier, summing and updating. */
   time: { gradients: number; wait: number; update: number };
@@ -90,7 +92,8 @@ async function start(init: Init): Promise<WorkerState> {
   const stepper = init.optimizer ? createStepper(model, init.optimizer.name, init.optimizer.weightDecay) : null;
   if (stepper && init.optimizer?.state) stepper.optimizer.importState(init.optimizer.step, init.optimizer.state);
   const shapes = trainableHandles(model).map((p) => [...p.shape]);
-  const total = shapes.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
+  const sizes = shapes.map((shape) => tf.util.sizeFromShape(shape));
+  const total = sizes.reduce((n, size) => n + size, 0);
   // An evaluation-only pool has no gradient buffers.
   const slots = (stepper ? [0, 1] : []).map((parity) =>
     Array.from({ length: init.workers }, (_, k) => new Float32Array(init.grads, ((parity * init.workers + k) * total) * 4, total)),
@@ -105,6 +108,7 @@ async function start(init: Init): Promise<WorkerState> {
     stats: new Float64Array(init.stats),
     slots,
     shapes,
+    sizes,
     steps: 0,
     time: { gradients: 0, wait: 0, update: 0 },
   };
@@ -121,7 +125,6 @@ function run(s: WorkerState, job: Run): number {
   const buffers = batchBuffers(shardMax, features);
   const augment = job.augment === false ? false : { ...job.augment };
   const seed = shardSeed(job.seed, init.index);
-  const sizes = s.shapes.map((shape) => shape.reduce((a, c) => a * c, 1));
   // Batch `b`'s share, made into `buffers` (from the shared order and the seed alone: the weights play no part).
   const share = (b: number) => {
     const batchStart = b * job.batchSize;
@@ -166,7 +169,7 @@ function run(s: WorkerState, job: Run): number {
     const parts = slots[b % 2]!;
     let offset = 0;
     const tensors = s.shapes.map((shape, j) => {
-      const size = sizes[j]!;
+      const size = s.sizes[j]!;
       const slice = (part: Float32Array) => tf.tensor(part.subarray(offset, offset + size), shape);
       const total = tf.tidy(() => parts.slice(1).reduce((acc, part) => tf.add(acc, slice(part)), slice(parts[0]!)));
       offset += size;
