@@ -2,7 +2,7 @@
 // family, UCI's digits and the drawn/photographed conditions, shipped CNN (and MLP) accuracy on: the pipeline's 28x28,
 // the plain preprocessing's, the mean of the two, the pipeline with its STROKE_VIEWS (already computed by recognize()
 // for the verdicts), and all of them together (mean of probabilities).
-// Usage: TSX_TSCONFIG_PATH=tsconfig.bench.json node --import tsx src/experiments/tta.ts [count=300] [condCount=200] [models=cnn,mlp]
+// Usage: TSX_TSCONFIG_PATH=tsconfig.bench.json node --import tsx src/experiments/tta.ts [count=300] [condCount=200] [models=cnn]
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { predict } from '@digitkit/model';
@@ -25,8 +25,10 @@ const V = STROKE_VIEWS.count;
 const pct = (x: number) => `${(100 * x).toFixed(1)}`.padStart(6);
 const COLUMNS = ['pipe', 'plain', 'p+pl', 'p+views', 'all', 'p+pl(w)'];
 const totals: Record<string, number[]> = {};
+// Loaded once: every set goes through the same models.
+const models = await Promise.all(kinds.map(async (kind) => [kind, await createRecognizer({ model: kind, log: null, verdicts: WHOLE_INK_AS_DIGIT })] as const));
 
-async function row(name: string, pictures: readonly Raster[], labels: ArrayLike<number>): Promise<void> {
+function row(name: string, pictures: readonly Raster[], labels: ArrayLike<number>): void {
   const n = pictures.length;
   const per = 2 + V;
   const x = new Float32Array(n * per * SIZE);
@@ -42,10 +44,8 @@ async function row(name: string, pictures: readonly Raster[], labels: ArrayLike<
     for (let v = 0; v < V; v++) augment(pipe, x.subarray(base + (2 + v) * SIZE, base + (3 + v) * SIZE));
   });
   const cells: string[] = [];
-  for (const kind of kinds) {
-    const recognizer = await createRecognizer({ model: kind, log: null, verdicts: WHOLE_INK_AS_DIGIT });
+  for (const [kind, recognizer] of models) {
     const out = predict(recognizer.model, x, n * per).map((p) => p.probabilities);
-    recognizer.dispose();
     const right = COLUMNS.map(() => 0);
     const argmax = (ps: readonly number[]) => ps.indexOf(Math.max(...ps));
     const mean = (rows: (readonly number[])[], weights?: number[]) =>
@@ -62,9 +62,8 @@ async function row(name: string, pictures: readonly Raster[], labels: ArrayLike<
       ];
       answers.forEach((a, c) => (right[c]! += +(a === labels[i])));
     }
-    const key = `${kind}`;
-    totals[key] ??= COLUMNS.map(() => 0);
-    right.forEach((r, c) => (totals[key]![c]! += r / n));
+    totals[kind] ??= COLUMNS.map(() => 0);
+    right.forEach((r, c) => (totals[kind]![c]! += r / n));
     cells.push(right.map((r) => pct(r / n)).join(''));
   }
   console.log(`${name.padEnd(18)} ${String(n).padStart(5)} ${cells.join('   |')}`);
@@ -74,18 +73,18 @@ console.log(`${'set'.padEnd(18)} ${'n'.padStart(5)} ${kinds.map(() => COLUMNS.ma
 let sets = 0;
 for (const family of FAMILIES) {
   const set = corruptFamily(family, test, count, 1);
-  await row(`${family.name} (${family.split === 'tune' ? 't' : 'h'})`, set.pictures, set.labels);
+  row(`${family.name} (${family.split === 'tune' ? 't' : 'h'})`, set.pictures, set.labels);
   sets++;
 }
 const uciPath = findUciDigits();
 if (uciPath) {
   const uci = await loadUciDigits(uciPath);
-  await row('uci-digits-8x8', uci.pictures, uci.labels);
+  row('uci-digits-8x8', uci.pictures, uci.labels);
   sets++;
 }
 for (const condition of CONDITIONS.filter((c) => !c.raw)) {
   const drawn = drawCondition(condition, test, condCount, 1);
-  await row(condition.name, drawn.map((d) => d.image), drawn.map((d) => d.label));
+  row(condition.name, drawn.map((d) => d.image), drawn.map((d) => d.label));
   sets++;
 }
 for (const [k, t] of Object.entries(totals)) console.log(`mean over ${sets} sets (${k}): ${t.map((v) => pct(v / sets)).join('')}`);
