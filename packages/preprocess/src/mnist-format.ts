@@ -411,13 +411,15 @@ function within(box: Box, frame: Box): Box {
 const CORE_KEPT = 0.9;
 
 /**
- * The ink as bright detail over a zero background: the white top-hat of the image, or of its negative for dark ink.
- * The opening (a min then max filter wider than any stroke) follows smooth shading and uneven light, so photos
- * of paper work as well as flat canvases. Its radius starts at 1/8 of the shorter side and doubles while the wider
- * one keeps clearly more of the ink's core: soft strokes (blur, a thumbnail scaled up) are wider than they look, and a
- * too-narrow opening hollows them into fragments.
+ * The ink as bright detail over a zero background. On a flat background (see {@link aboveFlatBackground}), what rises
+ * above its level. Else the white top-hat of the image, or of its negative for dark ink: the opening (a min then max
+ * filter wider than any stroke) follows smooth shading and uneven light, so photos of paper work too. Its radius starts
+ * at 1/8 of the shorter side and doubles while the wider one keeps clearly more of the ink's core: soft strokes (blur,
+ * a thumbnail scaled up) are wider than they look, and a too-narrow opening hollows them into fragments.
  */
 function removeBackground(work: Levels, dark: boolean): Levels {
+  const flat = aboveFlatBackground(work, dark);
+  if (flat) return flat;
   const { width, height } = work;
   const limit = Math.floor(Math.min(width, height) / 2);
   let radius = Math.max(1, Math.round(Math.min(width, height) / 8));
@@ -430,14 +432,30 @@ function removeBackground(work: Levels, dark: boolean): Levels {
   return { data: ink, width, height };
 }
 
+/**
+ * When most of the picture lies at exactly one level (its noise, as measured, is 0: a canvas, a digital image, or a
+ * digit that fills its picture inside the margin added at its border's level), the ink as what rises above that level;
+ * else null. There is no shading for an opening to follow, and it would cut into strokes wider than it (UCI's blocky
+ * digits, motion blur: they came out hollowed).
+ */
+function aboveFlatBackground(work: Levels, dark: boolean): Levels | null {
+  const ink = inkBright(work, dark);
+  const { background, sigma } = inkStatistics(ink, NOISE_SIGMAS);
+  if (sigma !== 0) return null;
+  for (let i = 0; i < ink.length; i++) ink[i] = Math.max(0, ink[i]! - background);
+  return { data: ink, width: work.width, height: work.height };
+}
+
 /** The white top-hat (image minus its opening by a square of `radius`) of the ink-bright image. */
 function topHat(work: Levels, dark: boolean, radius: number): Float32Array {
-  const { data, width, height } = work;
-  const ink = new Float32Array(data.length);
-  if (dark) for (let i = 0; i < ink.length; i++) ink[i] = 255 - data[i]!;
-  else ink.set(data);
-  topHatInPlace(ink, width, height, radius);
+  const ink = inkBright(work, dark);
+  topHatInPlace(ink, work.width, work.height, radius);
   return ink;
+}
+
+/** A copy of the image with its ink bright: as it is, or its negative for dark ink. */
+function inkBright(work: Levels, dark: boolean): Float32Array {
+  return dark ? work.data.map((v) => 255 - v) : Float32Array.from(work.data);
 }
 
 /** Background noise the wider opening may let in (shading, in photos) over the narrower one's, as a factor. */

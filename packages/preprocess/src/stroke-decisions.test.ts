@@ -1,6 +1,6 @@
-// The decisions that keep soft pictures (blur, thumbnails scaled up) whole: a wider background opening when the
-// narrow one eats into the ink's core, no thinning of strokes whose edges ramp up slowly, and a margin round a digit
-// that fills its picture.
+// The decisions that keep soft pictures (blur, thumbnails scaled up) whole: no opening at all on a flat background, a
+// wider background opening when the narrow one eats into the ink's core, no thinning of strokes whose edges ramp up
+// slowly, and a margin round a digit that fills its picture.
 import { digitImages, drawStrokes, gaussianBlur, median, mnistSlice, PEN_DIGITS, pearson, resizeBilinear, uciFormat } from '@digitkit/testkit';
 import { describe, expect, it } from 'vitest';
 import { resizeArea, strokeWidth, toMnistFormat } from './index.js';
@@ -61,6 +61,24 @@ describe('coreKept', () => {
     expect(coreKept(wide, wide)).toBe(1);
     // The narrow one's sure ink is at 100, 50 and 90: it keeps 240 of the wide one's 490 there.
     expect(coreKept(Float32Array.from([0, 10, 100, 50, 90]), wide)).toBeCloseTo(240 / 490, 6);
+  });
+});
+
+describe('toMnistFormat on a flat background', () => {
+  it("keeps a blot wider than the opening whole (the opening hollowed it into a ring: a '0')", () => {
+    // A 40x40 canvas, one level all round a soft-edged blot 24 px across: an opening by an 11x11 square (the first one
+    // tried) takes out the blot's middle, and a wider one keeps no more of what is left, so the narrow one was kept.
+    const side = 40;
+    const data = Uint8Array.from({ length: side * side }, (_, i) => {
+      const d = Math.hypot((i % side) + 0.5 - side / 2, Math.floor(i / side) + 0.5 - side / 2);
+      return Math.round(255 * Math.min(1, Math.max(0, (12 - d) / 0.5 + 0.5)));
+    });
+    for (const dark of [false, true]) {
+      const result = toMnistFormat({ data: dark ? data.map((v) => 255 - v) : data, width: side, height: side, channels: 1 });
+      if (result.empty) throw new Error(result.reason);
+      const middle = [13, 14].flatMap((y) => [13, 14].map((x) => result.pixels[y * 28 + x]!));
+      expect(Math.min(...middle), dark ? 'dark on light' : 'light on dark').toBe(255);
+    }
   });
 });
 
