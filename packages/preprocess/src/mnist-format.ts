@@ -418,14 +418,16 @@ const CORE_KEPT = 0.9;
  * a thumbnail scaled up) are wider than they look, and a too-narrow opening hollows them into fragments.
  */
 function removeBackground(work: Levels, dark: boolean): Levels {
-  const flat = aboveFlatBackground(work, dark);
-  if (flat) return flat;
   const { width, height } = work;
+  // Read only from here on: each way below writes a new image.
+  const bright = dark ? work.data.map((v) => 255 - v) : work.data;
+  const flat = aboveFlatBackground(bright);
+  if (flat) return { data: flat, width, height };
   const limit = Math.floor(Math.min(width, height) / 2);
   let radius = Math.max(1, Math.round(Math.min(width, height) / 8));
-  let ink = topHat(work, dark, radius);
+  let ink = topHat(bright, width, height, radius);
   while (2 * radius <= limit) {
-    const wider = topHat(work, dark, 2 * radius);
+    const wider = topHat(bright, width, height, 2 * radius);
     if (coreKept(ink, wider) >= CORE_KEPT || letsInShading(wider, ink)) break;
     [ink, radius] = [wider, 2 * radius];
   }
@@ -438,24 +440,16 @@ function removeBackground(work: Levels, dark: boolean): Levels {
  * else null. There is no shading for an opening to follow, and it would cut into strokes wider than it (UCI's blocky
  * digits, motion blur: they came out hollowed).
  */
-function aboveFlatBackground(work: Levels, dark: boolean): Levels | null {
-  const ink = inkBright(work, dark);
-  const { background, sigma } = inkStatistics(ink, NOISE_SIGMAS);
-  if (sigma !== 0) return null;
-  for (let i = 0; i < ink.length; i++) ink[i] = Math.max(0, ink[i]! - background);
-  return { data: ink, width: work.width, height: work.height };
+function aboveFlatBackground(bright: Float32Array): Float32Array | null {
+  const { background, sigma } = inkStatistics(bright, NOISE_SIGMAS);
+  return sigma === 0 ? bright.map((v) => Math.max(0, v - background)) : null;
 }
 
-/** The white top-hat (image minus its opening by a square of `radius`) of the ink-bright image. */
-function topHat(work: Levels, dark: boolean, radius: number): Float32Array {
-  const ink = inkBright(work, dark);
-  topHatInPlace(ink, work.width, work.height, radius);
+/** The white top-hat (image minus its opening by a square of `radius`) of the ink-bright image, as a new image. */
+function topHat(bright: Float32Array, width: number, height: number, radius: number): Float32Array {
+  const ink = bright.slice();
+  topHatInPlace(ink, width, height, radius);
   return ink;
-}
-
-/** A copy of the image with its ink bright: as it is, or its negative for dark ink. */
-function inkBright(work: Levels, dark: boolean): Float32Array {
-  return dark ? work.data.map((v) => 255 - v) : Float32Array.from(work.data);
 }
 
 /** Background noise the wider opening may let in (shading, in photos) over the narrower one's, as a factor. */
