@@ -1,6 +1,7 @@
 // Chosen families (and `uci`) through copies of the preprocess sources, beside the plain preprocessing: a quick
 // before/after on a few families. Usage: families-subset.ts <count> <family,...|all|uci> [name=path/to/index.ts ...]
-// Every column goes through recognizeMnistBatch (the CNN / the MLP), so it is toMnistFormat alone that differs.
+// Every column goes through recognizeMnistBatch (the CNN / the MLP, or DIGITKIT_MODELS), so it is toMnistFormat alone
+// that differs between columns.
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { createRecognizer, type Recognizer } from '@digitkit/recognizer';
@@ -14,10 +15,13 @@ const [countArg, which, ...copies] = process.argv.slice(2);
 const count = Number(countArg);
 await useBackend('wasm', { log: null });
 const { test } = await loadMnist();
-const recognizers: Record<string, Recognizer> = {
-  cnn: await createRecognizer({ model: 'cnn', log: null }),
-  mlp: await createRecognizer({ model: 'mlp', log: null }),
-};
+// DIGITKIT_MODELS=name=modelDir|cnn|mlp,... puts other models in the columns (e.g. a fine-tuned copy beside `cnn`).
+const modelArgs = (process.env.DIGITKIT_MODELS ?? 'cnn,mlp').split(',');
+const recognizers: Record<string, Recognizer> = {};
+for (const arg of modelArgs) {
+  const [name, model = name] = arg.split('=') as [string, string?];
+  recognizers[name] = await createRecognizer({ model, log: null });
+}
 const variants: Record<string, (p: Raster) => Uint8Array | null> = { plain: plainMnist, ...(await preprocessCopies(copies)) };
 function through(pre: (p: Raster) => Uint8Array | null, pictures: readonly Raster[], labels: Uint8Array) {
   const batch = new Uint8Array(pictures.length * 784);
@@ -31,7 +35,7 @@ function through(pre: (p: Raster) => Uint8Array | null, pictures: readonly Raste
   });
 }
 const names = which!.split(',').flatMap((n) => (n === 'all' ? FAMILIES.map((f) => f.name) : [n]));
-console.log(['family'.padEnd(14), ...Object.keys(variants).map((v) => `${v}(c/m)`.padStart(14))].join(' '));
+console.log(['family'.padEnd(14), ...Object.keys(variants).map((v) => `${v}(${Object.keys(recognizers).join('/')})`.padStart(14))].join(' '));
 for (const name of names) {
   let pictures: readonly Raster[];
   let labels: Uint8Array;

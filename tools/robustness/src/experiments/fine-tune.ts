@@ -1,5 +1,6 @@
 // Fine-tunes a saved model with its kind's default augmentation (the MODELS recipe) at a low learning rate: the
-// cheap way to give an already trained model the recipe's robustness when a full run does not fit the machine.
+// cheap way to give an already trained model the recipe's robustness when a full run does not fit the machine (or to
+// try an augmentation mix in minutes). It trains on as many cores as pay off (`workers: 'auto'`).
 // Usage: node --import tsx src/experiments/fine-tune.ts <kind> <fromModelDir> <outDir> <epochs> <learningRate> [augment JSON]
 // (the augment JSON, AugmentOptions, replaces the recipe's augmentation).
 // Splits off the same 5,000 validation images (seed 42) as `digitkit train`, and writes <outDir>/model and
@@ -17,6 +18,7 @@ const options = {
   epochs: Number(epochs),
   learningRate: Number(learningRate),
   schedule: 'cosine' as const,
+  workers: 'auto' as const,
   augment: augment ? (JSON.parse(augment) as typeof recipe.augment) : recipe.augment,
 };
 const before = evaluate(model, data.test).accuracy;
