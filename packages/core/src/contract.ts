@@ -131,6 +131,8 @@ export interface AugmentOptions {
   noise?: number;
   /** Probability of clutter: a line, a dotted line, a zigzag stroke, a saw-tooth line or ruled lines over the digit. Default 0. */
   clutter?: number;
+  /** Probability of gray stains (smudges, mud, drops) that cover the digit where they fall. Default 0. */
+  stains?: number;
   /** Probability of lower contrast and a lifted background (brightness, fog). Default 0. */
   contrast?: number;
   /**

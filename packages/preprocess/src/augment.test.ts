@@ -213,6 +213,7 @@ describe('createAugmenter: the families, each alone on real MNIST digits', () =>
     lowResolution: { lowResolution: 1 },
     blur: { blur: 1 },
     clutter: { clutter: 1 },
+    stains: { stains: 1 },
     contrast: { contrast: 1 },
     noise: { noise: 1 },
   };
@@ -312,6 +313,24 @@ describe('createAugmenter: the families, each alone on real MNIST digits', () =>
     expect(median(offCentre)).toBeLessThan(0.5);
     expect(changed).toBeGreaterThan(150);
     expect(grown).toBeGreaterThan(20);
+  });
+
+  it('stains: gray patches over strokes and background alike (a covered stroke turns gray), fitted into 20x20', () => {
+    const count = (image: Float32Array, from: number, to: number) => image.filter((v) => v >= from && v < to).length;
+    const grayAdded: number[] = [];
+    let strokesCovered = 0;
+    for (const [before, after] of only(families.stains)) {
+      const peak = Math.max(...after);
+      // The stains are gray (15-50%): the digit's full-strength ink stays the brightest thing in the picture.
+      expect(peak).toBeGreaterThan(0.6);
+      grayAdded.push(count(after, 0.12, 0.55) - count(before, 0.12, 0.55));
+      // Full-strength ink lost beyond what the refit's resampling takes: a stain lay on a stroke.
+      if (count(after, 0.9, 2) < 0.8 * count(before, 0.9, 2)) strokesCovered++;
+      const c = com(after);
+      expect(Math.hypot(c.x - 14, c.y - 14)).toBeLessThan(1.5);
+    }
+    expect(median(grayAdded)).toBeGreaterThan(15);
+    expect(strokesCovered).toBeGreaterThan(50);
   });
 
   it('outline: hollow strokes (background enclosed inside them), fitted into 20x20 with its mass centred', () => {

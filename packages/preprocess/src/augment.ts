@@ -3,7 +3,7 @@ import { boundingBox, maxOf, resizeArea } from './image.js';
 import { BOX_LEVEL, fitIntoBox, placeByMass } from './mnist-format.js';
 
 /** The families drawn with a probability per image, in the order they are applied after the warp. */
-export const AUGMENT_FAMILIES = ['strokeWidth', 'outline', 'lowResolution', 'blur', 'clutter', 'contrast', 'noise'] as const;
+export const AUGMENT_FAMILIES = ['strokeWidth', 'outline', 'lowResolution', 'blur', 'clutter', 'stains', 'contrast', 'noise'] as const;
 /** A family applied after the warp (see {@link AugmentOptions}). */
 export type AppearanceFamily = (typeof AUGMENT_FAMILIES)[number];
 
@@ -78,6 +78,7 @@ const STAGES: Record<AppearanceFamily, Stage> = {
   lowResolution: lowerResolution,
   blur: gaussianBlur,
   clutter: addClutter,
+  stains: addStains,
   contrast: lowerContrast,
   noise: addNoise,
 };
@@ -90,7 +91,7 @@ const KEEPS_SUPPORT: ReadonlySet<Stage> = new Set<Stage>([changeStrokeWidth, gau
 /**
  * A seeded augmenter for training: each call shifts (and, when enabled, rotates, zooms, shears and elastically
  * distorts) one image at random in one bilinear warp with a zero background, then applies each appearance family
- * (stroke width, outline, low resolution, blur, clutter, contrast, noise) with its probability. With only the shift
+ * (stroke width, outline, low resolution, blur, clutter, stains, contrast, noise) with its probability. With only the shift
  * on it takes a whole-pixel copy fast path.
  */
 export function createAugmenter(options: AugmenterOptions): Augmenter {
@@ -828,6 +829,49 @@ function addClutter(image: Float32Array, width: number, height: number, rng: Rng
   const draw = CLUTTER[rng.int(CLUTTER.length)]!;
   draw(image, width, height, rng, 0.4 + 0.6 * rng.next());
   refitToInk(image, width, height, scratch.image);
+}
+
+/**
+ * Lays 1-4 gray stains (a smudge, mud, a drop of coffee: one level of 15-50% per image) over the image, each a blob of
+ * 2-5 overlapping discs 1.5-5.5 px across within 5 px (at 28 px), half of them on the digit's ink. A stain covers what
+ * it falls on (a stroke under it turns its gray), then the image is fitted again as the pipeline crops it.
+ */
+function addStains(image: Float32Array, width: number, height: number, rng: Rng, scratch: Scratch): void {
+  const unit = Math.min(width, height) / 28;
+  const gray = 0.15 + 0.35 * rng.next();
+  const stains = 1 + rng.int(4);
+  for (let s = 0; s < stains; s++) {
+    let [cx, cy] = [width * (0.15 + 0.7 * rng.next()), height * (0.15 + 0.7 * rng.next())];
+    // On the ink: the first of a few random pixels that is a stroke (a stain that misses the digit teaches little).
+    if (rng.next() < 0.5) {
+      for (let tries = 0; tries < 20; tries++) {
+        const i = rng.int(width * height);
+        if (image[i]! > 0.5) {
+          [cx, cy] = [(i % width) + 0.5, Math.floor(i / width) + 0.5];
+          break;
+        }
+      }
+    }
+    const discs = 2 + rng.int(4);
+    for (let d = 0; d < discs; d++) {
+      const radius = unit * (0.75 + 2 * rng.next());
+      const x0 = cx + unit * 5 * (rng.next() - 0.5);
+      const y0 = cy + unit * 5 * (rng.next() - 0.5);
+      coverDisc(image, width, height, x0, y0, radius, gray);
+    }
+  }
+  refitToInk(image, width, height, scratch.image);
+}
+
+/** Blends `gray` over a disc (anti-aliased edge): a pixel fully inside becomes `gray`, whatever it was. */
+function coverDisc(image: Float32Array, width: number, height: number, cx: number, cy: number, radius: number, gray: number): void {
+  const reach = radius + 1;
+  for (let y = Math.max(0, Math.floor(cy - reach)); y < Math.min(height, Math.ceil(cy + reach)); y++) {
+    for (let x = Math.max(0, Math.floor(cx - reach)); x < Math.min(width, Math.ceil(cx + reach)); x++) {
+      const cover = Math.min(1, Math.max(0, radius + 0.5 - Math.hypot(x + 0.5 - cx, y + 0.5 - cy)));
+      if (cover > 0) image[y * width + x] = image[y * width + x]! * (1 - cover) + gray * cover;
+    }
+  }
 }
 
 /** Crops `image` to its ink, fits that into MNIST's 20 of 28 pixels keeping the aspect ratio, and centres its mass. */

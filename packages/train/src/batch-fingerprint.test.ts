@@ -9,7 +9,8 @@ import { mnistSlice } from './test-support.js';
 // faster augmentation must write the same bytes. The hashes were printed by this file's cases run on the code before
 // issue 12's speed-ups (commit 6895063; clutter, warpThenEvery and the recipes on bf219b3, which fits clutter as the
 // pipeline does); a change that moves one changes what a recipe trains on. Re-pinned on purpose since: clutter's
-// saw-tooth line drawn up to a stroke's width (the recipes, clutter and warpThenEvery); outline pinned when added.
+// saw-tooth line drawn up to a stroke's width (the recipes, clutter and warpThenEvery); outline and stains pinned when
+// added.
 
 const BATCH = 32;
 const SLICE = 2048;
@@ -33,6 +34,7 @@ const FAMILIES: Record<string, false | Required<AugmentOptions>> = {
   lowResolution: { ...OFF, lowResolution: 1 },
   blur: { ...OFF, blur: 1 },
   clutter: { ...OFF, clutter: 1 },
+  stains: { ...OFF, stains: 1 },
   contrast: { ...OFF, contrast: 1 },
   noise: { ...OFF, noise: 1 },
   negatives: { ...OFF, maxShift: 2, negatives: 1 },
@@ -84,6 +86,7 @@ describe('training-batch fingerprints (bit-identical draws)', () => {
       lowResolution: '225063012ec2ee92',
       blur: 'fd142326ba130cbc',
       clutter: '11e7398dac70ea37',
+      stains: '7a6677d142c62587',
       contrast: 'c624c149211b5ee6',
       noise: 'b485595fe6fa1174',
       negatives: 'da1eacc81ea7c8a5',

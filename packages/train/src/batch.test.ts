@@ -33,7 +33,7 @@ describe('assembleBatch', () => {
   });
   it('is a pure function of its arguments: the same draw for the same (seed, epoch, batch), another for another batch', () => {
     // Every family the workers must draw alike, the appearance ones included.
-    const augment = { maxShift: 2, maxRotation: 10, scale: 0.1, shear: 0.2, elastic: 0.5, strokeWidth: 0.3, outline: 0.1, blur: 0.2, lowResolution: 0.2, noise: 0.2, clutter: 0.2, contrast: 0.2, negatives: 0.1 };
+    const augment = { maxShift: 2, maxRotation: 10, scale: 0.1, shear: 0.2, elastic: 0.5, strokeWidth: 0.3, outline: 0.1, blur: 0.2, lowResolution: 0.2, noise: 0.2, clutter: 0.2, stains: 0.2, contrast: 0.2, negatives: 0.1 };
     const draw = (seed: number, batch: number) => {
       const out = batchBuffers(3, 784);
       assembleBatch(set, indices, seed, 2, batch, augment, out);

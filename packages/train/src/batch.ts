@@ -20,6 +20,7 @@ export const AUGMENT_OFF: Readonly<Required<AugmentOptions>> = Object.freeze({
   lowResolution: 0,
   noise: 0,
   clutter: 0,
+  stains: 0,
   contrast: 0,
   negatives: 0,
 });

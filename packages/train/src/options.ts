@@ -171,6 +171,7 @@ function resolveAugment(augment: TrainOptions['augment']): ResolvedConfig['augme
     lowResolution: augment.lowResolution ?? 0,
     noise: augment.noise ?? 0,
     clutter: augment.clutter ?? 0,
+    stains: augment.stains ?? 0,
     contrast: augment.contrast ?? 0,
     negatives: augment.negatives ?? 0,
   };
@@ -187,6 +188,7 @@ function resolveAugment(augment: TrainOptions['augment']): ResolvedConfig['augme
     lowResolution: probability,
     noise: probability,
     clutter: probability,
+    stains: probability,
     contrast: probability,
     // Most of every batch must stay digits, or the model learns to be unsure of everything.
     negatives: [0.5, '(a fraction of the images)'],
