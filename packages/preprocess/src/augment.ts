@@ -868,7 +868,7 @@ function coverDisc(image: Float32Array, width: number, height: number, cx: numbe
   const reach = radius + 1;
   for (let y = Math.max(0, Math.floor(cy - reach)); y < Math.min(height, Math.ceil(cy + reach)); y++) {
     for (let x = Math.max(0, Math.floor(cx - reach)); x < Math.min(width, Math.ceil(cx + reach)); x++) {
-      const cover = Math.min(1, Math.max(0, radius + 0.5 - Math.hypot(x + 0.5 - cx, y + 0.5 - cy)));
+      const cover = Math.min(1, Math.max(0, radius + 0.5 - hypot(x + 0.5 - cx, y + 0.5 - cy)));
       if (cover > 0) image[y * width + x] = image[y * width + x]! * (1 - cover) + gray * cover;
     }
   }
