@@ -866,8 +866,10 @@ function addStains(image: Float32Array, width: number, height: number, rng: Rng,
 /** Blends `gray` over a disc (anti-aliased edge): a pixel fully inside becomes `gray`, whatever it was. */
 function coverDisc(image: Float32Array, width: number, height: number, cx: number, cy: number, radius: number, gray: number): void {
   const reach = radius + 1;
-  for (let y = Math.max(0, Math.floor(cy - reach)); y < Math.min(height, Math.ceil(cy + reach)); y++) {
-    for (let x = Math.max(0, Math.floor(cx - reach)); x < Math.min(width, Math.ceil(cx + reach)); x++) {
+  const [left, right] = [Math.max(0, Math.floor(cx - reach)), Math.min(width, Math.ceil(cx + reach))];
+  const [top, bottom] = [Math.max(0, Math.floor(cy - reach)), Math.min(height, Math.ceil(cy + reach))];
+  for (let y = top; y < bottom; y++) {
+    for (let x = left; x < right; x++) {
       const cover = Math.min(1, Math.max(0, radius + 0.5 - hypot(x + 0.5 - cx, y + 0.5 - cy)));
       if (cover > 0) image[y * width + x] = image[y * width + x]! * (1 - cover) + gray * cover;
     }

@@ -123,8 +123,9 @@ export function batchAssembly(trainSet: ImageSet, quick = false): void {
 
 /**
  * Previous code vs now on random options (image sizes 20-40, every family both have at random probabilities,
- * rotations up to 180°, zooms 0.5-1.5) and odd images (blank, full, noise, ink on the border, off word boundaries, outputs longer
- * than the image): the fingerprint test pins real MNIST with the recipes; this looks where they do not reach.
+ * rotations up to 180°, zooms 0.5-1.5) and odd images (blank, full, noise, ink on the border, off word boundaries,
+ * outputs longer than the image): the fingerprint test pins real MNIST with the recipes; this looks where they do not
+ * reach.
  */
 export function randomOptionsAgree(configurations: number): void {
   const rng = createRng(20261202);
@@ -176,8 +177,7 @@ export function randomOptionsAgree(configurations: number): void {
       }
     }
   }
-  const clutter = clutterDifferent > 0 ? `; ${clutterDifferent} drawn with clutter differ (its saw-tooth line is wider, on purpose)` : '';
-  console.log(
-    `  random options and odd images (${configurations} option sets, ${images} images and non-digits): ${different === 0 ? (clutterDifferent > 0 ? 'the others all identical' : 'all identical') : `${different} DIFFERENT`}${clutter}`,
-  );
+  const verdict = different === 0 ? 'all identical' : `${different} DIFFERENT`;
+  const clutter = clutterDifferent > 0 ? ` but ${clutterDifferent} drawn with clutter (its saw-tooth line is wider, on purpose)` : '';
+  console.log(`  random options and odd images (${configurations} option sets, ${images} images and non-digits): ${verdict}${clutter}`);
 }
