@@ -123,6 +123,16 @@ describe('the statistics toMnistFormat finds ink with', () => {
     expect(sigma).toBeLessThan(6);
     expect(strong).toBeGreaterThan(190);
   });
+  it('inkStatistics finds the strong ink of a small digit outnumbered by faint residue above the noise', () => {
+    // A photo's worth of background (noise 1), faint shading left on a twentieth of it, 400 pixels of strokes.
+    const rng = createRng(4);
+    const values = Float32Array.from({ length: 300_000 }, (_, i) => 20 + (rng.next() - 0.5) * 3.4 + (i % 20 === 0 ? 15 : 0));
+    for (let i = 0; i < 400; i++) values[1001 + 37 * i] = 150 + (i % 10);
+    const { background, strong } = inkStatistics(values, 4);
+    expect(background).toBeCloseTo(20, 0);
+    // The residue's own level (about 35) without the marks' peak taken into account.
+    expect(strong).toBeGreaterThan(150);
+  });
 });
 
 describe('smoothLight', () => {

@@ -519,7 +519,8 @@ export interface InkStatistics {
   background: number;
   /** A robust standard deviation of the background's noise: 1.4826 * median absolute deviation. */
   sigma: number;
-  /** The strong ink level: the 90th percentile of what lies above the noise, or null when nothing does. */
+  /** The strong ink level: the 90th percentile of what lies above the noise (of the marks at half the peak or more,
+   * where faint residue outnumbers them), or null when nothing does. */
   strong: number | null;
 }
 
@@ -559,16 +560,39 @@ export function inkStatistics(values: Float32Array, noiseSigmas: number): InkSta
   let above = 0;
   for (let b = firstBin; b < BINS; b++) above += counts[b]!;
   if (above === 0) return { background, sigma, strong: null };
+  const strong = percentile90From(counts, firstBin, above);
+  // A small digit in a large photo is outnumbered by faint residue above the noise (shading an opening let through,
+  // grain smoothed): then that 90th percentile is the residue's level, and the strong ink is the marks' at half their peak.
+  const peak = peakLevel(counts, firstBin, Math.max(MIN_MARK_PIXELS, Math.round(MARK_FRACTION * values.length)));
+  if (strong - background >= RESIDUE_SHARE * (peak - background)) return { background, sigma, strong };
+  const halfBin = Math.floor((background + (peak - background) / 2) * BINS_PER_LEVEL);
+  let marks = 0;
+  for (let b = halfBin; b < BINS; b++) marks += counts[b]!;
+  return { background, sigma, strong: percentile90From(counts, halfBin, marks) };
+}
+
+/** The ink's peak: the level its brightest MIN_MARK_PIXELS values reach (MARK_FRACTION of a picture of more than
+ * 90,000 pixels; a small digit's strokes cover more)... */
+const MIN_MARK_PIXELS = 9;
+const MARK_FRACTION = 1e-4;
+/** ...under which share of the peak's height a 90th percentile of what lies above the noise is residue's, not ink's. */
+const RESIDUE_SHARE = 0.25;
+
+/** The level of the 90th percentile of the `total` values in bins `from` and up. */
+function percentile90From(counts: Uint32Array, from: number, total: number): number {
   let seen = 0;
-  let strong = 255;
-  for (let b = firstBin; b < BINS; b++) {
+  for (let b = from; b < BINS; b++) {
     seen += counts[b]!;
-    if (seen > 0.9 * above) {
-      strong = (b + 0.5) / BINS_PER_LEVEL;
-      break;
-    }
+    if (seen > 0.9 * total) return (b + 0.5) / BINS_PER_LEVEL;
   }
-  return { background, sigma, strong };
+  return 255;
+}
+
+/** The level the `marks` brightest values reach (bins above `floorBin` only). */
+function peakLevel(counts: Uint32Array, floorBin: number, marks: number): number {
+  let b = BINS - 1;
+  for (let seen = counts[b]!; b > floorBin && seen < marks; seen += counts[--b]!);
+  return (b + 0.5) / BINS_PER_LEVEL;
 }
 
 /** Counts of values (0..255) in bins of 1/BINS_PER_LEVEL gray level. */
