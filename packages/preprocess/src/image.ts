@@ -560,15 +560,13 @@ export function inkStatistics(values: Float32Array, noiseSigmas: number): InkSta
   let above = 0;
   for (let b = firstBin; b < BINS; b++) above += counts[b]!;
   if (above === 0) return { background, sigma, strong: null };
-  const strong = percentile90From(counts, firstBin, above);
+  const strong = percentile90From(counts, firstBin);
   // A small digit in a large photo is outnumbered by faint residue above the noise (shading an opening let through,
   // grain smoothed): then that 90th percentile is the residue's level, and the strong ink is the marks' at half their peak.
   const peak = peakLevel(counts, firstBin, Math.max(MIN_MARK_PIXELS, Math.round(MARK_FRACTION * values.length)));
   if (strong - background >= RESIDUE_SHARE * (peak - background)) return { background, sigma, strong };
   const halfBin = Math.floor((background + (peak - background) / 2) * BINS_PER_LEVEL);
-  let marks = 0;
-  for (let b = halfBin; b < BINS; b++) marks += counts[b]!;
-  return { background, sigma, strong: percentile90From(counts, halfBin, marks) };
+  return { background, sigma, strong: percentile90From(counts, halfBin) };
 }
 
 /** The ink's peak: the level its brightest MIN_MARK_PIXELS values reach (MARK_FRACTION of a picture of more than
@@ -578,8 +576,10 @@ const MARK_FRACTION = 1e-4;
 /** ...under which share of the peak's height a 90th percentile of what lies above the noise is residue's, not ink's. */
 const RESIDUE_SHARE = 0.25;
 
-/** The level of the 90th percentile of the `total` values in bins `from` and up. */
-function percentile90From(counts: Uint32Array, from: number, total: number): number {
+/** The level of the 90th percentile of the values in bins `from` and up. */
+function percentile90From(counts: Uint32Array, from: number): number {
+  let total = 0;
+  for (let b = from; b < BINS; b++) total += counts[b]!;
   let seen = 0;
   for (let b = from; b < BINS; b++) {
     seen += counts[b]!;
