@@ -116,7 +116,7 @@ describe('createRecognizer', () => {
   it('takes a DigitModel (and leaves it to its owner) or a saved model directory', async () => {
     const model = mlp({ seed: 3 });
     // An untrained network is sure of nothing: with no confidence asked, it still names a digit to compare by.
-    const anyDigit = { minConfidence: 0, minViewConfidence: 0 };
+    const anyDigit = { minSureness: 0 };
     const fromModel = await createRecognizer({ model, verdicts: anyDigit });
     expect(fromModel.modelSource).toBe('custom');
     const saved = join(dir, 'saved');

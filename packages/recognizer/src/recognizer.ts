@@ -24,13 +24,13 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
     ...(options.wasmPaths !== undefined && { wasmPaths: options.wasmPaths }),
   });
   const model = await loadPlannedModel(plan);
-  // The other shipped model, for a second opinion on single digits (see VerdictThresholds.minSecondOpinion).
-  const second = plan.kind === 'shipped' && thresholds.minSecondOpinion > 0 ? await loadPlannedModel({ kind: 'shipped', name: plan.name === 'cnn' ? 'mlp' : 'cnn' }) : null;
+  // The other shipped model, for a second opinion on single digits (see VerdictThresholds.secondOpinionWeight).
+  const second = plan.kind === 'shipped' && thresholds.secondOpinionWeight > 0 ? await loadPlannedModel({ kind: 'shipped', name: plan.name === 'cnn' ? 'mlp' : 'cnn' }) : null;
   const source = plan.kind === 'shipped' ? plan.name : plan.kind === 'saved' ? plan.source : 'custom';
   return new ModelRecognizer(model, source, backend, thresholds, second, plan.kind !== 'given');
 }
 
-/** The shipped thresholds with the caller's overrides, each checked: fractions in [0, 1], a ratio > 0, a count >= 2. */
+/** The shipped thresholds with the caller's overrides, each checked: fractions in [0, 1], weights >= 0, a ratio > 0, a count >= 2. */
 function checkThresholds(overrides: Partial<VerdictThresholds> | undefined, shipped: Readonly<VerdictThresholds>): Readonly<VerdictThresholds> {
   if (overrides === undefined) return shipped;
   const names = Object.keys(shipped);
@@ -38,9 +38,9 @@ function checkThresholds(overrides: Partial<VerdictThresholds> | undefined, ship
     throw new DigitkitError('BAD_OPTION', `verdicts takes an object with some of ${names.join(', ')}; got ${overrides === null ? 'null' : typeof overrides}.`);
   }
   const valid: Record<keyof VerdictThresholds, (v: number) => boolean> = {
-    minConfidence: (v) => v >= 0 && v <= 1,
-    minViewConfidence: (v) => v >= 0 && v <= 1,
-    minSecondOpinion: (v) => v >= 0 && v <= 1,
+    minSureness: (v) => v >= 0 && v <= 1,
+    viewWeight: (v) => v >= 0 && Number.isFinite(v),
+    secondOpinionWeight: (v) => v >= 0 && Number.isFinite(v),
     minPieceConfidence: (v) => v >= 0 && v <= 1,
     maxAspect: (v) => v > 0,
     maxDigits: (v) => Number.isInteger(v) && v >= 2,
@@ -49,7 +49,7 @@ function checkThresholds(overrides: Partial<VerdictThresholds> | undefined, ship
     const check = valid[name as keyof VerdictThresholds];
     if (!check) throw new DigitkitError('BAD_OPTION', `verdicts has an unknown threshold ${name}; it takes ${names.join(', ')}.`);
     if (typeof value !== 'number' || !check(value)) {
-      throw new DigitkitError('BAD_OPTION', `verdicts.${name} got ${String(value)}: confidences are fractions 0-1, maxAspect a ratio > 0, maxDigits an integer >= 2.`);
+      throw new DigitkitError('BAD_OPTION', `verdicts.${name} got ${String(value)}: minSureness and minPieceConfidence are fractions 0-1, the weights and maxAspect numbers >= 0 (maxAspect > 0), maxDigits an integer >= 2.`);
     }
   }
   return Object.freeze({ ...shipped, ...overrides });
@@ -93,7 +93,7 @@ class ModelRecognizer implements Recognizer {
       return fit.empty ? [] : [{ pixels: fit.pixels, box: piece.box }];
     });
     // The whole ink, every piece and the whole ink's stroke views in one forward pass.
-    const viewCount = this.thresholds.minViewConfidence > 0 ? STROKE_VIEWS.count : 0;
+    const viewCount = this.thresholds.viewWeight > 0 ? STROKE_VIEWS.count : 0;
     const images = new Float32Array(MNIST_SIZE * (1 + pieces.length + viewCount));
     [mnist, ...pieces].forEach((image, i) => normalize(image.pixels, images.subarray(i * MNIST_SIZE)));
     if (viewCount > 0) writeStrokeViews(mnist.pixels, images.subarray((1 + pieces.length) * MNIST_SIZE));

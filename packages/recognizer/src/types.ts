@@ -28,20 +28,21 @@ export interface RecognizerOptions {
 
 /** The thresholds that tell `'digit'`, `'digits'` and `'unsure'` apart (see `VERDICT_THRESHOLDS`). */
 export interface VerdictThresholds {
-  /** A single piece of ink is a digit only when its most likely class has at least this probability. */
-  readonly minConfidence: number;
   /**
-   * ...and when that class keeps at least this probability on average over copies of the 28x28 drawn with a thicker
-   * or thinner stroke (`STROKE_VIEWS`; the same picture always gets the same copies): a digit stays one when its
-   * stroke changes, ink that only happens to look like one less so. 0 turns the copies off.
+   * A single piece of ink is a digit only when its sureness reaches this fraction. The sureness is a weighted geometric
+   * mean of three probabilities for the model's most likely class: the model's on the 28x28 (weight 1), its mean over
+   * copies of the 28x28 drawn with a thicker or thinner stroke (`STROKE_VIEWS`, weight `viewWeight`), and the other
+   * shipped model's (weight `secondOpinionWeight`). A digit holds up under all three; ink that only happens to look
+   * like one seldom does. With both weights 0 it is the model's top probability.
    */
-  readonly minViewConfidence: number;
+  readonly minSureness: number;
+  /** The stroke views' weight in the sureness (the same picture always gets the same views); 0 skips the views. */
+  readonly viewWeight: number;
   /**
-   * ...and, for a shipped model, when the other shipped model (the MLP for the CNN, the CNN for the MLP) gives that
-   * digit at least this probability too: two different networks rarely agree with confidence on a scribble. 0 turns
-   * the second opinion off (and its model is not loaded); models of your own have none.
+   * The second opinion's weight in the sureness: the MLP's for the CNN, the CNN's for the MLP (two different networks
+   * rarely agree with confidence on a scribble). 0 skips it and its model is not loaded; models of your own have none.
    */
-  readonly minSecondOpinion: number;
+  readonly secondOpinionWeight: number;
   /** Several pieces are read as a number only when each piece's most likely digit has at least this probability. */
   readonly minPieceConfidence: number;
   /** A single piece wider than this many times its height is no one digit (a word, a scribble, digits that touch). */

@@ -125,16 +125,24 @@ describe("verdict 'unsure'", () => {
     const sure = cnn.recognize(seven);
     expect(sure).toMatchObject({ verdict: 'digit', label: 7 });
     expect(sure.verdict === 'digit' && sure.confidence).toBeLessThan(1);
-    const strict = await createRecognizer({ model: cnn.model, log: null, verdicts: { minConfidence: 1 } });
-    expect(strict.recognize(seven)).toMatchObject({ verdict: 'unsure', reason: expect.stringMatching(/no digit is likely enough \(need 100%\)/) });
-    // The stroke views: asked to hold fully, the 7 does not; the same picture gives the same views every time.
-    const steady = await createRecognizer({ model: cnn.model, log: null, verdicts: { minViewConfidence: 1 } });
-    const unsteady = steady.recognize(seven);
-    expect(unsteady).toMatchObject({ verdict: 'unsure', reason: expect.stringMatching(/^7 does not hold when the stroke is drawn thicker or thinner \(\d+% on average, need 100%\)/) });
-    expect(steady.recognize(seven)).toEqual(unsteady);
-    steady.dispose();
-    // A model of your own has no second opinion; with every check off, a scribble is a digit again.
-    const lenient = await createRecognizer({ model: cnn.model, log: null, verdicts: { minConfidence: 0, minViewConfidence: 0, maxAspect: 100 } });
+    const strict = await createRecognizer({ model: cnn.model, log: null, verdicts: { minSureness: 1 } });
+    const refused = strict.recognize(seven);
+    expect(refused).toMatchObject({ verdict: 'unsure', reason: expect.stringMatching(/^not sure enough of 7: sureness \d+%, need 100% \(the model \d+%, its stroke views \(thicker or thinner\) \d+%\)/) });
+    // The same picture gives the same stroke views every time.
+    expect(strict.recognize(seven)).toEqual(refused);
+    // The sureness is a weighted geometric mean: with only the model's own probability it is the 7's confidence.
+    const plain = await createRecognizer({ model: cnn.model, log: null, verdicts: { minSureness: 1, viewWeight: 0 } });
+    const confidence = sure.verdict === 'digit' ? sure.confidence : NaN;
+    expect(plain.recognize(seven)).toMatchObject({ verdict: 'unsure', reason: expect.stringMatching(new RegExp(`sureness ${Math.round(confidence * 100)}%, need 100% \\(the model ${Math.round(confidence * 100)}%\\)`)) });
+    const lower = await createRecognizer({ model: cnn.model, log: null, verdicts: { minSureness: confidence - 1e-4, viewWeight: 0 } });
+    expect(lower.recognize(seven)).toMatchObject({ verdict: 'digit', label: 7 });
+    plain.dispose();
+    lower.dispose();
+    // The shipped CNN's sureness weighs in the MLP's opinion too.
+    const shipped = await createRecognizer({ log: null, verdicts: { minSureness: 1 } });
+    expect(shipped.recognize(seven)).toMatchObject({ verdict: 'unsure', reason: expect.stringMatching(/\(the model \d+%, its stroke views \(thicker or thinner\) \d+%, the second model \d+%\)/) });
+    shipped.dispose();
+    const lenient = await createRecognizer({ model: cnn.model, log: null, verdicts: { minSureness: 0, maxAspect: 100 } });
     expect(lenient.secondOpinion).toBeNull();
     expect(lenient.recognize(drawn(SCRIBBLE)).verdict).toBe('digit');
     expect(cnn.secondOpinion?.kind).toBe('mlp');
@@ -177,9 +185,10 @@ describe("verdict 'unsure'", () => {
 
 describe('the verdicts option', () => {
   it.each([
-    [{ minConfidence: 1.5 }, /verdicts.minConfidence got 1.5/],
+    [{ minSureness: 1.5 }, /verdicts.minSureness got 1.5/],
+    [{ viewWeight: -1 }, /verdicts.viewWeight got -1/],
     [{ maxDigits: 1 }, /verdicts.maxDigits got 1/],
-    [{ sureness: 0.5 }, /unknown threshold sureness; it takes minConfidence, minViewConfidence, minSecondOpinion/],
+    [{ sureness: 0.5 }, /unknown threshold sureness; it takes minSureness, viewWeight, secondOpinionWeight/],
     ['strict', /verdicts takes an object/],
   ])('refuses %j with a DigitkitError', async (verdicts, message) => {
     const error = await createRecognizer({ verdicts: verdicts as never, log: null }).catch((e: unknown) => e);

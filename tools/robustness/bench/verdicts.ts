@@ -59,7 +59,7 @@ const measure = (s: VerdictScore) => (s.kind === 'digit' ? s.kept! : s.pass);
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 // DIGITKIT_MODELS_DIR=<dir>: models of your own, <dir>/<kind>/model as `digitkit train --out <dir>/<kind>` saves them
-// (no second opinion; DIGITKIT_VERDICTS='{"minConfidence":0.7}' overrides thresholds), instead of the shipped ones.
+// (no second opinion; DIGITKIT_VERDICTS='{"minSureness":0.7}' overrides thresholds), instead of the shipped ones.
 const modelsDir = process.env.DIGITKIT_MODELS_DIR;
 const overrides = process.env.DIGITKIT_VERDICTS ? (JSON.parse(process.env.DIGITKIT_VERDICTS) as Partial<VerdictThresholds>) : undefined;
 for (const name of Object.keys(SHIPPED_MODELS) as (keyof typeof SHIPPED_MODELS)[]) {
@@ -98,9 +98,9 @@ for (const name of Object.keys(SHIPPED_MODELS) as (keyof typeof SHIPPED_MODELS)[
 /** Each threshold varied alone around the shipped values, scored on the tuning half: the trade-off it was chosen on. */
 async function sweepThresholds(base: Recognizer): Promise<void> {
   const grid: Record<keyof VerdictThresholds, number[]> = {
-    minConfidence: [0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99],
-    minViewConfidence: [0, 0.5, 0.6, 0.65, 0.7, 0.8],
-    minSecondOpinion: [0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99],
+    minSureness: [0, 0.5, 0.55, 0.6, 0.62, 0.65, 0.7, 0.8],
+    viewWeight: [0, 1, 2, 3, 4],
+    secondOpinionWeight: [0, 1, 2, 3, 4],
     minPieceConfidence: [0, 0.5, 0.6, 0.7, 0.8, 0.9],
     maxAspect: [1.2, 1.4, 1.6, 1.8, 2.2, 100],
     maxDigits: [VERDICT_THRESHOLDS.cnn.maxDigits],

@@ -9,7 +9,7 @@ import { type TrainOptions, defaultRecipe, train } from '@digitkit/train';
  * Verdict thresholds that call every piece of ink a digit: the accuracy bench measures which digit the pipeline reads,
  * as `recognizeMnistBatch` (the plain preprocessing's path) does; `bench:verdicts` measures the verdicts themselves.
  */
-export const WHOLE_INK_AS_DIGIT = Object.freeze({ minConfidence: 0, minViewConfidence: 0, minSecondOpinion: 0, maxAspect: Number.MAX_VALUE });
+export const WHOLE_INK_AS_DIGIT = Object.freeze({ minSureness: 0, viewWeight: 0, secondOpinionWeight: 0, maxAspect: Number.MAX_VALUE });
 
 /**
  * A recognizer for `<dir>/<kind>/model` (the layout `digitkit train --out <dir>/<kind>` writes) or `<dir>/<kind>`,

@@ -21,7 +21,7 @@ import { VERDICT_SETS } from '../negatives/sets.js';
 const count = Number(process.argv[2] ?? 300);
 await useBackend('wasm', { log: null });
 const { test } = await loadMnist();
-const open = { minConfidence: 0, minViewConfidence: 0, minSecondOpinion: 0, maxAspect: 100 };
+const open = { minSureness: 0, maxAspect: 100 };
 const cnn = await createRecognizer({ model: 'cnn', log: null, verdicts: open });
 const mlp = await createRecognizer({ model: 'mlp', log: null, verdicts: open });
 
@@ -58,7 +58,8 @@ type Seen = NonNullable<Row['seen']>;
 /** Called one digit: the shipped thresholds, or below `soft`'s ramp and above it each its own. */
 const rule = (views: number, second: number, soft?: { ramp: number; views: number; second: number }) => (s: Seen) =>
   soft && s.ramp > soft.ramp ? s.views >= soft.views && s.second >= soft.second : s.views >= views && s.second >= second;
-const shipped = VERDICT_THRESHOLDS.cnn;
+// The CNN's cascade before the sureness score (stop 32): its stroke views >= 0.55 and the MLP >= 0.4.
+const shipped = { minViewConfidence: 0.55, minSecondOpinion: 0.4 };
 const RULES: Record<string, (s: Seen) => boolean> = {
   shipped: rule(shipped.minViewConfidence, shipped.minSecondOpinion),
 };

@@ -24,8 +24,8 @@ if (uciPath) {
 }
 const RULES: Record<string, Partial<VerdictThresholds>> = {
   'shipped (stroke views)': {},
-  'before the views (CNN >= 0.7, MLP >= 0.3)': { minConfidence: 0.7, minViewConfidence: 0, minSecondOpinion: 0.3 },
-  'no verdict (any ink a digit)': { minConfidence: 0, minViewConfidence: 0, minSecondOpinion: 0, maxAspect: 100 },
+  'the CNN alone (its probability >= 0.7)': { minSureness: 0.7, viewWeight: 0, secondOpinionWeight: 0 },
+  'no verdict (any ink a digit)': { minSureness: 0, maxAspect: 100 },
 };
 for (const [rule, verdicts] of Object.entries(RULES)) {
   const recognizer = await createRecognizer({ model: 'cnn', log: null, verdicts });

@@ -9,7 +9,7 @@ import { VERDICT_SETS } from '../negatives/sets.js';
 await useBackend('wasm', { log: null });
 const { test } = await loadMnist();
 const half = (process.argv[2] ?? 'tune') as 'tune' | 'held-out';
-const open = { minConfidence: 0, minViewConfidence: 0, minSecondOpinion: 0, maxAspect: 100 };
+const open = { minSureness: 0, maxAspect: 100 };
 const cnn = await createRecognizer({ model: 'cnn', log: null, verdicts: open });
 const mlp = await createRecognizer({ model: 'mlp', log: null, verdicts: open });
 

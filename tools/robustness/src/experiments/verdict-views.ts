@@ -42,7 +42,7 @@ function makeViews(pixels: Uint8Array, families = Object.values(FAMILIES), out =
 }
 
 await useBackend('wasm', { log: null });
-const open = { minConfidence: 0, minViewConfidence: 0, minSecondOpinion: 0, maxAspect: 100 };
+const open = { minSureness: 0, maxAspect: 100 };
 const cnn = await createRecognizer({ model: 'cnn', log: null, verdicts: open });
 const mlp = await createRecognizer({ model: 'mlp', log: null, verdicts: open });
 
