@@ -49,7 +49,7 @@ function checkThresholds(overrides: Partial<VerdictThresholds> | undefined, ship
     const check = valid[name as keyof VerdictThresholds];
     if (!check) throw new DigitkitError('BAD_OPTION', `verdicts has an unknown threshold ${name}; it takes ${names.join(', ')}.`);
     if (typeof value !== 'number' || !check(value)) {
-      throw new DigitkitError('BAD_OPTION', `verdicts.${name} got ${String(value)}: minSureness and minPieceConfidence are fractions 0-1, the weights and maxAspect numbers >= 0 (maxAspect > 0), maxDigits an integer >= 2.`);
+      throw new DigitkitError('BAD_OPTION', `verdicts.${name} got ${String(value)}: minSureness and minPieceConfidence are fractions 0-1, viewWeight and secondOpinionWeight numbers >= 0, maxAspect a ratio > 0, maxDigits an integer >= 2.`);
     }
   }
   return Object.freeze({ ...shipped, ...overrides });

@@ -77,9 +77,9 @@ export function singleDigitDoubt({ probabilities, views, second, box, pixels }: 
   const glyph = best.label === 1 ? glyphNotAOne(pixels) : null;
   if (glyph !== null) return `the ink is ${glyph}, not a 1; ${guesses()}`;
   // Each probability floored at 1e-6 so that one 0 does not make the mean 0 whatever the others say.
-  const terms: [weight: number, probability: number, what: string][] = [[1, best.probability, "the model"]];
+  const terms: [weight: number, probability: number, what: string][] = [[1, best.probability, 'the model']];
   if (views.length > 0) terms.push([thresholds.viewWeight, views.reduce((sum, view) => sum + view[best.label]!, 0) / views.length, 'its stroke views (thicker or thinner)']);
-  if (second !== null) terms.push([thresholds.secondOpinionWeight, second[best.label]!, "the second model"]);
+  if (second !== null) terms.push([thresholds.secondOpinionWeight, second[best.label]!, 'the second model']);
   const weight = terms.reduce((sum, [w]) => sum + w, 0);
   const sureness = Math.exp(terms.reduce((sum, [w, p]) => sum + w * Math.log(Math.max(1e-6, p)), 0) / weight);
   if (sureness < thresholds.minSureness) {
