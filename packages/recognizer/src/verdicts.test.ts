@@ -4,6 +4,7 @@ import { loadMnist } from '@digitkit/data';
 import { asBlackOnWhite, cropToInk, drawStrokes, placeOnCanvas, redrawOnCanvas, type Stroke, upscaleBilinear } from '@digitkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecognizer, type Recognition, type Recognizer, VERDICT_THRESHOLDS } from './index.js';
+import { singleDigitDoubt } from './verdicts.js';
 
 let cnn: Recognizer;
 let mlp: Recognizer;
@@ -142,6 +143,7 @@ describe("verdict 'unsure'", () => {
     const shipped = await createRecognizer({ log: null, verdicts: { minSureness: 1 } });
     expect(shipped.recognize(seven)).toMatchObject({ verdict: 'unsure', reason: expect.stringMatching(/\(the model \d+%, its stroke views \(thicker or thinner\) \d+%, the second model \d+%\)/) });
     shipped.dispose();
+    // A model of your own has no second opinion; with every check off, a scribble is a digit again.
     const lenient = await createRecognizer({ model: cnn.model, log: null, verdicts: { minSureness: 0, maxAspect: 100 } });
     expect(lenient.secondOpinion).toBeNull();
     expect(lenient.recognize(drawn(SCRIBBLE)).verdict).toBe('digit');
@@ -180,6 +182,34 @@ describe("verdict 'unsure'", () => {
   it('calls ink much wider than high no single digit', () => {
     const dash = drawn([line([[0.1, 0.5], [0.9, 0.52]])]);
     expect(cnn.recognize(dash)).toMatchObject({ verdict: 'unsure', reason: expect.stringMatching(/wider than one digit/) });
+  });
+});
+
+describe('the sureness', () => {
+  const evidence = (p: number, view: number, second: number | null) => ({
+    probabilities: [0, 0, 0, 0, 0, 0, 0, p, 1 - p, 0],
+    views: Array.from({ length: 4 }, () => [0, 0, 0, 0, 0, 0, 0, view, 1 - view, 0]),
+    second: second === null ? null : [0, 0, 0, 0, 0, 0, 0, second, 1 - second, 0],
+    box: { x: 0, y: 0, width: 10, height: 20 },
+    pixels: new Uint8Array(784),
+  });
+  const thresholds = { ...VERDICT_THRESHOLDS.cnn, minSureness: 0.62, viewWeight: 3, secondOpinionWeight: 2 };
+
+  it('lets strong evidence make up for weak: a 7 both models are sure of passes though its stroke views waver', () => {
+    // (0.99 * 0.5^3 * 0.95^2)^(1/6) = 0.694: a digit (a threshold on the views alone, at 0.55, refused it).
+    expect(singleDigitDoubt(evidence(0.99, 0.5, 0.95), thresholds)).toBeNull();
+    // (0.99 * 0.5^3 * 0.5^2)^(1/6) = 0.560: the second model's doubt tips it.
+    expect(singleDigitDoubt(evidence(0.99, 0.5, 0.5), thresholds)).toMatch(
+      /^not sure enough of 7: sureness 56%, need 62% \(the model 99%, its stroke views \(thicker or thinner\) 50%, the second model 50%\); best guesses 7 \(99%\), 8 \(1%\)/,
+    );
+  });
+
+  it('weighs only the evidence there is, and a 0 does not make the rest count for nothing', () => {
+    // No second opinion (a model of your own): (0.9 * 0.6^3)^(1/4) = 0.663.
+    expect(singleDigitDoubt(evidence(0.9, 0.6, null), thresholds)).toBeNull();
+    expect(singleDigitDoubt(evidence(0.9, 0.6, null), { ...thresholds, minSureness: 0.67 })).toMatch(/sureness 66%, need 67% \(the model 90%, its stroke views \(thicker or thinner\) 60%\)/);
+    // A second model giving 0 is floored at 1e-6: (1 * 1 * 1e-12)^(1/6) = 0.01, refused but not NaN or 0.
+    expect(singleDigitDoubt(evidence(1, 1, 0), thresholds)).toMatch(/sureness 1%, need 62% .*the second model 0%/);
   });
 });
 
