@@ -1,8 +1,9 @@
 // Would a looser verdict on soft pictures (a thumbnail scaled up, a photo out of focus) keep more soft digits without
 // letting soft non-digits through? Per picture of the verdict sets (both halves) and UCI's digits by other writers:
 // the CNN's answer with the verdicts open, its mean on the stroke views, the MLP's second opinion, and how soft the
-// 28x28 is (preprocess's edge ramp: ~0.4 px for a crisp pen, ~1 px for a thumbnail). Then the shipped rule beside rules
-// with their own view and second-opinion thresholds above a softness, per set and half (UCI held out).
+// 28x28 is (preprocess's edge ramp: ~0.4 px for a crisp pen, ~1 px for a thumbnail). Then the cascade shipped until
+// stop 31 beside rules with their own view and second-opinion thresholds above a softness, per set and half (UCI held
+// out).
 //   TSX_TSCONFIG_PATH=tsconfig.bench.json node --import tsx src/experiments/soft-thresholds.ts [count per set and half]
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
@@ -16,14 +17,14 @@ import { glyphNotAOne } from '../../../../packages/recognizer/src/shapes.js';
 import { writeStrokeViews } from '../../../../packages/recognizer/src/verdicts.js';
 import { findUciDigits, loadUciDigits } from '../corruptions/uci-digits.js';
 import { HALVES } from '../negatives/scene.js';
+import { WHOLE_INK_AS_DIGIT } from '../models.js';
 import { VERDICT_SETS } from '../negatives/sets.js';
 
 const count = Number(process.argv[2] ?? 300);
 await useBackend('wasm', { log: null });
 const { test } = await loadMnist();
-const open = { minSureness: 0, maxAspect: 100 };
-const cnn = await createRecognizer({ model: 'cnn', log: null, verdicts: open });
-const mlp = await createRecognizer({ model: 'mlp', log: null, verdicts: open });
+const cnn = await createRecognizer({ model: 'cnn', log: null, verdicts: WHOLE_INK_AS_DIGIT });
+const mlp = await createRecognizer({ model: 'mlp', log: null, verdicts: WHOLE_INK_AS_DIGIT });
 
 /** A picture as the whole-ink rule sees it (null: 'empty', or read as pieces); `label` null for a non-digit. */
 interface Row {
@@ -55,17 +56,17 @@ if (uciPath) {
 }
 
 type Seen = NonNullable<Row['seen']>;
-/** Called one digit: the shipped thresholds, or below `soft`'s ramp and above it each its own. */
+/** Called one digit: the cascade's thresholds, or below `soft`'s ramp and above it each its own. */
 const rule = (views: number, second: number, soft?: { ramp: number; views: number; second: number }) => (s: Seen) =>
   soft && s.ramp > soft.ramp ? s.views >= soft.views && s.second >= soft.second : s.views >= views && s.second >= second;
 // The CNN's cascade before the sureness score (stop 32): its stroke views >= 0.55 and the MLP >= 0.4.
-const shipped = { minViewConfidence: 0.55, minSecondOpinion: 0.4 };
+const cascade = { views: 0.55, second: 0.4 };
 const RULES: Record<string, (s: Seen) => boolean> = {
-  shipped: rule(shipped.minViewConfidence, shipped.minSecondOpinion),
+  cascade: rule(cascade.views, cascade.second),
 };
 for (const ramp of [0.7, 0.8, 0.9]) {
   for (const [views, second] of [[0.5, 0.4], [0.5, 0.3], [0.4, 0.3], [0.3, 0.3]] as const) {
-    RULES[`ramp > ${ramp}: views ${views}, second ${second}`] = rule(shipped.minViewConfidence, shipped.minSecondOpinion, { ramp, views, second });
+    RULES[`ramp > ${ramp}: views ${views}, second ${second}`] = rule(cascade.views, cascade.second, { ramp, views, second });
   }
 }
 

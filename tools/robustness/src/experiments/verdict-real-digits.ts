@@ -6,6 +6,7 @@ import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { createRecognizer, type RecognizeInput, type VerdictThresholds } from '@digitkit/recognizer';
 import { findUciDigits, loadUciDigits } from '../corruptions/uci-digits.js';
+import { WHOLE_INK_AS_DIGIT } from '../models.js';
 
 const count = Number(process.argv[2] ?? 2000);
 await useBackend('wasm', { log: null });
@@ -25,7 +26,7 @@ if (uciPath) {
 const RULES: Record<string, Partial<VerdictThresholds>> = {
   'shipped (stroke views)': {},
   'the CNN alone (its probability >= 0.7)': { minSureness: 0.7, viewWeight: 0, secondOpinionWeight: 0 },
-  'no verdict (any ink a digit)': { minSureness: 0, maxAspect: 100 },
+  'no verdict (any ink a digit)': WHOLE_INK_AS_DIGIT,
 };
 for (const [rule, verdicts] of Object.entries(RULES)) {
   const recognizer = await createRecognizer({ model: 'cnn', log: null, verdicts });

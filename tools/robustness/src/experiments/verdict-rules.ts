@@ -4,14 +4,14 @@
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { createRecognizer } from '@digitkit/recognizer';
+import { WHOLE_INK_AS_DIGIT } from '../models.js';
 import { VERDICT_SETS } from '../negatives/sets.js';
 
 await useBackend('wasm', { log: null });
 const { test } = await loadMnist();
 const half = (process.argv[2] ?? 'tune') as 'tune' | 'held-out';
-const open = { minSureness: 0, maxAspect: 100 };
-const cnn = await createRecognizer({ model: 'cnn', log: null, verdicts: open });
-const mlp = await createRecognizer({ model: 'mlp', log: null, verdicts: open });
+const cnn = await createRecognizer({ model: 'cnn', log: null, verdicts: WHOLE_INK_AS_DIGIT });
+const mlp = await createRecognizer({ model: 'mlp', log: null, verdicts: WHOLE_INK_AS_DIGIT });
 
 interface Row { set: string; what: string; negative: boolean; label: number | null; cnn: number[]; mlp: number[] }
 const rows: Row[] = [];

@@ -9,8 +9,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { predict } from '@digitkit/model';
-import { createAugmenter, normalize, toMnistFormat } from '@digitkit/preprocess';
+import { normalize, toMnistFormat } from '@digitkit/preprocess';
 import { STROKE_VIEWS, createRecognizer } from '@digitkit/recognizer';
+// Not in the package's surface: the views' pixels are the recognizer's own business (as in soft-thresholds.ts).
+import { writeStrokeViews } from '../../../../packages/recognizer/src/verdicts.js';
 import { HALVES } from '../negatives/scene.js';
 import { VERDICT_SETS } from '../negatives/sets.js';
 
@@ -42,7 +44,9 @@ if (cache && !existsSync(cache)) writeFileSync(cache, JSON.stringify(rows));
 async function collect(): Promise<Row[]> {
   await useBackend('wasm', { log: null });
   const { test } = await loadMnist();
-  const open = { minSureness: 0 };
+  // Every piece of ink that passes the aspect and shape checks is one digit; the views and the second model are
+  // computed below, once, so the recognizers need neither.
+  const open = { minSureness: 0, viewWeight: 0, secondOpinionWeight: 0 };
   const own = await createRecognizer({ model: name, log: null, verdicts: open });
   const other = await createRecognizer({ model: name === 'cnn' ? 'mlp' : 'cnn', log: null, verdicts: open });
   const out: Row[] = [];
@@ -61,9 +65,7 @@ async function collect(): Promise<Row[]> {
         }
         const images = new Float32Array((1 + STROKE_VIEWS.count) * SIZE);
         normalize(r.pixels, images);
-        // The recognizer's stroke views (STROKE_VIEWS: a fresh augmenter per picture, stroke width only).
-        const augment = createAugmenter({ seed: STROKE_VIEWS.seed, maxShift: 0, strokeWidth: 1 });
-        for (let v = 1; v <= STROKE_VIEWS.count; v++) augment(r.pixels, images.subarray(v * SIZE, (v + 1) * SIZE));
+        writeStrokeViews(r.pixels, images.subarray(SIZE));
         const [whole, ...views] = predict(own.model, images, 1 + STROKE_VIEWS.count).map((p) => p.probabilities);
         const second = predict(other.model, images.subarray(0, SIZE), 1)[0]!.probabilities;
         const guess = r.label;
@@ -120,7 +122,7 @@ for (const keep of [todayKeep, 0.97]) {
     .map((w) => {
       const t = thresholdFor(w, keep);
       const r = rates('tune', (row) => score(w, row) >= t);
-      return { w, t, worst: Math.min(...NEGATIVE.map((s) => r[s]!)), mean: NEGATIVE.reduce((m, s) => m + r[s]!, 0) / NEGATIVE.length, soft: r['soft digits']! };
+      return { w, t, worst: Math.min(...NEGATIVE.map((s) => r[s]!)), mean: NEGATIVE.reduce((m, s) => m + r[s]!, 0) / NEGATIVE.length };
     })
     .sort((a, b) => b.mean - a.mean);
   console.log(`-- single digits kept ${pct(keep)}% on the tuning half: best weights by mean of the negative sets`);
