@@ -45,7 +45,7 @@ export function mlp(options: MlpOptions = {}): DigitModel {
   return { kind: 'mlp', inputShape: [...INPUT_SHAPE], numClasses, net };
 }
 
-/** The MLP's table entry. Its recipe, with a milder augmentation mix than the CNN's, made the shipped MLP (98.77% test accuracy). */
+/** The MLP's table entry. Its recipe, with a milder augmentation mix than the CNN's, made the shipped MLP (98.52% test accuracy at seed 42). */
 export const mlpSpec = {
   description: 'the original 784-128-64-10 network',
   inputShape: INPUT_SHAPE,
