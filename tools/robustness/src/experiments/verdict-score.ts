@@ -5,6 +5,9 @@
 // is printed beside today's on both halves.
 //   TSX_TSCONFIG_PATH=tsconfig.bench.json node --import tsx src/experiments/verdict-score.ts [cnn|mlp] [count, 600]
 // DIGITKIT_SCORE_CACHE=<file prefix>: keep the collected rows (collecting takes minutes).
+// DIGITKIT_EXTRA_MODEL=<saved model dir>: a candidate second opinion; its probability is a fourth term, searched too.
+// Digits by other writers (UCI's, handwriting fonts; see bench/verdicts.ts) are collected as a third, 'outside' half:
+// printed, never searched on.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
@@ -13,6 +16,8 @@ import { normalize, toMnistFormat } from '@digitkit/preprocess';
 import { STROKE_VIEWS, createRecognizer } from '@digitkit/recognizer';
 // Not in the package's surface: the views' pixels are the recognizer's own business (as in soft-thresholds.ts).
 import { writeStrokeViews } from '../../../../packages/recognizer/src/verdicts.js';
+import { drawFontDigits, findHandwritingFonts } from '../corruptions/font-digits.js';
+import { findUciDigits, loadUciDigits } from '../corruptions/uci-digits.js';
 import { HALVES } from '../negatives/scene.js';
 import { VERDICT_SETS } from '../negatives/sets.js';
 
@@ -35,9 +40,15 @@ interface Row {
   p: number;
   views: number;
   second: number;
+  /** DIGITKIT_EXTRA_MODEL's probability for `guess` (1 when there is none: a term of weight 0). */
+  extra: number;
 }
 
-const cache = process.env.DIGITKIT_SCORE_CACHE ? `${process.env.DIGITKIT_SCORE_CACHE}.${name}.${count}.json` : null;
+const extraPath = process.env.DIGITKIT_EXTRA_MODEL;
+const OUTSIDE = ['UCI digits', 'font digits'];
+
+const cacheKey = `${name}.${count}${extraPath ? `.${extraPath.replace(/\W+/g, '_')}` : ''}`;
+const cache = process.env.DIGITKIT_SCORE_CACHE ? `${process.env.DIGITKIT_SCORE_CACHE}.${cacheKey}.json` : null;
 const rows: Row[] = cache && existsSync(cache) ? (JSON.parse(readFileSync(cache, 'utf8')) as Row[]) : await collect();
 if (cache && !existsSync(cache)) writeFileSync(cache, JSON.stringify(rows));
 
@@ -49,18 +60,27 @@ async function collect(): Promise<Row[]> {
   const open = { minSureness: 0, viewWeight: 0, secondOpinionWeight: 0 };
   const own = await createRecognizer({ model: name, log: null, verdicts: open });
   const other = await createRecognizer({ model: name === 'cnn' ? 'mlp' : 'cnn', log: null, verdicts: open });
+  const extra = extraPath ? await createRecognizer({ model: extraPath, log: null, verdicts: open }) : null;
+  const uciPath = findUciDigits();
+  const uci = uciPath ? await loadUciDigits(uciPath) : { pictures: [], labels: [] };
+  const outside: Record<string, { image: (typeof uci.pictures)[number]; digits: number[] }[]> = {
+    'UCI digits': uci.pictures.map((image, i) => ({ image, digits: [uci.labels[i]!] })),
+    'font digits': drawFontDigits(findHandwritingFonts(), 2).map((d) => ({ image: d.image, digits: [d.label] })),
+  };
   const out: Row[] = [];
-  for (const set of SETS) {
-    for (const half of HALVES) {
+  const halves = [...SETS.flatMap((set) => HALVES.map((half) => ({ set: set.name, half, samples: () => set.draw(test, half, count) }))), ...OUTSIDE.map((set) => ({ set, half: 'outside', samples: () => outside[set]! }))];
+  {
+    for (const { set: setName, half, samples } of halves) {
+      const set = { name: setName };
       const t0 = performance.now();
-      for (const sample of set.draw(test, half, count)) {
+      for (const sample of samples()) {
         const label = sample.digits?.[0] ?? null;
         const f = label === null ? null : toMnistFormat(sample.image);
         const before = f && !f.empty ? own.recognizeMnist(f.pixels) : null;
         const rightBefore = before?.verdict === 'digit' && before.label === label;
         const r = own.recognize(sample.image);
         if (r.verdict !== 'digit') {
-          out.push({ set: set.name, half, label, rightBefore, open: false, guess: -1, p: 0, views: 0, second: 0 });
+          out.push({ set: set.name, half, label, rightBefore, open: false, guess: -1, p: 0, views: 0, second: 0, extra: 0 });
           continue;
         }
         const images = new Float32Array((1 + STROKE_VIEWS.count) * SIZE);
@@ -68,8 +88,9 @@ async function collect(): Promise<Row[]> {
         writeStrokeViews(r.pixels, images.subarray(SIZE));
         const [whole, ...views] = predict(own.model, images, 1 + STROKE_VIEWS.count).map((p) => p.probabilities);
         const second = predict(other.model, images.subarray(0, SIZE), 1)[0]!.probabilities;
+        const third = extra ? predict(extra.model, images.subarray(0, SIZE), 1)[0]!.probabilities : null;
         const guess = r.label;
-        out.push({ set: set.name, half, label, rightBefore, open: true, guess, p: whole![guess]!, views: views.reduce((s, v) => s + v[guess]!, 0) / views.length, second: second[guess]! });
+        out.push({ set: set.name, half, label, rightBefore, open: true, guess, p: whole![guess]!, views: views.reduce((s, v) => s + v[guess]!, 0) / views.length, second: second[guess]!, extra: third ? third[guess]! : 1 });
       }
       console.error(`${set.name} (${half}): ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     }
@@ -82,14 +103,15 @@ async function collect(): Promise<Row[]> {
 type Called = (r: Row) => boolean;
 const EPS = 1e-6;
 const log = (v: number) => Math.log(Math.max(EPS, v));
-const score = (w: readonly number[], r: Row) => w[0]! * log(r.p) + w[1]! * log(r.views) + w[2]! * log(r.second);
+const score = (w: readonly number[], r: Row) => w[0]! * log(r.p) + w[1]! * log(r.views) + w[2]! * log(r.second) + (w[3] ?? 0) * log(r.extra);
 const NEGATIVE = SETS.filter((s) => s.kind === 'not-a-digit').map((s) => s.name);
 const DIGITS = SETS.filter((s) => s.kind === 'digit').map((s) => s.name);
 
 /** Per set of a half: not-a-digit, not called; digit, of those right before, still called and right. */
 function rates(half: string, called: Called): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const set of SETS) {
+  const sets = half === 'outside' ? OUTSIDE.map((n) => ({ name: n, kind: 'digit' })) : SETS;
+  for (const set of sets) {
     const these = rows.filter((r) => r.set === set.name && r.half === half && (set.kind !== 'digit' || r.rightBefore));
     const pass = these.filter((r) => (set.kind === 'digit' ? r.open && called(r) && r.guess === r.label : !(r.open && called(r))));
     out[set.name] = pass.length / these.length;
@@ -110,14 +132,16 @@ const today: Called = (r) => r.p >= CASCADE.p && r.views >= CASCADE.views && r.s
 const todayKeep = rates('tune', today)['single digits']!;
 const pct = (v: number) => `${(v * 100).toFixed(1)}`.padStart(7);
 const order = [...NEGATIVE, ...DIGITS];
-const line = (label: string, called: Called) => `${label.padEnd(52)}${HALVES.map((h) => order.map((s) => pct(rates(h, called)[s]!)).join('')).join('   |')}`;
-console.log(`${name}, ${count} a set and half; columns ${order.join(', ')} (tuning half | held-out half)`);
+const line = (label: string, called: Called) =>
+  `${label.padEnd(52)}${HALVES.map((h) => order.map((s) => pct(rates(h, called)[s]!)).join('')).join('   |')}   |${OUTSIDE.map((s) => pct(rates('outside', called)[s]!)).join('')}`;
+console.log(`${name}, ${count} a set and half${extraPath ? `, extra model ${extraPath}` : ''}; columns ${order.join(', ')} (tuning half | held-out half) | ${OUTSIDE.join(', ')} kept`);
 console.log(line('the cascade shipped before', today));
 
 for (const keep of [todayKeep, 0.97]) {
   // The grid: the model's weight fixed at 1 (the score's scale is the threshold's), the others 0-4.
   const grid: number[][] = [];
-  for (let v = 0; v <= 4; v += 0.25) for (let s = 0; s <= 4; s += 0.25) grid.push([1, v, s]);
+  const extraWeights = extraPath ? [0, 0.5, 1, 1.5, 2, 3, 4] : [0];
+  for (let v = 0; v <= 4; v += 0.25) for (let s = 0; s <= 4; s += 0.25) for (const e of extraWeights) grid.push([1, v, s, e]);
   const ranked = grid
     .map((w) => {
       const t = thresholdFor(w, keep);
@@ -129,6 +153,13 @@ for (const keep of [todayKeep, 0.97]) {
   for (const { w, t } of ranked.slice(0, 5)) console.log(line(`w ${w.join(',')} t ${t.toFixed(2)}`, (row) => score(w, row) >= t));
   const byWorst = [...ranked].sort((a, b) => b.worst - a.worst)[0]!;
   console.log(line(`best worst: w ${byWorst.w.join(',')} t ${byWorst.t.toFixed(2)}`, (row) => score(byWorst.w, row) >= byWorst.t));
+  if (extraPath) {
+    // The best with the extra model instead of the shipped second opinion, and with the shipped one alone.
+    for (const [label, keepIf] of [['extra instead', (w: number[]) => w[2] === 0], ['no extra', (w: number[]) => w[3] === 0]] as const) {
+      const best = ranked.find((r) => keepIf(r.w))!;
+      console.log(line(`${label}: w ${best.w.join(',')} t ${best.t.toFixed(2)}`, (row) => score(best.w, row) >= best.t));
+    }
+  }
 }
 
 // The weights shipped (rounded from the grid's best at 97% on the tuning half), with the threshold as a weighted
