@@ -5,7 +5,8 @@
 // is printed beside today's on both halves.
 //   TSX_TSCONFIG_PATH=tsconfig.bench.json node --import tsx src/experiments/verdict-score.ts [cnn|mlp] [count, 600]
 // DIGITKIT_SCORE_CACHE=<file prefix>: keep the collected rows (collecting takes minutes).
-// DIGITKIT_EXTRA_MODEL=<saved model dir>: a candidate second opinion; its probability is a fourth term, searched too.
+// DIGITKIT_OWN_MODEL=<saved model dir>: a candidate in the shipped model's place (the second opinion stays the other
+// shipped model's). DIGITKIT_EXTRA_MODEL=<saved model dir>: a candidate second opinion; its probability is a fourth term, searched too.
 // Digits by other writers (UCI's, handwriting fonts; see bench/verdicts.ts) are collected as a third, 'outside' half:
 // printed, never searched on.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -45,9 +46,10 @@ interface Row {
 }
 
 const extraPath = process.env.DIGITKIT_EXTRA_MODEL;
+const ownPath = process.env.DIGITKIT_OWN_MODEL;
 const OUTSIDE = ['UCI digits', 'font digits'];
 
-const cacheKey = `${name}.${count}${extraPath ? `.${extraPath.replace(/\W+/g, '_')}` : ''}`;
+const cacheKey = [name, count, ownPath, extraPath].filter((part) => part !== undefined).join('.').replace(/[^\w.-]+/g, '_');
 const cache = process.env.DIGITKIT_SCORE_CACHE ? `${process.env.DIGITKIT_SCORE_CACHE}.${cacheKey}.json` : null;
 const rows: Row[] = cache && existsSync(cache) ? (JSON.parse(readFileSync(cache, 'utf8')) as Row[]) : await collect();
 if (cache && !existsSync(cache)) writeFileSync(cache, JSON.stringify(rows));
@@ -58,7 +60,7 @@ async function collect(): Promise<Row[]> {
   // Every piece of ink that passes the aspect and shape checks is one digit; the views and the second model are
   // computed below, once, so the recognizers need neither.
   const open = { minSureness: 0, viewWeight: 0, secondOpinionWeight: 0 };
-  const own = await createRecognizer({ model: name, log: null, verdicts: open });
+  const own = await createRecognizer({ model: ownPath ?? name, log: null, verdicts: open });
   const other = await createRecognizer({ model: name === 'cnn' ? 'mlp' : 'cnn', log: null, verdicts: open });
   const extra = extraPath ? await createRecognizer({ model: extraPath, log: null, verdicts: open }) : null;
   const uciPath = findUciDigits();
@@ -134,7 +136,7 @@ const pct = (v: number) => `${(v * 100).toFixed(1)}`.padStart(7);
 const order = [...NEGATIVE, ...DIGITS];
 const line = (label: string, called: Called) =>
   `${label.padEnd(52)}${HALVES.map((h) => order.map((s) => pct(rates(h, called)[s]!)).join('')).join('   |')}   |${OUTSIDE.map((s) => pct(rates('outside', called)[s]!)).join('')}`;
-console.log(`${name}, ${count} a set and half${extraPath ? `, extra model ${extraPath}` : ''}; columns ${order.join(', ')} (tuning half | held-out half) | ${OUTSIDE.join(', ')} kept`);
+console.log(`${name}${ownPath ? ` (${ownPath} in its place)` : ''}, ${count} a set and half${extraPath ? `, extra model ${extraPath}` : ''}; columns ${order.join(', ')} (tuning half | held-out half) | ${OUTSIDE.join(', ')} kept`);
 console.log(line('the cascade shipped before', today));
 
 for (const keep of [todayKeep, 0.97]) {
