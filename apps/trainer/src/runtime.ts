@@ -126,7 +126,7 @@ function describeLockError(error: unknown): string {
 }
 
 /** Fails early with a clear message when a saved model is not where the user said. */
-export async function ensureModelExists(dir: string): Promise<string> {
+export async function ensureModelExists(dir: string, alternative?: string): Promise<string> {
   const path = resolve(dir);
   const modelJson = path.endsWith('.json') ? path : join(path, 'model.json');
   try {
@@ -134,7 +134,7 @@ export async function ensureModelExists(dir: string): Promise<string> {
   } catch {
     throw new DigitkitError(
       'MODEL_NOT_FOUND',
-      `No saved model at ${modelJson}. Train one first (digitkit train --out <dir>) or pass --model-dir <dir>.`,
+      `No saved model at ${modelJson}. Train one first (digitkit train --out <dir>)${alternative ? `, pass --model-dir <dir>, ${alternative}` : ' or pass --model-dir <dir>'}.`,
     );
   }
   return path;

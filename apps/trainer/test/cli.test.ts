@@ -94,6 +94,28 @@ describe('digitkit train', () => {
     expect(JSON.parse(run.stdout).predictions[0]).toMatchObject({ input: { file: png }, label: 7, className: '7' });
   });
 
+  it('predicts with a shipped model (--model), no training needed, with its verdicts', async () => {
+    const png = join(work, 'seven.png');
+    // From an empty directory: no out/model there, the shipped weights come from @digitkit/recognizer.
+    const empty = await mkdtemp(join(tmpdir(), 'digitkit-shipped-'));
+    const run = await digitkit(['predict', png, '--index', '1', '--model', 'cnn', '--backend', 'wasm', '--json'], { cwd: empty });
+    await rm(empty, { recursive: true, force: true });
+    expect(run.code, run.stderr).toBe(0);
+    const { model, predictions } = JSON.parse(run.stdout);
+    expect(model).toBe('cnn');
+    expect(predictions.map((p: { verdict: string; label: number }) => [p.verdict, p.label])).toEqual([
+      ['digit', 7],
+      ['digit', 2],
+    ]);
+    // A long dash is no one digit: 'unsure', shown with the reason.
+    const bar = new Uint8Array(120 * 120).fill(255);
+    for (let y = 55; y < 65; y++) bar.fill(0, y * 120 + 10, y * 120 + 110);
+    await writeFile(join(work, 'bar.png'), encode({ width: 120, height: 120, data: bar, channels: 1 }));
+    const unsure = await digitkit(['predict', 'bar.png', '--model', 'cnn', '--backend', 'wasm']);
+    expect(unsure.code, unsure.stderr).toBe(0);
+    expect(unsure.stdout).toMatch(/not sure/);
+  });
+
   it('makes a sample grid on demand', async () => {
     const run = await digitkit(['show', 'samples', '--count', '20', '--out', 'pictures']);
     expect(run.code, run.stderr).toBe(0);
@@ -167,6 +189,19 @@ describe('bad input fails early with a clear message and exit code', () => {
     const run = await digitkit(['evaluate', '--model-dir', 'nowhere']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/No saved model at .*nowhere\/model.json/);
+    // predict names the shipped models as the way to answer without training.
+    const predict = await digitkit(['predict', '--index', '0', '--model-dir', 'nowhere', '--backend', 'wasm']);
+    expect(predict.code).toBe(1);
+    expect(predict.stderr).toMatch(/No saved model at .*nowhere\/model.json.*--model cnn for the model shipped inside @digitkit\/recognizer/);
+  });
+
+  it('refuses --model with --model-dir, and a model that is not shipped, as usage errors', async () => {
+    const both = await digitkit(['predict', '--index', '0', '--model', 'cnn', '--model-dir', 'run/model']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/'--model <name>' cannot be used with option '--model-dir <dir>'/);
+    const unknown = await digitkit(['predict', '--index', '0', '--model', 'lenet']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/'lenet' is invalid. Allowed choices are cnn, mlp/);
   });
 
   it('reports a corrupt model file instead of crashing', async () => {

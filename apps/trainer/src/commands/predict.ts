@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { convertIndexedToRgb, decode } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { DigitkitError } from '@digitkit/core';
-import { createRecognizer, MAX_PIXELS, type PixelImage, type Recognition } from '@digitkit/recognizer';
+import { createRecognizer, MAX_PIXELS, type PixelImage, type Recognition, type ShippedModelName } from '@digitkit/recognizer';
 import { modelClassNames, resolveClassNames } from '../classes.js';
 import { count, percent, table } from '../format.js';
 import { ensureModelExists, loadData, printJson, startBackend } from '../runtime.js';
@@ -11,6 +11,8 @@ import { ensureModelExists, loadData, printJson, startBackend } from '../runtime
 interface PredictFlags {
   index?: number[];
   modelDir: string;
+  /** A shipped model instead of --model-dir (commander refuses both). */
+  model?: ShippedModelName;
   backend: string;
   data?: string;
   classes?: string[];
@@ -37,7 +39,8 @@ export async function predictCommand(images: string[], flags: PredictFlags): Pro
   if (images.length === 0 && indices.length === 0) {
     throw new DigitkitError('BAD_ARGUMENTS', 'Give one or more PNG or JPEG files, or --index <n...> (0-based test-set indices), or both.');
   }
-  const modelPath = await ensureModelExists(flags.modelDir);
+  // A shipped model answers with its full verdicts (stroke views and the other shipped model's second opinion).
+  const modelPath = flags.model ?? (await ensureModelExists(flags.modelDir, 'or --model cnn for the model shipped inside @digitkit/recognizer'));
   // Every picture is read (and size-checked) before the model loads: a bad file fails fast.
   const pictures = [];
   for (const image of images) pictures.push(await readPicture(image));
