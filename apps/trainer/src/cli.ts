@@ -49,6 +49,10 @@ function buildProgram(): Command {
   const shipped = Object.values(SHIPPED_MODELS)
     .map((m) => `${m.name} (${m.description}; ${(m.testAccuracy * 100).toFixed(2)}% on MNIST's test set)`)
     .join(', ');
+  const shippedModel = () =>
+    new Option('--model <name>', `instead of a saved model, one shipped trained inside @digitkit/recognizer: ${shipped}`)
+      .choices(Object.keys(SHIPPED_MODELS))
+      .conflicts('modelDir');
   const data = () => new Option('--data <dir|url>', 'MNIST-format IDX files: a directory or base URL (default: the embedded MNIST)');
   const classes = () =>
     new Option('--classes <names>', `class names in label order, comma-separated (default: ${CLASSES_HINT}, else the model's, else the digits)`).argParser(
@@ -69,6 +73,7 @@ function buildProgram(): Command {
     .command('evaluate')
     .description('evaluate a saved model on the MNIST test set')
     .option('--model-dir <dir>', 'the saved model (directory or model.json)', 'out/model')
+    .addOption(shippedModel())
     .addOption(backend())
     .addOption(data())
     .addOption(classes())
@@ -82,9 +87,7 @@ function buildProgram(): Command {
     .option('--index <n...>', 'test-set images by 0-based index (several allowed)', collect(nonNegativeInt))
     .option('--model-dir <dir>', 'the saved model (directory or model.json)', 'out/model')
     .addOption(
-      new Option('--model <name>', `instead of a saved model, one shipped trained inside @digitkit/recognizer: ${shipped}`)
-        .choices(Object.keys(SHIPPED_MODELS))
-        .conflicts('modelDir'),
+      shippedModel(),
     )
     .addOption(backend())
     .addOption(data())

@@ -125,6 +125,9 @@ function describeLockError(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? String(error);
 }
 
+/** What the commands that take `--model` add to a missing model's error. */
+export const SHIPPED_HINT = 'or --model cnn for the model shipped inside @digitkit/recognizer';
+
 /** Fails early with a clear message when a saved model is not where the user said. */
 export async function ensureModelExists(dir: string, alternative?: string): Promise<string> {
   const path = resolve(dir);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND_NAMES } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { MODEL_KINDS, MODELS } from '@digitkit/model';
+import { SHIPPED_MODELS } from '@digitkit/recognizer';
 import { collect, digitkit as run, type OnStderr, type Run } from './cli-process.js';
 
 
@@ -131,6 +132,16 @@ describe('digitkit train', () => {
     );
     // The report names its card of test image 0 the same way.
     expect(await readFile(join(work, 'run/report/predictions/prediction-0.svg'), 'utf8')).toMatch(/^<svg/);
+  });
+});
+
+describe('digitkit evaluate --model (a shipped model)', () => {
+  it("gives the shipped MLP's test accuracy as the package's catalog records it, with no model trained", async () => {
+    const run = await digitkit(['evaluate', '--model', 'mlp', '--backend', 'wasm', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.count).toBe(10_000);
+    expect(result.accuracy).toBeCloseTo(SHIPPED_MODELS.mlp.testAccuracy, 4);
   });
 });
 

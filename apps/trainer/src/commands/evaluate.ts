@@ -1,16 +1,18 @@
 import { loadModel } from '@digitkit/model';
+import { createRecognizer, type ShippedModelName } from '@digitkit/recognizer';
 import { evaluate } from '@digitkit/train';
 import { modelClassNames, resolveClassNames } from '../classes.js';
 import { confusionTable, count, perClassStats, perClassTable, percent } from '../format.js';
-import { ensureModelExists, loadData, printJson, startBackend } from '../runtime.js';
+import { SHIPPED_HINT, ensureModelExists, loadData, printJson, startBackend } from '../runtime.js';
 
 /** How many misclassified test indices the terminal shows (--json gives them all). */
 const MISCLASSIFIED_SHOWN = 20;
 
-export async function evaluateCommand(flags: { modelDir: string; backend: string; data?: string; classes?: string[]; json?: boolean }): Promise<void> {
-  const modelPath = await ensureModelExists(flags.modelDir);
+export async function evaluateCommand(flags: { modelDir: string; model?: ShippedModelName; backend: string; data?: string; classes?: string[]; json?: boolean }): Promise<void> {
+  const modelPath = flags.model ?? (await ensureModelExists(flags.modelDir, SHIPPED_HINT));
   await startBackend(flags.backend);
-  const model = await loadModel(modelPath);
+  // A shipped model is the recognizer's own network (uint8 weights, as shipped); its verdicts play no part here.
+  const model = flags.model ? (await createRecognizer({ model: flags.model, verdicts: { secondOpinionWeight: 0 } })).model : await loadModel(modelPath);
   const data = await loadData(flags.data);
   const { names: classNames } = await resolveClassNames({
     flag: flags.classes,

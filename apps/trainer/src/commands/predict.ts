@@ -6,7 +6,7 @@ import { DigitkitError } from '@digitkit/core';
 import { createRecognizer, MAX_PIXELS, type PixelImage, type Recognition, type ShippedModelName } from '@digitkit/recognizer';
 import { modelClassNames, resolveClassNames } from '../classes.js';
 import { count, percent, table } from '../format.js';
-import { ensureModelExists, loadData, printJson, startBackend } from '../runtime.js';
+import { SHIPPED_HINT, ensureModelExists, loadData, printJson, startBackend } from '../runtime.js';
 
 interface PredictFlags {
   index?: number[];
@@ -40,7 +40,7 @@ export async function predictCommand(images: string[], flags: PredictFlags): Pro
     throw new DigitkitError('BAD_ARGUMENTS', 'Give one or more PNG or JPEG files, or --index <n...> (0-based test-set indices), or both.');
   }
   // A shipped model answers with its full verdicts (stroke views and the other shipped model's second opinion).
-  const modelPath = flags.model ?? (await ensureModelExists(flags.modelDir, 'or --model cnn for the model shipped inside @digitkit/recognizer'));
+  const modelPath = flags.model ?? (await ensureModelExists(flags.modelDir, SHIPPED_HINT));
   // Every picture is read (and size-checked) before the model loads: a bad file fails fast.
   const pictures = [];
   for (const image of images) pictures.push(await readPicture(image));
