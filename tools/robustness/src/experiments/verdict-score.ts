@@ -70,32 +70,33 @@ async function collect(): Promise<Row[]> {
     'font digits': drawFontDigits(findHandwritingFonts(), 2).map((d) => ({ image: d.image, digits: [d.label] })),
   };
   const out: Row[] = [];
-  const halves = [...SETS.flatMap((set) => HALVES.map((half) => ({ set: set.name, half, samples: () => set.draw(test, half, count) }))), ...OUTSIDE.map((set) => ({ set, half: 'outside', samples: () => outside[set]! }))];
-  {
-    for (const { set: setName, half, samples } of halves) {
-      const set = { name: setName };
-      const t0 = performance.now();
-      for (const sample of samples()) {
-        const label = sample.digits?.[0] ?? null;
-        const f = label === null ? null : toMnistFormat(sample.image);
-        const before = f && !f.empty ? own.recognizeMnist(f.pixels) : null;
-        const rightBefore = before?.verdict === 'digit' && before.label === label;
-        const r = own.recognize(sample.image);
-        if (r.verdict !== 'digit') {
-          out.push({ set: set.name, half, label, rightBefore, open: false, guess: -1, p: 0, views: 0, second: 0, extra: 0 });
-          continue;
-        }
-        const images = new Float32Array((1 + STROKE_VIEWS.count) * SIZE);
-        normalize(r.pixels, images);
-        writeStrokeViews(r.pixels, images.subarray(SIZE));
-        const [whole, ...views] = predict(own.model, images, 1 + STROKE_VIEWS.count).map((p) => p.probabilities);
-        const second = predict(other.model, images.subarray(0, SIZE), 1)[0]!.probabilities;
-        const third = extra ? predict(extra.model, images.subarray(0, SIZE), 1)[0]!.probabilities : null;
-        const guess = r.label;
-        out.push({ set: set.name, half, label, rightBefore, open: true, guess, p: whole![guess]!, views: views.reduce((s, v) => s + v[guess]!, 0) / views.length, second: second[guess]!, extra: third ? third[guess]! : 1 });
+  // Each set's halves, then the digits by other writers as the 'outside' half.
+  const halves = [
+    ...SETS.flatMap((set) => HALVES.map((half) => ({ set: set.name, half, samples: () => set.draw(test, half, count) }))),
+    ...OUTSIDE.map((set) => ({ set, half: 'outside', samples: () => outside[set]! })),
+  ];
+  for (const { set, half, samples } of halves) {
+    const t0 = performance.now();
+    for (const sample of samples()) {
+      const label = sample.digits?.[0] ?? null;
+      const f = label === null ? null : toMnistFormat(sample.image);
+      const before = f && !f.empty ? own.recognizeMnist(f.pixels) : null;
+      const rightBefore = before?.verdict === 'digit' && before.label === label;
+      const r = own.recognize(sample.image);
+      if (r.verdict !== 'digit') {
+        out.push({ set, half, label, rightBefore, open: false, guess: -1, p: 0, views: 0, second: 0, extra: 0 });
+        continue;
       }
-      console.error(`${set.name} (${half}): ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+      const images = new Float32Array((1 + STROKE_VIEWS.count) * SIZE);
+      normalize(r.pixels, images);
+      writeStrokeViews(r.pixels, images.subarray(SIZE));
+      const [whole, ...views] = predict(own.model, images, 1 + STROKE_VIEWS.count).map((p) => p.probabilities);
+      const second = predict(other.model, images.subarray(0, SIZE), 1)[0]!.probabilities;
+      const third = extra ? predict(extra.model, images.subarray(0, SIZE), 1)[0]!.probabilities : null;
+      const guess = r.label;
+      out.push({ set, half, label, rightBefore, open: true, guess, p: whole![guess]!, views: views.reduce((s, v) => s + v[guess]!, 0) / views.length, second: second[guess]!, extra: third ? third[guess]! : 1 });
     }
+    console.error(`${set} (${half}): ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
   return out;
 }
