@@ -86,9 +86,7 @@ function buildProgram(): Command {
     .argument('[images...]', 'PNG or JPEG files of a digit (any size; dark on light or light on dark)')
     .option('--index <n...>', 'test-set images by 0-based index (several allowed)', collect(nonNegativeInt))
     .option('--model-dir <dir>', 'the saved model (directory or model.json)', 'out/model')
-    .addOption(
-      shippedModel(),
-    )
+    .addOption(shippedModel())
     .addOption(backend())
     .addOption(data())
     .addOption(classes())
