@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, DigitkitError, fallbackOrder, type Recipe } from '@digitkit/core';
 import { MODEL_KINDS, MODELS } from '@digitkit/model';
-import { SHIPPED_MODELS } from '@digitkit/recognizer';
+import { SHIPPED_MODELS, VERDICT_THRESHOLDS } from '@digitkit/recognizer';
 import { OPTIMIZER_NAMES, SCHEDULE_NAMES } from '@digitkit/train';
 import { infoCommand } from './commands/info.js';
 import { trainCommand } from './commands/train.js';
@@ -87,6 +87,12 @@ function buildProgram(): Command {
     .option('--index <n...>', 'test-set images by 0-based index (several allowed)', collect(nonNegativeInt))
     .option('--model-dir <dir>', 'the saved model (directory or model.json)', 'out/model')
     .addOption(shippedModel())
+    .addOption(
+      new Option(
+        '--min-sureness <fraction>',
+        `how sure one digit must be, 0-1 (default ${VERDICT_THRESHOLDS.cnn.minSureness} for the shipped CNN and models of your own, ${VERDICT_THRESHOLDS.mlp.minSureness} for the MLP): lower keeps more soft or unusual digits, higher refuses more letters and scribbles`,
+      ).argParser(fraction),
+    )
     .addOption(backend())
     .addOption(data())
     .addOption(classes())
@@ -205,6 +211,12 @@ function intUpTo(max: number): (value: string) => number {
 function nonNegativeInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number of at least 0, got "${value}".`);
+  return n;
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`expected a fraction from 0 to 1, got "${value}".`);
   return n;
 }
 

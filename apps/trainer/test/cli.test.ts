@@ -115,6 +115,10 @@ describe('digitkit train', () => {
     const unsure = await digitkit(['predict', 'bar.png', '--model', 'cnn', '--backend', 'wasm']);
     expect(unsure.code, unsure.stderr).toBe(0);
     expect(unsure.stdout).toMatch(/not sure/);
+    // --min-sureness moves the line: at 1 no digit is sure enough, and the reason says what was needed.
+    const strict = await digitkit(['predict', png, '--model', 'cnn', '--min-sureness', '1', '--backend', 'wasm', '--json']);
+    expect(strict.code, strict.stderr).toBe(0);
+    expect(JSON.parse(strict.stdout).predictions[0]).toMatchObject({ verdict: 'unsure', label: 7, reason: expect.stringMatching(/need 100%/) });
   });
 
   it('makes a sample grid on demand', async () => {
@@ -213,6 +217,11 @@ describe('bad input fails early with a clear message and exit code', () => {
     const unknown = await digitkit(['predict', '--index', '0', '--model', 'lenet']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/'lenet' is invalid. Allowed choices are cnn, mlp/);
+    for (const value of ['1.5', '-0.1', 'sure']) {
+      const sureness = await digitkit(['predict', '--index', '0', '--model', 'cnn', `--min-sureness=${value}`]);
+      expect(sureness.code).toBe(2);
+      expect(sureness.stderr).toMatch(/--min-sureness.*expected a fraction from 0 to 1/);
+    }
   });
 
   it('reports a corrupt model file instead of crashing', async () => {

@@ -13,6 +13,8 @@ interface PredictFlags {
   modelDir: string;
   /** A shipped model instead of --model-dir (commander refuses both). */
   model?: ShippedModelName;
+  /** The recognizer's minSureness instead of the model's default. */
+  minSureness?: number;
   backend: string;
   data?: string;
   classes?: string[];
@@ -46,7 +48,7 @@ export async function predictCommand(images: string[], flags: PredictFlags): Pro
   for (const image of images) pictures.push(await readPicture(image));
   // The CLI's backend wiring (with tfjs-node resolved from here) starts it; the recognizer then uses it as it is.
   await startBackend(flags.backend);
-  const recognizer = await createRecognizer({ model: modelPath });
+  const recognizer = await createRecognizer({ model: modelPath, ...(flags.minSureness === undefined ? {} : { verdicts: { minSureness: flags.minSureness } }) });
   const { names: classNames } = await resolveClassNames({
     flag: flags.classes,
     data: flags.data,
