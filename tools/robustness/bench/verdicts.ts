@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { createRecognizer, type Recognizer, SHIPPED_MODELS, VERDICT_THRESHOLDS, type VerdictThresholds } from '@digitkit/recognizer';
-import { FONT_DIGITS_HOWTO, drawFontDigits, findHandwritingFonts } from '../src/corruptions/font-digits.js';
-import { UCI_DIGITS_HOWTO, findUciDigits, loadUciDigits } from '../src/corruptions/uci-digits.js';
+import { digitsByOtherWriters } from '../src/negatives/other-writers.js';
 import { type Half, HALVES } from '../src/negatives/scene.js';
 import { type VerdictScore, scoreVerdicts } from '../src/negatives/score.js';
 import { VERDICT_SETS, type VerdictSample, type VerdictSet } from '../src/negatives/sets.js';
@@ -33,19 +32,7 @@ const t0 = performance.now();
 for (const set of VERDICT_SETS) for (const half of HALVES) samples.set(`${set.name}/${half}`, set.draw(test, half, count));
 console.log(`drew ${[...samples.values()].reduce((n, s) => n + s.length, 0)} pictures in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 // Digits by other writers, never tuned on, scored whole when found: UCI's 1,797 and digits in handwriting fonts.
-const uciPath = findUciDigits();
-const outside: { set: VerdictSet; samples: VerdictSample[]; missing: string }[] = [
-  {
-    set: { name: 'UCI digits', kind: 'digit', description: "UCI's 8x8 digits by 43 writers outside MNIST", draw: () => [] },
-    samples: uciPath ? await loadUciDigits(uciPath).then(({ pictures, labels }) => pictures.map((image, i) => ({ image, digits: [labels[i]!], what: `UCI #${i}` }))) : [],
-    missing: `UCI's digits: ${UCI_DIGITS_HOWTO}`,
-  },
-  {
-    set: { name: 'font digits', kind: 'digit', description: 'digits in handwriting fonts, drawn on a canvas or photographed', draw: () => [] },
-    samples: drawFontDigits(findHandwritingFonts(), 2).map((d) => ({ image: d.image, digits: [d.label], what: d.what })),
-    missing: `handwriting fonts: ${FONT_DIGITS_HOWTO}`,
-  },
-];
+const outside = await digitsByOtherWriters();
 
 
 function runAll(recognizer: Recognizer, halves: readonly Half[]): Map<string, VerdictScore> {

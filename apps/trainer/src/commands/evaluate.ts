@@ -9,10 +9,11 @@ import { SHIPPED_HINT, ensureModelExists, loadData, printJson, startBackend } fr
 const MISCLASSIFIED_SHOWN = 20;
 
 export async function evaluateCommand(flags: { modelDir: string; model?: ShippedModelName; backend: string; data?: string; classes?: string[]; json?: boolean }): Promise<void> {
-  const modelPath = flags.model ?? (await ensureModelExists(flags.modelDir, SHIPPED_HINT));
+  // Checked before the backend starts: a wrong directory fails at once.
+  const savedPath = flags.model ? null : await ensureModelExists(flags.modelDir, SHIPPED_HINT);
   await startBackend(flags.backend);
   // A shipped model is the recognizer's own network (uint8 weights, as shipped); its verdicts play no part here.
-  const model = flags.model ? (await createRecognizer({ model: flags.model, verdicts: { secondOpinionWeight: 0 } })).model : await loadModel(modelPath);
+  const model = savedPath === null ? (await createRecognizer({ model: flags.model, verdicts: { secondOpinionWeight: 0 } })).model : await loadModel(savedPath);
   const data = await loadData(flags.data);
   const { names: classNames } = await resolveClassNames({
     flag: flags.classes,

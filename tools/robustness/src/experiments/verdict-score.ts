@@ -7,7 +7,7 @@
 // DIGITKIT_SCORE_CACHE=<file prefix>: keep the collected rows (collecting takes minutes).
 // DIGITKIT_OWN_MODEL=<saved model dir>: a candidate in the shipped model's place (the second opinion stays the other
 // shipped model's). DIGITKIT_EXTRA_MODEL=<saved model dir>: a candidate second opinion; its probability is a fourth term, searched too.
-// Digits by other writers (UCI's, handwriting fonts; see bench/verdicts.ts) are collected as a third, 'outside' half:
+// Digits by other writers (UCI's, handwriting fonts; src/negatives/other-writers.ts) are collected as a third, 'outside' half:
 // printed, never searched on.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { useBackend } from '@digitkit/core';
@@ -17,8 +17,7 @@ import { normalize, toMnistFormat } from '@digitkit/preprocess';
 import { STROKE_VIEWS, createRecognizer } from '@digitkit/recognizer';
 // Not in the package's surface: the views' pixels are the recognizer's own business (as in soft-thresholds.ts).
 import { writeStrokeViews } from '../../../../packages/recognizer/src/verdicts.js';
-import { drawFontDigits, findHandwritingFonts } from '../corruptions/font-digits.js';
-import { findUciDigits, loadUciDigits } from '../corruptions/uci-digits.js';
+import { digitsByOtherWriters } from '../negatives/other-writers.js';
 import { HALVES } from '../negatives/scene.js';
 import { VERDICT_SETS } from '../negatives/sets.js';
 
@@ -47,12 +46,12 @@ interface Row {
 
 const extraPath = process.env.DIGITKIT_EXTRA_MODEL;
 const ownPath = process.env.DIGITKIT_OWN_MODEL;
-const OUTSIDE = ['UCI digits', 'font digits'];
 
 const cacheKey = [name, count, ownPath, extraPath].filter((part) => part !== undefined).join('.').replace(/[^\w.-]+/g, '_');
 const cache = process.env.DIGITKIT_SCORE_CACHE ? `${process.env.DIGITKIT_SCORE_CACHE}.${cacheKey}.json` : null;
 const rows: Row[] = cache && existsSync(cache) ? (JSON.parse(readFileSync(cache, 'utf8')) as Row[]) : await collect();
 if (cache && !existsSync(cache)) writeFileSync(cache, JSON.stringify(rows));
+const OUTSIDE = [...new Set(rows.filter((r) => r.half === 'outside').map((r) => r.set))];
 
 async function collect(): Promise<Row[]> {
   await useBackend('wasm', { log: null });
@@ -63,17 +62,11 @@ async function collect(): Promise<Row[]> {
   const own = await createRecognizer({ model: ownPath ?? name, log: null, verdicts: open });
   const other = await createRecognizer({ model: name === 'cnn' ? 'mlp' : 'cnn', log: null, verdicts: open });
   const extra = extraPath ? await createRecognizer({ model: extraPath, log: null, verdicts: open }) : null;
-  const uciPath = findUciDigits();
-  const uci = uciPath ? await loadUciDigits(uciPath) : { pictures: [], labels: [] };
-  const outside: Record<string, { image: (typeof uci.pictures)[number]; digits: number[] }[]> = {
-    'UCI digits': uci.pictures.map((image, i) => ({ image, digits: [uci.labels[i]!] })),
-    'font digits': drawFontDigits(findHandwritingFonts(), 2).map((d) => ({ image: d.image, digits: [d.label] })),
-  };
   const out: Row[] = [];
   // Each set's halves, then the digits by other writers as the 'outside' half.
   const halves = [
     ...SETS.flatMap((set) => HALVES.map((half) => ({ set: set.name, half, samples: () => set.draw(test, half, count) }))),
-    ...OUTSIDE.map((set) => ({ set, half: 'outside', samples: () => outside[set]! })),
+    ...(await digitsByOtherWriters()).map(({ set, samples }) => ({ set: set.name, half: 'outside', samples: () => samples })),
   ];
   for (const { set, half, samples } of halves) {
     const t0 = performance.now();
