@@ -1,7 +1,9 @@
 // tfjs-core is loaded when a backend is started, so the contract types and errors cost nothing to import.
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { BACKENDS, type BackendOptions, type BackendSpec, type TfCore } from './backends/index.js';
+import { checkWasmPaths } from './backends/wasm.js';
 import { type BackendChoice, type BackendName, DigitkitError } from './contract.js';
+import { isNode } from './platform.js';
 
 export type { BackendOptions, BackendSpec } from './backends/index.js';
 export { BACKENDS } from './backends/index.js';
@@ -22,10 +24,7 @@ export interface BackendInfo {
 /** The backend names, in the order `auto` tries them. */
 export const BACKEND_NAMES: readonly BackendName[] = BACKENDS.map((spec) => spec.name);
 
-/** True when running under Node.js (not a browser or worker). */
-export function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string' && typeof window === 'undefined';
-}
+export { isNode } from './platform.js';
 
 /** The order `auto` tries: every backend that runs on this platform (native first in Node, never in a browser). */
 export function fallbackOrder(choice: BackendChoice, node = isNode()): BackendName[] {
@@ -52,6 +51,7 @@ export function parseBackendChoice(value: string): BackendChoice {
 export async function useBackend(choice: BackendChoice = 'auto', options: BackendOptions = {}): Promise<BackendInfo> {
   const log = options.log === undefined ? (line: string) => console.info(line) : options.log;
   const kernels = checkKernels(options.kernels ?? []);
+  checkWasmPaths(options.wasmPaths);
   const skipped: { name: BackendName; error: string }[] = [];
   for (const name of fallbackOrder(choice)) {
     const spec = specOf(name);
