@@ -289,6 +289,11 @@ describe('toMnistFormat input checks', () => {
     const image = { data: new Uint8Array(28 * 28), width: 28, height: 28 };
     expect(() => toMnistFormat(image, { polarity: 'up' as 'auto' })).toThrow(/polarity must be 'auto'/);
     expect(() => toMnistFormat(image, { threshold: 1 })).toThrow(/threshold must be a fraction in \[0, 1\)/);
+    expect(() => toMnistFormat(image, { threshold: 'x' as unknown as number })).toThrow(/threshold must be a fraction in \[0, 1\), got "x"/);
+    // Options from untyped code: a clear error, not a TypeError from inside.
+    expect(() => toMnistFormat(image, null as unknown as {})).toThrow(/options must be an object with polarity and\/or threshold \(or left out\), got null/);
+    expect(() => toMnistFormat(image, 'auto' as unknown as {})).toThrow(/options must be an object .*got "auto"/);
+    expect(() => toMnistFormat(image, { minSureness: 0.9 } as unknown as {})).toThrow(/unknown option "minSureness"; it takes polarity and threshold/);
     expect(() => toMnistFormat({ data: new Uint8Array(100), width: 28, height: 28 })).toThrow(DigitkitError);
   });
 });

@@ -147,7 +147,17 @@ const isEmpty = (value: object): value is Empty => 'empty' in value;
 const POLARITIES: readonly Polarity[] = ['auto', 'dark-on-light', 'light-on-dark'];
 const DEFAULT_THRESHOLD = 0.1;
 
+const OPTION_NAMES: readonly string[] = ['polarity', 'threshold'];
+
 function checkedOptions(options: MnistFormatOptions): Required<MnistFormatOptions> {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    const got = options === null ? 'null' : Array.isArray(options) ? 'an array' : JSON.stringify(options);
+    throw new DigitkitError('BAD_OPTION', `toMnistFormat: options must be an object with polarity and/or threshold (or left out), got ${got}`);
+  }
+  const unknown = Object.keys(options).filter((key) => !OPTION_NAMES.includes(key));
+  if (unknown.length > 0) {
+    throw new DigitkitError('BAD_OPTION', `toMnistFormat: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; it takes polarity and threshold`);
+  }
   const { polarity = 'auto', threshold = DEFAULT_THRESHOLD } = options;
   if (!POLARITIES.includes(polarity)) {
     throw new DigitkitError(
@@ -156,7 +166,7 @@ function checkedOptions(options: MnistFormatOptions): Required<MnistFormatOption
     );
   }
   if (!(threshold >= 0 && threshold < 1)) {
-    throw new DigitkitError('BAD_OPTION', `toMnistFormat: threshold must be a fraction in [0, 1), got ${threshold}`);
+    throw new DigitkitError('BAD_OPTION', `toMnistFormat: threshold must be a fraction in [0, 1), got ${JSON.stringify(threshold)}`);
   }
   return { polarity, threshold };
 }

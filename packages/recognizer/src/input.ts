@@ -12,8 +12,12 @@ const ACCEPTED =
 
 /** The picture as checked pixel bytes with a known channel count. */
 export function readPicture(image: RecognizeInput): Required<PixelImage> {
-  if (image === null || typeof image !== 'object') {
+  if (image === null || typeof image !== 'object' || Array.isArray(image)) {
     throw new DigitkitError('BAD_IMAGE', `${ACCEPTED}; got ${describe(image)}.`);
+  }
+  // Encoded file bytes (a PNG or JPEG read from disk) are no picture yet.
+  if (ArrayBuffer.isView(image) || image instanceof ArrayBuffer) {
+    throw new DigitkitError('BAD_IMAGE', `${ACCEPTED}; got ${describe(image)} of ${image.byteLength} bytes. Decode a PNG or JPEG file to pixels first (e.g. with pngjs or jpeg-js).`);
   }
   const { width, height } = image;
   checkSize(width, height);
@@ -43,7 +47,7 @@ function checkSize(width: unknown, height: unknown): asserts width is number {
   if (pixels > MAX_PIXELS) {
     throw new DigitkitError(
       'IMAGE_TOO_LARGE',
-      `A ${width}x${height} picture has ${(pixels / 1e6).toFixed(1)} megapixels; recognize takes at most ${MAX_PIXELS / 1e6}. Scale it down first (a digit needs far fewer).`,
+      `A ${width}x${height} picture has ${pixels.toLocaleString('en')} pixels; recognize takes at most ${MAX_PIXELS.toLocaleString('en')} (${MAX_PIXELS / 1e6} megapixels). Scale it down first (a digit needs far fewer).`,
     );
   }
 }
@@ -78,6 +82,8 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'object') return `a ${value.constructor?.name ?? 'plain'} object`;
+  if (Array.isArray(value)) return 'an array';
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return `a ${value.constructor.name}`;
+  if (typeof value === 'object') return value.constructor === Object || !value.constructor ? 'a plain object' : `a ${value.constructor.name} object`;
   return typeof value;
 }

@@ -217,7 +217,9 @@ describe('recognize', () => {
     ['a zero width', { data: new Uint8Array(0), width: 0, height: 10 }, 'BAD_IMAGE', /positive integers, got 0x10/],
     ['a negative height', { data: new Uint8Array(10), width: 10, height: -1 }, 'BAD_IMAGE', /positive integers, got 10x-1/],
     ['a fractional width', { data: new Uint8Array(10), width: 2.5, height: 4 }, 'BAD_IMAGE', /positive integers, got 2.5x4/],
-    ['more than 50 megapixels', { data: new Uint8Array(16), width: 100_000, height: 100_000 }, 'IMAGE_TOO_LARGE', /10000.0 megapixels; recognize takes at most 50/],
+    ['more than 50 megapixels', { data: new Uint8Array(16), width: 100_000, height: 100_000 }, 'IMAGE_TOO_LARGE', /10,000,000,000 pixels; recognize takes at most 50,000,000/],
+    ['the bytes of a PNG file', Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 13, 10), 'BAD_IMAGE', /got a Uint8Array of 6 bytes\. Decode a PNG or JPEG file to pixels first/],
+    ['an array of pixels', [0, 255, 0], 'BAD_IMAGE', /got an array\./],
     ['float data', { data: new Float32Array(100), width: 10, height: 10 }, 'BAD_IMAGE', /Uint8Array or Uint8ClampedArray.*Float32Array/],
     ['no data in Node', { width: 10, height: 10 }, 'BAD_IMAGE', /in a browser, an HTMLCanvasElement/],
     ['null', null, 'BAD_IMAGE', /got null/],
@@ -232,6 +234,12 @@ describe('recognize', () => {
     expect(error).toBeInstanceOf(DigitkitError);
     expect(error).toMatchObject({ code, message: expect.stringMatching(message) });
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(1_000_000);
+  });
+
+  it('refuses options that are not an object of polarity and threshold with BAD_OPTION', () => {
+    const picture = { data: new Uint8Array(100), width: 10, height: 10 };
+    expect(() => recognizer.recognize(picture, null as never)).toThrow(expect.objectContaining({ code: 'BAD_OPTION', message: expect.stringMatching(/got null/) }));
+    expect(() => recognizer.recognize(picture, { minSureness: 0.9 } as never)).toThrow(expect.objectContaining({ code: 'BAD_OPTION', message: expect.stringMatching(/unknown option "minSureness"/) }));
   });
 
   it('refuses a 50,000,001-pixel picture and takes one of exactly MAX_PIXELS... by size alone', () => {
