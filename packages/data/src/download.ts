@@ -149,6 +149,9 @@ const cacheFailed = (where: string, error: unknown) =>
  */
 export async function loadUrl(source: string, options: LoadMnistOptions): Promise<LoadedFile[]> {
   const baseUrl = source.endsWith('/') ? source : `${source}/`;
+  if (!URL.canParse(baseUrl)) {
+    throw new DigitkitError('INVALID_ARGUMENT', `loadMnist: ${JSON.stringify(source)} is not a valid URL. Give an http(s) URL of the directory holding the four files, or a local directory.`);
+  }
   const fetchFn = options.fetch ?? globalThis.fetch;
   if (typeof fetchFn !== 'function') {
     throw new DigitkitError('INVALID_ARGUMENT', 'loadMnist: no fetch available; pass options.fetch or use Node >= 18.');

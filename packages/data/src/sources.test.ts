@@ -135,6 +135,12 @@ describe('loadMnist({ source: directory })', () => {
     await expectRejects(loadMnist({ source: 'ftp://example.invalid/mnist/' }), 'INVALID_ARGUMENT', 'ftp://');
     await expectRejects(loadMnist({ source: '' }), 'INVALID_ARGUMENT');
   });
+
+  it('rejects an http(s) source that is no URL, naming it, before anything is fetched or cached', async () => {
+    for (const source of ['http://[bad', 'http://', 'https://exa mple/']) {
+      await expectRejects(loadMnist({ source, fetch: () => Promise.reject(new Error('fetched')) }), 'INVALID_ARGUMENT', `${JSON.stringify(source)} is not a valid URL`);
+    }
+  });
 });
 
 describe('loadMnist({ source: url })', () => {
