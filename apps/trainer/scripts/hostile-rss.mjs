@@ -66,6 +66,7 @@ await writeIdxBomb(join(work, 'bomb-big-header', 'train-images-idx3-ubyte.gz'), 
 await writeHugePng(join(work, 'huge.png'), 20_000, 20_000, 3);
 await writeHugePng(join(work, 'deep.png'), 6000, 6000, 4, 16);
 await writeHugePng(join(work, 'largest.png'), 5000, 5000, 4, 16);
+await writeHugePng(join(work, 'png-bomb.png'), 1, 1, 4, 8, 2 * GiB);
 const size = async (path) => `${((await readFile(path)).length / 1e6).toFixed(1)} MB`;
 
 const server = await serveHostile(tiny);
@@ -77,6 +78,7 @@ const cases = [
   [`PNG 20000x20000 RGB (${await size(join(work, 'huge.png'))})`, ['predict', 'huge.png', '--model-dir', model, '--backend', 'wasm']],
   [`PNG 6000x6000 RGBA 16-bit, 288 MB decoded (${await size(join(work, 'deep.png'))})`, ['predict', 'deep.png', '--model-dir', model, '--backend', 'wasm']],
   [`PNG 5000x5000 RGBA 16-bit, the largest accepted (${await size(join(work, 'largest.png'))}, all black)`, ['predict', 'largest.png', '--model-dir', model, '--backend', 'wasm']],
+  [`PNG bomb: header 1x1 RGBA, pixel data inflates to 2 GiB (${await size(join(work, 'png-bomb.png'))})`, ['predict', 'png-bomb.png', '--model-dir', model, '--backend', 'wasm']],
   ['model.json with units 1e6', ['predict', '--index', '0', '--model-dir', units, '--backend', 'wasm']],
   ['show samples --count 1000000', ['show', 'samples', '--count', '1000000', '--out', 'pics']],
   ['show samples --count 1000 (the cap)', ['show', 'samples', '--count', '1000', '--out', 'pics']],

@@ -36,8 +36,11 @@ export async function writeIdxBomb(path, shape, inflatedBytes) {
   await pipeline(zerosAfter(header, inflatedBytes - header.length), createGzip({ level: constants.Z_BEST_COMPRESSION }), createWriteStream(path));
 }
 
-/** A real, valid PNG of `width` x `height` black pixels (gray, RGB or RGBA, 8 or 16 bits), compressed as tight as zlib goes. */
-export async function writeHugePng(path, width, height, channels = 3, depth = 8) {
+/**
+ * A real, valid PNG of `width` x `height` black pixels (gray, RGB or RGBA, 8 or 16 bits), compressed as tight as zlib
+ * goes; with `inflatedBytes`, a decompression bomb instead: that many zero bytes of pixel data behind the same header.
+ */
+export async function writeHugePng(path, width, height, channels = 3, depth = 8, inflatedBytes = height * ((width * channels * depth) / 8 + 1)) {
   const chunk = (type, data) => {
     const head = Buffer.alloc(8);
     head.writeUInt32BE(data.length, 0);
@@ -55,7 +58,7 @@ export async function writeHugePng(path, width, height, channels = 3, depth = 8)
   const deflated = [];
   // Collected by a sink at the end of the pipeline: listening for 'data' loses what comes after 'finish'.
   const collect = new Writable({ write: (chunk, _, done) => done(null, deflated.push(chunk)) });
-  await pipeline(zerosAfter(Buffer.alloc(0), height * ((width * channels * depth) / 8 + 1)), createDeflate({ level: constants.Z_BEST_COMPRESSION }), collect);
+  await pipeline(zerosAfter(Buffer.alloc(0), inflatedBytes), createDeflate({ level: constants.Z_BEST_COMPRESSION }), collect);
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   await writeFile(path, Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', Buffer.concat(deflated)), chunk('IEND', Buffer.alloc(0))]));
 }

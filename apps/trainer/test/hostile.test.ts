@@ -57,6 +57,13 @@ describe('hostile files', () => {
     expectClearError(small, /black\.png holds no digit/);
   });
 
+  it('stops inflating a PNG at the size its header declares (a decompression bomb)', async () => {
+    // 256 MB of pixel data (250 KB on disk) behind a header saying 1x1 RGBA: 5 bytes would do.
+    await writeHugePng(join(work, 'bomb.png'), 1, 1, 4, 8, 256 * 2 ** 20);
+    const run = await digitkit(['predict', 'bomb.png', '--model-dir', model, '--backend', 'cpu']);
+    expectClearError(run, /bomb\.png says it is 1x1 pixels, but its pixel data inflates to more than the 1,043 bytes that size needs, and was not decoded/);
+  });
+
   it('refuses a model.json whose layer size was changed, before building the layer', async () => {
     const dir = await editedModel('units', (d) => editJson(d, (json) => (json.modelTopology.config.layers[0]!.config.units = 1_000_000)));
     const run = await digitkit(['predict', '--index', '0', '--model-dir', dir, '--backend', 'cpu']);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { convertIndexedToRgb, decode } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { DigitkitError } from '@digitkit/core';
@@ -150,6 +151,40 @@ function checkPngSize(path: string, bytes: Uint8Array): void {
   );
 }
 
+/** Samples per pixel in a PNG's scanlines, per color type (gray, RGB, palette index, gray+alpha, RGBA). */
+const PNG_CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * Refuses a PNG whose pixel data inflates to more than its header's size allows (a decompression bomb: 2 MB that
+ * inflate to gigabytes), inflating at most that much: the decoder would inflate all of it before looking.
+ */
+function checkPngInflates(path: string, bytes: Uint8Array): void {
+  const header = pngHeader(bytes);
+  if (!header) return;
+  const { width, height, depth, colorType } = header;
+  // One filter byte per row; Adam7's seven passes add at most a filter byte and a partial byte per row each.
+  const rowBytes = Math.ceil((width * (PNG_CHANNELS[colorType] ?? 4) * depth) / 8);
+  const limit = height * (rowBytes + 1) + 14 * height + 1024;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: Uint8Array[] = [];
+  for (let at = 8; at + 8 <= bytes.length; ) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    if (type === 'IDAT') parts.push(bytes.subarray(at + 8, Math.min(bytes.length, at + 8 + length)));
+    if (type === 'IEND') break;
+    at += 12 + length;
+  }
+  try {
+    inflateSync(Buffer.concat(parts), { maxOutputLength: limit });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') return; // the decoder says what is wrong
+    throw new DigitkitError(
+      'BAD_IMAGE',
+      `${path} says it is ${width}x${height} pixels, but its pixel data inflates to more than the ${limit.toLocaleString('en')} bytes that size needs, and was not decoded. Save the picture again with an image editor.`,
+    );
+  }
+}
+
 /** The picture formats predict reads, by their first bytes. */
 const FORMATS: readonly { name: string; magic: readonly number[]; read: (path: string, bytes: Uint8Array) => PixelImage }[] = [
   { name: 'PNG', magic: [0x89, 0x50, 0x4e, 0x47], read: readPng },
@@ -196,6 +231,7 @@ function readJpeg(path: string, bytes: Uint8Array): PixelImage {
 /** Reads a PNG (any bit depth or palette); its header says how big it will be, so a huge one is refused before decoding. */
 function readPng(path: string, bytes: Uint8Array): PixelImage {
   checkPngSize(path, bytes);
+  checkPngInflates(path, bytes);
   const png = decode(bytes);
   if (png.palette) {
     const rgb = convertIndexedToRgb(png);
