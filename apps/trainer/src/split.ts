@@ -18,6 +18,8 @@ export interface SplitPlan {
 
 /** Resolves `--limit` and `--validation` against a set of `available` training images; refuses what cannot fit (exit 2). */
 export function planSplit(available: number, limit: number | undefined, validation: number | undefined): SplitPlan {
+  // Not a usage error (exit 1): the data, not a flag, is what is wrong.
+  if (available === 0) throw new DigitkitError('EMPTY_SET', 'The training set holds no images (its images file declares 0): there is nothing to train on. Check --data.');
   if (limit === undefined) {
     const held = validation ?? Math.round(available * DEFAULT_VALIDATION_SHARE);
     if (held >= available) {

@@ -20,4 +20,10 @@ describe('planSplit', () => {
     expect(() => planSplit(60_000, 60_001, undefined)).toThrow(/more training images than the set has \(60,000\)/);
     expect(() => planSplit(100, undefined, 100)).toThrow(/leaves no training images: the set has 100/);
   });
+
+  it('says an empty training set is empty, whatever the flags (not a usage error)', () => {
+    for (const [limit, validation] of [[undefined, undefined], [100, undefined], [undefined, 0]] as const) {
+      expect(() => planSplit(0, limit, validation)).toThrow(expect.objectContaining({ code: 'EMPTY_SET', message: expect.stringMatching(/holds no images .* nothing to train on/) }));
+    }
+  });
 });
