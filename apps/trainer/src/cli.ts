@@ -155,7 +155,7 @@ function trainFlagOptions(parts: { models: string; backend: () => Option; data: 
       .argParser(workerCount)
       .default('auto'),
     new Option('--out <dir>', 'output directory').default('out'),
-    new Option('--resume', 'continue the run in <out> exactly as it started (only --epochs may change)'),
+    new Option('--resume', 'continue the run in <out> exactly as it started (only --epochs may grow)'),
     new Option('--no-report', 'do not write the HTML report and pictures'),
     new Option('--json', 'print the run (recipe, history, test figures, files) as one JSON document; progress goes to stderr'),
   ];

@@ -23,6 +23,8 @@ export interface RunFlags {
   classes?: string | null;
   /** Training threads asked for (absent in runs recorded before --workers). */
   workers?: number | 'auto';
+  /** Whether the run writes its report (absent in runs recorded before: they did). */
+  report?: boolean;
 }
 
 /** A run: its flags, an id that no other run shares, and what its training pool was. */
@@ -53,6 +55,8 @@ const CONTRACT: Record<FlagKey, { flag: string; mayChange: boolean }> = {
   classes: { flag: '--classes', mayChange: true },
   // Another worker count splits the remaining batches another way: allowed, and train() says so.
   workers: { flag: '--workers', mayChange: true },
+  // An output, not the training: a resume keeps the run's choice unless told otherwise.
+  report: { flag: 'the report (--no-report)', mayChange: true },
 };
 
 export const CONTRACT_KEYS = Object.keys(CONTRACT) as FlagKey[];
@@ -97,7 +101,7 @@ export interface ResumePlan {
 
 /**
  * Merges the flags typed on a resume (`given`, only those typed) into the saved run's flags. A flag that would
- * change the run is refused with every difference listed (exit 2); `--epochs` may grow past the epochs done.
+ * change the run is refused with every difference listed (exit 2); `--epochs` may grow.
  */
 export function planResume(saved: RunRecord, given: Partial<RunFlags>, epochsDone: number, dir: string): ResumePlan {
   const conflicts: string[] = [];
@@ -110,7 +114,8 @@ export function planResume(saved: RunRecord, given: Partial<RunFlags>, epochsDon
     if (wanted === had) continue;
     const line = `${CONTRACT[key].flag} ${show(wanted)} (the run has ${show(had)})`;
     if (!CONTRACT[key].mayChange) conflicts.push(line);
-    else if (key === 'epochs' && (wanted as number) < epochsDone) conflicts.push(`${line}: ${epochsDone} epochs are already trained`);
+    // A shorter run would change the schedule of the epochs already trained: not the run that started.
+    else if (key === 'epochs' && (wanted as number) < (had as number)) conflicts.push(`${line}: --epochs may only grow on a resume (${epochsDone} of ${show(had)} epochs are trained)`);
     else {
       changes.push(line);
       (flags as unknown as Record<string, unknown>)[key] = wanted;

@@ -87,7 +87,7 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
     split.validation > 0 ? trainValidationSplit(pool, { validationCount: split.validation, seed: options.seed }) : { train: pool, validation: undefined };
 
   // What the run is, on stderr with the progress: stdout holds only the result (or the --json document).
-  console.error(`digitkit: ${count(trainSet.count)} training / ${count(validation?.count ?? 0)} validation / ${count(data.test.count)} test images (${split.why})`);
+  console.error(`digitkit: ${count(trainSet.count)} training / ${count(validation?.count ?? 0)} validation / ${count(data.test.count)} test images (${resumed ? 'the split the run started with' : split.why})`);
   console.error(`digitkit: the recipe\n${recipeBlock(kind, model, options, { backend: backend.name, data: data.source, classes: classes.names, counts: [trainSet.count, validation?.count ?? 0, data.test.count], workers: flags.workers })}`);
 
   const controller = new AbortController();
@@ -279,6 +279,7 @@ function runFlags(kind: ModelKind, flags: TrainFlags & { validation: number }, o
     data: normalizeData(flags.data),
     classes,
     workers: flags.workers,
+    report: flags.report,
   };
 }
 
@@ -298,6 +299,7 @@ function asTrainFlags(run: RunFlags): Partial<TrainFlags> {
     data: run.data ?? undefined,
     ...(run.classes && { classes: savedClasses(run.classes) }),
     ...(run.workers !== undefined && { workers: run.workers }),
+    ...(run.report !== undefined && { report: run.report }),
   };
 }
 
