@@ -94,6 +94,21 @@ describe('toMnistFormat on MNIST digits as they are (28x28)', () => {
     const r = digits.map((digit) => pearson(digitOf(toMnistFormat(frame(digit))).pixels, digit));
     expect(median(r)).toBeGreaterThan(0.99);
   });
+
+  /** The digits with Gaussian noise of `sigma` gray levels added, clipped to 0-255 (half the black background stays 0). */
+  const noisy = (sigma: number) => {
+    const rng = createRng(3);
+    const gauss = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+    return digits.map((digit) => Uint8Array.from(digit, (v) => Math.round(Math.min(255, Math.max(0, v + sigma * gauss())))));
+  };
+
+  // Clipped at black, half the noise sits at exactly 0 and the background measured flat: every grain was kept as ink,
+  // then thickened into blobs (median r 0.54 at sigma 64). Measured now: 0.86 at 64, 0.990 at 25 (as before).
+  it('keeps strong noise clipped at black out of the digit (median r > 0.8), and mild noise changes nothing (> 0.98)', () => {
+    const r = (sigma: number) => noisy(sigma).map((picture, i) => pearson(digitOf(toMnistFormat(frame(picture))).pixels, digits[i]!));
+    expect(median(r(64))).toBeGreaterThan(0.8);
+    expect(median(r(25))).toBeGreaterThan(0.98);
+  });
 });
 
 describe('toMnistFormat on simulated phone photos of digits on paper', () => {

@@ -431,7 +431,7 @@ function removeBackground(work: Levels, dark: boolean): Levels {
   const { width, height } = work;
   // Read only from here on: each way below writes a new image.
   const bright = dark ? work.data.map((v) => 255 - v) : work.data;
-  const flat = aboveFlatBackground(bright);
+  const flat = aboveFlatBackground(bright, width, height);
   if (flat) return { data: flat, width, height };
   const limit = Math.floor(Math.min(width, height) / 2);
   let radius = Math.max(1, Math.round(Math.min(width, height) / 8));
@@ -446,13 +446,52 @@ function removeBackground(work: Levels, dark: boolean): Levels {
 
 /**
  * When most of the picture lies at exactly one level (its noise, as measured, is 0: a canvas, a digital image, or a
- * digit that fills its picture inside the margin added at its border's level), the ink as what rises above that level;
- * else null. There is no shading for an opening to follow, and it would cut into strokes wider than it (UCI's blocky
+ * digit that fills its picture inside the margin added at its border's level) and that is not noise clipped at black,
+ * the ink as what rises above that level; else null. There is no shading for an opening to follow, and it would cut into strokes wider than it (UCI's blocky
  * digits, motion blur: they came out hollowed).
  */
-function aboveFlatBackground(bright: Float32Array): Float32Array | null {
+function aboveFlatBackground(bright: Float32Array, width: number, height: number): Float32Array | null {
   const { background, sigma } = inkStatistics(bright, NOISE_SIGMAS);
-  return sigma === 0 ? bright.map((v) => Math.max(0, v - background)) : null;
+  return sigma === 0 && !hasClippedNoise({ data: bright, width, height }) ? bright.map((v) => Math.max(0, v - background)) : null;
+}
+
+/** Pixels along the border checked for noise cut off at black. */
+const RING = 2;
+/**
+ * Noise clipped at black (where a picture's background is at the darkest level, as synthetic noise and overexposed
+ * paper have it) leaves half the background at exactly 0, so it measures as a flat one. The border ring tells: at least
+ * this fraction of it, on every side, above 0...
+ */
+const CLIPPED_NOISE_SHARE = 0.2;
+/** ...mostly next to a pixel at 0 (grain; a digit's own strokes or blocks touching the border are solid)... */
+const CLIPPED_NOISE_ISOLATED = 0.7;
+/** ...and its median level between these fractions of the peak: above the default ink floor (fainter noise is dropped
+ * there anyway, and smoothing would only soften the digit), below strokes and salt. */
+const CLIPPED_NOISE_LEVELS = [0.1, 0.5] as const;
+
+/** Whether the picture's background is noise clipped at black (see CLIPPED_NOISE_SHARE): then it is smoothed as grain is. */
+function hasClippedNoise(image: Levels): boolean {
+  const { data, width, height } = image;
+  const sides = [0, 0, 0, 0];
+  const sideTotal = [0, 0, 0, 0];
+  const above: number[] = [];
+  let isolated = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const side = x < RING ? 0 : x >= width - RING ? 1 : y < RING ? 2 : y >= height - RING ? 3 : -1;
+      if (side < 0) continue;
+      const i = y * width + x;
+      sideTotal[side]!++;
+      if (!(data[i]! > 0.5)) continue;
+      above.push(data[i]!);
+      sides[side]!++;
+      const zero = (j: number) => data[j]! <= 0.5;
+      if ((x > 0 && zero(i - 1)) || (x < width - 1 && zero(i + 1)) || (y > 0 && zero(i - width)) || (y < height - 1 && zero(i + width))) isolated++;
+    }
+  }
+  if (!sides.every((n, s) => n >= CLIPPED_NOISE_SHARE * sideTotal[s]!) || isolated < CLIPPED_NOISE_ISOLATED * above.length) return false;
+  const level = above.sort((a, b) => a - b)[above.length >> 1]! / maxOf(data);
+  return level >= CLIPPED_NOISE_LEVELS[0] && level < CLIPPED_NOISE_LEVELS[1];
 }
 
 /** The white top-hat (image minus its opening by a square of `radius`) of the ink-bright image, as a new image. */
@@ -511,7 +550,8 @@ function findInk(raw: Levels): Ink | Empty {
     );
   }
   // A clean drawing has no noise at all and is judged as it is.
-  if (stats.sigma === 0) return { image: raw, stats: { ...stats, strong: stats.strong } };
+  const clipped = stats.sigma === 0 && hasClippedNoise(raw);
+  if (stats.sigma === 0 && !clipped) return { image: raw, stats: { ...stats, strong: stats.strong } };
   // Grain is no mark: judge "is anything there" on a 3x3 average, where strokes keep their contrast and noise drops 3x.
   const smooth = meanFilter3x3(raw);
   const smoothStats = inkStatistics(smooth.data, NOISE_SIGMAS);
@@ -523,7 +563,7 @@ function findInk(raw: Levels): Ink | Empty {
     );
   }
   // Grainy photos continue from the 3x3 average (the 20x20 fit averages far larger areas anyway).
-  if (stats.sigma > GRAIN_SIGMA && smoothStats.strong !== null) {
+  if ((clipped || stats.sigma > GRAIN_SIGMA) && smoothStats.strong !== null) {
     return { image: smooth, stats: { ...smoothStats, strong: smoothStats.strong } };
   }
   return { image: raw, stats: { ...stats, strong: stats.strong } };

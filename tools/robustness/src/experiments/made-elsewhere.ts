@@ -1,0 +1,136 @@
+// Corruptions none of our families or generators make, from definitions elsewhere (ImageNet-C's Gaussian and speckle
+// noise, pixelation, Gaussian blur) and from paper forms (a digit underlined, boxed, in an open comb box, crossed out),
+// on MNIST test digits: the plain preprocessing, toMnistFormat (both straight to the model) and `recognize` with its
+// verdicts, per shipped model. Never tuned on but for gauss-noise (stop 34: noise clipped at black).
+// Usage: made-elsewhere.ts [count] [path/to/a/copy/of/preprocess/index.ts]
+import { createRng, type Rng, useBackend } from '@digitkit/core';
+import { loadMnist } from '@digitkit/data';
+import { toMnistFormat as shippedToMnistFormat } from '@digitkit/preprocess';
+import { createRecognizer } from '@digitkit/recognizer';
+import type { Raster } from '@digitkit/testkit';
+import { plainMnist } from '../corruptions/plain.js';
+import { aboutCentre, blurPlane, linesPlane, mapPlane, normal, overlay, type Plane, planeOf, rasterOf, warp } from '../corruptions/planes.js';
+
+const [countArg = '500', copy] = process.argv.slice(2);
+const count = Number(countArg);
+const toMnistFormat: typeof shippedToMnistFormat = copy ? (await import(copy)).toMnistFormat : shippedToMnistFormat;
+
+/** The plane inside a blank margin of `m` pixels. */
+function padded(p: Plane, m: number): Plane {
+  const w = p.width + 2 * m;
+  const data = new Float32Array(w * (p.height + 2 * m));
+  for (let y = 0; y < p.height; y++) data.set(p.data.subarray(y * p.width, (y + 1) * p.width), (y + m) * w + m);
+  return { data, width: w, height: p.height + 2 * m };
+}
+
+/** The box [x0, y0, x1, y1] of the pixels above 0.3. */
+function inkBox(p: Plane): [number, number, number, number] {
+  const box: [number, number, number, number] = [p.width, p.height, -1, -1];
+  for (let y = 0; y < p.height; y++) {
+    for (let x = 0; x < p.width; x++) {
+      if (!(p.data[y * p.width + x]! > 0.3)) continue;
+      box[0] = Math.min(box[0], x);
+      box[1] = Math.min(box[1], y);
+      box[2] = Math.max(box[2], x);
+      box[3] = Math.max(box[3], y);
+    }
+  }
+  return box;
+}
+
+/** The plane enlarged `factor` times, bilinear (a digit written large). */
+function enlarged(p: Plane, factor: number): Plane {
+  const [w, h] = [p.width * factor, p.height * factor];
+  const data = new Float32Array(w * h);
+  const at = (x: number, y: number) => p.data[Math.min(p.height - 1, y) * p.width + Math.min(p.width - 1, x)]!;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const [sx, sy] = [Math.max(0, (x + 0.5) / factor - 0.5), Math.max(0, (y + 0.5) / factor - 0.5)];
+      const [x0, y0] = [Math.floor(sx), Math.floor(sy)];
+      const [fx, fy] = [sx - x0, sy - y0];
+      data[y * w + x] = (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) + fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
+    }
+  }
+  return { data, width: w, height: h };
+}
+
+/** Block averages of `block` pixels, each shown as a flat square (pixelation, not a smooth thumbnail). */
+function pixelated(p: Plane, block: number): Plane {
+  const data = new Float32Array(p.data.length);
+  const cells = Math.ceil(p.width / block);
+  for (let cy = 0; cy < cells; cy++) {
+    for (let cx = 0; cx < cells; cx++) {
+      const [x0, y0] = [Math.floor(cx * block), Math.floor(cy * block)];
+      const [x1, y1] = [Math.min(p.width, Math.floor((cx + 1) * block)), Math.min(p.height, Math.floor((cy + 1) * block))];
+      let sum = 0;
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += p.data[y * p.width + x]!;
+      const mean = sum / Math.max(1, (x1 - x0) * (y1 - y0));
+      for (let y = y0; y < y1; y++) data.fill(mean, y * p.width + x0, y * p.width + x1);
+    }
+  }
+  return { ...p, data };
+}
+
+const FAMILIES: Record<string, (p: Plane, rng: Rng) => Plane> = {
+  'gauss-noise': (p, rng) => mapPlane(p, (v) => v + 0.25 * normal(rng)),
+  'gauss-noise-0.1': (p, rng) => mapPlane(p, (v) => v + 0.1 * normal(rng)),
+  'large-noisy': (p, rng) => mapPlane(enlarged(p, 4), (v) => v + 0.2 * normal(rng)),
+  'dark-on-noisy': (p, rng) => mapPlane(p, (v) => 1 - v + 0.2 * normal(rng)),
+  'dark-on-grainy': (p, rng) => mapPlane(p, (v) => 1 - v + 0.08 * normal(rng)),
+  speckle: (p, rng) => mapPlane(p, (v) => v + v * 0.6 * normal(rng)),
+  'pixelate-10': (p) => pixelated(p, 2.8),
+  'gauss-blur-1.5': (p) => blurPlane(p, 1.5),
+  'low-contrast': (p) => mapPlane(p, (v) => 0.45 + 0.15 * v),
+  'half-tone': (p, rng) => mapPlane(p, (v) => (rng.next() < v ? 1 : 0)),
+  'rotate-40': (p, rng) => {
+    const t = ((rng.next() < 0.5 ? -1 : 1) * 40 * Math.PI) / 180;
+    return warp(p, aboutCentre([Math.cos(t), Math.sin(t), -Math.sin(t), Math.cos(t)]));
+  },
+  underlined: (p) => {
+    const q = padded(p, 6);
+    const [x0, , x1, y1] = inkBox(q);
+    return overlay(q, linesPlane([x0 - 2, y1 + 3, x1 + 2, y1 + 3], q.width, q.height, 1.6));
+  },
+  boxed: (p) => {
+    const q = padded(p, 8);
+    const [x0, y0, x1, y1] = inkBox(q);
+    const [a, b, c, d] = [x0 - 3, y0 - 3, x1 + 3, y1 + 3];
+    return overlay(q, linesPlane([a, b, c, b, c, b, c, d, c, d, a, d, a, d, a, b], q.width, q.height, 1.5));
+  },
+  'comb-box': (p) => {
+    const q = padded(p, 8);
+    const [x0, , x1, y1] = inkBox(q);
+    const [a, c, d] = [x0 - 3, x1 + 3, y1 + 3];
+    return overlay(q, linesPlane([a, d - 8, a, d, a, d, c, d, c, d, c, d - 8], q.width, q.height, 1.5));
+  },
+  'crossed-out': (p, rng) => {
+    const [y0, y1] = [4 + rng.int(20), 4 + rng.int(20)];
+    return overlay(p, linesPlane([0, y0, 28, y1], 28, 28, 2.5));
+  },
+};
+
+await useBackend('wasm', { log: null });
+const { test } = await loadMnist();
+const recognizers = { cnn: await createRecognizer({ model: 'cnn', log: null }), mlp: await createRecognizer({ model: 'mlp', log: null }) };
+const pick = createRng(77);
+const indices = Array.from({ length: count }, () => pick.int(test.count));
+const labels = Uint8Array.from(indices, (i) => test.labels[i]!);
+const pct = (right: number) => ((100 * right) / count).toFixed(1);
+/** Right answers (a 'digit', the right one) per model, for 28x28s straight to the model or pictures through recognize. */
+const straight = (images: (Uint8Array | null)[]) => {
+  const batch = new Uint8Array(count * 784);
+  images.forEach((image, i) => image && batch.set(image, i * 784));
+  return Object.values(recognizers).map((r) => pct(r.recognizeMnistBatch(batch).filter((x, i) => x.verdict === 'digit' && x.label === labels[i]).length));
+};
+const through = (pictures: Raster[]) =>
+  Object.values(recognizers).map((r) => pct(pictures.filter((p, i) => ((x) => x.verdict === 'digit' && x.label === labels[i])(r.recognize(p))).length));
+
+console.log(`${count} MNIST test digits a family (seed 77), cnn/mlp: plain and toMnistFormat straight to the model, then recognize`);
+console.log(`${'family'.padEnd(16)}${'plain'.padStart(14)}${'toMnistFormat'.padStart(16)}${'recognize'.padStart(14)}`);
+for (const [name, corrupt] of Object.entries(FAMILIES)) {
+  const rng = createRng(5);
+  const pictures = indices.map((i) => rasterOf(corrupt(planeOf(test.images.subarray(i * 784, (i + 1) * 784)), rng)));
+  const fitted = pictures.map((p) => ((r) => (r.empty ? null : r.pixels))(toMnistFormat(p)));
+  const cells = [straight(pictures.map(plainMnist)), straight(fitted), through(pictures)].map((c) => c.join('/'));
+  console.log(`${name.padEnd(16)}${cells[0]!.padStart(14)}${cells[1]!.padStart(16)}${cells[2]!.padStart(14)}`);
+}
