@@ -212,7 +212,12 @@ describe('toMnistFormat calls blank or nearly blank images empty', () => {
     ['a transparent canvas', flat(0, 4, 0)],
   ])('%s', (_, data) => {
     const result = toMnistFormat({ data, width: 280, height: 280 });
-    expect(result).toMatchObject({ empty: true, reason: expect.stringMatching(/^no ink/) });
+    expect(result).toMatchObject({ empty: true, reason: 'no ink: the image is blank (every pixel is background)' });
+  });
+  it('random pixels everywhere: empty, and not called blank', () => {
+    const next = createRng(5).next;
+    const data = Uint8Array.from({ length: 2000 * 2000 }, () => Math.floor(next() * 256));
+    expect(toMnistFormat({ data, width: 2000, height: 2000 })).toMatchObject({ empty: true, reason: 'no ink: nothing stands out of the background noise' });
   });
   it('3 stray pixels, apart or together, light on dark or dark on transparent', () => {
     for (const spots of [

@@ -542,7 +542,10 @@ interface Ink {
 /** Whether anything stands out of the background, and from which image to go on: the ink itself, or grain smoothed. */
 function findInk(raw: Levels): Ink | Empty {
   const stats = inkStatistics(raw.data, NOISE_SIGMAS);
-  if (stats.strong === null) return empty('no ink: the image is blank (every pixel is background)');
+  if (stats.strong === null) {
+    // Noise everywhere (a photo of nothing, random pixels) is no blank picture, though nothing stands out of it either.
+    return empty(stats.sigma > 0 ? 'no ink: nothing stands out of the background noise' : 'no ink: the image is blank (every pixel is background)');
+  }
   const contrast = stats.strong - stats.background;
   if (contrast < MIN_CONTRAST) {
     return empty(
