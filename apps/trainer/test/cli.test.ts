@@ -324,6 +324,8 @@ describe('the resume contract', () => {
       },
     });
     expect(dead.code).toBeNull();
+    // It said what it removed, and how to have kept it.
+    expect(dead.stderr).toMatch(/a new run in .*renewed: the checkpoint of the run there is removed \(to continue that run instead: digitkit train --resume --out renewed\)/);
     const resume = await digitkit(['train', '--resume', '--out', out, '--backend', 'wasm']);
     expect(resume.stderr).toMatch(/taking over the lock of .*renewed: pid \d+, which held it, is no longer running/);
     expect(resume.code).toBe(1);

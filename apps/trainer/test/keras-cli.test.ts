@@ -2,7 +2,7 @@
 // recipe printed at start, --help defaults and `recipes` from the model table, evaluate's tables, --json documents,
 // predict on several PNG and JPEG files and indices, one backend line per command.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode as encodePng } from 'fast-png';
@@ -207,6 +207,13 @@ describe('predict', () => {
     expectClearError(answer, /huge\.jpg is a JPEG of more than 50 megapixels .* and was not decoded/, 1);
     await writeFile(join(work, 'text.png'), 'not a picture');
     expectClearError(await run(['predict', 'text.png', '--model-dir', 'run/model']), /text\.png is neither a PNG nor a JPEG file/, 1);
+    // A directory where a picture was meant, and a PNG cut short: said in words, the decoder's without a dangling colon.
+    await mkdir(join(work, 'pictures.png'), { recursive: true });
+    expectClearError(await run(['predict', 'pictures.png', '--model-dir', 'run/model']), /Cannot read .*pictures\.png \(a directory, not a picture file\)/, 1);
+    const png = encodePng(large(test.images.subarray(0, 784)));
+    await writeFile(join(work, 'cut.png'), png.subarray(0, Math.floor(png.length / 2)));
+    const cut = await run(['predict', 'cut.png', '--model-dir', 'run/model']);
+    expectClearError(cut, /Cannot read .*cut\.png \(not a readable PNG: .*[^:]\)\.$/m, 1);
   });
 });
 

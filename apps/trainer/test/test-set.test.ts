@@ -82,6 +82,19 @@ describe('digitkit train leaves no temporary files', () => {
     expect(interrupted.code, interrupted.stderr).toBe(130);
     expect(await readdir(join(work, 'stopped', 'checkpoint'))).toContain('latest.json');
     expect(await leftovers(join(work, 'stopped'))).toEqual([]);
+
+    // A service manager's or container's stop (SIGTERM) is handled the same way: a checkpoint, the lock released.
+    let termed = false;
+    const terminated = await digitkit(['train', '--data', data, '--validation', '20', '--epochs', '500', '--out', 'termed', '--backend', 'cpu'], (text, child) => {
+      if (!termed && /^Epoch 2\/500 /m.test(text)) {
+        termed = true;
+        child.kill('SIGTERM');
+      }
+    });
+    expect(terminated.code, terminated.stderr).toBe(130);
+    expect(terminated.stderr).toMatch(/checkpoint saved/);
+    expect(await readdir(join(work, 'termed'))).not.toContain('digitkit.lock');
+    expect(await readdir(join(work, 'termed', 'checkpoint'))).toContain('latest.json');
   });
 });
 

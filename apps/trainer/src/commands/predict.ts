@@ -199,7 +199,8 @@ async function readPicture(file: string): Promise<{ file: string; image: PixelIm
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new DigitkitError('BAD_IMAGE', `Cannot read ${path} (${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}).`, { cause: error });
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a picture file' : (code ?? String(error));
+    throw new DigitkitError('BAD_IMAGE', `Cannot read ${path} (${why}).`, { cause: error });
   }
   const format = FORMATS.find(({ magic }) => magic.every((b, i) => bytes[i] === b));
   if (!format) throw new DigitkitError('BAD_IMAGE', `${path} is neither a PNG nor a JPEG file. Save the picture as PNG or JPEG.`);
@@ -207,7 +208,9 @@ async function readPicture(file: string): Promise<{ file: string; image: PixelIm
     return { file, image: format.read(path, bytes) };
   } catch (error) {
     if (error instanceof DigitkitError) throw error;
-    throw new DigitkitError('BAD_IMAGE', `Cannot read ${path} (not a readable ${format.name}: ${(error as Error).message}).`, { cause: error });
+    // The decoders' own words, without the dangling colon some of them end on.
+    const said = (error as Error).message.replace(/[\s:]+$/, '');
+    throw new DigitkitError('BAD_IMAGE', `Cannot read ${path} (not a readable ${format.name}: ${said}).`, { cause: error });
   }
 }
 

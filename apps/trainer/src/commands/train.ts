@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -56,6 +57,9 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
   const resumed = typed.resume ? await resumeRun(typed, out, checkpointDir, command) : null;
   if (resumed === 'finished') return;
   // A new run: an earlier run's checkpoint must never answer for it, even if this one dies before its first.
+  if (!resumed && existsSync(join(checkpointDir, 'latest.json'))) {
+    console.error(`digitkit: a new run in ${out}: the checkpoint of the run there is removed (to continue that run instead: ${resumeCommand(typed.out)})`);
+  }
   if (!resumed) await clearCheckpoint(checkpointDir);
   const flags: TrainFlags = resumed ? { ...typed, ...asTrainFlags(resumed.flags) } : typed;
   const kind = parseModelKind(flags.model);
@@ -91,12 +95,17 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
   console.error(`digitkit: the recipe\n${recipeBlock(kind, model, options, { backend: backend.name, data: data.source, classes: classes.names, counts: [trainSet.count, validation?.count ?? 0, data.test.count], workers: flags.workers })}`);
 
   const controller = new AbortController();
+  // Ctrl-C, or a service manager's or container's stop (SIGTERM): both save a checkpoint; a second one quits at once.
+  const signals = ['SIGINT', 'SIGTERM'] as const;
   const onSignal = () => {
     console.error('\ndigitkit: stopping after this batch and saving a checkpoint (Ctrl-C again to quit at once)');
     controller.abort();
-    process.once('SIGINT', () => process.exit(EXIT.interrupted));
+    for (const signal of signals) {
+      process.off(signal, onSignal);
+      process.once(signal, () => process.exit(EXIT.interrupted));
+    }
   };
-  process.once('SIGINT', onSignal);
+  for (const signal of signals) process.once(signal, onSignal);
 
   const batchSize = options.batchSize ?? 128;
   const progress = createProgress({
@@ -118,7 +127,7 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
     });
   } finally {
     progress.stop();
-    process.off('SIGINT', onSignal);
+    for (const signal of signals) process.off(signal, onSignal);
   }
   if (result.interrupted) {
     console.error(`digitkit: interrupted; checkpoint saved in ${checkpointDir}. Continue with: ${resumeCommand(typed.out)}`);
@@ -234,8 +243,8 @@ async function resumeRun(
     console.error(`digitkit: run ${run.id} finished training but its model was not saved; saving it now`);
     return { run, flags: plan.flags, position };
   }
-  const where = position.batch > 0 ? `epoch ${position.epoch + 1}, batch ${position.batch + 1}` : `epoch ${position.epoch + 1}`;
-  console.error(`digitkit: resuming run ${run.id} at ${where} of ${plan.flags.epochs} (the checkpoint in ${checkpointDir})`);
+  const where = position.batch > 0 ? `epoch ${position.epoch + 1} of ${plan.flags.epochs}, batch ${position.batch + 1}` : `epoch ${position.epoch + 1} of ${plan.flags.epochs}`;
+  console.error(`digitkit: resuming run ${run.id} at ${where} (the checkpoint in ${checkpointDir})`);
   return { run, flags: plan.flags, position };
 }
 
