@@ -70,7 +70,8 @@ type Levels = GrayImage<Float32Array>;
 export function toMnistFormat(image: RasterImage, options: MnistFormatOptions = {}): MnistFormatResult {
   const { polarity, threshold } = checkedOptions(options);
   const gray = toGrayscale(image);
-  const { work: whole, factor } = toWorkingSize(gray);
+  const { work: sharp, factor } = toWorkingSize(gray);
+  const whole = withoutPixelBlocks(sharp);
   const { work, offset } = withoutEdgeBands(whole);
   const inverted = polarity === 'auto' ? hasDarkInk(work) : polarity === 'dark-on-light';
   const first = digitIn(work, inverted, threshold, 0);
@@ -179,6 +180,61 @@ function toWorkingSize(gray: GrayImage<Uint8Array>): { work: Levels; factor: num
   const factor = Math.ceil(Math.max(gray.width, gray.height) / MAX_WORKING_SIDE);
   const work = factor > 1 ? shrinkByFactor(gray, factor) : { ...gray, data: Float32Array.from(gray.data) };
   return { work, factor };
+}
+
+/**
+ * A picture enlarged by repeating its pixels (a thumbnail zoomed without smoothing, a pixelated digit) is blocks of one
+ * level each. Their faint blocks fall under the ink floor or clip into hard steps and the strokes break (a 9's loop
+ * opens), so it is smoothed back first. Blocky: of the pixels between BLOCK_LEVELS of the contrast from the border's
+ * level, in runs along a row of at most MAX_BLOCK_RUN equal values (longer are lines and flat areas, not blocks), at
+ * least BLOCKY_SHARE lie in runs of two or more.
+ */
+const BLOCK_LEVELS = [0.1, 0.9] as const;
+const MAX_BLOCK_RUN = 8;
+const BLOCKY_SHARE = 0.6;
+/** Fewer such pixels than this tell nothing. */
+const MIN_BLOCK_PIXELS = 20;
+
+/** The working image, box-blurred the blocks' width when it is blocks of repeated pixels (see BLOCKY_SHARE). */
+function withoutPixelBlocks(work: Levels): Levels {
+  const { data, width, height } = work;
+  const background = borderMedian(work);
+  let contrast = 0;
+  for (const v of data) contrast = Math.max(contrast, Math.abs(v - background));
+  let [between, inRuns, runs] = [0, 0, 0];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; ) {
+      const v = data[y * width + x]!;
+      let end = x + 1;
+      while (end < width && data[y * width + end] === v) end++;
+      const level = Math.abs(v - background);
+      if (level > BLOCK_LEVELS[0] * contrast && level < BLOCK_LEVELS[1] * contrast && end - x <= MAX_BLOCK_RUN) {
+        between += end - x;
+        if (end - x >= 2) [inRuns, runs] = [inRuns + end - x, runs + 1];
+      }
+      x = end;
+    }
+  }
+  if (between < MIN_BLOCK_PIXELS || inRuns < BLOCKY_SHARE * between) return work;
+  return { data: boxBlur(work, Math.max(2, Math.round(inRuns / runs))), width, height };
+}
+
+/** A size x size mean filter (edges: the mean of what is inside the image), as two passes. */
+function boxBlur(image: Levels, size: number): Float32Array {
+  const { data, width, height } = image;
+  const [before, after] = [Math.floor((size - 1) / 2), size - 1 - Math.floor((size - 1) / 2)];
+  const pass = (from: Float32Array, along: number, across: number, step: number, stride: number) => {
+    const to = new Float32Array(from.length);
+    for (let j = 0; j < across; j++) {
+      for (let i = 0; i < along; i++) {
+        let [sum, n] = [0, 0];
+        for (let k = Math.max(0, i - before); k <= Math.min(along - 1, i + after); k++) [sum, n] = [sum + from[j * stride + k * step]!, n + 1];
+        to[j * stride + i * step] = sum / n;
+      }
+    }
+    return to;
+  };
+  return pass(pass(data, width, height, 1, width), height, width, width, 1);
 }
 
 /** Lines along a side at least this full (of the light, or of the dark) make a band there: a margin, the table, a
