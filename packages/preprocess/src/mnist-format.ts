@@ -200,17 +200,25 @@ function withoutPixelBlocks(work: Levels): Levels {
   const { data, width, height } = work;
   const background = borderMedian(work);
   let contrast = 0;
-  for (const v of data) contrast = Math.max(contrast, Math.abs(v - background));
-  let [between, inRuns, runs] = [0, 0, 0];
+  for (let i = 0; i < data.length; i++) contrast = Math.max(contrast, Math.abs(data[i]! - background));
+  const [low, high] = [BLOCK_LEVELS[0] * contrast, BLOCK_LEVELS[1] * contrast];
+  let between = 0;
+  let inRuns = 0;
+  let runs = 0;
   for (let y = 0; y < height; y++) {
+    const row = y * width;
     for (let x = 0; x < width; ) {
-      const v = data[y * width + x]!;
+      const v = data[row + x]!;
       let end = x + 1;
-      while (end < width && data[y * width + end] === v) end++;
+      while (end < width && data[row + end] === v) end++;
       const level = Math.abs(v - background);
-      if (level > BLOCK_LEVELS[0] * contrast && level < BLOCK_LEVELS[1] * contrast && end - x <= MAX_BLOCK_RUN) {
-        between += end - x;
-        if (end - x >= 2) [inRuns, runs] = [inRuns + end - x, runs + 1];
+      const run = end - x;
+      if (level > low && level < high && run <= MAX_BLOCK_RUN) {
+        between += run;
+        if (run >= 2) {
+          inRuns += run;
+          runs++;
+        }
       }
       x = end;
     }
