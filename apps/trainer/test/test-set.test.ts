@@ -65,36 +65,28 @@ async function leftovers(dir: string): Promise<string[]> {
 }
 
 describe('digitkit train leaves no temporary files', () => {
-  it('after a finished run and after a run interrupted with Ctrl-C', async () => {
+  it('after a finished run and after a run interrupted with Ctrl-C or SIGTERM', async () => {
     const data = await dataWithTestSet('clean', 12, 28, 28);
     const finished = await digitkit(['train', '--data', data, '--validation', '20', '--epochs', '2', '--out', 'done', '--backend', 'cpu']);
     expect(finished.code, finished.stderr).toBe(0);
     expect(await readdir(join(work, 'done'))).toEqual(expect.arrayContaining(['model', 'metrics.json', 'checkpoint']));
     expect(await leftovers(join(work, 'done'))).toEqual([]);
 
-    let sent = false;
-    const interrupted = await digitkit(['train', '--data', data, '--validation', '20', '--epochs', '500', '--out', 'stopped', '--backend', 'cpu'], (text, child) => {
-      if (!sent && /^Epoch 2\/500 /m.test(text)) {
-        sent = true;
-        child.kill('SIGINT');
-      }
-    });
-    expect(interrupted.code, interrupted.stderr).toBe(130);
-    expect(await readdir(join(work, 'stopped', 'checkpoint'))).toContain('latest.json');
-    expect(await leftovers(join(work, 'stopped'))).toEqual([]);
-
-    // A service manager's or container's stop (SIGTERM) is handled the same way: a checkpoint, the lock released.
-    let termed = false;
-    const terminated = await digitkit(['train', '--data', data, '--validation', '20', '--epochs', '500', '--out', 'termed', '--backend', 'cpu'], (text, child) => {
-      if (!termed && /^Epoch 2\/500 /m.test(text)) {
-        termed = true;
-        child.kill('SIGTERM');
-      }
-    });
-    expect(terminated.code, terminated.stderr).toBe(130);
-    expect(terminated.stderr).toMatch(/checkpoint saved/);
-    expect(await readdir(join(work, 'termed'))).not.toContain('digitkit.lock');
-    expect(await readdir(join(work, 'termed', 'checkpoint'))).toContain('latest.json');
+    // Ctrl-C, and a service manager's or container's stop (SIGTERM): a checkpoint, the lock released, nothing left over.
+    for (const [out, signal] of [['stopped', 'SIGINT'], ['termed', 'SIGTERM']] as const) {
+      let sent = false;
+      const interrupted = await digitkit(['train', '--data', data, '--validation', '20', '--epochs', '500', '--out', out, '--backend', 'cpu'], (text, child) => {
+        if (!sent && /^Epoch 2\/500 /m.test(text)) {
+          sent = true;
+          child.kill(signal);
+        }
+      });
+      expect(interrupted.code, interrupted.stderr).toBe(130);
+      expect(interrupted.stderr).toMatch(/checkpoint saved/);
+      expect(await readdir(join(work, out))).not.toContain('digitkit.lock');
+      expect(await readdir(join(work, out, 'checkpoint'))).toContain('latest.json');
+      expect(await leftovers(join(work, out))).toEqual([]);
+    }
   });
 });
 
