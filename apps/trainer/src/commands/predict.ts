@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createInflate } from 'node:zlib';
 import { convertIndexedToRgb, decode } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { DigitkitError } from '@digitkit/core';
@@ -156,9 +158,10 @@ const PNG_CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2,
 
 /**
  * Refuses a PNG whose pixel data inflates to more than its header's size allows (a decompression bomb: 2 MB that
- * inflate to gigabytes), inflating at most that much: the decoder would inflate all of it before looking.
+ * inflate to gigabytes). The decoder would inflate all of it before looking; this counts the inflated bytes as they
+ * stream past, keeping none, and stops at the limit.
  */
-function checkPngInflates(path: string, bytes: Uint8Array): void {
+async function checkPngInflates(path: string, bytes: Uint8Array): Promise<void> {
   const header = pngHeader(bytes);
   if (!header) return;
   const { width, height, depth, colorType } = header;
@@ -174,20 +177,37 @@ function checkPngInflates(path: string, bytes: Uint8Array): void {
     if (type === 'IEND') break;
     at += 12 + length;
   }
-  try {
-    inflateSync(Buffer.concat(parts), { maxOutputLength: limit });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') return; // the decoder says what is wrong
-    throw new DigitkitError(
-      'BAD_IMAGE',
-      `${path} says it is ${width}x${height} pixels, but its pixel data inflates to more than the ${limit.toLocaleString('en')} bytes that size needs, and was not decoded. Save the picture again with an image editor.`,
-    );
-  }
+  let inflated = 0;
+  const count = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      inflated += chunk.length;
+      done(inflated > limit ? new Error('over the limit') : null);
+    },
+  });
+  // A corrupt stream is the decoder's to report, in its words.
+  await pipeline(Readable.from(parts), createInflate(), count).catch(() => undefined);
+  if (inflated <= limit) return;
+  throw new DigitkitError(
+    'BAD_IMAGE',
+    `${path} says it is ${width}x${height} pixels, but its pixel data inflates to more than the ${limit.toLocaleString('en')} bytes that size needs, and was not decoded. Save the picture again with an image editor.`,
+  );
+}
+
+/** A PNG's size from its header, then what its pixel data inflates to: both before anything is decoded. */
+async function checkPng(path: string, bytes: Uint8Array): Promise<void> {
+  checkPngSize(path, bytes);
+  await checkPngInflates(path, bytes);
 }
 
 /** The picture formats predict reads, by their first bytes. */
-const FORMATS: readonly { name: string; magic: readonly number[]; read: (path: string, bytes: Uint8Array) => PixelImage }[] = [
-  { name: 'PNG', magic: [0x89, 0x50, 0x4e, 0x47], read: readPng },
+const FORMATS: readonly {
+  name: string;
+  magic: readonly number[];
+  /** Checks that need to stream (before read, which decodes at once). */
+  check?: (path: string, bytes: Uint8Array) => Promise<void>;
+  read: (path: string, bytes: Uint8Array) => PixelImage;
+}[] = [
+  { name: 'PNG', magic: [0x89, 0x50, 0x4e, 0x47], check: checkPng, read: readPng },
   { name: 'JPEG', magic: [0xff, 0xd8, 0xff], read: readJpeg },
 ];
 
@@ -205,6 +225,7 @@ async function readPicture(file: string): Promise<{ file: string; image: PixelIm
   const format = FORMATS.find(({ magic }) => magic.every((b, i) => bytes[i] === b));
   if (!format) throw new DigitkitError('BAD_IMAGE', `${path} is neither a PNG nor a JPEG file. Save the picture as PNG or JPEG.`);
   try {
+    await format.check?.(path, bytes);
     return { file, image: format.read(path, bytes) };
   } catch (error) {
     if (error instanceof DigitkitError) throw error;
@@ -231,10 +252,8 @@ function readJpeg(path: string, bytes: Uint8Array): PixelImage {
   return { data: decoded.data, width: decoded.width, height: decoded.height, channels: 4 };
 }
 
-/** Reads a PNG (any bit depth or palette); its header says how big it will be, so a huge one is refused before decoding. */
+/** Reads a PNG (any bit depth or palette), once checkPng has found its size and its pixel data within bounds. */
 function readPng(path: string, bytes: Uint8Array): PixelImage {
-  checkPngSize(path, bytes);
-  checkPngInflates(path, bytes);
   const png = decode(bytes);
   if (png.palette) {
     const rgb = convertIndexedToRgb(png);
