@@ -235,9 +235,10 @@ function boxBlur(image: Levels, size: number): Float32Array {
     const to = new Float32Array(from.length);
     for (let j = 0; j < across; j++) {
       for (let i = 0; i < along; i++) {
-        let [sum, n] = [0, 0];
-        for (let k = Math.max(0, i - before); k <= Math.min(along - 1, i + after); k++) [sum, n] = [sum + from[j * stride + k * step]!, n + 1];
-        to[j * stride + i * step] = sum / n;
+        const [first, last] = [Math.max(0, i - before), Math.min(along - 1, i + after)];
+        let sum = 0;
+        for (let k = first; k <= last; k++) sum += from[j * stride + k * step]!;
+        to[j * stride + i * step] = sum / (last - first + 1);
       }
     }
     return to;
@@ -511,8 +512,8 @@ function removeBackground(work: Levels, dark: boolean): Levels {
 /**
  * When most of the picture lies at exactly one level (its noise, as measured, is 0: a canvas, a digital image, or a
  * digit that fills its picture inside the margin added at its border's level) and that is not noise clipped at black,
- * the ink as what rises above that level; else null. There is no shading for an opening to follow, and it would cut into strokes wider than it (UCI's blocky
- * digits, motion blur: they came out hollowed).
+ * the ink as what rises above that level; else null. There is no shading for an opening to follow, and it would cut
+ * into strokes wider than it (UCI's blocky digits, motion blur: they came out hollowed).
  */
 function aboveFlatBackground(bright: Float32Array, width: number, height: number): Float32Array | null {
   const { background, sigma } = inkStatistics(bright, NOISE_SIGMAS);
