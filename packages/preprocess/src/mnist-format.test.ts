@@ -7,6 +7,7 @@ import {
   type Closeness,
   createRng,
   drawStrokes,
+  gaussian,
   median,
   mnistSlice,
   PEN_DIGITS,
@@ -116,8 +117,7 @@ describe('toMnistFormat on MNIST digits as they are (28x28)', () => {
   /** The digits with Gaussian noise of `sigma` gray levels added, clipped to 0-255 (half the black background stays 0). */
   const noisy = (sigma: number) => {
     const rng = createRng(3);
-    const gauss = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-    return digits.map((digit) => Uint8Array.from(digit, (v) => Math.round(Math.min(255, Math.max(0, v + sigma * gauss())))));
+    return digits.map((digit) => Uint8Array.from(digit, (v) => Math.round(Math.min(255, Math.max(0, v + sigma * gaussian(rng))))));
   };
 
   // Clipped at black, half the noise sits at exactly 0 and the background measured flat: every grain was kept as ink,

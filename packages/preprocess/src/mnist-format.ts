@@ -541,16 +541,17 @@ function hasClippedNoise(image: Levels): boolean {
   const sideTotal = [0, 0, 0, 0];
   const above: number[] = [];
   let isolated = 0;
+  const zero = (j: number) => data[j]! <= 0.5;
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const side = x < RING ? 0 : x >= width - RING ? 1 : y < RING ? 2 : y >= height - RING ? 3 : -1;
-      if (side < 0) continue;
+    const edgeRow = y < RING || y >= height - RING;
+    // Only the ring: inside rows jump from the left strip to the right one.
+    for (let x = 0; x < width; x = !edgeRow && x === RING - 1 ? Math.max(x + 1, width - RING) : x + 1) {
+      const side = x < RING ? 0 : x >= width - RING ? 1 : y < RING ? 2 : 3;
       const i = y * width + x;
       sideTotal[side]!++;
       if (!(data[i]! > 0.5)) continue;
       above.push(data[i]!);
       sides[side]!++;
-      const zero = (j: number) => data[j]! <= 0.5;
       if ((x > 0 && zero(i - 1)) || (x < width - 1 && zero(i + 1)) || (y > 0 && zero(i - width)) || (y < height - 1 && zero(i + width))) isolated++;
     }
   }

@@ -104,8 +104,11 @@ export async function writeCheckpoint(
   return path.join(root, name);
 }
 
-/** Removes every checkpoint in `dir` (a fresh run starts here): latest.json first, so no reader sees a half-removed one. */
-export async function clearCheckpoint(dir: string): Promise<void> {
+/**
+ * Removes every checkpoint in `dir` (a fresh run starts here): latest.json first, so no reader sees a half-removed one.
+ * Resolves true when there was a current checkpoint to remove (a run that could have been resumed).
+ */
+export async function clearCheckpoint(dir: string): Promise<boolean> {
   const fs = await import('node:fs/promises');
   const path = await import('node:path');
   const root = path.resolve(dir);
@@ -113,13 +116,14 @@ export async function clearCheckpoint(dir: string): Promise<void> {
   try {
     entries = await fs.readdir(root);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
   }
   await fs.rm(path.join(root, LATEST_FILE), { force: true });
   for (const entry of entries) {
     if (entry.startsWith('ckpt-') || entry.startsWith('.tmp-')) await fs.rm(path.join(root, entry), { recursive: true, force: true });
   }
+  return entries.includes(LATEST_FILE);
 }
 
 /** Reads the current checkpoint in `dir`, or null when there is none. */

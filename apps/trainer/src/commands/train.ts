@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { existsSync } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -57,10 +56,9 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
   const resumed = typed.resume ? await resumeRun(typed, out, checkpointDir, command) : null;
   if (resumed === 'finished') return;
   // A new run: an earlier run's checkpoint must never answer for it, even if this one dies before its first.
-  if (!resumed && existsSync(join(checkpointDir, 'latest.json'))) {
+  if (!resumed && (await clearCheckpoint(checkpointDir))) {
     console.error(`digitkit: a new run in ${out}: the checkpoint of the run there is removed (to continue that run instead: ${resumeCommand(typed.out)})`);
   }
-  if (!resumed) await clearCheckpoint(checkpointDir);
   const flags: TrainFlags = resumed ? { ...typed, ...asTrainFlags(resumed.flags) } : typed;
   const kind = parseModelKind(flags.model);
   const options = trainOptions(kind, flags);

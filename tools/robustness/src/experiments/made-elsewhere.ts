@@ -7,7 +7,7 @@ import { createRng, type Rng, useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { toMnistFormat as shippedToMnistFormat } from '@digitkit/preprocess';
 import { createRecognizer } from '@digitkit/recognizer';
-import type { Raster } from '@digitkit/testkit';
+import { type Raster, resizeBilinear } from '@digitkit/testkit';
 import { plainMnist } from '../corruptions/plain.js';
 import { aboutCentre, blurPlane, linesPlane, mapPlane, normal, overlay, type Plane, planeOf, rasterOf, warp } from '../corruptions/planes.js';
 
@@ -39,20 +39,10 @@ function inkBox(p: Plane): [number, number, number, number] {
 }
 
 /** The plane enlarged `factor` times, bilinear (a digit written large). */
-function enlarged(p: Plane, factor: number): Plane {
-  const [w, h] = [p.width * factor, p.height * factor];
-  const data = new Float32Array(w * h);
-  const at = (x: number, y: number) => p.data[Math.min(p.height - 1, y) * p.width + Math.min(p.width - 1, x)]!;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const [sx, sy] = [Math.max(0, (x + 0.5) / factor - 0.5), Math.max(0, (y + 0.5) / factor - 0.5)];
-      const [x0, y0] = [Math.floor(sx), Math.floor(sy)];
-      const [fx, fy] = [sx - x0, sy - y0];
-      data[y * w + x] = (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) + fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
-    }
-  }
-  return { data, width: w, height: h };
-}
+const enlarged = (p: Plane, factor: number): Plane => {
+  const big = resizeBilinear(p.data, p.width, p.height, factor);
+  return { data: Float32Array.from(big.data), width: big.width, height: big.height };
+};
 
 /** Block averages of `block` pixels, each shown as a flat square (pixelation, not a smooth thumbnail). */
 function pixelated(p: Plane, block: number): Plane {
