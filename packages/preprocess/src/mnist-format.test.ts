@@ -129,6 +129,63 @@ describe('toMnistFormat on MNIST digits as they are (28x28)', () => {
   });
 });
 
+describe('toMnistFormat on digits on forms', () => {
+  const M = 8;
+  const side = 28 + 2 * M;
+  /** The digit inside a blank margin of M pixels, with its ink box (pixels over 76) there. */
+  const onForm = (digit: Uint8Array) => {
+    const data = new Uint8Array(side * side);
+    for (let y = 0; y < 28; y++) data.set(digit.subarray(y * 28, (y + 1) * 28), (y + M) * side + M);
+    const ink = boundingBox({ data, width: side, height: side }, 76)!;
+    return { data, ink: { left: ink.x, top: ink.y, right: ink.x + ink.width - 1, bottom: ink.y + ink.height - 1 } };
+  };
+  /** A 2-pixel ruled line from (x0, y0) to (x1, y1), horizontal or vertical. */
+  const rule = (data: Uint8Array, x0: number, y0: number, x1: number, y1: number) => {
+    for (let y = y0; y <= y1 + (y0 === y1 ? 1 : 0); y++) for (let x = x0; x <= x1 + (x0 === x1 ? 1 : 0); x++) data[y * side + x] = 255;
+  };
+  const picture = (data: Uint8Array) => ({ data, width: side, height: side });
+  const clean = digits.map((digit) => digitOf(toMnistFormat(picture(onForm(digit).data))).pixels);
+
+  // Before, the line or frame was ink like the digit's and the fit took it in: median r 0.40 underlined, 0.36 boxed,
+  // 0.27 in a comb. Measured now: 1.000 for each (most pictures come out identical to the digit alone).
+  it.each([
+    ['underlined 2 px below, 2 px past each end', (d: Uint8Array, b: ReturnType<typeof onForm>['ink']) => rule(d, b.left - 2, b.bottom + 3, b.right + 2, b.bottom + 3)],
+    ['boxed 3 px round', (d: Uint8Array, b: ReturnType<typeof onForm>['ink']) => {
+      const [l, t, r, bo] = [b.left - 4, b.top - 4, b.right + 3, b.bottom + 3];
+      rule(d, l, t, r, t);
+      rule(d, l, bo, r, bo);
+      rule(d, l, t, l, bo);
+      rule(d, r, t, r, bo);
+    }],
+    ['in a comb box open at the top', (d: Uint8Array, b: ReturnType<typeof onForm>['ink']) => {
+      const [l, r, bo] = [b.left - 4, b.right + 3, b.bottom + 3];
+      rule(d, l, bo, r, bo);
+      rule(d, l, bo - 6, l, bo);
+      rule(d, r, bo - 6, r, bo);
+    }],
+  ])('leaves out a line or frame drawn with a ruler round the digit: %s, median r to the digit alone > 0.98', (_, draw) => {
+    const r = digits.map((digit, i) => {
+      const form = onForm(digit);
+      draw(form.data, form.ink);
+      return pearson(digitOf(toMnistFormat(picture(form.data))).pixels, clean[i]!);
+    });
+    expect(median(r)).toBeGreaterThan(0.98);
+  });
+
+  it('keeps a bar drawn apart that ends where the digit does (a 5\'s flag), and a line alone', () => {
+    const kept = digits.filter((digit) => {
+      const form = onForm(digit);
+      const { left, top, right } = form.ink;
+      rule(form.data, left + 2, Math.max(0, top - 4), right, Math.max(0, top - 4));
+      return digitOf(toMnistFormat(picture(form.data))).box.y <= Math.max(0, top - 4);
+    });
+    expect(kept.length).toBe(digits.length);
+    const line = new Uint8Array(side * side);
+    rule(line, 4, 20, 36, 20);
+    expect(digitOf(toMnistFormat(picture(line))).box).toMatchObject({ x: 4, width: 33 });
+  });
+});
+
 describe('toMnistFormat on simulated phone photos of digits on paper', () => {
   // 360x270 RGB: warm paper, a left-right light gradient, vignetting, blue-black ink, sensor noise.
   const photos = (noise: number) => {

@@ -25,6 +25,8 @@ import {
   fillsFrom,
   lineFills,
   erodeDisk,
+  isRuledPiece,
+  pieceBoxes,
   piecesTouchingEdge,
   resampleDilated,
   topHatInPlace,
@@ -662,6 +664,7 @@ function keepDigit(ink: Ink, threshold: number, frame: Box): Levels | Empty {
   const low = inkFloor(stats, threshold);
   const mask = new Uint8Array(data.length);
   for (let i = 0; i < data.length; i++) mask[i] = data[i]! > low ? 1 : 0;
+  withoutRuledLines(mask, data, width, height, (low + stats.strong) / 2);
   const minInk = Math.max(MIN_INK_PIXELS, Math.round(MIN_INK_FRACTION * width * height));
   const { labels, keep, inkPixels } = digitPieces(mask, width, height, minInk, stats.sigma > 0, frame);
   if (inkPixels < minInk) {
@@ -699,6 +702,51 @@ function digitPieces(
   const keep = areas.map((area, i) => candidate[i]! && area >= MIN_PIECE_FRACTION * largest);
   const inkPixels = areas.reduce((sum, area, i) => sum + (keep[i] ? area : 0), 0);
   return { labels, keep, inkPixels };
+}
+
+/** A ruled piece is a line under or a frame round the digit when it reaches this fraction of its length (at least a
+ * pixel) past the rest of the ink at both ends... */
+const RULE_OVERHANG = 0.03;
+/** ...and the largest piece of the rest has at least this fraction of its pixels (not a speck beside a soft digit). */
+const RULE_REST = 0.25;
+/** Pieces of the ink's core (above `core`) smaller than this are no line and no digit. */
+const MIN_RULE_PIXELS = 12;
+
+/**
+ * Clears from `mask` the lines drawn with a ruler beside the digit (an underline, a form's box or comb; see
+ * {@link isRuledPiece}), with the faint pixels round them: pieces of the ink's core (pixels above `core`, where the
+ * faint fringe no longer joins a frame to the digit inside) that reach past the rest of the ink, left and right. A bar
+ * that is part of a digit (a 7's, a 5's) is joined to its strokes or ends where they do; when only lines are there,
+ * they stay.
+ */
+function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, height: number, core: number): void {
+  const { labels, areas } = connectedComponents(Uint8Array.from(data, (v) => (v > core ? 1 : 0)), width, height);
+  if (areas.length < 2) return;
+  const boxes = pieceBoxes(labels, width, height, areas.length);
+  const ruled = areas.map((area, i) => area >= MIN_RULE_PIXELS && isRuledPiece(labels, width, boxes.subarray(4 * i, 4 * i + 4), i + 1, area));
+  if (!ruled.includes(true)) return;
+  const largestRest = areas.reduce((a, area, i) => (ruled[i] ? a : Math.max(a, area)), 0);
+  // The rest's extent along the rows: the pieces that are not specks.
+  let [restLeft, restRight] = [width, -1];
+  areas.forEach((area, i) => {
+    if (ruled[i] || area < MIN_PIECE_FRACTION * largestRest) return;
+    restLeft = Math.min(restLeft, boxes[4 * i]!);
+    restRight = Math.max(restRight, boxes[4 * i + 2]!);
+  });
+  const drop = ruled.map((rule, i) => {
+    const [left, right] = [boxes[4 * i]!, boxes[4 * i + 2]!];
+    const overhang = Math.max(1, Math.round(RULE_OVERHANG * (right - left + 1)));
+    return rule && largestRest >= RULE_REST * areas[i]! && left <= restLeft - overhang && right >= restRight + overhang;
+  });
+  if (!drop.includes(true)) return;
+  // Each dropped piece's pixels and their 8 neighbours (its faint fringe) leave the mask.
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const l = labels[y * width + x]!;
+      if (l === 0 || !drop[l - 1]) continue;
+      for (let yy = Math.max(0, y - 1); yy <= Math.min(height - 1, y + 1); yy++) mask.fill(0, yy * width + Math.max(0, x - 1), yy * width + Math.min(width, x + 2));
+    }
+  }
 }
 
 /** The box MNIST fits into 20x20 is that of the ink at or above this fraction of its contrast (the stroke edge,

@@ -317,3 +317,76 @@ export function cutStrokeWidth(mask: Uint8Array, width: number, height: number):
   }
   return perimeter > 0 ? (2 * area) / perimeter : Math.max(width, height);
 }
+
+/** Each labelled piece's box as [left, top, right, bottom] (inclusive), four entries a piece (labels 1..count). */
+export function pieceBoxes(labels: Int32Array, width: number, height: number, count: number): Int32Array {
+  const boxes = new Int32Array(4 * count);
+  for (let p = 0; p < count; p++) boxes.set([width, height, -1, -1], 4 * p);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const l = labels[y * width + x]!;
+      if (l === 0) continue;
+      const b = 4 * (l - 1);
+      if (x < boxes[b]!) boxes[b] = x;
+      if (y < boxes[b + 1]!) boxes[b + 1] = y;
+      if (x > boxes[b + 2]!) boxes[b + 2] = x;
+      boxes[b + 3] = y;
+    }
+  }
+  return boxes;
+}
+
+/** A ruled line is at least this many pixels long... */
+const MIN_RULE_LENGTH = 8;
+/** ...and this many times longer than its lines are thick: the rows that run its whole length, and the columns of
+ * an upright side (a frame's, a comb's tooth), each stretch of them together (a bar, not a thick "1" or a soft stem)... */
+const RULE_ELONGATION = 5;
+/** ...and this share of its pixels lie in straight runs at least half its width (rows) or height (columns) long. */
+const RULE_SHARE = 0.92;
+/** A row runs the piece's whole length when its run covers this much of the piece's width (anti-aliased ends). */
+const FULL_RUN = 0.9;
+
+/**
+ * Whether piece `label` (box [left, top, right, bottom]) is drawn with a ruler: an underline, a form's box or comb.
+ * Such a piece is mostly thin straight rows and columns, and some of its rows run its whole width.
+ */
+export function isRuledPiece(labels: Int32Array, width: number, box: ArrayLike<number>, label: number, area: number): boolean {
+  const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
+  const [w, h] = [right - left + 1, bottom - top + 1];
+  if (w < MIN_RULE_LENGTH) return false;
+  // Pixels in long straight runs (rows, then columns), and which rows run the whole width, which columns run long.
+  const straight = new Uint8Array(w * h);
+  const markRuns = (count: number, first: (k: number) => number, step: number, length: number, min: number, at: (k: number, j: number) => number) =>
+    Array.from({ length: count }, (_, k) => {
+      let [run, longest] = [0, 0];
+      for (let j = 0; j <= length; j++) {
+        if (j < length && labels[first(k) + j * step] === label) {
+          run++;
+          continue;
+        }
+        longest = Math.max(longest, run);
+        if (run >= min) for (let r = j - run; r < j; r++) straight[at(k, r)] = 1;
+        run = 0;
+      }
+      return longest;
+    });
+  const rowRuns = markRuns(h, (y) => (top + y) * width + left, 1, w, Math.max(4, w / 2), (y, x) => y * w + x);
+  const columnRuns = markRuns(w, (x) => top * width + left + x, width, h, Math.max(4, h / 2), (x, y) => y * w + x);
+  const fullRows = rowRuns.map((run) => run >= FULL_RUN * w);
+  const longColumns = columnRuns.map((run) => run >= Math.max(4, h / 2));
+  if (!fullRows.includes(true)) return false;
+  if (RULE_ELONGATION * Math.max(thickest(fullRows), thickest(longColumns)) > w) return false;
+  let inRuns = 0;
+  for (const s of straight) inRuns += s;
+  return inRuns >= RULE_SHARE * area;
+}
+
+/** The longest stretch of consecutive trues. */
+function thickest(flags: boolean[]): number {
+  let [run, longest] = [0, 0];
+  for (const flag of flags) {
+    run = flag ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest;
+}

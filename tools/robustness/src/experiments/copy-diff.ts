@@ -1,6 +1,6 @@
 // One family through two copies of the preprocess sources: which pictures' 28x28 differ, and of those the ones whose
 // CNN or MLP read flips (label, A -> B reads, plain's CNN read), drawn as picture, A, B, plain (at most maxShow).
-// Usage: copy-diff.ts <family> <count> <a/index.ts> <b/index.ts> [out.png] [maxShow]
+// Usage: copy-diff.ts <family|uci> <count> <a/index.ts> <b/index.ts> [out.png] [maxShow]
 import { writeFile } from 'node:fs/promises';
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
@@ -8,6 +8,7 @@ import { toGrayscale } from '@digitkit/preprocess';
 import { createRecognizer, type Recognizer } from '@digitkit/recognizer';
 import { corruptFamily, FAMILIES } from '../corruptions/families.js';
 import { plainMnist } from '../corruptions/plain.js';
+import { findUciDigits, loadUciDigits } from '../corruptions/uci-digits.js';
 import type { Preprocessor } from '../harness.js';
 import { contactSheet } from './contact-sheet.js';
 import { preprocessCopies } from './copies.js';
@@ -18,7 +19,11 @@ await useBackend('wasm', { log: null });
 const cnn = await createRecognizer({ model: 'cnn', log: null });
 const mlp = await createRecognizer({ model: 'mlp', log: null });
 const { test } = await loadMnist();
-const set = corruptFamily(FAMILIES.find((f) => f.name === name)!, test, Number(n), 1);
+// `uci`: the UCI digits by other writers (DIGITKIT_UCI_DIGITS), the first n of them.
+const set =
+  name === 'uci'
+    ? await loadUciDigits(findUciDigits()!).then((u) => ({ pictures: u.pictures.slice(0, Number(n)), labels: u.labels.slice(0, Number(n)) }))
+    : corruptFamily(FAMILIES.find((f) => f.name === name)!, test, Number(n), 1);
 const { labels } = set;
 
 // Zeros where a copy found no digit (as the benches score it).

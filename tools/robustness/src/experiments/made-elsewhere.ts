@@ -93,6 +93,24 @@ const FAMILIES: Record<string, (p: Plane, rng: Rng) => Plane> = {
     const [a, c, d] = [x0 - 3, x1 + 3, y1 + 3];
     return overlay(q, linesPlane([a, d - 8, a, d, a, d, c, d, c, d, c, d - 8], q.width, q.height, 1.5));
   },
+  // Drawn after the ruled-line stage was tuned on the three above (stop 35), run once: other sizes, pens, polarity.
+  'boxed-large-pen': (p) => {
+    const q = padded(enlarged(p, 3), 20);
+    const [x0, y0, x1, y1] = inkBox(q);
+    const [a, b, c, d] = [x0 - 8, y0 - 8, x1 + 8, y1 + 8];
+    return overlay(q, linesPlane([a, b, c, b, c, b, c, d, c, d, a, d, a, d, a, b], q.width, q.height, 4));
+  },
+  'double-underline': (p) => {
+    const q = padded(p, 8);
+    const [x0, , x1, y1] = inkBox(q);
+    return overlay(q, linesPlane([x0 - 4, y1 + 2, x1 + 4, y1 + 2, x1 + 4, y1 + 5, x0 - 4, y1 + 5], q.width, q.height, 1.2));
+  },
+  'dark-boxed': (p) => {
+    const q = padded(p, 8);
+    const [x0, y0, x1, y1] = inkBox(q);
+    const [a, b, c, d] = [x0 - 2, y0 - 2, x1 + 4, y1 + 2];
+    return mapPlane(overlay(q, linesPlane([a, b, c, b, c, b, c, d, c, d, a, d, a, d, a, b], q.width, q.height, 2)), (v) => 0.9 - 0.7 * v);
+  },
   'crossed-out': (p, rng) => {
     const [y0, y1] = [4 + rng.int(20), 4 + rng.int(20)];
     return overlay(p, linesPlane([0, y0, 28, y1], 28, 28, 2.5));
