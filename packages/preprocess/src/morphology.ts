@@ -348,7 +348,8 @@ const FULL_RUN = 0.9;
 
 /**
  * Whether piece `label` (box [left, top, right, bottom]) is drawn with a ruler: an underline, a form's box or comb.
- * Such a piece is mostly thin straight rows and columns, and some of its rows run its whole width.
+ * Such a piece is mostly thin straight rows and columns, and some of its rows run its whole width; or it is one thin
+ * straight bar at a slant.
  */
 export function isRuledPiece(labels: Int32Array, width: number, box: ArrayLike<number>, label: number, area: number): boolean {
   const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
@@ -374,7 +375,7 @@ export function isRuledPiece(labels: Int32Array, width: number, box: ArrayLike<n
   const columnRuns = markRuns(w, (x) => top * width + left + x, width, h, Math.max(4, h / 2), (x, y) => y * w + x);
   const fullRows = rowRuns.map((run) => run >= FULL_RUN * w);
   const longColumns = columnRuns.map((run) => run >= Math.max(4, h / 2));
-  if (!fullRows.includes(true)) return false;
+  if (!fullRows.includes(true)) return isSlantedBar(labels, width, box, label, area);
   if (RULE_ELONGATION * Math.max(thickest(fullRows), thickest(longColumns)) > w) return false;
   let inRuns = 0;
   for (const s of straight) inRuns += s;
@@ -389,4 +390,76 @@ function thickest(flags: boolean[]): number {
     longest = Math.max(longest, run);
   }
   return longest;
+}
+
+/** Rows of ink right above an underline that must lie inside its ends (see touchingUnderline)... */
+const ABOVE_ROWS = 2;
+/** ...and how far past all the ink above it an underline reaches at both ends, as a fraction of its length (a 2's
+ * base may reach past its curve a little, on one side or both). */
+const TOUCHING_OVERHANG = 0.1;
+
+/**
+ * The underline at the bottom of piece `label` (box [left, top, right, bottom]) that touches the digit above it: the
+ * bottom rows that run the piece's whole width, thin beside their length, with the ink right above them inside their
+ * ends, clear of each by `overhang` (a 2's base, joined at its end, is no underline). Null when there is none.
+ */
+export function touchingUnderline(labels: Int32Array, width: number, box: ArrayLike<number>, label: number, overhang: number): { top: number; left: number; right: number } | null {
+  const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
+  const w = right - left + 1;
+  if (w < MIN_RULE_LENGTH) return null;
+  let [lineLeft, lineRight, y] = [right, left, bottom];
+  for (; y >= top; y--) {
+    const [first, last] = longestRun(labels, y * width, left, right, label);
+    if (last - first + 1 < FULL_RUN * w) break;
+    [lineLeft, lineRight] = [Math.min(lineLeft, first), Math.max(lineRight, last)];
+  }
+  // A line under something as tall as a digit (at least half the line's length), not the lower edge of a bar.
+  if (y === bottom || (y - top + 1) * 2 < w || (bottom - y) * RULE_ELONGATION > w) return null;
+  // The ink right above it, and all the ink above it, each within its ends.
+  let [nearLeft, nearRight, restLeft, restRight] = [right + 1, left - 1, right + 1, left - 1];
+  for (let row = y; row >= top; row--) {
+    for (let x = left; x <= right; x++) {
+      if (labels[row * width + x] !== label) continue;
+      [restLeft, restRight] = [Math.min(restLeft, x), Math.max(restRight, x)];
+      if (row > y - ABOVE_ROWS) [nearLeft, nearRight] = [Math.min(nearLeft, x), Math.max(nearRight, x)];
+    }
+  }
+  const reach = Math.max(overhang, TOUCHING_OVERHANG * (lineRight - lineLeft + 1));
+  const inside = nearLeft >= lineLeft + overhang && nearRight <= lineRight - overhang && restLeft >= lineLeft + reach && restRight <= lineRight - reach;
+  return inside ? { top: y + 1, left: lineLeft, right: lineRight } : null;
+}
+
+/** The first and last column of the longest run of `label` in the row starting at `row`, between left and right. */
+function longestRun(labels: Int32Array, row: number, left: number, right: number, label: number): [number, number] {
+  let [best, bestEnd, run] = [0, left - 1, 0];
+  for (let x = left; x <= right; x++) {
+    run = labels[row + x] === label ? run + 1 : 0;
+    if (run > best) [best, bestEnd] = [run, x];
+  }
+  return [bestEnd - best + 1, bestEnd];
+}
+
+/** A line drawn at a slant (a hand's underline) turns at most this far from the rows, in degrees. */
+const MAX_SLANT = 20;
+
+/**
+ * Whether piece `label` is one straight bar at a slant of at most MAX_SLANT: its pixels spread along it at least twice
+ * RULE_ELONGATION times as far as across it (a bar L long and T thick spreads L^2/12 along and T^2/12 across; a
+ * curve, or a 7's bar with its corner, spreads further across).
+ */
+function isSlantedBar(labels: Int32Array, width: number, box: ArrayLike<number>, label: number, area: number): boolean {
+  const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
+  let [sx, sy, sxx, sxy, syy] = [0, 0, 0, 0, 0];
+  for (let y = top; y <= bottom; y++) {
+    for (let x = left; x <= right; x++) {
+      if (labels[y * width + x] !== label) continue;
+      [sx, sy, sxx, sxy, syy] = [sx + x, sy + y, sxx + x * x, sxy + x * y, syy + y * y];
+    }
+  }
+  const [mx, my] = [sx / area, sy / area];
+  const [cxx, cxy, cyy] = [sxx / area - mx * mx, sxy / area - mx * my, syy / area - my * my];
+  const half = Math.hypot((cxx - cyy) / 2, cxy);
+  const [along, across] = [(cxx + cyy) / 2 + half, Math.max(1e-6, (cxx + cyy) / 2 - half)];
+  const slant = (Math.abs(0.5 * Math.atan2(2 * cxy, cxx - cyy)) * 180) / Math.PI;
+  return slant <= MAX_SLANT && Math.sqrt(along / across) >= RULE_ELONGATION * 2;
 }

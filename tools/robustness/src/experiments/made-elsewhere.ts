@@ -1,7 +1,8 @@
 // Corruptions none of our families or generators make, from definitions elsewhere (ImageNet-C's Gaussian and speckle
 // noise, pixelation, Gaussian blur) and from paper forms (a digit underlined, boxed, in an open comb box, crossed out),
 // on MNIST test digits: the plain preprocessing, toMnistFormat (both straight to the model) and `recognize` with its
-// verdicts, per shipped model. Never tuned on but for gauss-noise (stop 34: noise clipped at black).
+// verdicts, per shipped model. Never tuned on but for gauss-noise (stop 34: noise clipped at black) and the form
+// families underlined, boxed, comb-box, double-underline and slanted-underline (stop 35: lines drawn with a ruler).
 // Usage: made-elsewhere.ts [count] [path/to/a/copy/of/preprocess/index.ts]
 import { createRng, type Rng, useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
@@ -93,7 +94,8 @@ const FAMILIES: Record<string, (p: Plane, rng: Rng) => Plane> = {
     const [a, c, d] = [x0 - 3, x1 + 3, y1 + 3];
     return overlay(q, linesPlane([a, d - 8, a, d, a, d, c, d, c, d, c, d - 8], q.width, q.height, 1.5));
   },
-  // Drawn after the ruled-line stage was tuned on the three above (stop 35), run once: other sizes, pens, polarity.
+  // Drawn after the ruled-line stage was tuned on the three above (stop 35), run once: other sizes, pens, polarity
+  // (double-underline then became the tuning set of the touching-underline stage).
   'boxed-large-pen': (p) => {
     const q = padded(enlarged(p, 3), 20);
     const [x0, y0, x1, y1] = inkBox(q);
@@ -110,6 +112,23 @@ const FAMILIES: Record<string, (p: Plane, rng: Rng) => Plane> = {
     const [x0, y0, x1, y1] = inkBox(q);
     const [a, b, c, d] = [x0 - 2, y0 - 2, x1 + 4, y1 + 2];
     return mapPlane(overlay(q, linesPlane([a, b, c, b, c, b, c, d, c, d, a, d, a, d, a, b], q.width, q.height, 2)), (v) => 0.9 - 0.7 * v);
+  },
+  // Drawn after the touching-underline stage was tuned on double-underline (stop 35), run once.
+  'touching-large': (p) => {
+    const q = padded(enlarged(p, 3), 20);
+    const [x0, , x1, y1] = inkBox(q);
+    return overlay(q, linesPlane([x0 - 10, y1 + 2, x1 + 10, y1 + 2], q.width, q.height, 5));
+  },
+  'slanted-underline': (p) => {
+    const q = padded(p, 8);
+    const [x0, , x1, y1] = inkBox(q);
+    return overlay(q, linesPlane([x0 - 3, y1 + 3, x1 + 3, y1 + 5], q.width, q.height, 1.6));
+  },
+  // Drawn after the slanted-bar test was tuned on slanted-underline (stop 35), run once.
+  'slanted-large': (p) => {
+    const q = padded(enlarged(p, 2), 12);
+    const [x0, , x1, y1] = inkBox(q);
+    return overlay(q, linesPlane([x0 - 6, y1 + 8, x1 + 6, y1 + 3], q.width, q.height, 3));
   },
   'crossed-out': (p, rng) => {
     const [y0, y1] = [4 + rng.int(20), 4 + rng.int(20)];
