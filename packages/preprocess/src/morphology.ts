@@ -359,9 +359,10 @@ export function isRuledPiece(labels: Int32Array, width: number, box: ArrayLike<n
   const straight = new Uint8Array(w * h);
   const markRuns = (count: number, first: (k: number) => number, step: number, length: number, min: number, at: (k: number, j: number) => number) =>
     Array.from({ length: count }, (_, k) => {
+      const start = first(k);
       let [run, longest] = [0, 0];
       for (let j = 0; j <= length; j++) {
-        if (j < length && labels[first(k) + j * step] === label) {
+        if (j < length && labels[start + j * step] === label) {
           run++;
           continue;
         }
@@ -420,8 +421,11 @@ export function touchingUnderline(labels: Int32Array, width: number, box: ArrayL
   for (let row = y; row >= top; row--) {
     for (let x = left; x <= right; x++) {
       if (labels[row * width + x] !== label) continue;
-      [restLeft, restRight] = [Math.min(restLeft, x), Math.max(restRight, x)];
-      if (row > y - ABOVE_ROWS) [nearLeft, nearRight] = [Math.min(nearLeft, x), Math.max(nearRight, x)];
+      restLeft = Math.min(restLeft, x);
+      restRight = Math.max(restRight, x);
+      if (row <= y - ABOVE_ROWS) continue;
+      nearLeft = Math.min(nearLeft, x);
+      nearRight = Math.max(nearRight, x);
     }
   }
   const reach = Math.max(overhang, TOUCHING_OVERHANG * (lineRight - lineLeft + 1));
@@ -434,7 +438,9 @@ function longestRun(labels: Int32Array, row: number, left: number, right: number
   let [best, bestEnd, run] = [0, left - 1, 0];
   for (let x = left; x <= right; x++) {
     run = labels[row + x] === label ? run + 1 : 0;
-    if (run > best) [best, bestEnd] = [run, x];
+    if (run <= best) continue;
+    best = run;
+    bestEnd = x;
   }
   return [bestEnd - best + 1, bestEnd];
 }
@@ -453,7 +459,11 @@ function isSlantedBar(labels: Int32Array, width: number, box: ArrayLike<number>,
   for (let y = top; y <= bottom; y++) {
     for (let x = left; x <= right; x++) {
       if (labels[y * width + x] !== label) continue;
-      [sx, sy, sxx, sxy, syy] = [sx + x, sy + y, sxx + x * x, sxy + x * y, syy + y * y];
+      sx += x;
+      sy += y;
+      sxx += x * x;
+      sxy += x * y;
+      syy += y * y;
     }
   }
   const [mx, my] = [sx / area, sy / area];

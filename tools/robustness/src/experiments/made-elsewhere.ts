@@ -62,6 +62,9 @@ function pixelated(p: Plane, block: number): Plane {
   return { ...p, data };
 }
 
+/** The four sides of the rectangle from (a, b) to (c, d), as linesPlane's segments. */
+const frame = (a: number, b: number, c: number, d: number) => [a, b, c, b, c, b, c, d, c, d, a, d, a, d, a, b];
+
 const FAMILIES: Record<string, (p: Plane, rng: Rng) => Plane> = {
   'gauss-noise': (p, rng) => mapPlane(p, (v) => v + 0.25 * normal(rng)),
   'gauss-noise-0.1': (p, rng) => mapPlane(p, (v) => v + 0.1 * normal(rng)),
@@ -86,7 +89,7 @@ const FAMILIES: Record<string, (p: Plane, rng: Rng) => Plane> = {
     const q = padded(p, 8);
     const [x0, y0, x1, y1] = inkBox(q);
     const [a, b, c, d] = [x0 - 3, y0 - 3, x1 + 3, y1 + 3];
-    return overlay(q, linesPlane([a, b, c, b, c, b, c, d, c, d, a, d, a, d, a, b], q.width, q.height, 1.5));
+    return overlay(q, linesPlane(frame(a, b, c, d), q.width, q.height, 1.5));
   },
   'comb-box': (p) => {
     const q = padded(p, 8);
@@ -100,7 +103,7 @@ const FAMILIES: Record<string, (p: Plane, rng: Rng) => Plane> = {
     const q = padded(enlarged(p, 3), 20);
     const [x0, y0, x1, y1] = inkBox(q);
     const [a, b, c, d] = [x0 - 8, y0 - 8, x1 + 8, y1 + 8];
-    return overlay(q, linesPlane([a, b, c, b, c, b, c, d, c, d, a, d, a, d, a, b], q.width, q.height, 4));
+    return overlay(q, linesPlane(frame(a, b, c, d), q.width, q.height, 4));
   },
   'double-underline': (p) => {
     const q = padded(p, 8);
@@ -111,7 +114,7 @@ const FAMILIES: Record<string, (p: Plane, rng: Rng) => Plane> = {
     const q = padded(p, 8);
     const [x0, y0, x1, y1] = inkBox(q);
     const [a, b, c, d] = [x0 - 2, y0 - 2, x1 + 4, y1 + 2];
-    return mapPlane(overlay(q, linesPlane([a, b, c, b, c, b, c, d, c, d, a, d, a, d, a, b], q.width, q.height, 2)), (v) => 0.9 - 0.7 * v);
+    return mapPlane(overlay(q, linesPlane(frame(a, b, c, d), q.width, q.height, 2)), (v) => 0.9 - 0.7 * v);
   },
   // Drawn after the touching-underline stage was tuned on double-underline (stop 35), run once.
   'touching-large': (p) => {
