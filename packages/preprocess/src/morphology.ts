@@ -473,3 +473,31 @@ function isSlantedBar(labels: Int32Array, width: number, box: ArrayLike<number>,
   const slant = (Math.abs(0.5 * Math.atan2(2 * cxy, cxx - cyy)) * 180) / Math.PI;
   return slant <= MAX_SLANT && Math.sqrt(along / across) >= RULE_ELONGATION * 2;
 }
+
+/**
+ * The frame round piece `label` when its four sides are ruled lines that the digit inside touches: how many rows or
+ * columns deep each side runs (top, bottom, left, right), or null. Each side is the run of lines from that edge of the
+ * box that cover FULL_RUN of its length, at most a RULE_ELONGATION-th of the length thick.
+ */
+export function touchingFrame(labels: Int32Array, width: number, box: ArrayLike<number>, label: number): [number, number, number, number] | null {
+  const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
+  const [w, h] = [right - left + 1, bottom - top + 1];
+  if (w < MIN_RULE_LENGTH || h < MIN_RULE_LENGTH) return null;
+  const rowFull = (y: number) => {
+    let n = 0;
+    for (let x = left; x <= right; x++) if (labels[y * width + x] === label) n++;
+    return n >= FULL_RUN * w;
+  };
+  const columnFull = (x: number) => {
+    let n = 0;
+    for (let y = top; y <= bottom; y++) if (labels[y * width + x] === label) n++;
+    return n >= FULL_RUN * h;
+  };
+  const depth = (full: (k: number) => boolean, from: number, step: number, most: number) => {
+    let d = 0;
+    while (d <= most && full(from + d * step)) d++;
+    return d >= 1 && d <= most ? d : 0;
+  };
+  const sides = [depth(rowFull, top, 1, w / RULE_ELONGATION), depth(rowFull, bottom, -1, w / RULE_ELONGATION), depth(columnFull, left, 1, h / RULE_ELONGATION), depth(columnFull, right, -1, h / RULE_ELONGATION)] as [number, number, number, number];
+  return sides.every((d) => d > 0) ? sides : null;
+}

@@ -2,7 +2,8 @@
 // noise, pixelation, Gaussian blur) and from paper forms (a digit underlined, boxed, in an open comb box, crossed out),
 // on MNIST test digits: the plain preprocessing, toMnistFormat (both straight to the model) and `recognize` with its
 // verdicts, per shipped model. Never tuned on but for gauss-noise (stop 34: noise clipped at black) and the form
-// families underlined, boxed, comb-box, double-underline and slanted-underline (stop 35: lines drawn with a ruler).
+// families underlined, boxed, comb-box, double-underline, slanted-underline and dark-boxed (stop 35: lines drawn
+// with a ruler).
 // Usage: made-elsewhere.ts [count] [path/to/a/copy/of/preprocess/index.ts]
 import { createRng, type Rng, useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
@@ -132,6 +133,12 @@ const FAMILIES: Record<string, (p: Plane, rng: Rng) => Plane> = {
     const q = padded(enlarged(p, 2), 12);
     const [x0, , x1, y1] = inkBox(q);
     return overlay(q, linesPlane([x0 - 6, y1 + 8, x1 + 6, y1 + 3], q.width, q.height, 3));
+  },
+  // Drawn after the touching-frame stage was tuned on dark-boxed (stop 35), run once.
+  'boxed-tight-large': (p) => {
+    const q = padded(enlarged(p, 2), 10);
+    const [x0, y0, x1, y1] = inkBox(q);
+    return overlay(q, linesPlane(frame(x0 - 1, y0 - 2, x1 + 2, y1 + 1), q.width, q.height, 3));
   },
   'crossed-out': (p, rng) => {
     const [y0, y1] = [4 + rng.int(20), 4 + rng.int(20)];
