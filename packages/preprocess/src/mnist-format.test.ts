@@ -143,6 +143,10 @@ describe('toMnistFormat on digits on forms', () => {
   const rule = (data: Uint8Array, x0: number, y0: number, x1: number, y1: number) => {
     for (let y = y0; y <= y1 + (y0 === y1 ? 1 : 0); y++) for (let x = x0; x <= x1 + (x0 === x1 ? 1 : 0); x++) data[y * side + x] = 255;
   };
+  /** The four sides of a ruled box from (l, t) to (r, b). */
+  const box = (data: Uint8Array, l: number, t: number, r: number, b: number) => {
+    for (const [x0, y0, x1, y1] of [[l, t, r, t], [l, b, r, b], [l, t, l, b], [r, t, r, b]] as const) rule(data, x0, y0, x1, y1);
+  };
   const picture = (data: Uint8Array) => ({ data, width: side, height: side });
   const clean = digits.map((digit) => digitOf(toMnistFormat(picture(onForm(digit).data))).pixels);
 
@@ -155,20 +159,8 @@ describe('toMnistFormat on digits on forms', () => {
       const [l, r] = [b.left - 3, b.right + 3];
       for (let x = l; x <= r; x++) rule(d, x, b.bottom + 3 + Math.round((3 * (x - l)) / (r - l)), x, b.bottom + 4 + Math.round((3 * (x - l)) / (r - l)));
     }],
-    ['boxed 3 px round', (d: Uint8Array, b: ReturnType<typeof onForm>['ink']) => {
-      const [l, t, r, bo] = [b.left - 4, b.top - 4, b.right + 3, b.bottom + 3];
-      rule(d, l, t, r, t);
-      rule(d, l, bo, r, bo);
-      rule(d, l, t, l, bo);
-      rule(d, r, t, r, bo);
-    }],
-    ['boxed 1 px round, touching the digit', (d: Uint8Array, b: ReturnType<typeof onForm>['ink']) => {
-      const [l, t, r, bo] = [b.left - 2, b.top - 2, b.right + 1, b.bottom + 1];
-      rule(d, l, t, r, t);
-      rule(d, l, bo, r, bo);
-      rule(d, l, t, l, bo);
-      rule(d, r, t, r, bo);
-    }],
+    ['boxed 3 px round', (d: Uint8Array, b: ReturnType<typeof onForm>['ink']) => box(d, b.left - 4, b.top - 4, b.right + 3, b.bottom + 3)],
+    ['boxed 1 px round, touching the digit', (d: Uint8Array, b: ReturnType<typeof onForm>['ink']) => box(d, b.left - 2, b.top - 2, b.right + 1, b.bottom + 1)],
     ['in a comb box open at the top', (d: Uint8Array, b: ReturnType<typeof onForm>['ink']) => {
       const [l, r, bo] = [b.left - 4, b.right + 3, b.bottom + 3];
       rule(d, l, bo, r, bo);
@@ -221,7 +213,7 @@ describe('toMnistFormat on digits on forms', () => {
     expect(digitOf(toMnistFormat(picture(line))).box).toMatchObject({ x: 4, width: 33 });
     // A box with nothing inside (a 0 drawn with a ruler) is all there is, and stays.
     const square = new Uint8Array(side * side);
-    for (const [x0, y0, x1, y1] of [[10, 8, 30, 8], [10, 34, 30, 34], [10, 8, 10, 34], [30, 8, 30, 34]] as const) rule(square, x0, y0, x1, y1);
+    box(square, 10, 8, 30, 34);
     expect(digitOf(toMnistFormat(picture(square))).box).toMatchObject({ x: 10, y: 8, width: 22, height: 28 });
   });
 });
