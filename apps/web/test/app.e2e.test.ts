@@ -339,6 +339,19 @@ describe('verdicts beyond one digit, and the page’s legibility', () => {
     await page.screenshot({ path: join(shots, `app-number-${kind}.png`) });
   });
 
+  it.each(shippedModels)('reads a digit with a line drawn under it, or in a box drawn round it (%s)', async (kind) => {
+    if (shippedModels.length > 1) await switchModel(kind);
+    for (const [name, lines] of [
+      ['underlined', [polyline([[0.12, 0.88], [0.88, 0.88]])]],
+      ['boxed', [polyline([[0.12, 0.1], [0.88, 0.1], [0.88, 0.9], [0.12, 0.9], [0.12, 0.1]])]],
+    ] as const) {
+      await clearPad();
+      const result = await drawWithMouse(page, [...squeezed(DRAWN_DIGITS[4], 0.5), ...lines]);
+      expect(result, name).toMatchObject({ state: 'digit', label: '4' });
+      await page.screenshot({ path: join(shots, `app-${name}-${kind}.png`) });
+    }
+  });
+
   it.each(shippedModels)('says "Not sure — is this one digit?" with the top guesses for a letter (%s)', async (kind) => {
     if (shippedModels.length > 1) await switchModel(kind);
     await clearPad();

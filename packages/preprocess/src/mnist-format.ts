@@ -25,10 +25,10 @@ import {
   fillsFrom,
   lineFills,
   erodeDisk,
-  isRuledPiece,
   pieceBoxes,
   piecesTouchingEdge,
   resampleDilated,
+  ruledThickness,
   topHatInPlace,
   touchingFrame,
   touchingUnderline,
@@ -710,13 +710,13 @@ function digitPieces(
  * pixel) past the rest of the ink at both ends... */
 const RULE_OVERHANG = 0.03;
 /** ...and the largest piece of the rest has at least this fraction of its pixels (not a speck beside a soft digit). */
-const RULE_REST = 0.25;
+const RULE_REST = 0.1;
 /** Pieces of the ink's core (above `core`) smaller than this are no line and no digit. */
 const MIN_RULE_PIXELS = 12;
 
 /**
  * Clears from `mask` the lines drawn with a ruler beside the digit (an underline, a form's box or comb; see
- * {@link isRuledPiece}), with the faint pixels round them: pieces of the ink's core (pixels above `core`, where the
+ * {@link ruledThickness}), with the faint pixels round them: pieces of the ink's core (pixels above `core`, where the
  * faint fringe no longer joins a frame to the digit inside) that reach past the rest of the ink, left and right; and,
  * first, an underline or a frame the digit touches, cut off the piece they make with it (see touchingUnderline and
  * touchingFrame). A bar that is part of a digit (a 7's, a 5's) is joined to its strokes or ends where they do; when
@@ -767,7 +767,8 @@ function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, 
     box.set([left + dl, top + dt, right - dr, bottom - db]);
   });
   if (areas.length < 2) return;
-  const ruled = areas.map((area, i) => area >= MIN_RULE_PIXELS && isRuledPiece(labels, width, boxes.subarray(4 * i, 4 * i + 4), i + 1, area));
+  const thickness = areas.map((area, i) => (area >= MIN_RULE_PIXELS ? ruledThickness(labels, width, boxes.subarray(4 * i, 4 * i + 4), i + 1, area) : 0));
+  const ruled = thickness.map((t) => t > 0);
   if (!ruled.includes(true)) return;
   const largestRest = areas.reduce((a, area, i) => (ruled[i] ? a : Math.max(a, area)), 0);
   // The rest's extent along the rows: the pieces that are not specks.
@@ -779,7 +780,8 @@ function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, 
   });
   const drop = ruled.map((rule, i) => {
     const [left, right] = [boxes[4 * i]!, boxes[4 * i + 2]!];
-    const overhang = Math.max(1, Math.round(RULE_OVERHANG * (right - left + 1)));
+    // Past the rest by more than its own thickness too (a thick 2's base drawn apart reaches a little past its curve).
+    const overhang = Math.max(1, Math.round(RULE_OVERHANG * (right - left + 1)), thickness[i]!);
     return rule && largestRest >= RULE_REST * areas[i]! && left <= restLeft - overhang && right >= restRight + overhang;
   });
   if (!drop.includes(true)) return;

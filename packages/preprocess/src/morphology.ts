@@ -347,14 +347,14 @@ const RULE_SHARE = 0.92;
 const FULL_RUN = 0.9;
 
 /**
- * Whether piece `label` (box [left, top, right, bottom]) is drawn with a ruler: an underline, a form's box or comb.
- * Such a piece is mostly thin straight rows and columns, and some of its rows run its whole width; or it is one thin
- * straight bar at a slant.
+ * How thick the lines of piece `label` (box [left, top, right, bottom]) are when it is drawn with a ruler (an underline,
+ * a form's box or comb), 0 when it is not. Such a piece is mostly thin straight rows and columns, and some of its rows
+ * run its whole width; or it is one thin straight bar at a slant.
  */
-export function isRuledPiece(labels: Int32Array, width: number, box: ArrayLike<number>, label: number, area: number): boolean {
+export function ruledThickness(labels: Int32Array, width: number, box: ArrayLike<number>, label: number, area: number): number {
   const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
   const [w, h] = [right - left + 1, bottom - top + 1];
-  if (w < MIN_RULE_LENGTH) return false;
+  if (w < MIN_RULE_LENGTH) return 0;
   // Pixels in long straight runs (rows, then columns), and which rows run the whole width, which columns run long.
   const straight = new Uint8Array(w * h);
   const markRuns = (count: number, first: (k: number) => number, step: number, length: number, min: number, at: (k: number, j: number) => number) =>
@@ -375,12 +375,14 @@ export function isRuledPiece(labels: Int32Array, width: number, box: ArrayLike<n
   const rowRuns = markRuns(h, (y) => (top + y) * width + left, 1, w, Math.max(4, w / 2), (y, x) => y * w + x);
   const columnRuns = markRuns(w, (x) => top * width + left + x, width, h, Math.max(4, h / 2), (x, y) => y * w + x);
   const fullRows = rowRuns.map((run) => run >= FULL_RUN * w);
-  const longColumns = columnRuns.map((run) => run >= Math.max(4, h / 2));
-  if (!fullRows.includes(true)) return isSlantedBar(labels, width, box, label, area);
-  if (RULE_ELONGATION * Math.max(thickest(fullRows), thickest(longColumns)) > w) return false;
+  if (!fullRows.includes(true)) return slantedBarThickness(labels, width, box, label, area);
+  // An upright side runs well past the rows' own thickness (a thick pen's underline is no side at every column).
+  const longColumns = columnRuns.map((run) => run >= Math.max(4, h / 2) && run > 2 * thickest(fullRows));
+  const thickness = Math.max(thickest(fullRows), thickest(longColumns));
+  if (RULE_ELONGATION * thickness > w) return 0;
   let inRuns = 0;
   for (const s of straight) inRuns += s;
-  return inRuns >= RULE_SHARE * area;
+  return inRuns >= RULE_SHARE * area ? thickness : 0;
 }
 
 /** The longest stretch of consecutive trues. */
@@ -449,11 +451,11 @@ function longestRun(labels: Int32Array, row: number, left: number, right: number
 const MAX_SLANT = 20;
 
 /**
- * Whether piece `label` is one straight bar at a slant of at most MAX_SLANT: its pixels spread along it at least twice
- * RULE_ELONGATION times as far as across it (a bar L long and T thick spreads L^2/12 along and T^2/12 across; a
- * curve, or a 7's bar with its corner, spreads further across).
+ * How thick piece `label` is when it is one straight bar at a slant of at most MAX_SLANT, 0 when it is not: its pixels
+ * spread along it at least twice RULE_ELONGATION times as far as across it (a bar L long and T thick spreads L^2/12
+ * along and T^2/12 across; a curve, or a 7's bar with its corner, spreads further across).
  */
-function isSlantedBar(labels: Int32Array, width: number, box: ArrayLike<number>, label: number, area: number): boolean {
+function slantedBarThickness(labels: Int32Array, width: number, box: ArrayLike<number>, label: number, area: number): number {
   const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
   let [sx, sy, sxx, sxy, syy] = [0, 0, 0, 0, 0];
   for (let y = top; y <= bottom; y++) {
@@ -471,7 +473,7 @@ function isSlantedBar(labels: Int32Array, width: number, box: ArrayLike<number>,
   const half = Math.hypot((cxx - cyy) / 2, cxy);
   const [along, across] = [(cxx + cyy) / 2 + half, Math.max(1e-6, (cxx + cyy) / 2 - half)];
   const slant = (Math.abs(0.5 * Math.atan2(2 * cxy, cxx - cyy)) * 180) / Math.PI;
-  return slant <= MAX_SLANT && Math.sqrt(along / across) >= RULE_ELONGATION * 2;
+  return slant <= MAX_SLANT && Math.sqrt(along / across) >= RULE_ELONGATION * 2 ? Math.sqrt(12 * across) : 0;
 }
 
 /**
