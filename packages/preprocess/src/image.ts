@@ -359,44 +359,25 @@ export function resample(image: GrayImage, region: Box, scale: number, outWidth:
     : resampleBilinear(image, region, scale, outWidth, outHeight);
 }
 
-/** Mean of each pixel's 3x3 neighbourhood (clipped at the edges). */
-export function meanFilter3x3(image: GrayImage<Float32Array>): GrayImage<Float32Array> {
+/** Mean of each pixel's size x size neighbourhood (clipped at the edges: the mean of what is inside), as two passes. */
+export function meanFilter(image: GrayImage<Float32Array>, size: number): GrayImage<Float32Array> {
   const { data, width, height } = image;
-  const rows = new Float32Array(data.length);
-  for (let y = 0; y < height; y++) {
-    const o = y * width;
-    for (let x = 0; x < width; x++) {
-      let sum = data[o + x]!;
-      let n = 1;
-      if (x > 0) {
-        sum += data[o + x - 1]!;
-        n++;
+  const before = Math.floor((size - 1) / 2);
+  const after = size - 1 - before;
+  const pass = (from: Float32Array, along: number, across: number, step: number, stride: number) => {
+    const to = new Float32Array(from.length);
+    for (let j = 0; j < across; j++) {
+      for (let i = 0; i < along; i++) {
+        const first = Math.max(0, i - before);
+        const last = Math.min(along - 1, i + after);
+        let sum = 0;
+        for (let k = first; k <= last; k++) sum += from[j * stride + k * step]!;
+        to[j * stride + i * step] = sum / (last - first + 1);
       }
-      if (x + 1 < width) {
-        sum += data[o + x + 1]!;
-        n++;
-      }
-      rows[o + x] = sum / n;
     }
-  }
-  const out = new Float32Array(data.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      let sum = rows[i]!;
-      let n = 1;
-      if (y > 0) {
-        sum += rows[i - width]!;
-        n++;
-      }
-      if (y + 1 < height) {
-        sum += rows[i + width]!;
-        n++;
-      }
-      out[i] = sum / n;
-    }
-  }
-  return { data: out, width, height };
+    return to;
+  };
+  return { data: pass(pass(data, width, height, 1, width), height, width, width, 1), width, height };
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   levelQuantiles,
   localMedian,
   maxOf,
-  meanFilter3x3,
+  meanFilter,
   resample,
   robustSigma,
   shrinkByFactor,
@@ -228,26 +228,7 @@ function withoutPixelBlocks(work: Levels): Levels {
     }
   }
   if (between < MIN_BLOCK_PIXELS || inRuns < BLOCKY_SHARE * between) return work;
-  return { data: boxBlur(work, Math.max(2, Math.round(inRuns / runs))), width, height };
-}
-
-/** A size x size mean filter (edges: the mean of what is inside the image), as two passes. */
-function boxBlur(image: Levels, size: number): Float32Array {
-  const { data, width, height } = image;
-  const [before, after] = [Math.floor((size - 1) / 2), size - 1 - Math.floor((size - 1) / 2)];
-  const pass = (from: Float32Array, along: number, across: number, step: number, stride: number) => {
-    const to = new Float32Array(from.length);
-    for (let j = 0; j < across; j++) {
-      for (let i = 0; i < along; i++) {
-        const [first, last] = [Math.max(0, i - before), Math.min(along - 1, i + after)];
-        let sum = 0;
-        for (let k = first; k <= last; k++) sum += from[j * stride + k * step]!;
-        to[j * stride + i * step] = sum / (last - first + 1);
-      }
-    }
-    return to;
-  };
-  return pass(pass(data, width, height, 1, width), height, width, width, 1);
+  return meanFilter(work, Math.max(2, Math.round(inRuns / runs)));
 }
 
 /** Lines along a side at least this full (of the light, or of the dark) make a band there: a margin, the table, a
@@ -626,7 +607,7 @@ function findInk(raw: Levels): Ink | Empty {
   const clipped = stats.sigma === 0 && hasClippedNoise(raw);
   if (stats.sigma === 0 && !clipped) return { image: raw, stats: { ...stats, strong: stats.strong } };
   // Grain is no mark: judge "is anything there" on a 3x3 average, where strokes keep their contrast and noise drops 3x.
-  const smooth = meanFilter3x3(raw);
+  const smooth = meanFilter(raw, 3);
   const smoothStats = inkStatistics(smooth.data, NOISE_SIGMAS);
   const signal = (smoothStats.strong ?? smoothStats.background) - smoothStats.background;
   if (signal < MIN_CONTRAST_SIGMAS * smoothStats.sigma) {
@@ -736,14 +717,20 @@ function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, 
     if (!line) return;
     // Its rows (and the fringe below and at its ends) leave the mask, and the piece keeps what lies above them.
     for (let y = line.top; y <= Math.min(height - 1, box[3]! + 1); y++) mask.fill(0, y * width + Math.max(0, line.left - 1), y * width + Math.min(width, line.right + 2));
-    for (let y = line.top; y <= box[3]!; y++) {
-      for (let x = box[0]!; x <= box[2]!; x++) {
+    const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
+    box.set([right, top, left, line.top - 1]);
+    for (let y = top; y <= bottom; y++) {
+      for (let x = left; x <= right; x++) {
         if (labels[y * width + x] !== i + 1) continue;
+        if (y < line.top) {
+          box[0] = Math.min(box[0]!, x);
+          box[2] = Math.max(box[2]!, x);
+          continue;
+        }
         labels[y * width + x] = 0;
         areas[i]!--;
       }
     }
-    box.set(pieceBoxes(labels, width, line.top, areas.length).subarray(4 * i, 4 * i + 4));
   });
   // Frames the digit touches (one piece with it): their sides leave the mask, with the fringe outside them, when the
   // inside keeps ink (a box with nothing in it, a 0 drawn with a ruler, stays).

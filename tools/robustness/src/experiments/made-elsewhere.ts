@@ -66,6 +66,17 @@ function pixelated(p: Plane, block: number): Plane {
 /** The four sides of the rectangle from (a, b) to (c, d), as linesPlane's segments. */
 const frame = (a: number, b: number, c: number, d: number) => [a, b, c, b, c, b, c, d, c, d, a, d, a, d, a, b];
 
+/**
+ * A form's family: the digit enlarged `zoom` times (bilinear) inside a blank margin of `margin` pixels, with ruled lines
+ * of `pen` width drawn from its ink box [x0, y0, x1, y1] (segments as linesPlane takes them).
+ */
+const onForm =
+  (zoom: number, margin: number, pen: number, lines: (box: [number, number, number, number]) => number[]) =>
+  (p: Plane): Plane => {
+    const q = padded(zoom > 1 ? enlarged(p, zoom) : p, margin);
+    return overlay(q, linesPlane(lines(inkBox(q)), q.width, q.height, pen));
+  };
+
 const FAMILIES: Record<string, (p: Plane, rng: Rng) => Plane> = {
   'gauss-noise': (p, rng) => mapPlane(p, (v) => v + 0.25 * normal(rng)),
   'gauss-noise-0.1': (p, rng) => mapPlane(p, (v) => v + 0.1 * normal(rng)),
@@ -81,65 +92,21 @@ const FAMILIES: Record<string, (p: Plane, rng: Rng) => Plane> = {
     const t = ((rng.next() < 0.5 ? -1 : 1) * 40 * Math.PI) / 180;
     return warp(p, aboutCentre([Math.cos(t), Math.sin(t), -Math.sin(t), Math.cos(t)]));
   },
-  underlined: (p) => {
-    const q = padded(p, 6);
-    const [x0, , x1, y1] = inkBox(q);
-    return overlay(q, linesPlane([x0 - 2, y1 + 3, x1 + 2, y1 + 3], q.width, q.height, 1.6));
-  },
-  boxed: (p) => {
-    const q = padded(p, 8);
-    const [x0, y0, x1, y1] = inkBox(q);
-    const [a, b, c, d] = [x0 - 3, y0 - 3, x1 + 3, y1 + 3];
-    return overlay(q, linesPlane(frame(a, b, c, d), q.width, q.height, 1.5));
-  },
-  'comb-box': (p) => {
-    const q = padded(p, 8);
-    const [x0, , x1, y1] = inkBox(q);
-    const [a, c, d] = [x0 - 3, x1 + 3, y1 + 3];
-    return overlay(q, linesPlane([a, d - 8, a, d, a, d, c, d, c, d, c, d - 8], q.width, q.height, 1.5));
-  },
+  underlined: onForm(1, 6, 1.6, ([x0, , x1, y1]) => [x0 - 2, y1 + 3, x1 + 2, y1 + 3]),
+  boxed: onForm(1, 8, 1.5, ([x0, y0, x1, y1]) => frame(x0 - 3, y0 - 3, x1 + 3, y1 + 3)),
+  'comb-box': onForm(1, 8, 1.5, ([x0, , x1, y1]) => [x0 - 3, y1 - 5, x0 - 3, y1 + 3, x0 - 3, y1 + 3, x1 + 3, y1 + 3, x1 + 3, y1 + 3, x1 + 3, y1 - 5]),
   // Drawn after the ruled-line stage was tuned on the three above (stop 35), run once: other sizes, pens, polarity
   // (double-underline then became the tuning set of the touching-underline stage).
-  'boxed-large-pen': (p) => {
-    const q = padded(enlarged(p, 3), 20);
-    const [x0, y0, x1, y1] = inkBox(q);
-    const [a, b, c, d] = [x0 - 8, y0 - 8, x1 + 8, y1 + 8];
-    return overlay(q, linesPlane(frame(a, b, c, d), q.width, q.height, 4));
-  },
-  'double-underline': (p) => {
-    const q = padded(p, 8);
-    const [x0, , x1, y1] = inkBox(q);
-    return overlay(q, linesPlane([x0 - 4, y1 + 2, x1 + 4, y1 + 2, x1 + 4, y1 + 5, x0 - 4, y1 + 5], q.width, q.height, 1.2));
-  },
-  'dark-boxed': (p) => {
-    const q = padded(p, 8);
-    const [x0, y0, x1, y1] = inkBox(q);
-    const [a, b, c, d] = [x0 - 2, y0 - 2, x1 + 4, y1 + 2];
-    return mapPlane(overlay(q, linesPlane(frame(a, b, c, d), q.width, q.height, 2)), (v) => 0.9 - 0.7 * v);
-  },
+  'boxed-large-pen': onForm(3, 20, 4, ([x0, y0, x1, y1]) => frame(x0 - 8, y0 - 8, x1 + 8, y1 + 8)),
+  'double-underline': onForm(1, 8, 1.2, ([x0, , x1, y1]) => [x0 - 4, y1 + 2, x1 + 4, y1 + 2, x1 + 4, y1 + 5, x0 - 4, y1 + 5]),
+  'dark-boxed': (p) => mapPlane(onForm(1, 8, 2, ([x0, y0, x1, y1]) => frame(x0 - 2, y0 - 2, x1 + 4, y1 + 2))(p), (v) => 0.9 - 0.7 * v),
   // Drawn after the touching-underline stage was tuned on double-underline (stop 35), run once.
-  'touching-large': (p) => {
-    const q = padded(enlarged(p, 3), 20);
-    const [x0, , x1, y1] = inkBox(q);
-    return overlay(q, linesPlane([x0 - 10, y1 + 2, x1 + 10, y1 + 2], q.width, q.height, 5));
-  },
-  'slanted-underline': (p) => {
-    const q = padded(p, 8);
-    const [x0, , x1, y1] = inkBox(q);
-    return overlay(q, linesPlane([x0 - 3, y1 + 3, x1 + 3, y1 + 5], q.width, q.height, 1.6));
-  },
+  'touching-large': onForm(3, 20, 5, ([x0, , x1, y1]) => [x0 - 10, y1 + 2, x1 + 10, y1 + 2]),
+  'slanted-underline': onForm(1, 8, 1.6, ([x0, , x1, y1]) => [x0 - 3, y1 + 3, x1 + 3, y1 + 5]),
   // Drawn after the slanted-bar test was tuned on slanted-underline (stop 35), run once.
-  'slanted-large': (p) => {
-    const q = padded(enlarged(p, 2), 12);
-    const [x0, , x1, y1] = inkBox(q);
-    return overlay(q, linesPlane([x0 - 6, y1 + 8, x1 + 6, y1 + 3], q.width, q.height, 3));
-  },
+  'slanted-large': onForm(2, 12, 3, ([x0, , x1, y1]) => [x0 - 6, y1 + 8, x1 + 6, y1 + 3]),
   // Drawn after the touching-frame stage was tuned on dark-boxed (stop 35), run once.
-  'boxed-tight-large': (p) => {
-    const q = padded(enlarged(p, 2), 10);
-    const [x0, y0, x1, y1] = inkBox(q);
-    return overlay(q, linesPlane(frame(x0 - 1, y0 - 2, x1 + 2, y1 + 1), q.width, q.height, 3));
-  },
+  'boxed-tight-large': onForm(2, 10, 3, ([x0, y0, x1, y1]) => frame(x0 - 1, y0 - 2, x1 + 2, y1 + 1)),
   'crossed-out': (p, rng) => {
     const [y0, y1] = [4 + rng.int(20), 4 + rng.int(20)];
     return overlay(p, linesPlane([0, y0, 28, y1], 28, 28, 2.5));
