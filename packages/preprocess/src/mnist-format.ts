@@ -31,7 +31,8 @@ import {
   ruledThickness,
   topHatInPlace,
   touchingFrame,
-  touchingUnderline,
+  gridDividers,
+  touchingBaseline,
   type EdgeBands,
 } from './morphology.js';
 
@@ -60,6 +61,12 @@ export type MnistFormatResult =
       box: Box;
       /** True when the source had dark ink on a light background (so it was inverted). */
       inverted: boolean;
+      /**
+       * The ink the 28x28 was fitted from, inside `box`: light on black (0-255), with the background, specks and ruled
+       * lines left out, at the working resolution (pictures over 1024 px a side are shrunk first, so one ink pixel is
+       * `box.width / ink.width` source pixels). What to split a number into its digits from.
+       */
+      ink: GrayImage<Uint8Array>;
     };
 
 type Empty = Extract<MnistFormatResult, { empty: true }>;
@@ -86,15 +93,17 @@ export function toMnistFormat(image: RasterImage, options: MnistFormatOptions = 
   const again = retry ? digitIn(work, inverted, threshold, MARGIN) : first;
   const digit = !isEmpty(again) && isTightCrop(again, work) ? again : first;
   if (isEmpty(digit)) return digit;
-  const { fit, box } = digit;
-  return { empty: false, pixels: centreInFrame(fit), box: inSource({ ...box, x: box.x + offset.x, y: box.y + offset.y }, factor, gray), inverted };
+  const { fit, box, ink } = digit;
+  return { empty: false, pixels: centreInFrame(fit), box: inSource({ ...box, x: box.x + offset.x, y: box.y + offset.y }, factor, gray), inverted, ink };
 }
 
-/** The digit's 20x20 fit, its ink box, and the box of all its kept ink, faint too, in the working image's pixels. */
+/** The digit's 20x20 fit, its ink box, the box of all its kept ink, faint too, in the working image's pixels, and the
+ * kept ink inside its box as bytes. */
 interface FoundDigit {
   fit: Levels;
   box: Box;
   reach: Box;
+  ink: GrayImage<Uint8Array>;
 }
 
 /** The stages from the background on, with the working image inside a margin of `margin` times its longer side. */
@@ -106,14 +115,34 @@ function digitIn(work: Levels, inverted: boolean, threshold: number, margin: num
   if (isEmpty(levels)) return levels;
   const inkBox = cropBox(levels);
   if (isEmpty(inkBox)) return inkBox;
-  const digit = fitted(levels, inkBox, frame);
+  const digit = fitted(levels, inkBox, frame, ink);
   return ink.stats.sigma === 0 && isSoftAndThick(digit.fit) ? (softDigitIn(ink, threshold, levels, frame) ?? digit) : digit;
 }
 
 /** The ink in `inkBox` fitted into 20x20 with MNIST's stroke width, and where it lies in the frame. */
-function fitted(levels: Levels, inkBox: Box, frame: Box): FoundDigit {
+function fitted(levels: Levels, inkBox: Box, frame: Box, source: Ink): FoundDigit {
   const fit = normalizeStrokeWidth(levels, inkBox, fitIntoBox(levels, inkBox));
-  return { fit, box: within(inkBox, frame), reach: within(boundingBox(levels, 0) ?? inkBox, frame) };
+  return { fit, box: within(inkBox, frame), reach: within(boundingBox(levels, 0) ?? inkBox, frame), ink: keptInk(levels, inkBox, source) };
+}
+
+/**
+ * The kept pixels inside `box` as bytes, at their own contrast over the background (not clipped at the strong ink
+ * level as the fit's levels are: a number is split on the strokes' own shading).
+ */
+function keptInk(levels: Levels, box: Box, { image, stats }: Ink): GrayImage<Uint8Array> {
+  let peak = stats.background + 1;
+  for (let y = box.y; y < box.y + box.height; y++) {
+    for (let x = box.x; x < box.x + box.width; x++) if (levels.data[y * levels.width + x]! > 0) peak = Math.max(peak, image.data[y * levels.width + x]!);
+  }
+  const scale = 255 / (peak - stats.background);
+  const data = new Uint8Array(box.width * box.height);
+  for (let y = 0; y < box.height; y++) {
+    const from = (box.y + y) * levels.width + box.x;
+    for (let x = 0; x < box.width; x++) {
+      if (levels.data[from + x]! > 0) data[y * box.width + x] = Math.max(0, Math.round((image.data[from + x]! - stats.background) * scale));
+    }
+  }
+  return { data, width: box.width, height: box.height };
 }
 
 /**
@@ -130,7 +159,7 @@ function softDigitIn(ink: Ink, threshold: number, kept: Levels, frame: Box): Fou
   const scale = 1 / (peak - low);
   const levels = { ...kept, data: kept.data.map((v, i) => (v > 0 ? (image.data[i]! - low) * scale : 0)) };
   const inkBox = boundingBox(levels, SOFT_BOX_LEVEL);
-  return inkBox ? fitted(levels, inkBox, frame) : null;
+  return inkBox ? fitted(levels, inkBox, frame, ink) : null;
 }
 
 /** Soft fits this thick (stroke width at half peak, of the 20x20) or more have saturated blobs for strokes (on fits
@@ -699,8 +728,8 @@ const MIN_RULE_PIXELS = 12;
  * Clears from `mask` the lines drawn with a ruler beside the digit (an underline, a form's box or comb; see
  * {@link ruledThickness}), with the faint pixels round them: pieces of the ink's core (pixels above `core`, where the
  * faint fringe no longer joins a frame to the digit inside) that reach past the rest of the ink, left and right; and,
- * first, an underline or a frame the digit touches, cut off the piece they make with it (see touchingUnderline and
- * touchingFrame). A bar that is part of a digit (a 7's, a 5's) is joined to its strokes or ends where they do; when
+ * first, an underline, a comb or a frame the digits touch, cut off the piece they make with them (see touchingBaseline,
+ * touchingFrame and gridDividers). A bar that is part of a digit (a 7's, a 5's) is joined to its strokes or ends where they do; when
  * only lines are there, they stay.
  */
 function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, height: number, core: number): void {
@@ -709,28 +738,23 @@ function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, 
   for (let i = 0; i < data.length; i++) coreMask[i] = data[i]! > core ? 1 : 0;
   const { labels, areas } = connectedComponents(coreMask, width, height);
   const boxes = pieceBoxes(labels, width, height, areas.length);
-  // Underlines that touch the digit first, so the rest's extent below is the digit's and not its underline's.
+  // Underlines and combs that touch the digits first, so the rest's extent below is the digits' and not the lines'.
   areas.forEach((area, i) => {
     const box = boxes.subarray(4 * i, 4 * i + 4);
     const overhang = Math.max(1, Math.round(RULE_OVERHANG * (box[2]! - box[0]! + 1)));
-    const line = area >= MIN_RULE_PIXELS ? touchingUnderline(labels, width, box, i + 1, overhang) : null;
+    const line = area >= MIN_RULE_PIXELS ? touchingBaseline(labels, width, box, i + 1, overhang) : null;
     if (!line) return;
-    // Its rows (and the fringe below and at its ends) leave the mask, and the piece keeps what lies above them.
-    for (let y = line.top; y <= Math.min(height - 1, box[3]! + 1); y++) mask.fill(0, y * width + Math.max(0, line.left - 1), y * width + Math.min(width, line.right + 2));
-    const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
-    box.set([right, top, left, line.top - 1]);
-    for (let y = top; y <= bottom; y++) {
-      for (let x = left; x <= right; x++) {
-        if (labels[y * width + x] !== i + 1) continue;
-        if (y < line.top) {
-          box[0] = Math.min(box[0]!, x);
-          box[2] = Math.max(box[2]!, x);
-          continue;
-        }
-        labels[y * width + x] = 0;
-        areas[i]!--;
-      }
+    // The line's rows and the fringe below and at its ends; each tooth and a top line, with the fringe on their outer
+    // side (the end teeth's and the top line's inner side may touch a digit) or round a tooth between.
+    const [left, top, right] = [box[0]!, box[1]!, box[2]!];
+    const cuts = [line.left - 1, line.top, line.right + 1, line.bottom + 1];
+    const { teeth } = line;
+    for (let t = 0; t < teeth.length; t += 3) {
+      const [growLeft, growRight] = [t === teeth.length - 3 ? 0 : 1, t === 0 ? 0 : 1];
+      cuts.push(teeth[t]! - growLeft, teeth[t + 2]! - 1, teeth[t + 1]! + growRight, line.top - 1);
     }
+    if (line.ceiling > 0) cuts.push(left - 1, top - 1, right + 1, top + line.ceiling - 1);
+    areas[i] = cutPiece(mask, labels, width, height, box, i + 1, cuts);
   });
   // Frames the digit touches (one piece with it): their sides leave the mask, with the fringe outside them, when the
   // inside keeps ink (a box with nothing in it, a 0 drawn with a ruler, stays).
@@ -740,18 +764,15 @@ function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, 
     if (!sides) return;
     const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
     const [dt, db, dl, dr] = sides;
+    const inner = [left + dl, top + dt, right - dr, bottom - db];
+    // A row of boxes (a form's comb closed at the top): its dividers go with the frame.
+    const dividers = gridDividers(labels, width, inner, i + 1, 2 * Math.max(...sides) + 1, areas);
     let inside = 0;
-    for (let y = top + dt; y <= bottom - db; y++) for (let x = left + dl; x <= right - dr; x++) if (labels[y * width + x] === i + 1) inside++;
-    if (inside < RULE_REST * (area - inside)) return;
-    for (let y = Math.max(0, top - 1); y <= Math.min(height - 1, bottom + 1); y++) {
-      for (let x = Math.max(0, left - 1); x <= Math.min(width - 1, right + 1); x++) {
-        if (y >= top + dt && y <= bottom - db && x >= left + dl && x <= right - dr) continue;
-        mask[y * width + x] = 0;
-        if (labels[y * width + x] === i + 1) labels[y * width + x] = 0;
-      }
-    }
-    areas[i] = inside;
-    box.set([left + dl, top + dt, right - dr, bottom - db]);
+    for (let y = inner[1]!; y <= inner[3]!; y++) for (let x = inner[0]!; x <= inner[2]!; x++) if (labels[y * width + x] === i + 1) inside++;
+    if (dividers.length === 0 && inside < RULE_REST * (area - inside)) return;
+    const cuts = [left - 1, top - 1, right + 1, inner[1]! - 1, left - 1, inner[3]! + 1, right + 1, bottom + 1, left - 1, top, inner[0]! - 1, bottom, inner[2]! + 1, top, right + 1, bottom];
+    for (let k = 0; k < dividers.length; k += 2) cuts.push(dividers[k]! - 1, top, dividers[k + 1]! + 1, bottom);
+    areas[i] = cutPiece(mask, labels, width, height, box, i + 1, cuts);
   });
   if (areas.length < 2) return;
   const thickness = areas.map((area, i) => (area >= MIN_RULE_PIXELS ? ruledThickness(labels, width, boxes.subarray(4 * i, 4 * i + 4), i + 1, area) : 0));
@@ -780,6 +801,33 @@ function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, 
       for (let yy = Math.max(0, y - 1); yy <= Math.min(height - 1, y + 1); yy++) mask.fill(0, yy * width + Math.max(0, x - 1), yy * width + Math.min(width, x + 2));
     }
   }
+}
+
+/**
+ * Clears the rectangles `cuts` ([left, top, right, bottom] in fours, inclusive, clipped to the image) from `mask` and
+ * from piece `label`, and shrinks the piece's `box` to what it keeps: how many pixels that is.
+ */
+function cutPiece(mask: Uint8Array, labels: Int32Array, width: number, height: number, box: Int32Array, label: number, cuts: number[]): number {
+  for (let c = 0; c < cuts.length; c += 4) {
+    const [x0, x1] = [Math.max(0, cuts[c]!), Math.min(width - 1, cuts[c + 2]!)];
+    for (let y = Math.max(0, cuts[c + 1]!); y <= Math.min(height - 1, cuts[c + 3]!); y++) {
+      for (let x = x0; x <= x1; x++) {
+        mask[y * width + x] = 0;
+        if (labels[y * width + x] === label) labels[y * width + x] = 0;
+      }
+    }
+  }
+  const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
+  box.set([right + 1, bottom + 1, left - 1, top - 1]);
+  let kept = 0;
+  for (let y = top; y <= bottom; y++) {
+    for (let x = left; x <= right; x++) {
+      if (labels[y * width + x] !== label) continue;
+      kept++;
+      box.set([Math.min(box[0]!, x), Math.min(box[1]!, y), Math.max(box[2]!, x), Math.max(box[3]!, y)]);
+    }
+  }
+  return kept;
 }
 
 /** The box MNIST fits into 20x20 is that of the ink at or above this fraction of its contrast (the stroke edge,

@@ -395,44 +395,134 @@ function thickest(flags: boolean[]): number {
   return longest;
 }
 
-/** Rows of ink right above an underline that must lie inside its ends (see touchingUnderline)... */
+/** Rows of ink right above an underline that must lie inside its ends (see touchingBaseline)... */
 const ABOVE_ROWS = 2;
 /** ...and how far past all the ink above it an underline reaches at both ends, as a fraction of its length (a 2's
  * base may reach past its curve a little, on one side or both). */
 const TOUCHING_OVERHANG = 0.1;
+/** A stroke through an underline may reach below it by this fraction of the height above it (a 4's stem below its bar
+ * reaches further), in rows holding at most this fraction of the line's length. */
+const DESCENT = 0.2;
+/** A comb's teeth are as tall as one another within this fraction of the tallest. */
+const TOOTH_SPREAD = 0.25;
+
+/** A line along the bottom of a piece with what stands on it: see {@link touchingBaseline}. */
+export interface Baseline {
+  /** The line's first and last rows, and its ends. */
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+  /** A comb's teeth standing on it, as [left, right, top] triples (columns, and the first row of each). */
+  teeth: number[];
+  /** How many rows from the piece's top a line closing the comb at the top takes (0: none). */
+  ceiling: number;
+}
 
 /**
- * The underline at the bottom of piece `label` (box [left, top, right, bottom]) that touches the digit above it: the
- * bottom rows that run the piece's whole width, thin beside their length, with the ink right above them inside their
- * ends, clear of each by `overhang` (a 2's base, joined at its end, is no underline). Null when there is none.
+ * The underline, or a form's comb (a base line with upright teeth at both ends and between the boxes, perhaps closed
+ * by a top line), at the bottom of piece `label` (box [left, top, right, bottom]) that the digits above it touch: the
+ * bottom rows that run the piece's whole width (strokes through it may end a little below), thin beside their length; teeth as tall as one another standing on it
+ * at both ends (and any as tall between). The other ink above it lies inside its ends, clear of each by `overhang`
+ * right above the line (a 2's base, joined at its end, is no underline), and all of it by a tenth of the line's length
+ * or of its own height, the less (or inside the end teeth). Null when there is no such line, or nothing but lines.
  */
-export function touchingUnderline(labels: Int32Array, width: number, box: ArrayLike<number>, label: number, overhang: number): { top: number; left: number; right: number } | null {
+export function touchingBaseline(labels: Int32Array, width: number, box: ArrayLike<number>, label: number, overhang: number): Baseline | null {
   const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
   const w = right - left + 1;
   if (w < MIN_RULE_LENGTH) return null;
-  let [lineLeft, lineRight, y] = [right, left, bottom];
-  for (; y >= top; y--) {
-    const [first, last] = longestRun(labels, y * width, left, right, label);
-    if (last - first + 1 < FULL_RUN * w) break;
-    [lineLeft, lineRight] = [Math.min(lineLeft, first), Math.max(lineRight, last)];
+  const fullRow = (row: number) => {
+    const [first, last] = longestRun(labels, row * width, left, right, label);
+    return last - first + 1 >= FULL_RUN * w ? [first, last] : null;
+  };
+  // A stroke may cross the line and end a little below it (a 7's stem through its underline): rows of little ink.
+  const sparse = (row: number) => {
+    let n = 0;
+    for (let x = left; x <= right; x++) n += Number(labels[row * width + x] === label);
+    return n <= DESCENT * w;
+  };
+  // A thick pen's line may also have a ragged lower edge: rows of more ink, a quarter of its thickness at most.
+  let [lineBottom, ragged] = [bottom, 0];
+  while (lineBottom > top && bottom - lineBottom < DESCENT * (bottom - top + 1) && !fullRow(lineBottom)) {
+    if (!sparse(lineBottom)) ragged++;
+    lineBottom--;
   }
-  // A line under something as tall as a digit (at least half the line's length), not the lower edge of a bar.
-  if (y === bottom || (y - top + 1) * 2 < w || (bottom - y) * RULE_ELONGATION > w) return null;
-  // The ink right above it, and all the ink above it, each within its ends.
-  let [nearLeft, nearRight, restLeft, restRight] = [right + 1, left - 1, right + 1, left - 1];
-  for (let row = y; row >= top; row--) {
+  let [lineLeft, lineRight, y] = [right, left, lineBottom];
+  for (let run = fullRow(y); run && y >= top; run = fullRow(--y)) [lineLeft, lineRight] = [Math.min(lineLeft, run[0]!), Math.max(lineRight, run[1]!)];
+  const thickness = lineBottom - y;
+  if (y < top || thickness === 0 || thickness * RULE_ELONGATION > w || ragged > thickness / 4) return null;
+  const teeth = combTeeth(labels, width, top, y, lineLeft, lineRight, label, thickness);
+  const ceiling = teeth.length > 0 && teeth[2]! <= top + thickness ? topLineRows(labels, width, box, label) : 0;
+  // The ink above the line and below any top line, but for the teeth: right above the line, and all of it.
+  let [nearLeft, nearRight, restLeft, restRight, restTop] = [right + 1, left - 1, right + 1, left - 1, y + 1];
+  for (let row = y; row >= top + ceiling; row--) {
     for (let x = left; x <= right; x++) {
-      if (labels[row * width + x] !== label) continue;
+      if (labels[row * width + x] !== label || inTooth(teeth, x, row)) continue;
       restLeft = Math.min(restLeft, x);
       restRight = Math.max(restRight, x);
+      restTop = row;
       if (row <= y - ABOVE_ROWS) continue;
       nearLeft = Math.min(nearLeft, x);
       nearRight = Math.max(nearRight, x);
     }
   }
-  const reach = Math.max(overhang, TOUCHING_OVERHANG * (lineRight - lineLeft + 1));
-  const inside = nearLeft >= lineLeft + overhang && nearRight <= lineRight - overhang && restLeft >= lineLeft + reach && restRight <= lineRight - reach;
-  return inside ? { top: y + 1, left: lineLeft, right: lineRight } : null;
+  // Something stands on the line, taller than the line is thick (not the upper edge of a bar), and little hangs below.
+  if (y - restTop + 1 <= 2 * thickness || bottom - lineBottom > DESCENT * (y - restTop + 1)) return null;
+  const [innerLeft, innerRight] = teeth.length > 0 ? [teeth[1]! + 1, teeth[teeth.length - 2]! - 1] : [lineLeft, lineRight];
+  // A tenth of the line's length, or of the height above it when that is less (under a number of several digits).
+  const reach = teeth.length > 0 ? 0 : Math.max(overhang, TOUCHING_OVERHANG * Math.min(lineRight - lineLeft + 1, y - restTop + 1));
+  const inside =
+    nearLeft >= innerLeft + overhang && nearRight <= innerRight - overhang && restLeft >= innerLeft + reach && restRight <= innerRight - reach;
+  return inside ? { top: y + 1, bottom: lineBottom, left: lineLeft, right: lineRight, teeth, ceiling } : null;
+}
+
+/**
+ * A comb's teeth on the line under row `y` (from lineLeft to lineRight, `thickness` rows thick): column groups standing
+ * straight up from it, about as wide as the line is thick, one at each end and as tall as each other; then every group
+ * between as tall, standing free. As [left, right, top] triples, left to right; none when the ends have no such pair.
+ */
+function combTeeth(labels: Int32Array, width: number, top: number, y: number, lineLeft: number, lineRight: number, label: number, thickness: number): number[] {
+  const groups: [number, number, number][] = [];
+  for (let x = lineLeft; x <= lineRight; x++) {
+    let up = 0;
+    while (y - up >= top && labels[(y - up) * width + x] === label) up++;
+    if (up < Math.max(3, 2 * thickness)) continue;
+    const last = groups[groups.length - 1];
+    if (last && last[1] === x - 1) [last[1], last[2]] = [x, Math.max(last[2], up)];
+    else groups.push([x, x, up]);
+  }
+  const slim = (g: [number, number, number]) => g[1] - g[0] + 1 <= 2 * thickness + 1;
+  const [first, last] = [groups[0], groups[groups.length - 1]];
+  if (!first || !last || first === last || first[0] > lineLeft + thickness || last[1] < lineRight - thickness || !slim(first) || !slim(last)) return [];
+  const tall = Math.max(first[2], last[2]);
+  const asTall = (g: [number, number, number]) => g[2] >= (1 - TOOTH_SPREAD) * tall && g[2] <= (1 + TOOTH_SPREAD) * tall;
+  if (!asTall(first) || !asTall(last)) return [];
+  // A tooth between stands free (a digit's stem on the line has its other strokes joined to its side).
+  const free = ([x0, x1, up]: [number, number, number]) => {
+    let touching = 0;
+    for (let row = y - up + 1; row <= y; row++) touching += Number(labels[row * width + x0 - 1] === label) + Number(labels[row * width + x1 + 1] === label);
+    return touching <= TOOTH_SPREAD * up;
+  };
+  return groups.filter((g) => g === first || g === last || (slim(g) && asTall(g) && free(g))).flatMap(([x0, x1, up]) => [x0, x1, y - up + 1]);
+}
+
+/** How many rows from the top of piece `label` run its whole width (a line closing a comb), at most a line's thickness. */
+function topLineRows(labels: Int32Array, width: number, box: ArrayLike<number>, label: number): number {
+  const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
+  const w = right - left + 1;
+  let rows = 0;
+  while (top + rows <= bottom && rows * RULE_ELONGATION <= w) {
+    const [first, last] = longestRun(labels, (top + rows) * width, left, right, label);
+    if (last - first + 1 < FULL_RUN * w) break;
+    rows++;
+  }
+  return rows * RULE_ELONGATION <= w ? rows : 0;
+}
+
+/** Whether (x, row) lies in one of the teeth ([left, right, top] triples, each down to the line). */
+function inTooth(teeth: number[], x: number, row: number): boolean {
+  for (let t = 0; t < teeth.length; t += 3) if (x >= teeth[t]! && x <= teeth[t + 1]! && row >= teeth[t + 2]!) return true;
+  return false;
 }
 
 /** The first and last column of the longest run of `label` in the row starting at `row`, between left and right. */
@@ -502,4 +592,39 @@ export function touchingFrame(labels: Int32Array, width: number, box: ArrayLike<
   };
   const sides = [depth(rowFull, top, 1, w / RULE_ELONGATION), depth(rowFull, bottom, -1, w / RULE_ELONGATION), depth(columnFull, left, 1, h / RULE_ELONGATION), depth(columnFull, right, -1, h / RULE_ELONGATION)] as [number, number, number, number];
   return sides.every((d) => d > 0) ? sides : null;
+}
+
+/**
+ * The dividers of a form's row of boxes inside a frame (inner box [left, top, right, bottom] of piece `label`): column
+ * groups of the piece, at most `thickness` wide, running the inside's whole height; as [left, right] pairs. None unless
+ * at least two of the boxes they make hold ink apart from the frame (a digit's stroke touching it is no divider).
+ */
+export function gridDividers(labels: Int32Array, width: number, inner: readonly number[], label: number, thickness: number, areas: readonly number[]): number[] {
+  const [left, top, right, bottom] = inner as [number, number, number, number];
+  const h = bottom - top + 1;
+  if (h < MIN_RULE_LENGTH) return [];
+  const dividers: number[] = [];
+  for (let x = left; x <= right; x++) {
+    let n = 0;
+    for (let y = top; y <= bottom; y++) if (labels[y * width + x] === label) n++;
+    if (n < FULL_RUN * h) continue;
+    if (dividers.length > 0 && dividers[dividers.length - 1] === x - 1) dividers[dividers.length - 1] = x;
+    else dividers.push(x, x);
+  }
+  if (dividers.length === 0 || dividers.some((x, k) => k % 2 === 1 && x - dividers[k - 1]! + 1 > thickness)) return [];
+  // The boxes between the frame's sides and the dividers, and whether each holds a piece of its own.
+  const edges = [left - 1, ...dividers, right + 1];
+  let filled = 0;
+  for (let k = 0; k + 1 < edges.length; k += 2) {
+    const [x0, x1] = [edges[k]! + 1, edges[k + 1]! - 1];
+    let ink = false;
+    for (let y = top; y <= bottom && !ink; y++) {
+      for (let x = x0; x <= x1 && !ink; x++) {
+        const l = labels[y * width + x]!;
+        ink = l !== 0 && l !== label && areas[l - 1]! >= MIN_RULE_LENGTH;
+      }
+    }
+    if (ink) filled++;
+  }
+  return filled >= 2 ? dividers : [];
 }
