@@ -88,7 +88,7 @@ class ModelRecognizer implements Recognizer {
     const mnist = toMnistFormat(picture, options);
     if (mnist.empty) return { verdict: 'empty', reason: mnist.reason };
     const { box, inverted } = mnist;
-    const pieces = splitPieces(picture, box, inverted).flatMap((piece) => {
+    const pieces = splitPieces(mnist.ink, box).flatMap((piece) => {
       const fit = toMnistFormat(piece.image, { polarity: 'light-on-dark' });
       return fit.empty ? [] : [{ pixels: fit.pixels, box: piece.box }];
     });

@@ -1,6 +1,6 @@
 // Splits the ink of a picture into digit-sized pieces, left to right, on a small copy of the ink's box: cheap enough
 // to run on every stroke (well under a millisecond for a pad drawing).
-import { type Box, connectedComponents, type GrayImage, resizeArea, toGrayscale } from '@digitkit/preprocess';
+import { type Box, connectedComponents, type GrayImage, resizeArea } from '@digitkit/preprocess';
 import { SEGMENTATION } from './verdicts.js';
 
 /** One piece: a light-on-black gray image of its ink alone (padded), and its box in the picture's pixels. */
@@ -19,11 +19,11 @@ interface Component {
 }
 
 /**
- * The digit-sized pieces of the ink inside `box` (from toMnistFormat), ordered left to right. One piece (or none)
- * means the picture holds one thing; then no piece images are made.
+ * The digit-sized pieces of `ink` (toMnistFormat's: light on black, ruled lines already left out) covering `box` of the
+ * picture, ordered left to right. One piece (or none) means the picture holds one thing; then no piece images are made.
  */
-export function splitPieces(picture: { data: Uint8Array | Uint8ClampedArray; width: number; height: number; channels: 1 | 3 | 4 }, box: Box, inverted: boolean): Piece[] {
-  const { small, factor } = inkOfBox(picture, box, inverted);
+export function splitPieces(ink: GrayImage<Uint8Array>, box: Box): Piece[] {
+  const { small, factor } = shrunk(ink, box);
   const mask = new Uint8Array(small.data.length);
   const level = otsuLevel(small.data);
   for (let i = 0; i < mask.length; i++) mask[i] = small.data[i]! > level ? 1 : 0;
@@ -33,23 +33,12 @@ export function splitPieces(picture: { data: Uint8Array | Uint8ClampedArray; wid
   return groups.map((group) => pieceOf(group, labels, small, factor, box));
 }
 
-/** The ink (bright on dark) of the box, area-shrunk so the box is at most SEGMENTATION.side pixels high. */
-function inkOfBox(
-  picture: { data: Uint8Array | Uint8ClampedArray; width: number; height: number; channels: 1 | 3 | 4 },
-  box: Box,
-  inverted: boolean,
-): { small: GrayImage<Float32Array>; factor: number } {
-  const gray = toGrayscale(picture);
-  const crop = new Uint8Array(box.width * box.height);
-  for (let y = 0; y < box.height; y++) {
-    const from = (box.y + y) * gray.width + box.x;
-    crop.set(gray.data.subarray(from, from + box.width), y * box.width);
-  }
-  if (inverted) for (let i = 0; i < crop.length; i++) crop[i] = 255 - crop[i]!;
-  const factor = Math.max(1, box.height / SEGMENTATION.side);
-  const width = Math.max(1, Math.round(box.width / factor));
-  const height = Math.max(1, Math.round(box.height / factor));
-  const small = factor > 1 ? resizeArea({ data: crop, width: box.width, height: box.height }, width, height) : { data: Float32Array.from(crop), width, height };
+/** The ink area-shrunk so it is at most SEGMENTATION.side pixels high, and how many picture pixels one of its spans. */
+function shrunk(ink: GrayImage<Uint8Array>, box: Box): { small: GrayImage<Float32Array>; factor: number } {
+  const shrink = Math.max(1, ink.height / SEGMENTATION.side);
+  const width = Math.max(1, Math.round(ink.width / shrink));
+  const height = Math.max(1, Math.round(ink.height / shrink));
+  const small = shrink > 1 ? resizeArea(ink, width, height) : { data: Float32Array.from(ink.data), width, height };
   return { small, factor: box.width / small.width };
 }
 
@@ -157,12 +146,11 @@ function pieceOf(group: Component, labels: Int32Array, small: GrayImage<Float32A
   const side = 2 * Math.max(w, h);
   const left = (side - w) >> 1;
   const top = (side - h) >> 1;
-  const background = backgroundLevel(data, labels);
   const out = new Uint8Array(side * side);
   for (let y = y0; y <= y1; y++) {
     for (let x = x0; x <= x1; x++) {
       if (!nearLabel(labels, sw, sh, x, y, mine)) continue;
-      out[(y - y0 + top) * side + x - x0 + left] = Math.max(0, Math.min(255, Math.round(data[y * sw + x]! - background)));
+      out[(y - y0 + top) * side + x - x0 + left] = Math.min(255, Math.round(data[y * sw + x]!));
     }
   }
   const inPicture: Box = {
@@ -172,15 +160,6 @@ function pieceOf(group: Component, labels: Int32Array, small: GrayImage<Float32A
     height: Math.max(1, Math.round(heightOf(group) * factor)),
   };
   return { image: { data: out, width: side, height: side }, box: inPicture };
-}
-
-/** Median level of the pixels outside every component: the paper or canvas, subtracted from the ink. */
-function backgroundLevel(data: Float32Array, labels: Int32Array): number {
-  const values: number[] = [];
-  for (let i = 0; i < data.length; i++) if (labels[i] === 0) values.push(data[i]!);
-  if (values.length === 0) return 0;
-  values.sort((a, b) => a - b);
-  return values[values.length >> 1]!;
 }
 
 /** Whether (x, y) or one of its 8 neighbours belongs to the group. */

@@ -95,6 +95,45 @@ describe("verdict 'digits'", () => {
   });
 });
 
+describe("verdict 'digits' on forms", () => {
+  /** Black ruled lines, `pen` pixels wide, drawn on a black-on-white RGBA picture: [x0, y0, x1, y1] each, level or upright. */
+  const ruled = (picture: ReturnType<typeof number>, lines: number[][], pen: number) => {
+    const data = Uint8Array.from(picture.data);
+    for (const [x0, y0, x1, y1] of lines) {
+      for (let y = y0!; y <= y1! + (y0 === y1 ? pen - 1 : 0); y++) for (let x = x0!; x <= x1! + (x0 === x1 ? pen - 1 : 0); x++) data.fill(0, 4 * (y * W + x), 4 * (y * W + x) + 3);
+    }
+    return { ...picture, data };
+  };
+  /** The box of the number's ink (red under 128) as [left, top, right, bottom]. */
+  const inkBox = (picture: ReturnType<typeof number>) => {
+    const box = [W, H, -1, -1];
+    picture.data.forEach((v, i) => {
+      if (i % 4 !== 0 || v >= 128) return;
+      const [x, y] = [(i / 4) % W, Math.floor(i / 4 / W)];
+      [box[0], box[1], box[2], box[3]] = [Math.min(box[0]!, x), Math.min(box[1]!, y), Math.max(box[2]!, x), Math.max(box[3]!, y)];
+    });
+    return box as [number, number, number, number];
+  };
+
+  // Before stop 36 each of these was 'unsure' ("the ink is 3-4 times as wide as it is high"): the line or comb touching
+  // a digit made one piece with it, and a comb's teeth between the digits were read as 1s.
+  it('reads a number whose underline or comb touches its digits (both shipped models)', () => {
+    for (const r of [cnn, mlp]) {
+      for (const [indices, gap] of [[[0, 1], 30], [[4, 7, 2], 24]] as [number[], number][]) {
+        const plain = number(indices, gap);
+        const [left, , right, bottom] = inkBox(plain);
+        const expected = `digits ${indices.map((i) => test.labels[i]!).join('')}`;
+        const underlined = ruled(plain, [[left - 14, bottom - 2, right + 14, bottom - 2]], 6);
+        expect(verdictOf(r.recognize(underlined)), `${r.modelSource} underlined ${expected}`).toBe(expected);
+        // A comb: a base line under the digits, teeth 40 px high at both ends and halfway between each two digits.
+        const teeth = [left - 12, right + 12];
+        const comb = ruled(plain, [[teeth[0]!, bottom - 2, teeth[1]!, bottom - 2], ...teeth.map((x) => [x, bottom - 42, x, bottom - 2])], 5);
+        expect(verdictOf(r.recognize(comb)), `${r.modelSource} in a comb ${expected}`).toBe(expected);
+      }
+    }
+  });
+});
+
 describe("verdict 'unsure'", () => {
   // The MLP is unsure of less (its thresholds are lower): the X passes as a digit there, the K does not. Scribbles are
   // refused about half the time (bench:verdicts measures the rate), so no single scribble is asserted here.
