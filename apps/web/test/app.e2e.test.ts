@@ -352,6 +352,20 @@ describe('verdicts beyond one digit, and the page’s legibility', () => {
     }
   });
 
+  it.each(shippedModels)('reads a number with a line drawn under it, or in a comb drawn round its digits (%s)', async (kind) => {
+    if (shippedModels.length > 1) await switchModel(kind);
+    for (const [name, lines] of [
+      // Both touch the 4's stem and the 2's base.
+      ['number-underlined', [polyline([[0.04, 0.72], [0.96, 0.72]])]],
+      ['number-comb', [polyline([[0.04, 0.55], [0.04, 0.73], [0.96, 0.73], [0.96, 0.55]]), polyline([[0.5, 0.73], [0.5, 0.55]])]],
+    ] as const) {
+      await clearPad();
+      const result = await drawWithMouse(page, [...squeezed(DRAWN_DIGITS[4], 0.28), ...squeezed(DRAWN_DIGITS[2], 0.72), ...lines]);
+      expect(result, name).toMatchObject({ state: 'digits', label: '42' });
+      await page.screenshot({ path: join(shots, `app-${name}-${kind}.png`) });
+    }
+  });
+
   it.each(shippedModels)('says "Not sure — is this one digit?" with the top guesses for a letter (%s)', async (kind) => {
     if (shippedModels.length > 1) await switchModel(kind);
     await clearPad();
