@@ -746,8 +746,8 @@ function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, 
     if (!line) return;
     // The line's rows and the fringe below and at its ends; each tooth and a top line, with the fringe on their outer
     // side (the end teeth's and the top line's inner side may touch a digit) or round a tooth between.
-    const [left, top, right] = [box[0]!, box[1]!, box[2]!];
-    const cuts = [line.left - 1, line.top, line.right + 1, line.bottom + 1];
+    const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
+    const cuts = [line.left - 1, line.top, line.right + 1, bottom + 1];
     const { teeth } = line;
     for (let t = 0; t < teeth.length; t += 3) {
       const [growLeft, growRight] = [t === teeth.length - 3 ? 0 : 1, t === 0 ? 0 : 1];
@@ -805,15 +805,24 @@ function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, 
 
 /**
  * Clears the rectangles `cuts` ([left, top, right, bottom] in fours, inclusive, clipped to the image) from `mask` and
- * from piece `label`, and shrinks the piece's `box` to what it keeps: how many pixels that is.
+ * from piece `label`, with the faint pixels (off the core) right round them, and shrinks the piece's `box` to what it
+ * keeps: how many pixels that is.
  */
 function cutPiece(mask: Uint8Array, labels: Int32Array, width: number, height: number, box: Int32Array, label: number, cuts: number[]): number {
   for (let c = 0; c < cuts.length; c += 4) {
-    const [x0, x1] = [Math.max(0, cuts[c]!), Math.min(width - 1, cuts[c + 2]!)];
-    for (let y = Math.max(0, cuts[c + 1]!); y <= Math.min(height - 1, cuts[c + 3]!); y++) {
+    const [x0, x1] = [Math.max(0, cuts[c]! - 1), Math.min(width - 1, cuts[c + 2]! + 1)];
+    const [y0, y1] = [Math.max(0, cuts[c + 1]! - 1), Math.min(height - 1, cuts[c + 3]! + 1)];
+    for (let y = y0; y <= y1; y++) {
+      const ring = y < cuts[c + 1]! || y > cuts[c + 3]!;
       for (let x = x0; x <= x1; x++) {
-        mask[y * width + x] = 0;
-        if (labels[y * width + x] === label) labels[y * width + x] = 0;
+        const p = y * width + x;
+        if (ring || x < cuts[c]! || x > cuts[c + 2]!) {
+          // A line's anti-aliased edge beside the ink it touches: faint, so off the core (labelled 0).
+          if (labels[p] === 0) mask[p] = 0;
+          continue;
+        }
+        mask[p] = 0;
+        if (labels[p] === label) labels[p] = 0;
       }
     }
   }
