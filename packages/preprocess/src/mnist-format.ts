@@ -729,8 +729,8 @@ const MIN_RULE_PIXELS = 12;
  * {@link ruledThickness}), with the faint pixels round them: pieces of the ink's core (pixels above `core`, where the
  * faint fringe no longer joins a frame to the digit inside) that reach past the rest of the ink, left and right; and,
  * first, an underline, a comb or a frame the digits touch, cut off the piece they make with them (see touchingBaseline,
- * touchingFrame and gridDividers). A bar that is part of a digit (a 7's, a 5's) is joined to its strokes or ends where they do; when
- * only lines are there, they stay.
+ * touchingFrame and gridDividers). A bar that is part of a digit (a 7's, a 5's) is joined to its strokes or ends where
+ * they do; when only lines are there, they stay.
  */
 function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, height: number, core: number): void {
   // A plain loop: Uint8Array.from with a map function took 27 ms on a 1024x768 picture.
@@ -744,8 +744,8 @@ function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, 
     const overhang = Math.max(1, Math.round(RULE_OVERHANG * (box[2]! - box[0]! + 1)));
     const line = area >= MIN_RULE_PIXELS ? touchingBaseline(labels, width, box, i + 1, overhang) : null;
     if (!line) return;
-    // The line's rows and the fringe below and at its ends; each tooth and a top line, with the fringe on their outer
-    // side (the end teeth's and the top line's inner side may touch a digit) or round a tooth between.
+    // The line's rows down to the piece's bottom, each tooth and a top line, with a pixel's margin on the side away from
+    // the digits (the end teeth's and the top line's inner side may touch one) or round a tooth between.
     const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
     const cuts = [line.left - 1, line.top, line.right + 1, bottom + 1];
     const { teeth } = line;
@@ -766,7 +766,7 @@ function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, 
     const [dt, db, dl, dr] = sides;
     const inner = [left + dl, top + dt, right - dr, bottom - db];
     // A row of boxes (a form's comb closed at the top): its dividers go with the frame.
-    const dividers = gridDividers(labels, width, inner, i + 1, 2 * Math.max(...sides) + 1, areas);
+    const dividers = gridDividers(labels, width, inner, i + 1, 2 * Math.max(...sides) + 1, areas, MIN_RULE_PIXELS);
     let inside = 0;
     for (let y = inner[1]!; y <= inner[3]!; y++) for (let x = inner[0]!; x <= inner[2]!; x++) if (labels[y * width + x] === i + 1) inside++;
     if (dividers.length === 0 && inside < RULE_REST * (area - inside)) return;

@@ -408,9 +408,8 @@ const TOOTH_SPREAD = 0.25;
 
 /** A line along the bottom of a piece with what stands on it: see {@link touchingBaseline}. */
 export interface Baseline {
-  /** The line's first and last rows, and its ends. */
+  /** The line's first row (it runs down to the piece's bottom, but for strokes through it) and its ends. */
   top: number;
-  bottom: number;
   left: number;
   right: number;
   /** A comb's teeth standing on it, as [left, right, top] triples (columns, and the first row of each). */
@@ -422,19 +421,17 @@ export interface Baseline {
 /**
  * The underline, or a form's comb (a base line with upright teeth at both ends and between the boxes, perhaps closed
  * by a top line), at the bottom of piece `label` (box [left, top, right, bottom]) that the digits above it touch: the
- * bottom rows that run the piece's whole width (strokes through it may end a little below), thin beside their length; teeth as tall as one another standing on it
- * at both ends (and any as tall between). The other ink above it lies inside its ends, clear of each by `overhang`
- * right above the line (a 2's base, joined at its end, is no underline), and all of it by a tenth of the line's length
- * or of its own height, the less (or inside the end teeth). Null when there is no such line, or nothing but lines.
+ * bottom rows that run the piece's whole width (strokes through it may end a little below), thin beside their length;
+ * teeth as tall as one another standing on it at both ends (and any as tall between). The other ink above it lies
+ * inside its ends, clear of each by `overhang` right above the line (a 2's base, joined at its end, is no underline),
+ * and all of it by a tenth of the line's length or of its own height, the less (or inside the end teeth). Null when
+ * there is no such line, or nothing but lines.
  */
 export function touchingBaseline(labels: Int32Array, width: number, box: ArrayLike<number>, label: number, overhang: number): Baseline | null {
   const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
   const w = right - left + 1;
   if (w < MIN_RULE_LENGTH) return null;
-  const fullRow = (row: number) => {
-    const [first, last] = longestRun(labels, row * width, left, right, label);
-    return last - first + 1 >= FULL_RUN * w ? [first, last] : null;
-  };
+  const fullRow = (row: number) => fullRun(labels, width, row, left, right, label);
   // A stroke may cross the line and end a little below it (a 7's stem through its underline): rows of little ink.
   const sparse = (row: number) => {
     let n = 0;
@@ -473,7 +470,7 @@ export function touchingBaseline(labels: Int32Array, width: number, box: ArrayLi
   const reach = teeth.length > 0 ? 0 : Math.max(overhang, TOUCHING_OVERHANG * Math.min(lineRight - lineLeft + 1, y - restTop + 1));
   const inside =
     nearLeft >= innerLeft + overhang && nearRight <= innerRight - overhang && restLeft >= innerLeft + reach && restRight <= innerRight - reach;
-  return inside ? { top: y + 1, bottom: lineBottom, left: lineLeft, right: lineRight, teeth, ceiling } : null;
+  return inside ? { top: y + 1, left: lineLeft, right: lineRight, teeth, ceiling } : null;
 }
 
 /**
@@ -511,11 +508,7 @@ function topLineRows(labels: Int32Array, width: number, box: ArrayLike<number>, 
   const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
   const w = right - left + 1;
   let rows = 0;
-  while (top + rows <= bottom && rows * RULE_ELONGATION <= w) {
-    const [first, last] = longestRun(labels, (top + rows) * width, left, right, label);
-    if (last - first + 1 < FULL_RUN * w) break;
-    rows++;
-  }
+  while (top + rows <= bottom && rows * RULE_ELONGATION <= w && fullRun(labels, width, top + rows, left, right, label)) rows++;
   return rows * RULE_ELONGATION <= w ? rows : 0;
 }
 
@@ -523,6 +516,12 @@ function topLineRows(labels: Int32Array, width: number, box: ArrayLike<number>, 
 function inTooth(teeth: number[], x: number, row: number): boolean {
   for (let t = 0; t < teeth.length; t += 3) if (x >= teeth[t]! && x <= teeth[t + 1]! && row >= teeth[t + 2]!) return true;
   return false;
+}
+
+/** The first and last column of the longest run of `label` in row `row` when it runs FULL_RUN of left..right, or null. */
+function fullRun(labels: Int32Array, width: number, row: number, left: number, right: number, label: number): [number, number] | null {
+  const [first, last] = longestRun(labels, row * width, left, right, label);
+  return last - first + 1 >= FULL_RUN * (right - left + 1) ? [first, last] : null;
 }
 
 /** The first and last column of the longest run of `label` in the row starting at `row`, between left and right. */
@@ -597,9 +596,18 @@ export function touchingFrame(labels: Int32Array, width: number, box: ArrayLike<
 /**
  * The dividers of a form's row of boxes inside a frame (inner box [left, top, right, bottom] of piece `label`): column
  * groups of the piece, at most `thickness` wide, running the inside's whole height; as [left, right] pairs. None unless
- * at least two of the boxes they make hold ink apart from the frame (a digit's stroke touching it is no divider).
+ * at least two of the boxes they make hold a piece of `minPiece` pixels or more apart from the frame (a digit's stroke
+ * touching it is no divider).
  */
-export function gridDividers(labels: Int32Array, width: number, inner: readonly number[], label: number, thickness: number, areas: readonly number[]): number[] {
+export function gridDividers(
+  labels: Int32Array,
+  width: number,
+  inner: readonly number[],
+  label: number,
+  thickness: number,
+  areas: readonly number[],
+  minPiece: number,
+): number[] {
   const [left, top, right, bottom] = inner as [number, number, number, number];
   const h = bottom - top + 1;
   if (h < MIN_RULE_LENGTH) return [];
@@ -621,7 +629,7 @@ export function gridDividers(labels: Int32Array, width: number, inner: readonly 
     for (let y = top; y <= bottom && !ink; y++) {
       for (let x = x0; x <= x1 && !ink; x++) {
         const l = labels[y * width + x]!;
-        ink = l !== 0 && l !== label && areas[l - 1]! >= MIN_RULE_LENGTH;
+        ink = l !== 0 && l !== label && areas[l - 1]! >= minPiece;
       }
     }
     if (ink) filled++;
