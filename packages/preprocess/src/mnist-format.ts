@@ -32,6 +32,8 @@ import {
   topHatInPlace,
   touchingFrame,
   gridDividers,
+  levelled,
+  lowerEdgeSlope,
   touchingBaseline,
   type EdgeBands,
 } from './morphology.js';
@@ -721,6 +723,8 @@ function digitPieces(
 const RULE_OVERHANG = 0.03;
 /** ...and the largest piece of the rest has at least this fraction of its pixels (not a speck beside a soft digit). */
 const RULE_REST = 0.1;
+/** A slanted line levelled column by column may break where the shift steps: its rows run on across this many pixels. */
+const LEVELLED_GAP = 2;
 /** Pieces of the ink's core (above `core`) smaller than this are no line and no digit. */
 const MIN_RULE_PIXELS = 12;
 
@@ -742,11 +746,21 @@ function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, 
   areas.forEach((area, i) => {
     const box = boxes.subarray(4 * i, 4 * i + 4);
     const overhang = Math.max(1, Math.round(RULE_OVERHANG * (box[2]! - box[0]! + 1)));
-    const line = area >= MIN_RULE_PIXELS ? touchingBaseline(labels, width, box, i + 1, overhang) : null;
+    if (area < MIN_RULE_PIXELS) return;
+    // Level, or else along the piece's lower edge when that slants (a line drawn by hand, a page photographed askew).
+    let line = touchingBaseline(labels, width, box, i + 1, overhang);
+    let frame: { box: ArrayLike<number>; toImage?: (x: number, y: number) => [number, number] } = { box };
+    const slope = line ? 0 : lowerEdgeSlope(labels, width, box, i + 1);
+    if (slope !== 0) {
+      const sheared = levelled(labels, width, box, i + 1, slope);
+      // Levelled column by column, the line's rows step by a pixel where the shift does.
+      line = touchingBaseline(sheared.labels, sheared.width, sheared.box, i + 1, overhang, LEVELLED_GAP);
+      frame = sheared;
+    }
     if (!line) return;
     // The line's rows down to the piece's bottom, each tooth and a top line, with a pixel's margin on the side away from
     // the digits (the end teeth's and the top line's inner side may touch one) or round a tooth between.
-    const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
+    const [left, top, right, bottom] = [frame.box[0]!, frame.box[1]!, frame.box[2]!, frame.box[3]!];
     const cuts = [line.left - 1, line.top, line.right + 1, bottom + 1];
     const { teeth } = line;
     for (let t = 0; t < teeth.length; t += 3) {
@@ -754,7 +768,7 @@ function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, 
       cuts.push(teeth[t]! - growLeft, teeth[t + 2]! - 1, teeth[t + 1]! + growRight, line.top - 1);
     }
     if (line.ceiling > 0) cuts.push(left - 1, top - 1, right + 1, top + line.ceiling - 1);
-    areas[i] = cutPiece(mask, labels, width, height, box, i + 1, cuts);
+    areas[i] = cutPiece(mask, labels, width, height, box, i + 1, cuts, frame.toImage);
   });
   // Frames the digit touches (one piece with it): their sides leave the mask, with the fringe outside them, when the
   // inside keeps ink (a box with nothing in it, a 0 drawn with a ruler, stays).
@@ -779,17 +793,20 @@ function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, 
   const ruled = thickness.map((t) => t > 0);
   if (!ruled.includes(true)) return;
   const largestRest = areas.reduce((a, area, i) => (ruled[i] ? a : Math.max(a, area)), 0);
-  // The rest's extent along the rows: the pieces that are not specks.
-  let [restLeft, restRight] = [width, -1];
+  // The rest's extent: the pieces that are not specks.
+  let [restLeft, restRight, restTop, restBottom] = [width, -1, height, -1];
   areas.forEach((area, i) => {
     if (ruled[i] || area < MIN_PIECE_FRACTION * largestRest) return;
     restLeft = Math.min(restLeft, boxes[4 * i]!);
     restRight = Math.max(restRight, boxes[4 * i + 2]!);
+    restTop = Math.min(restTop, boxes[4 * i + 1]!);
+    restBottom = Math.max(restBottom, boxes[4 * i + 3]!);
   });
   const drop = ruled.map((rule, i) => {
     const [left, right] = [boxes[4 * i]!, boxes[4 * i + 2]!];
-    // Past the rest by more than its own thickness too (a thick 2's base drawn apart reaches a little past its curve).
-    const overhang = Math.max(1, Math.round(RULE_OVERHANG * (right - left + 1)), thickness[i]!);
+    // Past the rest by more than its own thickness too (a thick 2's base drawn apart reaches a little past its curve);
+    // under a number, a fraction of the rest's height rather than of the line's length.
+    const overhang = Math.max(1, Math.round(RULE_OVERHANG * Math.min(right - left + 1, restBottom - restTop + 1)), thickness[i]!);
     return rule && largestRest >= RULE_REST * areas[i]! && left <= restLeft - overhang && right >= restRight + overhang;
   });
   if (!drop.includes(true)) return;
@@ -804,19 +821,28 @@ function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, 
 }
 
 /**
- * Clears the rectangles `cuts` ([left, top, right, bottom] in fours, inclusive, clipped to the image) from `mask` and
- * from piece `label`, with the faint pixels (off the core) right round them, and shrinks the piece's `box` to what it
- * keeps: how many pixels that is.
+ * Clears the rectangles `cuts` ([left, top, right, bottom] in fours, inclusive; in the image, or on a grid `toImage`
+ * maps into it) from `mask` and from piece `label`, with the faint pixels (off the core) right round them, and shrinks
+ * the piece's `box` to what it keeps: how many pixels that is.
  */
-function cutPiece(mask: Uint8Array, labels: Int32Array, width: number, height: number, box: Int32Array, label: number, cuts: number[]): number {
+function cutPiece(
+  mask: Uint8Array,
+  labels: Int32Array,
+  width: number,
+  height: number,
+  box: Int32Array,
+  label: number,
+  cuts: number[],
+  toImage: (x: number, y: number) => [number, number] = (x, y) => [x, y],
+): number {
   for (let c = 0; c < cuts.length; c += 4) {
-    const [x0, x1] = [Math.max(0, cuts[c]! - 1), Math.min(width - 1, cuts[c + 2]! + 1)];
-    const [y0, y1] = [Math.max(0, cuts[c + 1]! - 1), Math.min(height - 1, cuts[c + 3]! + 1)];
-    for (let y = y0; y <= y1; y++) {
-      const ring = y < cuts[c + 1]! || y > cuts[c + 3]!;
-      for (let x = x0; x <= x1; x++) {
+    for (let cy = cuts[c + 1]! - 1; cy <= cuts[c + 3]! + 1; cy++) {
+      const ring = cy < cuts[c + 1]! || cy > cuts[c + 3]!;
+      for (let cx = cuts[c]! - 1; cx <= cuts[c + 2]! + 1; cx++) {
+        const [x, y] = toImage(cx, cy);
+        if (x < 0 || x >= width || y < 0 || y >= height) continue;
         const p = y * width + x;
-        if (ring || x < cuts[c]! || x > cuts[c + 2]!) {
+        if (ring || cx < cuts[c]! || cx > cuts[c + 2]!) {
           // A line's anti-aliased edge beside the ink it touches: faint, so off the core (labelled 0).
           if (labels[p] === 0) mask[p] = 0;
           continue;

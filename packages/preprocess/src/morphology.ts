@@ -424,14 +424,15 @@ export interface Baseline {
  * bottom rows that run the piece's whole width (strokes through it may end a little below), thin beside their length;
  * teeth as tall as one another standing on it at both ends (and any as tall between). The other ink above it lies
  * inside its ends, clear of each by `overhang` right above the line (a 2's base, joined at its end, is no underline),
- * and all of it by a tenth of the line's length or of its own height, the less (or inside the end teeth). Null when
- * there is no such line, or nothing but lines.
+ * and all of it by a tenth of the line's length (both scaled down to its own height when that is less: a number's
+ * line is long) or inside the end teeth. Null when
+ * there is no such line, or nothing but lines. Its rows may have gaps of `gap` pixels (a slanted line levelled in steps).
  */
-export function touchingBaseline(labels: Int32Array, width: number, box: ArrayLike<number>, label: number, overhang: number): Baseline | null {
+export function touchingBaseline(labels: Int32Array, width: number, box: ArrayLike<number>, label: number, overhang: number, gap = 0): Baseline | null {
   const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
   const w = right - left + 1;
   if (w < MIN_RULE_LENGTH) return null;
-  const fullRow = (row: number) => fullRun(labels, width, row, left, right, label);
+  const fullRow = (row: number) => fullRun(labels, width, row, left, right, label, gap);
   // A stroke may cross the line and end a little below it (a 7's stem through its underline): rows of little ink.
   const sparse = (row: number) => {
     let n = 0;
@@ -447,7 +448,9 @@ export function touchingBaseline(labels: Int32Array, width: number, box: ArrayLi
   let [lineLeft, lineRight, y] = [right, left, lineBottom];
   for (let run = fullRow(y); run && y >= top; run = fullRow(--y)) [lineLeft, lineRight] = [Math.min(lineLeft, run[0]!), Math.max(lineRight, run[1]!)];
   const thickness = lineBottom - y;
-  if (y < top || thickness === 0 || thickness * RULE_ELONGATION > w || ragged > thickness / 4) return null;
+  // (A line levelled in steps has a row of them along each edge: the upper one is the line's too.)
+  if (y < top || thickness === 0 || thickness * RULE_ELONGATION > w || ragged > thickness / 4 + (gap > 0 ? 1 : 0)) return null;
+  if (gap > 0) y--;
   const teeth = combTeeth(labels, width, top, y, lineLeft, lineRight, label, thickness);
   const ceiling = teeth.length > 0 && teeth[2]! <= top + thickness ? topLineRows(labels, width, box, label) : 0;
   // The ink above the line and below any top line, but for the teeth: right above the line, and all of it.
@@ -466,11 +469,70 @@ export function touchingBaseline(labels: Int32Array, width: number, box: ArrayLi
   // Something stands on the line, taller than the line is thick (not the upper edge of a bar), and little hangs below.
   if (y - restTop + 1 <= 2 * thickness || bottom - lineBottom > DESCENT * (y - restTop + 1)) return null;
   const [innerLeft, innerRight] = teeth.length > 0 ? [teeth[1]! + 1, teeth[teeth.length - 2]! - 1] : [lineLeft, lineRight];
-  // A tenth of the line's length, or of the height above it when that is less (under a number of several digits).
-  const reach = teeth.length > 0 ? 0 : Math.max(overhang, TOUCHING_OVERHANG * Math.min(lineRight - lineLeft + 1, y - restTop + 1));
-  const inside =
-    nearLeft >= innerLeft + overhang && nearRight <= innerRight - overhang && restLeft >= innerLeft + reach && restRight <= innerRight - reach;
+  // Fractions of the line's length, or of the height above it when that is less (under a number of several digits).
+  const scale = Math.min(1, (y - restTop + 1) / (lineRight - lineLeft + 1));
+  const clear = Math.max(1, Math.round(overhang * scale));
+  const reach = teeth.length > 0 ? 0 : Math.max(clear, TOUCHING_OVERHANG * scale * (lineRight - lineLeft + 1));
+  const inside = nearLeft >= innerLeft + clear && nearRight <= innerRight - clear && restLeft >= innerLeft + reach && restRight <= innerRight - reach;
   return inside ? { top: y + 1, left: lineLeft, right: lineRight, teeth, ceiling } : null;
+}
+
+/** A piece is levelled along a slanted lower edge only when it is this many times as wide as high. */
+const LEVELLED_WIDTH = 1.6;
+
+/**
+ * How steeply the lower edge of piece `label` (box [left, top, right, bottom]) runs, in rows per column, when it is
+ * neither level nor steeper than MAX_SLANT (a line under the digits, drawn or photographed at a slant): the lowest rows of
+ * its left and right quarters' columns (medians) a pixel and a half apart or more, on a piece at least LEVELLED_WIDTH
+ * times as wide as high; else 0.
+ */
+export function lowerEdgeSlope(labels: Int32Array, width: number, box: ArrayLike<number>, label: number): number {
+  const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
+  const quarter = Math.floor((right - left + 1) / 4);
+  // Only under a number (a piece wider than one digit is high, as the recognizer judges it): a 2's slanted base is no line.
+  if (quarter < 2 || right - left + 1 < LEVELLED_WIDTH * (bottom - top + 1)) return 0;
+  const lowest = (from: number, to: number) => {
+    const rows: number[] = [];
+    for (let x = from; x <= to; x++) {
+      for (let y = bottom; y >= top; y--) {
+        if (labels[y * width + x] !== label) continue;
+        rows.push(y);
+        break;
+      }
+    }
+    rows.sort((a, b) => a - b);
+    return rows.length > 0 ? rows[rows.length >> 1]! : Number.NaN;
+  };
+  const slope = (lowest(right - quarter + 1, right) - lowest(left, left + quarter - 1)) / (right - left + 1 - quarter);
+  const steepest = Math.tan((MAX_SLANT * Math.PI) / 180);
+  return Number.isFinite(slope) && Math.abs(slope) <= steepest && Math.abs(slope) * (right - left) >= 1.5 ? slope : 0;
+}
+
+/**
+ * Piece `label` sheared so that a line along its lower edge with `slope` runs level: its own labels on a grid of its
+ * width, the box they fill there, and where a pixel of that grid lies in the image.
+ */
+export function levelled(
+  labels: Int32Array,
+  width: number,
+  box: ArrayLike<number>,
+  label: number,
+  slope: number,
+): { labels: Int32Array; width: number; box: Int32Array; toImage: (x: number, y: number) => [number, number] } {
+  const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
+  const drop = (x: number) => Math.round(slope * (x - left));
+  const lift = Math.max(0, drop(right));
+  const [w, h] = [right - left + 1, bottom - top + 1 + Math.abs(drop(right))];
+  const out = new Int32Array(w * h);
+  for (let y = top; y <= bottom; y++) {
+    for (let x = left; x <= right; x++) if (labels[y * width + x] === label) out[(y - top - drop(x) + lift) * w + x - left] = label;
+  }
+  return {
+    labels: out,
+    width: w,
+    box: pieceBoxes(out.map((l) => (l === label ? 1 : 0)), w, h, 1),
+    toImage: (x, y) => [x + left, y + top + drop(x + left) - lift],
+  };
 }
 
 /**
@@ -519,18 +581,22 @@ function inTooth(teeth: number[], x: number, row: number): boolean {
 }
 
 /** The first and last column of the longest run of `label` in row `row` when it runs FULL_RUN of left..right, or null. */
-function fullRun(labels: Int32Array, width: number, row: number, left: number, right: number, label: number): [number, number] | null {
-  const [first, last] = longestRun(labels, row * width, left, right, label);
+function fullRun(labels: Int32Array, width: number, row: number, left: number, right: number, label: number, gap = 0): [number, number] | null {
+  const [first, last] = longestRun(labels, row * width, left, right, label, gap);
   return last - first + 1 >= FULL_RUN * (right - left + 1) ? [first, last] : null;
 }
 
-/** The first and last column of the longest run of `label` in the row starting at `row`, between left and right. */
-function longestRun(labels: Int32Array, row: number, left: number, right: number, label: number): [number, number] {
-  let [best, bestEnd, run] = [0, left - 1, 0];
+/** The first and last column of the longest run of `label` in the row starting at `row`, between left and right (a
+ * run may cross up to `gap` pixels without it). */
+function longestRun(labels: Int32Array, row: number, left: number, right: number, label: number, gap = 0): [number, number] {
+  let [best, bestEnd, start, last] = [0, left - 1, left, left - gap - 2];
   for (let x = left; x <= right; x++) {
-    run = labels[row + x] === label ? run + 1 : 0;
-    if (run <= best) continue;
-    best = run;
+    if (labels[row + x] !== label) continue;
+    // A run goes on across at most `gap` pixels without the label.
+    if (x - last - 1 > gap) start = x;
+    last = x;
+    if (x - start + 1 <= best) continue;
+    best = x - start + 1;
     bestEnd = x;
   }
   return [bestEnd - best + 1, bestEnd];
