@@ -3,8 +3,9 @@
 // number counts as wrong). The first five families were tuned on (stop 36); the held-out ones were written after and
 // run once: larger, thicker pens, dark ink on light paper, lines touching the digits, a slanted underline, and digits
 // from the other half of the test set. Their first run showed the faint edge of a thick line left joining the digits
-// (underlined-touching-large, comb-tall-thick), which the rule after it mends: those two are tuned on since, and the
-// last two were written after that rule, and run once.
+// (underlined-touching-large, comb-tall-thick), which the rule after it mends: those two are tuned on since, and
+// underlined-touching-thin and comb-touching were written after that rule, and run once. underlined-slanted (36.5%)
+// was then tuned on for levelling a slanted line; underlined-falling and comb-askew were written after, and run once.
 // Usage: numbers-on-forms.ts [count] [cnn|mlp] [family to draw to /tmp/numbers-<family>.png, or all: each, unread] [tuned]
 import { writeFile } from 'node:fs/promises';
 import { createRng, useBackend } from '@digitkit/core';
@@ -99,6 +100,25 @@ const FAMILIES: Family[] = [
     draw: (ix) => ((r) => withLines(r, [r.ink[0] - 6, r.ink[3] + 1, r.ink[2] + 6, r.ink[3] + 1], 3.5))(row(ix, 23, 2, 14)),
   },
   { name: 'comb-touching', heldOut: true, draw: (ix) => ((r) => withLines(r, comb(r, ix.length, r.ink[3] + 1, 16), 2.5))(row(ix, 28, 2, 14)) },
+  // Held out from the levelling of slanted lines (written after it, run once).
+  {
+    name: 'underlined-falling',
+    heldOut: true,
+    draw: (ix) => ((r) => withLines(r, [r.ink[0] - 6, r.ink[3] + 1, r.ink[2] + 6, r.ink[3] + 7], 3))(row(ix, 24, 2, 18)),
+  },
+  {
+    name: 'comb-askew',
+    heldOut: true,
+    draw: (ix) =>
+      ((r) => {
+        // The comb's base rises 4 px from left to right, its teeth upright from it, 16 px high.
+        const [x0, x1] = [r.margin, r.margin + r.pitch * ix.length];
+        const baseAt = (x: number) => r.ink[3] + 2 - (4 * (x - x0)) / (x1 - x0);
+        const segments = [x0, baseAt(x0), x1, baseAt(x1)];
+        for (let c = 0; c <= ix.length; c++) segments.push(x0 + c * r.pitch, baseAt(x0 + c * r.pitch), x0 + c * r.pitch, baseAt(x0 + c * r.pitch) - 16);
+        return withLines(r, segments, 2);
+      })(row(ix, 28, 2, 16)),
+  },
 ];
 
 /** `count` numbers of 2-4 digits from test images [from, to). */
