@@ -784,7 +784,10 @@ function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, 
     let inside = 0;
     for (let y = inner[1]!; y <= inner[3]!; y++) for (let x = inner[0]!; x <= inner[2]!; x++) if (labels[y * width + x] === i + 1) inside++;
     if (dividers.length === 0 && inside < RULE_REST * (area - inside)) return;
-    const cuts = [left - 1, top - 1, right + 1, inner[1]! - 1, left - 1, inner[3]! + 1, right + 1, bottom + 1, left - 1, top, inner[0]! - 1, bottom, inner[2]! + 1, top, right + 1, bottom];
+    // The four sides with the fringe outside them (top, bottom, left, right), and the dividers.
+    const [innerLeft, innerTop, innerRight, innerBottom] = inner as [number, number, number, number];
+    const cuts = [left - 1, top - 1, right + 1, innerTop - 1, left - 1, innerBottom + 1, right + 1, bottom + 1];
+    cuts.push(left - 1, top, innerLeft - 1, bottom, innerRight + 1, top, right + 1, bottom);
     for (let k = 0; k < dividers.length; k += 2) cuts.push(dividers[k]! - 1, top, dividers[k + 1]! + 1, bottom);
     areas[i] = cutPiece(mask, labels, width, height, box, i + 1, cuts);
   });

@@ -33,7 +33,7 @@ export function splitPieces(ink: GrayImage<Uint8Array>, box: Box): Piece[] {
   return groups.map((group) => pieceOf(group, labels, small, factor, box));
 }
 
-/** The ink area-shrunk so it is at most SEGMENTATION.side pixels high, and how many picture pixels one of its spans. */
+/** The ink area-shrunk to at most SEGMENTATION.side pixels high, and how many picture pixels one of its pixels spans. */
 function shrunk(ink: GrayImage<Uint8Array>, box: Box): { small: GrayImage<Float32Array>; factor: number } {
   const shrink = Math.max(1, ink.height / SEGMENTATION.side);
   const width = Math.max(1, Math.round(ink.width / shrink));
