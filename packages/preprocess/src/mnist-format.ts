@@ -21,6 +21,7 @@ import {
 } from './image.js';
 import {
   connectedComponents,
+  countInRow,
   cutStrokeWidth,
   fillsFrom,
   lineFills,
@@ -744,9 +745,9 @@ function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, 
   const boxes = pieceBoxes(labels, width, height, areas.length);
   // Underlines and combs that touch the digits first, so the rest's extent below is the digits' and not the lines'.
   areas.forEach((area, i) => {
+    if (area < MIN_RULE_PIXELS) return;
     const box = boxes.subarray(4 * i, 4 * i + 4);
     const overhang = Math.max(1, Math.round(RULE_OVERHANG * (box[2]! - box[0]! + 1)));
-    if (area < MIN_RULE_PIXELS) return;
     // Level, or else along the piece's lower edge when that slants (a line drawn by hand, a page photographed askew).
     let line = touchingBaseline(labels, width, box, i + 1, overhang);
     let frame: { box: ArrayLike<number>; toImage?: (x: number, y: number) => [number, number] } = { box };
@@ -778,17 +779,17 @@ function withoutRuledLines(mask: Uint8Array, data: Float32Array, width: number, 
     if (!sides) return;
     const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
     const [dt, db, dl, dr] = sides;
-    const inner = [left + dl, top + dt, right - dr, bottom - db];
+    const inner: [number, number, number, number] = [left + dl, top + dt, right - dr, bottom - db];
     // A row of boxes (a form's comb closed at the top): its dividers go with the frame.
     const dividers = gridDividers(labels, width, inner, i + 1, 2 * Math.max(...sides) + 1, areas, MIN_RULE_PIXELS);
+    const [innerLeft, innerTop, innerRight, innerBottom] = inner;
     let inside = 0;
-    for (let y = inner[1]!; y <= inner[3]!; y++) for (let x = inner[0]!; x <= inner[2]!; x++) if (labels[y * width + x] === i + 1) inside++;
+    for (let y = innerTop; y <= innerBottom; y++) inside += countInRow(labels, width, y, innerLeft, innerRight, i + 1);
     if (dividers.length === 0 && inside < RULE_REST * (area - inside)) return;
     // The four sides with the fringe outside them (top, bottom, left, right), and the dividers.
-    const [innerLeft, innerTop, innerRight, innerBottom] = inner as [number, number, number, number];
     const cuts = [left - 1, top - 1, right + 1, innerTop - 1, left - 1, innerBottom + 1, right + 1, bottom + 1];
     cuts.push(left - 1, top, innerLeft - 1, bottom, innerRight + 1, top, right + 1, bottom);
-    for (let k = 0; k < dividers.length; k += 2) cuts.push(dividers[k]! - 1, top, dividers[k + 1]! + 1, bottom);
+    for (const [x0, x1] of dividers) cuts.push(x0 - 1, top, x1 + 1, bottom);
     areas[i] = cutPiece(mask, labels, width, height, box, i + 1, cuts);
   });
   if (areas.length < 2) return;

@@ -425,8 +425,8 @@ export interface Baseline {
  * teeth as tall as one another standing on it at both ends (and any as tall between). The other ink above it lies
  * inside its ends, clear of each by `overhang` right above the line (a 2's base, joined at its end, is no underline),
  * and all of it by a tenth of the line's length (both scaled down to its own height when that is less: a number's
- * line is long) or inside the end teeth. Null when
- * there is no such line, or nothing but lines. Its rows may have gaps of `gap` pixels (a slanted line levelled in steps).
+ * line is long) or inside the end teeth. Null when there is no such line, or nothing but lines. Its rows may have gaps
+ * of `gap` pixels (a slanted line levelled in steps).
  */
 export function touchingBaseline(labels: Int32Array, width: number, box: ArrayLike<number>, label: number, overhang: number, gap = 0): Baseline | null {
   const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
@@ -434,11 +434,7 @@ export function touchingBaseline(labels: Int32Array, width: number, box: ArrayLi
   if (w < MIN_RULE_LENGTH) return null;
   const fullRow = (row: number) => fullRun(labels, width, row, left, right, label, gap);
   // A stroke may cross the line and end a little below it (a 7's stem through its underline): rows of little ink.
-  const sparse = (row: number) => {
-    let n = 0;
-    for (let x = left; x <= right; x++) n += Number(labels[row * width + x] === label);
-    return n <= DESCENT * w;
-  };
+  const sparse = (row: number) => countInRow(labels, width, row, left, right, label) <= DESCENT * w;
   // A thick pen's line may also have a ragged lower edge: rows of more ink, a quarter of its thickness at most.
   let [lineBottom, ragged] = [bottom, 0];
   while (lineBottom > top && bottom - lineBottom < DESCENT * (bottom - top + 1) && !fullRow(lineBottom)) {
@@ -541,15 +537,15 @@ export function levelled(
  * between as tall, standing free. As [left, right, top] triples, left to right; none when the ends have no such pair.
  */
 function combTeeth(labels: Int32Array, width: number, top: number, y: number, lineLeft: number, lineRight: number, label: number, thickness: number): number[] {
-  const groups: [number, number, number][] = [];
-  for (let x = lineLeft; x <= lineRight; x++) {
-    let up = 0;
-    while (y - up >= top && labels[(y - up) * width + x] === label) up++;
-    if (up < Math.max(3, 2 * thickness)) continue;
-    const last = groups[groups.length - 1];
-    if (last && last[1] === x - 1) [last[1], last[2]] = [x, Math.max(last[2], up)];
-    else groups.push([x, x, up]);
-  }
+  // How far each column runs straight up from the line; groups of columns running far enough, with the tallest's height.
+  const ups = Array.from({ length: lineRight - lineLeft + 1 }, (_, k) => {
+    let n = 0;
+    while (y - n >= top && labels[(y - n) * width + lineLeft + k] === label) n++;
+    return n;
+  });
+  const groups = columnGroups(lineLeft, lineRight, (x) => ups[x - lineLeft]! >= Math.max(3, 2 * thickness)).map(
+    ([x0, x1]): [number, number, number] => [x0, x1, Math.max(...ups.slice(x0 - lineLeft, x1 - lineLeft + 1))],
+  );
   const slim = (g: [number, number, number]) => g[1] - g[0] + 1 <= 2 * thickness + 1;
   const [first, last] = [groups[0], groups[groups.length - 1]];
   if (!first || !last || first === last || first[0] > lineLeft + thickness || last[1] < lineRight - thickness || !slim(first) || !slim(last)) return [];
@@ -578,6 +574,32 @@ function topLineRows(labels: Int32Array, width: number, box: ArrayLike<number>, 
 function inTooth(teeth: number[], x: number, row: number): boolean {
   for (let t = 0; t < teeth.length; t += 3) if (x >= teeth[t]! && x <= teeth[t + 1]! && row >= teeth[t + 2]!) return true;
   return false;
+}
+
+/** How many pixels of row `row` from `left` to `right` belong to piece `label`. */
+export function countInRow(labels: Int32Array, width: number, row: number, left: number, right: number, label: number): number {
+  let n = 0;
+  for (let x = left; x <= right; x++) n += Number(labels[row * width + x] === label);
+  return n;
+}
+
+/** How many pixels of column `x` from `top` to `bottom` belong to piece `label`. */
+function countInColumn(labels: Int32Array, width: number, x: number, top: number, bottom: number, label: number): number {
+  let n = 0;
+  for (let y = top; y <= bottom; y++) n += Number(labels[y * width + x] === label);
+  return n;
+}
+
+/** The runs of neighbouring columns from `from` to `to` that pass `test`, as [first, last] pairs, left to right. */
+function columnGroups(from: number, to: number, test: (x: number) => boolean): [number, number][] {
+  const groups: [number, number][] = [];
+  for (let x = from; x <= to; x++) {
+    if (!test(x)) continue;
+    const last = groups[groups.length - 1];
+    if (last && last[1] === x - 1) last[1] = x;
+    else groups.push([x, x]);
+  }
+  return groups;
 }
 
 /** The first and last column of the longest run of `label` in row `row` when it runs FULL_RUN of left..right, or null. */
@@ -640,16 +662,8 @@ export function touchingFrame(labels: Int32Array, width: number, box: ArrayLike<
   const [left, top, right, bottom] = [box[0]!, box[1]!, box[2]!, box[3]!];
   const [w, h] = [right - left + 1, bottom - top + 1];
   if (w < MIN_RULE_LENGTH || h < MIN_RULE_LENGTH) return null;
-  const rowFull = (y: number) => {
-    let n = 0;
-    for (let x = left; x <= right; x++) if (labels[y * width + x] === label) n++;
-    return n >= FULL_RUN * w;
-  };
-  const columnFull = (x: number) => {
-    let n = 0;
-    for (let y = top; y <= bottom; y++) if (labels[y * width + x] === label) n++;
-    return n >= FULL_RUN * h;
-  };
+  const rowFull = (y: number) => countInRow(labels, width, y, left, right, label) >= FULL_RUN * w;
+  const columnFull = (x: number) => countInColumn(labels, width, x, top, bottom, label) >= FULL_RUN * h;
   const depth = (full: (k: number) => boolean, from: number, step: number, most: number) => {
     let d = 0;
     while (d <= most && full(from + d * step)) d++;
@@ -661,7 +675,7 @@ export function touchingFrame(labels: Int32Array, width: number, box: ArrayLike<
 
 /**
  * The dividers of a form's row of boxes inside a frame (inner box [left, top, right, bottom] of piece `label`): column
- * groups of the piece, at most `thickness` wide, running the inside's whole height; as [left, right] pairs. None unless
+ * groups of the piece, at most `thickness` wide, running the inside's whole height, as [left, right]. None unless
  * at least two of the boxes they make hold a piece of `minPiece` pixels or more apart from the frame (a digit's stroke
  * touching it is no divider).
  */
@@ -673,21 +687,14 @@ export function gridDividers(
   thickness: number,
   areas: readonly number[],
   minPiece: number,
-): number[] {
+): [number, number][] {
   const [left, top, right, bottom] = inner as [number, number, number, number];
   const h = bottom - top + 1;
   if (h < MIN_RULE_LENGTH) return [];
-  const dividers: number[] = [];
-  for (let x = left; x <= right; x++) {
-    let n = 0;
-    for (let y = top; y <= bottom; y++) if (labels[y * width + x] === label) n++;
-    if (n < FULL_RUN * h) continue;
-    if (dividers.length > 0 && dividers[dividers.length - 1] === x - 1) dividers[dividers.length - 1] = x;
-    else dividers.push(x, x);
-  }
-  if (dividers.length === 0 || dividers.some((x, k) => k % 2 === 1 && x - dividers[k - 1]! + 1 > thickness)) return [];
+  const dividers = columnGroups(left, right, (x) => countInColumn(labels, width, x, top, bottom, label) >= FULL_RUN * h);
+  if (dividers.length === 0 || dividers.some(([x0, x1]) => x1 - x0 + 1 > thickness)) return [];
   // The boxes between the frame's sides and the dividers, and whether each holds a piece of its own.
-  const edges = [left - 1, ...dividers, right + 1];
+  const edges = [left - 1, ...dividers.flat(), right + 1];
   let filled = 0;
   for (let k = 0; k + 1 < edges.length; k += 2) {
     const [x0, x1] = [edges[k]! + 1, edges[k + 1]! - 1];

@@ -94,6 +94,30 @@ export function linesPlane(segments: readonly number[], width: number, height: n
   return { data: Float32Array.from(penCoverage(segments, width, height, penWidth)), width, height };
 }
 
+/** The four sides of the rectangle from (a, b) to (c, d), as linesPlane's segments (a form's box). */
+export const frame = (a: number, b: number, c: number, d: number): number[] => [a, b, c, b, c, b, c, d, c, d, a, d, a, d, a, b];
+
+/** The box [x0, y0, x1, y1] of the pixels above 0.3 (the ink, not its faint edge). */
+export function inkBox(p: Plane): [number, number, number, number] {
+  const box: [number, number, number, number] = [p.width, p.height, -1, -1];
+  for (let y = 0; y < p.height; y++) {
+    for (let x = 0; x < p.width; x++) {
+      if (!(p.data[y * p.width + x]! > 0.3)) continue;
+      box[0] = Math.min(box[0], x);
+      box[1] = Math.min(box[1], y);
+      box[2] = Math.max(box[2], x);
+      box[3] = Math.max(box[3], y);
+    }
+  }
+  return box;
+}
+
+/** The plane enlarged `factor` times, bilinear (a digit written large). */
+export function enlarged(p: Plane, factor: number): Plane {
+  const big = resizeBilinear(p.data, p.width, p.height, factor);
+  return { data: Float32Array.from(big.data), width: big.width, height: big.height };
+}
+
 /** The brighter of two planes per pixel: a mark drawn over the digit (ink does not add up past full). */
 export function overlay(base: Plane, marks: Plane): Plane {
   return mapPlane(base, (v, i) => Math.max(v, marks.data[i]!));

@@ -9,9 +9,9 @@ import { createRng, type Rng, useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { toMnistFormat as shippedToMnistFormat } from '@digitkit/preprocess';
 import { createRecognizer } from '@digitkit/recognizer';
-import { type Raster, resizeBilinear } from '@digitkit/testkit';
+import type { Raster } from '@digitkit/testkit';
 import { plainMnist } from '../corruptions/plain.js';
-import { aboutCentre, blurPlane, linesPlane, mapPlane, normal, overlay, type Plane, planeOf, rasterOf, warp } from '../corruptions/planes.js';
+import { aboutCentre, blurPlane, enlarged, frame, inkBox, linesPlane, mapPlane, normal, overlay, type Plane, planeOf, rasterOf, warp } from '../corruptions/planes.js';
 
 const [countArg = '500', copy] = process.argv.slice(2);
 const count = Number(countArg);
@@ -24,27 +24,6 @@ function padded(p: Plane, m: number): Plane {
   for (let y = 0; y < p.height; y++) data.set(p.data.subarray(y * p.width, (y + 1) * p.width), (y + m) * w + m);
   return { data, width: w, height: p.height + 2 * m };
 }
-
-/** The box [x0, y0, x1, y1] of the pixels above 0.3. */
-function inkBox(p: Plane): [number, number, number, number] {
-  const box: [number, number, number, number] = [p.width, p.height, -1, -1];
-  for (let y = 0; y < p.height; y++) {
-    for (let x = 0; x < p.width; x++) {
-      if (!(p.data[y * p.width + x]! > 0.3)) continue;
-      box[0] = Math.min(box[0], x);
-      box[1] = Math.min(box[1], y);
-      box[2] = Math.max(box[2], x);
-      box[3] = Math.max(box[3], y);
-    }
-  }
-  return box;
-}
-
-/** The plane enlarged `factor` times, bilinear (a digit written large). */
-const enlarged = (p: Plane, factor: number): Plane => {
-  const big = resizeBilinear(p.data, p.width, p.height, factor);
-  return { data: Float32Array.from(big.data), width: big.width, height: big.height };
-};
 
 /** Block averages of `block` pixels, each shown as a flat square (pixelation, not a smooth thumbnail). */
 function pixelated(p: Plane, block: number): Plane {
@@ -63,8 +42,6 @@ function pixelated(p: Plane, block: number): Plane {
   return { ...p, data };
 }
 
-/** The four sides of the rectangle from (a, b) to (c, d), as linesPlane's segments. */
-const frame = (a: number, b: number, c: number, d: number) => [a, b, c, b, c, b, c, d, c, d, a, d, a, d, a, b];
 
 /**
  * A form's family: the digit enlarged `zoom` times (bilinear) inside a blank margin of `margin` pixels, with ruled lines

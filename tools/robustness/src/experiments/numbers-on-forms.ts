@@ -12,8 +12,7 @@ import { createRng, useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { toGrayscale } from '@digitkit/preprocess';
 import { createRecognizer, type Recognition } from '@digitkit/recognizer';
-import { resizeBilinear } from '@digitkit/testkit';
-import { linesPlane, mapPlane, overlay, type Plane, rasterOf } from '../corruptions/planes.js';
+import { enlarged, frame, inkBox, linesPlane, mapPlane, overlay, type Plane, planeOf, rasterOf } from '../corruptions/planes.js';
 import { contactSheet } from './contact-sheet.js';
 
 const [countArg = '200', model = 'cnn', show, only] = process.argv.slice(2);
@@ -38,27 +37,22 @@ function row(indices: number[], pitch: number, zoom: number, margin: number): Ro
   const width = 2 * margin + Math.round(pitch * zoom) * (indices.length - 1) + cell;
   const height = cell + 2 * margin;
   const data = new Float32Array(width * height);
-  const ink: [number, number, number, number] = [width, height, -1, -1];
   indices.forEach((k, j) => {
-    const digit = Float32Array.from(test.images.subarray(k * 784, (k + 1) * 784), (v) => v / 255);
-    const big = zoom > 1 ? resizeBilinear(digit, 28, 28, zoom) : { data: digit, width: 28, height: 28 };
+    const digit = planeOf(test.images.subarray(k * 784, (k + 1) * 784));
+    const big = zoom > 1 ? enlarged(digit, zoom) : digit;
     const left = margin + j * Math.round(pitch * zoom);
     for (let y = 0; y < big.height; y++) {
       for (let x = 0; x < big.width; x++) {
-        const v = big.data[y * big.width + x]!;
         const p = (y + margin) * width + left + x;
-        data[p] = Math.max(data[p]!, v);
-        if (v <= 0.3) continue;
-        [ink[0], ink[1], ink[2], ink[3]] = [Math.min(ink[0], left + x), Math.min(ink[1], y + margin), Math.max(ink[2], left + x), Math.max(ink[3], y + margin)];
+        data[p] = Math.max(data[p]!, big.data[y * big.width + x]!);
       }
     }
   });
-  return { plane: { data, width, height }, margin, pitch: Math.round(pitch * zoom), zoom, ink };
+  const plane = { data, width, height };
+  return { plane, margin, pitch: Math.round(pitch * zoom), zoom, ink: inkBox(plane) };
 }
 
 const withLines = (r: Row, segments: number[], pen: number): Plane => overlay(r.plane, linesPlane(segments, r.plane.width, r.plane.height, pen));
-/** The four sides of the rectangle from (a, b) to (c, d), as linesPlane's segments. */
-const frame = (a: number, b: number, c: number, d: number) => [a, b, c, b, c, b, c, d, c, d, a, d, a, d, a, b];
 /** A comb under the cells: a base line at `base`, teeth `tall` high at every cell edge; closed at `lid` when given. */
 function comb(r: Row, cells: number, base: number, tall: number, lid?: number): number[] {
   const [left, right] = [r.margin, r.margin + r.pitch * cells];
