@@ -1,0 +1,159 @@
+// Digits photographed on paper people write on, in the light they have: squared, graph and dot-grid paper, pencil,
+// coloured ink and paper, and shadows across the page (a hand's or a phone's). MNIST test digits drawn 3x on the page,
+// RGB; the plain preprocessing and toMnistFormat straight to the model, then `recognize` with its verdicts, per shipped
+// model. Which families were tuned on and which held out is said beside each.
+// Usage: paper-and-light.ts [count] [family,...] [path/to/a/copy/of/preprocess/index.ts]
+import { createRng, type Rng, useBackend } from '@digitkit/core';
+import { loadMnist } from '@digitkit/data';
+import { toMnistFormat as shippedToMnistFormat } from '@digitkit/preprocess';
+import { createRecognizer } from '@digitkit/recognizer';
+import type { Raster } from '@digitkit/testkit';
+import { plainMnist } from '../corruptions/plain.js';
+import { linesPlane, type Plane, planeOf, sample } from '../corruptions/planes.js';
+
+const [countArg = '300', only, copy] = process.argv.slice(2);
+const count = Number(countArg);
+const toMnistFormat: typeof shippedToMnistFormat = copy ? (await import(copy)).toMnistFormat : shippedToMnistFormat;
+
+type Rgb = readonly [number, number, number];
+interface Page {
+  paper: Rgb;
+  ink: Rgb;
+  /** How far the ink goes to its colour at full coverage (pencil: less than 1). */
+  inkStrength?: number;
+  /** Printed lines or dots on the paper (a plane the page's size), their colour and strength. */
+  lines?: Plane;
+  line?: Rgb;
+  lineStrength?: number;
+  /** The light at (x, y) in 0..1 of the page: 1 lit, less in shadow; it multiplies paper, lines and ink alike. */
+  light?: (x: number, y: number) => number;
+  /** Camera grain: uniform noise of this many gray levels, peak to peak. */
+  grain?: number;
+  /** How many page pixels one MNIST pixel takes. */
+  scale?: number;
+}
+
+/** The digit (1 = ink) drawn on a page as described, as an RGB picture. */
+function page(digit: Plane, rng: Rng, look: Page): Raster {
+  const scale = look.scale ?? 3;
+  const side = digit.width * scale;
+  const data = new Uint8Array(side * side * 3);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const i = y * side + x;
+      const ink = Math.min(1, Math.max(0, sample(digit, (x + 0.5) / scale - 0.5, (y + 0.5) / scale - 0.5))) * (look.inkStrength ?? 1);
+      const light = look.light ? look.light(x / side, y / side) : 1;
+      const grain = look.grain ? (rng.next() - 0.5) * look.grain : 0;
+      for (let c = 0; c < 3; c++) {
+        let v = look.paper[c]!;
+        if (look.lines) v += (look.line![c]! - v) * (look.lineStrength ?? 0.8) * look.lines.data[i]!;
+        v += (look.ink[c]! - v) * ink;
+        data[i * 3 + c] = Math.max(0, Math.min(255, Math.round(v * light + grain)));
+      }
+    }
+  }
+  return { data, width: side, height: side, channels: 3 };
+}
+
+/** Squared paper: lines every `gap` pixels both ways (or only across), at a random phase. */
+function squares(side: number, gap: number, rng: Rng, pen = 1.2, upright = true): Plane {
+  const segments: number[] = [];
+  const [px, py] = [rng.next() * gap, rng.next() * gap];
+  for (let y = py; y < side; y += gap) segments.push(0, y, side, y);
+  if (upright) for (let x = px; x < side; x += gap) segments.push(x, 0, x, side);
+  return linesPlane(segments, side, side, pen);
+}
+
+/** Dot-grid paper: a dot every `gap` pixels. */
+function dotGrid(side: number, gap: number, rng: Rng): Plane {
+  const segments: number[] = [];
+  const [px, py] = [rng.next() * gap, rng.next() * gap];
+  for (let y = py; y < side; y += gap) for (let x = px; x < side; x += gap) segments.push(x, y, x + 0.01, y);
+  return linesPlane(segments, side, side, 2.2);
+}
+
+/** A shadow's edge: a straight line at a random angle `offset` from the centre, `soft` wide (0: sharp), `depth` dark. */
+function shadowEdge(rng: Rng, offset: number, depth: number, soft = 0) {
+  const angle = rng.next() * 2 * Math.PI;
+  const [cx, cy] = [Math.cos(angle), Math.sin(angle)];
+  return (x: number, y: number) => {
+    const d = (x - 0.5) * cx + (y - 0.5) * cy - offset;
+    const inside = soft > 0 ? Math.min(1, Math.max(0, d / soft + 0.5)) : d > 0 ? 1 : 0;
+    return 1 - depth * inside;
+  };
+}
+
+const WHITE: Rgb = [246, 244, 238];
+const BLUE_INK: Rgb = [28, 32, 90];
+const BLUE_RULE: Rgb = [150, 180, 220];
+
+const FAMILIES: Record<string, (digit: Plane, rng: Rng) => Raster> = {
+  // Papers and inks, run before any change (all read as well as MNIST's own digits; nothing tuned on them).
+  'squared-5mm': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(84, 12 + rng.next() * 6, rng), line: BLUE_RULE, ink: BLUE_INK }),
+  'squared-gray-dense': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(84, 8 + rng.next() * 4, rng), line: [160, 160, 160], ink: [20, 20, 20] }),
+  'squared-small': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(56, 6 + rng.next() * 3, rng), line: BLUE_RULE, ink: BLUE_INK, scale: 2 }),
+  'graph-green': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(84, 10 + rng.next() * 6, rng, 1.5), line: [120, 190, 140], lineStrength: 0.9, ink: [30, 30, 30] }),
+  'dot-grid': (p, rng) => page(p, rng, { paper: WHITE, lines: dotGrid(84, 10 + rng.next() * 6, rng), line: [120, 120, 130], ink: BLUE_INK }),
+  pencil: (p, rng) => page(p, rng, { paper: [240, 238, 232], ink: [110, 110, 115], inkStrength: 0.85, grain: 24 }),
+  'red-ink': (p, rng) => page(p, rng, { paper: WHITE, ink: [200, 30, 40] }),
+  'yellow-paper': (p, rng) => page(p, rng, { paper: [250, 240, 90], ink: BLUE_INK }),
+  // Paper lines held out: written after the paper-line stage was tuned on the squared papers above, run once.
+  'squared-photo': (p, rng) => page(p, rng, { paper: [232, 230, 222], lines: squares(280, 40 + rng.next() * 20, rng, 3), line: [140, 165, 210], ink: BLUE_INK, grain: 10, scale: 10 }),
+  'ruled-narrow': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(84, 8 + rng.next() * 3, rng, 1, false), line: [150, 150, 150], ink: [25, 25, 25] }),
+  'squared-dark-lines': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(84, 12 + rng.next() * 6, rng, 1.2), line: [110, 120, 140], lineStrength: 0.9, ink: BLUE_INK, grain: 6 }),
+  'engineering-paper': (p, rng) => {
+    const [minor, major] = [squares(84, 6, rng, 0.8), squares(84, 30, rng, 1.6)];
+    const lines = { ...minor, data: minor.data.map((v, i) => Math.max(0.5 * v, major.data[i]!)) };
+    return page(p, rng, { paper: [240, 246, 236], lines, line: [90, 160, 110], ink: [20, 20, 20], grain: 6 });
+  },
+  // Shadows, tuned on (stop 37: the paper's level divided out, polarity from a narrower median).
+  'shadow-half': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, light: shadowEdge(rng, 0.05, 0.55) }),
+  'shadow-half-grain': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 12, light: shadowEdge(rng, 0.05, 0.55) }),
+  'shadow-soft-grain': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 12, light: shadowEdge(rng, 0.05, 0.55, 0.15) }),
+  'shadow-corner-grain': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 12, light: shadowEdge(rng, 0.3, 0.5) }),
+  // Shadows held out: written before the change was measured on anything but the four above, run once after it.
+  'shadow-disc': (p, rng) => {
+    const [cx, cy, r, depth] = [rng.next(), rng.next(), 0.3 + 0.3 * rng.next(), 0.35 + 0.25 * rng.next()];
+    return page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 10, light: (x, y) => 1 - depth * Math.min(1, Math.max(0, (r - Math.hypot(x - cx, y - cy)) / 0.08 + 0.5)) });
+  },
+  'shadow-band': (p, rng) => {
+    const [angle, offset, width] = [rng.next() * Math.PI, (rng.next() - 0.5) * 0.4, 0.08 + 0.07 * rng.next()];
+    const [nx, ny] = [Math.cos(angle), Math.sin(angle)];
+    return page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 10, light: (x, y) => (Math.abs((x - 0.5) * nx + (y - 0.5) * ny - offset) < width / 2 ? 0.5 : 1) });
+  },
+  vignette: (p, rng) => {
+    const [cx, cy] = [0.2 + 0.6 * rng.next(), 0.2 + 0.6 * rng.next()];
+    return page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 10, light: (x, y) => Math.max(0.35, 1 - 0.9 * Math.hypot(x - cx, y - cy)) });
+  },
+  'shadow-on-squared': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(84, 12 + rng.next() * 6, rng), line: BLUE_RULE, ink: BLUE_INK, grain: 10, light: shadowEdge(rng, 0, 0.5, 0.1) }),
+  'shadow-pencil': (p, rng) => page(p, rng, { paper: [240, 238, 232], ink: [110, 110, 115], inkStrength: 0.85, grain: 16, light: shadowEdge(rng, 0.1, 0.45, 0.05) }),
+  'shadow-large': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 14, scale: 10, light: shadowEdge(rng, -0.1, 0.6, 0.03) }),
+  'shadow-deep': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 8, light: shadowEdge(rng, 0.1, 0.7, 0.05) }),
+};
+
+await useBackend('wasm', { log: null });
+const { test } = await loadMnist();
+const recognizers = { cnn: await createRecognizer({ model: 'cnn', log: null }), mlp: await createRecognizer({ model: 'mlp', log: null }) };
+const pick = createRng(91);
+const indices = Array.from({ length: count }, () => pick.int(test.count));
+const labels = Uint8Array.from(indices, (i) => test.labels[i]!);
+const pct = (right: number) => ((100 * right) / count).toFixed(1);
+/** Right answers (a 'digit', the right one) per model, for 28x28s straight to the model or pictures through recognize. */
+const straight = (images: (Uint8Array | null)[]) => {
+  const batch = new Uint8Array(count * 784);
+  images.forEach((image, i) => image && batch.set(image, i * 784));
+  return Object.values(recognizers).map((r) => pct(r.recognizeMnistBatch(batch).filter((x, i) => x.verdict === 'digit' && x.label === labels[i]).length));
+};
+const through = (pictures: Raster[]) =>
+  Object.values(recognizers).map((r) => pct(pictures.filter((p, i) => ((x) => x.verdict === 'digit' && x.label === labels[i])(r.recognize(p))).length));
+
+console.log(`${count} MNIST test digits a family (seed 91), cnn/mlp: plain and toMnistFormat straight to the model, then recognize`);
+console.log(`${'family'.padEnd(20)}${'plain'.padStart(14)}${'toMnistFormat'.padStart(16)}${'recognize'.padStart(14)}`);
+for (const [name, look] of Object.entries(FAMILIES)) {
+  if (only && only !== 'all' && !only.split(',').includes(name)) continue;
+  const rng = createRng(5);
+  const pictures = indices.map((i) => look(planeOf(test.images.subarray(i * 784, (i + 1) * 784)), rng));
+  const fitted = pictures.map((p) => ((r) => (r.empty ? null : r.pixels))(toMnistFormat(p)));
+  const cells = [straight(pictures.map(plainMnist)), straight(fitted), through(pictures)].map((c) => c.join('/'));
+  console.log(`${name.padEnd(20)}${cells[0]!.padStart(14)}${cells[1]!.padStart(16)}${cells[2]!.padStart(14)}`);
+}
