@@ -282,6 +282,29 @@ describe('toMnistFormat on numbers written on forms', () => {
   });
 });
 
+describe('toMnistFormat on squared paper', () => {
+  const side = 84;
+  /** The canvas's digit in dark ink (30) on paper (244) squared every `gap` pixels by lines at `line`. */
+  const onSquared = (canvas: Uint8Array, gap: number, line: number) =>
+    Uint8Array.from(canvas, (v, i) => {
+      const [x, y] = [i % side, Math.floor(i / side)];
+      const paper = y % gap === 3 || x % gap === 5 ? line : 244;
+      return Math.round(paper + ((30 - paper) * v) / 255);
+    });
+  // Measured on the first 60 test digits drawn 2.5x on 84x84, against the digit alone: median r 1.000, 10th percentile
+  // 0.872 for both (before the paper's lines were left out: 0.961 / 0.808 with light lines, 0.421 / 0.192 with dark ones,
+  // the lines fitted with a thin 1 or the whole grid kept).
+  it.each([180, 150])('leaves the lines (at gray level %i) out of the digit: median r > 0.99, 10th percentile > 0.85', (line) => {
+    const r = digits.slice(0, 60).map((digit, i) => {
+      const canvas = redrawOnCanvas(digit, 2.5, side, side, i);
+      const alone = digitOf(toMnistFormat({ data: canvas, width: side, height: side }));
+      return pearson(alone.pixels, digitOf(toMnistFormat({ data: onSquared(canvas, 14, line), width: side, height: side })).pixels);
+    });
+    expect(median(r)).toBeGreaterThan(0.99);
+    expect(quantile(r, 0.1)).toBeGreaterThan(0.85);
+  });
+});
+
 describe('toMnistFormat on simulated phone photos of digits on paper', () => {
   // 360x270 RGB: warm paper, a left-right light gradient, vignetting, blue-black ink, sensor noise.
   const photos = (noise: number) => {
@@ -300,14 +323,24 @@ describe('toMnistFormat on simulated phone photos of digits on paper', () => {
     expect(results.every(({ result }) => result.inverted)).toBe(true);
     expect(median(results.map(({ digit, result }) => pearson(result.pixels, digit)))).toBeGreaterThan(bar);
   });
-  // Measured: median 0.903 (the shadow's edge runs into the image's edges; pieces there are not the digit).
-  it('copes with a hard shadow across the sheet: median Pearson r > 0.88', () => {
+  // Measured: median 0.935 (0.893 while the shadow was only subtracted: the ink in it kept 55% of its contrast).
+  it('copes with a hard shadow across the sheet: median Pearson r > 0.92', () => {
     const r = photos(6).map(({ digit, image }) => {
       const result = digitOf(toMnistFormat({ ...image, data: addShadow(image.data, image.width, image.height) }));
       expect(result.inverted).toBe(true);
       return pearson(result.pixels, digit);
     });
-    expect(median(r)).toBeGreaterThan(0.88);
+    expect(median(r)).toBeGreaterThan(0.92);
+  });
+  // Measured: median 0.949 (before the paper's level was divided out and polarity decided on a narrower median: 0.779,
+  // 8 of 40 taken for light ink on the lit paper; with the polarity given, 0.816: the ink in the shadow faded).
+  it('reads a digit under a shadow over most of the sheet (its edge across the digit): median Pearson r > 0.93', () => {
+    const r = photos(6).map(({ digit, image }) => {
+      const result = digitOf(toMnistFormat({ ...image, data: addShadow(image.data, image.width, image.height, 230) }));
+      expect(result.inverted).toBe(true);
+      return pearson(result.pixels, digit);
+    });
+    expect(median(r)).toBeGreaterThan(0.93);
   });
   // Measured on these 12: median 0.95, every one found (before the residue check in inkStatistics: all 12 "no ink").
   it('finds a small digit in a large photo (a number on a page: about 60 px tall in 1200x900) and gives it back: median r > 0.9', () => {

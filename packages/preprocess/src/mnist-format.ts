@@ -112,7 +112,7 @@ interface FoundDigit {
 /** The stages from the background on, with the working image inside a margin of `margin` times its longer side. */
 function digitIn(work: Levels, inverted: boolean, threshold: number, margin: number): FoundDigit | Empty {
   const { padded, frame } = withMargin(work, margin);
-  const ink = findInk(removeBackground(padded, inverted));
+  const ink = findInk(withoutPaperLines(removeBackground(padded, inverted), frame));
   if (isEmpty(ink)) return ink;
   const levels = keepDigit(ink, threshold, frame);
   if (isEmpty(levels)) return levels;
@@ -414,6 +414,16 @@ function crop<T extends Float32Array | Uint8Array>(image: GrayImage<T>, bands: E
 
 /** Longest side of the small copy polarity is decided on: plenty for "is the ink darker or lighter". */
 const POLARITY_SIDE = 32;
+/**
+ * The local median's radius, as a fraction of the small copy's shorter side: wide, so a thumbnail's strokes, thick for
+ * its size, are not taken for the background.
+ */
+const MEDIAN_REACH = 1 / 2;
+/**
+ * ...and for a picture shrunk to the small copy (its strokes thin there), narrower: a window that reaches across the
+ * whole picture takes a shadow over most of the page for the background, and the lit paper for light ink.
+ */
+const SHRUNK_MEDIAN_REACH = 1 / 3;
 /** Background noise: pixels within this many (robust) standard deviations of the background are background. */
 const NOISE_SIGMAS = 4;
 
@@ -425,7 +435,8 @@ const NOISE_SIGMAS = 4;
 function hasDarkInk(image: Levels): boolean {
   const factor = Math.ceil(Math.max(image.width, image.height) / POLARITY_SIDE);
   const small = factor > 1 ? shrinkByFactor(image, factor) : image;
-  const side = inkSide(small.data, localMedian(small, Math.max(1, Math.round(Math.min(small.width, small.height) / 2))));
+  const reach = factor > 1 ? SHRUNK_MEDIAN_REACH : MEDIAN_REACH;
+  const side = inkSide(small.data, localMedian(small, Math.max(1, Math.round(reach * Math.min(small.width, small.height)))));
   if (side !== 0) return side > 0;
   // Strong shading (light from one side, a vignette) is all the median's residuals show, and the strokes, thinned by
   // the shrinking, drown in it: against the light fitted as a smooth surface they stand out. A picture not shrunk (a
@@ -523,7 +534,94 @@ function removeBackground(work: Levels, dark: boolean): Levels {
     if (coreKept(ink, wider) >= CORE_KEPT || letsInShading(wider, ink)) break;
     [ink, radius] = [wider, 2 * radius];
   }
-  return { data: ink, width, height };
+  return { data: dark ? underEvenLight(ink, work.data) : ink, width, height };
+}
+
+/** A printed line of the paper spans the picture: nine tenths of its row (or column) lie at its level or above... */
+const PAPER_LINE_SHARE = 0.9;
+/** ...a level between these fractions of the ink's peak (fainter is background; stronger may be a stroke)... */
+const PAPER_LINE_LEVEL = [0.05, 0.6] as const;
+/** ...it is thin (rows or columns together, at most this fraction of the picture's side, or 3 pixels)... */
+const PAPER_LINE_THICKNESS = 0.025;
+/** ...and there are at least this many such lines (ruled or squared paper; one line across may be a 7's bar). */
+const PAPER_LINES = 3;
+
+/**
+ * The ink without the paper's own printed lines (ruled or squared paper): rows and columns that lie, for nine tenths of
+ * the frame's width or height, at a level under the ink's (a line across the whole page; no stroke of a digit covers
+ * that much of a row) lose that level, the brighter ink rescaled so the peak stays (ink crossing a line keeps its
+ * strength). Only where at least PAPER_LINES thin lines are found: a pattern, not a bar or a band.
+ */
+function withoutPaperLines(ink: Levels, frame: Box): Levels {
+  const { data, width } = ink;
+  const peak = maxOf(data);
+  if (peak <= 0) return ink;
+  const [across, down] = [spanningLines(ink, frame, peak, true), spanningLines(ink, frame, peak, false)];
+  if (!across || !down || across.count + down.count < PAPER_LINES) return ink;
+  const out = data.slice();
+  for (let y = 0; y < frame.height; y++) {
+    for (let x = 0; x < frame.width; x++) {
+      const level = Math.max(across.levels[y]!, down.levels[x]!);
+      if (level === 0) continue;
+      const i = (frame.y + y) * width + frame.x + x;
+      out[i] = Math.max(0, ((data[i]! - level) * peak) / (peak - level));
+    }
+  }
+  return { ...ink, data: out };
+}
+
+/**
+ * The level of each row (`rows`) or column of the frame that is a thin printed line (see PAPER_LINE_LEVEL; 0 for the
+ * rest) and how many lines they make; null when a run of such rows is too thick for a printed line.
+ */
+function spanningLines(ink: Levels, frame: Box, peak: number, rows: boolean): { levels: Float32Array; count: number } | null {
+  const { data, width } = ink;
+  const [length, span] = rows ? [frame.height, frame.width] : [frame.width, frame.height];
+  const [step, next] = rows ? [1, width] : [width, 1];
+  const levels = new Float32Array(length);
+  const counts = new Uint32Array(256);
+  for (let k = 0; k < length; k++) {
+    counts.fill(0);
+    const first = frame.y * width + frame.x + k * next;
+    for (let j = 0; j < span; j++) counts[Math.min(255, Math.floor(data[first + j * step]!))]!++;
+    // The level nine tenths of the row reach: the sum of the counts below it is at most a tenth.
+    let [b, seen] = [0, counts[0]!];
+    while (b < 255 && seen <= (1 - PAPER_LINE_SHARE) * span) seen += counts[++b]!;
+    levels[k] = b >= PAPER_LINE_LEVEL[0] * peak && b < PAPER_LINE_LEVEL[1] * peak ? b : 0;
+  }
+  const maxThickness = Math.max(3, Math.round(PAPER_LINE_THICKNESS * Math.max(frame.width, frame.height)));
+  let count = 0;
+  for (let k = 0; k < length; ) {
+    if (levels[k] === 0) {
+      k++;
+      continue;
+    }
+    const start = k;
+    while (k < length && levels[k]! > 0) k++;
+    if (k - start > maxThickness) return null;
+    count++;
+  }
+  return { levels, count };
+}
+
+/** A shadow darkens paper and ink alike by at most this factor that is undone (deeper is taken as something dark on the page). */
+const MAX_SHADE = 4;
+
+/**
+ * Dark ink's top-hat as if the page were evenly lit: the opening is the paper's own level, and a shadow or uneven light
+ * multiplies ink and paper alike, so the ink's depth below it is divided by the paper's level (the brightest paper's
+ * stays as it is). Subtracted only, ink in a shadow kept a fraction of its contrast and faded out of the fit.
+ */
+function underEvenLight(ink: Float32Array, gray: Float32Array): Float32Array {
+  const paper = gray.map((v, i) => v + ink[i]!);
+  const [lit = 255] = levelQuantiles(paper, 0.9);
+  // Grain is not scaled (in a dark corner it would pass for marks): the scaling ramps in from the noise floor to twice it.
+  const { background, sigma } = inkStatistics(ink, NOISE_SIGMAS);
+  const floor = Math.max(1, background + NOISE_SIGMAS * sigma);
+  return ink.map((v, i) => {
+    const weight = Math.min(1, Math.max(0, (v - floor) / floor));
+    return v * (1 + weight * (Math.min(MAX_SHADE, Math.max(1, lit / Math.max(1, paper[i]!))) - 1));
+  });
 }
 
 /**

@@ -161,14 +161,14 @@ export function redrawOnCanvas(
 }
 
 /**
- * Darkens an RGB photo where a hard shadow falls: everything left of a slanted line (x < 90 - 0.3 y, 6 px soft
- * edge) gets 55% of the light. The shadow runs into the image's edges, as a real one does.
+ * Darkens an RGB photo where a hard shadow falls: everything left of a slanted line (x < edge - 0.3 y, 6 px soft
+ * edge; `edge` 90 by default) gets 55% of the light. The shadow runs into the image's edges, as a real one does.
  */
-export function addShadow(photo: Uint8Array, width: number, height: number): Uint8Array {
+export function addShadow(photo: Uint8Array, width: number, height: number, edge = 90): Uint8Array {
   const out = photo.slice();
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++) {
-      const t = Math.min(1, Math.max(0, (x - 90 + y * 0.3) / 6));
+      const t = Math.min(1, Math.max(0, (x - edge + y * 0.3) / 6));
       const light = 0.55 + 0.45 * t;
       for (let c = 0; c < 3; c++) out[(y * width + x) * 3 + c] = Math.round(out[(y * width + x) * 3 + c]! * light);
     }
