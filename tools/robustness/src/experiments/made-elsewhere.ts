@@ -5,13 +5,10 @@
 // families underlined, boxed, comb-box, double-underline, slanted-underline and dark-boxed (stop 35: lines drawn
 // with a ruler).
 // Usage: made-elsewhere.ts [count] [path/to/a/copy/of/preprocess/index.ts]
-import { createRng, type Rng, useBackend } from '@digitkit/core';
-import { loadMnist } from '@digitkit/data';
+import type { Rng } from '@digitkit/core';
 import { toMnistFormat as shippedToMnistFormat } from '@digitkit/preprocess';
-import { createRecognizer } from '@digitkit/recognizer';
-import type { Raster } from '@digitkit/testkit';
-import { plainMnist } from '../corruptions/plain.js';
-import { aboutCentre, blurPlane, enlarged, frame, inkBox, linesPlane, mapPlane, normal, overlay, type Plane, planeOf, rasterOf, warp } from '../corruptions/planes.js';
+import { aboutCentre, blurPlane, enlarged, frame, inkBox, linesPlane, mapPlane, normal, overlay, type Plane, rasterOf, warp } from '../corruptions/planes.js';
+import { readThreeWays } from './three-ways.js';
 
 const [countArg = '500', copy] = process.argv.slice(2);
 const count = Number(countArg);
@@ -90,28 +87,7 @@ const FAMILIES: Record<string, (p: Plane, rng: Rng) => Plane> = {
   },
 };
 
-await useBackend('wasm', { log: null });
-const { test } = await loadMnist();
-const recognizers = { cnn: await createRecognizer({ model: 'cnn', log: null }), mlp: await createRecognizer({ model: 'mlp', log: null }) };
-const pick = createRng(77);
-const indices = Array.from({ length: count }, () => pick.int(test.count));
-const labels = Uint8Array.from(indices, (i) => test.labels[i]!);
-const pct = (right: number) => ((100 * right) / count).toFixed(1);
-/** Right answers (a 'digit', the right one) per model, for 28x28s straight to the model or pictures through recognize. */
-const straight = (images: (Uint8Array | null)[]) => {
-  const batch = new Uint8Array(count * 784);
-  images.forEach((image, i) => image && batch.set(image, i * 784));
-  return Object.values(recognizers).map((r) => pct(r.recognizeMnistBatch(batch).filter((x, i) => x.verdict === 'digit' && x.label === labels[i]).length));
-};
-const through = (pictures: Raster[]) =>
-  Object.values(recognizers).map((r) => pct(pictures.filter((p, i) => ((x) => x.verdict === 'digit' && x.label === labels[i])(r.recognize(p))).length));
-
-console.log(`${count} MNIST test digits a family (seed 77), cnn/mlp: plain and toMnistFormat straight to the model, then recognize`);
-console.log(`${'family'.padEnd(16)}${'plain'.padStart(14)}${'toMnistFormat'.padStart(16)}${'recognize'.padStart(14)}`);
-for (const [name, corrupt] of Object.entries(FAMILIES)) {
-  const rng = createRng(5);
-  const pictures = indices.map((i) => rasterOf(corrupt(planeOf(test.images.subarray(i * 784, (i + 1) * 784)), rng)));
-  const fitted = pictures.map((p) => ((r) => (r.empty ? null : r.pixels))(toMnistFormat(p)));
-  const cells = [straight(pictures.map(plainMnist)), straight(fitted), through(pictures)].map((c) => c.join('/'));
-  console.log(`${name.padEnd(16)}${cells[0]!.padStart(14)}${cells[1]!.padStart(16)}${cells[2]!.padStart(14)}`);
-}
+await readThreeWays(
+  Object.fromEntries(Object.entries(FAMILIES).map(([name, corrupt]) => [name, (p: Plane, rng: Rng) => rasterOf(corrupt(p, rng))])),
+  { count, seed: 77, toMnistFormat },
+);

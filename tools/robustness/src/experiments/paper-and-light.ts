@@ -3,13 +3,11 @@
 // RGB; the plain preprocessing and toMnistFormat straight to the model, then `recognize` with its verdicts, per shipped
 // model. Which families were tuned on and which held out is said beside each.
 // Usage: paper-and-light.ts [count] [family,...] [path/to/a/copy/of/preprocess/index.ts]
-import { createRng, type Rng, useBackend } from '@digitkit/core';
-import { loadMnist } from '@digitkit/data';
+import type { Rng } from '@digitkit/core';
 import { toMnistFormat as shippedToMnistFormat } from '@digitkit/preprocess';
-import { createRecognizer } from '@digitkit/recognizer';
 import type { Raster } from '@digitkit/testkit';
-import { plainMnist } from '../corruptions/plain.js';
-import { linesPlane, type Plane, planeOf, sample } from '../corruptions/planes.js';
+import { linesPlane, type Plane, sample } from '../corruptions/planes.js';
+import { type Family, readThreeWays } from './three-ways.js';
 
 const [countArg = '300', only, copy] = process.argv.slice(2);
 const count = Number(countArg);
@@ -87,7 +85,7 @@ const WHITE: Rgb = [246, 244, 238];
 const BLUE_INK: Rgb = [28, 32, 90];
 const BLUE_RULE: Rgb = [150, 180, 220];
 
-const FAMILIES: Record<string, (digit: Plane, rng: Rng) => Raster> = {
+const FAMILIES: Record<string, Family> = {
   // Papers and inks, run before any change (all read as well as MNIST's own digits; nothing tuned on them).
   'squared-5mm': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(84, 12 + rng.next() * 6, rng), line: BLUE_RULE, ink: BLUE_INK }),
   'squared-gray-dense': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(84, 8 + rng.next() * 4, rng), line: [160, 160, 160], ink: [20, 20, 20] }),
@@ -131,29 +129,4 @@ const FAMILIES: Record<string, (digit: Plane, rng: Rng) => Raster> = {
   'shadow-deep': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 8, light: shadowEdge(rng, 0.1, 0.7, 0.05) }),
 };
 
-await useBackend('wasm', { log: null });
-const { test } = await loadMnist();
-const recognizers = { cnn: await createRecognizer({ model: 'cnn', log: null }), mlp: await createRecognizer({ model: 'mlp', log: null }) };
-const pick = createRng(91);
-const indices = Array.from({ length: count }, () => pick.int(test.count));
-const labels = Uint8Array.from(indices, (i) => test.labels[i]!);
-const pct = (right: number) => ((100 * right) / count).toFixed(1);
-/** Right answers (a 'digit', the right one) per model, for 28x28s straight to the model or pictures through recognize. */
-const straight = (images: (Uint8Array | null)[]) => {
-  const batch = new Uint8Array(count * 784);
-  images.forEach((image, i) => image && batch.set(image, i * 784));
-  return Object.values(recognizers).map((r) => pct(r.recognizeMnistBatch(batch).filter((x, i) => x.verdict === 'digit' && x.label === labels[i]).length));
-};
-const through = (pictures: Raster[]) =>
-  Object.values(recognizers).map((r) => pct(pictures.filter((p, i) => ((x) => x.verdict === 'digit' && x.label === labels[i])(r.recognize(p))).length));
-
-console.log(`${count} MNIST test digits a family (seed 91), cnn/mlp: plain and toMnistFormat straight to the model, then recognize`);
-console.log(`${'family'.padEnd(20)}${'plain'.padStart(14)}${'toMnistFormat'.padStart(16)}${'recognize'.padStart(14)}`);
-for (const [name, look] of Object.entries(FAMILIES)) {
-  if (only && only !== 'all' && !only.split(',').includes(name)) continue;
-  const rng = createRng(5);
-  const pictures = indices.map((i) => look(planeOf(test.images.subarray(i * 784, (i + 1) * 784)), rng));
-  const fitted = pictures.map((p) => ((r) => (r.empty ? null : r.pixels))(toMnistFormat(p)));
-  const cells = [straight(pictures.map(plainMnist)), straight(fitted), through(pictures)].map((c) => c.join('/'));
-  console.log(`${name.padEnd(20)}${cells[0]!.padStart(14)}${cells[1]!.padStart(16)}${cells[2]!.padStart(14)}`);
-}
+await readThreeWays(FAMILIES, { count, seed: 91, toMnistFormat, only: only && only !== 'all' ? only.split(',') : undefined });
