@@ -589,7 +589,13 @@ function withoutPaperLines(ink: Levels, frame: Box): Levels {
  * rest) and how many lines they make; null when a run of such rows is too thick for a printed line. `faintCounts`:
  * each row's (column's) pixels at PAPER_LINE_LEVEL[0] of the peak or more.
  */
-function spanningLines(ink: Levels, frame: Box, peak: number, rows: boolean, faintCounts: Uint32Array): { levels: Float32Array; count: number } | null {
+function spanningLines(
+  ink: Levels,
+  frame: Box,
+  peak: number,
+  rows: boolean,
+  faintCounts: Uint32Array,
+): { levels: Float32Array; count: number } | null {
   const { data, width } = ink;
   const [length, span] = rows ? [frame.height, frame.width] : [frame.width, frame.height];
   const [step, next] = rows ? [1, width] : [width, 1];
@@ -621,7 +627,7 @@ function spanningLines(ink: Levels, frame: Box, peak: number, rows: boolean, fai
   return { levels, count };
 }
 
-/** A shadow darkens paper and ink alike by at most this factor that is undone (deeper is taken as something dark on the page). */
+/** A shadow darkens paper and ink alike: by at most this factor it is undone (deeper is something dark on the page). */
 const MAX_SHADE = 4;
 
 /**
@@ -634,7 +640,7 @@ function underEvenLight(ink: Float32Array, gray: Float32Array): Float32Array {
   const paper = new Float32Array(ink.length);
   for (let i = 0; i < ink.length; i++) paper[i] = gray[i]! + ink[i]!;
   const [lit = 255] = levelQuantiles(paper, 0.9);
-  // Grain is not scaled (in a dark corner it would pass for marks): the scaling ramps in from the noise floor to twice it.
+  // Grain is not scaled (in a dark corner it would pass for marks): scaling ramps in from the noise floor to twice it.
   const { background, sigma } = inkStatistics(ink, NOISE_SIGMAS);
   const floor = Math.max(1, background + NOISE_SIGMAS * sigma);
   const out = new Float32Array(ink.length);
