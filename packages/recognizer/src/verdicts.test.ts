@@ -1,7 +1,7 @@
 import { DigitkitError } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 // Drawing helpers shared with the other packages' tests (not part of any published surface).
-import { asBlackOnWhite, cropToInk, drawStrokes, placeOnCanvas, redrawOnCanvas, type Stroke, upscaleBilinear } from '@digitkit/testkit';
+import { asBlackOnWhite, createRng, cropToInk, drawStrokes, onSquaredPaper, placeOnCanvas, redrawOnCanvas, type Stroke, upscaleBilinear } from '@digitkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecognizer, type Recognition, type Recognizer, VERDICT_THRESHOLDS } from './index.js';
 import { singleDigitDoubt } from './verdicts.js';
@@ -77,17 +77,14 @@ describe("verdict 'digit' on paper photographed in poor light", () => {
   /** The digit (drawn on a 280x280 canvas) in dark ink on squared paper (lines every 28 px), under a shadow over the
    * left two thirds whose edge crosses the digit (55% of the light), with camera grain. */
   function onSquaredInShadow(canvas: Uint8Array, seed: number): { data: Uint8Array; width: number; height: number } {
-    let state = seed;
-    const grain = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 12;
-    const data = Uint8Array.from(canvas, (v, i) => {
-      const [x, y] = [i % 280, Math.floor(i / 280)];
-      const paper = x % 28 === 7 || y % 28 === 11 ? 170 : 244;
-      const light = x < 190 - 0.3 * y ? 0.55 : 1;
-      return Math.max(0, Math.min(255, Math.round((paper + ((30 - paper) * v) / 255) * light + grain())));
+    const { next } = createRng(seed);
+    const data = Uint8Array.from(onSquaredPaper(canvas, 280, 28, 170), (v, i) => {
+      const light = i % 280 < 190 - 0.3 * Math.floor(i / 280) ? 0.55 : 1;
+      return Math.max(0, Math.min(255, Math.round(v * light + (next() - 0.5) * 12)));
     });
     return { data, width: 280, height: 280 };
   }
-  // Measured: 30 of 30 (CNN) and 30 of 30 (MLP); the CNN 17 before the paper's lines and the shadow were taken out.
+  // Measured: 30 of 30 (CNN) and 30 of 30 (MLP); the CNN 16 before the paper's lines and the shadow were taken out.
   it('stays one digit, read right, for 27 or more of 30 MNIST test digits (both shipped models)', () => {
     for (const r of [cnn, mlp]) {
       const right = Array.from({ length: 30 }, (_, i) => r.recognize(onSquaredInShadow(redrawOnCanvas(digitAt(i), 9, 280, 280, i), i + 1)))
@@ -149,7 +146,7 @@ describe("verdict 'digits' on forms", () => {
         const expected = `digits ${indices.map((i) => test.labels[i]!).join('')}`;
         const underlined = ruled(plain, [[left - 14, bottom - 2, right + 14, bottom - 2]], 6);
         expect(verdictOf(r.recognize(underlined)), `${r.modelSource} underlined ${expected}`).toBe(expected);
-        // A comb: a base line under the digits, teeth 40 px high at both ends and halfway between each two digits.
+        // A comb: a base line under the digits with teeth 40 px high at both ends.
         const teeth = [left - 12, right + 12];
         const comb = ruled(plain, [[teeth[0]!, bottom - 2, teeth[1]!, bottom - 2], ...teeth.map((x) => [x, bottom - 42, x, bottom - 2])], 5);
         expect(verdictOf(r.recognize(comb)), `${r.modelSource} in a comb ${expected}`).toBe(expected);

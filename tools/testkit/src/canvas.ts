@@ -161,6 +161,17 @@ export function redrawOnCanvas(
 }
 
 /**
+ * A white-on-black canvas (`width` pixels wide) as dark ink (30) on squared paper (244): lines at gray `line` every
+ * `gap` pixels both ways (rows 3, columns 5 past each multiple), under the ink; one gray channel.
+ */
+export function onSquaredPaper(canvas: Uint8Array, width: number, gap: number, line: number): Uint8Array {
+  return Uint8Array.from(canvas, (v, i) => {
+    const paper = Math.floor(i / width) % gap === 3 || (i % width) % gap === 5 ? line : 244;
+    return Math.round(paper + ((30 - paper) * v) / 255);
+  });
+}
+
+/**
  * Darkens an RGB photo where a hard shadow falls: everything left of a slanted line (x < edge - 0.3 y, 6 px soft
  * edge; `edge` 90 by default) gets 55% of the light. The shadow runs into the image's edges, as a real one does.
  */

@@ -19,6 +19,7 @@ export {
   redrawOnCanvas,
   simulatePhoto,
   addShadow,
+  onSquaredPaper,
 } from './canvas.js';
 export type { Skeleton } from './skeleton.js';
 export { digitSkeleton, zhangSuen, upsample, skeletonBounds } from './skeleton.js';
