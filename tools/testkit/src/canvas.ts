@@ -162,11 +162,16 @@ export function redrawOnCanvas(
 
 /**
  * A white-on-black canvas (`width` pixels wide) as dark ink (30) on squared paper (244): lines at gray `line` every
- * `gap` pixels both ways (rows 3, columns 5 past each multiple), under the ink; one gray channel.
+ * `gap` pixels both ways (rows 3, columns 5 past each multiple), under the ink; one gray channel. `tilt` (radians) turns
+ * the lines as a photo taken askew would (1 px lines, not smoothed).
  */
-export function onSquaredPaper(canvas: Uint8Array, width: number, gap: number, line: number): Uint8Array {
+export function onSquaredPaper(canvas: Uint8Array, width: number, gap: number, line: number, tilt = 0): Uint8Array {
+  const [c, s] = [Math.cos(tilt), Math.sin(tilt)];
+  const onLine = (u: number, at: number) => (((u % gap) + gap) % gap) - at;
   return Uint8Array.from(canvas, (v, i) => {
-    const paper = Math.floor(i / width) % gap === 3 || (i % width) % gap === 5 ? line : 244;
+    const [x, y] = [i % width, Math.floor(i / width)];
+    const [across, down] = [onLine(y * c - x * s, 3), onLine(x * c + y * s, 5)];
+    const paper = (across >= 0 && across < 1) || (down >= 0 && down < 1) ? line : 244;
     return Math.round(paper + ((30 - paper) * v) / 255);
   });
 }

@@ -53,13 +53,35 @@ function page(digit: Plane, rng: Rng, look: Page): Raster {
   return { data, width: side, height: side, channels: 3 };
 }
 
-/** Squared paper: lines every `gap` pixels both ways (or only across), at a random phase. */
-function squares(side: number, gap: number, rng: Rng, pen = 1.2, upright = true): Plane {
+/** Squared paper: lines every `gap` pixels both ways (or only across), at a random phase, turned `tilt` radians. */
+function squares(side: number, gap: number, rng: Rng, pen = 1.2, upright = true, tilt = 0): Plane {
   const segments: number[] = [];
   const [px, py] = [rng.next() * gap, rng.next() * gap];
-  for (let y = py; y < side; y += gap) segments.push(0, y, side, y);
-  if (upright) for (let x = px; x < side; x += gap) segments.push(x, 0, x, side);
+  // Drawn over twice the page round its centre, then turned, so tilted lines still reach every edge.
+  const [c, s, mid] = [Math.cos(tilt), Math.sin(tilt), side / 2];
+  const turned = (x: number, y: number) => [mid + (x - mid) * c - (y - mid) * s, mid + (x - mid) * s + (y - mid) * c];
+  const [from, to] = tilt === 0 ? [0, side] : [-side / 2, 1.5 * side];
+  for (let y = from + py; y < to; y += gap) segments.push(...turned(from, y), ...turned(to, y));
+  if (upright) for (let x = from + px; x < to; x += gap) segments.push(...turned(x, from), ...turned(x, to));
   return linesPlane(segments, side, side, pen);
+}
+
+/**
+ * Squared paper photographed from below its middle: the columns converge towards the top (their spacing `spread` less
+ * there, as much more at the bottom), rows as drawn; all turned `turn` radians.
+ */
+function keystone(side: number, gap: number, spread: number, turn: number, rng: Rng): Plane {
+  const segments: number[] = [];
+  const [c, s, mid] = [Math.cos(turn), Math.sin(turn), side / 2];
+  const turned = (x: number, y: number) => [mid + (x - mid) * c - (y - mid) * s, mid + (x - mid) * s + (y - mid) * c];
+  const phase = rng.next() * gap;
+  for (let y = -side / 2 + phase; y < 1.5 * side; y += gap) segments.push(...turned(-side / 2, y), ...turned(1.5 * side, y));
+  for (let k = -Math.ceil(side / gap); k <= Math.ceil(side / gap); k++) {
+    const x = (k + phase / gap) * gap;
+    const at = (y: number) => mid + x * (1 - spread + (2 * spread * y) / side);
+    segments.push(...turned(at(-side / 2), -side / 2), ...turned(at(1.5 * side), 1.5 * side));
+  }
+  return linesPlane(segments, side, side, 1.2);
 }
 
 /** Dot-grid paper: a dot every `gap` pixels. */
@@ -80,6 +102,9 @@ function shadowEdge(rng: Rng, offset: number, depth: number, soft = 0) {
     return 1 - depth * inside;
   };
 }
+
+/** A tilt of 4-20 degrees either way, in radians. */
+const tilt = (rng: Rng) => (rng.next() < 0.5 ? -1 : 1) * (4 + 16 * rng.next()) * (Math.PI / 180);
 
 const WHITE: Rgb = [246, 244, 238];
 const BLUE_INK: Rgb = [28, 32, 90];
@@ -104,6 +129,22 @@ const FAMILIES: Record<string, Family> = {
     const lines = { ...minor, data: minor.data.map((v, i) => Math.max(0.5 * v, major.data[i]!)) };
     return page(p, rng, { paper: [240, 246, 236], lines, line: [90, 160, 110], ink: [20, 20, 20], grain: 6 });
   },
+  // Paper photographed at a tilt (4-20 degrees either way): lines no longer run along rows and columns.
+  'squared-tilted': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(84, 12 + rng.next() * 6, rng, 1.2, true, tilt(rng)), line: BLUE_RULE, ink: BLUE_INK, grain: 6 }),
+  'ruled-tilted': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(84, 8 + rng.next() * 3, rng, 1, false, tilt(rng)), line: [150, 150, 150], ink: [25, 25, 25] }),
+  'squared-dark-tilted': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(84, 12 + rng.next() * 6, rng, 1.2, true, tilt(rng)), line: [110, 120, 140], lineStrength: 0.9, ink: BLUE_INK, grain: 6 }),
+  'graph-green-tilted': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(84, 10 + rng.next() * 6, rng, 1.5, true, tilt(rng)), line: [120, 190, 140], lineStrength: 0.9, ink: [30, 30, 30] }),
+  'squared-photo-tilted': (p, rng) => page(p, rng, { paper: [232, 230, 222], lines: squares(280, 40 + rng.next() * 20, rng, 3, true, tilt(rng)), line: [140, 165, 210], ink: BLUE_INK, grain: 10, scale: 10 }),
+  // Tilted paper held out: written after the tilted-line stage was tuned on the four above (stop 38), run once.
+  'engineering-tilted': (p, rng) => {
+    const turn = tilt(rng);
+    const [minor, major] = [squares(84, 6, rng, 0.8, true, turn), squares(84, 30, rng, 1.6, true, turn)];
+    const lines = { ...minor, data: minor.data.map((v, i) => Math.max(0.5 * v, major.data[i]!)) };
+    return page(p, rng, { paper: [240, 246, 236], lines, line: [90, 160, 110], ink: [20, 20, 20], grain: 6 });
+  },
+  'squared-small-tilted': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(56, 6 + rng.next() * 3, rng, 1.2, true, tilt(rng)), line: BLUE_RULE, ink: BLUE_INK, scale: 2 }),
+  'ruled-pencil-tilted': (p, rng) => page(p, rng, { paper: [240, 238, 232], lines: squares(84, 9 + rng.next() * 4, rng, 1, false, tilt(rng)), line: [150, 170, 200], ink: [110, 110, 115], inkStrength: 0.85, grain: 16 }),
+  'squared-keystone': (p, rng) => page(p, rng, { paper: WHITE, lines: keystone(84, 12 + rng.next() * 6, 0.1 + 0.15 * rng.next(), tilt(rng) / 4, rng), line: [110, 120, 140], lineStrength: 0.9, ink: BLUE_INK, grain: 6 }),
   // Shadows, tuned on (stop 37: the paper's level divided out, polarity from a narrower median).
   'shadow-half': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, light: shadowEdge(rng, 0.05, 0.55) }),
   'shadow-half-grain': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 12, light: shadowEdge(rng, 0.05, 0.55) }),
