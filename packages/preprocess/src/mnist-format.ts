@@ -545,19 +545,40 @@ const PAPER_LINE_LEVEL = [0.05, 0.6] as const;
 const PAPER_LINE_THICKNESS = 0.025;
 /** ...and there are at least this many such lines (ruled or squared paper; one line across may be a 7's bar). */
 const PAPER_LINES = 3;
+/** Paper photographed at a tilt: its lines are looked for up to this slope (25 degrees) off the rows and columns. */
+const MAX_PAPER_TILT = Math.tan((25 * Math.PI) / 180);
 
 /**
  * The ink without the paper's own printed lines (ruled or squared paper): rows and columns that lie, for nine tenths of
  * the frame's width or height, at a level under the ink's (a line across the whole page; no stroke of a digit covers
  * that much of a row) lose that level, the brighter ink rescaled so the peak stays (ink crossing a line keeps its
- * strength). Only where at least PAPER_LINES thin lines are found: a pattern, not a bar or a band.
+ * strength). Only where at least PAPER_LINES thin lines are found: a pattern, not a bar or a band. Paper photographed
+ * at a tilt has its rows and columns sheared by the tilt its lines show (see paperTilt).
  */
 function withoutPaperLines(ink: Levels, frame: Box): Levels {
   const { data, width } = ink;
   const peak = maxOf(data);
   if (peak <= 0) return ink;
-  // One pass first: how many pixels of each row and column are at a line's level at all (most pictures have none).
   const faint = PAPER_LINE_LEVEL[0] * peak;
+  const tilt = spansRowOrColumn(ink, frame, faint) ? 0 : paperTilt(ink, frame, faint);
+  if (tilt === null) return ink;
+  const [rows, columns] = [shearedLines(frame, tilt, true), shearedLines(frame, tilt, false)];
+  const [across, down] = [spanningLines(ink, frame, peak, rows, tilt), spanningLines(ink, frame, peak, columns, tilt)];
+  if (!across || !down || across.count + down.count < PAPER_LINES) return ink;
+  const out = data.slice();
+  for (let y = 0; y < frame.height; y++) {
+    for (let x = 0; x < frame.width; x++) {
+      const level = Math.max(lineLevel(across.levels, y + rows.shift[x]!), lineLevel(down.levels, x + columns.shift[y]!));
+      if (level === 0) continue;
+      const i = (frame.y + y) * width + frame.x + x;
+      out[i] = Math.max(0, ((data[i]! - level) * peak) / (peak - level));
+    }
+  }
+  return { ...ink, data: out };
+}
+
+/** Whether some row or column of the frame is, for nine tenths of it, at a line's level at all (most pictures: none). */
+function spansRowOrColumn({ data, width }: Levels, frame: Box, faint: number): boolean {
   const [inRow, inColumn] = [new Uint32Array(frame.height), new Uint32Array(frame.width)];
   for (let y = 0; y < frame.height; y++) {
     const first = (frame.y + y) * width + frame.x;
@@ -568,63 +589,138 @@ function withoutPaperLines(ink: Levels, frame: Box): Levels {
       }
     }
   }
-  const spans = (counts: Uint32Array, span: number) => counts.some((n) => n >= PAPER_LINE_SHARE * span);
-  if (!spans(inRow, frame.width) && !spans(inColumn, frame.height)) return ink;
-  const [across, down] = [spanningLines(ink, frame, peak, true, inRow), spanningLines(ink, frame, peak, false, inColumn)];
-  if (!across || !down || across.count + down.count < PAPER_LINES) return ink;
-  const out = data.slice();
-  for (let y = 0; y < frame.height; y++) {
-    for (let x = 0; x < frame.width; x++) {
-      const level = Math.max(across.levels[y]!, down.levels[x]!);
-      if (level === 0) continue;
-      const i = (frame.y + y) * width + frame.x + x;
-      out[i] = Math.max(0, ((data[i]! - level) * peak) / (peak - level));
-    }
-  }
-  return { ...ink, data: out };
+  return inRow.some((n) => n >= PAPER_LINE_SHARE * frame.width) || inColumn.some((n) => n >= PAPER_LINE_SHARE * frame.height);
+}
+
+interface ShearedLines {
+  rows: boolean;
+  /** Where line 0 lies at each step along (rows: each column); line k at k - shift. */
+  shift: Float64Array;
+  count: number;
 }
 
 /**
- * The level of each row (`rows`) or column of the frame that is a thin printed line (see PAPER_LINE_LEVEL; 0 for the
- * rest) and how many lines they make; null when a run of such rows is too thick for a printed line. `faintCounts`:
- * each row's (column's) pixels at PAPER_LINE_LEVEL[0] of the peak or more.
+ * Rows (or columns) of the frame sheared by a tilt: the frame pixel (x, y) lies on line y + shift[x] (x + shift[y] for
+ * columns) of `count`, between two lines when that is not whole. A row tilted by slope t runs y = c + t x, a column
+ * (perpendicular) x = c - t y.
  */
-function spanningLines(
-  ink: Levels,
-  frame: Box,
-  peak: number,
-  rows: boolean,
-  faintCounts: Uint32Array,
-): { levels: Float32Array; count: number } | null {
+function shearedLines(frame: Box, tilt: number, rows: boolean): ShearedLines {
+  const [along, across] = rows ? [frame.width, frame.height] : [frame.height, frame.width];
+  const raw = Array.from({ length: along }, (_, j) => (rows ? -tilt : tilt) * j);
+  const lowest = Math.min(...raw);
+  return { rows, shift: Float64Array.from(raw, (v) => v - lowest), count: across + Math.ceil(Math.max(...raw) - lowest) };
+}
+
+/** A line's level at a place between two lines: the higher of the two (a tilted line's pixels fall on either). */
+function lineLevel(levels: Float32Array, at: number): number {
+  return Math.max(levels[Math.floor(at)] ?? 0, levels[Math.ceil(at)] ?? 0);
+}
+
+/**
+ * The level each (sheared) row or column of the frame loses as a thin printed line (see PAPER_LINE_LEVEL; 0 for the
+ * rest) and how many lines they make; null when a run of such lines is too thick for a
+ * printed line. Lines the frame cuts to under half its side (a tilted line's corner) count for nothing.
+ */
+function spanningLines(ink: Levels, frame: Box, peak: number, lines: ShearedLines, tilt: number): { levels: Float32Array; count: number } | null {
   const { data, width } = ink;
-  const [length, span] = rows ? [frame.height, frame.width] : [frame.width, frame.height];
-  const [step, next] = rows ? [1, width] : [width, 1];
-  const levels = new Float32Array(length);
+  const { rows } = lines;
+  const [along, across] = rows ? [frame.width, frame.height] : [frame.height, frame.width];
+  const levels = new Float32Array(lines.count);
   const counts = new Uint32Array(256);
-  for (let k = 0; k < length; k++) {
-    // Under nine tenths at a line's level at all: no line.
-    if (faintCounts[k]! < PAPER_LINE_SHARE * span) continue;
+  const values = new Float32Array(along);
+  const faint = PAPER_LINE_LEVEL[0] * peak;
+  for (let k = 0; k < lines.count; k++) {
+    let [span, faintCount] = [0, 0];
+    for (let j = 0; j < along; j++) {
+      // A tilted line passes between two pixels: the brighter of them is on it.
+      const [near, far] = [Math.floor(k - lines.shift[j]!), Math.ceil(k - lines.shift[j]!)];
+      if (far < 0 || near >= across) continue;
+      const [first, step] = rows ? [frame.y * width + frame.x + j, width] : [(frame.y + j) * width + frame.x, 1];
+      const value = Math.max(near >= 0 ? data[first + near * step]! : 0, far < across ? data[first + far * step]! : 0);
+      values[span++] = value;
+      if (value >= faint) faintCount++;
+    }
+    // Under half the side, or under nine tenths at a line's level at all: no line.
+    if (span < along / 2 || faintCount < PAPER_LINE_SHARE * span) continue;
     counts.fill(0);
-    const first = frame.y * width + frame.x + k * next;
-    for (let j = 0; j < span; j++) counts[Math.min(255, Math.floor(data[first + j * step]!))]!++;
-    // The level nine tenths of the row reach: the sum of the counts below it is at most a tenth.
+    for (let j = 0; j < span; j++) counts[Math.min(255, Math.floor(values[j]!))]!++;
+    // The level nine tenths of the line reach: the sum of the counts below it is at most a tenth.
     let [b, seen] = [0, counts[0]!];
     while (b < 255 && seen <= (1 - PAPER_LINE_SHARE) * span) seen += counts[++b]!;
     levels[k] = b >= PAPER_LINE_LEVEL[0] * peak && b < PAPER_LINE_LEVEL[1] * peak ? b : 0;
   }
-  const maxThickness = Math.max(3, Math.round(PAPER_LINE_THICKNESS * Math.max(frame.width, frame.height)));
+  // A tilted line covers more sheared rows than its thickness: 1 / cos of the tilt.
+  const maxThickness = Math.max(3, Math.round((PAPER_LINE_THICKNESS * Math.max(frame.width, frame.height) * Math.hypot(1, tilt))));
+  // Each line, its rows together, loses the highest of their levels (a tilted line's fringe reaches its level in part).
+  const taken = new Float32Array(lines.count);
   let count = 0;
-  for (let k = 0; k < length; ) {
+  for (let k = 0; k < lines.count; ) {
     if (levels[k] === 0) {
       k++;
       continue;
     }
     const start = k;
-    while (k < length && levels[k]! > 0) k++;
+    while (k < lines.count && levels[k]! > 0) k++;
     if (k - start > maxThickness) return null;
+    taken.fill(maxOf(levels.subarray(start, k)), start, k);
     count++;
   }
-  return { levels, count };
+  return { levels: taken, count };
+}
+
+/**
+ * The slope of the paper's lines when photographed at a tilt, or null when none show: thin crossings of the frame's
+ * left and right sides (top and bottom) are paired, and a pair is a line when nine tenths of the straight path between
+ * them lies at a line's level at all. The median slope of at least PAPER_LINES such lines.
+ */
+function paperTilt(ink: Levels, frame: Box, faint: number): number | null {
+  const { data, width } = ink;
+  const at = (x: number, y: number) => data[(frame.y + y) * width + frame.x + x]!;
+  const maxRun = Math.max(4, 2 * PAPER_LINE_THICKNESS * Math.max(frame.width, frame.height));
+  /** Centres of thin runs at a line's level along one side. */
+  const crossings = (length: number, value: (j: number) => number): number[] => {
+    const centres: number[] = [];
+    for (let j = 0; j < length; ) {
+      if (value(j) < faint) {
+        j++;
+        continue;
+      }
+      const start = j;
+      while (j < length && value(j) >= faint) j++;
+      if (j - start <= maxRun) centres.push((start + j - 1) / 2);
+    }
+    return centres;
+  };
+  const [w, h] = [frame.width, frame.height];
+  /** Whether nine tenths of the path from (0, a) to (w - 1, b) (or (a, 0) to (b, h - 1)) is at a line's level. */
+  const isLine = (a: number, b: number, rows: boolean): boolean => {
+    const length = rows ? w : h;
+    let misses = 0;
+    for (let j = 0; j < length; j++) {
+      const o = a + ((b - a) * j) / (length - 1);
+      const [lo, hi] = [Math.floor(o), Math.ceil(o)];
+      const hit = rows ? Math.max(at(j, lo), at(j, hi)) : Math.max(at(lo, j), at(hi, j));
+      if (hit < faint && ++misses > (1 - PAPER_LINE_SHARE) * length) return false;
+    }
+    return true;
+  };
+  const slopes: number[] = [];
+  const pair = (from: number[], to: number[], rows: boolean) => {
+    const length = rows ? w : h;
+    for (const a of from) {
+      for (const b of to) {
+        const slope = (b - a) / (length - 1);
+        if (Math.abs(slope) <= MAX_PAPER_TILT && isLine(a, b, rows)) slopes.push(rows ? slope : -slope);
+      }
+    }
+  };
+  pair(crossings(h, (y) => at(0, y)), crossings(h, (y) => at(w - 1, y)), true);
+  pair(crossings(w, (x) => at(x, 0)), crossings(w, (x) => at(x, h - 1)), false);
+  if (slopes.length < PAPER_LINES) return null;
+  slopes.sort((p, q) => p - q);
+  const slope = slopes[slopes.length >> 1]!;
+  // Under half a pixel across the frame: the rows and columns as they are, which found nothing.
+  return Math.abs(slope) * Math.max(w, h) < 0.5 ? null : slope;
 }
 
 /** A shadow darkens paper and ink alike: by at most this factor it is undone (deeper is something dark on the page). */
