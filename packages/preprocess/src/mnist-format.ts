@@ -560,10 +560,13 @@ function withoutPaperLines(ink: Levels, frame: Box): Levels {
   const peak = maxOf(data);
   if (peak <= 0) return ink;
   const faint = PAPER_LINE_LEVEL[0] * peak;
-  const tilt = spansRowOrColumn(ink, frame, faint) ? 0 : paperTilt(ink, frame, faint);
+  const { inRow, inColumn } = faintCounts(ink, frame, faint);
+  const spans = inRow.some((n) => n >= PAPER_LINE_SHARE * frame.width) || inColumn.some((n) => n >= PAPER_LINE_SHARE * frame.height);
+  const tilt = spans ? 0 : paperTilt(ink, frame, faint);
   if (tilt === null) return ink;
   const [rows, columns] = [shearedLines(frame, tilt, true), shearedLines(frame, tilt, false)];
-  const [across, down] = [spanningLines(ink, frame, peak, rows, tilt), spanningLines(ink, frame, peak, columns, tilt)];
+  // Upright, the counts above already rule most rows and columns out.
+  const [across, down] = [spanningLines(ink, frame, peak, rows, tilt, tilt === 0 ? inRow : null), spanningLines(ink, frame, peak, columns, tilt, tilt === 0 ? inColumn : null)];
   if (!across || !down || across.count + down.count < PAPER_LINES) return ink;
   const out = data.slice();
   for (let y = 0; y < frame.height; y++) {
@@ -577,8 +580,8 @@ function withoutPaperLines(ink: Levels, frame: Box): Levels {
   return { ...ink, data: out };
 }
 
-/** Whether some row or column of the frame is, for nine tenths of it, at a line's level at all (most pictures: none). */
-function spansRowOrColumn({ data, width }: Levels, frame: Box, faint: number): boolean {
+/** How many pixels of each row and column of the frame are at a line's level at all (one pass; most pictures: few). */
+function faintCounts({ data, width }: Levels, frame: Box, faint: number): { inRow: Uint32Array; inColumn: Uint32Array } {
   const [inRow, inColumn] = [new Uint32Array(frame.height), new Uint32Array(frame.width)];
   for (let y = 0; y < frame.height; y++) {
     const first = (frame.y + y) * width + frame.x;
@@ -589,7 +592,7 @@ function spansRowOrColumn({ data, width }: Levels, frame: Box, faint: number): b
       }
     }
   }
-  return inRow.some((n) => n >= PAPER_LINE_SHARE * frame.width) || inColumn.some((n) => n >= PAPER_LINE_SHARE * frame.height);
+  return { inRow, inColumn };
 }
 
 interface ShearedLines {
@@ -618,10 +621,18 @@ function lineLevel(levels: Float32Array, at: number): number {
 
 /**
  * The level each (sheared) row or column of the frame loses as a thin printed line (see PAPER_LINE_LEVEL; 0 for the
- * rest) and how many lines they make; null when a run of such lines is too thick for a
- * printed line. Lines the frame cuts to under half its side (a tilted line's corner) count for nothing.
+ * rest) and how many lines they make; null when a run of such lines is too thick for a printed line. Lines the frame
+ * cuts to under half its side (a tilted line's corner) count for nothing. `known`: each line's pixels at a line's
+ * level at all, when already counted.
  */
-function spanningLines(ink: Levels, frame: Box, peak: number, lines: ShearedLines, tilt: number): { levels: Float32Array; count: number } | null {
+function spanningLines(
+  ink: Levels,
+  frame: Box,
+  peak: number,
+  lines: ShearedLines,
+  tilt: number,
+  known: Uint32Array | null,
+): { levels: Float32Array; count: number } | null {
   const { data, width } = ink;
   const { rows } = lines;
   const [along, across] = rows ? [frame.width, frame.height] : [frame.height, frame.width];
@@ -630,6 +641,7 @@ function spanningLines(ink: Levels, frame: Box, peak: number, lines: ShearedLine
   const values = new Float32Array(along);
   const faint = PAPER_LINE_LEVEL[0] * peak;
   for (let k = 0; k < lines.count; k++) {
+    if (known && known[k]! < PAPER_LINE_SHARE * along) continue;
     let [span, faintCount] = [0, 0];
     for (let j = 0; j < along; j++) {
       // A tilted line passes between two pixels: the brighter of them is on it.
