@@ -547,8 +547,6 @@ const PAPER_LINE_THICKNESS = 0.025;
 const PAPER_LINES = 3;
 /** Paper photographed at a tilt: its lines are looked for up to this slope (25 degrees) off the rows and columns. */
 const MAX_PAPER_TILT = Math.tan((25 * Math.PI) / 180);
-/** Points looked at along a candidate line before the whole of it. */
-const PROBES = 16;
 
 /**
  * The ink without the paper's own printed lines (ruled or squared paper): rows and columns that lie, for nine tenths of
@@ -564,18 +562,12 @@ function withoutPaperLines(ink: Levels, frame: Box): Levels {
   const faint = PAPER_LINE_LEVEL[0] * peak;
   const { inRow, inColumn } = faintCounts(ink, frame, faint);
   const spans = inRow.some((n) => n >= PAPER_LINE_SHARE * frame.width) || inColumn.some((n) => n >= PAPER_LINE_SHARE * frame.height);
-  /** The lines at a tilt, when they make a pattern of at least PAPER_LINES. */
-  const linesAt = (tilt: number | null) => {
-    if (tilt === null) return null;
-    const [rows, columns] = [shearedLines(frame, tilt, true), shearedLines(frame, tilt, false)];
-    // Upright, the counts above already rule most rows and columns out.
-    const [across, down] = [spanningLines(ink, frame, peak, rows, tilt, tilt === 0 ? inRow : null), spanningLines(ink, frame, peak, columns, tilt, tilt === 0 ? inColumn : null)];
-    return across && down && across.count + down.count >= PAPER_LINES ? { rows, columns, across, down } : null;
-  };
-  // The tilt the lines crossing the edges show first: a dense tilted grid fills some rows nine tenths too.
-  const lines = linesAt(paperTilt(ink, frame, faint)) ?? (spans ? linesAt(0) : null);
-  if (!lines) return ink;
-  const { rows, columns, across, down } = lines;
+  const tilt = spans ? 0 : paperTilt(ink, frame, faint);
+  if (tilt === null) return ink;
+  const [rows, columns] = [shearedLines(frame, tilt, true), shearedLines(frame, tilt, false)];
+  // Upright, the counts above already rule most rows and columns out.
+  const [across, down] = [spanningLines(ink, frame, peak, rows, tilt, tilt === 0 ? inRow : null), spanningLines(ink, frame, peak, columns, tilt, tilt === 0 ? inColumn : null)];
+  if (!across || !down || across.count + down.count < PAPER_LINES) return ink;
   const out = data.slice();
   for (let y = 0; y < frame.height; y++) {
     for (let x = 0; x < frame.width; x++) {
@@ -646,28 +638,24 @@ function spanningLines(
   const [along, across] = rows ? [frame.width, frame.height] : [frame.height, frame.width];
   const levels = new Float32Array(lines.count);
   const counts = new Uint32Array(256);
+  const values = new Float32Array(along);
   const faint = PAPER_LINE_LEVEL[0] * peak;
-  const [origin, step] = [frame.y * width + frame.x, rows ? width : 1];
-  // A tilted line passes between two pixels, the same two at every line for a step along: the brighter is on it.
-  const [near, far] = [Int32Array.from(lines.shift, Math.ceil), Int32Array.from(lines.shift, Math.floor)];
   for (let k = 0; k < lines.count; k++) {
     if (known && known[k]! < PAPER_LINE_SHARE * along) continue;
-    counts.fill(0);
     let [span, faintCount] = [0, 0];
     for (let j = 0; j < along; j++) {
-      const a = k - near[j]!;
-      const b = k - far[j]!;
-      if (b < 0 || a >= across) continue;
-      const first = rows ? origin + j : origin + j * width;
-      const onA = a >= 0 ? data[first + a * step]! : 0;
-      const onB = b < across && b !== a ? data[first + b * step]! : 0;
-      const value = Math.max(onA, onB);
-      counts[value >= 255 ? 255 : value | 0]!++;
-      span++;
+      // A tilted line passes between two pixels: the brighter of them is on it.
+      const [near, far] = [Math.floor(k - lines.shift[j]!), Math.ceil(k - lines.shift[j]!)];
+      if (far < 0 || near >= across) continue;
+      const [first, step] = rows ? [frame.y * width + frame.x + j, width] : [(frame.y + j) * width + frame.x, 1];
+      const value = Math.max(near >= 0 ? data[first + near * step]! : 0, far < across ? data[first + far * step]! : 0);
+      values[span++] = value;
       if (value >= faint) faintCount++;
     }
     // Under half the side, or under nine tenths at a line's level at all: no line.
     if (span < along / 2 || faintCount < PAPER_LINE_SHARE * span) continue;
+    counts.fill(0);
+    for (let j = 0; j < span; j++) counts[Math.min(255, Math.floor(values[j]!))]!++;
     // The level nine tenths of the line reach: the sum of the counts below it is at most a tenth.
     let [b, seen] = [0, counts[0]!];
     while (b < 255 && seen <= (1 - PAPER_LINE_SHARE) * span) seen += counts[++b]!;
@@ -695,17 +683,15 @@ function spanningLines(
 /**
  * The slope of the paper's lines when photographed at a tilt, or null when none show: thin crossings of the frame's
  * left and right sides (top and bottom) are paired, and a pair is a line when nine tenths of the straight path between
- * them lies at a line's level at all and it stands out: the paths just beside it, either side, lie there for under
- * half their length (in a photo's shading residue every path does). The median slope of at least PAPER_LINES lines.
+ * them lies at a line's level at all. The median slope of at least PAPER_LINES such lines.
  */
 function paperTilt(ink: Levels, frame: Box, faint: number): number | null {
   const { data, width } = ink;
-  const [w, h] = [frame.width, frame.height];
-  const at = (x: number, y: number) => (x < 0 || y < 0 || x >= w || y >= h ? 0 : data[(frame.y + y) * width + frame.x + x]!);
-  const maxRun = Math.max(4, 2 * PAPER_LINE_THICKNESS * Math.max(w, h));
-  /** Thin runs at a line's level along one side: where their centre lies and how long they are. */
-  const crossings = (length: number, value: (j: number) => number): { centre: number; run: number }[] => {
-    const found: { centre: number; run: number }[] = [];
+  const at = (x: number, y: number) => data[(frame.y + y) * width + frame.x + x]!;
+  const maxRun = Math.max(4, 2 * PAPER_LINE_THICKNESS * Math.max(frame.width, frame.height));
+  /** Centres of thin runs at a line's level along one side. */
+  const crossings = (length: number, value: (j: number) => number): number[] => {
+    const centres: number[] = [];
     for (let j = 0; j < length; ) {
       if (value(j) < faint) {
         j++;
@@ -713,46 +699,30 @@ function paperTilt(ink: Levels, frame: Box, faint: number): number | null {
       }
       const start = j;
       while (j < length && value(j) >= faint) j++;
-      if (j - start <= maxRun) found.push({ centre: (start + j - 1) / 2, run: j - start });
+      if (j - start <= maxRun) centres.push((start + j - 1) / 2);
     }
-    return found;
+    return centres;
   };
-  /** Whether the path from (0, a) to (w - 1, b) (or (a, 0) to (b, h - 1)) is at a line's level at `j` along it. */
-  const onPath = (a: number, b: number, rows: boolean, j: number): boolean => {
-    const o = a + ((b - a) * j) / ((rows ? w : h) - 1);
-    const [lo, hi] = [Math.floor(o), Math.ceil(o)];
-    return (rows ? Math.max(at(j, lo), at(j, hi)) : Math.max(at(lo, j), at(hi, j))) >= faint;
-  };
-  /** The share of PROBES evenly spaced points of the path at a line's level (a quick look before the whole). */
-  const probes = (a: number, b: number, rows: boolean): number => {
+  const [w, h] = [frame.width, frame.height];
+  /** Whether nine tenths of the path from (0, a) to (w - 1, b) (or (a, 0) to (b, h - 1)) is at a line's level. */
+  const isLine = (a: number, b: number, rows: boolean): boolean => {
     const length = rows ? w : h;
-    let hits = 0;
-    for (let p = 1; p <= PROBES; p++) if (onPath(a, b, rows, Math.round((p * (length - 1)) / (PROBES + 1)))) hits++;
-    return hits / PROBES;
-  };
-  /** Whether at least `share` of the path is at a line's level (it stops as soon as either answer is sure). */
-  const atLeast = (a: number, b: number, rows: boolean, share: number): boolean => {
-    const length = rows ? w : h;
-    const [needed, allowed] = [share * length, (1 - share) * length];
-    let [hits, misses] = [0, 0];
+    let misses = 0;
     for (let j = 0; j < length; j++) {
-      if (onPath(a, b, rows, j)) {
-        if (++hits >= needed) return true;
-      } else if (++misses > allowed) return false;
+      const o = a + ((b - a) * j) / (length - 1);
+      const [lo, hi] = [Math.floor(o), Math.ceil(o)];
+      const hit = rows ? Math.max(at(j, lo), at(j, hi)) : Math.max(at(lo, j), at(hi, j));
+      if (hit < faint && ++misses > (1 - PAPER_LINE_SHARE) * length) return false;
     }
-    return hits >= needed;
+    return true;
   };
   const slopes: number[] = [];
-  const pair = (from: { centre: number; run: number }[], to: { centre: number; run: number }[], rows: boolean) => {
+  const pair = (from: number[], to: number[], rows: boolean) => {
+    const length = rows ? w : h;
     for (const a of from) {
       for (const b of to) {
-        const slope = (b.centre - a.centre) / ((rows ? w : h) - 1);
-        if (Math.abs(slope) > MAX_PAPER_TILT || probes(a.centre, b.centre, rows) < 0.85) continue;
-        const beside = Math.ceil(Math.max(a.run, b.run) / 2) + 2;
-        const besides = [-beside, beside].map((d) => [a.centre + d, b.centre + d] as const);
-        // In a photo's shading residue the paths beside are at the level too (the cheap look first).
-        if (besides.some(([p, q]) => probes(p, q, rows) >= 0.5)) continue;
-        if (atLeast(a.centre, b.centre, rows, PAPER_LINE_SHARE) && !besides.some(([p, q]) => atLeast(p, q, rows, 0.5))) slopes.push(rows ? slope : -slope);
+        const slope = (b - a) / (length - 1);
+        if (Math.abs(slope) <= MAX_PAPER_TILT && isLine(a, b, rows)) slopes.push(rows ? slope : -slope);
       }
     }
   };
@@ -761,7 +731,7 @@ function paperTilt(ink: Levels, frame: Box, faint: number): number | null {
   if (slopes.length < PAPER_LINES) return null;
   slopes.sort((p, q) => p - q);
   const slope = slopes[slopes.length >> 1]!;
-  // Under half a pixel across the frame: the rows and columns as they are.
+  // Under half a pixel across the frame: the rows and columns as they are, which found nothing.
   return Math.abs(slope) * Math.max(w, h) < 0.5 ? null : slope;
 }
 
