@@ -53,13 +53,18 @@ function page(digit: Plane, rng: Rng, look: Page): Raster {
   return { data, width: side, height: side, channels: 3 };
 }
 
+/** A point (x, y) turned `angle` radians about (mid, mid), as [x, y]. */
+function turnedAbout(mid: number, angle: number): (x: number, y: number) => number[] {
+  const [c, s] = [Math.cos(angle), Math.sin(angle)];
+  return (x, y) => [mid + (x - mid) * c - (y - mid) * s, mid + (x - mid) * s + (y - mid) * c];
+}
+
 /** Squared paper: lines every `gap` pixels both ways (or only across), at a random phase, turned `tilt` radians. */
 function squares(side: number, gap: number, rng: Rng, pen = 1.2, upright = true, tilt = 0): Plane {
   const segments: number[] = [];
   const [px, py] = [rng.next() * gap, rng.next() * gap];
   // Drawn over twice the page round its centre, then turned, so tilted lines still reach every edge.
-  const [c, s, mid] = [Math.cos(tilt), Math.sin(tilt), side / 2];
-  const turned = (x: number, y: number) => [mid + (x - mid) * c - (y - mid) * s, mid + (x - mid) * s + (y - mid) * c];
+  const turned = turnedAbout(side / 2, tilt);
   const [from, to] = tilt === 0 ? [0, side] : [-side / 2, 1.5 * side];
   for (let y = from + py; y < to; y += gap) segments.push(...turned(from, y), ...turned(to, y));
   if (upright) for (let x = from + px; x < to; x += gap) segments.push(...turned(x, from), ...turned(x, to));
@@ -72,8 +77,7 @@ function squares(side: number, gap: number, rng: Rng, pen = 1.2, upright = true,
  */
 function keystone(side: number, gap: number, spread: number, turn: number, rng: Rng): Plane {
   const segments: number[] = [];
-  const [c, s, mid] = [Math.cos(turn), Math.sin(turn), side / 2];
-  const turned = (x: number, y: number) => [mid + (x - mid) * c - (y - mid) * s, mid + (x - mid) * s + (y - mid) * c];
+  const [mid, turned] = [side / 2, turnedAbout(side / 2, turn)];
   const phase = rng.next() * gap;
   for (let y = -side / 2 + phase; y < 1.5 * side; y += gap) segments.push(...turned(-side / 2, y), ...turned(1.5 * side, y));
   for (let k = -Math.ceil(side / gap); k <= Math.ceil(side / gap); k++) {
@@ -134,8 +138,10 @@ const FAMILIES: Record<string, Family> = {
   'ruled-tilted': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(84, 8 + rng.next() * 3, rng, 1, false, tilt(rng)), line: [150, 150, 150], ink: [25, 25, 25] }),
   'squared-dark-tilted': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(84, 12 + rng.next() * 6, rng, 1.2, true, tilt(rng)), line: [110, 120, 140], lineStrength: 0.9, ink: BLUE_INK, grain: 6 }),
   'graph-green-tilted': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(84, 10 + rng.next() * 6, rng, 1.5, true, tilt(rng)), line: [120, 190, 140], lineStrength: 0.9, ink: [30, 30, 30] }),
+  // Tilted paper held out: squared-photo-tilted written with the four above but not looked at while tuning, the others
+  // after the tilted-line stage was tuned on those four (stop 38); run once on the stage as shipped. (Changes tried
+  // after on squared-small-tilted's two digits called empty were not shipped: see RESULTS.md.)
   'squared-photo-tilted': (p, rng) => page(p, rng, { paper: [232, 230, 222], lines: squares(280, 40 + rng.next() * 20, rng, 3, true, tilt(rng)), line: [140, 165, 210], ink: BLUE_INK, grain: 10, scale: 10 }),
-  // Tilted paper held out: written after the tilted-line stage was tuned on the four above (stop 38), run once.
   'engineering-tilted': (p, rng) => {
     const turn = tilt(rng);
     const [minor, major] = [squares(84, 6, rng, 0.8, true, turn), squares(84, 30, rng, 1.6, true, turn)];
