@@ -662,7 +662,7 @@ function spanningLines(
     levels[k] = b >= PAPER_LINE_LEVEL[0] * peak && b < PAPER_LINE_LEVEL[1] * peak ? b : 0;
   }
   // A tilted line covers more sheared rows than its thickness: 1 / cos of the tilt.
-  const maxThickness = Math.max(3, Math.round((PAPER_LINE_THICKNESS * Math.max(frame.width, frame.height) * Math.hypot(1, tilt))));
+  const maxThickness = Math.max(3, Math.round(PAPER_LINE_THICKNESS * Math.max(frame.width, frame.height) * Math.hypot(1, tilt)));
   // Each line, its rows together, loses the highest of their levels (a tilted line's fringe reaches its level in part).
   const taken = new Float32Array(lines.count);
   let count = 0;
