@@ -566,7 +566,7 @@ function withoutPaperLines(ink: Levels, frame: Box): Levels {
   if (tilt === null) return ink;
   const [rows, columns] = [shearedLines(frame, tilt, true), shearedLines(frame, tilt, false)];
   // Upright, the counts above already rule most rows and columns out.
-  const [across, down] = [spanningLines(ink, frame, peak, rows, tilt, tilt === 0 ? inRow : null), spanningLines(ink, frame, peak, columns, tilt, tilt === 0 ? inColumn : null)];
+  const [across, down] = [spanningLines(ink, frame, peak, rows, tilt === 0 ? inRow : null), spanningLines(ink, frame, peak, columns, tilt === 0 ? inColumn : null)];
   if (!across || !down || across.count + down.count < PAPER_LINES) return ink;
   const out = data.slice();
   for (let y = 0; y < frame.height; y++) {
@@ -597,6 +597,8 @@ function faintCounts({ data, width }: Levels, frame: Box, faint: number): { inRo
 
 interface ShearedLines {
   rows: boolean;
+  /** The slope the lines run at (0: upright). */
+  tilt: number;
   /** Where line 0 lies at each step along (rows: each column); line k at k - shift. */
   shift: Float64Array;
   count: number;
@@ -611,7 +613,7 @@ function shearedLines(frame: Box, tilt: number, rows: boolean): ShearedLines {
   const [along, across] = rows ? [frame.width, frame.height] : [frame.height, frame.width];
   const raw = Array.from({ length: along }, (_, j) => (rows ? -tilt : tilt) * j);
   const lowest = Math.min(...raw);
-  return { rows, shift: Float64Array.from(raw, (v) => v - lowest), count: across + Math.ceil(Math.max(...raw) - lowest) };
+  return { rows, tilt, shift: Float64Array.from(raw, (v) => v - lowest), count: across + Math.ceil(Math.max(...raw) - lowest) };
 }
 
 /** A line's level at a place between two lines: the higher of the two (a tilted line's pixels fall on either). */
@@ -630,11 +632,10 @@ function spanningLines(
   frame: Box,
   peak: number,
   lines: ShearedLines,
-  tilt: number,
   known: Uint32Array | null,
 ): { levels: Float32Array; count: number } | null {
   const { data, width } = ink;
-  const { rows } = lines;
+  const { rows, tilt } = lines;
   const [along, across] = rows ? [frame.width, frame.height] : [frame.height, frame.width];
   const levels = new Float32Array(lines.count);
   const counts = new Uint32Array(256);

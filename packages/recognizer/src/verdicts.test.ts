@@ -3,7 +3,7 @@ import { loadMnist } from '@digitkit/data';
 // Drawing helpers shared with the other packages' tests (not part of any published surface).
 import { asBlackOnWhite, createRng, cropToInk, drawStrokes, onSquaredPaper, placeOnCanvas, redrawOnCanvas, type Stroke, upscaleBilinear } from '@digitkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRecognizer, type Recognition, type Recognizer, VERDICT_THRESHOLDS } from './index.js';
+import { createRecognizer, type Recognition, type RecognizeInput, type Recognizer, VERDICT_THRESHOLDS } from './index.js';
 import { singleDigitDoubt } from './verdicts.js';
 
 let cnn: Recognizer;
@@ -84,13 +84,14 @@ describe("verdict 'digit' on paper photographed in poor light", () => {
     });
     return { data, width: 280, height: 280 };
   }
+  /** How many of the first 30 MNIST test digits, drawn on a 280x280 canvas and put on paper, stay one digit, read right. */
+  const readRight = (r: Recognizer, onPaper: (canvas: Uint8Array, seed: number) => RecognizeInput) =>
+    Array.from({ length: 30 }, (_, i) => r.recognize(onPaper(redrawOnCanvas(digitAt(i), 9, 280, 280, i), i + 1))).filter(
+      (result, i) => result.verdict === 'digit' && result.label === test.labels[i],
+    ).length;
   // Measured: 30 of 30 (CNN) and 30 of 30 (MLP); the CNN 16 before the paper's lines and the shadow were taken out.
   it('stays one digit, read right, for 27 or more of 30 MNIST test digits (both shipped models)', () => {
-    for (const r of [cnn, mlp]) {
-      const right = Array.from({ length: 30 }, (_, i) => r.recognize(onSquaredInShadow(redrawOnCanvas(digitAt(i), 9, 280, 280, i), i + 1)))
-        .filter((result, i) => result.verdict === 'digit' && result.label === test.labels[i]);
-      expect(right.length, r.modelSource).toBeGreaterThanOrEqual(27);
-    }
+    for (const r of [cnn, mlp]) expect(readRight(r, onSquaredInShadow), r.modelSource).toBeGreaterThanOrEqual(27);
   });
   // Measured: 30 of 30 (CNN) and 29 of 30 (MLP); the CNN 8 before lines were looked for at a tilt (the grid kept).
   it('stays one digit, read right, on squared paper photographed 12 degrees askew, for 27 or more of 30 (both models)', () => {
@@ -99,11 +100,7 @@ describe("verdict 'digit' on paper photographed in poor light", () => {
       const data = Uint8Array.from(onSquaredPaper(canvas, 280, 24, 150, (12 * Math.PI) / 180), (v) => Math.max(0, Math.min(255, Math.round(v + (next() - 0.5) * 10))));
       return { data, width: 280, height: 280 };
     };
-    for (const r of [cnn, mlp]) {
-      const right = Array.from({ length: 30 }, (_, i) => r.recognize(askew(redrawOnCanvas(digitAt(i), 9, 280, 280, i), i + 1)))
-        .filter((result, i) => result.verdict === 'digit' && result.label === test.labels[i]);
-      expect(right.length, r.modelSource).toBeGreaterThanOrEqual(27);
-    }
+    for (const r of [cnn, mlp]) expect(readRight(r, askew), r.modelSource).toBeGreaterThanOrEqual(27);
   });
 });
 
