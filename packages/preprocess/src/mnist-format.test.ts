@@ -2,6 +2,7 @@ import { DigitkitError } from '@digitkit/core';
 import {
   digitImages,
   addShadow,
+  addShadowBand,
   asBlackOnTransparent,
   asBlackOnWhite,
   type Closeness,
@@ -343,6 +344,17 @@ describe('toMnistFormat on simulated phone photos of digits on paper', () => {
       return pearson(result.pixels, digit);
     });
     expect(median(r)).toBeGreaterThan(0.93);
+  });
+  // A narrow shadow through the digit (12 px of 360, half the light, at another angle for each photo). Measured on these
+  // 40: median r 0.983, 10th percentile 0.68 (the same photos without the shadow: 0.987, 0.70); before faint bands were
+  // looked for, 0.281: the shadow kept as a stroke through the digit.
+  it('leaves a narrow shadow across the digit out of it: median Pearson r > 0.95, 10th percentile > 0.6', () => {
+    const r = photos(6).map(({ digit, image }, i) => {
+      const shaded = addShadowBand(image.data, image.width, image.height, (i * 2.4) % Math.PI, 12);
+      return pearson(digitOf(toMnistFormat({ ...image, data: shaded })).pixels, digit);
+    });
+    expect(median(r)).toBeGreaterThan(0.95);
+    expect(quantile(r, 0.1)).toBeGreaterThan(0.6);
   });
   // Measured on these 12: median 0.95, every one found (before the residue check in inkStatistics: all 12 "no ink").
   it('finds a small digit in a large photo (a number on a page: about 60 px tall in 1200x900) and gives it back: median r > 0.9', () => {

@@ -112,7 +112,7 @@ interface FoundDigit {
 /** The stages from the background on, with the working image inside a margin of `margin` times its longer side. */
 function digitIn(work: Levels, inverted: boolean, threshold: number, margin: number): FoundDigit | Empty {
   const { padded, frame } = withMargin(work, margin);
-  const ink = findInk(withoutPaperLines(removeBackground(padded, inverted), frame));
+  const ink = findInk(withoutFaintBands(withoutPaperLines(removeBackground(padded, inverted), frame), frame));
   if (isEmpty(ink)) return ink;
   const levels = keepDigit(ink, threshold, frame);
   if (isEmpty(levels)) return levels;
@@ -734,6 +734,157 @@ function paperTilt(ink: Levels, frame: Box, faint: number): number | null {
   const slope = slopes[slopes.length >> 1]!;
   // Under half a pixel across the frame: the rows and columns as they are, which found nothing.
   return Math.abs(slope) * Math.max(w, h) < 0.5 ? null : slope;
+}
+
+/** Bands are looked for on pictures this large or larger (a page): in a thumbnail a faint straight stroke is the digit. */
+const MIN_BAND_PAGE = 64;
+/** A faint band crosses the frame from border to border (a narrow shadow, a margin line): its level along its middle is
+ * between these fractions of the ink's peak (fainter is background; a stroke's own middle reaches the peak)... */
+const BAND_LEVEL = [0.15, 0.7] as const;
+/** ...nine tenths of its middle at half that level or more, its ends at least this fraction of the frame's longer side
+ * apart (a corner clipped off the page is dropped with the pieces touching the edges anyway)... */
+const MIN_BAND_LENGTH = 0.5;
+/** ...and where it meets the border, no longer than this fraction of the border (more is a shadow's edge, no band). */
+const MAX_BAND_CROSSING = 0.1;
+/** Along its middle, a pixel differs from its neighbours' mean by this many gray levels or more (median): a photo's grain. */
+const MIN_BAND_GRAIN = 1;
+/** Its width is looked at across this many sections (less one), ... */
+const BAND_SECTIONS = 10;
+/** ...and in at least this fraction of them the paper lies beside it, on each side (ink may lie along it for a while). */
+const BAND_CLEAR = 0.2;
+
+/**
+ * The ink without faint bands across the page: a narrow shadow (a pen's, a ruler's) or a single printed line is darker
+ * than the paper but lighter than the ink, and narrower than the opening it passes for ink in. Runs at a faint level
+ * along the frame's border are paired; a pair is a band when the straight middle between them stays at one level
+ * under the ink's (BAND_LEVEL). The band's pixels lose its level, the ink crossing it rescaled so the peak stays.
+ */
+function withoutFaintBands(ink: Levels, frame: Box): Levels {
+  const { data, width } = ink;
+  const peak = maxOf(data);
+  if (peak <= 0) return ink;
+  const [w, h] = [frame.width, frame.height];
+  if (Math.max(w, h) < MIN_BAND_PAGE) return ink;
+  const at = (x: number, y: number) => data[(frame.y + Math.round(y)) * width + frame.x + Math.round(x)]!;
+  const faint = BAND_LEVEL[0] * peak;
+  const perimeter = 2 * (w - 1) + 2 * (h - 1);
+  /** Position p along the border, clockwise from the top-left corner, as (x, y). */
+  const onBorder = (p: number): [number, number] => {
+    const q = ((p % perimeter) + perimeter) % perimeter;
+    if (q < w - 1) return [q, 0];
+    if (q < w - 1 + h - 1) return [w - 1, q - (w - 1)];
+    if (q < 2 * (w - 1) + h - 1) return [w - 1 - (q - (w - 1 + h - 1)), h - 1];
+    return [0, h - 1 - (q - (2 * (w - 1) + h - 1))];
+  };
+  const start = Array.from({ length: perimeter }, (_, p) => p).find((p) => at(...onBorder(p)) < faint);
+  if (start === undefined) return ink;
+  /** Runs at a faint level along the border: their middles and lengths. */
+  const crossings: BorderRun[] = [];
+  for (let p = start; p < start + perimeter; ) {
+    if (at(...onBorder(p)) < faint) {
+      p++;
+      continue;
+    }
+    const from = p;
+    while (p < start + perimeter && at(...onBorder(p)) >= faint) p++;
+    if (p - from <= MAX_BAND_CROSSING * perimeter) crossings.push({ at: onBorder((from + p - 1) / 2), run: p - from });
+  }
+  let out: Float32Array | null = null;
+  const used = new Set<number>();
+  for (let i = 0; i < crossings.length; i++) {
+    for (let j = i + 1; j < crossings.length; j++) {
+      if (used.has(i) || used.has(j) || onOneSide(crossings[i]!.at, crossings[j]!.at, w, h)) continue;
+      const band = bandBetween(crossings[i]!, crossings[j]!, at, peak, w, h);
+      if (!band) continue;
+      // Only in photos: on a clean background (a drawing, a scan's thumbnail) a faint straight stroke is the digit's own.
+      out ??= data.slice();
+      const [[x0, y0], [x1, y1]] = [crossings[i]!.at, crossings[j]!.at];
+      const length = Math.hypot(x1 - x0, y1 - y0);
+      const [nx, ny] = [-(y1 - y0) / length, (x1 - x0) / length];
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          if (Math.abs((x - x0) * nx + (y - y0) * ny) > band.halfWidth) continue;
+          const k = (frame.y + y) * width + frame.x + x;
+          out[k] = Math.max(0, ((out[k]! - band.level) * peak) / (peak - band.level));
+        }
+      }
+      used.add(i).add(j);
+    }
+  }
+  return out ? { ...ink, data: out } : ink;
+}
+
+/** Whether two border points lie on the same side of a w x h frame (a path between them runs along the border). */
+function onOneSide([x0, y0]: [number, number], [x1, y1]: [number, number], w: number, h: number): boolean {
+  return (x0 === x1 && (x0 === 0 || x0 === w - 1)) || (y0 === y1 && (y0 === 0 || y0 === h - 1));
+}
+
+interface BorderRun {
+  at: [number, number];
+  run: number;
+}
+
+/** The band between two runs along the border (see withoutFaintBands): its level and half its width, or null if none. */
+function bandBetween(
+  from: BorderRun,
+  to: BorderRun,
+  at: (x: number, y: number) => number,
+  peak: number,
+  w: number,
+  h: number,
+): { level: number; halfWidth: number } | null {
+  const [[x0, y0], [x1, y1]] = [from.at, to.at];
+  const length = Math.hypot(x1 - x0, y1 - y0);
+  if (length < MIN_BAND_LENGTH * Math.max(w, h)) return null;
+  const count = Math.ceil(length) + 1;
+  const middle = new Float32Array(count);
+  // Most pairs are no band: their middle soon leaves the faint level (below it, the test after fails anyway).
+  let misses = 0;
+  for (let s = 0; s < count; s++) {
+    middle[s] = at(x0 + ((x1 - x0) * s) / (count - 1), y0 + ((y1 - y0) * s) / (count - 1));
+    if (middle[s]! < 0.6 * BAND_LEVEL[0] * peak && ++misses > (1 - PAPER_LINE_SHARE) * count) return null;
+  }
+  const [low = 0, level = 0] = levelQuantiles(middle, 1 - PAPER_LINE_SHARE, 0.5);
+  // A photo's band shows the camera's grain along it; a drawing's or a thumbnail's faint straight stroke (its own, as
+  // UCI's blocky or scaled-up 1s) runs at exact or smoothly changing levels: each pixel near its neighbours' mean.
+  const wobble = new Float32Array(middle.length - 2);
+  for (let s = 1; s < middle.length - 1; s++) wobble[s - 1] = Math.abs(middle[s]! - (middle[s - 1]! + middle[s + 1]!) / 2);
+  const [grain = 0] = levelQuantiles(wobble, 0.5);
+  if (grain < MIN_BAND_GRAIN) return null;
+  if (low < 0.6 * level || level < BAND_LEVEL[0] * peak || level > BAND_LEVEL[1] * peak) return null;
+  // Its width: across the middle at a few places, the pixels at half its level or more; beyond them on both sides the
+  // paper (else it is no band but part of a wider mark, or noise), and the widths alike (a band has parallel edges).
+  const [nx, ny] = [-(y1 - y0) / length, (x1 - x0) / length];
+  const inside = (x: number, y: number) => x >= 0 && y >= 0 && x <= w - 1 && y <= h - 1;
+  const widths: number[] = [];
+  const clear = [0, 0];
+  for (let s = 1; s < BAND_SECTIONS; s++) {
+    const [cx, cy] = [x0 + ((x1 - x0) * s) / BAND_SECTIONS, y0 + ((y1 - y0) * s) / BAND_SECTIONS];
+    let across = 1;
+    for (const [side, sign] of [-1, 1].entries()) {
+      let d = 1;
+      for (; d < Math.max(w, h) / 4; d++) {
+        const [x, y] = [cx + sign * d * nx, cy + sign * d * ny];
+        if (!inside(x, y) || at(x, y) < 0.5 * level) break;
+        across++;
+      }
+      const [x, y] = [cx + sign * (d + 1) * nx, cy + sign * (d + 1) * ny];
+      if (!inside(x, y) || at(x, y) < 0.5 * BAND_LEVEL[0] * peak) clear[side]!++;
+    }
+    widths.push(across);
+  }
+  widths.sort((a, b) => a - b);
+  // Ink beside or across the band widens some sections: half of them at least are alike.
+  const [narrow, typical] = [widths[1]!, widths[widths.length >> 1]!];
+  if (Math.min(...clear) < BAND_CLEAR * (BAND_SECTIONS - 1) || typical > 1.5 * narrow) return null;
+  // Where it meets the border it is as wide as it is, cut at its slant there (shading and noise meet it in any runs).
+  const cut = ({ at: [x, y], run }: BorderRun) => {
+    const slant = Math.max(x === 0 || x === w - 1 ? Math.abs(ny) : 0, y === 0 || y === h - 1 ? Math.abs(nx) : 0);
+    const expected = typical / Math.max(slant, 0.1);
+    return run >= expected / 2 - 2 && run <= 2 * expected + 2;
+  };
+  if (!cut(from) || !cut(to)) return null;
+  return { level, halfWidth: typical / 2 + 1 };
 }
 
 /** A shadow darkens paper and ink alike: by at most this factor it is undone (deeper is something dark on the page). */

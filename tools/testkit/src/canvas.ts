@@ -190,3 +190,18 @@ export function addShadow(photo: Uint8Array, width: number, height: number, edge
     }
   return out;
 }
+
+/**
+ * Darkens an RGB photo under a narrow shadow across it (a pen's, a ruler's): a band `band` pixels wide through the
+ * centre, at `angle` radians, gets `light` of the light (hard edges).
+ */
+export function addShadowBand(photo: Uint8Array, width: number, height: number, angle: number, band: number, light = 0.5): Uint8Array {
+  const out = photo.slice();
+  const [nx, ny] = [-Math.sin(angle), Math.cos(angle)];
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      if (Math.abs((x - width / 2) * nx + (y - height / 2) * ny) >= band / 2) continue;
+      for (let c = 0; c < 3; c++) out[(y * width + x) * 3 + c] = Math.round(out[(y * width + x) * 3 + c]! * light);
+    }
+  return out;
+}

@@ -19,6 +19,7 @@ export {
   redrawOnCanvas,
   simulatePhoto,
   addShadow,
+  addShadowBand,
   onSquaredPaper,
 } from './canvas.js';
 export type { Skeleton } from './skeleton.js';
