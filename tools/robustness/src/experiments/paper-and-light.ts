@@ -107,6 +107,16 @@ function shadowEdge(rng: Rng, offset: number, depth: number, soft = 0) {
   };
 }
 
+/** A narrow shadow across the page (a pen's, a ruler's): `width` (a range, of the page) wide, `depth` dark, `soft` edges. */
+function shadowBand(rng: Rng, [narrowest, widest]: [number, number], depth: number, soft = 0) {
+  const [angle, offset, width] = [rng.next() * Math.PI, (rng.next() - 0.5) * 0.4, narrowest + (widest - narrowest) * rng.next()];
+  const [nx, ny] = [Math.cos(angle), Math.sin(angle)];
+  return (x: number, y: number) => {
+    const inside = width / 2 - Math.abs((x - 0.5) * nx + (y - 0.5) * ny - offset);
+    return 1 - depth * (soft > 0 ? Math.min(1, Math.max(0, inside / soft + 0.5)) : inside > 0 ? 1 : 0);
+  };
+}
+
 /** A tilt of 4-20 degrees either way, in radians. */
 const tilt = (rng: Rng) => (rng.next() < 0.5 ? -1 : 1) * (4 + 16 * rng.next()) * (Math.PI / 180);
 
@@ -161,11 +171,7 @@ const FAMILIES: Record<string, Family> = {
     const [cx, cy, r, depth] = [rng.next(), rng.next(), 0.3 + 0.3 * rng.next(), 0.35 + 0.25 * rng.next()];
     return page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 10, light: (x, y) => 1 - depth * Math.min(1, Math.max(0, (r - Math.hypot(x - cx, y - cy)) / 0.08 + 0.5)) });
   },
-  'shadow-band': (p, rng) => {
-    const [angle, offset, width] = [rng.next() * Math.PI, (rng.next() - 0.5) * 0.4, 0.08 + 0.07 * rng.next()];
-    const [nx, ny] = [Math.cos(angle), Math.sin(angle)];
-    return page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 10, light: (x, y) => (Math.abs((x - 0.5) * nx + (y - 0.5) * ny - offset) < width / 2 ? 0.5 : 1) });
-  },
+  'shadow-band': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 10, light: shadowBand(rng, [0.08, 0.15], 0.5) }),
   vignette: (p, rng) => {
     const [cx, cy] = [0.2 + 0.6 * rng.next(), 0.2 + 0.6 * rng.next()];
     return page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 10, light: (x, y) => Math.max(0.35, 1 - 0.9 * Math.hypot(x - cx, y - cy)) });
@@ -174,6 +180,19 @@ const FAMILIES: Record<string, Family> = {
   'shadow-pencil': (p, rng) => page(p, rng, { paper: [240, 238, 232], ink: [110, 110, 115], inkStrength: 0.85, grain: 16, light: shadowEdge(rng, 0.1, 0.45, 0.05) }),
   'shadow-large': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 14, scale: 10, light: shadowEdge(rng, -0.1, 0.6, 0.03) }),
   'shadow-deep': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 8, light: shadowEdge(rng, 0.1, 0.7, 0.05) }),
+  // Faint bands held out: written after the faint-band stage was tuned on shadow-band (stop 39), run once.
+  'pen-shadow': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 10, light: shadowBand(rng, [0.03, 0.06], 0.35, 0.01) }),
+  'shadow-band-soft': (p, rng) => page(p, rng, { paper: [240, 238, 232], ink: [40, 40, 45], grain: 12, light: shadowBand(rng, [0.06, 0.12], 0.45, 0.03) }),
+  'shadow-band-photo': (p, rng) => page(p, rng, { paper: [232, 230, 222], ink: BLUE_INK, grain: 14, scale: 10, light: shadowBand(rng, [0.08, 0.15], 0.45) }),
+  'two-shadow-bands': (p, rng) => {
+    const [one, two] = [shadowBand(rng, [0.05, 0.1], 0.4), shadowBand(rng, [0.05, 0.1], 0.4)];
+    return page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 10, light: (x, y) => one(x, y) * two(x, y) });
+  },
+  'margin-line': (p, rng) => {
+    const x = 8 + rng.next() * 20;
+    const lean = tilt(rng) * 20;
+    return page(p, rng, { paper: WHITE, lines: linesPlane([x, 0, x + lean, 84], 84, 84, 2.5), line: [220, 90, 90], lineStrength: 0.8, ink: BLUE_INK, grain: 6 });
+  },
 };
 
 await readThreeWays(FAMILIES, { count, seed: 91, toMnistFormat, only: only && only !== 'all' ? only.split(',') : undefined });
