@@ -73,19 +73,19 @@ function squares(side: number, gap: number, rng: Rng, pen = 1.2, upright = true,
 
 /**
  * Squared paper photographed from below its middle: the columns converge towards the top (their spacing `spread` less
- * there, as much more at the bottom), rows as drawn; all turned `turn` radians.
+ * there, as much more at the bottom), rows as drawn (unless `rows` is false: ruled paper); all turned `turn` radians.
  */
-function keystone(side: number, gap: number, spread: number, turn: number, rng: Rng): Plane {
+function keystone(side: number, gap: number, spread: number, turn: number, rng: Rng, rows = true, pen = 1.2): Plane {
   const segments: number[] = [];
   const [mid, turned] = [side / 2, turnedAbout(side / 2, turn)];
   const phase = rng.next() * gap;
-  for (let y = -side / 2 + phase; y < 1.5 * side; y += gap) segments.push(...turned(-side / 2, y), ...turned(1.5 * side, y));
+  if (rows) for (let y = -side / 2 + phase; y < 1.5 * side; y += gap) segments.push(...turned(-side / 2, y), ...turned(1.5 * side, y));
   for (let k = -Math.ceil(side / gap); k <= Math.ceil(side / gap); k++) {
     const x = (k + phase / gap) * gap;
     const at = (y: number) => mid + x * (1 - spread + (2 * spread * y) / side);
     segments.push(...turned(at(-side / 2), -side / 2), ...turned(at(1.5 * side), 1.5 * side));
   }
-  return linesPlane(segments, side, side, 1.2);
+  return linesPlane(segments, side, side, pen);
 }
 
 /** Dot-grid paper: a dot every `gap` pixels. */
@@ -160,7 +160,12 @@ const FAMILIES: Record<string, Family> = {
   },
   'squared-small-tilted': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(56, 6 + rng.next() * 3, rng, 1.2, true, tilt(rng)), line: BLUE_RULE, ink: BLUE_INK, scale: 2 }),
   'ruled-pencil-tilted': (p, rng) => page(p, rng, { paper: [240, 238, 232], lines: squares(84, 9 + rng.next() * 4, rng, 1, false, tilt(rng)), line: [150, 170, 200], ink: [110, 110, 115], inkStrength: 0.85, grain: 16 }),
+  // (squared-keystone, held out at stop 38, became the tuning set of the faint-band stage's width test for thin lines
+  // at stop 39.)
   'squared-keystone': (p, rng) => page(p, rng, { paper: WHITE, lines: keystone(84, 12 + rng.next() * 6, 0.1 + 0.15 * rng.next(), tilt(rng) / 4, rng), line: [110, 120, 140], lineStrength: 0.9, ink: BLUE_INK, grain: 6 }),
+  // Paper in perspective held out: written after the faint-band stage was tuned on squared-keystone (stop 39), run once.
+  'ruled-perspective': (p, rng) => page(p, rng, { paper: WHITE, lines: keystone(84, 9 + rng.next() * 4, 0.1 + 0.15 * rng.next(), Math.PI / 2 + tilt(rng) / 4, rng, false, 1), line: [150, 150, 150], ink: [25, 25, 25], grain: 8 }),
+  'graph-green-keystone': (p, rng) => page(p, rng, { paper: WHITE, lines: keystone(84, 10 + rng.next() * 6, 0.1 + 0.15 * rng.next(), Math.PI / 2 + tilt(rng) / 4, rng, true, 1.5), line: [120, 190, 140], lineStrength: 0.9, ink: [30, 30, 30], grain: 6 }),
   // Shadows, tuned on (stop 37: the paper's level divided out, polarity from a narrower median).
   'shadow-half': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, light: shadowEdge(rng, 0.05, 0.55) }),
   'shadow-half-grain': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 12, light: shadowEdge(rng, 0.05, 0.55) }),
