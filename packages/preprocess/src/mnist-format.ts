@@ -423,7 +423,7 @@ const MEDIAN_REACH = 1 / 2;
  * ...and for a picture shrunk to the small copy (its strokes thin there), narrower: a window that reaches across the
  * whole picture takes a shadow over most of the page for the background, and the lit paper for light ink.
  */
-const SHRUNK_MEDIAN_REACH = 1 / 3;
+const SHRUNK_MEDIAN_REACH = 1 / 5;
 /** Background noise: pixels within this many (robust) standard deviations of the background are background. */
 const NOISE_SIGMAS = 4;
 

@@ -171,7 +171,8 @@ const FAMILIES: Record<string, Family> = {
   'shadow-half-grain': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 12, light: shadowEdge(rng, 0.05, 0.55) }),
   'shadow-soft-grain': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 12, light: shadowEdge(rng, 0.05, 0.55, 0.15) }),
   'shadow-corner-grain': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 12, light: shadowEdge(rng, 0.3, 0.5) }),
-  // Shadows held out: written before the change was measured on anything but the four above, run once after it.
+  // Shadows held out: written before the change was measured on anything but the four above, run once after it
+  // (shadow-large became the tuning set of polarity's narrower median at stop 39).
   'shadow-disc': (p, rng) => {
     const [cx, cy, r, depth] = [rng.next(), rng.next(), 0.3 + 0.3 * rng.next(), 0.35 + 0.25 * rng.next()];
     return page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 10, light: (x, y) => 1 - depth * Math.min(1, Math.max(0, (r - Math.hypot(x - cx, y - cy)) / 0.08 + 0.5)) });
@@ -185,6 +186,10 @@ const FAMILIES: Record<string, Family> = {
   'shadow-pencil': (p, rng) => page(p, rng, { paper: [240, 238, 232], ink: [110, 110, 115], inkStrength: 0.85, grain: 16, light: shadowEdge(rng, 0.1, 0.45, 0.05) }),
   'shadow-large': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 14, scale: 10, light: shadowEdge(rng, -0.1, 0.6, 0.03) }),
   'shadow-deep': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 8, light: shadowEdge(rng, 0.1, 0.7, 0.05) }),
+  // Large shadows held out: written after polarity's median was narrowed on shadow-large (stop 39), run once.
+  'shadow-large-pencil': (p, rng) => page(p, rng, { paper: [240, 238, 232], ink: [110, 110, 115], inkStrength: 0.85, grain: 16, scale: 10, light: shadowEdge(rng, -0.15, 0.55, 0.04) }),
+  'shadow-large-corner': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 12, scale: 7, light: shadowEdge(rng, -0.3, 0.55, 0.02) }),
+  'dim-room': (p, rng) => page(p, rng, { paper: [200, 196, 190], ink: [40, 40, 50], grain: 18, scale: 6, light: shadowEdge(rng, -0.05, 0.5, 0.06) }),
   // Faint bands held out: written after the faint-band stage was tuned on shadow-band (stop 39), run once.
   'pen-shadow': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 10, light: shadowBand(rng, [0.03, 0.06], 0.35, 0.01) }),
   'shadow-band-soft': (p, rng) => page(p, rng, { paper: [240, 238, 232], ink: [40, 40, 45], grain: 12, light: shadowBand(rng, [0.06, 0.12], 0.45, 0.03) }),
