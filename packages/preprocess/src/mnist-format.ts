@@ -421,9 +421,15 @@ const POLARITY_SIDE = 32;
 const MEDIAN_REACH = 1 / 2;
 /**
  * ...and for a picture shrunk to the small copy (its strokes thin there), narrower: a window that reaches across the
- * whole picture takes a shadow over most of the page for the background, and the lit paper for light ink.
+ * whole picture takes a shadow over most of the page for the background, and the lit paper for light ink...
  */
-const SHRUNK_MEDIAN_REACH = 1 / 5;
+const SHRUNK_MEDIAN_REACH = 1 / 3;
+/**
+ * ...and narrower still in a photo (noise in the small copy), where a shadow may cover most of the page (a third
+ * still took a deep shadow over 60% of a large page for the background; on a clean canvas a fifth took thick strokes
+ * for it, and there are no shadows to follow).
+ */
+const PHOTO_MEDIAN_REACH = 1 / 5;
 /** Background noise: pixels within this many (robust) standard deviations of the background are background. */
 const NOISE_SIGMAS = 4;
 
@@ -435,7 +441,7 @@ const NOISE_SIGMAS = 4;
 function hasDarkInk(image: Levels): boolean {
   const factor = Math.ceil(Math.max(image.width, image.height) / POLARITY_SIDE);
   const small = factor > 1 ? shrinkByFactor(image, factor) : image;
-  const reach = factor > 1 ? SHRUNK_MEDIAN_REACH : MEDIAN_REACH;
+  const reach = factor === 1 ? MEDIAN_REACH : inkStatistics(small.data, NOISE_SIGMAS).sigma > 0 ? PHOTO_MEDIAN_REACH : SHRUNK_MEDIAN_REACH;
   const side = inkSide(small.data, localMedian(small, Math.max(1, Math.round(reach * Math.min(small.width, small.height)))));
   if (side !== 0) return side > 0;
   // Strong shading (light from one side, a vignette) is all the median's residuals show, and the strokes, thinned by
