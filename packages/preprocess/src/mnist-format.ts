@@ -772,10 +772,6 @@ function withoutFaintBands(ink: Levels, frame: Box): Levels {
   const [w, h] = [frame.width, frame.height];
   if (Math.max(w, h) < MIN_BAND_PAGE) return ink;
   const at = (x: number, y: number) => data[(frame.y + Math.round(y)) * width + frame.x + Math.round(x)]!;
-  // Above the noise too: a photo's grain and shading pass a fraction of the peak all along its border.
-  const { background, sigma } = inkStatistics(data, NOISE_SIGMAS);
-  const noise = background + NOISE_SIGMAS * sigma;
-  const faint = Math.max(noise, BAND_LEVEL[0] * peak);
   const perimeter = 2 * (w - 1) + 2 * (h - 1);
   /** Position p along the border, clockwise from the top-left corner, as (x, y). */
   const onBorder = (p: number): [number, number] => {
@@ -785,6 +781,12 @@ function withoutFaintBands(ink: Levels, frame: Box): Levels {
     if (q < 2 * (w - 1) + h - 1) return [w - 1 - (q - (w - 1 + h - 1)), h - 1];
     return [0, h - 1 - (q - (2 * (w - 1) + h - 1))];
   };
+  // Most pictures (a canvas, a page with nothing across it) have nothing faint on their border: no noise to measure.
+  if (!Array.from({ length: perimeter }, (_, p) => p).some((p) => at(...onBorder(p)) >= BAND_LEVEL[0] * peak)) return ink;
+  // Above the noise too: a photo's grain and shading pass a fraction of the peak all along its border.
+  const { background, sigma } = inkStatistics(data, NOISE_SIGMAS);
+  const noise = background + NOISE_SIGMAS * sigma;
+  const faint = Math.max(noise, BAND_LEVEL[0] * peak);
   const start = Array.from({ length: perimeter }, (_, p) => p).find((p) => at(...onBorder(p)) < faint);
   if (start === undefined) return ink;
   /** Runs at a faint level along the border: their middles and lengths. */
