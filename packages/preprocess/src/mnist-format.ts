@@ -747,8 +747,10 @@ const MIN_BAND_PAGE = 64;
 /** A faint band crosses the frame from border to border (a narrow shadow, a margin line): its level along its middle is
  * between these fractions of the ink's peak (fainter is background; a stroke's own middle reaches the peak)... */
 const BAND_LEVEL = [0.15, 0.7] as const;
-/** ...nine tenths of its middle at half that level or more, its ends at least this fraction of the frame's longer side
- * apart (a corner clipped off the page is dropped with the pieces touching the edges anyway)... */
+/** ...nine tenths of its middle at this fraction of its median level or more (one level: shading is no band)... */
+const BAND_FLAT = 0.6;
+/** ...its ends at least this fraction of the frame's longer side apart (a corner clipped off the page is dropped with
+ * the pieces touching the edges anyway)... */
 const MIN_BAND_LENGTH = 0.5;
 /** ...and where it meets the border, no longer than this fraction of the border (more is a shadow's edge, no band). */
 const MAX_BAND_CROSSING = 0.1;
@@ -807,7 +809,6 @@ function withoutFaintBands(ink: Levels, frame: Box): Levels {
       if (used.has(i) || used.has(j) || onOneSide(crossings[i]!.at, crossings[j]!.at, w, h)) continue;
       const band = bandBetween(crossings[i]!, crossings[j]!, at, peak, noise, w, h);
       if (!band) continue;
-      // Only in photos: on a clean background (a drawing, a scan's thumbnail) a faint straight stroke is the digit's own.
       out ??= data.slice();
       const [[x0, y0], [x1, y1]] = [crossings[i]!.at, crossings[j]!.at];
       const length = Math.hypot(x1 - x0, y1 - y0);
@@ -850,7 +851,7 @@ function bandBetween(
   if (length < MIN_BAND_LENGTH * Math.max(w, h)) return null;
   // Most pairs are no band: their middle leaves the faint level (below it, the tests after fail anyway). Looked at in
   // eighths first (a photo's border holds hundreds of runs of grain and shading), then all along.
-  const gone = Math.max(noise, 0.6 * BAND_LEVEL[0] * peak);
+  const gone = Math.max(noise, BAND_FLAT * BAND_LEVEL[0] * peak);
   let misses = 0;
   for (let e = 1; e < 8; e++) if (at(x0 + ((x1 - x0) * e) / 8, y0 + ((y1 - y0) * e) / 8) < gone && ++misses > 1) return null;
   misses = 0;
@@ -861,13 +862,13 @@ function bandBetween(
     if (middle[s]! < gone && ++misses > (1 - PAPER_LINE_SHARE) * count) return null;
   }
   const [low = 0, level = 0] = levelQuantiles(middle, 1 - PAPER_LINE_SHARE, 0.5);
+  if (low < BAND_FLAT * level || level < BAND_LEVEL[0] * peak || level > BAND_LEVEL[1] * peak) return null;
   // A photo's band shows the camera's grain along it; a drawing's or a thumbnail's faint straight stroke (its own, as
   // UCI's blocky or scaled-up 1s) runs at exact or smoothly changing levels: each pixel near its neighbours' mean.
   const wobble = new Float32Array(middle.length - 2);
   for (let s = 1; s < middle.length - 1; s++) wobble[s - 1] = Math.abs(middle[s]! - (middle[s - 1]! + middle[s + 1]!) / 2);
   const [grain = 0] = levelQuantiles(wobble, 0.5);
   if (grain < MIN_BAND_GRAIN) return null;
-  if (low < 0.6 * level || level < BAND_LEVEL[0] * peak || level > BAND_LEVEL[1] * peak) return null;
   // Its width: across the middle at a few places, the pixels at half its level or more; beyond them on both sides the
   // paper (else it is no band but part of a wider mark, or noise), and the widths alike (a band has parallel edges).
   const [nx, ny] = [-(y1 - y0) / length, (x1 - x0) / length];
