@@ -580,10 +580,15 @@ function withoutPaperLines(ink: Levels, frame: Box): Levels {
       const level = Math.max(lineLevel(across.levels, y + rows.shift[x]!), lineLevel(down.levels, x + columns.shift[y]!));
       if (level === 0) continue;
       const i = (frame.y + y) * width + frame.x + x;
-      out[i] = Math.max(0, ((data[i]! - level) * peak) / (peak - level));
+      out[i] = withoutLevel(data[i]!, level, peak);
     }
   }
   return { ...ink, data: out };
+}
+
+/** A pixel under a printed line or a faint band, the line's level taken out: ink crossing it rescaled so the peak stays. */
+function withoutLevel(value: number, level: number, peak: number): number {
+  return Math.max(0, ((value - level) * peak) / (peak - level));
 }
 
 /** How many pixels of each row and column of the frame are at a line's level at all (one pass; most pictures: few). */
@@ -743,36 +748,36 @@ function paperTilt(ink: Levels, frame: Box, faint: number): number | null {
 }
 
 /** Bands are looked for on pictures this large or larger (a page): in a thumbnail a faint straight stroke is the digit. */
-const MIN_BAND_PAGE = 64;
+const MIN_FAINT_BAND_PAGE = 64;
 /** A faint band crosses the frame from border to border (a narrow shadow, a margin line): its level along its middle is
  * between these fractions of the ink's peak (fainter is background; a stroke's own middle reaches the peak)... */
-const BAND_LEVEL = [0.15, 0.7] as const;
+const FAINT_BAND_LEVEL = [0.15, 0.7] as const;
 /** ...nine tenths of its middle at this fraction of its median level or more (one level: shading is no band)... */
-const BAND_FLAT = 0.6;
+const FAINT_BAND_FLAT = 0.6;
 /** ...its ends at least this fraction of the frame's longer side apart (a corner clipped off the page is dropped with
  * the pieces touching the edges anyway)... */
-const MIN_BAND_LENGTH = 0.5;
+const MIN_FAINT_BAND_LENGTH = 0.5;
 /** ...and where it meets the border, no longer than this fraction of the border (more is a shadow's edge, no band). */
-const MAX_BAND_CROSSING = 0.1;
+const MAX_FAINT_BAND_CROSSING = 0.1;
 /** Along its middle, a pixel differs from its neighbours' mean by this many gray levels or more (median): a photo's grain. */
-const MIN_BAND_GRAIN = 1;
+const MIN_FAINT_BAND_GRAIN = 1;
 /** Its width is looked at across this many sections (less one), ... */
-const BAND_SECTIONS = 10;
+const FAINT_BAND_SECTIONS = 10;
 /** ...and in at least this fraction of them the paper lies beside it, on each side (ink may lie along it for a while). */
-const BAND_CLEAR = 0.2;
+const FAINT_BAND_CLEAR = 0.2;
 
 /**
  * The ink without faint bands across the page: a narrow shadow (a pen's, a ruler's) or a single printed line is darker
  * than the paper but lighter than the ink, and narrower than the opening it passes for ink in. Runs at a faint level
  * along the frame's border are paired; a pair is a band when the straight middle between them stays at one level
- * under the ink's (BAND_LEVEL). The band's pixels lose its level, the ink crossing it rescaled so the peak stays.
+ * under the ink's (FAINT_BAND_LEVEL). The band's pixels lose its level, the ink crossing it rescaled so the peak stays.
  */
 function withoutFaintBands(ink: Levels, frame: Box): Levels {
   const { data, width } = ink;
   const peak = maxOf(data);
   if (peak <= 0) return ink;
   const [w, h] = [frame.width, frame.height];
-  if (Math.max(w, h) < MIN_BAND_PAGE) return ink;
+  if (Math.max(w, h) < MIN_FAINT_BAND_PAGE) return ink;
   const at = (x: number, y: number) => data[(frame.y + Math.round(y)) * width + frame.x + Math.round(x)]!;
   const perimeter = 2 * (w - 1) + 2 * (h - 1);
   /** Position p along the border, clockwise from the top-left corner, as (x, y). */
@@ -783,24 +788,26 @@ function withoutFaintBands(ink: Levels, frame: Box): Levels {
     if (q < 2 * (w - 1) + h - 1) return [w - 1 - (q - (w - 1 + h - 1)), h - 1];
     return [0, h - 1 - (q - (2 * (w - 1) + h - 1))];
   };
+  const border = Float32Array.from({ length: perimeter }, (_, p) => at(...onBorder(p)));
   // Most pictures (a canvas, a page with nothing across it) have nothing faint on their border: no noise to measure.
-  if (!Array.from({ length: perimeter }, (_, p) => p).some((p) => at(...onBorder(p)) >= BAND_LEVEL[0] * peak)) return ink;
+  if (!border.some((v) => v >= FAINT_BAND_LEVEL[0] * peak)) return ink;
   // Above the noise too: a photo's grain and shading pass a fraction of the peak all along its border.
   const { background, sigma } = inkStatistics(data, NOISE_SIGMAS);
   const noise = background + NOISE_SIGMAS * sigma;
-  const faint = Math.max(noise, BAND_LEVEL[0] * peak);
-  const start = Array.from({ length: perimeter }, (_, p) => p).find((p) => at(...onBorder(p)) < faint);
-  if (start === undefined) return ink;
+  const faint = Math.max(noise, FAINT_BAND_LEVEL[0] * peak);
+  const start = border.findIndex((v) => v < faint);
+  if (start < 0) return ink;
+  const on = (p: number) => border[p % perimeter]! >= faint;
   /** Runs at a faint level along the border: their middles and lengths. */
   const crossings: BorderRun[] = [];
   for (let p = start; p < start + perimeter; ) {
-    if (at(...onBorder(p)) < faint) {
+    if (!on(p)) {
       p++;
       continue;
     }
     const from = p;
-    while (p < start + perimeter && at(...onBorder(p)) >= faint) p++;
-    if (p - from <= MAX_BAND_CROSSING * perimeter) crossings.push({ at: onBorder((from + p - 1) / 2), run: p - from });
+    while (p < start + perimeter && on(p)) p++;
+    if (p - from <= MAX_FAINT_BAND_CROSSING * perimeter) crossings.push({ at: onBorder((from + p - 1) / 2), run: p - from });
   }
   let out: Float32Array | null = null;
   const used = new Set<number>();
@@ -817,7 +824,7 @@ function withoutFaintBands(ink: Levels, frame: Box): Levels {
         for (let x = 0; x < w; x++) {
           if (Math.abs((x - x0) * nx + (y - y0) * ny) > band.halfWidth) continue;
           const k = (frame.y + y) * width + frame.x + x;
-          out[k] = Math.max(0, ((out[k]! - band.level) * peak) / (peak - band.level));
+          out[k] = withoutLevel(out[k]!, band.level, peak);
         }
       }
       used.add(i).add(j);
@@ -848,10 +855,10 @@ function bandBetween(
 ): { level: number; halfWidth: number } | null {
   const [[x0, y0], [x1, y1]] = [from.at, to.at];
   const length = Math.hypot(x1 - x0, y1 - y0);
-  if (length < MIN_BAND_LENGTH * Math.max(w, h)) return null;
+  if (length < MIN_FAINT_BAND_LENGTH * Math.max(w, h)) return null;
   // Most pairs are no band: their middle leaves the faint level (below it, the tests after fail anyway). Looked at in
   // eighths first (a photo's border holds hundreds of runs of grain and shading), then all along.
-  const gone = Math.max(noise, BAND_FLAT * BAND_LEVEL[0] * peak);
+  const gone = Math.max(noise, FAINT_BAND_FLAT * FAINT_BAND_LEVEL[0] * peak);
   let misses = 0;
   for (let e = 1; e < 8; e++) if (at(x0 + ((x1 - x0) * e) / 8, y0 + ((y1 - y0) * e) / 8) < gone && ++misses > 1) return null;
   misses = 0;
@@ -862,21 +869,21 @@ function bandBetween(
     if (middle[s]! < gone && ++misses > (1 - PAPER_LINE_SHARE) * count) return null;
   }
   const [low = 0, level = 0] = levelQuantiles(middle, 1 - PAPER_LINE_SHARE, 0.5);
-  if (low < BAND_FLAT * level || level < BAND_LEVEL[0] * peak || level > BAND_LEVEL[1] * peak) return null;
+  if (low < FAINT_BAND_FLAT * level || level < FAINT_BAND_LEVEL[0] * peak || level > FAINT_BAND_LEVEL[1] * peak) return null;
   // A photo's band shows the camera's grain along it; a drawing's or a thumbnail's faint straight stroke (its own, as
   // UCI's blocky or scaled-up 1s) runs at exact or smoothly changing levels: each pixel near its neighbours' mean.
   const wobble = new Float32Array(middle.length - 2);
   for (let s = 1; s < middle.length - 1; s++) wobble[s - 1] = Math.abs(middle[s]! - (middle[s - 1]! + middle[s + 1]!) / 2);
   const [grain = 0] = levelQuantiles(wobble, 0.5);
-  if (grain < MIN_BAND_GRAIN) return null;
+  if (grain < MIN_FAINT_BAND_GRAIN) return null;
   // Its width: across the middle at a few places, the pixels at half its level or more; beyond them on both sides the
   // paper (else it is no band but part of a wider mark, or noise), and the widths alike (a band has parallel edges).
   const [nx, ny] = [-(y1 - y0) / length, (x1 - x0) / length];
   const inside = (x: number, y: number) => x >= 0 && y >= 0 && x <= w - 1 && y <= h - 1;
   const widths: number[] = [];
   const clear = [0, 0];
-  for (let s = 1; s < BAND_SECTIONS; s++) {
-    const [cx, cy] = [x0 + ((x1 - x0) * s) / BAND_SECTIONS, y0 + ((y1 - y0) * s) / BAND_SECTIONS];
+  for (let s = 1; s < FAINT_BAND_SECTIONS; s++) {
+    const [cx, cy] = [x0 + ((x1 - x0) * s) / FAINT_BAND_SECTIONS, y0 + ((y1 - y0) * s) / FAINT_BAND_SECTIONS];
     let across = 1;
     for (const [side, sign] of [-1, 1].entries()) {
       let d = 1;
@@ -886,14 +893,14 @@ function bandBetween(
         across++;
       }
       const [x, y] = [cx + sign * (d + 1) * nx, cy + sign * (d + 1) * ny];
-      if (!inside(x, y) || at(x, y) < 0.5 * BAND_LEVEL[0] * peak) clear[side]!++;
+      if (!inside(x, y) || at(x, y) < 0.5 * FAINT_BAND_LEVEL[0] * peak) clear[side]!++;
     }
     widths.push(across);
   }
   widths.sort((a, b) => a - b);
   // Ink beside or across the band widens some sections: half of them at least are alike.
   const [narrow, typical] = [widths[1]!, widths[widths.length >> 1]!];
-  if (Math.min(...clear) < BAND_CLEAR * (BAND_SECTIONS - 1) || typical > 1.5 * narrow + 1) return null;
+  if (Math.min(...clear) < FAINT_BAND_CLEAR * (FAINT_BAND_SECTIONS - 1) || typical > 1.5 * narrow + 1) return null;
   // Where it meets the border it is as wide as it is, cut at its slant there (shading and noise meet it in any runs).
   const cut = ({ at: [x, y], run }: BorderRun) => {
     const slant = Math.max(x === 0 || x === w - 1 ? Math.abs(ny) : 0, y === 0 || y === h - 1 ? Math.abs(nx) : 0);

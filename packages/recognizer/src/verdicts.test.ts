@@ -76,12 +76,13 @@ describe("verdict 'digit'", () => {
 describe("verdict 'digit' on paper photographed in poor light", () => {
   /** The digit (drawn on a 280x280 canvas) in dark ink on squared paper (lines every 28 px), under a shadow over the
    * left two thirds whose edge crosses the digit (55% of the light), with camera grain. */
-  function onSquaredInShadow(canvas: Uint8Array, seed: number): { data: Uint8Array; width: number; height: number } {
+  function onSquaredInShadow(canvas: Uint8Array, seed: number): RecognizeInput {
+    return photographed(onSquaredPaper(canvas, 280, 28, 170), seed, 12, (x, y) => (x < 190 - 0.3 * y ? 0.55 : 1));
+  }
+  /** A 280x280 gray page as a camera gives it back: times `light(x, y)`, plus uniform grain `grain` levels peak to peak. */
+  function photographed(page: Uint8Array, seed: number, grain: number, light: (x: number, y: number) => number = () => 1): RecognizeInput {
     const { next } = createRng(seed);
-    const data = Uint8Array.from(onSquaredPaper(canvas, 280, 28, 170), (v, i) => {
-      const light = i % 280 < 190 - 0.3 * Math.floor(i / 280) ? 0.55 : 1;
-      return Math.max(0, Math.min(255, Math.round(v * light + (next() - 0.5) * 12)));
-    });
+    const data = Uint8Array.from(page, (v, i) => Math.max(0, Math.min(255, Math.round(v * light(i % 280, Math.floor(i / 280)) + (next() - 0.5) * grain))));
     return { data, width: 280, height: 280 };
   }
   /** How many of the first 30 MNIST test digits, drawn on a 280x280 canvas and put on paper, stay one digit, read right. */
@@ -95,24 +96,16 @@ describe("verdict 'digit' on paper photographed in poor light", () => {
   });
   // Measured: 30 of 30 (CNN) and 29 of 30 (MLP); the CNN 8 before lines were looked for at a tilt (the grid kept).
   it('stays one digit, read right, on squared paper photographed 12 degrees askew, for 27 or more of 30 (both models)', () => {
-    const askew = (canvas: Uint8Array, seed: number) => {
-      const { next } = createRng(seed);
-      const data = Uint8Array.from(onSquaredPaper(canvas, 280, 24, 150, (12 * Math.PI) / 180), (v) => Math.max(0, Math.min(255, Math.round(v + (next() - 0.5) * 10))));
-      return { data, width: 280, height: 280 };
-    };
+    const askew = (canvas: Uint8Array, seed: number) => photographed(onSquaredPaper(canvas, 280, 24, 150, (12 * Math.PI) / 180), seed, 10);
     for (const r of [cnn, mlp]) expect(readRight(r, askew), r.modelSource).toBeGreaterThanOrEqual(27);
   });
   // Measured: 29 of 30 (CNN) and 28 of 30 (MLP); before faint bands were looked for, 16 and 15 (the shadow kept as a stroke).
   it('stays one digit, read right, under a narrow shadow across it, for 27 or more of 30 (both models)', () => {
+    // 24 px wide through the middle at 0.4 rad per digit, half the light, camera grain.
     const underBand = (canvas: Uint8Array, seed: number) => {
-      const { next } = createRng(seed);
-      // 24 px wide through the middle at 0.4 rad per digit, half the light, camera grain.
       const [nx, ny] = [-Math.sin(0.4 * seed), Math.cos(0.4 * seed)];
-      const data = Uint8Array.from(canvas, (ink, i) => {
-        const across = ((i % 280) - 140) * nx + (Math.floor(i / 280) - 140) * ny;
-        return Math.max(0, Math.min(255, Math.round((255 - ink) * (Math.abs(across) < 12 ? 0.5 : 1) + (next() - 0.5) * 10)));
-      });
-      return { data, width: 280, height: 280 };
+      const page = canvas.map((ink) => 255 - ink);
+      return photographed(page, seed, 10, (x, y) => (Math.abs((x - 140) * nx + (y - 140) * ny) < 12 ? 0.5 : 1));
     };
     for (const r of [cnn, mlp]) expect(readRight(r, underBand), r.modelSource).toBeGreaterThanOrEqual(27);
   });

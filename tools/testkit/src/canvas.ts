@@ -176,19 +176,23 @@ export function onSquaredPaper(canvas: Uint8Array, width: number, gap: number, l
   });
 }
 
+/** An RGB photo with each pixel's channels times `light(x, y)` (0..1): a shadow falling on paper and ink alike. */
+function underLight(photo: Uint8Array, width: number, height: number, light: (x: number, y: number) => number): Uint8Array {
+  const out = photo.slice();
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const l = light(x, y);
+      for (let c = 0; c < 3; c++) out[(y * width + x) * 3 + c] = Math.round(out[(y * width + x) * 3 + c]! * l);
+    }
+  return out;
+}
+
 /**
  * Darkens an RGB photo where a hard shadow falls: everything left of a slanted line (x < edge - 0.3 y, 6 px soft
  * edge; `edge` 90 by default) gets 55% of the light. The shadow runs into the image's edges, as a real one does.
  */
 export function addShadow(photo: Uint8Array, width: number, height: number, edge = 90): Uint8Array {
-  const out = photo.slice();
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const t = Math.min(1, Math.max(0, (x - edge + y * 0.3) / 6));
-      const light = 0.55 + 0.45 * t;
-      for (let c = 0; c < 3; c++) out[(y * width + x) * 3 + c] = Math.round(out[(y * width + x) * 3 + c]! * light);
-    }
-  return out;
+  return underLight(photo, width, height, (x, y) => 0.55 + 0.45 * Math.min(1, Math.max(0, (x - edge + y * 0.3) / 6)));
 }
 
 /**
@@ -196,12 +200,6 @@ export function addShadow(photo: Uint8Array, width: number, height: number, edge
  * centre, at `angle` radians, gets `light` of the light (hard edges).
  */
 export function addShadowBand(photo: Uint8Array, width: number, height: number, angle: number, band: number, light = 0.5): Uint8Array {
-  const out = photo.slice();
   const [nx, ny] = [-Math.sin(angle), Math.cos(angle)];
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      if (Math.abs((x - width / 2) * nx + (y - height / 2) * ny) >= band / 2) continue;
-      for (let c = 0; c < 3; c++) out[(y * width + x) * 3 + c] = Math.round(out[(y * width + x) * 3 + c]! * light);
-    }
-  return out;
+  return underLight(photo, width, height, (x, y) => (Math.abs((x - width / 2) * nx + (y - height / 2) * ny) < band / 2 ? light : 1));
 }

@@ -96,14 +96,15 @@ function dotGrid(side: number, gap: number, rng: Rng): Plane {
   return linesPlane(segments, side, side, 2.2);
 }
 
+/** How far into a shadow a point `inside` (page widths past its edge) lies, 0..1, its edge `soft` wide (0: sharp). */
+const softStep = (inside: number, soft: number) => (soft > 0 ? Math.min(1, Math.max(0, inside / soft + 0.5)) : inside > 0 ? 1 : 0);
+
 /** A shadow's edge: a straight line at a random angle `offset` from the centre, `soft` wide (0: sharp), `depth` dark. */
 function shadowEdge(rng: Rng, offset: number, depth: number, soft = 0) {
   const angle = rng.next() * 2 * Math.PI;
   const [cx, cy] = [Math.cos(angle), Math.sin(angle)];
   return (x: number, y: number) => {
-    const d = (x - 0.5) * cx + (y - 0.5) * cy - offset;
-    const inside = soft > 0 ? Math.min(1, Math.max(0, d / soft + 0.5)) : d > 0 ? 1 : 0;
-    return 1 - depth * inside;
+    return 1 - depth * softStep((x - 0.5) * cx + (y - 0.5) * cy - offset, soft);
   };
 }
 
@@ -112,8 +113,7 @@ function shadowBand(rng: Rng, [narrowest, widest]: [number, number], depth: numb
   const [angle, offset, width] = [rng.next() * Math.PI, (rng.next() - 0.5) * 0.4, narrowest + (widest - narrowest) * rng.next()];
   const [nx, ny] = [Math.cos(angle), Math.sin(angle)];
   return (x: number, y: number) => {
-    const inside = width / 2 - Math.abs((x - 0.5) * nx + (y - 0.5) * ny - offset);
-    return 1 - depth * (soft > 0 ? Math.min(1, Math.max(0, inside / soft + 0.5)) : inside > 0 ? 1 : 0);
+    return 1 - depth * softStep(width / 2 - Math.abs((x - 0.5) * nx + (y - 0.5) * ny - offset), soft);
   };
 }
 
@@ -175,7 +175,7 @@ const FAMILIES: Record<string, Family> = {
   // (shadow-large became the tuning set of polarity's narrower median at stop 39).
   'shadow-disc': (p, rng) => {
     const [cx, cy, r, depth] = [rng.next(), rng.next(), 0.3 + 0.3 * rng.next(), 0.35 + 0.25 * rng.next()];
-    return page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 10, light: (x, y) => 1 - depth * Math.min(1, Math.max(0, (r - Math.hypot(x - cx, y - cy)) / 0.08 + 0.5)) });
+    return page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 10, light: (x, y) => 1 - depth * softStep(r - Math.hypot(x - cx, y - cy), 0.08) });
   },
   'shadow-band': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, grain: 10, light: shadowBand(rng, [0.08, 0.15], 0.5) }),
   vignette: (p, rng) => {
