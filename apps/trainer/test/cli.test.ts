@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encode } from 'fast-png';
+import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKEND_NAMES } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { MODEL_KINDS, MODELS } from '@digitkit/model';
 import { SHIPPED_MODELS } from '@digitkit/recognizer';
+import { withExifOrientation } from '@digitkit/testkit';
 import { collect, digitkit as run, type OnStderr, type Run } from './cli-process.js';
 
 
@@ -119,6 +121,32 @@ describe('digitkit train', () => {
     const strict = await digitkit(['predict', png, '--model', 'cnn', '--min-sureness', '1', '--backend', 'wasm', '--json']);
     expect(strict.code, strict.stderr).toBe(0);
     expect(JSON.parse(strict.stdout).predictions[0]).toMatchObject({ verdict: 'unsure', label: 7, reason: expect.stringMatching(/need 100%/) });
+  });
+
+  it('turns a phone photo upright by its EXIF orientation, as a browser shows it', async () => {
+    const { test } = await loadMnist();
+    // 7, 2, 4, 9, 5: none reads as itself on its side or upside down.
+    const indices = [0, 1, 4, 7, 8];
+    const files: string[] = [];
+    for (const index of indices) {
+      const upright = redrawLarge(test.images.subarray(index * 784, (index + 1) * 784));
+      for (const orientation of [3, 6, 8] as const) {
+        const stored = jpeg.encode(asStored(upright, orientation), 90).data;
+        await writeFile(join(work, `o${orientation}-${index}.jpg`), withExifOrientation(stored, orientation));
+        await writeFile(join(work, `no-exif-o${orientation}-${index}.jpg`), stored);
+        files.push(`o${orientation}-${index}.jpg`, `no-exif-o${orientation}-${index}.jpg`);
+      }
+    }
+    const run = await digitkit(['predict', ...files, '--model', 'cnn', '--backend', 'wasm', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const truth = (file: string) => test.labels[Number(/-(\d+)\.jpg$/.exec(file)![1])];
+    const answers: { input: { file: string }; verdict: string; label: number }[] = JSON.parse(run.stdout).predictions;
+    const right = answers.map((a) => a.verdict === 'digit' && a.label === truth(a.input.file));
+    const withExif = right.filter((_, i) => i % 2 === 0);
+    const without = right.filter((_, i) => i % 2 === 1);
+    expect(withExif).toEqual(withExif.map(() => true));
+    // The same pixels without the tag are read as stored, turned: mostly not right (so the tag is what was read).
+    expect(without.filter(Boolean).length).toBeLessThan(without.length / 3);
   });
 
   it('makes a sample grid on demand', async () => {
@@ -383,6 +411,27 @@ function redrawLarge(digit: Uint8Array) {
     }
   }
   return { width: size, height: size, data, channels: 4 };
+}
+
+/**
+ * An RGBA picture as a camera stores it beside an EXIF orientation: turned 180 degrees (3), or on its side as a phone
+ * held upright (6: the viewer turns it clockwise) or held the other way (8).
+ */
+function asStored({ width: w, height: h, data }: { width: number; height: number; data: Uint8Array }, orientation: 3 | 6 | 8) {
+  const from: Record<3 | 6 | 8, (x: number, y: number) => [number, number]> = {
+    3: (x, y) => [w - 1 - x, h - 1 - y],
+    6: (x, y) => [w - 1 - y, x],
+    8: (x, y) => [y, h - 1 - x],
+  };
+  const [width, height] = orientation === 3 ? [w, h] : [h, w];
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [ux, uy] = from[orientation](x, y);
+      out.set(data.subarray((uy * w + ux) * 4, (uy * w + ux) * 4 + 4), (y * width + x) * 4);
+    }
+  }
+  return { width, height, data: out };
 }
 
 function bilinear(img: Uint8Array, x: number, y: number): number {

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMnist } from '@digitkit/data';
 import { SHIPPED_MODELS } from '@digitkit/recognizer';
+import { withExifOrientation } from '@digitkit/testkit';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -212,6 +213,36 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
     await dropFile(page, 'photo.jpg', bytes, 'image/jpeg');
     const result = await waitForResult(page, before, 'file:photo.jpg');
     expect(result).toMatchObject({ state: 'digit', label: String(test.labels[index]) });
+  });
+
+  it('reads a phone photo stored on its side, turned upright by its EXIF orientation', async () => {
+    const { test } = await loadMnist();
+    const index = 0; // a 7: on its side it reads as no 7
+    const png = digitPicture(test.images.subarray(index * 784, (index + 1) * 784), { scale: 9, lightOnDark: false, random: seeded(5), size: { width: 320, height: 480 } });
+    // Stored as a phone held upright stores it: turned a quarter anticlockwise, the viewer to turn it back (orientation 6).
+    const jpeg = await page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const canvas = new OffscreenCanvas(bitmap.height, bitmap.width);
+      const context = canvas.getContext('2d')!;
+      context.translate(0, bitmap.width);
+      context.rotate(-Math.PI / 2);
+      context.drawImage(bitmap, 0, 0);
+      const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+      const data = new Uint8Array(await blob.arrayBuffer());
+      return btoa(String.fromCharCode(...data));
+    }, Buffer.from(png).toString('base64'));
+    const stored = Buffer.from(jpeg, 'base64');
+    for (const [name, bytes, read] of [
+      ['sideways.jpg', stored, false],
+      ['phone.jpg', Buffer.from(withExifOrientation(stored, 6)), true],
+    ] as const) {
+      const before = (await readResult(page)).seq;
+      await dropFile(page, name, bytes, 'image/jpeg');
+      const result = await waitForResult(page, before, `file:${name}`);
+      // Without the tag the pixels are shown as stored (so the tag, not the picture, is what turns it).
+      expect(result.state === 'digit' && result.label === '7', `${name}: ${JSON.stringify(result)}`).toBe(read);
+    }
   });
 
   it('says clearly when a file cannot be read, and leaves no earlier file’s caption beside the pad', async () => {

@@ -1,10 +1,40 @@
 import { createRng, DigitkitError } from '@digitkit/core';
 import { describe, expect, it } from 'vitest';
-import { boundingBox, centerOfMass, resizeArea, strokeWidth, toGrayscale } from './index.js';
+import { applyExifOrientation, boundingBox, centerOfMass, resizeArea, strokeWidth, toGrayscale } from './index.js';
 import { inkStatistics, localMedian, resampleArea, resampleMax, smoothLight } from './image.js';
 import { drawStrokes, sumOf } from '@digitkit/testkit';
 
 const rgba = (...pixels: number[][]) => Uint8Array.from(pixels.flat());
+
+describe('applyExifOrientation', () => {
+  // Stored 3 wide and 2 high:  1 2 3 / 4 5 6. Each orientation as the EXIF specification draws it, row by row.
+  const stored = { data: Uint8Array.of(1, 2, 3, 4, 5, 6), width: 3, height: 2 };
+  const upright: Record<number, number[][]> = {
+    1: [[1, 2, 3], [4, 5, 6]],
+    2: [[3, 2, 1], [6, 5, 4]],
+    3: [[6, 5, 4], [3, 2, 1]],
+    4: [[4, 5, 6], [1, 2, 3]],
+    5: [[1, 4], [2, 5], [3, 6]],
+    6: [[4, 1], [5, 2], [6, 3]],
+    7: [[6, 3], [5, 2], [4, 1]],
+    8: [[3, 6], [2, 5], [1, 4]],
+  };
+  it.each(Object.entries(upright))('turns orientation %s upright', (orientation, rows) => {
+    const { data, width, height } = applyExifOrientation(stored, Number(orientation));
+    expect([width, height]).toEqual([rows[0]!.length, rows.length]);
+    expect(Array.from(data)).toEqual(rows.flat());
+  });
+  it('moves every channel of a pixel together', () => {
+    const image = { data: rgba([10, 11, 12, 255], [20, 21, 22, 128]), width: 2, height: 1 };
+    const turned = applyExifOrientation(image, 6);
+    expect([turned.width, turned.height, turned.channels]).toEqual([1, 2, 4]);
+    expect(Array.from(turned.data)).toEqual([10, 11, 12, 255, 20, 21, 22, 128]);
+  });
+  it('refuses what is no EXIF orientation, and a picture of the wrong size', () => {
+    for (const bad of [0, 9, 1.5, Number.NaN]) expect(() => applyExifOrientation(stored, bad)).toThrow(/orientation must be an EXIF orientation, 1 to 8, got/);
+    expect(() => applyExifOrientation({ data: new Uint8Array(5), width: 3, height: 2 }, 6)).toThrow(DigitkitError);
+  });
+});
 
 describe('toGrayscale', () => {
   it('weighs RGB as Rec. 601 luma', () => {

@@ -55,6 +55,46 @@ export function channelsOf(image: RasterImage, caller: string): 1 | 3 | 4 {
 }
 
 /**
+ * Where each EXIF orientation (TIFF tag 0x0112) takes the upright picture's pixel (x, y) from in the stored one, whose
+ * last column and row are w and h: 1 as stored, 2 mirrored, 3 turned 180 degrees, 4 flipped, 5 transposed, 6 turned 90
+ * degrees clockwise (a phone held upright), 7 transversed, 8 turned 90 degrees anticlockwise.
+ */
+const EXIF_SOURCE: Readonly<Record<number, (x: number, y: number, w: number, h: number) => [number, number]>> = {
+  1: (x, y) => [x, y],
+  2: (x, y, w) => [w - x, y],
+  3: (x, y, w, h) => [w - x, h - y],
+  4: (x, y, _w, h) => [x, h - y],
+  5: (x, y) => [y, x],
+  6: (x, y, _w, h) => [y, h - x],
+  7: (x, y, w, h) => [w - y, h - x],
+  8: (x, y, w) => [w - y, x],
+};
+
+/**
+ * The picture as it is meant to be seen, from its pixels as stored and its EXIF orientation (1-8): phones store a
+ * photo taken upright turned on its side, with orientation 6, and only the viewer turns it. Browsers do this when they
+ * decode; JPEG decoders in Node (jpeg-js) do not. Orientation 1 gives the picture itself.
+ */
+export function applyExifOrientation(image: RasterImage, orientation: number): RasterImage {
+  const source = EXIF_SOURCE[orientation];
+  if (!source) throw new DigitkitError('BAD_OPTION', `applyExifOrientation: orientation must be an EXIF orientation, 1 to 8, got ${orientation}`);
+  const channels = channelsOf(image, 'applyExifOrientation');
+  if (orientation === 1) return image;
+  const { data, width, height } = image;
+  const sideways = orientation >= 5;
+  const [outWidth, outHeight] = sideways ? [height, width] : [width, height];
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < outHeight; y++) {
+    for (let x = 0; x < outWidth; x++) {
+      const [sx, sy] = source(x, y, width - 1, height - 1);
+      const [from, to] = [(sy * width + sx) * channels, (y * outWidth + x) * channels];
+      for (let c = 0; c < channels; c++) out[to + c] = data[from + c]!;
+    }
+  }
+  return { data: out, width: outWidth, height: outHeight, channels };
+}
+
+/**
  * Converts a gray, RGB or RGBA image to 8-bit luminance (Rec. 601 weights, as most image libraries use).
  * Alpha is composited over a background: a transparent canvas with black strokes becomes black on white, and with
  * `auto` (the default) a transparent canvas with light strokes becomes light on black, so neither loses its ink.

@@ -5,7 +5,7 @@ export { createAugmenter, AUGMENT_FAMILIES } from './augment.js';
 export type { NegativeMaker, NegativeKind, NegativeMakerOptions } from './negatives.js';
 export { createNegativeMaker, NEGATIVE_KINDS } from './negatives.js';
 export type { RasterImage, GrayImage, Box, AlphaBackground } from './image.js';
-export { toGrayscale, boundingBox, centerOfMass, resizeArea, strokeWidth } from './image.js';
+export { applyExifOrientation, toGrayscale, boundingBox, centerOfMass, resizeArea, strokeWidth } from './image.js';
 export type { Polarity, MnistFormatOptions, MnistFormatResult } from './mnist-format.js';
 export { toMnistFormat } from './mnist-format.js';
 export { connectedComponents } from './morphology.js';

@@ -29,3 +29,4 @@ export { drawSkeleton, toSurface, toPhoto, gaussianBlur, jpegSoften } from './re
 export type { Closeness } from './measures.js';
 export { pearson, pearsonWithinOnePixel, meanAbsDiff, sumOf, median, quantile, redrawCloseness } from './measures.js';
 export { blockCounts, normalizedBitmap, uciFormat, uciPicture } from './uci-format.js';
+export { withExifOrientation } from './exif.js';

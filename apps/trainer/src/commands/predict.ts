@@ -4,8 +4,10 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createInflate } from 'node:zlib';
 import { convertIndexedToRgb, decode } from 'fast-png';
+import exifReader from 'exif-reader';
 import jpeg from 'jpeg-js';
 import { DigitkitError } from '@digitkit/core';
+import { applyExifOrientation } from '@digitkit/preprocess';
 import { createRecognizer, MAX_PIXELS, type PixelImage, type Recognition, type ShippedModelName } from '@digitkit/recognizer';
 import { modelClassNames, resolveClassNames } from '../classes.js';
 import { count, percent, table } from '../format.js';
@@ -235,9 +237,12 @@ async function readPicture(file: string): Promise<{ file: string; image: PixelIm
   }
 }
 
-/** Reads a JPEG as RGBA; jpeg-js refuses one over MAX_PIXELS from its frame header, before it allocates the pixels. */
+/**
+ * Reads a JPEG as RGBA, upright (see exifOrientation); jpeg-js refuses one over MAX_PIXELS from its frame header, before
+ * it allocates the pixels.
+ */
 function readJpeg(path: string, bytes: Uint8Array): PixelImage {
-  let decoded: { width: number; height: number; data: Uint8Array };
+  let decoded: { width: number; height: number; data: Uint8Array; exifBuffer?: Uint8Array };
   try {
     decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: MAX_DECODED_BYTES / 1e6 + 64 });
   } catch (error) {
@@ -249,7 +254,25 @@ function readJpeg(path: string, bytes: Uint8Array): PixelImage {
     }
     throw error;
   }
-  return { data: decoded.data, width: decoded.width, height: decoded.height, channels: 4 };
+  const stored = { data: decoded.data, width: decoded.width, height: decoded.height, channels: 4 as const };
+  return applyExifOrientation(stored, exifOrientation(decoded.exifBuffer)) as PixelImage;
+}
+
+/**
+ * The EXIF orientation (1-8) a JPEG's APP1 segment gives, 1 when it has none or it cannot be read: a phone stores a
+ * photo taken upright on its side and says so there, and a sideways 7 is no 7. Read with exif-reader (small, kept up,
+ * both byte orders) rather than a TIFF walker of our own. jpeg-js hands over the segment from its sixth byte, the
+ * padding byte after "Exif".
+ */
+function exifOrientation(segment: Uint8Array | undefined): number {
+  if (!segment || segment.length < 2) return 1;
+  try {
+    const orientation = exifReader(Buffer.from(segment.buffer, segment.byteOffset + 1, segment.length - 1)).Image?.Orientation;
+    return Number.isInteger(orientation) && orientation! >= 1 && orientation! <= 8 ? orientation! : 1;
+  } catch {
+    // Damaged metadata over good pixels: show them as stored, as browsers do.
+    return 1;
+  }
 }
 
 /** Reads a PNG (any bit depth or palette), once checkPng has found its size and its pixel data within bounds. */
