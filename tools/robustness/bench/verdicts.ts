@@ -1,7 +1,8 @@
 // The verdict benchmark: does the recognizer say 'unsure' for what is no digit (scribbles, letters, symbols), read
 // numbers as 'digits', and keep single digits 'digit' and right? Each set has a tuning half (the thresholds in
 // @digitkit/recognizer's VERDICT_THRESHOLDS were chosen on it) and a held-out half; both are printed. Below them, digits
-// by other writers when found (UCI's, handwriting fonts: see src/corruptions), never tuned on.
+// by other writers (UCI's, handwriting fonts: see src/corruptions) and pictures of clothes (Fashion-MNIST) when found,
+// never tuned on.
 // DIGITKIT_VERDICT_COUNT: pictures per set and half (default 100). --sweep: also how each threshold trades the targets
 // off, on the tuning half only (the way the shipped values were chosen).
 import { existsSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { createRecognizer, type Recognizer, SHIPPED_MODELS, VERDICT_THRESHOLDS, type VerdictThresholds } from '@digitkit/recognizer';
-import { digitsByOtherWriters } from '../src/negatives/other-writers.js';
+import { outsideSets } from '../src/negatives/outside.js';
 import { type Half, HALVES } from '../src/negatives/scene.js';
 import { type VerdictScore, scoreVerdicts } from '../src/negatives/score.js';
 import { VERDICT_SETS, type VerdictSample, type VerdictSet } from '../src/negatives/sets.js';
@@ -31,8 +32,9 @@ const samples = new Map<string, VerdictSample[]>();
 const t0 = performance.now();
 for (const set of VERDICT_SETS) for (const half of HALVES) samples.set(`${set.name}/${half}`, set.draw(test, half, count));
 console.log(`drew ${[...samples.values()].reduce((n, s) => n + s.length, 0)} pictures in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-// Digits by other writers, never tuned on, scored whole when found: UCI's 1,797 and digits in handwriting fonts.
-const outside = await digitsByOtherWriters();
+// Sets made by others, never tuned on, scored whole when found: UCI's 1,797 digits, digits in handwriting fonts, and
+// Fashion-MNIST's pictures of clothes (no digit).
+const outside = await outsideSets();
 
 
 function runAll(recognizer: Recognizer, halves: readonly Half[]): Map<string, VerdictScore> {

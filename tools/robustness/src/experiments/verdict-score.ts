@@ -7,7 +7,7 @@
 // DIGITKIT_SCORE_CACHE=<file prefix>: keep the collected rows (collecting takes minutes).
 // DIGITKIT_OWN_MODEL=<saved model dir>: a candidate in the shipped model's place (the second opinion stays the other
 // shipped model's). DIGITKIT_EXTRA_MODEL=<saved model dir>: a candidate second opinion; its probability is a fourth term, searched too.
-// Digits by other writers (UCI's, handwriting fonts; src/negatives/other-writers.ts) are collected as a third, 'outside' half:
+// Sets made by others (UCI's digits, handwriting fonts, Fashion-MNIST; src/negatives/outside.ts) are collected as a third, 'outside' half:
 // printed, never searched on.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { useBackend } from '@digitkit/core';
@@ -17,7 +17,7 @@ import { normalize, toMnistFormat } from '@digitkit/preprocess';
 import { STROKE_VIEWS, createRecognizer } from '@digitkit/recognizer';
 // Not in the package's surface: the views' pixels are the recognizer's own business (as in soft-thresholds.ts).
 import { writeStrokeViews } from '../../../../packages/recognizer/src/verdicts.js';
-import { digitsByOtherWriters } from '../negatives/other-writers.js';
+import { outsideSets } from '../negatives/outside.js';
 import { HALVES } from '../negatives/scene.js';
 import { VERDICT_SETS } from '../negatives/sets.js';
 
@@ -66,7 +66,7 @@ async function collect(): Promise<Row[]> {
   // Each set's halves, then the digits by other writers as the 'outside' half.
   const halves = [
     ...SETS.flatMap((set) => HALVES.map((half) => ({ set: set.name, half, samples: () => set.draw(test, half, count) }))),
-    ...(await digitsByOtherWriters()).map(({ set, samples }) => ({ set: set.name, half: 'outside', samples: () => samples })),
+    ...(await outsideSets()).map(({ set, samples }) => ({ set: set.name, half: 'outside', samples: () => samples })),
   ];
   for (const { set, half, samples } of halves) {
     const t0 = performance.now();
@@ -106,7 +106,7 @@ const DIGITS = SETS.filter((s) => s.kind === 'digit').map((s) => s.name);
 /** Per set of a half: not-a-digit, not called; digit, of those right before, still called and right. */
 function rates(half: string, called: Called): Record<string, number> {
   const out: Record<string, number> = {};
-  const sets = half === 'outside' ? OUTSIDE.map((n) => ({ name: n, kind: 'digit' })) : SETS;
+  const sets = half === 'outside' ? OUTSIDE.map((n) => ({ name: n, kind: rows.some((r) => r.set === n && r.label === null) ? 'not-a-digit' : 'digit' })) : SETS;
   for (const set of sets) {
     const these = rows.filter((r) => r.set === set.name && r.half === half && (set.kind !== 'digit' || r.rightBefore));
     const pass = these.filter((r) => (set.kind === 'digit' ? r.open && called(r) && r.guess === r.label : !(r.open && called(r))));
