@@ -27,6 +27,89 @@ export interface Box {
 /** How transparent pixels are flattened: over white, over black, or `auto` (white unless the visible content is light). */
 export type AlphaBackground = 'white' | 'black' | 'auto';
 
+/** A colour picture is read from one of its channels instead of luma when its marks stand this many times farther out
+ * of it than out of luma (and no less far for its noise): a yellow or orange marker, light blue or green ink on white
+ * paper. Not where only the paper's lines fade (blue rules vanish from the blue channel, and so does some of the ink). */
+const CHANNEL_GAIN = 1.5;
+/** How far marks stand out: the farther tail (this fraction of the pixels at each end) of the picture less its local
+ * mean; and against the noise, in robust standard deviations of that difference. The local mean takes out shading,
+ * which no channel escapes. */
+const MARK_TAIL = 0.002;
+/** The local mean's reach, as a fraction of the picture's shorter side (wider than a stroke, narrower than a shadow). */
+const MARK_REACH = 1 / 16;
+/** Channels are compared on every n-th pixel of each n-th row, n chosen to leave about this many on the longer side
+ * (statistics of the marks, not their shape: a stroke a few pixels wide is still sampled across). */
+const MARK_SAMPLE_SIDE = 160;
+
+/**
+ * The picture as one gray level per pixel for finding ink in: luma (toGrayscale), unless the picture is an opaque
+ * colour one whose red, green or blue channel shows its marks CHANNEL_GAIN times as far out of the noise. Luma keeps
+ * only 29 of 255 levels of a yellow marker on white (the blue channel keeps all of them), 82 of an orange one.
+ */
+export function grayForInk(image: RasterImage): GrayImage<Uint8Array> {
+  const gray = toGrayscale(image);
+  const channels = channelsOf(image, 'toMnistFormat');
+  const { data, width, height } = image;
+  if (channels === 1) return gray;
+  // A transparent canvas is flattened by its alpha (toGrayscale): its colour is no paper's.
+  if (channels === 4) for (let j = 3; j < data.length; j += 4) if (data[j] !== 255) return gray;
+  // A gray picture in colour channels (a canvas drawn in black) has nothing for a channel to add.
+  let colourful = false;
+  for (let j = 0; j < data.length && !colourful; j += channels) colourful = data[j] !== data[j + 1] || data[j] !== data[j + 2];
+  if (!colourful) return gray;
+  const step = Math.max(1, Math.ceil(Math.max(width, height) / MARK_SAMPLE_SIDE));
+  const [w, h] = [Math.ceil(width / step), Math.ceil(height / step)];
+  const sample = (at: (pixel: number) => number) => {
+    const out = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = at(y * step * width + x * step);
+    return out;
+  };
+  const luma = marksIn(sample((p) => gray.data[p]!), w, h);
+  const marks = [0, 1, 2].map((c) => marksIn(sample((p) => data[p * channels + c]!), w, h));
+  const best = marks.reduce((b, m, c) => (m.reach > marks[b]!.reach ? c : b), 0);
+  const { reach, noise } = marks[best]!;
+  if (reach < CHANNEL_GAIN * luma.reach || reach / noise < luma.reach / luma.noise) return gray;
+  const out = new Uint8Array(gray.data.length);
+  for (let i = 0, j = best; i < out.length; i++, j += channels) out[i] = data[j]!;
+  return { data: out, width, height };
+}
+
+/** How far marks stand out of `values` (a w x h picture), and its noise (at least 1 gray level): see MARK_TAIL. */
+function marksIn(values: Float32Array, w: number, h: number): { reach: number; noise: number } {
+  const reach = Math.max(2, Math.round(MARK_REACH * Math.min(w, h)));
+  const sums = new Float64Array((w + 1) * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let row = 0;
+    for (let x = 0; x < w; x++) {
+      row += values[y * w + x]!;
+      sums[(y + 1) * (w + 1) + x + 1] = sums[y * (w + 1) + x + 1]! + row;
+    }
+  }
+  // Residuals against the local mean, as 511 bins of -255..255.
+  const counts = new Uint32Array(511);
+  for (let y = 0; y < h; y++) {
+    const [y0, y1] = [Math.max(0, y - reach), Math.min(h, y + reach + 1)];
+    for (let x = 0; x < w; x++) {
+      const [x0, x1] = [Math.max(0, x - reach), Math.min(w, x + reach + 1)];
+      const sum = sums[y1 * (w + 1) + x1]! - sums[y0 * (w + 1) + x1]! - sums[y1 * (w + 1) + x0]! + sums[y0 * (w + 1) + x0]!;
+      counts[Math.round(values[y * w + x]! - sum / ((y1 - y0) * (x1 - x0))) + 255]!++;
+    }
+  }
+  const total = w * h;
+  const level = (q: number) => {
+    let seen = 0;
+    for (let b = 0; b < 511; b++) if ((seen += counts[b]!) > q * total) return b - 255;
+    return 255;
+  };
+  const median = level(0.5);
+  const deviations = new Uint32Array(511);
+  for (let b = 0; b < 511; b++) deviations[Math.abs(b - 255 - median)]! += counts[b]!;
+  let seen = 0;
+  let mad = 0;
+  while ((seen += deviations[mad]!) <= total / 2) mad++;
+  return { reach: Math.max(median - level(MARK_TAIL), level(1 - MARK_TAIL) - median), noise: Math.max(1, 1.4826 * mad) };
+}
+
 /** Checks the size fields of an image and returns its channel count. */
 export function channelsOf(image: RasterImage, caller: string): 1 | 3 | 4 {
   const { data, width, height } = image;

@@ -13,7 +13,7 @@ import {
   shrinkByFactor,
   smoothLight,
   strokeWidth,
-  toGrayscale,
+  grayForInk,
   type Box,
   type GrayImage,
   type InkStatistics,
@@ -83,7 +83,7 @@ type Levels = GrayImage<Float32Array>;
  */
 export function toMnistFormat(image: RasterImage, options: MnistFormatOptions = {}): MnistFormatResult {
   const { polarity, threshold } = checkedOptions(options);
-  const gray = toGrayscale(image);
+  const gray = grayForInk(image);
   const { work: sharp, factor } = toWorkingSize(gray);
   const whole = withoutPixelBlocks(sharp);
   const { work, offset } = withoutEdgeBands(whole);

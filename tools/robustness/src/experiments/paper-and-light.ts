@@ -2,7 +2,7 @@
 // coloured ink and paper, and shadows across the page (a hand's or a phone's). MNIST test digits drawn 3x on the page,
 // RGB; the plain preprocessing and toMnistFormat straight to the model, then `recognize` with its verdicts, per shipped
 // model. Which families were tuned on and which held out is said beside each.
-// Usage: paper-and-light.ts [count] [family,...] [path/to/a/copy/of/preprocess/index.ts]
+// Usage: paper-and-light.ts [count] [family,...|all] [path/to/a/copy/of/preprocess/index.ts]
 import type { Rng } from '@digitkit/core';
 import { toMnistFormat as shippedToMnistFormat } from '@digitkit/preprocess';
 import type { Raster } from '@digitkit/testkit';
@@ -27,6 +27,8 @@ interface Page {
   light?: (x: number, y: number) => number;
   /** Camera grain: uniform noise of this many gray levels, peak to peak. */
   grain?: number;
+  /** Colour grain: uniform noise of this many levels peak to peak in each channel on its own (a camera's chroma noise). */
+  chroma?: number;
   /** How many page pixels one MNIST pixel takes. */
   scale?: number;
 }
@@ -46,7 +48,8 @@ function page(digit: Plane, rng: Rng, look: Page): Raster {
         let v = look.paper[c]!;
         if (look.lines) v += (look.line![c]! - v) * (look.lineStrength ?? 0.8) * look.lines.data[i]!;
         v += (look.ink[c]! - v) * ink;
-        data[i * 3 + c] = Math.max(0, Math.min(255, Math.round(v * light + grain)));
+        const tint = look.chroma ? (rng.next() - 0.5) * look.chroma : 0;
+        data[i * 3 + c] = Math.max(0, Math.min(255, Math.round(v * light + grain + tint)));
       }
     }
   }
@@ -203,6 +206,18 @@ const FAMILIES: Record<string, Family> = {
     const lean = tilt(rng) * 20;
     return page(p, rng, { paper: WHITE, lines: linesPlane([x, 0, x + lean, 84], 84, 84, 2.5), line: [220, 90, 90], lineStrength: 0.8, ink: BLUE_INK, grain: 6 });
   },
+  // Light-coloured ink, tuned on (stop 40: a colour picture read from the channel its marks stand out of most).
+  'yellow-marker': (p, rng) => page(p, rng, { paper: WHITE, ink: [250, 210, 20], grain: 10, light: shadowEdge(rng, 0.1, 0.4, 0.1) }),
+  'light-blue-ink': (p, rng) => page(p, rng, { paper: WHITE, ink: [90, 175, 250], grain: 10, light: shadowEdge(rng, 0.05, 0.45, 0.05) }),
+  'pink-marker': (p, rng) => page(p, rng, { paper: WHITE, ink: [250, 90, 170], grain: 12 }),
+  // Coloured ink held out: written with the three above, before the change was run on anything but them, run once.
+  'orange-on-squared': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(84, 12 + rng.next() * 6, rng), line: BLUE_RULE, ink: [250, 140, 10], grain: 8 }),
+  'green-ink-shadow': (p, rng) => page(p, rng, { paper: WHITE, ink: [40, 170, 80], grain: 12, light: shadowEdge(rng, 0, 0.5, 0.1) }),
+  'highlighter-ruled': (p, rng) => page(p, rng, { paper: WHITE, lines: squares(84, 8 + rng.next() * 3, rng, 1, false), line: [150, 150, 150], ink: [235, 245, 80], grain: 6 }),
+  'yellow-on-cream': (p, rng) => page(p, rng, { paper: [245, 236, 200], ink: [245, 195, 20], grain: 10, chroma: 8 }),
+  'blue-on-sticky-note': (p, rng) => page(p, rng, { paper: [250, 232, 110], ink: [70, 100, 220], grain: 12, chroma: 6 }),
+  'purple-crayon': (p, rng) => page(p, rng, { paper: WHITE, ink: [150, 80, 190], inkStrength: 0.7, grain: 20, chroma: 10 }),
+  'cyan-marker-photo': (p, rng) => page(p, rng, { paper: [232, 230, 222], ink: [0, 190, 225], grain: 14, chroma: 8, scale: 10 }),
 };
 
 await readThreeWays(FAMILIES, { count, seed: 91, toMnistFormat, only: only && only !== 'all' ? only.split(',') : undefined });
