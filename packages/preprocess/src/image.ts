@@ -43,8 +43,9 @@ const MARK_SAMPLE_SIDE = 160;
 
 /**
  * The picture as one gray level per pixel for finding ink in: luma (toGrayscale), unless the picture is an opaque
- * colour one whose red, green or blue channel shows its marks CHANNEL_GAIN times as far out of the noise. Luma keeps
- * only 29 of 255 levels of a yellow marker on white (the blue channel keeps all of them), 82 of an orange one.
+ * colour one whose red, green or blue channel shows its marks CHANNEL_GAIN times as far out as luma does, and no less
+ * far for its noise. Luma keeps only 29 of 255 levels of a yellow marker on white (the blue channel keeps all of
+ * them), 82 of an orange one.
  */
 export function grayForInk(image: RasterImage): GrayImage<Uint8Array> {
   const gray = toGrayscale(image);
