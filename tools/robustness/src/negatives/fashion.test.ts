@@ -36,7 +36,7 @@ describe('fashionPictures', () => {
   });
 
   const installed = findFashionMnist();
-  it.skipIf(!installed)('reads the real files: 10,000 test pictures, every class about a tenth of the first 1,000', async () => {
+  it.skipIf(!installed)('reads the real files: the first 1,000 test pictures, every class about a tenth of them', async () => {
     const samples = await fashionPictures(installed!, 1000);
     expect(samples).toHaveLength(1000);
     for (const name of FASHION_CLASSES) expect(samples.filter((s) => s.what.startsWith(`${name} #`)).length).toBeGreaterThan(70);
