@@ -78,6 +78,8 @@ export function grayForInk(image: RasterImage): GrayImage<Uint8Array> {
 /** How far marks stand out of `values` (a w x h picture), and its noise (at least 1 gray level): see MARK_TAIL. */
 function marksIn(values: Float32Array, w: number, h: number): { reach: number; noise: number } {
   const reach = Math.max(2, Math.round(MARK_REACH * Math.min(w, h)));
+  // The local mean from an integral image: meanFilter gives the same bytes, but at a window's cost per pixel (measured:
+  // the channel check 1.3 -> 2.5 ms a picture).
   const sums = new Float64Array((w + 1) * (h + 1));
   for (let y = 0; y < h; y++) {
     let row = 0;

@@ -812,14 +812,14 @@ function withoutFaintBands(ink: Levels, frame: Box): Levels {
   let out: Float32Array | null = null;
   const used = new Set<number>();
   for (let i = 0; i < crossings.length; i++) {
+    if (used.has(i)) continue;
     for (let j = i + 1; j < crossings.length; j++) {
-      if (used.has(i) || used.has(j) || onOneSide(crossings[i]!.at, crossings[j]!.at, w, h)) continue;
+      if (used.has(j) || onOneSide(crossings[i]!.at, crossings[j]!.at, w, h)) continue;
       const band = bandBetween(crossings[i]!, crossings[j]!, at, peak, noise, w, h);
       if (!band) continue;
       out ??= data.slice();
-      const [[x0, y0], [x1, y1]] = [crossings[i]!.at, crossings[j]!.at];
-      const length = Math.hypot(x1 - x0, y1 - y0);
-      const [nx, ny] = [-(y1 - y0) / length, (x1 - x0) / length];
+      const [x0, y0] = crossings[i]!.at;
+      const [nx, ny] = band.normal;
       for (let y = 0; y < h; y++) {
         for (let x = 0; x < w; x++) {
           if (Math.abs((x - x0) * nx + (y - y0) * ny) > band.halfWidth) continue;
@@ -827,7 +827,9 @@ function withoutFaintBands(ink: Levels, frame: Box): Levels {
           out[k] = withoutLevel(out[k]!, band.level, peak);
         }
       }
-      used.add(i).add(j);
+      // Each run is one band's end: i pairs once, and j no more.
+      used.add(j);
+      break;
     }
   }
   return out ? { ...ink, data: out } : ink;
@@ -843,7 +845,8 @@ interface BorderRun {
   run: number;
 }
 
-/** The band between two runs along the border (see withoutFaintBands): its level and half its width, or null if none. */
+/** The band between two runs along the border (see withoutFaintBands): its level, half its width and the unit normal to
+ * its middle, or null if none. */
 function bandBetween(
   from: BorderRun,
   to: BorderRun,
@@ -852,7 +855,7 @@ function bandBetween(
   noise: number,
   w: number,
   h: number,
-): { level: number; halfWidth: number } | null {
+): { level: number; halfWidth: number; normal: [number, number] } | null {
   const [[x0, y0], [x1, y1]] = [from.at, to.at];
   const length = Math.hypot(x1 - x0, y1 - y0);
   if (length < MIN_FAINT_BAND_LENGTH * Math.max(w, h)) return null;
@@ -908,7 +911,7 @@ function bandBetween(
     return run >= expected / 2 - 2 && run <= 2 * expected + 2;
   };
   if (!cut(from) || !cut(to)) return null;
-  return { level, halfWidth: typical / 2 + 1 };
+  return { level, halfWidth: typical / 2 + 1, normal: [nx, ny] };
 }
 
 /** A shadow darkens paper and ink alike: by at most this factor it is undone (deeper is something dark on the page). */
