@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { encode } from 'fast-png';
 import jpeg from 'jpeg-js';
@@ -147,6 +148,45 @@ describe('digitkit train', () => {
     expect(withExif).toEqual(withExif.map(() => true));
     // The same pixels without the tag are read as stored, turned: mostly not right (so the tag is what was read).
     expect(without.filter(Boolean).length).toBeLessThan(without.length / 3);
+  });
+
+  it("reads a scanner's 1-, 2- and 4-bit gray PNGs and a 2-bit palette PNG, and refuses packed interlaced ones clearly", async () => {
+    const { test } = await loadMnist();
+    // 7, 2, 4, 9, 5, each 277 px wide: rows end inside a byte, so the unpacking must start every row on a byte of its own.
+    const indices = [0, 1, 4, 7, 8];
+    const files: string[] = [];
+    for (const index of indices) {
+      const gray = grayOf(redrawLarge(test.images.subarray(index * 784, (index + 1) * 784)), 277);
+      for (const depth of [1, 2, 4] as const) {
+        const { data, levels } = packed(gray, depth);
+        // Beside each, the same levels as an 8-bit PNG: the packed file must read exactly as it does.
+        await writeFile(join(work, `scan-${depth}bit-${index}.png`), encode({ ...gray, data, depth, channels: 1 }));
+        await writeFile(join(work, `scan-${depth}bit-as-8-${index}.png`), encode({ ...gray, data: levels, channels: 1 }));
+        files.push(`scan-${depth}bit-${index}.png`, `scan-${depth}bit-as-8-${index}.png`);
+      }
+      // A palette of four blues, dark ink on pale paper.
+      const palette: [number, number, number][] = [[20, 30, 90], [80, 100, 160], [160, 180, 220], [235, 240, 250]];
+      const { data, levels } = packed(gray, 2);
+      const rgb = new Uint8Array(levels.length * 3);
+      levels.forEach((level, i) => rgb.set(palette[level / 85]!, i * 3));
+      await writeFile(join(work, `scan-palette-${index}.png`), encode({ ...gray, data, depth: 2, channels: 1, palette }));
+      await writeFile(join(work, `scan-palette-as-8-${index}.png`), encode({ ...gray, data: rgb, channels: 3 }));
+      files.push(`scan-palette-${index}.png`, `scan-palette-as-8-${index}.png`);
+    }
+    const run = await digitkit(['predict', ...files, '--model', 'cnn', '--backend', 'wasm', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const answers: { input: { file: string }; label: number; probabilities: number[] }[] = JSON.parse(run.stdout).predictions;
+    for (let i = 0; i < answers.length; i += 2) expect(answers[i]!.probabilities, files[i]).toEqual(answers[i + 1]!.probabilities);
+    expect(answers.map((a) => [a.input.file, a.label])).toEqual(files.map((file) => [file, test.labels[Number(/-(\d+)\.png$/.exec(file)![1])]]));
+    // The same 1-bit picture marked interlaced (Adam7): refused by name, with what to do, nothing decoded.
+    const interlaced = Buffer.from(await readFile(join(work, 'scan-1bit-0.png')));
+    interlaced[28] = 1;
+    interlaced.writeUInt32BE(crc32(interlaced.subarray(12, 29)), 29);
+    await writeFile(join(work, 'interlaced.png'), interlaced);
+    const refused = await digitkit(['predict', 'interlaced.png', '--model', 'cnn', '--backend', 'wasm']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/interlaced\.png is an interlaced 1-bit PNG, which digitkit predict cannot read\. Save it again without interlacing/);
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('makes a sample grid on demand', async () => {
@@ -411,6 +451,33 @@ function redrawLarge(digit: Uint8Array) {
     }
   }
   return { width: size, height: size, data, channels: 4 };
+}
+
+/** The gray of an RGBA picture, its columns cut to `width`. */
+function grayOf({ height, data, width: from }: { width: number; height: number; data: Uint8Array }, width: number) {
+  const gray = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) gray[y * width + x] = data[(y * from + x) * 4]!;
+  return { width, height, data: gray };
+}
+
+/**
+ * A gray picture as a PNG's packed rows of `depth` bits a pixel, each row padded to a whole byte, and the same levels
+ * spread over 0-255 a byte a pixel: quantized, darkest 0 (1-bit is a scanner's threshold at half; as palette
+ * indices, the darkest colour first).
+ */
+function packed({ width, height, data }: { width: number; height: number; data: Uint8Array }, depth: 1 | 2 | 4) {
+  const [rowBytes, top] = [Math.ceil((width * depth) / 8), (1 << depth) - 1];
+  const out = new Uint8Array(rowBytes * height);
+  const levels = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const level = Math.min(top, Math.floor((data[y * width + x]! / 256) * (top + 1)));
+      const at = y * rowBytes + Math.floor((x * depth) / 8);
+      out[at] = out[at]! | (level << (8 - depth - ((x * depth) % 8)));
+      levels[y * width + x] = (level * 255) / top;
+    }
+  }
+  return { data: out, levels };
 }
 
 /**

@@ -123,12 +123,12 @@ function printAnswers(answers: readonly Answer[], classNames: readonly string[])
   console.log(table(['input', 'predicted', 'confidence', 'true', ''], rows, ['left', 'left', 'right', 'left', 'left']));
 }
 
-/** Width, height, bit depth and color type from a PNG's IHDR chunk, or undefined when the file does not start like a PNG. */
-function pngHeader(bytes: Uint8Array): { width: number; height: number; depth: number; colorType: number } | undefined {
+/** Width, height, bit depth, color type and interlacing from a PNG's IHDR chunk, or undefined when the file does not start like a PNG. */
+function pngHeader(bytes: Uint8Array): { width: number; height: number; depth: number; colorType: number; interlaced: boolean } | undefined {
   const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
   if (bytes.length < 26 || signature.some((b, i) => bytes[i] !== b) || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, 26);
-  return { width: view.getUint32(16), height: view.getUint32(20), depth: bytes[24]!, colorType: bytes[25]! };
+  return { width: view.getUint32(16), height: view.getUint32(20), depth: bytes[24]!, colorType: bytes[25]!, interlaced: bytes[28] === 1 };
 }
 
 /** Bytes per pixel at the largest stage of reading, per PNG color type (palette and gray+alpha are spread to RGBA). */
@@ -275,19 +275,40 @@ function exifOrientation(segment: Uint8Array | undefined): number {
   }
 }
 
-/** Reads a PNG (any bit depth or palette), once checkPng has found its size and its pixel data within bounds. */
+/** Reads a PNG (any bit depth or palette; packed depths only without interlacing), once checkPng has found its size and its pixel data within bounds. */
 function readPng(path: string, bytes: Uint8Array): PixelImage {
+  const header = pngHeader(bytes);
+  if (header && header.depth < 8 && header.interlaced) {
+    // fast-png reads Adam7 passes a byte per pixel: packed pixels would come out scrambled, so none are shown.
+    throw new DigitkitError('BAD_IMAGE', `${path} is an interlaced ${header.depth}-bit PNG, which digitkit predict cannot read. Save it again without interlacing, or with 8 bits per channel.`);
+  }
   const png = decode(bytes);
   if (png.palette) {
     const rgb = convertIndexedToRgb(png);
     return { data: rgb, width: png.width, height: png.height, channels: (rgb.length / (png.width * png.height)) as 3 | 4 };
   }
-  if (png.depth < 8) throw new DigitkitError('BAD_IMAGE', `${path} is a ${png.depth}-bit PNG; save it with 8 bits per channel.`);
-  const samples = png.depth === 16 ? highBytes(png.data as Uint16Array) : (png.data as Uint8Array);
+  const samples = png.depth === 16 ? highBytes(png.data as Uint16Array) : png.depth < 8 ? unpackedGray(png.data as Uint8Array, png.width, png.height, png.depth) : (png.data as Uint8Array);
   // Gray + alpha is no layout the recognizer takes: spread it to RGBA.
   const data = png.channels === 2 ? grayAlphaToRgba(samples) : samples;
   const channels = (png.channels === 2 ? 4 : png.channels) as 1 | 3 | 4;
   return { data, width: png.width, height: png.height, channels };
+}
+
+/**
+ * A 1-, 2- or 4-bit gray PNG (a scanner's black-and-white page) as 8-bit gray: fast-png hands such rows over packed,
+ * several pixels to a byte, each row starting on a whole byte. Levels spread over 0-255 (1-bit: 0 and 255).
+ */
+function unpackedGray(packed: Uint8Array, width: number, height: number, depth: number): Uint8Array {
+  const [rowBytes, perByte, top] = [Math.ceil((width * depth) / 8), 8 / depth, (1 << depth) - 1];
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const byte = packed[y * rowBytes + Math.floor(x / perByte)]!;
+      const shift = 8 - depth * ((x % perByte) + 1);
+      out[y * width + x] = Math.round((((byte >> shift) & top) * 255) / top);
+    }
+  }
+  return out;
 }
 
 // A plain loop: Uint8Array.from with a map function over 100M+ samples ran out of heap.
