@@ -25,8 +25,10 @@ export class ResultView {
   private readonly latency = byId('latency');
   private readonly guesses = byId('top-guesses');
   private readonly announcer = byId('announce');
-  private readonly seen = byId<HTMLCanvasElement>('seen').getContext('2d')!;
-  private readonly seenImage = new ImageData(28, 28);
+  private readonly seenCanvas = byId<HTMLCanvasElement>('seen');
+  private readonly seen = this.seenCanvas.getContext('2d')!;
+  private readonly seenCaption = byId('seen-caption');
+  private seenImage = new ImageData(28, 28);
   private readonly fills: HTMLElement[] = [];
   private readonly values: HTMLElement[] = [];
   private readonly rows: HTMLElement[] = [];
@@ -74,7 +76,7 @@ export class ResultView {
     this.sub.textContent = `${result.digits.length} digits, read left to right · ${meta.describe}`;
     this.guesses.textContent = result.pieces.map((p) => `${p.label}: ${percent(p.confidence)}`).join(' · ');
     this.clearBars();
-    this.drawSeen(result.pieces[0]!.pixels);
+    this.drawSeen(...result.pieces.map((p) => p.pixels));
     this.finish('digits', meta, number);
     if (meta.announce) this.announcer.textContent = `Prediction: the number ${number}.`;
   }
@@ -119,8 +121,7 @@ export class ResultView {
     this.sub.textContent = detail;
     this.guesses.textContent = '';
     this.clearBars();
-    this.seen.fillStyle = '#000';
-    this.seen.fillRect(0, 0, 28, 28);
+    this.drawSeen(new Uint8Array(784));
     this.finish('empty', meta, '');
     if (meta.announce) this.announcer.textContent = `${title}. ${detail}`;
   }
@@ -142,13 +143,24 @@ export class ResultView {
     }
   }
 
-  private drawSeen(pixels: Uint8Array): void {
-    const img = this.seenImage.data;
-    for (let i = 0; i < 784; i++) {
-      const v = pixels[i]!;
-      img[i * 4] = img[i * 4 + 1] = img[i * 4 + 2] = v;
-      img[i * 4 + 3] = 255;
+  /** The 28x28 model inputs side by side (one per digit of a number), a line of the frame's colour between them. */
+  private drawSeen(...pieces: Uint8Array[]): void {
+    const width = pieces.length * (28 + SEEN_GAP) - SEEN_GAP;
+    if (this.seenImage.width !== width) {
+      this.seenCanvas.width = width;
+      // Three screen pixels a model pixel, up to a few digits' worth; the height follows the canvas's shape.
+      this.seenCanvas.style.width = `${Math.min(3 * width, MAX_SEEN_WIDTH)}px`;
+      this.seenCaption.textContent = pieces.length === 1 ? 'Model input, 28×28' : `Model input, ${pieces.length} × 28×28`;
+      this.seenImage = new ImageData(width, 28);
     }
+    const img = this.seenImage.data;
+    pieces.forEach((pixels, k) => {
+      for (let i = 0; i < 784; i++) {
+        const at = ((i / 28) | 0) * width + k * (28 + SEEN_GAP) + (i % 28);
+        img[at * 4] = img[at * 4 + 1] = img[at * 4 + 2] = pixels[i]!;
+        img[at * 4 + 3] = 255;
+      }
+    });
     this.seen.putImageData(this.seenImage, 0, 0);
   }
 
@@ -178,6 +190,11 @@ export class ResultView {
     this.latency.textContent = `answered in ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
   }
 }
+
+/** Columns between the model inputs of a number's digits (left transparent: the frame's line colour shows there). */
+const SEEN_GAP = 2;
+/** The widest the model inputs are shown, in CSS pixels. */
+const MAX_SEEN_WIDTH = 180;
 
 /** "a 7", "an 8", "an 11", "an 18", "an 80": the article by how the number is said. */
 export function withArticle(n: number): string {

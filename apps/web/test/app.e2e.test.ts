@@ -360,6 +360,20 @@ describe('verdicts beyond one digit, and the page’s legibility', () => {
   /** Strokes of a drawn digit squeezed into a box centred at (cx, 0.5) that is `scale` of the pad. */
   const squeezed = (strokes: number[][][], cx: number, scale = 0.55) => strokes.map((s) => s.map(([x, y]) => [cx + (x! - 0.5) * scale, 0.5 + (y! - 0.5) * scale]));
 
+  /** The model-input canvas: its width, whether each 28-column input holds ink, and whether the columns between do. */
+  const seenInk = () =>
+    page.$eval('#seen', (canvas) => {
+      const { width } = canvas as HTMLCanvasElement;
+      const data = (canvas as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, width, 28).data;
+      const inkIn = (from: number, to: number) => {
+        for (let y = 0; y < 28; y++) for (let x = from; x < to; x++) if (data[(y * width + x) * 4]! > 128) return true;
+        return false;
+      };
+      const pieces = Array.from({ length: Math.round((width + 2) / 30) }, (_, k) => inkIn(k * 30, k * 30 + 28));
+      const gap = pieces.slice(1).some((_, k) => inkIn(k * 30 + 28, k * 30 + 30));
+      return { width, pieces, gap };
+    });
+
   it.each(shippedModels)('reads several digits side by side as a number (%s)', async (kind) => {
     if (shippedModels.length > 1) await switchModel(kind);
     await clearPad();
@@ -367,7 +381,15 @@ describe('verdicts beyond one digit, and the page’s legibility', () => {
     expect(result).toMatchObject({ state: 'digits', label: '42', verdict: 'It reads 42' });
     expect(await page.textContent('#digit')).toBe('42');
     expect(await page.textContent('#top-guesses')).toMatch(/^4: [\d.]+% · 2: [\d.]+%$/);
+    // What the model saw for each digit, side by side: two 28x28 inputs, each holding ink, the line between them none.
+    expect(await page.textContent('#seen-caption')).toBe('Model input, 2 × 28×28');
+    expect(await seenInk()).toEqual({ width: 58, pieces: [true, true], gap: false });
     await page.screenshot({ path: join(shots, `app-number-${kind}.png`) });
+    // One digit again: one input, as wide as before.
+    await clearPad();
+    await drawWithMouse(page, squeezed(DRAWN_DIGITS[4], 0.5));
+    expect(await seenInk()).toEqual({ width: 28, pieces: [true], gap: false });
+    expect(await page.textContent('#seen-caption')).toBe('Model input, 28×28');
   });
 
   it.each(shippedModels)('reads a digit with a line drawn under it, or in a box drawn round it (%s)', async (kind) => {
