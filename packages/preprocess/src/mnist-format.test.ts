@@ -91,6 +91,22 @@ describe('toMnistFormat on MNIST digits re-drawn 8x and 10x, on a non-square 400
   });
 });
 
+describe('toMnistFormat on a clean picture with a second background level (no noise anywhere)', () => {
+  // A shadow across a digital page (or a panel beside a canvas): most pixels lie at exactly one level, so the picture
+  // measures as a flat background, but the shaded part is background too. Measured on these 40: median r 0.977, 10th
+  // percentile 0.73 (before a wide second level was looked for: 0.429 and 0.120, the shaded part a gray field round
+  // the digit).
+  it('leaves the shaded part out of the digit: median Pearson r > 0.95, 10th percentile > 0.6', () => {
+    const r = digits.slice(0, 40).map((digit, i) => {
+      const drawing = asBlackOnWhite(redrawOnCanvas(digit, 8, 360, 270, i)).filter((_, k) => k % 4 !== 3);
+      const shaded = addShadow(drawing, 360, 270, 120 + (i % 5) * 20);
+      return pearson(digitOf(toMnistFormat({ data: shaded, width: 360, height: 270 })).pixels, digit);
+    });
+    expect(median(r)).toBeGreaterThan(0.95);
+    expect(quantile(r, 0.1)).toBeGreaterThan(0.6);
+  });
+});
+
 describe('toMnistFormat on MNIST digits as they are (28x28)', () => {
   // Measured: median 0.997 (10th percentile 0.80: MNIST's thinnest strokes get thickened, some move a pixel).
   it('changes them little: median Pearson r > 0.99', () => {

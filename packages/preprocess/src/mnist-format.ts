@@ -31,6 +31,8 @@ import {
   resampleDilated,
   ruledThickness,
   topHatInPlace,
+  minFilter,
+  maxFilter,
   touchingFrame,
   gridDividers,
   levelled,
@@ -941,13 +943,46 @@ function underEvenLight(ink: Float32Array, gray: Float32Array): Float32Array {
 
 /**
  * When most of the picture lies at exactly one level (its noise, as measured, is 0: a canvas, a digital image, or a
- * digit that fills its picture inside the margin added at its border's level) and that is not noise clipped at black,
- * the ink as what rises above that level; else null. There is no shading for an opening to follow, and it would cut
- * into strokes wider than it (UCI's blocky digits, motion blur: they came out hollowed).
+ * digit that fills its picture inside the margin added at its border's level), that is not noise clipped at black, and
+ * no second level covers a wide part of it, the ink as what rises above that level; else null. There is no shading for
+ * an opening to follow, and it would cut into strokes wider than it (UCI's blocky digits, motion blur: they came out
+ * hollowed). A second level is a shadow across a clean page, or a panel beside a canvas: taken as ink, it came out as
+ * a gray field round the digit; the opening follows it.
  */
 function aboveFlatBackground(bright: Float32Array, width: number, height: number): Float32Array | null {
   const { background, sigma } = inkStatistics(bright, NOISE_SIGMAS);
-  return sigma === 0 && !hasClippedNoise({ data: bright, width, height }) ? bright.map((v) => Math.max(0, v - background)) : null;
+  if (sigma !== 0 || hasClippedNoise({ data: bright, width, height })) return null;
+  const above = bright.map((v) => Math.max(0, v - background));
+  return hasSecondLevel(above, width, height) ? null : above;
+}
+
+/** Pictures this small (a thumbnail, a 28x28) may be filled by their digit and hold no page: no second level there. */
+const MIN_SECOND_LEVEL_PAGE = 64;
+/** A second level lies this far (of the marks' peak) above the background or more: a shadow's, not antialiasing's... */
+const SECOND_LEVEL = 0.1;
+/** ...over a region wider than strokes (it survives an opening by a square of this fraction of the shorter side)... */
+const SECOND_LEVEL_REACH = 1 / 8;
+/** ...that covers this share of the picture or more. */
+const SECOND_LEVEL_SHARE = 0.1;
+
+/** Whether a second level (see SECOND_LEVEL) covers a wide part of the picture, given what rises above its background. */
+function hasSecondLevel(above: Float32Array, width: number, height: number): boolean {
+  if (Math.min(width, height) < MIN_SECOND_LEVEL_PAGE) return false;
+  const peak = maxOf(above);
+  const level = SECOND_LEVEL * peak;
+  const mask = new Float32Array(above.length);
+  let between = 0;
+  for (let i = 0; i < above.length; i++) {
+    if (above[i]! <= level) continue;
+    mask[i] = 1;
+    if (above[i]! < peak - level) between++;
+  }
+  // Too few pixels between the background and the ink's own level for the share: a canvas's strokes (the common
+  // case, thick pens too: their cores lie at the peak) end here, before the opening's cost.
+  if (between < SECOND_LEVEL_SHARE * above.length) return false;
+  const reach = Math.round(SECOND_LEVEL_REACH * Math.min(width, height));
+  const opened = maxFilter(minFilter(mask, width, height, reach, reach), width, height, reach, reach);
+  return opened.reduce((sum, v) => sum + v, 0) >= SECOND_LEVEL_SHARE * above.length;
 }
 
 /** Pixels along the border checked for noise cut off at black. */

@@ -15,6 +15,7 @@ const toMnistFormat: typeof shippedToMnistFormat = copy ? (await import(copy)).t
 
 type Rgb = readonly [number, number, number];
 interface Page {
+  /** The paper's colour in full light; channels past 255 are clipped, as an overexposed camera does. */
   paper: Rgb;
   ink: Rgb;
   /** How far the ink goes to its colour at full coverage (pencil: less than 1). */
@@ -218,6 +219,24 @@ const FAMILIES: Record<string, Family> = {
   'blue-on-sticky-note': (p, rng) => page(p, rng, { paper: [250, 232, 110], ink: [70, 100, 220], grain: 12, chroma: 6 }),
   'purple-crayon': (p, rng) => page(p, rng, { paper: WHITE, ink: [150, 80, 190], inkStrength: 0.7, grain: 20, chroma: 10 }),
   'cyan-marker-photo': (p, rng) => page(p, rng, { paper: [232, 230, 222], ink: [0, 190, 225], grain: 14, chroma: 8, scale: 10 }),
+  // A second background level where the noise measures 0, tuned on (stop 41: a wide second level is no flat background):
+  // a shadow across a page with no grain at all, and across paper the camera clipped at white in the light (its
+  // channels past 255), where only the shadow holds grain.
+  'clean-shadow': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, light: shadowEdge(rng, 0.05, 0.5, 0.05) }),
+  'clean-shadow-pencil': (p, rng) => page(p, rng, { paper: [240, 238, 232], ink: [110, 110, 115], inkStrength: 0.85, light: shadowEdge(rng, 0.1, 0.45, 0.05) }),
+  'overexposed-shadow': (p, rng) => page(p, rng, { paper: [268, 268, 268], ink: BLUE_INK, grain: 12, light: shadowEdge(rng, 0.05, 0.5, 0.05) }),
+  'overexposed-pencil': (p, rng) => page(p, rng, { paper: [268, 268, 268], ink: [110, 110, 115], inkStrength: 0.85, grain: 12, light: shadowEdge(rng, 0.1, 0.45, 0.05) }),
+  // Held out: written before the change was run on anything, run once on it as shipped.
+  'overexposed-soft-shadow': (p, rng) => page(p, rng, { paper: [268, 268, 268], ink: BLUE_INK, grain: 8, light: shadowEdge(rng, 0.05, 0.4, 0.15) }),
+  'overexposed-pen-shadow': (p, rng) => page(p, rng, { paper: [270, 270, 270], ink: BLUE_INK, grain: 10, light: shadowBand(rng, [0.08, 0.15], 0.5, 0.01) }),
+  'overexposed-corner': (p, rng) => page(p, rng, { paper: [268, 268, 268], ink: [30, 30, 30], grain: 10, light: shadowEdge(rng, 0.3, 0.5, 0.02) }),
+  'screenshot-panel': (p, rng) => page(p, rng, { paper: [255, 255, 255], ink: [17, 24, 39], light: shadowEdge(rng, 0.25, 0.15, 0) }),
+  'overexposed-pencil-large': (p, rng) => page(p, rng, { paper: [266, 266, 266], ink: [110, 110, 115], inkStrength: 0.85, grain: 14, scale: 10, light: shadowEdge(rng, 0, 0.5, 0.03) }),
+  'clean-gradient': (p, rng) => page(p, rng, { paper: WHITE, ink: BLUE_INK, light: shadowEdge(rng, 0, 0.5, 1) }),
+  'overexposed-two-shadows': (p, rng) => {
+    const [one, two] = [shadowEdge(rng, 0.15, 0.35, 0.04), shadowEdge(rng, 0.2, 0.35, 0.04)];
+    return page(p, rng, { paper: [268, 268, 268], ink: BLUE_INK, grain: 10, light: (x, y) => one(x, y) * two(x, y) });
+  },
 };
 
 await readThreeWays(FAMILIES, { count, seed: 91, toMnistFormat, only: only && only !== 'all' ? only.split(',') : undefined });
