@@ -970,16 +970,12 @@ function hasSecondLevel(above: Float32Array, width: number, height: number): boo
   if (Math.min(width, height) < MIN_SECOND_LEVEL_PAGE) return false;
   const peak = maxOf(above);
   const level = SECOND_LEVEL * peak;
-  const mask = new Float32Array(above.length);
   let between = 0;
-  for (let i = 0; i < above.length; i++) {
-    if (above[i]! <= level) continue;
-    mask[i] = 1;
-    if (above[i]! < peak - level) between++;
-  }
+  for (const v of above) if (v > level && v < peak - level) between++;
   // Too few pixels between the background and the ink's own level for the share: a canvas's strokes (the common
-  // case, thick pens too: their cores lie at the peak) end here, before the opening's cost.
+  // case, thick pens too: their cores lie at the peak) end here, before the mask's and the opening's cost.
   if (between < SECOND_LEVEL_SHARE * above.length) return false;
+  const mask = above.map((v) => (v > level ? 1 : 0));
   const reach = Math.round(SECOND_LEVEL_REACH * Math.min(width, height));
   const opened = maxFilter(minFilter(mask, width, height, reach, reach), width, height, reach, reach);
   return opened.reduce((sum, v) => sum + v, 0) >= SECOND_LEVEL_SHARE * above.length;

@@ -195,8 +195,17 @@ async function checkPngInflates(path: string, bytes: Uint8Array): Promise<void> 
   );
 }
 
-/** A PNG's size from its header, then what its pixel data inflates to: both before anything is decoded. */
+/** Refuses, from the header alone, a PNG fast-png would read scrambled: packed pixels (1-4 bits), interlaced (it reads
+ * Adam7 passes a byte per pixel). */
+function checkPngLayout(path: string, bytes: Uint8Array): void {
+  const header = pngHeader(bytes);
+  if (!header || header.depth >= 8 || !header.interlaced) return;
+  throw new DigitkitError('BAD_IMAGE', `${path} is an interlaced ${header.depth}-bit PNG, which digitkit predict cannot read. Save it again without interlacing, or with 8 bits per channel.`);
+}
+
+/** A PNG's layout and size from its header, then what its pixel data inflates to: all before anything is decoded. */
 async function checkPng(path: string, bytes: Uint8Array): Promise<void> {
+  checkPngLayout(path, bytes);
   checkPngSize(path, bytes);
   await checkPngInflates(path, bytes);
 }
@@ -275,13 +284,8 @@ function exifOrientation(segment: Uint8Array | undefined): number {
   }
 }
 
-/** Reads a PNG (any bit depth or palette; packed depths only without interlacing), once checkPng has found its size and its pixel data within bounds. */
+/** Reads a PNG (any bit depth or palette), once checkPng has found its layout readable, its size and its pixel data within bounds. */
 function readPng(path: string, bytes: Uint8Array): PixelImage {
-  const header = pngHeader(bytes);
-  if (header && header.depth < 8 && header.interlaced) {
-    // fast-png reads Adam7 passes a byte per pixel: packed pixels would come out scrambled, so none are shown.
-    throw new DigitkitError('BAD_IMAGE', `${path} is an interlaced ${header.depth}-bit PNG, which digitkit predict cannot read. Save it again without interlacing, or with 8 bits per channel.`);
-  }
   const png = decode(bytes);
   if (png.palette) {
     const rgb = convertIndexedToRgb(png);
