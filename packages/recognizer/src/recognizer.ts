@@ -4,7 +4,7 @@ import { type Box, boundingBox, normalize, toMnistFormat } from '@digitkit/prepr
 import { ensureBackend } from './backend.js';
 import { readPicture } from './input.js';
 import { loadPlannedModel, planModel } from './models.js';
-import { splitPieces } from './segment.js';
+import { type InkLayout, layoutInk, type Piece, type Region, splitPieces, touchingCuts, wholeRegion } from './segment.js';
 import type { DigitPiece, Recognition, RecognizeInput, RecognizeOptions, Recognizer, RecognizerOptions, VerdictThresholds } from './types.js';
 import { SEGMENTATION, STROKE_VIEWS, VERDICT_THRESHOLDS, piecesDoubt, singleDigitDoubt, topGuesses, writeStrokeViews } from './verdicts.js';
 
@@ -42,6 +42,7 @@ function checkThresholds(overrides: Partial<VerdictThresholds> | undefined, ship
     viewWeight: (v) => v >= 0 && Number.isFinite(v),
     secondOpinionWeight: (v) => v >= 0 && Number.isFinite(v),
     minPieceConfidence: (v) => v >= 0 && v <= 1,
+    minCutConfidence: (v) => v >= 0 && v <= 1,
     maxAspect: (v) => v > 0,
     maxDigits: (v) => Number.isInteger(v) && v >= 2,
   };
@@ -49,7 +50,7 @@ function checkThresholds(overrides: Partial<VerdictThresholds> | undefined, ship
     const check = valid[name as keyof VerdictThresholds];
     if (!check) throw new DigitkitError('BAD_OPTION', `verdicts has an unknown threshold ${name}; it takes ${names.join(', ')}.`);
     if (typeof value !== 'number' || !check(value)) {
-      throw new DigitkitError('BAD_OPTION', `verdicts.${name} got ${String(value)}: minSureness and minPieceConfidence are fractions 0-1, viewWeight and secondOpinionWeight numbers >= 0, maxAspect a ratio > 0, maxDigits an integer >= 2.`);
+      throw new DigitkitError('BAD_OPTION', `verdicts.${name} got ${String(value)}: minSureness, minPieceConfidence and minCutConfidence are fractions 0-1, viewWeight and secondOpinionWeight numbers >= 0, maxAspect a ratio > 0, maxDigits an integer >= 2.`);
     }
   }
   return Object.freeze({ ...shipped, ...overrides });
@@ -88,9 +89,10 @@ class ModelRecognizer implements Recognizer {
     const mnist = toMnistFormat(picture, options);
     if (mnist.empty) return { verdict: 'empty', reason: mnist.reason };
     const { box, inverted } = mnist;
-    const pieces = splitPieces(mnist.ink, box).flatMap((piece) => {
-      const fit = toMnistFormat(piece.image, { polarity: 'light-on-dark' });
-      return fit.empty ? [] : [{ pixels: fit.pixels, box: piece.box }];
+    const layout = layoutInk(mnist.ink, box);
+    const pieces = splitPieces(layout).flatMap((piece) => {
+      const pixels = fitted(piece);
+      return pixels ? [{ pixels, box: piece.box, region: piece.region }] : [];
     });
     // The whole ink, every piece and the whole ink's stroke views in one forward pass.
     const viewCount = this.thresholds.viewWeight > 0 ? STROKE_VIEWS.count : 0;
@@ -103,16 +105,69 @@ class ModelRecognizer implements Recognizer {
     const second = this.secondOpinion ? (predict(this.secondOpinion, normalize(mnist.pixels), 1) as [Prediction])[0].probabilities : null;
     const oneDoubt = singleDigitDoubt({ probabilities: whole.probabilities, views, second, box, pixels: mnist.pixels }, this.thresholds);
     const unsure = (reason: string): Recognition => ({ verdict: 'unsure', reason, guesses: topGuesses(whole.probabilities), probabilities: whole.probabilities, pixels: mnist.pixels, box, inverted });
+    const number = (digits: readonly DigitPiece[]): Recognition => ({ verdict: 'digits', digits: digits.map((d) => d.label), pieces: digits, box, inverted });
     if (pieces.length >= 2) {
       // Pieces almost touching are one digit written in parts (an open 4) when the whole ink is a sure digit.
       if (oneDoubt === null && closeTogether(pieces.map((p) => p.box))) return { verdict: 'digit', ...answer(whole), guesses: topGuesses(whole.probabilities), pixels: mnist.pixels, box, inverted };
-      const doubt = piecesDoubt(read.map((p) => p.probabilities), this.thresholds);
-      if (doubt !== null) return unsure(`several pieces side by side, but ${doubt}`);
-      const digits: DigitPiece[] = read.map((p, i) => ({ ...answer(p), pixels: pieces[i]!.pixels, box: pieces[i]!.box }));
-      return { verdict: 'digits', digits: digits.map((d) => d.label), pieces: digits, box, inverted };
+      // A piece that is no digit sure enough may be digits that touch.
+      const digits = read.flatMap((p, i) => {
+        const piece: DigitPiece = { ...answer(p), pixels: pieces[i]!.pixels, box: pieces[i]!.box };
+        return piece.confidence >= this.thresholds.minPieceConfidence ? [piece] : (this.#touchingDigits(layout, pieces[i]!.region) ?? [piece]);
+      });
+      const doubt = piecesDoubt(digits.map((d) => d.probabilities), this.thresholds);
+      return doubt === null ? number(digits) : unsure(`several pieces side by side, but ${doubt}`);
     }
-    if (oneDoubt !== null) return unsure(oneDoubt);
+    if (oneDoubt !== null) {
+      const digits = this.#touchingDigits(layout, wholeRegion(layout));
+      return digits && digits.length <= this.thresholds.maxDigits ? number(digits) : unsure(oneDoubt);
+    }
     return { verdict: 'digit', ...answer(whole), guesses: topGuesses(whole.probabilities), pixels: mnist.pixels, box, inverted };
+  }
+
+  /** `region` read as digits that touch (see #readTouching), when each passes as a single digit would (singleDigitDoubt). */
+  #touchingDigits(layout: InkLayout, region: Region): DigitPiece[] | null {
+    const digits = this.#readTouching(layout, region);
+    if (digits === null) return null;
+    const viewCount = this.thresholds.viewWeight > 0 ? STROKE_VIEWS.count : 0;
+    const all = new Uint8Array(MNIST_SIZE * digits.length);
+    digits.forEach((d, i) => all.set(d.pixels, i * MNIST_SIZE));
+    const views = new Float32Array(MNIST_SIZE * viewCount * digits.length);
+    if (viewCount > 0) digits.forEach((d, i) => writeStrokeViews(d.pixels, views.subarray(i * viewCount * MNIST_SIZE)));
+    const viewed = viewCount > 0 ? predict(this.model, views, viewCount * digits.length).map((p) => p.probabilities) : [];
+    const seconds = this.secondOpinion ? predict(this.secondOpinion, normalize(all), digits.length) : null;
+    const sure = digits.every(
+      (d, i) => singleDigitDoubt({ probabilities: d.probabilities, views: viewed.slice(i * viewCount, (i + 1) * viewCount), second: seconds ? seconds[i]!.probabilities : null, box: d.box, pixels: d.pixels }, this.thresholds) === null,
+    );
+    return sure ? digits : null;
+  }
+
+  /**
+   * Reads `region` as digits that touch: its cuts in two (see touchingCuts) through the model in one pass, the one whose
+   * less sure side is surest kept when both reach minCutConfidence. When only one side does, the other may be two
+   * digits touching again (three in a row): it is cut once more.
+   */
+  #readTouching(layout: InkLayout, region: Region, depth = 0): DigitPiece[] | null {
+    const sides = touchingCuts(layout, region).flatMap((pair) => {
+      const fits = pair.map((piece) => ({ piece, pixels: fitted(piece) }));
+      return fits.every((side) => side.pixels !== null) ? [fits as { piece: Piece; pixels: Uint8Array }[]] : [];
+    });
+    if (sides.length === 0) return null;
+    const images = new Float32Array(MNIST_SIZE * 2 * sides.length);
+    sides.flat().forEach(({ pixels }, i) => normalize(pixels, images.subarray(i * MNIST_SIZE)));
+    const predictions = predict(this.model, images, 2 * sides.length);
+    const pairs = sides.map((pair, i) => pair.map(({ piece, pixels }, j) => ({ ...answer(predictions[2 * i + j]!), pixels, box: piece.box, region: piece.region })));
+    const sure = this.thresholds.minCutConfidence;
+    const lesser = (pair: (typeof pairs)[number]) => Math.min(...pair.map((d) => d.confidence));
+    const best = pairs.reduce((a, b) => (lesser(b) > lesser(a) ? b : a));
+    if (lesser(best) >= sure) return best.map(({ region: _, ...digit }) => digit);
+    if (depth > 0) return null;
+    // One sure side and a weak one: the surest such cut, and the weak side cut again (touchingCuts offers none when it is too narrow for two digits).
+    const halfSure = pairs
+      .filter((pair) => pair.some((d) => d.confidence >= sure) && pair.some((d) => d.confidence < sure))
+      .sort((a, b) => Math.max(...b.map((d) => d.confidence)) - Math.max(...a.map((d) => d.confidence)))[0];
+    if (!halfSure) return null;
+    const read = halfSure.map(({ region, ...digit }) => (digit.confidence >= sure ? [digit] : this.#readTouching(layout, region, depth + 1)));
+    return read.every((r) => r !== null) ? read.flat() : null;
   }
 
   recognizeMnist(pixels: Uint8Array): Recognition {
@@ -147,6 +202,12 @@ class ModelRecognizer implements Recognizer {
   #checkAlive(): void {
     if (this.#disposed) throw new DigitkitError('DISPOSED', 'This recognizer was disposed; create another with createRecognizer().');
   }
+}
+
+/** A piece of ink in MNIST format, or null when nothing of it is left there. */
+function fitted(piece: Piece): Uint8Array | null {
+  const fit = toMnistFormat(piece.image, { polarity: 'light-on-dark' });
+  return fit.empty ? null : fit.pixels;
 }
 
 /** Whether every gap between neighbouring pieces is under SEGMENTATION.oneDigitGap of the tallest piece's height. */

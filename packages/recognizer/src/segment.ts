@@ -3,10 +3,29 @@
 import { type Box, connectedComponents, type GrayImage, resizeArea } from '@digitkit/preprocess';
 import { SEGMENTATION } from './verdicts.js';
 
-/** One piece: a light-on-black gray image of its ink alone (padded), and its box in the picture's pixels. */
+/** Ink pixels of one region of the small copy (a group of components, or one side of a cut): 1 where its ink is. */
+export interface Region {
+  readonly mask: Uint8Array;
+  readonly x0: number;
+  readonly x1: number;
+  readonly y0: number;
+  readonly y1: number;
+}
+
+/** One piece: a light-on-black gray image of its ink alone (padded), its box in the picture's pixels, and its region. */
 export interface Piece {
   readonly image: GrayImage<Uint8Array>;
   readonly box: Box;
+  readonly region: Region;
+}
+
+/** The ink on a small copy, thresholded, its components grouped into digit-sized regions, left to right. */
+export interface InkLayout {
+  readonly small: GrayImage<Float32Array>;
+  /** Picture pixels per small-copy pixel. */
+  readonly factor: number;
+  readonly box: Box;
+  readonly groups: readonly Region[];
 }
 
 interface Component {
@@ -18,19 +37,186 @@ interface Component {
   labels: number[];
 }
 
-/**
- * The digit-sized pieces of `ink` (toMnistFormat's: light on black, ruled lines already left out) covering `box` of the
- * picture, ordered left to right. One piece (or none) means the picture holds one thing; then no piece images are made.
- */
-export function splitPieces(ink: GrayImage<Uint8Array>, box: Box): Piece[] {
+/** Lays out `ink` (toMnistFormat's: light on black, ruled lines already left out) covering `box` of the picture. */
+export function layoutInk(ink: GrayImage<Uint8Array>, box: Box): InkLayout {
   const { small, factor } = shrunk(ink, box);
   const mask = new Uint8Array(small.data.length);
   const level = otsuLevel(small.data);
   for (let i = 0; i < mask.length; i++) mask[i] = small.data[i]! > level ? 1 : 0;
   const { labels, areas } = connectedComponents(mask, small.width, small.height);
-  const groups = groupComponents(componentsOf(labels, areas, small.width));
-  if (groups.length < 2) return [];
-  return groups.map((group) => pieceOf(group, labels, small, factor, box));
+  const groups = groupComponents(componentsOf(labels, areas, small.width)).map((group) => regionOf(group, labels));
+  return { small, factor, box, groups };
+}
+
+/**
+ * The digit-sized pieces of the layout, ordered left to right. One piece (or none) means the picture holds one thing
+ * (or digits that touch: see touchingCuts); then no piece images are made.
+ */
+export function splitPieces(layout: InkLayout): Piece[] {
+  return layout.groups.length < 2 ? [] : layout.groups.map((region) => pieceOf(region, layout));
+}
+
+/** All of the layout's ink (specks left out) as one region. */
+export function wholeRegion(layout: InkLayout): Region {
+  const [first, ...rest] = layout.groups;
+  if (!first) return { mask: new Uint8Array(layout.small.data.length), x0: 0, x1: -1, y0: 0, y1: -1 };
+  const mask = Uint8Array.from(first.mask);
+  for (const region of rest) for (let i = 0; i < mask.length; i++) mask[i]! |= region.mask[i]!;
+  return { mask, x0: Math.min(...layout.groups.map((g) => g.x0)), x1: Math.max(...layout.groups.map((g) => g.x1)), y0: Math.min(...layout.groups.map((g) => g.y0)), y1: Math.max(...layout.groups.map((g) => g.y1)) };
+}
+
+/**
+ * Up to SEGMENTATION.cuts ways to cut `region` in two where two digits may touch, cheapest first: each a seam from top
+ * to bottom entering the fewest strokes (at most SEGMENTATION.maxCutStrokes), free to wind within a band about its
+ * column (digits written in one flow overlap in x), leaving a digit's worth of ink in one piece either side. The
+ * recognizer keeps a cut only when the model is sure of both sides.
+ */
+export function touchingCuts(layout: InkLayout, region: Region): [Piece, Piece][] {
+  const height = region.y1 - region.y0 + 1;
+  const width = region.x1 - region.x0 + 1;
+  const band = Math.max(2, Math.round(SEGMENTATION.cutBand * height));
+  const margin = Math.max(2, Math.round(SEGMENTATION.cutMargin * height));
+  const step = Math.max(1, Math.round(SEGMENTATION.cutStep * height));
+  // Two digits side by side are wider than high; narrower ink is one thing (a V or N would be two 1s).
+  if (width < SEGMENTATION.minCutAspect * height || height < 8) return [];
+  const area = region.mask.reduce((sum, v) => sum + v, 0);
+  const seams: { seam: Int32Array; cost: number; centre: number }[] = [];
+  for (let centre = region.x0 + margin; centre <= region.x1 - margin; centre += step) {
+    const found = cheapestSeam(region, layout.small.width, centre, band);
+    seams.push({ ...found, centre });
+  }
+  seams.sort((a, b) => a.cost - b.cost || Math.abs(a.centre - (region.x0 + region.x1) / 2) - Math.abs(b.centre - (region.x0 + region.x1) / 2));
+  const cuts: [Piece, Piece][] = [];
+  const taken: number[] = [];
+  for (const { seam, centre } of seams) {
+    if (cuts.length >= SEGMENTATION.cuts) break;
+    if (taken.some((c) => Math.abs(c - centre) < band)) continue;
+    if (strokesCrossed(region, layout.small.width, seam) > SEGMENTATION.maxCutStrokes) continue;
+    const sides = sidesOf(region, layout.small.width, seam);
+    if (!sides.every((side) => holdsADigit(side, layout.small.width, layout.small.height, height, area))) continue;
+    taken.push(centre);
+    cuts.push([smaller(pieceOf(sides[0], layout)), smaller(pieceOf(sides[1], layout))]);
+  }
+  return cuts;
+}
+
+/**
+ * Whether a cut side holds a digit's worth of ink in one piece: its largest 8-connected piece at least
+ * SEGMENTATION.minPieceHeight of the region's height and SEGMENTATION.minCutShare of its ink (bits of the other digit
+ * above and below do not make a sliver tall).
+ */
+function holdsADigit(side: Region, width: number, height: number, regionHeight: number, regionArea: number): boolean {
+  const { labels, areas } = connectedComponents(side.mask, width, height);
+  if (areas.length === 0) return false;
+  const largest = areas.indexOf(Math.max(...areas)) + 1;
+  if (areas[largest - 1]! < SEGMENTATION.minCutShare * regionArea) return false;
+  let [top, bottom] = [Infinity, -1];
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] !== largest) continue;
+    const y = Math.floor(i / width);
+    if (y < top) top = y;
+    if (y > bottom) bottom = y;
+  }
+  return bottom - top + 1 >= SEGMENTATION.minPieceHeight * regionHeight;
+}
+
+/** A cut side's image area-shrunk to at most SEGMENTATION.cutSide pixels a side: a quarter of the pixels to fit, which
+ * keeps trying cuts within a stroke's time budget (the 28x28 is fitted into 20x20 either way). */
+function smaller(piece: Piece): Piece {
+  const side = SEGMENTATION.cutSide;
+  if (piece.image.width <= side) return piece;
+  const shrunk = resizeArea(piece.image, side, side).data;
+  const data = new Uint8Array(shrunk.length);
+  for (let i = 0; i < data.length; i++) data[i] = Math.min(255, Math.round(shrunk[i]!));
+  return { ...piece, image: { data, width: side, height: side } };
+}
+
+/**
+ * The seam through `region` from top to bottom crossing the fewest strokes, each row's column within `band` of
+ * `centre` and one off the row above's. Entering a stroke costs 1 and each ink pixel 0.1 more, so a seam runs down
+ * through where two digits touch (one stroke, however long the contact) rather than across both arcs of a ring.
+ */
+function cheapestSeam(region: Region, width: number, centre: number, band: number): { seam: Int32Array; cost: number } {
+  const lo = Math.max(region.x0, centre - band);
+  const hi = Math.min(region.x1, centre + band);
+  const span = hi - lo + 1;
+  const rows = region.y1 - region.y0 + 1;
+  const inkAt = (r: number, k: number) => region.mask[(region.y0 + r) * width + lo + k]!;
+  const cost = new Float32Array(rows * span);
+  const from = new Int8Array(rows * span);
+  for (let r = 0; r < rows; r++) {
+    for (let k = 0; k < span; k++) {
+      const ink = inkAt(r, k);
+      // A hair for straying from the centre, so that ties keep the seam straight.
+      const stray = (0.01 * Math.abs(lo + k - centre)) / band;
+      if (r === 0) {
+        cost[k] = ink * (SEAM_ENTER + SEAM_INSIDE) + stray;
+        continue;
+      }
+      let best = Infinity;
+      for (let d = -1; d <= 1; d++) {
+        const j = k + d;
+        if (j < 0 || j >= span) continue;
+        const c = cost[(r - 1) * span + j]! + ink * ((inkAt(r - 1, j) ? 0 : SEAM_ENTER) + SEAM_INSIDE);
+        if (c < best) [best, from[r * span + k]] = [c, d];
+      }
+      cost[r * span + k] = best + stray;
+    }
+  }
+  let end = 0;
+  for (let k = 1; k < span; k++) if (cost[(rows - 1) * span + k]! < cost[(rows - 1) * span + end]!) end = k;
+  const seam = new Int32Array(rows);
+  for (let r = rows - 1, k = end; r >= 0; r--) {
+    seam[r] = lo + k;
+    k += from[r * span + k]!;
+  }
+  return { seam, cost: cost[(rows - 1) * span + end]! };
+}
+
+const SEAM_ENTER = 1;
+const SEAM_INSIDE = 0.1;
+
+/** How many strokes a seam enters from top to bottom. */
+function strokesCrossed(region: Region, width: number, seam: Int32Array): number {
+  let entered = 0;
+  let inside = false;
+  for (let r = 0; r < seam.length; r++) {
+    const ink = region.mask[(region.y0 + r) * width + seam[r]!] === 1;
+    if (ink && !inside) entered++;
+    inside = ink;
+  }
+  return entered;
+}
+
+/** The region's ink left and right of a seam (its own pixels on neither side). */
+function sidesOf(region: Region, width: number, seam: Int32Array): [Region, Region] {
+  const masks = [new Uint8Array(region.mask.length), new Uint8Array(region.mask.length)];
+  for (let y = region.y0; y <= region.y1; y++) {
+    const at = seam[y - region.y0]!;
+    for (let x = region.x0; x <= region.x1; x++) if (region.mask[y * width + x] && x !== at) masks[x < at ? 0 : 1]![y * width + x] = 1;
+  }
+  return [boundsOf(masks[0]!, width), boundsOf(masks[1]!, width)];
+}
+
+function boundsOf(mask: Uint8Array, width: number): Region {
+  let [x0, x1, y0, y1] = [Infinity, -1, Infinity, -1];
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    const x = i % width;
+    const y = (i - x) / width;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  return { mask, x0, x1, y0, y1 };
+}
+
+function regionOf(group: Component, labels: Int32Array): Region {
+  const mine = new Set(group.labels);
+  const mask = new Uint8Array(labels.length);
+  for (let i = 0; i < labels.length; i++) if (mine.has(labels[i]!)) mask[i] = 1;
+  return { mask, x0: group.x0, x1: group.x1, y0: group.y0, y1: group.y1 };
 }
 
 /** The ink area-shrunk to at most SEGMENTATION.side pixels high, and how many picture pixels one of its pixels spans. */
@@ -132,14 +318,13 @@ const union = (a: Component, b: Component): Component => ({
   labels: [...a.labels, ...b.labels],
 });
 
-/** A group's ink alone (its components grown by a pixel for the anti-aliased fringe), padded on a black square. */
-function pieceOf(group: Component, labels: Int32Array, small: GrayImage<Float32Array>, factor: number, box: Box): Piece {
+/** A region's ink alone (grown by a pixel for the anti-aliased fringe), padded on a black square. */
+function pieceOf(region: Region, { small, factor, box }: InkLayout): Piece {
   const { width: sw, height: sh, data } = small;
-  const mine = new Set(group.labels);
-  const x0 = Math.max(0, group.x0 - 1);
-  const x1 = Math.min(sw - 1, group.x1 + 1);
-  const y0 = Math.max(0, group.y0 - 1);
-  const y1 = Math.min(sh - 1, group.y1 + 1);
+  const x0 = Math.max(0, region.x0 - 1);
+  const x1 = Math.min(sw - 1, region.x1 + 1);
+  const y0 = Math.max(0, region.y0 - 1);
+  const y1 = Math.min(sh - 1, region.y1 + 1);
   const w = x1 - x0 + 1;
   const h = y1 - y0 + 1;
   // Padding keeps toMnistFormat's background removal (an opening wider than strokes) clear of the ink.
@@ -149,27 +334,27 @@ function pieceOf(group: Component, labels: Int32Array, small: GrayImage<Float32A
   const out = new Uint8Array(side * side);
   for (let y = y0; y <= y1; y++) {
     for (let x = x0; x <= x1; x++) {
-      if (!nearLabel(labels, sw, sh, x, y, mine)) continue;
+      if (!nearRegion(region.mask, sw, sh, x, y)) continue;
       out[(y - y0 + top) * side + x - x0 + left] = Math.min(255, Math.round(data[y * sw + x]!));
     }
   }
   const inPicture: Box = {
-    x: box.x + Math.floor(group.x0 * factor),
-    y: box.y + Math.floor(group.y0 * factor),
-    width: Math.max(1, Math.round(widthOf(group) * factor)),
-    height: Math.max(1, Math.round(heightOf(group) * factor)),
+    x: box.x + Math.floor(region.x0 * factor),
+    y: box.y + Math.floor(region.y0 * factor),
+    width: Math.max(1, Math.round((region.x1 - region.x0 + 1) * factor)),
+    height: Math.max(1, Math.round((region.y1 - region.y0 + 1) * factor)),
   };
-  return { image: { data: out, width: side, height: side }, box: inPicture };
+  return { image: { data: out, width: side, height: side }, box: inPicture, region };
 }
 
-/** Whether (x, y) or one of its 8 neighbours belongs to the group. */
-function nearLabel(labels: Int32Array, width: number, height: number, x: number, y: number, mine: Set<number>): boolean {
+/** Whether (x, y) or one of its 8 neighbours is in the mask. */
+function nearRegion(mask: Uint8Array, width: number, height: number, x: number, y: number): boolean {
   for (let dy = -1; dy <= 1; dy++) {
     const yy = y + dy;
     if (yy < 0 || yy >= height) continue;
     for (let dx = -1; dx <= 1; dx++) {
       const xx = x + dx;
-      if (xx >= 0 && xx < width && mine.has(labels[yy * width + xx]!)) return true;
+      if (xx >= 0 && xx < width && mask[yy * width + xx]) return true;
     }
   }
   return false;

@@ -45,6 +45,11 @@ export interface VerdictThresholds {
   readonly secondOpinionWeight: number;
   /** Several pieces are read as a number only when each piece's most likely digit has at least this probability. */
   readonly minPieceConfidence: number;
+  /**
+   * Ink that is no one digit sure enough (or a piece that is no digit sure enough) may be digits that touch: it is cut
+   * in two, and the cut kept only when each side's most likely digit has at least this probability.
+   */
+  readonly minCutConfidence: number;
   /** A single piece wider than this many times its height is no one digit (a word, a scribble, digits that touch). */
   readonly maxAspect: number;
   /** More pieces than this are not read as a number. */

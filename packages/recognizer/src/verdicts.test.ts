@@ -1,9 +1,11 @@
 import { DigitkitError } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
+import { toMnistFormat } from '@digitkit/preprocess';
 // Drawing helpers shared with the other packages' tests (not part of any published surface).
 import { asBlackOnWhite, createRng, cropToInk, drawStrokes, onSquaredPaper, placeOnCanvas, redrawOnCanvas, type Stroke, upscaleBilinear } from '@digitkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRecognizer, type Recognition, type RecognizeInput, type Recognizer, VERDICT_THRESHOLDS } from './index.js';
+import { createRecognizer, type DigitPiece, type Recognition, type RecognizeInput, type Recognizer, VERDICT_THRESHOLDS } from './index.js';
+import { layoutInk, splitPieces } from './segment.js';
 import { singleDigitDoubt } from './verdicts.js';
 
 let cnn: Recognizer;
@@ -129,6 +131,47 @@ describe("verdict 'digits'", () => {
       const lefts = result.pieces.map((p) => p.box.x);
       expect(lefts).toEqual([...lefts].sort((a, b) => a - b));
       expect(result.pieces[0]!.box.x + result.pieces[0]!.box.width).toBeLessThanOrEqual(result.pieces[1]!.box.x);
+    }
+  });
+});
+
+describe("verdict 'digits' for digits that touch", () => {
+  // Measured: all four read right by both models; before cuts were tried, each was one piece of ink, so never 'digits'.
+  it('cuts one piece of ink where two digits touch and reads each side, left to right (both shipped models)', () => {
+    // Test digits 0..: 7, 2, 1, 0, 4, 1, 4, 9, 5, 9, 0, 6, 9, 0, 1, 5, 9, 7, 3, 4. Overlapping boxes make them touch.
+    const cases: [number[], number][] = [[[3, 4], -12], [[11, 12], -20], [[15, 16], -20], [[17, 18], -12]];
+    for (const [indices, gap] of cases) {
+      const picture = number(indices, gap);
+      const fit = toMnistFormat(picture);
+      if (fit.empty) throw new Error('no ink');
+      const expected = indices.map((i) => test.labels[i]!).join('');
+      expect(splitPieces(layoutInk(fit.ink, fit.box)), `${expected} is one piece of ink`).toEqual([]);
+      for (const r of [cnn, mlp]) {
+        const result = r.recognize(picture);
+        expect(verdictOf(result), `${expected} (${r.modelSource})`).toBe(`digits ${expected}`);
+        if (result.verdict !== 'digits') continue;
+        const [left, right] = result.pieces as [DigitPiece, DigitPiece];
+        expect(left.box.x).toBeLessThan(right.box.x);
+        expect(left.confidence).toBeGreaterThanOrEqual(r.thresholds.minCutConfidence);
+      }
+    }
+  });
+
+  it('leaves wide letters and a # unsure, though cuts of them were tried (both shipped models)', () => {
+    const wide: [string, Stroke[]][] = [
+      ['M', [[[0.15, 0.8], ...line([[0.15, 0.8], [0.25, 0.2], [0.5, 0.6], [0.75, 0.2], [0.85, 0.8]])]]],
+      ['W', [[[0.15, 0.2], ...line([[0.15, 0.2], [0.3, 0.8], [0.5, 0.35], [0.7, 0.8], [0.85, 0.2]])]]],
+      ['#', [line([[0.15, 0.4], [0.85, 0.4]]), line([[0.15, 0.62], [0.85, 0.62]]), line([[0.4, 0.2], [0.33, 0.82]]), line([[0.67, 0.2], [0.6, 0.82]])]],
+    ];
+    for (const r of [cnn, mlp]) {
+      for (const [name, strokes] of wide) {
+        const picture = drawn(strokes);
+        const fit = toMnistFormat(picture);
+        if (fit.empty) throw new Error('no ink');
+        // Wide enough to be cut: the test is about what the cuts' sides are taken for.
+        expect(fit.box.width, name).toBeGreaterThanOrEqual(0.9 * fit.box.height);
+        expect(verdictOf(r.recognize(picture)), `${name} (${r.modelSource})`).toBe('unsure');
+      }
     }
   });
 });
@@ -295,6 +338,7 @@ describe('the verdicts option', () => {
     [{ minSureness: 1.5 }, /verdicts.minSureness got 1.5/],
     [{ viewWeight: -1 }, /verdicts.viewWeight got -1/],
     [{ maxDigits: 1 }, /verdicts.maxDigits got 1/],
+    [{ minCutConfidence: -0.1 }, /verdicts.minCutConfidence got -0.1: .*minCutConfidence are fractions 0-1/],
     [{ sureness: 0.5 }, /unknown threshold sureness; it takes minSureness, viewWeight, secondOpinionWeight/],
     ['strict', /verdicts takes an object/],
   ])('refuses %j with a DigitkitError', async (verdicts, message) => {

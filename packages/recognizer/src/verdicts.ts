@@ -11,9 +11,11 @@ import type { Guess, ShippedModelName, VerdictThresholds } from './types.js';
 export const VERDICT_THRESHOLDS: Readonly<Record<ShippedModelName, Readonly<VerdictThresholds>>> = Object.freeze({
   // One sureness instead of a threshold on each probability: at the same single digits kept it refuses as many or more
   // scribbles, letters and symbols (the MLP 3-5 points more). Weights from a grid, minSureness where 97% of the tuning
-  // half's single digits stay (src/experiments/verdict-score.ts in tools/robustness).
-  cnn: Object.freeze({ minSureness: 0.62, viewWeight: 3, secondOpinionWeight: 2, minPieceConfidence: 0.5, maxAspect: 1.6, maxDigits: 8 }),
-  mlp: Object.freeze({ minSureness: 0.63, viewWeight: 1.5, secondOpinionWeight: 4, minPieceConfidence: 0.5, maxAspect: 1.6, maxDigits: 8 }),
+  // half's single digits stay (src/experiments/verdict-score.ts in tools/robustness). minCutConfidence: the lowest at
+  // which at most 4% of the tuning half's letters, scribbles and symbols are read as a number (the CNN takes 0.98, the
+  // MLP 0.95; at 0.9 the CNN reads 7.5% of letters as one, and only 4% more touching pairs right).
+  cnn: Object.freeze({ minSureness: 0.62, viewWeight: 3, secondOpinionWeight: 2, minPieceConfidence: 0.5, minCutConfidence: 0.98, maxAspect: 1.6, maxDigits: 8 }),
+  mlp: Object.freeze({ minSureness: 0.63, viewWeight: 1.5, secondOpinionWeight: 4, minPieceConfidence: 0.5, minCutConfidence: 0.95, maxAspect: 1.6, maxDigits: 8 }),
 });
 
 /** The copies behind `viewWeight`: the training augmenter's stroke-width change (a pixel or so thicker or
@@ -41,6 +43,21 @@ export const SEGMENTATION = Object.freeze({
   shortGap: 0.25,
   /** Pieces closer than this fraction of the tallest one's height are one digit in parts, when the whole is a sure digit. */
   oneDigitGap: 0.12,
+  /** Digits that touch (see touchingCuts): ink at least this many times as wide as high is cut (a side again: three), */
+  minCutAspect: 0.9,
+  /** along its `cuts` cheapest seams (more read a few more numbers right, and more letters as numbers), */
+  cuts: 2,
+  /** each entering at most this many strokes (two digits side by side meet in one place; a # is cut across two bars), */
+  maxCutStrokes: 1,
+  /** each free to wind this fraction of the ink's height either side of its column, */
+  cutBand: 0.15,
+  /** the columns tried this fraction of the height apart and at least `cutMargin` of it from either edge, */
+  cutStep: 0.05,
+  cutMargin: 0.12,
+  /** leaving each side at least this share of the ink; */
+  minCutShare: 0.08,
+  /** each side fitted from an image at most this many pixels a side (a quarter of a piece's: a stroke's time budget). */
+  cutSide: 64,
 });
 
 /** The top `count` classes of a probability vector, most likely first. */

@@ -91,6 +91,7 @@ async function sweepThresholds(base: Recognizer): Promise<void> {
     viewWeight: [0, 1, 2, 3, 4],
     secondOpinionWeight: [0, 1, 2, 3, 4],
     minPieceConfidence: [0, 0.5, 0.6, 0.7, 0.8, 0.9],
+    minCutConfidence: [0.9, 0.95, 0.98, 0.99, 1],
     maxAspect: [1.2, 1.4, 1.6, 1.8, 2.2, 100],
     maxDigits: [VERDICT_THRESHOLDS.cnn.maxDigits],
   };

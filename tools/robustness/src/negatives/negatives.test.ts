@@ -42,7 +42,7 @@ describe('the verdict sets', () => {
     const drawn = drawNumber(test, 'held-out', 2, createRng(5));
     expect(drawn.digits).toHaveLength(2);
     expect(drawn.image.width * drawn.image.height).toBeGreaterThan(0);
-    expect(VERDICT_SETS.map((s) => s.name)).toEqual(['scribbles', 'letters', 'symbols', 'pairs', 'triples', 'single digits', 'soft non-digits', 'soft digits']);
+    expect(VERDICT_SETS.map((s) => s.name)).toEqual(['scribbles', 'letters', 'symbols', 'pairs', 'triples', 'touching pairs', 'touching triples', 'single digits', 'soft non-digits', 'soft digits']);
   });
 
   it('make soft sets from the same halves: soft digits from the half of the MNIST test images, soft non-digits from the negative sets', async () => {

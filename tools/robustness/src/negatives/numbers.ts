@@ -26,9 +26,10 @@ const CANVASES: readonly (readonly [number, number])[] = [
 
 /**
  * `count` digits (from the half's test images) side by side: heights 85-115% of one another, baselines up to 12% of
- * the height apart, gaps of 5-60% of the height between the drawn strokes, a tilt of up to 6 degrees for the whole.
+ * the height apart, gaps between the drawn strokes in `gaps` (fractions of the height: 5-60% by default, below 0 the
+ * digits' extents overlap, as in a number written in one flow), a tilt of up to 6 degrees for the whole.
  */
-export function drawNumber(test: ImageSet, half: Half, count: number, rng: Rng): DrawnNumber {
+export function drawNumber(test: ImageSet, half: Half, count: number, rng: Rng, gaps: readonly [number, number] = [0.05, 0.6]): DrawnNumber {
   const [from, to] = sourceRange(half, test);
   const side = test.width;
   const sources = Array.from({ length: count }, () => from + rng.int(to - from));
@@ -43,7 +44,7 @@ export function drawNumber(test: ImageSet, half: Half, count: number, rng: Rng):
     const [x0, y0, x1, y1] = skeletonBounds(skeleton);
     const unit = heights[i]! / Math.max(y1 - y0, 1);
     const left = x;
-    x += (x1 - x0) * unit + penUnits + within(rng, [0.05, 0.6]);
+    x += (x1 - x0) * unit + penUnits + within(rng, gaps);
     return { unit, left, x0, y0, drop: within(rng, [-0.06, 0.06]) + (1 - heights[i]!) };
   });
   const rowWidth = x - 0.05;

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { layoutInk, splitPieces, touchingCuts, wholeRegion } from './segment.js';
+
+const [W, H] = [140, 64];
+
+/** Light-on-black ink on a W x H canvas: rings (cx, cy, radius) and bars [x0, y0, x1, y1], strokes 5 px wide. */
+function ink(rings: [number, number, number][], bars: [number, number, number, number][] = []) {
+  const data = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const onRing = rings.some(([cx, cy, r]) => Math.abs(Math.hypot(x - cx, y - cy) - r) <= 2.5);
+      const onBar = bars.some(([x0, y0, x1, y1]) => x >= x0 && x <= x1 && y >= y0 && y <= y1);
+      if (onRing || onBar) data[y * W + x] = 255;
+    }
+  }
+  return layoutInk({ data, width: W, height: H }, { x: 0, y: 0, width: W, height: H });
+}
+
+/** The columns a piece's box spans, in the picture's pixels. */
+const span = (box: { x: number; width: number }) => [box.x, box.x + box.width - 1];
+
+describe('touchingCuts', () => {
+  it('cuts two rings that touch where they touch: each side one ring, the cheapest cut first', () => {
+    // Rings of radius 26 centred 56 px apart: their strokes meet around (50, 32), over a few rows.
+    const layout = ink([[22, 32, 26], [78, 32, 26]]);
+    expect(splitPieces(layout)).toEqual([]); // one piece of ink: nothing to split by components
+    const [first] = touchingCuts(layout, wholeRegion(layout));
+    expect(first).toBeDefined();
+    const [left, right] = first!;
+    expect(span(left.box)[0]).toBeLessThanOrEqual(0);
+    expect(span(left.box)[1]).toBeGreaterThanOrEqual(46);
+    expect(span(left.box)[1]).toBeLessThanOrEqual(52);
+    expect(span(right.box)[0]).toBeGreaterThanOrEqual(48);
+    expect(span(right.box)[0]).toBeLessThanOrEqual(54);
+    expect(span(right.box)[1]).toBeGreaterThanOrEqual(102);
+    // Both sides are padded squares of light ink on black, ready for toMnistFormat.
+    for (const side of first!) {
+      expect(side.image.width).toBe(side.image.height);
+      expect(side.image.data.some((v) => v > 0)).toBe(true);
+    }
+  });
+
+  it('winds round a bar that reaches over the next digit instead of slicing it off', () => {
+    // A 7-like left digit (a bar along the top to x = 66, a stem down at x = 40) and a ring below the bar's end starting at x = 60.
+    const layout = ink([[86, 44, 18]], [[10, 2, 66, 6], [38, 2, 43, 62]]);
+    const region = wholeRegion(layout);
+    // Not one component (the bar and the ring do not touch): the test is about the seam's path, on the whole ink.
+    const [first] = touchingCuts(layout, region);
+    const [left, right] = first!;
+    expect(span(left.box)).toEqual([10, 66]); // the whole bar stays with its stem
+    expect(span(right.box)[0]).toBeGreaterThanOrEqual(64); // the ring alone on the right
+  });
+
+  it('offers no cut of ink too narrow to hold two digits, nor one leaving a sliver', () => {
+    const narrow = ink([], [[60, 4, 70, 60]]);
+    expect(touchingCuts(narrow, wholeRegion(narrow))).toEqual([]);
+    // A ring with a short tick on its right: no cut keeps the tick alone as a digit.
+    const ticked = ink([[40, 32, 26]], [[66, 30, 74, 34]]);
+    for (const [left, right] of touchingCuts(ticked, wholeRegion(ticked))) {
+      expect(right.box.height).toBeGreaterThan(20);
+      expect(left.box.height).toBeGreaterThan(20);
+    }
+  });
+});
