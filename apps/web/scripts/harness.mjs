@@ -228,6 +228,19 @@ export const DRAWN_DIGITS = {
   9: [[...arc(0.5, 0.36, 0.14, 0.13, 0, 360, 20), ...polyline([[0.64, 0.36], [0.6, 0.8]], 6).slice(1)]],
 };
 
+/**
+ * Two of DRAWN_DIGITS written side by side at `scale` of the pad, the second starting `overlap` (of the pad's width)
+ * inside the first's right edge, so that their strokes touch: one piece of ink holding two digits.
+ */
+export function touchingDigits(left, right, overlap, scale = 0.55) {
+  const extent = (strokes) => [Math.min(...strokes.flat().map(([x]) => x)), Math.max(...strokes.flat().map(([x]) => x))];
+  const [l0, l1] = extent(DRAWN_DIGITS[left]);
+  const [r0, r1] = extent(DRAWN_DIGITS[right]);
+  const x = 0.5 - ((l1 - l0 + r1 - r0) * scale - overlap) / 2;
+  const placed = (strokes, from, at) => strokes.map((stroke) => stroke.map(([px, py]) => [at + (px - from) * scale, 0.5 + (py - 0.5) * scale]));
+  return [...placed(DRAWN_DIGITS[left], l0, x), ...placed(DRAWN_DIGITS[right], r0, x + (l1 - l0) * scale - overlap)];
+}
+
 /** The build's chunks holding the recognizer's shipped weights (named so by vite.config.ts). */
 export const isModelChunk = (file) => /(^|[\\/])model-[\w-]+\.js$/.test(file);
 

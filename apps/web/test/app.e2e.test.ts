@@ -21,6 +21,7 @@ import {
   polyline,
   readResult,
   serveStatic,
+  touchingDigits,
   waitForResult,
 } from '../scripts/harness.mjs';
 import { digitPicture, seeded } from './digit-images';
@@ -390,6 +391,18 @@ describe('verdicts beyond one digit, and the page’s legibility', () => {
     await drawWithMouse(page, squeezed(DRAWN_DIGITS[4], 0.5));
     expect(await seenInk()).toEqual({ width: 28, pieces: [true], gap: false });
     expect(await page.textContent('#seen-caption')).toBe('Model input, 28×28');
+  });
+
+  it.each(shippedModels)('reads two digits drawn touching as a number, each seen on its own (%s)', async (kind) => {
+    if (shippedModels.length > 1) await switchModel(kind);
+    for (const [left, right] of [[0, 7], [5, 7], [9, 7], [8, 7]] as const) {
+      await clearPad();
+      // One piece of ink: before cuts were tried, 'unsure' at best.
+      const result = await drawWithMouse(page, touchingDigits(left, right, 0.02));
+      expect(result, `${left}${right}`).toMatchObject({ state: 'digits', label: `${left}${right}`, verdict: `It reads ${left}${right}` });
+      expect(await seenInk()).toEqual({ width: 58, pieces: [true, true], gap: false });
+    }
+    await page.screenshot({ path: join(shots, `app-touching-${kind}.png`) });
   });
 
   it.each(shippedModels)('reads a digit with a line drawn under it, or in a box drawn round it (%s)', async (kind) => {
