@@ -9,7 +9,7 @@ import { mlp, saveModel } from '@digitkit/model';
 import { toMnistFormat } from '@digitkit/preprocess';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Drawing helpers shared with @digitkit/preprocess's own tests (not part of its published surface).
-import { asBlackOnTransparent, asBlackOnWhite, redrawOnCanvas } from '@digitkit/testkit';
+import { asBlackOnTransparent, asBlackOnWhite, cropToInk, redrawOnCanvas, upscaleBilinear } from '@digitkit/testkit';
 import { createRecognizer, MAX_PIXELS, type Recognition, type Recognizer } from './index.js';
 
 const logged: string[] = [];
@@ -35,6 +35,16 @@ function drawn(i: number): { data: Uint8Array; width: number; height: number } {
   const canvas = redrawOnCanvas(digitAt(i), 8 + (i % 3), CANVAS, CANVAS, i);
   const renderings = [canvas, asBlackOnWhite(canvas), asBlackOnTransparent(canvas)];
   return { data: renderings[i % 3]!, width: CANVAS, height: CANVAS };
+}
+/** Test digits `a` and `b` enlarged 6x and overlapping by 12 px, light on black: one piece of ink holding two digits. */
+function touching(a: number, b: number): { data: Uint8Array; width: number; height: number } {
+  const [left, right] = [a, b].map((i) => cropToInk(upscaleBilinear(digitAt(i), 28, 28, 6), 168, 168)) as [ReturnType<typeof cropToInk>, ReturnType<typeof cropToInk>];
+  const [width, height] = [left.width + right.width - 12 + 40, Math.max(left.height, right.height) + 40];
+  const data = new Uint8Array(width * height);
+  for (const [ink, x0] of [[left, 20], [right, 20 + left.width - 12]] as const) {
+    for (let y = 0; y < ink.height; y++) for (let x = 0; x < ink.width; x++) data[(y + 20) * width + x0 + x] = Math.max(data[(y + 20) * width + x0 + x]!, ink.data[y * ink.width + x]!);
+  }
+  return { data, width, height };
 }
 /** Right answers ('digit' and the label), and of the pictures the model reads right as one ink, the share kept so. */
 function scoreWithVerdicts(r: Recognizer, indices: number[]): { right: number; kept: number } {
@@ -256,6 +266,8 @@ describe('recognize', () => {
     const held = tf.memory().numTensors - before;
     expect(held).toBeGreaterThan(0);
     for (let i = 0; i < 20; i++) r.recognize(drawn(i));
+    // Digits that touch: the cuts, their fits and the sides' checks run too.
+    expect(r.recognize(touching(3, 4))).toMatchObject({ verdict: 'digits', digits: [0, 4] });
     r.recognizeMnistBatch(test.images.subarray(0, 100 * 784));
     r.recognize({ data: new Uint8Array(400), width: 20, height: 20 });
     expect(tf.memory().numTensors - before).toBe(held);
