@@ -1,6 +1,6 @@
 // Splits the ink of a picture into digit-sized pieces, left to right, on a small copy of the ink's box: cheap enough
 // to run on every stroke (well under a millisecond for a pad drawing); and offers cuts of one piece where digits touch.
-import { type Box, connectedComponents, type GrayImage, resizeArea } from '@digitkit/preprocess';
+import { type Box, boundingBox, connectedComponents, type GrayImage, resizeArea } from '@digitkit/preprocess';
 import { SEGMENTATION } from './verdicts.js';
 
 /** Ink pixels of one region of the small copy (a group of components, or one side of a cut): 1 where its ink is. */
@@ -70,8 +70,8 @@ export function wholeRegion({ groups, small }: InkLayout): Region {
  * recognizer keeps a cut only when the model is sure of both sides.
  */
 export function touchingCuts(layout: InkLayout, region: Region): [Piece, Piece][] {
-  const height = region.y1 - region.y0 + 1;
-  const width = region.x1 - region.x0 + 1;
+  const height = heightOf(region);
+  const width = widthOf(region);
   const band = Math.max(2, Math.round(SEGMENTATION.cutBand * height));
   const margin = Math.max(2, Math.round(SEGMENTATION.cutMargin * height));
   const step = Math.max(1, Math.round(SEGMENTATION.cutStep * height));
@@ -138,7 +138,7 @@ function cheapestSeam(region: Region, width: number, centre: number, band: numbe
   const lo = Math.max(region.x0, centre - band);
   const hi = Math.min(region.x1, centre + band);
   const span = hi - lo + 1;
-  const rows = region.y1 - region.y0 + 1;
+  const rows = heightOf(region);
   const inkAt = (r: number, k: number) => region.mask[(region.y0 + r) * width + lo + k]!;
   const cost = new Float32Array(rows * span);
   const from = new Int8Array(rows * span);
@@ -196,18 +196,10 @@ function sidesOf(region: Region, width: number, seam: Int32Array): [Region, Regi
   return [boundsOf(masks[0]!, width), boundsOf(masks[1]!, width)];
 }
 
+/** `mask` with the bounds of its ink (none: an empty region, 0 wide). */
 function boundsOf(mask: Uint8Array, width: number): Region {
-  let [x0, x1, y0, y1] = [Infinity, -1, Infinity, -1];
-  for (let i = 0; i < mask.length; i++) {
-    if (!mask[i]) continue;
-    const x = i % width;
-    const y = (i - x) / width;
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
-  }
-  return { mask, x0, x1, y0, y1 };
+  const box = boundingBox({ data: mask, width, height: mask.length / width });
+  return box ? { mask, x0: box.x, x1: box.x + box.width - 1, y0: box.y, y1: box.y + box.height - 1 } : { mask, x0: 0, x1: -1, y0: 0, y1: -1 };
 }
 
 function regionOf(group: Component, labels: Int32Array): Region {
@@ -304,8 +296,8 @@ function groupComponents(components: Component[]): Component[] {
   return groups;
 }
 
-const widthOf = (c: Component) => c.x1 - c.x0 + 1;
-const heightOf = (c: Component) => c.y1 - c.y0 + 1;
+const widthOf = (c: Component | Region) => c.x1 - c.x0 + 1;
+const heightOf = (c: Component | Region) => c.y1 - c.y0 + 1;
 const gapBetween = (left: Component, right: Component) => right.x0 - left.x1;
 const union = (a: Component, b: Component): Component => ({
   x0: Math.min(a.x0, b.x0),
@@ -339,8 +331,8 @@ function pieceOf(region: Region, { small, factor, box }: InkLayout): Piece {
   const inPicture: Box = {
     x: box.x + Math.floor(region.x0 * factor),
     y: box.y + Math.floor(region.y0 * factor),
-    width: Math.max(1, Math.round((region.x1 - region.x0 + 1) * factor)),
-    height: Math.max(1, Math.round((region.y1 - region.y0 + 1) * factor)),
+    width: Math.max(1, Math.round(widthOf(region) * factor)),
+    height: Math.max(1, Math.round(heightOf(region) * factor)),
   };
   return { image: { data: out, width: side, height: side }, box: inPicture, region };
 }
