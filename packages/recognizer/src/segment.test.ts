@@ -3,12 +3,15 @@ import { layoutInk, splitPieces, touchingCuts, wholeRegion } from './segment.js'
 
 const [W, H] = [140, 64];
 
-/** Light-on-black ink on a W x H canvas: rings (cx, cy, radius) and bars [x0, y0, x1, y1], strokes 5 px wide. */
-function ink(rings: [number, number, number][], bars: [number, number, number, number][] = []) {
+/**
+ * Light-on-black ink on a W x H canvas: rings (cx, cy, radius, or radii across and down) and bars [x0, y0, x1, y1],
+ * strokes about 5 px wide.
+ */
+function ink(rings: ([number, number, number] | [number, number, number, number])[], bars: [number, number, number, number][] = []) {
   const data = new Uint8Array(W * H);
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
-      const onRing = rings.some(([cx, cy, r]) => Math.abs(Math.hypot(x - cx, y - cy) - r) <= 2.5);
+      const onRing = rings.some(([cx, cy, rx, ry = rx]) => Math.abs(Math.hypot((x - cx) / rx, (y - cy) / ry) - 1) * Math.min(rx, ry) <= 2.5);
       const onBar = bars.some(([x0, y0, x1, y1]) => x >= x0 && x <= x1 && y >= y0 && y <= y1);
       if (onRing || onBar) data[y * W + x] = 255;
     }
@@ -38,6 +41,21 @@ describe('touchingCuts', () => {
       expect(side.image.width).toBe(side.image.height);
       expect(side.image.data.some((v) => v > 0)).toBe(true);
     }
+  });
+
+  it('cuts two tall rings whose strokes run together over many rows down that contact, not through a ring', () => {
+    // Ovals 40 px wide and 56 high, centred 40 px apart: their strokes are one band of ink for about 25 rows, as two 0s
+    // drawn side by side with a thick pen are. Costing that band's pixels like strokes sent the seam across a ring.
+    const layout = ink([[22, 32, 20, 28], [62, 32, 20, 28]]);
+    const [first] = touchingCuts(layout, wholeRegion(layout));
+    expect(first).toBeDefined();
+    const [left, right] = first!;
+    expect(span(left.box)[0]).toBeLessThanOrEqual(2);
+    expect(span(left.box)[1]).toBeGreaterThanOrEqual(38);
+    expect(span(left.box)[1]).toBeLessThanOrEqual(46);
+    expect(span(right.box)[0]).toBeGreaterThanOrEqual(38);
+    expect(span(right.box)[0]).toBeLessThanOrEqual(46);
+    expect(span(right.box)[1]).toBeGreaterThanOrEqual(82);
   });
 
   it('winds round a bar that reaches over the next digit instead of slicing it off', () => {
