@@ -22,20 +22,29 @@ function ink(rings: ([number, number, number] | [number, number, number, number]
 /** The columns a piece's box spans, in the picture's pixels. */
 const span = (box: { x: number; width: number }) => [box.x, box.x + box.width - 1];
 
+/** A cut whose left side starts by `leftFrom` and ends within `leftEnd`, its right side starting within `rightStart`
+ * and reaching `rightTo`: the ink parted where the two shapes meet, each whole on its side. */
+function expectParted(
+  cut: readonly [{ box: { x: number; width: number } }, { box: { x: number; width: number } }] | undefined,
+  at: { leftFrom: number; leftEnd: [number, number]; rightStart: [number, number]; rightTo: number },
+) {
+  expect(cut).toBeDefined();
+  const [left, right] = cut!.map((side) => span(side.box)) as [number[], number[]];
+  expect(left[0]).toBeLessThanOrEqual(at.leftFrom);
+  expect(left[1]).toBeGreaterThanOrEqual(at.leftEnd[0]);
+  expect(left[1]).toBeLessThanOrEqual(at.leftEnd[1]);
+  expect(right[0]).toBeGreaterThanOrEqual(at.rightStart[0]);
+  expect(right[0]).toBeLessThanOrEqual(at.rightStart[1]);
+  expect(right[1]).toBeGreaterThanOrEqual(at.rightTo);
+}
+
 describe('touchingCuts', () => {
   it('cuts two rings that touch where they touch: each side one ring, the cheapest cut first', () => {
     // Rings of radius 26 centred 56 px apart: their strokes meet around (50, 32), over a few rows.
     const layout = ink([[22, 32, 26], [78, 32, 26]]);
     expect(splitPieces(layout)).toEqual([]); // one piece of ink: nothing to split by components
     const [first] = touchingCuts(layout, wholeRegion(layout));
-    expect(first).toBeDefined();
-    const [left, right] = first!;
-    expect(span(left.box)[0]).toBeLessThanOrEqual(0);
-    expect(span(left.box)[1]).toBeGreaterThanOrEqual(46);
-    expect(span(left.box)[1]).toBeLessThanOrEqual(52);
-    expect(span(right.box)[0]).toBeGreaterThanOrEqual(48);
-    expect(span(right.box)[0]).toBeLessThanOrEqual(54);
-    expect(span(right.box)[1]).toBeGreaterThanOrEqual(102);
+    expectParted(first, { leftFrom: 0, leftEnd: [46, 52], rightStart: [48, 54], rightTo: 102 });
     // Both sides are padded squares of light ink on black, ready for toMnistFormat.
     for (const side of first!) {
       expect(side.image.width).toBe(side.image.height);
@@ -48,14 +57,7 @@ describe('touchingCuts', () => {
     // drawn side by side with a thick pen are. Costing that band's pixels like strokes sent the seam across a ring.
     const layout = ink([[22, 32, 20, 28], [62, 32, 20, 28]]);
     const [first] = touchingCuts(layout, wholeRegion(layout));
-    expect(first).toBeDefined();
-    const [left, right] = first!;
-    expect(span(left.box)[0]).toBeLessThanOrEqual(2);
-    expect(span(left.box)[1]).toBeGreaterThanOrEqual(38);
-    expect(span(left.box)[1]).toBeLessThanOrEqual(46);
-    expect(span(right.box)[0]).toBeGreaterThanOrEqual(38);
-    expect(span(right.box)[0]).toBeLessThanOrEqual(46);
-    expect(span(right.box)[1]).toBeGreaterThanOrEqual(82);
+    expectParted(first, { leftFrom: 2, leftEnd: [38, 46], rightStart: [38, 46], rightTo: 82 });
   });
 
   it('winds round a bar that reaches over the next digit instead of slicing it off', () => {
