@@ -172,8 +172,8 @@ function cheapestSeam(region: Region, width: number, centre: number, band: numbe
 }
 
 const SEAM_ENTER = 1;
-/** Ink only breaks ties between seams entering as many strokes: a seam down the ink's small copy (at most 64 rows) keeps
- * its ink under one stroke's cost, so two thick-penned digits touching over 30 rows are still cut where they touch. */
+/** Ink weighs little beside strokes entered: a seam down the ink's small copy (at most SEGMENTATION.side = 64 rows)
+ * keeps its ink under one stroke's cost, so two thick-penned digits touching over 30 rows are cut where they touch. */
 const SEAM_INSIDE = 0.015;
 
 /** How many strokes a seam enters from top to bottom. */
