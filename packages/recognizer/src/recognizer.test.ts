@@ -9,7 +9,7 @@ import { mlp, saveModel } from '@digitkit/model';
 import { toMnistFormat } from '@digitkit/preprocess';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Drawing helpers shared with @digitkit/preprocess's own tests (not part of its published surface).
-import { asBlackOnTransparent, asBlackOnWhite, cropToInk, redrawOnCanvas, upscaleBilinear } from '@digitkit/testkit';
+import { asBlackOnTransparent, asBlackOnWhite, cropToInk, inksInARow, redrawOnCanvas, upscaleBilinear } from '@digitkit/testkit';
 import { createRecognizer, MAX_PIXELS, type Recognition, type Recognizer } from './index.js';
 
 const logged: string[] = [];
@@ -40,11 +40,7 @@ function drawn(i: number): { data: Uint8Array; width: number; height: number } {
 function touching(a: number, b: number): { data: Uint8Array; width: number; height: number } {
   const [left, right] = [a, b].map((i) => cropToInk(upscaleBilinear(digitAt(i), 28, 28, 6), 168, 168)) as [ReturnType<typeof cropToInk>, ReturnType<typeof cropToInk>];
   const [width, height] = [left.width + right.width - 12 + 40, Math.max(left.height, right.height) + 40];
-  const data = new Uint8Array(width * height);
-  for (const [ink, x0] of [[left, 20], [right, 20 + left.width - 12]] as const) {
-    for (let y = 0; y < ink.height; y++) for (let x = 0; x < ink.width; x++) data[(y + 20) * width + x0 + x] = Math.max(data[(y + 20) * width + x0 + x]!, ink.data[y * ink.width + x]!);
-  }
-  return { data, width, height };
+  return { data: inksInARow([left, right], width, height, [[20, 20], [20 + left.width - 12, 20]]), width, height };
 }
 /** Right answers ('digit' and the label), and of the pictures the model reads right as one ink, the share kept so. */
 function scoreWithVerdicts(r: Recognizer, indices: number[]): { right: number; kept: number } {

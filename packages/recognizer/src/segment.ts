@@ -83,7 +83,8 @@ export function touchingCuts(layout: InkLayout, region: Region): [Piece, Piece][
     const found = cheapestSeam(region, layout.small.width, centre, band);
     seams.push({ ...found, centre });
   }
-  seams.sort((a, b) => a.cost - b.cost || Math.abs(a.centre - (region.x0 + region.x1) / 2) - Math.abs(b.centre - (region.x0 + region.x1) / 2));
+  const middle = (region.x0 + region.x1) / 2;
+  seams.sort((a, b) => a.cost - b.cost || Math.abs(a.centre - middle) - Math.abs(b.centre - middle));
   const cuts: [Piece, Piece][] = [];
   const taken: number[] = [];
   for (const { seam, centre } of seams) {

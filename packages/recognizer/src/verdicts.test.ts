@@ -2,7 +2,7 @@ import { DigitkitError } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { toMnistFormat } from '@digitkit/preprocess';
 // Drawing helpers shared with the other packages' tests (not part of any published surface).
-import { asBlackOnWhite, createRng, cropToInk, drawStrokes, onSquaredPaper, placeOnCanvas, redrawOnCanvas, type Stroke, upscaleBilinear } from '@digitkit/testkit';
+import { asBlackOnWhite, createRng, cropToInk, drawStrokes, inksInARow, onSquaredPaper, redrawOnCanvas, type Stroke, upscaleBilinear } from '@digitkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecognizer, type DigitPiece, type Recognition, type RecognizeInput, type Recognizer, VERDICT_THRESHOLDS } from './index.js';
 import { layoutInk, splitPieces } from './segment.js';
@@ -28,15 +28,14 @@ const H = 280;
 
 /** MNIST test digits (by index) enlarged 6x and written side by side, `gap` pixels apart, baselines shifted a little. */
 function number(indices: number[], gap: number): { data: Uint8Array; width: number; height: number } {
-  const canvas = new Uint8Array(W * H);
+  const inks = indices.map((index) => cropToInk(upscaleBilinear(digitAt(index), 28, 28, 6), 168, 168));
   let left = 20;
-  indices.forEach((index, k) => {
-    const ink = cropToInk(upscaleBilinear(digitAt(index), 28, 28, 6), 168, 168);
-    const placed = placeOnCanvas(ink.data, ink.width, ink.height, W, H, left, 60 + (k % 2) * 12);
-    for (let i = 0; i < canvas.length; i++) canvas[i] = Math.max(canvas[i]!, placed[i]!);
+  const at = inks.map((ink, k) => {
+    const place = [left, 60 + (k % 2) * 12] as const;
     left += ink.width + gap;
+    return place;
   });
-  return { data: asBlackOnWhite(canvas), width: W, height: H };
+  return { data: asBlackOnWhite(inksInARow(inks, W, H, at)), width: W, height: H };
 }
 
 /** Pen strokes (unit box) on a 280x280 white pad, 10 px pen. */

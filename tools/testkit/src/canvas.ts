@@ -30,6 +30,24 @@ export function placeOnCanvas(
   return out;
 }
 
+/**
+ * Gray inks on one zero canvas, each with its top-left corner at its place in `at` (clipped), every pixel the brightest
+ * ink there: digits written in a row, one piece of ink where their boxes overlap.
+ */
+export function inksInARow(
+  inks: readonly { data: Uint8Array; width: number; height: number }[],
+  canvasWidth: number,
+  canvasHeight: number,
+  at: readonly (readonly [number, number])[],
+): Uint8Array {
+  const canvas = new Uint8Array(canvasWidth * canvasHeight);
+  inks.forEach((ink, k) => {
+    const placed = placeOnCanvas(ink.data, ink.width, ink.height, canvasWidth, canvasHeight, at[k]![0], at[k]![1]);
+    for (let i = 0; i < canvas.length; i++) canvas[i] = Math.max(canvas[i]!, placed[i]!);
+  });
+  return canvas;
+}
+
 /** A white-on-black gray canvas as black ink on a transparent RGBA canvas (ink in the alpha channel). */
 export function asBlackOnTransparent(gray: Uint8Array): Uint8Array {
   const out = new Uint8Array(gray.length * 4);

@@ -9,6 +9,7 @@ import {
   PEN_DIGITS,
   pearson,
   penCoverage,
+  inksInARow,
   placeOnCanvas,
   redrawOnCanvas,
   sumOf,
@@ -33,6 +34,17 @@ describe('placeOnCanvas', () => {
           expect(out[y * 9 + x], `left ${left} top ${top} at ${x},${y}`).toBe(inside ? src[sy * 5 + sx] : 0);
         }
     }
+  });
+});
+
+describe('inksInARow', () => {
+  it('lays each ink at its place, keeps the brighter where two overlap, and clips at the edges', () => {
+    const dim = { data: new Uint8Array(3 * 2).fill(100), width: 3, height: 2 };
+    const bright = { data: new Uint8Array(2 * 2).fill(200), width: 2, height: 2 };
+    const out = inksInARow([bright, dim, dim], 6, 3, [[0, 0], [1, 1], [4, 2]]);
+    // Row by row: the bright ink at (0,0); a dim one laid after it over its corner at (1,1), which stays bright; the
+    // last dim one cut off at the right and bottom edges.
+    expect([...out]).toEqual([200, 200, 0, 0, 0, 0, 200, 200, 100, 100, 0, 0, 0, 100, 100, 100, 100, 100]);
   });
 });
 

@@ -11,6 +11,7 @@ export type { Stroke } from './canvas.js';
 export {
   upscaleBilinear,
   placeOnCanvas,
+  inksInARow,
   cropToInk,
   asBlackOnTransparent,
   asBlackOnWhite,

@@ -8,7 +8,7 @@ import { createRng, useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { toMnistFormat } from '@digitkit/preprocess';
 import { createRecognizer } from '@digitkit/recognizer';
-import { asBlackOnWhite, cropToInk, upscaleBilinear } from '@digitkit/testkit';
+import { asBlackOnWhite, cropToInk, inksInARow, upscaleBilinear } from '@digitkit/testkit';
 
 const count = Number(process.argv[2] ?? 300);
 await useBackend('wasm', { log: null });
@@ -22,19 +22,13 @@ function number(length: number): { picture: { data: Uint8Array; width: number; h
   const inks = sources.map((s) => cropToInk(upscaleBilinear(test.images.subarray(s * 784, (s + 1) * 784), 28, 28, 6), 168, 168));
   const overlaps = inks.slice(1).map((ink) => Math.round(rng.next() * 0.15 * ink.height));
   const total = inks.reduce((w, ink) => w + ink.width, 0) - overlaps.reduce((a, b) => a + b, 0);
-  const canvas = new Uint8Array(W * H);
   let left = Math.max(0, Math.floor((W - total) / 2));
-  inks.forEach((ink, k) => {
-    const top = Math.floor((H - ink.height) / 2) + Math.round((rng.next() - 0.5) * 16);
-    for (let y = 0; y < ink.height; y++) {
-      for (let x = 0; x < ink.width; x++) {
-        const [cx, cy] = [left + x, top + y];
-        if (cx < W && cy >= 0 && cy < H) canvas[cy * W + cx] = Math.max(canvas[cy * W + cx]!, ink.data[y * ink.width + x]!);
-      }
-    }
+  const at = inks.map((ink, k) => {
+    const place = [left, Math.floor((H - ink.height) / 2) + Math.round((rng.next() - 0.5) * 16)] as const;
     left += ink.width - (overlaps[k] ?? 0);
+    return place;
   });
-  return { picture: { data: asBlackOnWhite(canvas), width: W, height: H }, digits: sources.map((s) => test.labels[s]!) };
+  return { picture: { data: asBlackOnWhite(inksInARow(inks, W, H, at)), width: W, height: H }, digits: sources.map((s) => test.labels[s]!) };
 }
 
 const sets = [2, 3].map((length) => ({ length, numbers: Array.from({ length: count }, () => number(length)) }));
