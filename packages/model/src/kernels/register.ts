@@ -6,6 +6,7 @@ import { castConfig } from './Cast.js';
 import { conv2DConfig, fusedConv2DConfig } from './Conv2D.js';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
+import { fusedMatMulConfig } from './FusedMatMul.js';
 import { identityConfig } from './Identity.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { momentumUpdateConfig } from './MomentumUpdate.js';
@@ -26,6 +27,7 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   maxPoolGradConfig,
   sumConfig,
   batchMatMulConfig,
+  fusedMatMulConfig,
   identityConfig,
   castConfig,
   adamUpdateConfig,

@@ -1,0 +1,125 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '@digitkit/core';
+import { registerWasmTrainingKernels } from '../index.js';
+import { SPARSE_MIN_ZEROS, sparseRowsProduct } from './sparse-rows.js';
+import { type Info, heapOf, runShipped } from './wasm.js';
+
+// The sparse product must give the shipped WASM products' bits exactly (the same terms, the same order and
+// rounding, the zeros skipped), so that training with it keeps every weight's bits.
+
+let seed = 3;
+/** Uniform in (-1, 1), `zeros` of them 0. */
+function random(n: number, zeros: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+    const u = seed / 2 ** 32;
+    seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+    out[i] = u < zeros ? 0 : seed / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+function onHeap(values: Float32Array, shape: number[]): Info {
+  const heap = heapOf(tf.backend());
+  const t = heap.makeOutput(shape, 'float32');
+  (heap.typedArrayFromHeap(t) as Float32Array).set(values);
+  return t;
+}
+
+const bits = (t: Info) => Array.from(new Uint32Array((heapOf(tf.backend()).typedArrayFromHeap(t) as Float32Array).slice().buffer));
+
+beforeAll(async () => {
+  await useBackend('wasm', { log: null });
+  registerWasmTrainingKernels();
+});
+
+describe('sparseRowsProduct', () => {
+  // [rows, inner, cols]: the MLP's first layer forward and its weight gradient (784 x batch . batch x 128), small and odd sizes.
+  const shapes = [[128, 784, 128], [784, 96, 128], [128, 128, 64], [1, 784, 128], [7, 13, 4], [3, 5, 8]] as const;
+
+  it.each(shapes)('gives the shipped BatchMatMul bits for %i x %i . x %i', (rows, inner, cols) => {
+    const backend = tf.backend();
+    const a = onHeap(random(rows * inner, 0.8), [1, rows, inner]);
+    const b = onHeap(random(inner * cols, 0), [1, inner, cols]);
+    const sparse = sparseRowsProduct({ a, b }, backend);
+    const shipped = runShipped(tf.BatchMatMul, { a, b }, { transposeA: false, transposeB: false }, backend);
+    expect(sparse).not.toBeNull();
+    expect(sparse!.shape).toEqual([1, rows, cols]);
+    expect(bits(sparse!)).toEqual(bits(shipped));
+    for (const t of [a, b, sparse!, shipped]) backend.disposeData(t.dataId);
+  });
+
+  it.each([
+    ['relu', true],
+    ['linear', false],
+  ] as const)('gives the shipped _FusedMatMul bits with a bias and %s', (activation, relu) => {
+    const backend = tf.backend();
+    const [rows, inner, cols] = [128, 784, 128];
+    const a = onHeap(random(rows * inner, 0.8), [1, rows, inner]);
+    const b = onHeap(random(inner * cols, 0), [1, inner, cols]);
+    const bias = onHeap(random(cols, 0), [cols]);
+    const sparse = sparseRowsProduct({ a, b, bias, relu }, backend);
+    const shipped = runShipped(tf._FusedMatMul, { a, b, bias }, { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 }, backend);
+    const values = heapOf(backend).typedArrayFromHeap(sparse!);
+    // Some outputs clamped, some not: the test sees both sides of the ReLU.
+    if (relu) expect(values.some((v) => v === 0) && values.some((v) => v > 0)).toBe(true);
+    expect(bits(sparse!)).toEqual(bits(shipped));
+    for (const t of [a, b, bias, sparse!, shipped]) backend.disposeData(t.dataId);
+  });
+
+  it('leaves to the shipped kernel a dense left operand and columns not in fours', () => {
+    const backend = tf.backend();
+    const dense = onHeap(random(64 * 32, SPARSE_MIN_ZEROS - 0.2), [1, 64, 32]);
+    const sparseA = onHeap(random(64 * 32, 0.9), [1, 64, 32]);
+    const b = onHeap(random(32 * 8, 0), [1, 32, 8]);
+    const b10 = onHeap(random(32 * 10, 0), [1, 32, 10]);
+    expect(sparseRowsProduct({ a: dense, b }, backend)).toBeNull();
+    expect(sparseRowsProduct({ a: sparseA, b: b10 }, backend)).toBeNull();
+    const taken = sparseRowsProduct({ a: sparseA, b }, backend);
+    expect(taken).not.toBeNull();
+    for (const t of [dense, sparseA, b, b10, taken!]) backend.disposeData(t.dataId);
+  });
+
+  it.each(shapes)('reads A transposed in place with the bits of a transpose then the shipped product, %i x %i . x %i', (rows, inner, cols) => {
+    const backend = tf.backend();
+    const aT = onHeap(random(rows * inner, 0.8), [1, inner, rows]);
+    const b = onHeap(random(inner * cols, 0), [1, inner, cols]);
+    const sparse = sparseRowsProduct({ a: aT, b, transposeA: true }, backend);
+    const a = runShipped(tf.Transpose, { x: aT }, { perm: [0, 2, 1] }, backend);
+    const shipped = runShipped(tf.BatchMatMul, { a, b }, { transposeA: false, transposeB: false }, backend);
+    expect(sparse!.shape).toEqual([1, rows, cols]);
+    expect(bits(sparse!)).toEqual(bits(shipped));
+    for (const t of [aT, a, b, sparse!, shipped]) backend.disposeData(t.dataId);
+  });
+
+  it('is what tf.matMul, its transposed forms and a dense layer run on WASM, with the shipped kernels\' bits', () => {
+    const x = tf.tensor2d(random(32 * 784, 0.8), [32, 784]);
+    const w = tf.tensor2d(random(784 * 128, 0), [784, 128]);
+    const dz = tf.tensor2d(random(32 * 128, 0), [32, 128]);
+    const bias = tf.tensor1d(random(128, 0));
+    const info = (t: tf.Tensor) => ({ dataId: t.dataId, shape: [1, ...t.shape], dtype: t.dtype }) as Info;
+    const backend = tf.backend();
+    const xT = tf.transpose(x);
+    const shipped = [
+      runShipped(tf.BatchMatMul, { a: info(x), b: info(w) }, { transposeA: false, transposeB: false }, backend),
+      runShipped(tf._FusedMatMul, { a: info(x), b: info(w), bias: { dataId: bias.dataId, shape: bias.shape, dtype: 'float32' } as Info }, { transposeA: false, transposeB: false, activation: 'relu', leakyreluAlpha: 0 }, backend),
+      runShipped(tf.BatchMatMul, { a: info(xT), b: info(dz) }, { transposeA: false, transposeB: false }, backend),
+    ];
+    const ours = [tf.matMul(x, w), tf.fused.matMul({ a: x, b: w, bias, activation: 'relu' }), tf.matMul(x, dz, true, false), tf.matMul(x, tf.transpose(w), false, true)];
+    const tensorBits = (t: tf.Tensor) => Array.from(new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
+    expect(tensorBits(ours[0]!)).toEqual(bits(shipped[0]!));
+    expect(tensorBits(ours[1]!)).toEqual(bits(shipped[1]!));
+    expect(tensorBits(ours[2]!)).toEqual(bits(shipped[2]!));
+    expect(tensorBits(ours[3]!)).toEqual(bits(shipped[0]!));
+    // The path taken: where every row of x has a 0, an infinite weight there adds no NaN here (the shipped kernel's 0 * Inf would).
+    const column = Array.from({ length: 784 }, (_, q) => q).find((q) => x.dataSync().every((_, i) => i % 784 !== q || x.dataSync()[i] === 0))!;
+    const wInf = w.dataSync().slice();
+    wInf[column * 128] = Number.POSITIVE_INFINITY;
+    const probe = tf.matMul(x, tf.tensor2d(wInf, [784, 128]));
+    expect(probe.dataSync().every(Number.isFinite)).toBe(true);
+    for (const t of shipped) backend.disposeData(t.dataId);
+    tf.dispose([x, w, dz, bias, xT, probe, ...ours]);
+  });
+});

@@ -1,0 +1,143 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { type Info, heapOf, withTemps } from './wasm.js';
+import { F32, I32, V128, type WasmFunction, addTo, f32x4, get, heapModule, i32, loopWhile, op, set, simd, uleb } from './wasm-asm.js';
+
+// A matrix product that skips the zeros of its left operand: for each row of A, out = bias, then for each
+// nonzero A[r, q] in ascending q, out += A[r, q] * B[q, :] (a multiply, then an add, per float). That is
+// the order and rounding of the shipped WASM products (BatchMatMul and the XNNPACK-fused _FusedMatMul:
+// checked bit for bit in kernels.test.ts), so skipping a zero term changes no bit of the result. MNIST's
+// pixels are 81% zeros and a ReLU's outputs about half: the MLP's first layer does a fifth of the work.
+
+/**
+ * times(out, a, b, bias, list, rows, inner, colBytes, relu, aRowStep, aColStep): byte offsets of out [rows, cols],
+ * a [rows, inner] (element r, q at a + r * aRowStep + q * aColStep: A as stored, or transposed), b [inner, cols],
+ * bias [cols] (0: none) and a scratch list of 2 * inner floats; colBytes = 4 * cols (a multiple of 16);
+ * relu = 1 clamps the result at 0 as the fused product's 'relu' does.
+ */
+export type SparseRowsTimes = (out: number, a: number, b: number, bias: number, list: number, rows: number, inner: number, colBytes: number, relu: number, aRowStep: number, aColStep: number) => void;
+
+const [OUT, A, B, BIAS, LIST, ROWS, INNER, COL_BYTES, RELU, A_ROW_STEP, A_COL_STEP] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+const [R, Q, C, B_ROW, AT, LIST_END, B_AT, A_AT] = [11, 12, 13, 14, 15, 16, 17, 18]; // i32
+const X = 19; // f32
+const [XS, ZERO] = [20, 21]; // v128
+/** Accumulators: a block of BLOCK vectors of one output row stays in locals while the row's nonzeros pass. */
+const BLOCK = 8;
+const ACC = 22;
+
+const f32Ne = 0x5c;
+const i32Load = 0x28;
+const i32Store = 0x36;
+const ifBlock = [0x04, 0x40];
+const elseBlock = 0x05;
+const i32x4Splat = simd(0x11);
+const f32x4Max = simd(0xe9);
+/** v128.load / store at base + offset (memarg: alignment 0, then the offset). */
+const loadAt = (offset: number) => [...simd(0x00), 0, ...uleb(offset)];
+const storeAt = (offset: number) => [...simd(0x0b), 0, ...uleb(offset)];
+
+/** One block of `width` vectors at column byte C: bias or 0, every listed term added in order, ReLU, stored. */
+function columnBlock(width: number): number[] {
+  const accs = Array.from({ length: width }, (_, k) => ACC + k);
+  const outAt = [...get(OUT), ...get(C), op.i32Add];
+  const init = [
+    ...get(BIAS), op.i32Eqz, ...ifBlock,
+    ...accs.flatMap((acc) => [...get(ZERO), ...set(acc)]),
+    elseBlock,
+    ...accs.flatMap((acc, k) => [...get(BIAS), ...get(C), op.i32Add, ...loadAt(16 * k), ...set(acc)]),
+    ...op.end,
+  ];
+  const term = [
+    ...get(AT), op.f32Load, 2, 0, ...f32x4.splat, ...set(XS),
+    ...get(AT), i32Load, 2, 4, ...get(C), op.i32Add, ...set(B_AT),
+    ...accs.flatMap((acc, k) => [...get(acc), ...get(XS), ...get(B_AT), ...loadAt(16 * k), ...f32x4.mul, ...f32x4.add, ...set(acc)]),
+  ];
+  const relu = [...get(RELU), ...ifBlock, ...accs.flatMap((acc) => [...get(acc), ...get(ZERO), ...f32x4Max, ...set(acc)]), ...op.end];
+  const store = accs.flatMap((acc, k) => [...outAt, ...get(acc), ...storeAt(16 * k)]);
+  return [...init, ...get(LIST), ...set(AT), ...loopWhile(AT, LIST_END, term, i32(8)), ...relu, ...store];
+}
+
+function sparseRowsTimes(): WasmFunction {
+  // The row's nonzeros as (value, byte offset of B's row) pairs, in ascending q.
+  // Branch-free: every value is written, and the end moves on past it only when it is not 0.
+  const listTerm = [
+    ...get(LIST_END), ...get(A_AT), op.f32Load, 2, 0, op.tee, X, op.f32Store, 2, 0,
+    ...get(LIST_END), ...get(B_ROW), i32Store, 2, 4,
+    ...addTo(LIST_END, [...get(X), 0x43, 0, 0, 0, 0, f32Ne, ...i32(3), op.i32Shl]),
+    ...addTo(B_ROW, get(COL_BYTES)),
+    ...addTo(A_AT, get(A_COL_STEP)),
+  ];
+  const list = [...get(LIST), ...set(LIST_END), ...get(B), ...set(B_ROW), ...get(A), ...set(A_AT), ...i32(0), ...set(Q), ...loopWhile(Q, INNER, listTerm, i32(1))];
+  const wide = 16 * BLOCK;
+  // Blocks of BLOCK vectors while they fit, then single vectors.
+  const blocks = [
+    ...i32(0), ...set(C),
+    ...op.block, ...op.loop,
+    ...get(C), ...i32(wide), op.i32Add, ...get(COL_BYTES), op.i32GtU, op.brIf, 1,
+    ...columnBlock(BLOCK), ...addTo(C, i32(wide)), op.br, 0,
+    ...op.end, ...op.end,
+    ...loopWhile(C, COL_BYTES, columnBlock(1), i32(16)),
+  ];
+  const row = [...list, ...blocks, ...addTo(OUT, get(COL_BYTES)), ...addTo(A, get(A_ROW_STEP))];
+  return {
+    name: 'times',
+    params: Array(11).fill(I32),
+    locals: [[8, I32], [1, F32], [2 + BLOCK, V128]],
+    code: [...i32(0), ...i32x4Splat, ...set(ZERO), ...i32(0), ...set(R), ...loopWhile(R, ROWS, row, i32(1))],
+  };
+}
+
+const sparseRowsModule = heapModule<{ times: SparseRowsTimes }>(() => [sparseRowsTimes()]);
+
+/** The loop bound to the backend's heap, or null where WebAssembly SIMD or the heap is unavailable. */
+export function sparseRowsTimesFor(backend: tf.KernelBackend): SparseRowsTimes | null {
+  return sparseRowsModule(backend)?.times ?? null;
+}
+
+/** Least share of zeros in A at which skipping them beats the shipped product (measured: `pnpm bench`'s sparse rows). */
+export const SPARSE_MIN_ZEROS = 0.5;
+
+/** A product for sparseRowsProduct: A (stored transposed when `transposeA`) . B, plus bias, then ReLU when `relu`. */
+export interface SparseRowsCall {
+  a: Info;
+  b: Info;
+  transposeA?: boolean;
+  bias?: Info | undefined;
+  relu?: boolean;
+}
+
+/**
+ * A [rows, inner] . B [inner, cols] (+ bias [cols], then ReLU), each one matrix (leading dims of 1), when A is at
+ * least SPARSE_MIN_ZEROS zeros and the loop fits (float32, cols a multiple of 4); otherwise null, for the shipped
+ * kernel. A zero of A times an infinite B gives no NaN here: that term is skipped.
+ */
+export function sparseRowsProduct({ a, b, transposeA = false, bias, relu = false }: SparseRowsCall, backend: tf.KernelBackend): Info | null {
+  const rank = a.shape.length;
+  const single = (shape: number[]) => shape.slice(0, -2).every((d) => d === 1);
+  if (rank < 2 || b.shape.length !== rank || !single(a.shape) || !single(b.shape)) return null;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || (bias && bias.dtype !== 'float32')) return null;
+  const [first, second] = a.shape.slice(-2) as [number, number];
+  const [rows, inner] = transposeA ? [second, first] : [first, second];
+  const [depth, cols] = b.shape.slice(-2) as [number, number];
+  if (rows === 0 || inner === 0 || depth !== inner || cols % 4 !== 0 || cols === 0 || (bias && (bias.shape.length !== 1 || bias.shape[0] !== cols))) return null;
+  const times = sparseRowsTimesFor(backend);
+  if (!times || zeroShare(heapOf(backend).typedArrayFromHeap(a) as Float32Array) < SPARSE_MIN_ZEROS) return null;
+  const heap = heapOf(backend);
+  const out = heap.makeOutput([...a.shape.slice(0, -2), rows, cols], 'float32');
+  return withTemps(backend, (keep) => {
+    const list = keep(heap.makeOutput([2 * inner], 'float32'));
+    // Byte offsets after every makeOutput: allocating can grow the heap.
+    const offset = (t: Info) => heap.typedArrayFromHeap(t).byteOffset;
+    const [rowStep, colStep] = transposeA ? [4, 4 * rows] : [4 * inner, 4];
+    times(offset(out), offset(a), offset(b), bias ? offset(bias) : 0, offset(list), rows, inner, 4 * cols, relu ? 1 : 0, rowStep, colStep);
+    return out;
+  });
+}
+
+/** The share of zeros among up to 4,096 evenly spaced values (the choice changes no bit, only the speed). */
+function zeroShare(values: Float32Array): number {
+  const step = Math.max(1, Math.floor(values.length / 4096));
+  let zeros = 0;
+  let seen = 0;
+  for (let i = 0; i < values.length; i += step, seen++) if (values[i] === 0) zeros++;
+  return seen === 0 ? 0 : zeros / seen;
+}
