@@ -44,14 +44,14 @@ function im2colConv(args: KernelArgs, fused: boolean, maxChannels: number): Info
     const w = keep(run('Reshape', { x: filter! }, { shape: [1, g.patch, g.outChannels] }, backend));
     const product = fused
       ? keep(
-          runShipped(
+          run(
             tf._FusedMatMul,
             bias ? { a: colsInfo, b: w, bias } : { a: colsInfo, b: w },
             { transposeA: false, transposeB: false, activation: attrs.activation ?? 'linear', leakyreluAlpha: attrs.leakyreluAlpha ?? 0 },
             backend,
           ),
         )
-      : keep(runShipped(tf.BatchMatMul, { a: colsInfo, b: w }, { transposeA: false, transposeB: false }, backend));
+      : keep(run(tf.BatchMatMul, { a: colsInfo, b: w }, { transposeA: false, transposeB: false }, backend));
     return run('Reshape', { x: product }, { shape: [...g.outShape] }, backend);
   });
 }

@@ -60,7 +60,7 @@ export function conv2DBackpropFilterRows(args: KernelArgs): Info | null {
         (heap.typedArrayFromHeap(dyPart) as Float32Array).set((heap.typedArrayFromHeap(dy) as Float32Array).subarray(first * dyPerImage, (first + count) * dyPerImage));
         const xs = (heap.typedArrayFromHeap(x) as Float32Array).subarray(first * xPerImage, (first + count) * xPerImage);
         im2colTransposed(xs, heap.typedArrayFromHeap(colsT) as Float32Array, part, runs);
-        const dw = heap.typedArrayFromHeap(keep(runShipped('BatchMatMul', { a: colsT, b: dyPart }, { transposeA: false, transposeB: false }, backend)));
+        const dw = heap.typedArrayFromHeap(keep(run('BatchMatMul', { a: colsT, b: dyPart }, { transposeA: false, transposeB: false }, backend)));
         for (let i = 0; i < sums.length; i++) sums[i] = sums[i]! + dw[i]!;
       });
     }
@@ -74,7 +74,7 @@ export function conv2DBackpropFilterRows(args: KernelArgs): Info | null {
     const cols = keep(heap.makeOutput([g.positions, g.patch], 'float32'));
     im2col(heap.typedArrayFromHeap(x) as Float32Array, heap.typedArrayFromHeap(cols) as Float32Array, g, runs);
     const dyT = keep(run('Transpose', { x: dy2d }, { perm: [1, 0] }, backend));
-    const dwT = keep(runShipped('BatchMatMul', { a: dyT, b: cols }, { transposeA: false, transposeB: false }, backend));
+    const dwT = keep(run('BatchMatMul', { a: dyT, b: cols }, { transposeA: false, transposeB: false }, backend));
     const dw = keep(run('Transpose', { x: dwT }, { perm: [1, 0] }, backend));
     return run('Reshape', { x: dw }, { shape: [...filterShape] }, backend);
   });
@@ -115,7 +115,7 @@ export function conv2DBackpropFilterIm2col(args: KernelArgs): Info {
       }
     }
     const dy2d = keep(run('Reshape', { x: dy }, { shape: [g.positions, g.outChannels] }, backend));
-    const product = keep(runShipped('BatchMatMul', { a: colsT, b: dy2d }, { transposeA: false, transposeB: false }, backend));
+    const product = keep(run('BatchMatMul', { a: colsT, b: dy2d }, { transposeA: false, transposeB: false }, backend));
     return run('Reshape', { x: product }, { shape: [...filterShape] }, backend);
   });
 }

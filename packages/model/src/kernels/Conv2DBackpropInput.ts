@@ -52,7 +52,7 @@ export function conv2DBackpropInputCol2im(fallback: Kernel, { simdOnly = false }
           const part = keepChunk(heap.makeOutput([count * g.outHeight * g.outWidth, g.outChannels], 'float32'));
           // Views after every allocation: allocating can grow (and detach) the heap.
           (heap.typedArrayFromHeap(part) as Float32Array).set((heap.typedArrayFromHeap(dy) as Float32Array).subarray(first * dyPerImage, (first + count) * dyPerImage));
-          const cols = keepChunk(runShipped('BatchMatMul', { a: part, b: wT }, { transposeA: false, transposeB: false }, backend));
+          const cols = keepChunk(run('BatchMatMul', { a: part, b: wT }, { transposeA: false, transposeB: false }, backend));
           const dx = (heap.typedArrayFromHeap(out) as Float32Array).subarray(first * dxPerImage, (first + count) * dxPerImage);
           col2im(heap.typedArrayFromHeap(cols) as Float32Array, dx, imageRange(g, count), runs);
         });

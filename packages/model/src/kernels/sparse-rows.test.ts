@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@digitkit/core';
-import { registerWasmTrainingKernels } from '../index.js';
-import { SPARSE_MIN_ZEROS, sparseRowsProduct } from './sparse-rows.js';
-import { type Info, heapOf, runShipped } from './wasm.js';
+import { mnistSlice } from '@digitkit/testkit';
+import { cnn, mlp, registerWasmTrainingKernels } from '../index.js';
+import { untransposedBatchMatMul } from './BatchMatMul.js';
+import { SPARSE_MIN_INNER, SPARSE_MIN_ZEROS, sparseRowsProduct } from './sparse-rows.js';
+import { type Info, type KernelArgs, heapOf, runShipped } from './wasm.js';
 
 // The sparse product must give the shipped WASM products' bits exactly (the same terms, the same order and
 // rounding, the zeros skipped), so that training with it keeps every weight's bits.
@@ -28,7 +30,13 @@ function onHeap(values: Float32Array, shape: number[]): Info {
   return t;
 }
 
-const bits = (t: Info) => Array.from(new Uint32Array((heapOf(tf.backend()).typedArrayFromHeap(t) as Float32Array).slice().buffer));
+const bits = (t: Info) => new Uint32Array((heapOf(tf.backend()).typedArrayFromHeap(t) as Float32Array).slice().buffer);
+
+/** Counted, not diffed: vitest's diff of 100,000 numbers takes minutes. */
+function expectSameBits(actual: Uint32Array, expected: Uint32Array, what = 'floats with other bits'): void {
+  expect(actual.length).toBe(expected.length);
+  expect(actual.filter((value, i) => value !== expected[i]).length, what).toBe(0);
+}
 
 beforeAll(async () => {
   await useBackend('wasm', { log: null });
@@ -37,7 +45,8 @@ beforeAll(async () => {
 
 describe('sparseRowsProduct', () => {
   // [rows, inner, cols]: the MLP's first layer forward and its weight gradient (784 x batch . batch x 128), small and odd sizes.
-  const shapes = [[128, 784, 128], [784, 96, 128], [128, 128, 64], [1, 784, 128], [7, 13, 4], [3, 5, 8]] as const;
+  // Columns in blocks of 8, 4, 2 and 1 vectors: 128, 64, cnn()'s 24 (4 + 2), 60 (8 + 4 + 2 + 1), 4, 8.
+  const shapes = [[128, 784, 128], [784, 96, 128], [128, 128, 64], [1, 784, 128], [300, 48, 24], [9, 40, 60], [7, 33, 4], [3, 35, 8]] as const;
 
   it.each(shapes)('gives the shipped BatchMatMul bits for %i x %i . x %i', (rows, inner, cols) => {
     const backend = tf.backend();
@@ -47,7 +56,7 @@ describe('sparseRowsProduct', () => {
     const shipped = runShipped(tf.BatchMatMul, { a, b }, { transposeA: false, transposeB: false }, backend);
     expect(sparse).not.toBeNull();
     expect(sparse!.shape).toEqual([1, rows, cols]);
-    expect(bits(sparse!)).toEqual(bits(shipped));
+    expectSameBits(bits(sparse!), bits(shipped));
     for (const t of [a, b, sparse!, shipped]) backend.disposeData(t.dataId);
   });
 
@@ -65,21 +74,25 @@ describe('sparseRowsProduct', () => {
     const values = heapOf(backend).typedArrayFromHeap(sparse!);
     // Some outputs clamped, some not: the test sees both sides of the ReLU.
     if (relu) expect(values.some((v) => v === 0) && values.some((v) => v > 0)).toBe(true);
-    expect(bits(sparse!)).toEqual(bits(shipped));
+    expectSameBits(bits(sparse!), bits(shipped));
     for (const t of [a, b, bias, sparse!, shipped]) backend.disposeData(t.dataId);
   });
 
-  it('leaves to the shipped kernel a dense left operand and columns not in fours', () => {
+  it('leaves to the shipped kernel a dense left operand, columns not in fours and short inner products', () => {
     const backend = tf.backend();
-    const dense = onHeap(random(64 * 32, SPARSE_MIN_ZEROS - 0.2), [1, 64, 32]);
-    const sparseA = onHeap(random(64 * 32, 0.9), [1, 64, 32]);
-    const b = onHeap(random(32 * 8, 0), [1, 32, 8]);
-    const b10 = onHeap(random(32 * 10, 0), [1, 32, 10]);
+    const inner = SPARSE_MIN_INNER;
+    const dense = onHeap(random(64 * inner, SPARSE_MIN_ZEROS - 0.2), [1, 64, inner]);
+    const sparseA = onHeap(random(64 * inner, 0.9), [1, 64, inner]);
+    const short = onHeap(random(64 * (inner - 1), 0.9), [1, 64, inner - 1]);
+    const b = onHeap(random(inner * 8, 0), [1, inner, 8]);
+    const b10 = onHeap(random(inner * 10, 0), [1, inner, 10]);
+    const bShort = onHeap(random((inner - 1) * 8, 0), [1, inner - 1, 8]);
     expect(sparseRowsProduct({ a: dense, b }, backend)).toBeNull();
     expect(sparseRowsProduct({ a: sparseA, b: b10 }, backend)).toBeNull();
+    expect(sparseRowsProduct({ a: short, b: bShort }, backend)).toBeNull();
     const taken = sparseRowsProduct({ a: sparseA, b }, backend);
     expect(taken).not.toBeNull();
-    for (const t of [dense, sparseA, b, b10, taken!]) backend.disposeData(t.dataId);
+    for (const t of [dense, sparseA, short, b, b10, bShort, taken!]) backend.disposeData(t.dataId);
   });
 
   it.each(shapes)('reads A transposed in place with the bits of a transpose then the shipped product, %i x %i . x %i', (rows, inner, cols) => {
@@ -90,7 +103,7 @@ describe('sparseRowsProduct', () => {
     const a = runShipped(tf.Transpose, { x: aT }, { perm: [0, 2, 1] }, backend);
     const shipped = runShipped(tf.BatchMatMul, { a, b }, { transposeA: false, transposeB: false }, backend);
     expect(sparse!.shape).toEqual([1, rows, cols]);
-    expect(bits(sparse!)).toEqual(bits(shipped));
+    expectSameBits(bits(sparse!), bits(shipped));
     for (const t of [aT, a, b, sparse!, shipped]) backend.disposeData(t.dataId);
   });
 
@@ -108,11 +121,11 @@ describe('sparseRowsProduct', () => {
       runShipped(tf.BatchMatMul, { a: info(xT), b: info(dz) }, { transposeA: false, transposeB: false }, backend),
     ];
     const ours = [tf.matMul(x, w), tf.fused.matMul({ a: x, b: w, bias, activation: 'relu' }), tf.matMul(x, dz, true, false), tf.matMul(x, tf.transpose(w), false, true)];
-    const tensorBits = (t: tf.Tensor) => Array.from(new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
-    expect(tensorBits(ours[0]!)).toEqual(bits(shipped[0]!));
-    expect(tensorBits(ours[1]!)).toEqual(bits(shipped[1]!));
-    expect(tensorBits(ours[2]!)).toEqual(bits(shipped[2]!));
-    expect(tensorBits(ours[3]!)).toEqual(bits(shipped[0]!));
+    const tensorBits = (t: tf.Tensor) => new Uint32Array((t.dataSync() as Float32Array).slice().buffer);
+    expectSameBits(tensorBits(ours[0]!), bits(shipped[0]!));
+    expectSameBits(tensorBits(ours[1]!), bits(shipped[1]!));
+    expectSameBits(tensorBits(ours[2]!), bits(shipped[2]!));
+    expectSameBits(tensorBits(ours[3]!), bits(shipped[0]!));
     // The path taken: where every row of x has a 0, an infinite weight there adds no NaN here (the shipped kernel's 0 * Inf would).
     const column = Array.from({ length: 784 }, (_, q) => q).find((q) => x.dataSync().every((_, i) => i % 784 !== q || x.dataSync()[i] === 0))!;
     const wInf = w.dataSync().slice();
@@ -121,5 +134,55 @@ describe('sparseRowsProduct', () => {
     expect(probe.dataSync().every(Number.isFinite)).toBe(true);
     for (const t of shipped) backend.disposeData(t.dataId);
     tf.dispose([x, w, dz, bias, xT, probe, ...ours]);
+  });
+});
+
+describe('training with the zeros skipped', () => {
+  /** The registered product kernels, or the previous ones (every product through the shipped kernels), while `body` runs. */
+  function withPreviousProducts<T>(body: () => T): T {
+    const ours = [tf.getKernel(tf.BatchMatMul, 'wasm')!, tf.getKernel(tf._FusedMatMul, 'wasm')!];
+    const previous: tf.KernelConfig[] = [
+      { kernelName: tf.BatchMatMul, backendName: 'wasm', kernelFunc: untransposedBatchMatMul(false) as unknown as tf.KernelFunc },
+      { kernelName: tf._FusedMatMul, backendName: 'wasm', kernelFunc: ((args: KernelArgs) => runShipped(tf._FusedMatMul, args.inputs, args.attrs ?? {}, args.backend)) as unknown as tf.KernelFunc },
+    ];
+    const swap = (configs: tf.KernelConfig[]) => {
+      for (const config of configs) {
+        tf.unregisterKernel(config.kernelName, 'wasm');
+        tf.registerKernel(config);
+      }
+    };
+    swap(previous);
+    try {
+      return body();
+    } finally {
+      swap(ours);
+    }
+  }
+
+  it.each(['mlp', 'cnn'] as const)('gives %s the same weight gradients on MNIST, bit for bit, as the shipped products', async (kind) => {
+    const count = 64;
+    const { images, labels } = await mnistSlice({ split: 'train', count });
+    const model = kind === 'mlp' ? mlp({ seed: 3 }) : cnn({ seed: 3 });
+    const x = tf.tensor(Float32Array.from(images, (v) => v / 255), [count, ...model.inputShape]);
+    const y = tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), 10);
+    const variables = model.net.trainableWeights.map((w) => (w as unknown as { read(): tf.Variable }).read());
+    const gradients = (): Uint32Array[] => {
+      const grads = tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => {
+          const out = model.net.call(x, { training: false });
+          return tf.losses.softmaxCrossEntropy(y, (Array.isArray(out) ? out[0] : out) as tf.Tensor) as tf.Scalar;
+        }, variables);
+        return variables.map((v) => grads[v.name]!);
+      });
+      const read = grads.map((g) => new Uint32Array((g.dataSync() as Float32Array).slice().buffer));
+      tf.dispose(grads);
+      return read;
+    };
+    const now = gradients();
+    const before = withPreviousProducts(gradients);
+    expect(now.length).toBe(variables.length);
+    now.forEach((g, i) => expectSameBits(g, before[i]!, variables[i]!.name));
+    tf.dispose([x, y]);
+    model.net.dispose();
   });
 });

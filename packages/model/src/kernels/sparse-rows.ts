@@ -68,14 +68,12 @@ function sparseRowsTimes(): WasmFunction {
   ];
   const list = [...get(LIST), ...set(LIST_END), ...get(B), ...set(B_ROW), ...get(A), ...set(A_AT), ...i32(0), ...set(Q), ...loopWhile(Q, INNER, listTerm, i32(1))];
   const wide = 16 * BLOCK;
-  // Blocks of BLOCK vectors while they fit, then single vectors.
+  // Blocks of BLOCK vectors while they fit, then one block each of 4, 2 and 1 vectors as the rest needs (cnn()'s 24 columns: 4 + 2).
+  const fits = (vectors: number) => [...get(C), ...i32(16 * vectors), op.i32Add, ...get(COL_BYTES), op.i32GtU];
   const blocks = [
     ...i32(0), ...set(C),
-    ...op.block, ...op.loop,
-    ...get(C), ...i32(wide), op.i32Add, ...get(COL_BYTES), op.i32GtU, op.brIf, 1,
-    ...columnBlock(BLOCK), ...addTo(C, i32(wide)), op.br, 0,
-    ...op.end, ...op.end,
-    ...loopWhile(C, COL_BYTES, columnBlock(1), i32(16)),
+    ...op.block, ...op.loop, ...fits(BLOCK), op.brIf, 1, ...columnBlock(BLOCK), ...addTo(C, i32(16 * BLOCK)), op.br, 0, ...op.end, ...op.end,
+    ...[4, 2, 1].flatMap((vectors) => [...fits(vectors), op.i32Eqz, ...ifBlock, ...columnBlock(vectors), ...addTo(C, i32(16 * vectors)), ...op.end]),
   ];
   const row = [...list, ...blocks, ...addTo(OUT, get(COL_BYTES)), ...addTo(A, get(A_ROW_STEP))];
   return {
@@ -95,6 +93,7 @@ export function sparseRowsTimesFor(backend: tf.KernelBackend): SparseRowsTimes |
 
 /** Least share of zeros in A at which skipping them beats the shipped product (measured: `pnpm bench`'s sparse rows). */
 export const SPARSE_MIN_ZEROS = 0.5;
+export const SPARSE_MIN_INNER = 32;
 
 /** A product for sparseRowsProduct: A (stored transposed when `transposeA`) . B, plus bias, then ReLU when `relu`. */
 export interface SparseRowsCall {
@@ -120,7 +119,7 @@ export function sparseRowsProduct({ a, b, transposeA = false, bias, relu = false
   const [depth, cols] = b.shape.slice(-2) as [number, number];
   if (rows === 0 || inner === 0 || depth !== inner || cols % 4 !== 0 || cols === 0 || (bias && (bias.shape.length !== 1 || bias.shape[0] !== cols))) return null;
   const times = sparseRowsTimesFor(backend);
-  if (!times || zeroShare(heapOf(backend).typedArrayFromHeap(a) as Float32Array) < SPARSE_MIN_ZEROS) return null;
+  if (inner < SPARSE_MIN_INNER || !times || zeroShare(heapOf(backend).typedArrayFromHeap(a) as Float32Array) < SPARSE_MIN_ZEROS) return null;
   const heap = heapOf(backend);
   const out = heap.makeOutput([...a.shape.slice(0, -2), rows, cols], 'float32');
   return withTemps(backend, (keep) => {
