@@ -1,11 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { type Info, heapOf, withTemps } from './wasm.js';
-import { F32, I32, V128, type WasmFunction, addTo, f32x4, get, heapModule, i32, loopWhile, op, set, simd, uleb } from './wasm-asm.js';
+import { F32, I32, V128, type WasmFunction, addTo, f32x4, get, heapModule, i32, i32x4, loopWhile, op, set, v128LoadAt, v128StoreAt } from './wasm-asm.js';
 
 // A matrix product that skips the zeros of its left operand: for each row of A, out = bias, then for each
 // nonzero A[r, q] in ascending q, out += A[r, q] * B[q, :] (a multiply, then an add, per float). That is
 // the order and rounding of the shipped WASM products (BatchMatMul and the XNNPACK-fused _FusedMatMul:
-// checked bit for bit in kernels.test.ts), so skipping a zero term changes no bit of the result. MNIST's
+// checked bit for bit in sparse-rows.test.ts), so skipping a zero term changes no bit of the result. MNIST's
 // pixels are 81% zeros and a ReLU's outputs about half: the MLP's first layer does a fifth of the work.
 
 /**
@@ -24,35 +24,25 @@ const [XS, ZERO] = [20, 21]; // v128
 const BLOCK = 8;
 const ACC = 22;
 
-const f32Ne = 0x5c;
-const i32Load = 0x28;
-const i32Store = 0x36;
-const ifBlock = [0x04, 0x40];
-const elseBlock = 0x05;
-const i32x4Splat = simd(0x11);
-const f32x4Max = simd(0xe9);
-/** v128.load / store at base + offset (memarg: alignment 0, then the offset). */
-const loadAt = (offset: number) => [...simd(0x00), 0, ...uleb(offset)];
-const storeAt = (offset: number) => [...simd(0x0b), 0, ...uleb(offset)];
 
 /** One block of `width` vectors at column byte C: bias or 0, every listed term added in order, ReLU, stored. */
 function columnBlock(width: number): number[] {
   const accs = Array.from({ length: width }, (_, k) => ACC + k);
   const outAt = [...get(OUT), ...get(C), op.i32Add];
   const init = [
-    ...get(BIAS), op.i32Eqz, ...ifBlock,
+    ...get(BIAS), op.i32Eqz, ...op.if,
     ...accs.flatMap((acc) => [...get(ZERO), ...set(acc)]),
-    elseBlock,
-    ...accs.flatMap((acc, k) => [...get(BIAS), ...get(C), op.i32Add, ...loadAt(16 * k), ...set(acc)]),
+    op.else,
+    ...accs.flatMap((acc, k) => [...get(BIAS), ...get(C), op.i32Add, ...v128LoadAt(16 * k), ...set(acc)]),
     ...op.end,
   ];
   const term = [
     ...get(AT), op.f32Load, 2, 0, ...f32x4.splat, ...set(XS),
-    ...get(AT), i32Load, 2, 4, ...get(C), op.i32Add, ...set(B_AT),
-    ...accs.flatMap((acc, k) => [...get(acc), ...get(XS), ...get(B_AT), ...loadAt(16 * k), ...f32x4.mul, ...f32x4.add, ...set(acc)]),
+    ...get(AT), op.i32Load, 2, 4, ...get(C), op.i32Add, ...set(B_AT),
+    ...accs.flatMap((acc, k) => [...get(acc), ...get(XS), ...get(B_AT), ...v128LoadAt(16 * k), ...f32x4.mul, ...f32x4.add, ...set(acc)]),
   ];
-  const relu = [...get(RELU), ...ifBlock, ...accs.flatMap((acc) => [...get(acc), ...get(ZERO), ...f32x4Max, ...set(acc)]), ...op.end];
-  const store = accs.flatMap((acc, k) => [...outAt, ...get(acc), ...storeAt(16 * k)]);
+  const relu = [...get(RELU), ...op.if, ...accs.flatMap((acc) => [...get(acc), ...get(ZERO), ...f32x4.max, ...set(acc)]), ...op.end];
+  const store = accs.flatMap((acc, k) => [...outAt, ...get(acc), ...v128StoreAt(16 * k)]);
   return [...init, ...get(LIST), ...set(AT), ...loopWhile(AT, LIST_END, term, i32(8)), ...relu, ...store];
 }
 
@@ -61,8 +51,8 @@ function sparseRowsTimes(): WasmFunction {
   // Branch-free: every value is written, and the end moves on past it only when it is not 0.
   const listTerm = [
     ...get(LIST_END), ...get(A_AT), op.f32Load, 2, 0, op.tee, X, op.f32Store, 2, 0,
-    ...get(LIST_END), ...get(B_ROW), i32Store, 2, 4,
-    ...addTo(LIST_END, [...get(X), 0x43, 0, 0, 0, 0, f32Ne, ...i32(3), op.i32Shl]),
+    ...get(LIST_END), ...get(B_ROW), op.i32Store, 2, 4,
+    ...addTo(LIST_END, [...get(X), op.f32Const, 0, 0, 0, 0, op.f32Ne, ...i32(3), op.i32Shl]),
     ...addTo(B_ROW, get(COL_BYTES)),
     ...addTo(A_AT, get(A_COL_STEP)),
   ];
@@ -73,14 +63,14 @@ function sparseRowsTimes(): WasmFunction {
   const blocks = [
     ...i32(0), ...set(C),
     ...op.block, ...op.loop, ...fits(BLOCK), op.brIf, 1, ...columnBlock(BLOCK), ...addTo(C, i32(16 * BLOCK)), op.br, 0, ...op.end, ...op.end,
-    ...[4, 2, 1].flatMap((vectors) => [...fits(vectors), op.i32Eqz, ...ifBlock, ...columnBlock(vectors), ...addTo(C, i32(16 * vectors)), ...op.end]),
+    ...[4, 2, 1].flatMap((vectors) => [...fits(vectors), op.i32Eqz, ...op.if, ...columnBlock(vectors), ...addTo(C, i32(16 * vectors)), ...op.end]),
   ];
   const row = [...list, ...blocks, ...addTo(OUT, get(COL_BYTES)), ...addTo(A, get(A_ROW_STEP))];
   return {
     name: 'times',
     params: Array(11).fill(I32),
     locals: [[8, I32], [1, F32], [2 + BLOCK, V128]],
-    code: [...i32(0), ...i32x4Splat, ...set(ZERO), ...i32(0), ...set(R), ...loopWhile(R, ROWS, row, i32(1))],
+    code: [...i32(0), ...i32x4.splat, ...set(ZERO), ...i32(0), ...set(R), ...loopWhile(R, ROWS, row, i32(1))],
   };
 }
 
@@ -91,8 +81,9 @@ export function sparseRowsTimesFor(backend: tf.KernelBackend): SparseRowsTimes |
   return sparseRowsModule(backend)?.times ?? null;
 }
 
-/** Least share of zeros in A at which skipping them beats the shipped product (measured: `pnpm bench`'s sparse rows). */
+/** Least share of zeros in A at which skipping them pays (the MLP's training step: 0.5, 0.6 and 0.7 alike, 1.5x the shipped products). */
 export const SPARSE_MIN_ZEROS = 0.5;
+/** Fewest terms per output: listing a row's nonzeros costs as much as it saves below (cnn()'s conv_1 forward, 25 terms). */
 export const SPARSE_MIN_INNER = 32;
 
 /** A product for sparseRowsProduct: A (stored transposed when `transposeA`) . B, plus bias, then ReLU when `relu`. */

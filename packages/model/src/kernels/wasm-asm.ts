@@ -11,6 +11,8 @@ export const V128 = 0x7b;
 export const op = {
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
+  if: [0x04, 0x40],
+  else: 0x05,
   end: [0x0b],
   br: 0x0c,
   brIf: 0x0d,
@@ -27,8 +29,12 @@ export const op = {
   i32Mul: 0x6c,
   i32And: 0x71,
   i32Shl: 0x74,
+  i32Load: 0x28,
+  i32Store: 0x36,
   f32Load: 0x2a,
   f32Store: 0x38,
+  f32Const: 0x43,
+  f32Ne: 0x5c,
   f32Sqrt: 0x91,
   f32Add: 0x92,
   f32Sub: 0x93,
@@ -39,7 +45,11 @@ export const op = {
 export const simd = (code: number) => [0xfd, ...uleb(code)];
 export const v128Load = [...simd(0x00), 0, 0];
 export const v128Store = [...simd(0x0b), 0, 0];
-export const f32x4 = { splat: simd(0x13), gt: simd(0x44), sqrt: simd(0xe3), add: simd(0xe4), sub: simd(0xe5), mul: simd(0xe6), div: simd(0xe7) };
+/** v128.load / store at the address on the stack + `offset` bytes. */
+export const v128LoadAt = (offset: number) => [...simd(0x00), 0, ...uleb(offset)];
+export const v128StoreAt = (offset: number) => [...simd(0x0b), 0, ...uleb(offset)];
+export const i32x4 = { splat: simd(0x11) };
+export const f32x4 = { splat: simd(0x13), gt: simd(0x44), sqrt: simd(0xe3), add: simd(0xe4), sub: simd(0xe5), mul: simd(0xe6), div: simd(0xe7), max: simd(0xe9) };
 /** Bitwise v128 operations: andNot(a, b) = a & ~b; bitselect(a, b, mask) = (a & mask) | (b & ~mask). */
 export const v128 = { and: simd(0x4e), andNot: simd(0x4f), or: simd(0x50), bitselect: simd(0x52) };
 
