@@ -3,6 +3,7 @@ import { IM2COL_MAX_CHANNELS } from './Conv2D.js';
 import { filterGradientCall } from './geometry.js';
 import { im2col, im2colFits, im2colTransposed, im2colTransposedFits, imageChunks, imageRange } from './im2col.js';
 import { patchRunsFor } from './patch-runs.js';
+import { mostlyZeros, sparseRowsTimesFor } from './sparse-rows.js';
 import { type Info, type KernelArgs, asKernelFunc, heapOf, run, runShipped, withTemps } from './wasm.js';
 
 // Missing from the shipped WASM backend (upstream tfjs issue 8474): without it a CNN cannot train.
@@ -13,10 +14,11 @@ import { type Info, type KernelArgs, asKernelFunc, heapOf, run, runShipped, with
  * transposed convolution (the previous path) was as fast or a little faster in every run, so it stays
  * there; also beyond the patch matrix's memory bound and without WebAssembly SIMD.
  */
-function conv2DBackpropFilterFastest(args: KernelArgs): Info {
+export const conv2DBackpropFilterFastest = (skipZeros = true) => (args: KernelArgs): Info => {
   const channels = args.inputs.x?.shape[3] ?? 0;
-  return (channels <= IM2COL_MAX_CHANNELS ? conv2DBackpropFilterRows(args) : null) ?? conv2DBackpropFilter(args);
-}
+  const sparse = skipZeros ? conv2DBackpropFilterSparse : () => null;
+  return (channels <= IM2COL_MAX_CHANNELS ? conv2DBackpropFilterRows(args) : sparse(args)) ?? conv2DBackpropFilter(args);
+};
 
 /** The previous registration (JS im2col for up to 4 input channels, else the transposed convolution), kept for the bench. */
 export function conv2DBackpropFilterPrevious(args: KernelArgs): Info {
@@ -27,7 +29,7 @@ export function conv2DBackpropFilterPrevious(args: KernelArgs): Info {
 export const conv2DBackpropFilterConfig: tf.KernelConfig = {
   kernelName: tf.Conv2DBackpropFilter,
   backendName: 'wasm',
-  kernelFunc: asKernelFunc(conv2DBackpropFilterFastest),
+  kernelFunc: asKernelFunc(conv2DBackpropFilterFastest()),
 };
 
 /**
@@ -159,3 +161,50 @@ export function conv2DBackpropFilter(args: KernelArgs): Info {
     return run('Transpose', { x: conv }, { perm: [1, 2, 0, 3] }, backend);
   });
 }
+
+/**
+ * dW with the same bits as conv2DBackpropFilter, skipping the zeros of dy (a max-pool's gradient: three quarters).
+ * The transposed convolution adds each dW[kh, kw, ci, co]'s terms in (oh, ow, b) order from 0 (checked bit for bit);
+ * so does dy^T [co, (oh, ow, b)] . patches [(oh, ow, b), (kh, kw, ci)] in the sparse loop, a few output positions'
+ * rows of the patch matrix gathered at a time (about 512 KB, still in cache when the loop reads it) and each chunk's
+ * terms added onto the sums so far. Null (the transposed convolution then) unless dy is mostly zeros, every window
+ * lies inside the image, the patch has a multiple of 4 values and the SIMD loops are there.
+ */
+export function conv2DBackpropFilterSparse(args: KernelArgs): Info | null {
+  const { x, dy, filterShape, g } = filterGradientCall(args);
+  const backend = args.backend;
+  const runs = patchRunsFor(backend);
+  const times = sparseRowsTimesFor(backend);
+  const inside = g.top === 0 && g.left === 0 && (g.outHeight - 1) * g.strideHeight + g.filterHeight <= g.inHeight && (g.outWidth - 1) * g.strideWidth + g.filterWidth <= g.inWidth;
+  if (!runs || !times || !inside || g.patch % 4 !== 0 || !mostlyZeros(dy, backend)) return null;
+  const heap = heapOf(backend);
+  const { batchSize, inHeight, inWidth, inChannels: ci, outChannels: co, patch } = g;
+  const outPositions = g.outHeight * g.outWidth;
+  const perChunk = Math.max(1, Math.floor(CHUNK_ROWS_FLOATS / (batchSize * patch)));
+  return withTemps(backend, (keep) => {
+    // dy as [co, (oh, ow, b)]: each output channel's terms in the order the sums take them.
+    const dyRows = keep(run('Transpose', { x: dy }, { perm: [3, 1, 2, 0] }, backend));
+    const chunk = keep(heap.makeOutput([perChunk * batchSize, patch], 'float32'));
+    const list = keep(heap.makeOutput([2 * perChunk * batchSize], 'float32'));
+    const dwT = keep(heap.makeOutput([co, patch], 'float32'));
+    // Offsets after every allocation: allocating can grow the heap.
+    const [at, xAt, dyAt, listAt, outAt] = [chunk, x, dyRows, list, dwT].map((t) => heap.typedArrayFromHeap(t).byteOffset) as [number, number, number, number, number];
+    for (let first = 0; first < outPositions; first += perChunk) {
+      const count = Math.min(perChunk, outPositions - first);
+      for (let k = 0; k < count; k++) {
+        const oh = Math.floor((first + k) / g.outWidth);
+        const ow = (first + k) % g.outWidth;
+        // Rows (b) of output position (oh, ow): kh runs of kw * ci values from each image.
+        runs.gather(at + 4 * k * batchSize * patch, xAt + 4 * (oh * g.strideHeight * inWidth + ow * g.strideWidth) * ci, batchSize, g.filterHeight, 4 * inHeight * inWidth * ci, 4 * inWidth * ci, 4 * g.filterWidth * ci);
+      }
+      // The first chunk starts from 0, the others from the sums so far.
+      const [start, startStep] = first === 0 ? [0, 0] : [outAt, 4 * patch];
+      times(outAt, dyAt + 4 * first * batchSize, at, start, startStep, listAt, co, count * batchSize, 4 * patch, 0, 4 * outPositions * batchSize, 4);
+    }
+    const dw = keep(run('Transpose', { x: dwT }, { perm: [1, 0] }, backend));
+    return run('Reshape', { x: dw }, { shape: [...filterShape] }, backend);
+  });
+}
+
+/** Floats of patch matrix gathered per chunk in conv2DBackpropFilterSparse (512 KB). */
+const CHUNK_ROWS_FLOATS = 128 * 1024;

@@ -4,6 +4,7 @@ import { useBackend } from '@digitkit/core';
 import { mnistSlice } from '@digitkit/testkit';
 import { cnn, mlp, registerWasmTrainingKernels } from '../index.js';
 import { untransposedBatchMatMul } from './BatchMatMul.js';
+import { conv2DBackpropFilter, conv2DBackpropFilterFastest, conv2DBackpropFilterSparse } from './Conv2DBackpropFilter.js';
 import { SPARSE_MIN_INNER, SPARSE_MIN_ZEROS, sparseRowsProduct } from './sparse-rows.js';
 import { type Info, type KernelArgs, heapOf, runShipped } from './wasm.js';
 
@@ -139,11 +140,50 @@ describe('sparseRowsProduct', () => {
   });
 });
 
+describe('conv2DBackpropFilterSparse', () => {
+  /** Conv2DBackpropFilter's call on x [b, h, w, ci] and a dy three quarters zeros (a max-pool's gradient is). */
+  function call([b, h, w, ci]: readonly [number, number, number, number], [kh, kw, co]: readonly [number, number, number], strides: number, pad: 'valid' | 'same', zeros = 0.75) {
+    const oh = pad === 'same' ? Math.ceil(h / strides) : Math.floor((h - kh) / strides) + 1;
+    const ow = pad === 'same' ? Math.ceil(w / strides) : Math.floor((w - kw) / strides) + 1;
+    const x = onHeap(random(b * h * w * ci, 0), [b, h, w, ci]);
+    const dy = onHeap(random(b * oh * ow * co, zeros), [b, oh, ow, co]);
+    return { inputs: { x, dy }, backend: tf.backend(), attrs: { strides, pad, dataFormat: 'NHWC', dilations: 1, filterShape: [kh, kw, ci, co] } } as KernelArgs;
+  }
+  const free = (args: KernelArgs, ...more: Info[]) => {
+    for (const t of [...Object.values(args.inputs), ...more]) args.backend.disposeData(t.dataId);
+  };
+
+  // cnn()'s conv_2 at 64 images (several chunks of output positions), stride 2, one chunk, 8 columns.
+  it.each([
+    [[64, 12, 12, 24], [5, 5, 48], 1],
+    [[8, 13, 11, 8], [3, 3, 16], 2],
+    [[4, 9, 9, 4], [3, 2, 8], 1],
+  ] as const)('gives the transposed convolution\'s bits for x=%j filter=%j stride %i', (xShape, filter, strides) => {
+    const args = call(xShape, filter, strides, 'valid');
+    const sparse = conv2DBackpropFilterSparse(args);
+    const reference = conv2DBackpropFilter(args);
+    expect(sparse).not.toBeNull();
+    expect(sparse!.shape).toEqual(reference.shape);
+    expectSameBits(bits(sparse!), bits(reference));
+    free(args, sparse!, reference);
+  });
+
+  it('leaves windows over the padding and a dy mostly nonzero to the transposed convolution', () => {
+    const padded = call([4, 9, 9, 4], [3, 3, 8], 1, 'same');
+    const dense = call([4, 9, 9, 4], [3, 3, 8], 1, 'valid', SPARSE_MIN_ZEROS - 0.2);
+    expect(conv2DBackpropFilterSparse(padded)).toBeNull();
+    expect(conv2DBackpropFilterSparse(dense)).toBeNull();
+    free(padded);
+    free(dense);
+  });
+});
+
 describe('training with the zeros skipped', () => {
-  /** The registered product kernels, or the previous ones (every product through the shipped kernels), while `body` runs. */
+  /** The previous product kernels (every product through the shipped ones, conv_2's filter gradient a transposed convolution) while `body` runs. */
   function withPreviousProducts<T>(body: () => T): T {
-    const ours = [tf.getKernel(tf.BatchMatMul, 'wasm')!, tf.getKernel(tf._FusedMatMul, 'wasm')!];
+    const ours = [tf.getKernel(tf.BatchMatMul, 'wasm')!, tf.getKernel(tf._FusedMatMul, 'wasm')!, tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')!];
     const previous: tf.KernelConfig[] = [
+      { kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernelFunc: conv2DBackpropFilterFastest(false) as unknown as tf.KernelFunc },
       { kernelName: tf.BatchMatMul, backendName: 'wasm', kernelFunc: untransposedBatchMatMul(false) as unknown as tf.KernelFunc },
       { kernelName: tf._FusedMatMul, backendName: 'wasm', kernelFunc: ((args: KernelArgs) => runShipped(tf._FusedMatMul, args.inputs, args.attrs ?? {}, args.backend)) as unknown as tf.KernelFunc },
     ];

@@ -9,31 +9,32 @@ import { F32, I32, V128, type WasmFunction, addTo, f32x4, get, heapModule, i32, 
 // pixels are 81% zeros and a ReLU's outputs about half: the MLP's first layer does a fifth of the work.
 
 /**
- * times(out, a, b, bias, list, rows, inner, colBytes, relu, aRowStep, aColStep): byte offsets of out [rows, cols],
- * a [rows, inner] (element r, q at a + r * aRowStep + q * aColStep: A as stored, or transposed), b [inner, cols],
- * bias [cols] (0: none) and a scratch list of 2 * inner floats; colBytes = 4 * cols (a multiple of 16);
- * relu = 1 clamps the result at 0 as the fused product's 'relu' does.
+ * times(out, a, b, start, startRowStep, list, rows, inner, colBytes, relu, aRowStep, aColStep): byte offsets of out
+ * [rows, cols], a [rows, inner] (element r, q at a + r * aRowStep + q * aColStep: A as stored, or transposed),
+ * b [inner, cols], what each output row starts from (start + r * startRowStep: a bias with step 0, `out` itself
+ * with step colBytes to add more terms to it; 0: zeros) and a scratch list of 2 * inner floats; colBytes = 4 * cols
+ * (a multiple of 16); relu = 1 clamps the result at 0 as the fused product's 'relu' does.
  */
-export type SparseRowsTimes = (out: number, a: number, b: number, bias: number, list: number, rows: number, inner: number, colBytes: number, relu: number, aRowStep: number, aColStep: number) => void;
+export type SparseRowsTimes = (out: number, a: number, b: number, start: number, startRowStep: number, list: number, rows: number, inner: number, colBytes: number, relu: number, aRowStep: number, aColStep: number) => void;
 
-const [OUT, A, B, BIAS, LIST, ROWS, INNER, COL_BYTES, RELU, A_ROW_STEP, A_COL_STEP] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-const [R, Q, C, B_ROW, AT, LIST_END, B_AT, A_AT] = [11, 12, 13, 14, 15, 16, 17, 18]; // i32
-const X = 19; // f32
-const [XS, ZERO] = [20, 21]; // v128
+const [OUT, A, B, START, START_ROW_STEP, LIST, ROWS, INNER, COL_BYTES, RELU, A_ROW_STEP, A_COL_STEP] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+const [R, Q, C, B_ROW, AT, LIST_END, B_AT, A_AT] = [12, 13, 14, 15, 16, 17, 18, 19]; // i32
+const X = 20; // f32
+const [XS, ZERO] = [21, 22]; // v128
 /** Accumulators: a block of BLOCK vectors of one output row stays in locals while the row's nonzeros pass. */
 const BLOCK = 8;
-const ACC = 22;
+const ACC = 23;
 
 
-/** One block of `width` vectors at column byte C: bias or 0, every listed term added in order, ReLU, stored. */
+/** One block of `width` vectors at column byte C: its start (or 0), every listed term added in order, ReLU, stored. */
 function columnBlock(width: number): number[] {
   const accs = Array.from({ length: width }, (_, k) => ACC + k);
   const outAt = [...get(OUT), ...get(C), op.i32Add];
   const init = [
-    ...get(BIAS), op.i32Eqz, ...op.if,
+    ...get(START), op.i32Eqz, ...op.if,
     ...accs.flatMap((acc) => [...get(ZERO), ...set(acc)]),
     op.else,
-    ...accs.flatMap((acc, k) => [...get(BIAS), ...get(C), op.i32Add, ...v128LoadAt(16 * k), ...set(acc)]),
+    ...accs.flatMap((acc, k) => [...get(START), ...get(C), op.i32Add, ...v128LoadAt(16 * k), ...set(acc)]),
     ...op.end,
   ];
   const term = [
@@ -65,10 +66,10 @@ function sparseRowsTimes(): WasmFunction {
     ...op.block, ...op.loop, ...fits(BLOCK), op.brIf, 1, ...columnBlock(BLOCK), ...addTo(C, i32(16 * BLOCK)), op.br, 0, ...op.end, ...op.end,
     ...[4, 2, 1].flatMap((vectors) => [...fits(vectors), op.i32Eqz, ...op.if, ...columnBlock(vectors), ...addTo(C, i32(16 * vectors)), ...op.end]),
   ];
-  const row = [...list, ...blocks, ...addTo(OUT, get(COL_BYTES)), ...addTo(A, get(A_ROW_STEP))];
+  const row = [...list, ...blocks, ...addTo(OUT, get(COL_BYTES)), ...addTo(A, get(A_ROW_STEP)), ...addTo(START, get(START_ROW_STEP))];
   return {
     name: 'times',
-    params: Array(11).fill(I32),
+    params: Array(12).fill(I32),
     locals: [[8, I32], [1, F32], [2 + BLOCK, V128]],
     code: [...i32(0), ...i32x4.splat, ...set(ZERO), ...i32(0), ...set(R), ...loopWhile(R, ROWS, row, i32(1))],
   };
@@ -110,7 +111,7 @@ export function sparseRowsProduct({ a, b, transposeA = false, bias, relu = false
   const [depth, cols] = b.shape.slice(-2) as [number, number];
   if (rows === 0 || inner === 0 || depth !== inner || cols % 4 !== 0 || cols === 0 || (bias && (bias.shape.length !== 1 || bias.shape[0] !== cols))) return null;
   const times = sparseRowsTimesFor(backend);
-  if (inner < SPARSE_MIN_INNER || !times || zeroShare(heapOf(backend).typedArrayFromHeap(a) as Float32Array) < SPARSE_MIN_ZEROS) return null;
+  if (inner < SPARSE_MIN_INNER || !times || !mostlyZeros(a, backend)) return null;
   const heap = heapOf(backend);
   const out = heap.makeOutput([...a.shape.slice(0, -2), rows, cols], 'float32');
   return withTemps(backend, (keep) => {
@@ -118,9 +119,14 @@ export function sparseRowsProduct({ a, b, transposeA = false, bias, relu = false
     // Byte offsets after every makeOutput: allocating can grow the heap.
     const offset = (t: Info) => heap.typedArrayFromHeap(t).byteOffset;
     const [rowStep, colStep] = transposeA ? [4, 4 * rows] : [4 * inner, 4];
-    times(offset(out), offset(a), offset(b), bias ? offset(bias) : 0, offset(list), rows, inner, 4 * cols, relu ? 1 : 0, rowStep, colStep);
+    times(offset(out), offset(a), offset(b), bias ? offset(bias) : 0, 0, offset(list), rows, inner, 4 * cols, relu ? 1 : 0, rowStep, colStep);
     return out;
   });
+}
+
+/** Whether `t` (float32, on the backend's heap) is at least SPARSE_MIN_ZEROS zeros: worth a product that skips them. */
+export function mostlyZeros(t: Info, backend: tf.KernelBackend): boolean {
+  return t.dtype === 'float32' && zeroShare(heapOf(backend).typedArrayFromHeap(t) as Float32Array) >= SPARSE_MIN_ZEROS;
 }
 
 /** The share of zeros among up to 4,096 evenly spaced values (the choice changes no bit, only the speed). */
