@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { IM2COL_MAX_CHANNELS } from './Conv2D.js';
 import { filterGradientCall } from './geometry.js';
-import { im2col, im2colFits, im2colTransposed, im2colTransposedFits, imageChunks, imageRange } from './im2col.js';
+import { CHUNK_FLOATS, im2col, im2colFits, im2colTransposed, im2colTransposedFits, imageChunks, imageRange } from './im2col.js';
 import { patchRunsFor } from './patch-runs.js';
 import { mostlyZeros, sparseRowsTimesFor } from './sparse-rows.js';
 import { type Info, type KernelArgs, asKernelFunc, heapOf, run, runShipped, withTemps } from './wasm.js';
@@ -180,7 +180,7 @@ export function conv2DBackpropFilterSparse(args: KernelArgs): Info | null {
   const heap = heapOf(backend);
   const { batchSize, inHeight, inWidth, inChannels: ci, outChannels: co, patch } = g;
   const outPositions = g.outHeight * g.outWidth;
-  const perChunk = Math.max(1, Math.floor(CHUNK_ROWS_FLOATS / (batchSize * patch)));
+  const perChunk = Math.max(1, Math.floor(CHUNK_FLOATS / (batchSize * patch)));
   return withTemps(backend, (keep) => {
     // dy as [co, (oh, ow, b)]: each output channel's terms in the order the sums take them.
     const dyRows = keep(run('Transpose', { x: dy }, { perm: [3, 1, 2, 0] }, backend));
@@ -205,6 +205,3 @@ export function conv2DBackpropFilterSparse(args: KernelArgs): Info | null {
     return run('Reshape', { x: dw }, { shape: [...filterShape] }, backend);
   });
 }
-
-/** Floats of patch matrix gathered per chunk in conv2DBackpropFilterSparse (512 KB). */
-const CHUNK_ROWS_FLOATS = 128 * 1024;

@@ -18,7 +18,7 @@ export function im2colFits(g: Geometry): boolean {
 }
 
 /** Floats of patch matrix per chunk when one is built and used chunk by chunk: about 512 KB, which stays in cache. */
-const CHUNK_FLOATS = 128 * 1024;
+export const CHUNK_FLOATS = 128 * 1024;
 
 /** How many images' patch matrices to build and use at a time (at least one), and whether one chunk fits IM2COL_MAX_FLOATS. */
 export function imageChunks(g: Geometry): { images: number; fits: boolean } {
