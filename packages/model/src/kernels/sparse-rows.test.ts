@@ -81,6 +81,21 @@ describe('sparseRowsProduct', () => {
     for (const t of [a, b, bias, sparse!, shipped]) backend.disposeData(t.dataId);
   });
 
+  it('clamps a NaN to 0 under ReLU as the shipped fused product does', () => {
+    const backend = tf.backend();
+    const [rows, inner, cols] = [16, 64, 32];
+    const values = random(rows * inner, 0.8);
+    values[3 * inner + 7] = Number.NaN;
+    const a = onHeap(values, [1, rows, inner]);
+    const b = onHeap(random(inner * cols, 0), [1, inner, cols]);
+    const bias = onHeap(random(cols, 0), [cols]);
+    const sparse = sparseRowsProduct({ a, b, bias, relu: true }, backend);
+    const shipped = runShipped(tf._FusedMatMul, { a, b, bias }, { transposeA: false, transposeB: false, activation: 'relu', leakyreluAlpha: 0 }, backend);
+    expect(Array.from(heapOf(backend).typedArrayFromHeap(shipped).subarray(3 * cols, 4 * cols))).toEqual(new Array(cols).fill(0));
+    expectSameBits(bits(sparse!), bits(shipped));
+    for (const t of [a, b, bias, sparse!, shipped]) backend.disposeData(t.dataId);
+  });
+
   it('leaves to the shipped kernel a dense left operand, columns not in fours and short inner products', () => {
     const backend = tf.backend();
     const inner = SPARSE_MIN_INNER;

@@ -42,7 +42,8 @@ function columnBlock(width: number): number[] {
     ...get(AT), op.i32Load, 2, 4, ...get(C), op.i32Add, ...set(B_AT),
     ...accs.flatMap((acc, k) => [...get(acc), ...get(XS), ...get(B_AT), ...v128LoadAt(16 * k), ...f32x4.mul, ...f32x4.add, ...set(acc)]),
   ];
-  const relu = [...get(RELU), ...op.if, ...accs.flatMap((acc) => [...get(acc), ...get(ZERO), ...f32x4.max, ...set(acc)]), ...op.end];
+  // XNNPACK's clamp: pmax(0, acc) = 0 < acc ? acc : 0, so a NaN becomes 0 as in the shipped fused product.
+  const relu = [...get(RELU), ...op.if, ...accs.flatMap((acc) => [...get(ZERO), ...get(acc), ...f32x4.pmax, ...set(acc)]), ...op.end];
   const store = accs.flatMap((acc, k) => [...outAt, ...get(acc), ...v128StoreAt(16 * k)]);
   return [...init, ...get(LIST), ...set(AT), ...loopWhile(AT, LIST_END, term, i32(8)), ...relu, ...store];
 }

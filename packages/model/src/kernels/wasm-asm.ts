@@ -49,7 +49,7 @@ export const v128Store = [...simd(0x0b), 0, 0];
 export const v128LoadAt = (offset: number) => [...simd(0x00), 0, ...uleb(offset)];
 export const v128StoreAt = (offset: number) => [...simd(0x0b), 0, ...uleb(offset)];
 export const i32x4 = { splat: simd(0x11) };
-export const f32x4 = { splat: simd(0x13), gt: simd(0x44), sqrt: simd(0xe3), add: simd(0xe4), sub: simd(0xe5), mul: simd(0xe6), div: simd(0xe7), max: simd(0xe9) };
+export const f32x4 = { splat: simd(0x13), gt: simd(0x44), sqrt: simd(0xe3), add: simd(0xe4), sub: simd(0xe5), mul: simd(0xe6), div: simd(0xe7), pmax: simd(0xeb) };
 /** Bitwise v128 operations: andNot(a, b) = a & ~b; bitselect(a, b, mask) = (a & mask) | (b & ~mask). */
 export const v128 = { and: simd(0x4e), andNot: simd(0x4f), or: simd(0x50), bitselect: simd(0x52) };
 
