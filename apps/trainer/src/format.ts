@@ -95,6 +95,7 @@ export function describeAugment(augment: Recipe['augment']): string {
     // The appearance families, each applied to a share of the images.
     ...AUGMENT_FAMILIES.map((family) => (augment[family] ? `${family} ${percentOfImages(augment[family])}` : '')),
     augment.negatives ? `non-digits ${percentOfImages(augment.negatives)}` : '',
+    augment.pairs ? `touching pairs ${percentOfImages(augment.pairs)}` : '',
   ].filter(Boolean);
   return parts.length > 0 ? parts.join(', ') : 'off';
 }

@@ -140,6 +140,12 @@ export interface AugmentOptions {
    * equal probability for every class (outlier exposure), so that the model is unsure of ink that is no digit. Default 0.
    */
   negatives?: number;
+  /**
+   * Fraction of training images replaced by two training digits written touching, fitted whole as the recognizer fits
+   * a picture, with the non-digits' equal-probability target: the model learns to doubt a number's touching digits as
+   * one ink, so the recognizer cuts them. Default 0.
+   */
+  pairs?: number;
 }
 
 /**

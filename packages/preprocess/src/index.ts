@@ -2,8 +2,8 @@
 export { normalize, meanStd, standardize, oneHot, inputShapeFor } from './normalize.js';
 export type { AugmenterOptions, Augmenter, AppearanceFamily } from './augment.js';
 export { createAugmenter, AUGMENT_FAMILIES } from './augment.js';
-export type { NegativeMaker, NegativeKind, NegativeMakerOptions } from './negatives.js';
-export { createNegativeMaker, NEGATIVE_KINDS } from './negatives.js';
+export type { NegativeMaker, NegativeKind, NegativeMakerOptions, PairMakerOptions } from './negatives.js';
+export { createNegativeMaker, createPairMaker, NEGATIVE_KINDS } from './negatives.js';
 export type { RasterImage, GrayImage, Box, AlphaBackground } from './image.js';
 export { applyExifOrientation, toGrayscale, boundingBox, centerOfMass, resizeArea, strokeWidth } from './image.js';
 export type { Polarity, MnistFormatOptions, MnistFormatResult } from './mnist-format.js';

@@ -1,5 +1,7 @@
-import { createRng, DigitkitError, type Rng } from '@digitkit/core';
+import { createRng, DigitkitError, type ImageSet, type Rng } from '@digitkit/core';
 import { drawSegment } from './augment.js';
+import { boundingBox, type GrayImage, resizeArea } from './image.js';
+import { toMnistFormat } from './mnist-format.js';
 
 // Synthetic "not a digit" pictures for outlier exposure (Hendrycks et al. 2019): trained towards equal probabilities
 // for every class, they teach a model to be unsure of ink that is no digit. Drawn as toMnistFormat leaves a picture
@@ -120,4 +122,75 @@ function roundNonNegative(value: number): number {
   if (value === 0) return 0;
   const whole = value | 0;
   return value - whole >= 0.5 ? whole + 1 : whole;
+}
+
+export interface PairMakerOptions {
+  seed: number;
+  /** The digits pairs are drawn from (28x28, light on black, as MNIST). */
+  digits: ImageSet;
+}
+
+/**
+ * A seeded maker of two digits of `digits` written in one flow, fitted as the recognizer fits a picture (toMnistFormat
+ * on the whole ink): what a number whose digits touch looks like to a model, which no single digit is. Trained towards
+ * equal probabilities like the other non-digits, it teaches a model to doubt such ink, so the recognizer cuts it.
+ */
+export function createPairMaker({ seed, digits }: PairMakerOptions): (out: Uint8Array) => void {
+  if (!Number.isFinite(seed)) throw new DigitkitError('BAD_OPTION', `createPairMaker: seed must be a finite number, got ${seed}`);
+  if (digits.width !== MNIST_SIDE || digits.height !== MNIST_SIDE || digits.count < 2) {
+    throw new DigitkitError('BAD_OPTION', `createPairMaker: needs at least two ${MNIST_SIDE}x${MNIST_SIDE} digits, got ${digits.count} of ${digits.width}x${digits.height}`);
+  }
+  const rng = createRng(seed);
+  return (out) => {
+    if (out.length !== MNIST_SIDE * MNIST_SIDE) {
+      throw new DigitkitError('BAD_INPUT', `pair maker: expected a ${MNIST_SIDE}x${MNIST_SIDE} output (${MNIST_SIDE * MNIST_SIDE} bytes), got ${out.length}`);
+    }
+    // A pair is redrawn in the rare case the pipeline finds no ink in it (two nearly blank digits).
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const fitted = toMnistFormat(touchingPair(digits, rng), { polarity: 'light-on-dark' });
+      if (!fitted.empty) return void out.set(fitted.pixels);
+    }
+    out.fill(0);
+  };
+}
+
+const MNIST_SIDE = 28;
+/** Room around the pair, so toMnistFormat sees background on every side. */
+const PAIR_MARGIN = 8;
+
+/**
+ * Two random digits' ink side by side on a black canvas, as people write a number in one flow: heights 85-115% of one
+ * another, baselines up to 6% of the height apart, ink boxes overlapping by up to 15% of the height or 5% apart.
+ */
+function touchingPair(digits: ImageSet, rng: Rng): GrayImage<Uint8Array> {
+  const side = MNIST_SIDE;
+  const inks = [0, 1].map(() => {
+    const start = rng.int(digits.count) * side * side;
+    const image = { data: digits.images.subarray(start, start + side * side), width: side, height: side };
+    const box = boundingBox(image) ?? { x: 0, y: 0, width: side, height: side };
+    const crop = new Uint8Array(box.width * box.height);
+    for (let y = 0; y < box.height; y++) crop.set(image.data.subarray((box.y + y) * side + box.x, (box.y + y) * side + box.x + box.width), y * box.width);
+    const scale = 0.85 + rng.next() * 0.3;
+    const width = Math.max(1, Math.round(box.width * scale));
+    const height = Math.max(1, Math.round(box.height * scale));
+    return { ink: resizeArea({ data: crop, width: box.width, height: box.height }, width, height), drop: Math.round((rng.next() - 0.5) * 0.12 * height) };
+  });
+  const [left, right] = inks as [(typeof inks)[number], (typeof inks)[number]];
+  const unit = Math.max(left.ink.height, right.ink.height);
+  const gap = Math.round((-0.15 + rng.next() * 0.2) * unit);
+  const width = left.ink.width + Math.max(1, right.ink.width + gap) + 2 * PAIR_MARGIN;
+  const height = unit + Math.abs(left.drop) + Math.abs(right.drop) + 2 * PAIR_MARGIN;
+  const canvas = new Uint8Array(width * height);
+  const place = ({ ink, drop }: (typeof inks)[number], x0: number) => {
+    const y0 = PAIR_MARGIN + Math.abs(left.drop) + drop + (unit - ink.height);
+    for (let y = 0; y < ink.height; y++) {
+      for (let x = 0; x < ink.width; x++) {
+        const i = (y0 + y) * width + x0 + x;
+        canvas[i] = Math.max(canvas[i]!, Math.min(255, Math.round(ink.data[y * ink.width + x]!)));
+      }
+    }
+  };
+  place(left, PAIR_MARGIN);
+  place(right, Math.max(PAIR_MARGIN, PAIR_MARGIN + left.ink.width + gap));
+  return { data: canvas, width, height };
 }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImageSet } from '@digitkit/core';
-import { AUGMENT_OFF, assembleBatch, batchBuffers, NOT_A_DIGIT, shardRange, shardSeed } from './batch.js';
+import { boundingBox } from '@digitkit/preprocess';
+import { AUGMENT_OFF, assembleBatch, type BatchBuffers, batchBuffers, NOT_A_DIGIT, shardRange, shardSeed } from './batch.js';
 import { encodeLabels } from './steppers.js';
 import { mnistSlice } from './test-support.js';
 
@@ -33,7 +34,7 @@ describe('assembleBatch', () => {
   });
   it('is a pure function of its arguments: the same draw for the same (seed, epoch, batch), another for another batch', () => {
     // Every family the workers must draw alike, the appearance ones included.
-    const augment = { maxShift: 2, maxRotation: 10, scale: 0.1, shear: 0.2, elastic: 0.5, strokeWidth: 0.3, outline: 0.1, blur: 0.2, lowResolution: 0.2, noise: 0.2, clutter: 0.2, stains: 0.2, contrast: 0.2, negatives: 0.1 };
+    const augment = { maxShift: 2, maxRotation: 10, scale: 0.1, shear: 0.2, elastic: 0.5, strokeWidth: 0.3, outline: 0.1, blur: 0.2, lowResolution: 0.2, noise: 0.2, clutter: 0.2, stains: 0.2, contrast: 0.2, negatives: 0.1, pairs: 0.1 };
     const draw = (seed: number, batch: number) => {
       const out = batchBuffers(3, 784);
       assembleBatch(set, indices, seed, 2, batch, augment, out);
@@ -72,6 +73,29 @@ describe('assembleBatch', () => {
     const none = batchBuffers(64, 784);
     assembleBatch(set, many, 3, 1, 0, { ...augment, negatives: 0 }, none);
     expect([...none.labels]).toEqual([...set.labels.subarray(0, 64)]);
+  });
+  it("replaces about the asked share by touching pairs of the set's digits, labelled NOT_A_DIGIT, leaving the non-digits' draw as it was", () => {
+    const many = Uint32Array.from({ length: 64 }, (_, i) => i);
+    const negativesOnly = { ...AUGMENT_OFF, negatives: 0.2 };
+    const draw = (augment: typeof negativesOnly) => {
+      const out = batchBuffers(64, 784);
+      assembleBatch(set, many, 3, 1, 0, augment, out);
+      return out;
+    };
+    const before = draw(negativesOnly);
+    const after = draw({ ...negativesOnly, pairs: 0.3 });
+    const replaced = (out: BatchBuffers) => [...out.labels].flatMap((label, i) => (label === NOT_A_DIGIT ? [i] : []));
+    // Every place a non-digit took keeps it, bit for bit; pairs take about 0.3 of the rest.
+    for (const i of replaced(before)) expect(after.x.subarray(i * 784, (i + 1) * 784)).toEqual(before.x.subarray(i * 784, (i + 1) * 784));
+    const pairs = replaced(after).filter((i) => !replaced(before).includes(i));
+    expect(pairs.length).toBeGreaterThan(6);
+    expect(pairs.length).toBeLessThan(28);
+    // A pair is two digits side by side: mostly wider than high (a digit rarely is; a 1 and a slanted digit may not be).
+    const wide = (pixels: ArrayLike<number>) => {
+      const box = boundingBox({ data: Uint8Array.from(pixels, (v) => v * 255), width: 28, height: 28 }, 64)!;
+      return box.width > box.height;
+    };
+    expect(pairs.filter((i) => wide(after.x.subarray(i * 784, (i + 1) * 784))).length).toBeGreaterThanOrEqual(0.75 * pairs.length);
   });
 });
 

@@ -1,5 +1,5 @@
 import { type AugmentOptions, createRng, type ImageSet } from '@digitkit/core';
-import { createAugmenter, createNegativeMaker } from '@digitkit/preprocess';
+import { createAugmenter, createNegativeMaker, createPairMaker } from '@digitkit/preprocess';
 
 /** The label of a synthetic non-digit in a batch (augment.negatives): its target is every class equally. */
 export const NOT_A_DIGIT = 255;
@@ -23,6 +23,7 @@ export const AUGMENT_OFF: Readonly<Required<AugmentOptions>> = Object.freeze({
   stains: 0,
   contrast: 0,
   negatives: 0,
+  pairs: 0,
 });
 
 /** Reusable buffers one batch (or one worker's shard of it) is written into. */
@@ -60,14 +61,18 @@ export function assembleBatch(
         width: images.width,
       })
     : null;
-  const negatives = augment && augment.negatives > 0 ? negativeSource(images, mixSeed(seed ^ NEGATIVE_SALT, epoch, batch), augment.negatives) : null;
+  const negatives = augment && augment.negatives > 0
+    ? syntheticSource(mixSeed(seed ^ NEGATIVE_SALT, epoch, batch), augment.negatives, pixels, (s) => createNegativeMaker({ seed: s, width: images.width, height: images.height }))
+    : null;
+  // Touching pairs of the set's own digits (a place a non-digit took draws none).
+  const pairs = augment && augment.pairs > 0 ? syntheticSource(mixSeed(seed ^ PAIR_SALT, epoch, batch), augment.pairs, pixels, (s) => createPairMaker({ seed: s, digits: images })) : null;
   const { x, labels } = out;
   for (let i = 0; i < indices.length; i++) {
     const index = indices[i]!;
     labels[i] = images.labels[index]!;
     const from = index * pixels;
     const to = i * pixels;
-    const negative = negatives?.draw();
+    const negative = negatives?.draw() ?? pairs?.draw();
     if (negative) {
       // A non-digit takes this place, and gets the digits' augmentation too: only its shape tells it apart.
       labels[i] = NOT_A_DIGIT;
@@ -79,12 +84,16 @@ export function assembleBatch(
 }
 
 const NEGATIVE_SALT = 0x6e6567;
+const PAIR_SALT = 0x70616972;
 
-/** Non-digits for one batch from their own seeded stream: `draw()` gives one for a share `rate` of the places, else null. */
-function negativeSource(images: ImageSet, seed: number, rate: number) {
+/**
+ * Pictures of one synthetic kind for one batch from their own seeded stream: `draw()` gives one for a share `rate` of
+ * the places, else null. `maker` builds the kind's seeded maker.
+ */
+function syntheticSource(seed: number, rate: number, pixels: number, maker: (seed: number) => (out: Uint8Array) => unknown) {
   const rng = createRng(seed);
-  const make = createNegativeMaker({ seed: rng.int(0x7fffffff), width: images.width, height: images.height });
-  const picture = new Uint8Array(images.height * images.width);
+  const make = maker(rng.int(0x7fffffff));
+  const picture = new Uint8Array(pixels);
   return {
     draw(): Uint8Array | null {
       if (rng.next() >= rate) return null;

@@ -174,6 +174,7 @@ function resolveAugment(augment: TrainOptions['augment']): ResolvedConfig['augme
     stains: augment.stains ?? 0,
     contrast: augment.contrast ?? 0,
     negatives: augment.negatives ?? 0,
+    pairs: augment.pairs ?? 0,
   };
   const probability: [number, string] = [1, '(a probability per image)'];
   const limits: Record<keyof typeof resolved, [number, string]> = {
@@ -192,12 +193,16 @@ function resolveAugment(augment: TrainOptions['augment']): ResolvedConfig['augme
     contrast: probability,
     // Most of every batch must stay digits, or the model learns to be unsure of everything.
     negatives: [0.5, '(a fraction of the images)'],
+    pairs: [0.5, '(a fraction of the images)'],
   };
   for (const [key, [max, unit]] of Object.entries(limits) as [keyof typeof resolved, [number, string]][]) {
     const value = resolved[key];
     if (!Number.isFinite(value) || value < 0 || value > max) {
       throw new DigitkitError('BAD_OPTION', `augment.${key} must be between 0 and ${max} ${unit}, got ${String(value)}.`);
     }
+  }
+  if (resolved.negatives + resolved.pairs > 0.5) {
+    throw new DigitkitError('BAD_OPTION', `augment.negatives + augment.pairs must be at most 0.5 (most of every batch stays digits), got ${resolved.negatives} + ${resolved.pairs}.`);
   }
   return resolved;
 }

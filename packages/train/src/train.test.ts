@@ -149,6 +149,8 @@ describe('train', () => {
       [{ epochs: 2, weightDecay: -1 }, /weightDecay must be a finite number >= 0/],
       [{ epochs: 2, augment: { maxShift: -1 } }, /augment.maxShift must be between 0 and 14/],
       [{ epochs: 2, augment: { blur: 2 } }, /augment.blur must be between 0 and 1 \(a probability per image\), got 2/],
+      [{ epochs: 2, augment: { pairs: 0.6 } }, /augment.pairs must be between 0 and 0.5/],
+      [{ epochs: 2, augment: { negatives: 0.3, pairs: 0.3 } }, /augment.negatives \+ augment.pairs must be at most 0.5.*got 0.3 \+ 0.3/],
       [{ epochs: 2, earlyStopping: { monitor: 'loss' } }, /earlyStopping.monitor must be "valLoss" or "valAccuracy"/],
     ];
     for (const [options, message] of cases) {
