@@ -178,7 +178,9 @@ function touchingPair(digits: ImageSet, rng: Rng): GrayImage<Uint8Array> {
   const [left, right] = inks as [(typeof inks)[number], (typeof inks)[number]];
   const unit = Math.max(left.ink.height, right.ink.height);
   const gap = Math.round((-0.15 + rng.next() * 0.2) * unit);
-  const width = left.ink.width + Math.max(1, right.ink.width + gap) + 2 * PAIR_MARGIN;
+  // The canvas is sized from where the right digit lands (a narrow left one overlapped by more than its width: at the margin).
+  const rightX = Math.max(PAIR_MARGIN, PAIR_MARGIN + left.ink.width + gap);
+  const width = Math.max(PAIR_MARGIN + left.ink.width, rightX + right.ink.width) + PAIR_MARGIN;
   const height = unit + Math.abs(left.drop) + Math.abs(right.drop) + 2 * PAIR_MARGIN;
   const canvas = new Uint8Array(width * height);
   const place = ({ ink, drop }: (typeof inks)[number], x0: number) => {
@@ -191,6 +193,6 @@ function touchingPair(digits: ImageSet, rng: Rng): GrayImage<Uint8Array> {
     }
   };
   place(left, PAIR_MARGIN);
-  place(right, Math.max(PAIR_MARGIN, PAIR_MARGIN + left.ink.width + gap));
+  place(right, rightX);
   return { data: canvas, width, height };
 }
