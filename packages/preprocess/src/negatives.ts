@@ -1,6 +1,6 @@
 import { createRng, DigitkitError, type ImageSet, type Rng } from '@digitkit/core';
 import { drawSegment } from './augment.js';
-import { boundingBox, type GrayImage, resizeArea } from './image.js';
+import { boundingBox, type GrayImage, resampleArea } from './image.js';
 import { toMnistFormat } from './mnist-format.js';
 
 // Synthetic "not a digit" pictures for outlier exposure (Hendrycks et al. 2019): trained towards equal probabilities
@@ -69,16 +69,14 @@ const KINDS: Record<NegativeKind, Draw> = {
 /** A seeded maker of non-digit pictures: the same seed gives the same sequence. */
 export function createNegativeMaker(options: NegativeMakerOptions): NegativeMaker {
   const { seed, width = 28, height = 28 } = options;
-  if (!Number.isFinite(seed)) throw new DigitkitError('BAD_OPTION', `createNegativeMaker: seed must be a finite number, got ${seed}`);
+  checkSeed('createNegativeMaker', seed);
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < BOX || height < BOX) {
     throw new DigitkitError('BAD_OPTION', `createNegativeMaker: width and height must be integers of at least ${BOX} pixels, got ${width}x${height}`);
   }
   const rng = createRng(seed);
   const canvas = new Float32Array(width * height);
   return (out) => {
-    if (out.length !== width * height) {
-      throw new DigitkitError('BAD_INPUT', `negative maker: expected a ${width}x${height} output (${width * height} bytes), got ${out.length}`);
-    }
+    checkOutput('negative maker', out, width, height);
     const kind = NEGATIVE_KINDS[rng.int(NEGATIVE_KINDS.length)]!;
     KINDS[kind](out, rng, width, height, canvas);
     return kind;
@@ -117,6 +115,16 @@ function drawFitted(strokes: Point[][], out: Uint8Array, rng: Rng, width: number
   for (let i = 0; i < out.length; i++) out[i] = roundNonNegative(canvas[i]! * 255);
 }
 
+function checkSeed(caller: string, seed: number): void {
+  if (!Number.isFinite(seed)) throw new DigitkitError('BAD_OPTION', `${caller}: seed must be a finite number, got ${seed}`);
+}
+
+function checkOutput(caller: string, out: Uint8Array, width: number, height: number): void {
+  if (out.length !== width * height) {
+    throw new DigitkitError('BAD_INPUT', `${caller}: expected a ${width}x${height} output (${width * height} bytes), got ${out.length}`);
+  }
+}
+
 /** Math.round of a number >= 0 (the same integer: ties up), without Math.round's cost when it becomes a byte. */
 function roundNonNegative(value: number): number {
   if (value === 0) return 0;
@@ -136,15 +144,13 @@ export interface PairMakerOptions {
  * equal probabilities like the other non-digits, it teaches a model to doubt such ink, so the recognizer cuts it.
  */
 export function createPairMaker({ seed, digits }: PairMakerOptions): (out: Uint8Array) => void {
-  if (!Number.isFinite(seed)) throw new DigitkitError('BAD_OPTION', `createPairMaker: seed must be a finite number, got ${seed}`);
+  checkSeed('createPairMaker', seed);
   if (digits.width !== MNIST_SIDE || digits.height !== MNIST_SIDE || digits.count < 2) {
     throw new DigitkitError('BAD_OPTION', `createPairMaker: needs at least two ${MNIST_SIDE}x${MNIST_SIDE} digits, got ${digits.count} of ${digits.width}x${digits.height}`);
   }
   const rng = createRng(seed);
   return (out) => {
-    if (out.length !== MNIST_SIDE * MNIST_SIDE) {
-      throw new DigitkitError('BAD_INPUT', `pair maker: expected a ${MNIST_SIDE}x${MNIST_SIDE} output (${MNIST_SIDE * MNIST_SIDE} bytes), got ${out.length}`);
-    }
+    checkOutput('pair maker', out, MNIST_SIDE, MNIST_SIDE);
     // A pair is redrawn in the rare case the pipeline finds no ink in it (two nearly blank digits).
     for (let attempt = 0; attempt < 4; attempt++) {
       const fitted = toMnistFormat(touchingPair(digits, rng), { polarity: 'light-on-dark' });
@@ -168,12 +174,11 @@ function touchingPair(digits: ImageSet, rng: Rng): GrayImage<Uint8Array> {
     const start = rng.int(digits.count) * side * side;
     const image = { data: digits.images.subarray(start, start + side * side), width: side, height: side };
     const box = boundingBox(image) ?? { x: 0, y: 0, width: side, height: side };
-    const crop = new Uint8Array(box.width * box.height);
-    for (let y = 0; y < box.height; y++) crop.set(image.data.subarray((box.y + y) * side + box.x, (box.y + y) * side + box.x + box.width), y * box.width);
     const scale = 0.85 + rng.next() * 0.3;
     const width = Math.max(1, Math.round(box.width * scale));
     const height = Math.max(1, Math.round(box.height * scale));
-    return { ink: resizeArea({ data: crop, width: box.width, height: box.height }, width, height), drop: Math.round((rng.next() - 0.5) * 0.12 * height) };
+    const ink = { data: resampleArea(image, box, width / box.width, height / box.height, width, height), width, height };
+    return { ink, drop: Math.round((rng.next() - 0.5) * 0.12 * height) };
   });
   const [left, right] = inks as [(typeof inks)[number], (typeof inks)[number]];
   const unit = Math.max(left.ink.height, right.ink.height);
