@@ -20,7 +20,7 @@ import { arithmetic } from './arithmetic.mjs';
 const builtPackage = '@digitkit/train';
 const { defaultRecipe, evaluate, startWorkers, train } = (await import(builtPackage)) as typeof import('../src/index.js');
 
-type Case = 'cnn-epoch' | 'cnn-epoch-kept' | 'mlp-epoch' | 'evaluate' | 'evaluate-cnn' | 'mlp-recipe' | 'cnn-recipe' | ArithmeticKind;
+type Case = 'cnn-epoch' | 'cnn-epoch-kept' | 'mlp-epoch' | 'mlp-epoch-recipe' | 'evaluate' | 'evaluate-cnn' | 'mlp-recipe' | 'cnn-recipe' | ArithmeticKind;
 /** Work with no training loop around it: what 2 threads of bare arithmetic give on this machine (bench/arithmetic.mjs). */
 type ArithmeticKind = 'float-loop' | 'wasm-matmul' | 'cnn-gradients';
 interface Figures {
@@ -65,8 +65,8 @@ async function child(which: Case, workers: number): Promise<Figures> {
   const { train: all, test } = await loadMnist();
   const first = (set: ImageSet, n: number) => subset(set, Array.from({ length: n }, (_, i) => i));
   const rss = () => process.resourceUsage().maxRSS / 1024;
-  if (which === 'cnn-epoch' || which === 'cnn-epoch-kept' || which === 'mlp-epoch') {
-    const isCnn = which !== 'mlp-epoch';
+  if (which === 'cnn-epoch' || which === 'cnn-epoch-kept' || which === 'mlp-epoch' || which === 'mlp-epoch-recipe') {
+    const isCnn = which.startsWith('cnn');
     // Quick: two epochs of a tenth of the CNN's images, timed on the second. A fresh worker's first steps (its WASM
     // backend's and V8's warm-up) would otherwise count five to ten times over when scaled to 60,000 (about 2 s/epoch).
     const count = isCnn && quick ? 6_000 : all.count;
@@ -75,10 +75,11 @@ async function child(which: Case, workers: number): Promise<Figures> {
     const recipe = defaultRecipe(isCnn ? 'cnn' : 'mlp');
     const result = await train(isCnn ? cnn({ seed: 1 }) : mlp({ seed: 1 }), { train: first(all, count) }, {
       ...recipe,
-      ...(which === 'cnn-epoch' ? {} : kept(isCnn ? 'cnn' : 'mlp', workers)),
+      ...(which === 'cnn-epoch' || which === 'mlp-epoch-recipe' ? {} : kept(isCnn ? 'cnn' : 'mlp', workers)),
       epochs,
       schedule: 'constant',
-      workers,
+      // The recipe as `digitkit train` runs it: 'auto' keeps the MLP in process and makes its batches on the second core.
+      workers: which === 'mlp-epoch-recipe' && workers > 1 ? 'auto' : workers,
     });
     const epoch = result.history.at(-1)!.seconds;
     const scale = all.count / count;
@@ -103,7 +104,9 @@ async function child(which: Case, workers: number): Promise<Figures> {
   }
   const isCnn = which === 'cnn-recipe';
   const model = isCnn ? cnn({ seed: 1 }) : mlp({ seed: 1 });
-  const result = await train(model, { train: all }, { ...defaultRecipe(isCnn ? 'cnn' : 'mlp'), ...(isCnn ? {} : kept('mlp', workers)), workers });
+  // The MLP's 2 workers keep 128 images each; its 1 is the recipe as `digitkit train` runs it ('auto').
+  const shape = isCnn ? { workers } : workers > 1 ? { ...kept('mlp', workers), workers } : { workers: 'auto' as const };
+  const result = await train(model, { train: all }, { ...defaultRecipe(isCnn ? 'cnn' : 'mlp'), ...shape });
   return { seconds: result.seconds, startup: 0, maxRssMb: rss(), accuracy: evaluate(model, test, { batchSize: 500 }).accuracy };
 }
 
@@ -144,6 +147,8 @@ export async function workersBench(): Promise<void> {
   const cnnEpoch = side('CNN epoch, batch 128 (64 per worker)', 'cnn-epoch', 1.7);
   side('CNN epoch, 128 per worker, lr x sqrt(workers)', 'cnn-epoch-kept', 1.7);
   const mlpEpoch = side('MLP epoch, 128 per worker, lr x sqrt(workers)', 'mlp-epoch', 1.4);
+  // Not two workers: batch 128 in process either way, its batches made between steps (left) or on the second core.
+  side('MLP epoch, the recipe (auto: in process, batches on a 2nd thread)', 'mlp-epoch-recipe', null);
   const notes: string[] = [];
   const split = (what: string, figures: Figures) =>
     (figures.time ?? []).forEach((t, k) =>
@@ -166,7 +171,7 @@ export async function workersBench(): Promise<void> {
   ]);
   if (!quick) {
     for (const [which, target, label] of [
-      ['mlp-recipe', 0.984, 'MLP recipe'],
+      ['mlp-recipe', 0.984, 'MLP recipe (1: auto, in process)'],
       ...(process.env.DIGITKIT_BENCH_CNN === '1' ? [['cnn-recipe', 0.994, 'CNN recipe']] : []),
     ] as [Case, number, string][]) {
       const one = which === 'mlp-recipe' ? measure(which, 1) : null;

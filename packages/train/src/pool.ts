@@ -24,6 +24,8 @@ export interface WorkerChoice {
   workers: number;
   /** Lines to tell the user: why fewer workers than asked, or why in process. */
   notes: string[];
+  /** In process with more cores asked for and free: the batches are made ahead on a thread of their own. */
+  assembler: boolean;
 }
 
 /**
@@ -42,19 +44,21 @@ export function chooseWorkers(
   backend: string,
   cores: number,
 ): WorkerChoice {
-  if (requested === undefined) return { workers: 1, notes: [] };
+  if (requested === undefined) return { workers: 1, notes: [], assembler: false };
   if (requested !== 'auto' && (!Number.isInteger(requested) || requested < 1)) {
     throw new DigitkitError('BAD_OPTION', `workers must be "auto" or an integer from 1 to ${cores} (this machine's cores), got ${String(requested)}.`);
   }
   const notes: string[] = [];
+  // Asked for more than one thread, in Node, with a core to spare and enough images: the batches are made on it.
+  const spare = isNode() && requested !== 1 && cores > 1 && images >= MIN_PARALLEL_IMAGES;
   const inProcess = (why: string) => {
-    if (requested !== 1) notes.push(`workers: training in process: ${why}.`);
-    return { workers: 1, notes };
+    if (requested !== 1) notes.push(`workers: training in process: ${why}${spare ? '; its batches are made ahead on a second thread' : ''}.`);
+    return { workers: 1, notes, assembler: spare };
   };
   if (!isNode()) return inProcess('worker threads run in Node only (in a browser, WASM threads are the way to more cores)');
   if (backend === 'tensorflow') return inProcess('the native backend (libtensorflow) already uses every core');
   if (backend !== 'wasm' && backend !== 'cpu') return inProcess(`the ${backend} backend cannot be started in a worker`);
-  if (requested === 1) return { workers: 1, notes };
+  if (requested === 1) return { workers: 1, notes, assembler: false };
   if (images < MIN_PARALLEL_IMAGES) return inProcess(`${images} images are too few to pay for starting workers (${MIN_PARALLEL_IMAGES} or more)`);
   let workers = requested === 'auto' ? cores : requested;
   if (requested !== 'auto' && requested > cores) {
@@ -64,7 +68,7 @@ export function chooseWorkers(
   if (batchSize < workers) {
     notes.push(`workers: a batch of ${batchSize} images gives ${batchSize} of the ${workers} workers a share: using ${batchSize}.`);
     workers = batchSize;
-    if (workers === 1) return { workers, notes };
+    if (workers === 1) return { workers, notes, assembler: spare };
   }
   if (requested === 'auto') {
     const work = forwardWork(model);
@@ -78,7 +82,7 @@ export function chooseWorkers(
       }
     }
   }
-  return { workers, notes };
+  return { workers, notes, assembler: false };
 }
 
 /** Multiply-adds of one image's forward pass through the model's dense and convolution layers. */
@@ -129,10 +133,22 @@ export interface WorkerPool {
   readonly time: WorkerTime[];
 }
 
-/** Threads alive right now started by pools (tests check none outlives its run). */
+/** Threads alive right now started by this package (tests check none outlives its run). */
 let liveWorkers = 0;
 export function liveWorkerCount(): number {
   return liveWorkers;
+}
+
+/** Counts `thread` as alive until it exits; the promise resolves after `onExit` has run. */
+export function trackThread(thread: Worker, onExit: (code: number) => void): Promise<void> {
+  liveWorkers++;
+  return new Promise((resolve) => {
+    thread.once('exit', (code) => {
+      liveWorkers--;
+      onExit(code);
+      resolve();
+    });
+  });
 }
 
 /** The cores this machine offers (1 outside Node). */
@@ -157,7 +173,7 @@ export async function startPool(model: DigitModel, options: PoolOptions): Promis
   const artifacts = await modelToArtifacts(model);
   const weights = model.net.weights.map((w) => Float32Array.from(w.read().dataSync() as Float32Array));
   const crash = testCrash();
-  const entry = await workerEntry();
+  const entry = await workerEntry('worker');
 
   const threads: Worker[] = [];
   const waiting: { resolve: (m: FromWorker) => void; reject: (e: Error) => void }[][] = [];
@@ -179,17 +195,12 @@ export async function startPool(model: DigitModel, options: PoolOptions): Promis
     const thread = new Worker(entry, {
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, ...(crash?.how === 'oom' ? { maxOldGenerationSizeMb: 64 } : {}) },
     });
-    liveWorkers++;
     threads.push(thread);
     waiting.push([]);
     const label = `Training worker ${index + 1} of ${workers}`;
     exited.push(
-      new Promise((resolve) => {
-        thread.once('exit', (code) => {
-          liveWorkers--;
-          if (!closing) fail(new DigitkitError('WORKER_FAILED', `${label} stopped unexpectedly (exit code ${code}), so the run stopped.`));
-          resolve();
-        });
+      trackThread(thread, (code) => {
+        if (!closing) fail(new DigitkitError('WORKER_FAILED', `${label} stopped unexpectedly (exit code ${code}), so the run stopped.`));
       }),
     );
     thread.on('error', (error: Error & { code?: string }) => {
@@ -354,22 +365,23 @@ export async function startPool(model: DigitModel, options: PoolOptions): Promis
 }
 
 /**
- * Where the worker's code is: beside this file when built (dist/worker.js from the ESM build, dist/worker.cjs
- * from the CJS one, whose import.meta.url tsup's shim makes from __filename), or its source under tsx (tests, tsx).
+ * Where a thread's code is (`worker`: training and evaluation, `assembler`: batches made ahead): beside this file when
+ * built (dist/worker.js from the ESM build, dist/worker.cjs from the CJS one, whose import.meta.url tsup's shim makes
+ * from __filename), or its source under tsx (tests, tsx).
  */
-async function workerEntry(): Promise<URL> {
+export async function workerEntry(name: 'worker' | 'assembler'): Promise<URL> {
   const { existsSync } = await import('node:fs');
   const { createRequire } = await import('node:module');
   const { fileURLToPath, pathToFileURL } = await import('node:url');
   const here = import.meta.url;
-  const built = here.endsWith('.cjs') ? ['worker.cjs', 'worker.js'] : ['worker.js', 'worker.cjs'];
-  for (const name of built) {
-    const url = new URL(`./${name}`, here);
+  const built = here.endsWith('.cjs') ? [`${name}.cjs`, `${name}.js`] : [`${name}.js`, `${name}.cjs`];
+  for (const file of built) {
+    const url = new URL(`./${file}`, here);
     if (existsSync(fileURLToPath(url))) return url;
   }
-  const source = new URL('./worker.ts', here);
+  const source = new URL(`./${name}.ts`, here);
   if (!existsSync(fileURLToPath(source))) {
-    throw new DigitkitError('WORKERS_UNAVAILABLE', `@digitkit/train's worker file is missing beside ${fileURLToPath(here)}: reinstall the package, or train with workers: 1.`);
+    throw new DigitkitError('WORKERS_UNAVAILABLE', `@digitkit/train's ${name} file is missing beside ${fileURLToPath(here)}: reinstall the package, or train with workers: 1.`);
   }
   // From the sources: tsx compiles the worker, and sibling packages resolve to their sources as in vitest.
   const tsx = pathToFileURL(createRequire(here).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');

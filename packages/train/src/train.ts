@@ -20,6 +20,7 @@ import { FLOAT32_TINY } from './loss.js';
 import { type Stepper, createStepper } from './steppers.js';
 import { assembleBatch, batchBuffers, dropoutSeed, mixSeed } from './batch.js';
 import { type ChunkResult, chooseWorkers, machineCores, startPool } from './pool.js';
+import { startAssembler } from './prefetch.js';
 import { readWeights, writeWeights } from './weights.js';
 
 export { mixSeed } from './batch.js';
@@ -158,7 +159,7 @@ export async function train(model: DigitModel, data: TrainData, options: TrainOp
     engine =
       choice.workers > 1
         ? await workerEngine(model, config, data.train, options.signal, resumedOptimizer, choice.workers, backend)
-        : inProcessEngine(model, config, data.train, options.signal, resumedOptimizer);
+        : await inProcessEngine(model, config, data.train, options.signal, resumedOptimizer, choice.assembler);
     const run = engine;
 
     const trainSet = data.train;
@@ -375,30 +376,44 @@ interface Engine {
   dispose(): Promise<void>;
 }
 
-function inProcessEngine(
+async function inProcessEngine(
   model: DigitModel,
   config: ResolvedConfig,
   trainSet: ImageSet,
   signal: AbortSignal | undefined,
   resumed: { step: number; state: Float32Array[] } | null,
-): Engine {
+  withAssembler: boolean,
+): Promise<Engine> {
   const stepper: Stepper = createStepper(model, config.optimizer, config.weightDecay);
   if (resumed) stepper.optimizer.importState(resumed.step, resumed.state);
   const buffers = batchBuffers(Math.min(config.batchSize, trainSet.count), trainSet.height * trainSet.width);
+  // Batches made on a core of their own, or here between steps: the same batches either way.
+  const assembler = withAssembler ? await startAssembler(config, trainSet).catch((error) => { stepper.dispose(); throw error; }) : null;
+  const batch = async (epoch: number, b: number, order: Uint32Array) => {
+    if (assembler) return assembler.take(epoch, b, order);
+    const start = b * config.batchSize;
+    const indices = order.subarray(start, Math.min(start + config.batchSize, trainSet.count));
+    return { buffers, n: assembleBatch(trainSet, indices, config.seed, epoch, b, config.augment, buffers) };
+  };
+  let lastYield = performance.now();
   return {
     async run(epoch, from, to, rates, order) {
       const losses: tf.Scalar[] = [];
       const correct: tf.Scalar[] = [];
       try {
         for (let b = from; b < to; b++) {
-          const start = b * config.batchSize;
-          const indices = order.subarray(start, Math.min(start + config.batchSize, trainSet.count));
-          const n = assembleBatch(trainSet, indices, config.seed, epoch, b, config.augment, buffers);
-          const [loss, right] = stepper.step(buffers.x, buffers.labels, n, rates[b - from]!, dropoutSeed(config.seed, epoch, b));
+          const { buffers: made, n } = await batch(epoch, b, order);
+          const [loss, right] = stepper.step(made.x, made.labels, n, rates[b - from]!, dropoutSeed(config.seed, epoch, b));
+          assembler?.release(b);
           losses.push(loss);
           correct.push(right);
           if (signal?.aborted) break;
-          if ((b + 1) % 64 === 0) await yieldToEventLoop();
+          // By the clock, not every so many batches: an epoch of a few batches never reached the count, and a
+          // Ctrl-C (an AbortSignal tied to SIGINT) went unheard for the whole run.
+          if (performance.now() - lastYield > YIELD_EVERY_MS) {
+            await yieldToEventLoop();
+            lastYield = performance.now();
+          }
         }
         // One read for the whole window: reading a tensor is a sync point.
         const stacked = tf.tidy(() => tf.stack([...losses, ...correct]));
@@ -419,6 +434,7 @@ function inProcessEngine(
     },
     async dispose() {
       stepper.dispose();
+      await assembler?.close();
     },
   };
 }
@@ -463,6 +479,9 @@ async function workerEngine(
     },
   };
 }
+
+/** How long the in-process loop trains before it lets timers, signals and output run. */
+const YIELD_EVERY_MS = 50;
 
 // Lets timers, signals and progress output run during a long epoch.
 function yieldToEventLoop(): Promise<void> {

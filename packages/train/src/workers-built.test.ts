@@ -38,7 +38,7 @@ function runChild(args: string[], onLine: (line: string, child: ChildProcess) =>
 
 beforeAll(() => {
   // turbo runs this package's build before its tests; a bare `vitest` needs it done first.
-  for (const file of ['index.js', 'index.cjs', 'worker.js', 'worker.cjs']) {
+  for (const file of ['index.js', 'index.cjs', 'worker.js', 'worker.cjs', 'assembler.js', 'assembler.cjs']) {
     if (!existsSync(`${dist}${file}`)) throw new Error(`dist/${file} is missing: run \`pnpm --filter @digitkit/train build\` first.`);
   }
 });
@@ -47,21 +47,30 @@ describe('workers from the built package', () => {
   it.each(['esm', 'cjs'])('%s: trains on 2 workers and the process exits by itself', async (format) => {
     const outcome = await runChild([format]);
     expect(outcome.code).toBe(0);
-    expect(outcome.events.at(-1)).toEqual({ event: 'done', workers: 2, interrupted: false, epochs: 1 });
+    expect(outcome.events.at(-1)).toEqual({ event: 'done', workers: 2, interrupted: false, epochs: 1, notes: [] });
     expect(outcome.events.filter((e) => e.event === 'batch').length).toBe(8);
     expect(outcome.exitAfter).toBeLessThan(3000);
   }, 120_000);
 
-  it('Ctrl-C stops training after the current step and the process exits promptly', async () => {
+  it.each(['esm', 'cjs'])('%s: auto trains the MLP in process with its batches made on a second thread, and the process exits by itself', async (format) => {
+    const outcome = await runChild([format, 'finish', 'auto']);
+    expect(outcome.code).toBe(0);
+    expect(outcome.events.at(-1)).toEqual({ event: 'done', workers: 1, interrupted: false, epochs: 1, notes: [expect.stringMatching(/made ahead on a second thread/)] });
+    expect(outcome.events.filter((e) => e.event === 'batch').length).toBe(8);
+    expect(outcome.exitAfter).toBeLessThan(3000);
+  }, 120_000);
+
+  // In process (1, auto) an epoch here is 32 batches: the loop must still let the signal in (it did not, before).
+  it.each(['2', 'auto', '1'])('Ctrl-C stops training after the current step and the process exits promptly (workers: %s)', async (workers) => {
     let interruptedAt = 0;
-    const outcome = await runChild(['esm', 'interrupt'], (line, child) => {
+    const outcome = await runChild(['esm', 'interrupt', workers], (line, child) => {
       if (interruptedAt === 0 && line.includes('"batch"')) {
         interruptedAt = performance.now();
         child.kill('SIGINT');
       }
     });
     expect(outcome.code).toBe(0);
-    expect(outcome.events.at(-1)).toMatchObject({ event: 'done', workers: 2, interrupted: true });
+    expect(outcome.events.at(-1)).toMatchObject({ event: 'done', workers: workers === '2' ? 2 : 1, interrupted: true });
     expect(performance.now() - interruptedAt).toBeLessThan(10_000);
     expect(outcome.exitAfter).toBeLessThan(3000);
   }, 120_000);

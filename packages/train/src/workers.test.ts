@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageSet } from '@digitkit/core';
@@ -39,17 +39,24 @@ describe('chooseWorkers', () => {
     expect(() => chooseWorkers(n, model, 128, 60000, 'wasm', 4)).toThrow(/integer from 1 to 4/);
   });
   it('uses the cores there are, and says so, when asked for more', () => {
-    expect(chooseWorkers(9, model, 128, 60000, 'wasm', 4)).toEqual({ workers: 4, notes: [expect.stringMatching(/asked for 9 .* 4 cores: using 4/)] });
+    expect(chooseWorkers(9, model, 128, 60000, 'wasm', 4)).toEqual({ workers: 4, notes: [expect.stringMatching(/asked for 9 .* 4 cores: using 4/)], assembler: false });
   });
   it('trains in process on the native backend and for tiny sets, saying why', () => {
-    expect(chooseWorkers(2, model, 128, 60000, 'tensorflow', 4)).toEqual({ workers: 1, notes: [expect.stringMatching(/native backend/)] });
-    expect(chooseWorkers(2, model, 128, 100, 'wasm', 4)).toEqual({ workers: 1, notes: [expect.stringMatching(/100 images are too few/)] });
-    expect(chooseWorkers(4, model, 2, 60000, 'wasm', 4)).toEqual({ workers: 2, notes: [expect.stringMatching(/a batch of 2 images .* using 2/)] });
+    expect(chooseWorkers(2, model, 128, 60000, 'tensorflow', 4)).toEqual({ workers: 1, notes: [expect.stringMatching(/native backend.*batches are made ahead on a second thread/)], assembler: true });
+    expect(chooseWorkers(2, model, 128, 100, 'wasm', 4)).toEqual({ workers: 1, notes: [expect.stringMatching(/100 images are too few/)], assembler: false });
+    expect(chooseWorkers(4, model, 2, 60000, 'wasm', 4)).toEqual({ workers: 2, notes: [expect.stringMatching(/a batch of 2 images .* using 2/)], assembler: false });
   });
   it('auto: every core for the CNN, in process for the MLP at batch 128, workers once its batch is larger', () => {
     expect(chooseWorkers('auto', cnn({ seed: 1 }), 128, 60000, 'wasm', 4).workers).toBe(4);
     expect(chooseWorkers('auto', model, 128, 60000, 'wasm', 4)).toMatchObject({ workers: 1, notes: [expect.stringMatching(/too little work/)] });
     expect(chooseWorkers('auto', model, 256, 60000, 'wasm', 4).workers).toBe(2);
+  });
+  it('makes the batches on a second thread only where a run in process was asked for more and has a core to spare', () => {
+    expect(chooseWorkers('auto', model, 128, 60000, 'wasm', 4).assembler).toBe(true);
+    expect(chooseWorkers('auto', model, 128, 60000, 'wasm', 1).assembler).toBe(false);
+    expect(chooseWorkers(1, model, 128, 60000, 'wasm', 4)).toEqual({ workers: 1, notes: [], assembler: false });
+    expect(chooseWorkers(undefined, model, 128, 60000, 'wasm', 4).assembler).toBe(false);
+    expect(chooseWorkers('auto', cnn({ seed: 1 }), 128, 60000, 'wasm', 4).assembler).toBe(false);
   });
 });
 
@@ -172,6 +179,57 @@ describe('a worker that dies', { timeout: 180_000 }, () => {
   });
 });
 
+// The machines this runs on have 2 cores or more; on one core a run in process has no thread to make batches on.
+describe.skipIf(availableParallelism() < 2)('batches made ahead on a second thread (a run in process)', { timeout: 180_000 }, () => {
+  const rich = { ...base, epochs: 2, augment: { maxShift: 2, maxRotation: 15, elastic: 0.3, noise: 0.1, negatives: 0.1, pairs: 0.05 } };
+
+  it('gives the weights of batches made between steps, bit for bit, says so, and leaves no thread behind', async () => {
+    const here = mlp({ seed: 7 });
+    const hereResult = await train(here, data, { ...rich, workers: 1 });
+    const ahead = mlp({ seed: 7 });
+    const aheadResult = await train(ahead, data, { ...rich, workers: 'auto' });
+    expect(liveWorkerCount()).toBe(0);
+    expect(aheadResult.workers).toBe(1);
+    expect(aheadResult.notes).toEqual([expect.stringMatching(/training in process: .*batches are made ahead on a second thread/)]);
+    expect(hereResult.notes).toEqual([]);
+    expect(sameWeights(weightsOf(ahead), weightsOf(here))).toBe(true);
+  });
+
+  it('resumes a run interrupted mid-epoch exactly', async () => {
+    const whole = mlp({ seed: 7 });
+    await train(whole, data, { ...rich, workers: 'auto' });
+    const dir = await tempDir();
+    const controller = new AbortController();
+    const first = await train(mlp({ seed: 7 }), data, {
+      ...rich,
+      workers: 'auto',
+      signal: controller.signal,
+      checkpoint: { dir },
+      callbacks: { onBatchEnd: (info) => (info.epoch === 2 && info.batch >= 10 ? controller.abort() : undefined) },
+    });
+    expect(first.interrupted).toBe(true);
+    expect(liveWorkerCount()).toBe(0);
+    const resumed = mlp({ seed: 7 });
+    await train(resumed, data, { ...rich, workers: 'auto', checkpoint: { dir, resume: true } });
+    expect(sameWeights(weightsOf(resumed), weightsOf(whole))).toBe(true);
+  });
+
+  it('stops with WORKER_FAILED when the thread dies, the last checkpoint intact, no thread left', async () => {
+    const dir = await tempDir();
+    const batches = Math.ceil(data.train.count / base.batchSize);
+    process.env.DIGITKIT_TEST_ASSEMBLER_CRASH = String(batches + 3);
+    try {
+      await expect(train(mlp({ seed: 6 }), data, { ...rich, workers: 'auto', checkpoint: { dir } })).rejects.toMatchObject({
+        code: 'WORKER_FAILED',
+        message: expect.stringMatching(/batch-assembly thread stopped unexpectedly \(exit code 70\).*The last good checkpoint stays in/),
+      });
+    } finally {
+      delete process.env.DIGITKIT_TEST_ASSEMBLER_CRASH;
+    }
+    expect(liveWorkerCount()).toBe(0);
+    expect((await readCheckpoint(dir))?.state.position).toMatchObject({ epoch: 1, batch: 0 });
+  });
+});
 
 describe('startWorkers', { timeout: 180_000 }, () => {
   it('evaluates and predicts a set split across 2 workers exactly as in process, then ends every thread', async () => {
