@@ -112,7 +112,9 @@ class ModelRecognizer implements Recognizer {
       // A piece that is no digit sure enough may be digits that touch.
       const digits = read.flatMap((p, i) => {
         const piece: DigitPiece = { ...answer(p), pixels: pieces[i]!.pixels, box: pieces[i]!.box };
-        return piece.confidence >= this.thresholds.minPieceConfidence ? [piece] : (this.#touchingDigits(layout, pieces[i]!.region) ?? [piece]);
+        const region = pieces[i]!.region;
+        if (piece.confidence < this.thresholds.minPieceConfidence) return this.#touchingDigits(layout, region) ?? [piece];
+        return this.#surerAsTouching(layout, region, piece) ?? [piece];
       });
       const doubt = piecesDoubt(digits.map((d) => d.probabilities), this.thresholds);
       return doubt === null ? number(digits) : unsure(`several pieces side by side, but ${doubt}`);
@@ -121,7 +123,21 @@ class ModelRecognizer implements Recognizer {
       const digits = this.#touchingDigits(layout, wholeRegion(layout));
       return digits && digits.length <= this.thresholds.maxDigits ? number(digits) : unsure(oneDoubt);
     }
+    const touching = this.#surerAsTouching(layout, wholeRegion(layout), { ...answer(whole), box });
+    if (touching && touching.length <= this.thresholds.maxDigits) return number(touching);
     return { verdict: 'digit', ...answer(whole), guesses: topGuesses(whole.probabilities), pixels: mnist.pixels, box, inverted };
+  }
+
+  /**
+   * Ink read as one sure digit that is at least SEGMENTATION.sureCutAspect times as wide as high, read as digits that
+   * touch instead when each of them is surer than the whole was (two digits written in one flow can pass for one wide
+   * digit; a wide digit cut in two seldom gives two surer halves). A 1 is not cut: a long slanted stroke cut across
+   * gives two surer 1s.
+   */
+  #surerAsTouching(layout: InkLayout, region: Region, read: { label: number; confidence: number; box: Box }): DigitPiece[] | null {
+    if (read.label === 1 || read.box.width / read.box.height < SEGMENTATION.sureCutAspect) return null;
+    const digits = this.#touchingDigits(layout, region);
+    return digits && digits.every((d) => d.confidence > read.confidence) ? digits : null;
   }
 
   /** `region` read as digits that touch (see #readTouching), when each passes as a single digit would (singleDigitDoubt). */

@@ -156,6 +156,29 @@ describe("verdict 'digits' for digits that touch", () => {
     }
   });
 
+  // Measured: before stop 46 both models called each of these one digit (the whole ink passes for a wide 2, 4, 6, 7 or 5).
+  it('reads digits that touch when their whole ink passes for one sure, wide digit (both shipped models)', () => {
+    const cases: [number[], number][] = [[[1, 2], -20], [[19, 24], -12], [[21, 3], -12], [[26, 1], -12], [[31, 15], -12]];
+    for (const [indices, gap] of cases) {
+      const picture = number(indices, gap);
+      const fit = toMnistFormat(picture);
+      if (fit.empty) throw new Error('no ink');
+      const expected = indices.map((i) => test.labels[i]!).join('');
+      expect(fit.box.width, `${expected} is at least as wide as high`).toBeGreaterThanOrEqual(fit.box.height);
+      expect(cnn.recognizeMnist(fit.pixels), `${expected}'s whole ink`).toMatchObject({ verdict: 'digit', confidence: expect.any(Number) });
+      for (const r of [cnn, mlp]) expect(verdictOf(r.recognize(picture)), `${expected} (${r.modelSource})`).toBe(`digits ${expected}`);
+    }
+  });
+
+  it('keeps a long slanted stroke as wide as high one 1, not two 1s (both shipped models)', () => {
+    const stroke: Stroke = Array.from({ length: 12 }, (_, k) => [0.15 + (0.7 * k) / 11, 0.85 - (0.7 * k) / 11] as [number, number]);
+    const picture = { data: asBlackOnWhite(drawStrokes([stroke], 280, 280, { left: 0, top: 0, width: 280, height: 280 }, 14)), width: 280, height: 280 };
+    const fit = toMnistFormat(picture);
+    if (fit.empty) throw new Error('no ink');
+    expect(fit.box.width).toBeGreaterThanOrEqual(fit.box.height);
+    for (const r of [cnn, mlp]) expect(verdictOf(r.recognize(picture)), r.modelSource).toBe('digit 1');
+  });
+
   it('leaves wide letters and a # unsure, though cuts of them were tried (both shipped models)', () => {
     const wide: [string, Stroke[]][] = [
       ['M', [[[0.15, 0.8], ...line([[0.15, 0.8], [0.25, 0.2], [0.5, 0.6], [0.75, 0.2], [0.85, 0.8]])]]],
