@@ -131,13 +131,15 @@ class ModelRecognizer implements Recognizer {
   /**
    * Ink read as one sure digit that is at least SEGMENTATION.sureCutAspect times as wide as high, read as digits that
    * touch instead when each of them is surer than the whole was (two digits written in one flow can pass for one wide
-   * digit; a wide digit cut in two seldom gives two surer halves). A 1 is not cut: a long slanted stroke cut across
-   * gives two surer 1s.
+   * digit; a wide digit cut in two seldom gives two surer halves), each at least SEGMENTATION.sureCutHeight of its
+   * height (digits side by side each span most of it; cuts that part a digit's top from its bottom gave an 8 as 07, a
+   * wide 0 as 01, a slanted stroke as 11).
    */
-  #surerAsTouching(layout: InkLayout, region: Region, read: { label: number; confidence: number; box: Box }): DigitPiece[] | null {
-    if (read.label === 1 || read.box.width / read.box.height < SEGMENTATION.sureCutAspect) return null;
+  #surerAsTouching(layout: InkLayout, region: Region, read: { confidence: number; box: Box }): DigitPiece[] | null {
+    if (read.box.width / read.box.height < SEGMENTATION.sureCutAspect) return null;
     const digits = this.#touchingDigits(layout, region);
-    return digits && digits.every((d) => d.confidence > read.confidence) ? digits : null;
+    const kept = (d: DigitPiece) => d.confidence > read.confidence && d.box.height >= SEGMENTATION.sureCutHeight * read.box.height;
+    return digits?.every(kept) ? digits : null;
   }
 
   /** `region` read as digits that touch (see #readTouching), when each passes as a single digit would (singleDigitDoubt). */

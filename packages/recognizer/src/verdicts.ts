@@ -45,8 +45,10 @@ export const SEGMENTATION = Object.freeze({
   oneDigitGap: 0.12,
   /** Digits that touch (see touchingCuts): ink at least this many times as wide as high is cut (a side again: three), */
   minCutAspect: 0.9,
-  /** and ink read as one sure digit too from this aspect on, kept as digits when each is surer than the whole was, */
-  sureCutAspect: 1,
+  /** and ink read as one sure digit too from this aspect on, kept as digits when each is surer than the whole was */
+  sureCutAspect: 1.1,
+  /** and spans at least this share of its height (digits side by side each span most of it), */
+  sureCutHeight: 0.75,
   /** along its `cuts` cheapest seams (more read a few more numbers right, and more letters as numbers), */
   cuts: 2,
   /** each entering at most this many strokes (two digits side by side meet in one place; a # is cut across two bars), */
