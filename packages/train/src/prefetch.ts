@@ -43,7 +43,8 @@ export async function startAssembler(config: ResolvedConfig, trainSet: ImageSet)
   const started = new Promise<void>((resolve) => (ready = resolve));
   thread.on('message', (message: { type: 'ready' } | { type: 'error'; code: string; message: string }) => {
     if (message.type === 'error') failure ??= new DigitkitError(message.code, message.message);
-    else ready();
+    // An error before the thread was ready ends the wait for it too (checked below).
+    ready();
   });
   const close = async () => {
     closing = true;

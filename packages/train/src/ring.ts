@@ -1,7 +1,6 @@
 // What the main thread and the batch-assembly thread share: a ring of batch slots and a few flags.
-import type { AugmentOptions } from '@digitkit/core';
 import type { BatchBuffers } from './batch.js';
-import type { SharedSet } from './shared.js';
+import type { BatchRange, SharedSet } from './shared.js';
 
 /** Slots of the ring's control array (Int32 over a SharedArrayBuffer). */
 export const RING = {
@@ -65,15 +64,7 @@ export function openRing(ring: SharedRing): RingViews {
 }
 
 /** Batches [from, to) of an epoch, made as the in-process loop makes them. */
-export interface AssemblerJob {
-  type: 'job';
-  epoch: number;
-  from: number;
-  to: number;
-  batchSize: number;
-  seed: number;
-  augment: false | Required<AugmentOptions>;
-}
+export type AssemblerJob = { type: 'job' } & BatchRange;
 
 export type ToAssembler =
   /** `crashAfter`: a test hook, the thread exits (code 70) after making this many batches. */

@@ -77,6 +77,16 @@ export function openSet(shared: SharedSet): ImageSet {
   return { ...shared, images: new Uint8Array(shared.images), labels: new Uint8Array(shared.labels) };
 }
 
+/** Batches [from, to) of an epoch, as the loop makes them: what a training worker trains on, or the assembler makes. */
+export interface BatchRange {
+  epoch: number;
+  from: number;
+  to: number;
+  batchSize: number;
+  seed: number;
+  augment: false | Required<AugmentOptions>;
+}
+
 /** What the main thread sends a worker. */
 export type ToWorker =
   | {
@@ -97,16 +107,7 @@ export type ToWorker =
       /** Test hook: a worker with this index crashes (exits) at this global step. */
       crashAt?: { worker: number; step: number; how: 'exit' | 'oom' };
     }
-  | {
-      type: 'run';
-      epoch: number;
-      from: number;
-      to: number;
-      batchSize: number;
-      seed: number;
-      augment: false | Required<AugmentOptions>;
-      rates: number[];
-    }
+  | ({ type: 'run'; rates: number[] } & BatchRange)
   | { type: 'state' }
   | { type: 'evaluate'; set: SharedSet; start: number; end: number; batchSize: number }
   | { type: 'predict'; x: SharedArrayBuffer; features: number; start: number; end: number };
