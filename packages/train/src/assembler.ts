@@ -3,7 +3,7 @@
 // Started by ./prefetch.ts; never imported by the package's index.
 import { parentPort } from 'node:worker_threads';
 import { DigitkitError, type ImageSet } from '@digitkit/core';
-import { assembleBatch } from './batch.js';
+import { assembleBatch, batchIndices } from './batch.js';
 import { type AssemblerJob, RING, type RingViews, SLOT, type ToAssembler, openRing } from './ring.js';
 import { openSet } from './shared.js';
 
@@ -50,9 +50,7 @@ function assemble(views: RingViews, set: ImageSet, job: AssemblerJob): void {
     if (Atomics.load(control, RING.cancel) !== 0) return;
     // Tests end the thread for real, mid-run, to check the run stops cleanly.
     if (++made > crashAfter) process.exit(70);
-    const start = b * job.batchSize;
-    const indices = views.order.subarray(start, Math.min(start + job.batchSize, set.count));
-    const n = assembleBatch(set, indices, job.seed, job.epoch, b, job.augment, views.buffers[slot]!);
+    const n = assembleBatch(set, batchIndices(views.order, b, job.batchSize), job.seed, job.epoch, b, job.augment, views.buffers[slot]!);
     meta[slot * SLOT.fields + SLOT.batch] = b;
     meta[slot * SLOT.fields + SLOT.count] = n;
     Atomics.store(meta, state, SLOT.full);

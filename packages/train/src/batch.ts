@@ -118,6 +118,11 @@ export function dropoutSeed(seed: number, epoch: number, batch: number): number 
   return mixSeed(seed ^ DROPOUT_SALT, epoch, batch);
 }
 
+/** The images of batch `b` of an epoch visiting `order`: `batchSize` of them, fewer in a last short batch. */
+export function batchIndices(order: Uint32Array, b: number, batchSize: number): Uint32Array {
+  return order.subarray(b * batchSize, Math.min((b + 1) * batchSize, order.length));
+}
+
 /** The [start, end) of shard `k` of `n` of a batch of `size` images: sizes differ by at most one. */
 export function shardRange(size: number, n: number, k: number): [number, number] {
   const base = Math.floor(size / n);

@@ -151,6 +151,11 @@ export function trackThread(thread: Worker, onExit: (code: number) => void): Pro
   });
 }
 
+/** Lets timers, signals, messages from threads and progress output run during a long stretch of work. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
 /** The cores this machine offers (1 outside Node). */
 export async function machineCores(): Promise<number> {
   if (!isNode()) return 1;

@@ -6,7 +6,7 @@ import type { Worker } from 'node:worker_threads';
 import { DigitkitError, type ImageSet } from '@digitkit/core';
 import type { BatchBuffers } from './batch.js';
 import type { ResolvedConfig } from './options.js';
-import { trackThread, workerEntry } from './pool.js';
+import { trackThread, workerEntry, yieldToEventLoop } from './pool.js';
 import { RING, type RingViews, SLOT, type ToAssembler, createRing, openRing } from './ring.js';
 import { shareSet } from './shared.js';
 
@@ -106,8 +106,4 @@ export async function startAssembler(config: ResolvedConfig, trainSet: ImageSet)
     },
     close,
   };
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

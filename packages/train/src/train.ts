@@ -18,8 +18,8 @@ import { type LearningRateSchedule, resolveSchedule } from './schedules.js';
 import { checkGradientKernels } from './kernels.js';
 import { FLOAT32_TINY } from './loss.js';
 import { type Stepper, createStepper } from './steppers.js';
-import { assembleBatch, batchBuffers, dropoutSeed, mixSeed } from './batch.js';
-import { type ChunkResult, chooseWorkers, machineCores, startPool } from './pool.js';
+import { assembleBatch, batchBuffers, batchIndices, dropoutSeed, mixSeed } from './batch.js';
+import { type ChunkResult, chooseWorkers, machineCores, startPool, yieldToEventLoop } from './pool.js';
 import { startAssembler } from './prefetch.js';
 import { readWeights, writeWeights } from './weights.js';
 
@@ -386,14 +386,12 @@ async function inProcessEngine(
 ): Promise<Engine> {
   const stepper: Stepper = createStepper(model, config.optimizer, config.weightDecay);
   if (resumed) stepper.optimizer.importState(resumed.step, resumed.state);
-  const buffers = batchBuffers(Math.min(config.batchSize, trainSet.count), trainSet.height * trainSet.width);
   // Batches made on a core of their own, or here between steps: the same batches either way.
   const assembler = withAssembler ? await startAssembler(config, trainSet).catch((error) => { stepper.dispose(); throw error; }) : null;
+  const buffers = assembler ? null : batchBuffers(Math.min(config.batchSize, trainSet.count), trainSet.height * trainSet.width);
   const batch = async (epoch: number, b: number, order: Uint32Array) => {
-    if (assembler) return assembler.take(epoch, b, order);
-    const start = b * config.batchSize;
-    const indices = order.subarray(start, Math.min(start + config.batchSize, trainSet.count));
-    return { buffers, n: assembleBatch(trainSet, indices, config.seed, epoch, b, config.augment, buffers) };
+    if (!buffers) return assembler!.take(epoch, b, order);
+    return { buffers, n: assembleBatch(trainSet, batchIndices(order, b, config.batchSize), config.seed, epoch, b, config.augment, buffers) };
   };
   let lastYield = performance.now();
   return {
@@ -483,7 +481,3 @@ async function workerEngine(
 /** How long the in-process loop trains before it lets timers, signals and output run. */
 const YIELD_EVERY_MS = 50;
 
-// Lets timers, signals and progress output run during a long epoch.
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
-}
