@@ -62,7 +62,7 @@ function recognizePad(final: boolean): void {
   const start = performance.now();
   const pixels = pad.inkPixels();
   const read = performance.now();
-  const result = recognizer.recognize(pixels);
+  const result = recognizer.recognize(pixels, { strokes: pad.inkStrokes() });
   const timing: StageTiming = { read: read - start, recognize: performance.now() - read };
   show(result, { source: 'pad', describe: 'your drawing', announce: final }, final ? start : undefined, timing);
 }

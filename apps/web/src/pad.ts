@@ -67,6 +67,12 @@ export class DrawingPad {
     return this.inkCtx.getImageData(0, 0, INK_SIZE, INK_SIZE);
   }
 
+  /** The strokes drawn so far (the one under way too), in the ink canvas's pixels: what tells digits drawn touching apart. */
+  inkStrokes(): [number, number][][] {
+    const strokes = this.active ? [...this.strokes, this.active] : this.strokes;
+    return strokes.map((stroke) => stroke.points.map((p) => [p.x * INK_SIZE, p.y * INK_SIZE] as [number, number]));
+  }
+
   clear(): void {
     this.strokes = [];
     this.active = undefined;

@@ -405,6 +405,16 @@ describe('verdicts beyond one digit, and the page’s legibility', () => {
     await page.screenshot({ path: join(shots, `app-touching-${kind}.png`) });
   });
 
+  it.each(shippedModels)('reads digits drawn touching that pass for one sure digit as ink, by the strokes that drew them (%s)', async (kind) => {
+    if (shippedModels.length > 1) await switchModel(kind);
+    // Read from the pixels alone each was one digit (a 3, an 8, a 2): the pad now passes its strokes to recognize().
+    for (const [left, right] of [[3, 3], [8, 5], [2, 2]] as const) {
+      await clearPad();
+      const result = await drawWithMouse(page, touchingDigits(left, right, 0.02));
+      expect(result, `${left}${right}`).toMatchObject({ state: 'digits', label: `${left}${right}` });
+    }
+  });
+
   it.each(shippedModels)('reads a digit with a line drawn under it, or in a box drawn round it (%s)', async (kind) => {
     if (shippedModels.length > 1) await switchModel(kind);
     for (const [name, lines] of [

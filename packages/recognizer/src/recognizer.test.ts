@@ -242,10 +242,10 @@ describe('recognize', () => {
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(1_000_000);
   });
 
-  it('refuses options that are not an object of polarity and threshold with BAD_OPTION', () => {
+  it('refuses options that are not an object of polarity, threshold and strokes with BAD_OPTION', () => {
     const picture = { data: new Uint8Array(100), width: 10, height: 10 };
     expect(() => recognizer.recognize(picture, null as never)).toThrow(expect.objectContaining({ code: 'BAD_OPTION', message: expect.stringMatching(/got null/) }));
-    expect(() => recognizer.recognize(picture, { minSureness: 0.9 } as never)).toThrow(expect.objectContaining({ code: 'BAD_OPTION', message: expect.stringMatching(/unknown option "minSureness"/) }));
+    expect(() => recognizer.recognize(picture, { minSureness: 0.9 } as never)).toThrow(expect.objectContaining({ code: 'BAD_OPTION', message: expect.stringMatching(/unknown option "minSureness"; it takes polarity, threshold, strokes/) }));
   });
 
   it('refuses a 50,000,001-pixel picture and takes one of exactly MAX_PIXELS... by size alone', () => {

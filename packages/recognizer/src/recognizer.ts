@@ -4,7 +4,7 @@ import { type Box, boundingBox, normalize, toMnistFormat } from '@digitkit/prepr
 import { ensureBackend } from './backend.js';
 import { readPicture } from './input.js';
 import { loadPlannedModel, planModel } from './models.js';
-import { type InkLayout, layoutInk, type Piece, type Region, splitPieces, touchingCuts, wholeRegion } from './segment.js';
+import { type InkLayout, layoutInk, type Piece, type Region, type Stroke, splitPieces, strokeParts, touchingCuts, wholeRegion } from './segment.js';
 import type { DigitPiece, Recognition, RecognizeInput, RecognizeOptions, Recognizer, RecognizerOptions, VerdictThresholds } from './types.js';
 import { SEGMENTATION, STROKE_VIEWS, VERDICT_THRESHOLDS, piecesDoubt, singleDigitDoubt, topGuesses, writeStrokeViews } from './verdicts.js';
 
@@ -85,11 +85,13 @@ class ModelRecognizer implements Recognizer {
 
   recognize(image: RecognizeInput, options: RecognizeOptions = {}): Recognition {
     this.#checkAlive();
+    const { strokes, ...format } = checkRecognizeOptions(options);
+    const strokesGiven = checkStrokes(strokes);
     const picture = readPicture(image);
-    const mnist = toMnistFormat(picture, options);
+    const mnist = toMnistFormat(picture, format);
     if (mnist.empty) return { verdict: 'empty', reason: mnist.reason };
     const { box, inverted } = mnist;
-    const layout = layoutInk(mnist.ink, box);
+    const layout = layoutInk(mnist.ink, box, strokesGiven);
     const pieces = splitPieces(layout).flatMap((piece) => {
       const pixels = fitted(piece);
       return pixels ? [{ pixels, box: piece.box, region: piece.region }] : [];
@@ -113,12 +115,16 @@ class ModelRecognizer implements Recognizer {
       const digits = read.flatMap((p, i) => {
         const piece: DigitPiece = { ...answer(p), pixels: pieces[i]!.pixels, box: pieces[i]!.box };
         const region = pieces[i]!.region;
+        const apart = this.#drawnApart(layout, region, piece);
+        if (apart) return apart;
         if (piece.confidence < this.thresholds.minPieceConfidence) return this.#touchingDigits(layout, region) ?? [piece];
         return this.#surerAsTouching(layout, region, piece) ?? [piece];
       });
       const doubt = piecesDoubt(digits.map((d) => d.probabilities), this.thresholds);
       return doubt === null ? number(digits) : unsure(`several pieces side by side, but ${doubt}`);
     }
+    const apart = this.#drawnApart(layout, wholeRegion(layout), answer(whole));
+    if (apart && apart.length <= this.thresholds.maxDigits) return number(apart);
     if (oneDoubt !== null) {
       const digits = this.#touchingDigits(layout, wholeRegion(layout));
       return digits && digits.length <= this.thresholds.maxDigits ? number(digits) : unsure(oneDoubt);
@@ -142,10 +148,32 @@ class ModelRecognizer implements Recognizer {
     return digits?.every(kept) ? digits : null;
   }
 
+  /**
+   * `region` read as the digits its strokes drew (see strokeParts), when each passes as a single digit would, and either
+   * their lines stay apart (ink only touching) or none is less sure than `read`, the region read whole (a 4 whose bar
+   * ends on its upright, its strokes' columns barely shared, reads surer whole).
+   */
+  #drawnApart(layout: InkLayout, region: Region, read: { confidence: number }): DigitPiece[] | null {
+    const drawn = strokeParts(layout, region);
+    const parts = (drawn?.pieces ?? []).flatMap((piece) => {
+      const pixels = fitted(piece);
+      return pixels ? [{ piece, pixels }] : [];
+    });
+    if (parts.length < 2) return null;
+    const images = new Float32Array(MNIST_SIZE * parts.length);
+    parts.forEach(({ pixels }, i) => normalize(pixels, images.subarray(i * MNIST_SIZE)));
+    const digits = predict(this.model, images, parts.length).map((p, i) => ({ ...answer(p), pixels: parts[i]!.pixels, box: parts[i]!.piece.box }));
+    return (drawn!.apart || digits.every((d) => d.confidence >= read.confidence)) && this.#eachSure(digits) ? digits : null;
+  }
+
   /** `region` read as digits that touch (see #readTouching), when each passes as a single digit would (singleDigitDoubt). */
   #touchingDigits(layout: InkLayout, region: Region): DigitPiece[] | null {
     const digits = this.#readTouching(layout, region);
-    if (digits === null) return null;
+    return digits !== null && this.#eachSure(digits) ? digits : null;
+  }
+
+  /** Whether each of `digits` passes as a single digit would (singleDigitDoubt: its stroke views, the second opinion). */
+  #eachSure(digits: readonly DigitPiece[]): boolean {
     const viewCount = this.thresholds.viewWeight > 0 ? STROKE_VIEWS.count : 0;
     const all = new Uint8Array(MNIST_SIZE * digits.length);
     digits.forEach((d, i) => all.set(d.pixels, i * MNIST_SIZE));
@@ -153,10 +181,9 @@ class ModelRecognizer implements Recognizer {
     if (viewCount > 0) digits.forEach((d, i) => writeStrokeViews(d.pixels, views.subarray(i * viewCount * MNIST_SIZE)));
     const viewed = viewCount > 0 ? predict(this.model, views, viewCount * digits.length).map((p) => p.probabilities) : [];
     const seconds = this.secondOpinion ? predict(this.secondOpinion, normalize(all), digits.length) : null;
-    const sure = digits.every(
+    return digits.every(
       (d, i) => singleDigitDoubt({ probabilities: d.probabilities, views: viewed.slice(i * viewCount, (i + 1) * viewCount), second: seconds ? seconds[i]!.probabilities : null, box: d.box, pixels: d.pixels }, this.thresholds) === null,
     );
-    return sure ? digits : null;
   }
 
   /**
@@ -226,6 +253,28 @@ class ModelRecognizer implements Recognizer {
 function fitted(piece: Piece): Uint8Array | null {
   const fit = toMnistFormat(piece.image, { polarity: 'light-on-dark' });
   return fit.empty ? null : fit.pixels;
+}
+
+const RECOGNIZE_OPTIONS = ['polarity', 'threshold', 'strokes'];
+
+/** `recognize`'s options: an object of RECOGNIZE_OPTIONS (their values are checked by toMnistFormat and checkStrokes). */
+function checkRecognizeOptions(options: RecognizeOptions): RecognizeOptions {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new DigitkitError('BAD_OPTION', `recognize: options must be an object with ${RECOGNIZE_OPTIONS.join(', ')} (or left out), got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}.`);
+  }
+  const unknown = Object.keys(options).filter((key) => !RECOGNIZE_OPTIONS.includes(key));
+  if (unknown.length > 0) throw new DigitkitError('BAD_OPTION', `recognize: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; it takes ${RECOGNIZE_OPTIONS.join(', ')}.`);
+  return options;
+}
+
+/** The `strokes` option checked: an array of strokes, each an array of [x, y] points with finite coordinates. */
+function checkStrokes(strokes: unknown): Stroke[] {
+  if (strokes === undefined) return [];
+  const isPoint = (p: unknown) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number' && Number.isFinite(v));
+  const bad = !Array.isArray(strokes) ? 0 : strokes.findIndex((s) => !Array.isArray(s) || s.length === 0 || !s.every(isPoint));
+  if (bad < 0) return strokes as Stroke[];
+  const what = Array.isArray(strokes) ? `stroke ${bad} is ${Array.isArray(strokes[bad]) ? (strokes[bad].length === 0 ? 'empty' : 'not all [x, y] pairs of finite numbers') : typeof strokes[bad]}` : `got ${strokes === null ? 'null' : typeof strokes}`;
+  throw new DigitkitError('BAD_OPTION', `strokes takes the strokes that drew the picture: an array of strokes, each a non-empty array of [x, y] points in the picture's pixels; ${what}.`);
 }
 
 /** Whether every gap between neighbouring pieces is under SEGMENTATION.oneDigitGap of the tallest piece's height. */

@@ -1,5 +1,7 @@
+// Drawing helpers shared with the other packages' tests (not part of any published surface).
+import { drawStrokes } from '@digitkit/testkit';
 import { describe, expect, it } from 'vitest';
-import { layoutInk, splitPieces, touchingCuts, wholeRegion } from './segment.js';
+import { layoutInk, type Stroke, splitPieces, strokeParts, touchingCuts, wholeRegion } from './segment.js';
 
 const [W, H] = [140, 64];
 
@@ -80,5 +82,47 @@ describe('touchingCuts', () => {
       expect(right.box.height).toBeGreaterThan(20);
       expect(left.box.height).toBeGreaterThan(20);
     }
+  });
+});
+
+describe('strokeParts', () => {
+  const PEN = 6;
+  /** An ellipse's line (cx, cy, radii) as one stroke, in pixels. */
+  const ring = (cx: number, cy: number, rx: number, ry: number): Stroke => Array.from({ length: 49 }, (_, k) => [cx + rx * Math.sin((k * Math.PI) / 24), cy - ry * Math.cos((k * Math.PI) / 24)] as [number, number]);
+  const bar = (x0: number, y0: number, x1: number, y1: number): Stroke => Array.from({ length: 13 }, (_, k) => [x0 + ((x1 - x0) * k) / 12, y0 + ((y1 - y0) * k) / 12] as [number, number]);
+  /** The strokes drawn light on black with a PEN-px pen, laid out with them (or without, `given` false). */
+  function drawnLayout(strokes: Stroke[], given = true) {
+    const unit = strokes.map((s) => s.map(([x, y]) => [x / W, y / H] as [number, number]));
+    const data = drawStrokes(unit, W, H, { left: 0, top: 0, width: W, height: H }, PEN);
+    return layoutInk({ data, width: W, height: H }, { x: 0, y: 0, width: W, height: H }, given ? strokes : []);
+  }
+
+  it('parts ink that touches by the strokes that drew it, and says their lines stay apart', () => {
+    // Two rings whose lines pass 4 px apart: their 6-px ink overlaps, one piece of ink.
+    const layout = drawnLayout([ring(40, 32, 18, 26), ring(80, 32, 18, 26)]);
+    expect(splitPieces(layout)).toEqual([]);
+    const parts = strokeParts(layout, wholeRegion(layout));
+    expect(parts?.apart).toBe(true);
+    const [left, right] = parts!.pieces.map((p) => span(p.box)) as [number[], number[]];
+    expect(left[0]).toBeLessThanOrEqual(22);
+    expect(left[1]).toBeGreaterThanOrEqual(58);
+    expect(left[1]).toBeLessThanOrEqual(62);
+    expect(right[0]).toBeGreaterThanOrEqual(58);
+    expect(right[1]).toBeGreaterThanOrEqual(98);
+    // The same picture without its strokes has nothing to part.
+    const inkOnly = drawnLayout([ring(40, 32, 18, 26), ring(80, 32, 18, 26)], false);
+    expect(strokeParts(inkOnly, wholeRegion(inkOnly))).toBeNull();
+  });
+
+  it('says when the parts\' lines meet: rings whose lines cross', () => {
+    const layout = drawnLayout([ring(40, 32, 18, 26), ring(72, 32, 18, 26)]);
+    expect(strokeParts(layout, wholeRegion(layout))).toMatchObject({ apart: false, pieces: [expect.anything(), expect.anything()] });
+  });
+
+  it('keeps strokes that share columns together: a bar across an upright (a 4\'s), a bar over a body (a 5\'s)', () => {
+    const cross = drawnLayout([bar(70, 6, 70, 58), bar(40, 34, 92, 34)]);
+    expect(strokeParts(cross, wholeRegion(cross))).toBeNull();
+    const capped = drawnLayout([bar(56, 8, 86, 8), ring(66, 36, 16, 18)]);
+    expect(strokeParts(capped, wholeRegion(capped))).toBeNull();
   });
 });

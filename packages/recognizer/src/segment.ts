@@ -26,6 +26,28 @@ export interface InkLayout {
   readonly factor: number;
   readonly box: Box;
   readonly groups: readonly Region[];
+  /** With the strokes that drew the ink (see layoutInk): them, the pen's width, and per small-copy pixel 1 + the group of strokes that drew it. */
+  readonly drawn: Drawn | null;
+}
+
+/** A stroke as a drawing pad records it: its points, in order, in the picture's pixels. */
+export type Stroke = readonly (readonly [x: number, y: number])[];
+
+interface Drawn {
+  readonly strokes: readonly Stroke[];
+  /** 1 + the group of each stroke (strokes grouped into digits as components are: by the columns their lines share). */
+  readonly groupOf: Int32Array;
+  /** 1 + the group of the stroke passing nearest each ink pixel of the small copy (0: no ink). */
+  readonly labels: Int32Array;
+  /** The pen's width in the picture's pixels: the ink's area over the strokes' length. */
+  readonly pen: number;
+}
+
+/** Ink parted by the strokes that drew it (see strokeParts). */
+export interface StrokeParts {
+  readonly pieces: Piece[];
+  /** Whether the parts' lines stay over half a pen's width apart: their ink only touches (a 4's bar ending on its upright meets it). */
+  readonly apart: boolean;
 }
 
 interface Component {
@@ -37,15 +59,101 @@ interface Component {
   labels: number[];
 }
 
-/** Lays out `ink` (toMnistFormat's: light on black, ruled lines already left out) covering `box` of the picture. */
-export function layoutInk(ink: GrayImage<Uint8Array>, box: Box): InkLayout {
+/**
+ * Lays out `ink` (toMnistFormat's: light on black, ruled lines already left out) covering `box` of the picture. With
+ * the `strokes` that drew it (two or more), it also notes which group of strokes drew each ink pixel (see strokeParts).
+ */
+export function layoutInk(ink: GrayImage<Uint8Array>, box: Box, strokes: readonly Stroke[] = []): InkLayout {
   const { small, factor } = shrunk(ink, box);
   const mask = new Uint8Array(small.data.length);
   const level = otsuLevel(small.data);
   for (let i = 0; i < mask.length; i++) mask[i] = small.data[i]! > level ? 1 : 0;
   const { labels, areas } = connectedComponents(mask, small.width, small.height);
   const groups = groupComponents(componentsOf(labels, areas, small.width)).map((group) => regionOf(group, labels));
-  return { small, factor, box, groups };
+  return { small, factor, box, groups, drawn: strokes.length < 2 ? null : drawnInk(mask, small.width, box, strokes) };
+}
+
+/**
+ * `region`'s ink parted the way it was drawn, left to right (none when one group of strokes drew it all): digits written
+ * touching come apart, a digit's own strokes stay together. Parts with less than SEGMENTATION.minCutShare of the ink
+ * (a stray dot) are left out.
+ */
+export function strokeParts(layout: InkLayout, region: Region): StrokeParts | null {
+  const { drawn, small } = layout;
+  if (drawn === null) return null;
+  const masks = new Map<number, Uint8Array>();
+  let area = 0;
+  for (let i = 0; i < region.mask.length; i++) {
+    if (!region.mask[i]) continue;
+    area++;
+    const mask = masks.get(drawn.labels[i]!) ?? new Uint8Array(region.mask.length);
+    mask[i] = 1;
+    masks.set(drawn.labels[i]!, mask);
+  }
+  const parts = [...masks].filter(([, mask]) => mask.reduce((sum, v) => sum + v, 0) >= SEGMENTATION.minCutShare * area);
+  if (parts.length < 2) return null;
+  const linesOf = (group: number) => drawn.strokes.filter((_, s) => drawn.groupOf[s] === group);
+  const reach = (drawn.pen / 2) ** 2;
+  const apart = parts.every(([a], i) => parts.slice(i + 1).every(([b]) => linesOf(a).every((p) => linesOf(b).every((q) => !linesMeet(p, q, reach)))));
+  const pieces = parts
+    .map(([, mask]) => boundsOf(mask, small.width))
+    .sort((a, b) => a.x0 - b.x0)
+    .map((part) => pieceOf(part, layout));
+  return { pieces, apart };
+}
+
+/**
+ * The strokes grouped into digits, each ink pixel of `mask` (the small copy of `box`) labelled, and the pen's width (see
+ * Drawn); null when one group drew it all (a digit in several strokes: nothing to part, no pixel to label).
+ */
+function drawnInk(mask: Uint8Array, width: number, box: Box, strokes: readonly Stroke[]): Drawn | null {
+  const lines = strokes.map((stroke, s): Component => {
+    const [xs, ys] = [stroke.map((p) => p[0]), stroke.map((p) => p[1])];
+    // Less one: groupComponents counts pixels (both ends in), a line spans max - min.
+    return { x0: Math.min(...xs), x1: Math.max(...xs) - 1, y0: Math.min(...ys), y1: Math.max(...ys) - 1, area: 0, labels: [s + 1] };
+  });
+  const groupOf = new Int32Array(strokes.length);
+  const groups = groupComponents(lines);
+  if (groups.length < 2) return null;
+  groups.forEach((group, k) => group.labels.forEach((label) => (groupOf[label - 1] = k + 1)));
+  const height = mask.length / width;
+  const [fx, fy] = [box.width / width, box.height / height];
+  const labels = new Int32Array(mask.length);
+  let area = 0;
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    area += fx * fy;
+    const px = box.x + ((i % width) + 0.5) * fx;
+    const py = box.y + (Math.floor(i / width) + 0.5) * fy;
+    let [best, nearest] = [Infinity, 0];
+    strokes.forEach((stroke, s) => {
+      const d = distanceToStroke(stroke, px, py);
+      if (d < best) [best, nearest] = [d, s];
+    });
+    labels[i] = groupOf[nearest]!;
+  }
+  const length = strokes.reduce((sum, stroke) => sum + stroke.slice(1).reduce((l, [x, y], k) => l + Math.hypot(x - stroke[k]![0], y - stroke[k]![1]), 0), 0);
+  return { strokes, groupOf, labels, pen: area / Math.max(length, 1) };
+}
+
+/** Whether the lines of two strokes come closer than sqrt(`squared`). */
+function linesMeet(a: Stroke, b: Stroke, squared: number): boolean {
+  return a.some(([x, y]) => distanceToStroke(b, x, y) < squared) || b.some(([x, y]) => distanceToStroke(a, x, y) < squared);
+}
+
+/** Squared distance from (px, py) to the polyline of `stroke` (a single point: to it). */
+function distanceToStroke(stroke: Stroke, px: number, py: number): number {
+  let best = Infinity;
+  for (let k = 0; k < stroke.length; k++) {
+    const [ax, ay] = stroke[k]!;
+    const [bx, by] = stroke[Math.min(k + 1, stroke.length - 1)]!;
+    const [dx, dy] = [bx - ax, by - ay];
+    const span = dx * dx + dy * dy;
+    const t = span > 0 ? Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / span)) : 0;
+    const [ex, ey] = [ax + t * dx - px, ay + t * dy - py];
+    best = Math.min(best, ex * ex + ey * ey);
+  }
+  return best;
 }
 
 /**

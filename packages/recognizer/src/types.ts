@@ -84,8 +84,12 @@ export interface DrawableImage {
 /** What `recognize` takes: pixel bytes (including `ImageData`), or in a browser a canvas or an `ImageBitmap`. */
 export type RecognizeInput = PixelImage | DrawableImage;
 
-/** Options of one `recognize` call: how the picture is turned into MNIST's format (see `toMnistFormat`). */
-export type RecognizeOptions = MnistFormatOptions;
+/**
+ * Options of one `recognize` call: how the picture is turned into MNIST's format (see `toMnistFormat`), and the
+ * strokes that drew it when you have them (a drawing pad): each an array of [x, y] points in the picture's pixels, in
+ * the order drawn. Digits written touching are then told apart by the strokes that drew them, as a person would.
+ */
+export type RecognizeOptions = MnistFormatOptions & { strokes?: readonly (readonly (readonly [x: number, y: number])[])[] };
 
 /** The picture holds one digit. */
 export interface DigitRecognition {

@@ -209,6 +209,47 @@ describe("verdict 'digits' for digits that touch", () => {
   });
 });
 
+describe("verdict 'digits' for digits drawn touching, given the strokes (a drawing pad)", () => {
+  /** An ellipse's line (centre, radii, unit box) as one stroke; a 1 with a short flag, its upright at x. */
+  const ring = (cx: number, cy: number, rx: number, ry: number): Stroke => Array.from({ length: 49 }, (_, k) => [cx + rx * Math.sin((k * Math.PI) / 24), cy - ry * Math.cos((k * Math.PI) / 24)] as [number, number]);
+  const one = (x: number): Stroke => [[x - 0.06, 0.33], ...line([[x - 0.06, 0.33], [x, 0.25], [x, 0.75]])];
+  /** A 4: the arm and the bar in one stroke, the upright in another, crossing the bar or ending on it. */
+  const four = (barTo: number): Stroke[] => [[[0.5, 0.2], ...line([[0.5, 0.2], [0.3, 0.58], [barTo, 0.58]])], [[0.6, 0.3], ...line([[0.6, 0.3], [0.6, 0.82]])]];
+  const inPixels = (strokes: Stroke[]) => strokes.map((s) => s.map(([x, y]) => [x * 280, y * 280] as [number, number]));
+  const read = (r: Recognizer, strokes: Stroke[], given = true) => verdictOf(r.recognize(drawn(strokes), given ? { strokes: inPixels(strokes) } : {}));
+
+  it('reads a 1 and a 0, and two 0s, whose ink touches (one piece of ink) as the numbers they are', () => {
+    const numbers: [string, Stroke[]][] = [
+      ['10', [one(0.32), ring(0.46, 0.5, 0.11, 0.25)]],
+      ['00', [ring(0.3, 0.5, 0.11, 0.25), ring(0.52, 0.5, 0.11, 0.25)]],
+    ];
+    for (const [digits, strokes] of numbers) {
+      const fit = toMnistFormat(drawn(strokes));
+      expect(fit.empty || splitPieces(layoutInk(fit.ink, fit.box)), `${digits} is one piece of ink`).toEqual([]);
+      for (const r of [cnn, mlp]) expect(read(r, strokes), `${r.modelSource} on ${digits}`).toBe(`digits ${digits}`);
+    }
+    // Without its strokes the CNN takes the 1 and 0 for one 0: the ink alone passes for one sure digit.
+    expect(read(cnn, numbers[0]![1], false)).toBe('digit 0');
+  });
+
+  it("keeps a digit drawn in two strokes one digit: a 4 whose bar crosses its upright or ends on it", () => {
+    for (const r of [cnn, mlp]) for (const barTo of [0.72, 0.6]) expect(read(r, four(barTo)), `${r.modelSource}, bar to ${barTo}`).toBe('digit 4');
+  });
+
+  it('reads a single stroke as it reads the picture alone', () => {
+    for (const strokes of [SCRIBBLE, [one(0.5)]]) expect(read(cnn, strokes)).toBe(read(cnn, strokes, false));
+  });
+
+  it.each([
+    ['a string', 'strokes' as unknown, /strokes takes .*; got string/],
+    ['an empty stroke', [[]], /stroke 0 is empty/],
+    ['a point with NaN', [[[1, 2]], [[1, Number.NaN]]], /stroke 1 is not all \[x, y\] pairs of finite numbers/],
+    ['a point of three numbers', [[[1, 2, 3]]], /stroke 0 is not all \[x, y\] pairs/],
+  ])('refuses strokes that are %s, saying what they should be', (_, strokes, message) => {
+    expect(() => cnn.recognize(drawn([one(0.5)]), { strokes: strokes as never })).toThrow(expect.objectContaining({ code: 'BAD_OPTION', message: expect.stringMatching(message) }));
+  });
+});
+
 describe("verdict 'digits' on forms", () => {
   /** Black ruled lines, `pen` pixels wide, drawn on a black-on-white RGBA picture: [x0, y0, x1, y1] each, level or upright. */
   const ruled = (picture: ReturnType<typeof number>, lines: number[][], pen: number) => {
