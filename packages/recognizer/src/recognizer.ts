@@ -256,6 +256,8 @@ function fitted(piece: Piece): Uint8Array | null {
 }
 
 const RECOGNIZE_OPTIONS = ['polarity', 'threshold', 'strokes'];
+/** The most points `strokes` may hold in all. */
+const MAX_STROKE_POINTS = 10_000;
 
 /** `recognize`'s options: an object of RECOGNIZE_OPTIONS (their values are checked by toMnistFormat and checkStrokes). */
 function checkRecognizeOptions(options: RecognizeOptions): RecognizeOptions {
@@ -272,7 +274,12 @@ function checkStrokes(strokes: unknown): Stroke[] {
   if (strokes === undefined) return [];
   const isPoint = (p: unknown) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number' && Number.isFinite(v));
   const bad = !Array.isArray(strokes) ? 0 : strokes.findIndex((s) => !Array.isArray(s) || s.length === 0 || !s.every(isPoint));
-  if (bad < 0) return strokes as Stroke[];
+  if (bad < 0) {
+    // Each ink pixel is measured against every point: the count bounds the time (a pad's drawing holds a few hundred).
+    const points = (strokes as Stroke[]).reduce((n, s) => n + s.length, 0);
+    if (points <= MAX_STROKE_POINTS) return strokes as Stroke[];
+    throw new DigitkitError('BAD_OPTION', `strokes hold ${points.toLocaleString('en-US')} points; recognize takes at most ${MAX_STROKE_POINTS.toLocaleString('en-US')} (a drawing pad's number holds a few hundred): leave out points under a pixel apart.`);
+  }
   const what = Array.isArray(strokes) ? `stroke ${bad} is ${Array.isArray(strokes[bad]) ? (strokes[bad].length === 0 ? 'empty' : 'not all [x, y] pairs of finite numbers') : typeof strokes[bad]}` : `got ${strokes === null ? 'null' : typeof strokes}`;
   throw new DigitkitError('BAD_OPTION', `strokes takes the strokes that drew the picture: an array of strokes, each a non-empty array of [x, y] points in the picture's pixels; ${what}.`);
 }

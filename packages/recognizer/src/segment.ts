@@ -106,7 +106,11 @@ export function strokeParts(layout: InkLayout, region: Region): StrokeParts | nu
  * The strokes grouped into digits, each ink pixel of `mask` (the small copy of `box`) labelled, and the pen's width (see
  * Drawn); null when one group drew it all (a digit in several strokes: nothing to part, no pixel to label).
  */
-function drawnInk(mask: Uint8Array, width: number, box: Box, strokes: readonly Stroke[]): Drawn | null {
+function drawnInk(mask: Uint8Array, width: number, box: Box, given: readonly Stroke[]): Drawn | null {
+  const height = mask.length / width;
+  const [fx, fy] = [box.width / width, box.height / height];
+  // Points closer than a small-copy pixel add nothing but time (each ink pixel is measured against every point).
+  const strokes = given.map((stroke) => spaced(stroke, Math.min(fx, fy)));
   const lines = strokes.map((stroke, s): Component => {
     const [xs, ys] = [stroke.map((p) => p[0]), stroke.map((p) => p[1])];
     // Less one: groupComponents counts pixels (both ends in), a line spans max - min.
@@ -116,8 +120,6 @@ function drawnInk(mask: Uint8Array, width: number, box: Box, strokes: readonly S
   const groups = groupComponents(lines);
   if (groups.length < 2) return null;
   groups.forEach((group, k) => group.labels.forEach((label) => (groupOf[label - 1] = k + 1)));
-  const height = mask.length / width;
-  const [fx, fy] = [box.width / width, box.height / height];
   const labels = new Int32Array(mask.length);
   let area = 0;
   for (let i = 0; i < mask.length; i++) {
@@ -134,6 +136,18 @@ function drawnInk(mask: Uint8Array, width: number, box: Box, strokes: readonly S
   }
   const length = strokes.reduce((sum, stroke) => sum + stroke.slice(1).reduce((l, [x, y], k) => l + Math.hypot(x - stroke[k]![0], y - stroke[k]![1]), 0), 0);
   return { strokes, groupOf, labels, pen: area / Math.max(length, 1) };
+}
+
+/** `stroke` with its first and last points and, between them, each at least `step` from the last one kept. */
+function spaced(stroke: Stroke, step: number): Stroke {
+  const kept = [stroke[0]!];
+  for (let k = 1; k < stroke.length - 1; k++) {
+    const [x, y] = stroke[k]!;
+    const [lx, ly] = kept[kept.length - 1]!;
+    if (Math.hypot(x - lx, y - ly) >= step) kept.push(stroke[k]!);
+  }
+  if (stroke.length > 1) kept.push(stroke[stroke.length - 1]!);
+  return kept;
 }
 
 /** Whether the lines of two strokes come closer than sqrt(`squared`). */

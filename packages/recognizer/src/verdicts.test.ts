@@ -245,6 +245,7 @@ describe("verdict 'digits' for digits drawn touching, given the strokes (a drawi
     ['an empty stroke', [[]], /stroke 0 is empty/],
     ['a point with NaN', [[[1, 2]], [[1, Number.NaN]]], /stroke 1 is not all \[x, y\] pairs of finite numbers/],
     ['a point of three numbers', [[[1, 2, 3]]], /stroke 0 is not all \[x, y\] pairs/],
+    ['10,001 points in all', [Array.from({ length: 5000 }, (_, i) => [i % 280, 100]), Array.from({ length: 5001 }, (_, i) => [i % 280, 180])], /strokes hold 10,001 points; recognize takes at most 10,000/],
   ])('refuses strokes that are %s, saying what they should be', (_, strokes, message) => {
     expect(() => cnn.recognize(drawn([one(0.5)]), { strokes: strokes as never })).toThrow(expect.objectContaining({ code: 'BAD_OPTION', message: expect.stringMatching(message) }));
   });
