@@ -150,7 +150,7 @@ class ModelRecognizer implements Recognizer {
 
   /**
    * `region` read as the digits its strokes drew (see strokeParts), when each passes as a single digit would, and either
-   * their lines stay apart (ink only touching) or none is less sure than `read`, the region read whole (a 4 whose bar
+   * their lines never meet (the ink only touches) or none is less sure than `read`, the region read whole (a 4 whose bar
    * ends on its upright, its strokes' columns barely shared, reads surer whole).
    */
   #drawnApart(layout: InkLayout, region: Region, read: { confidence: number }): DigitPiece[] | null {

@@ -114,9 +114,16 @@ describe('strokeParts', () => {
     expect(strokeParts(inkOnly, wholeRegion(inkOnly))).toBeNull();
   });
 
-  it('says when the parts\' lines meet: rings whose lines cross', () => {
-    const layout = drawnLayout([ring(40, 32, 18, 26), ring(72, 32, 18, 26)]);
-    expect(strokeParts(layout, wholeRegion(layout))).toMatchObject({ apart: false, pieces: [expect.anything(), expect.anything()] });
+  it('says when the parts\' lines meet: rings whose lines cross, a bar ending on a ring', () => {
+    const crossing = drawnLayout([ring(40, 32, 18, 26), ring(72, 32, 18, 26)]);
+    expect(strokeParts(crossing, wholeRegion(crossing))).toMatchObject({ apart: false, pieces: [expect.anything(), expect.anything()] });
+    const ending = drawnLayout([ring(40, 32, 18, 26), bar(100, 4, 60, 32)]);
+    expect(strokeParts(ending, wholeRegion(ending))).toMatchObject({ apart: false, pieces: [expect.anything(), expect.anything()] });
+  });
+
+  it('takes lines that only touch, neither crossing nor ending on the other, for apart: rings side by side', () => {
+    const touching = drawnLayout([ring(40, 32, 18, 26), ring(76, 32, 18, 26)]);
+    expect(strokeParts(touching, wholeRegion(touching))).toMatchObject({ apart: true, pieces: [expect.anything(), expect.anything()] });
   });
 
   it('keeps strokes that share columns together: a bar across an upright (a 4\'s), a bar over a body (a 5\'s)', () => {

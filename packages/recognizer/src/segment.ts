@@ -46,7 +46,7 @@ interface Drawn {
 /** Ink parted by the strokes that drew it (see strokeParts). */
 export interface StrokeParts {
   readonly pieces: Piece[];
-  /** Whether the parts' lines stay over half a pen's width apart: their ink only touches (a 4's bar ending on its upright meets it). */
+  /** Whether the parts' lines never meet (see linesMeet): their ink only touches, as digits written touching do. */
   readonly apart: boolean;
 }
 
@@ -150,9 +150,21 @@ function spaced(stroke: Stroke, step: number): Stroke {
   return kept;
 }
 
-/** Whether the lines of two strokes come closer than sqrt(`squared`). */
+/**
+ * Whether the lines of two strokes meet: one's end comes closer than sqrt(`squared`) to the other (a 4's bar ending on
+ * its upright, a 5's cap joining its body), or they cross. Lines that only pass close by (digits written touching) do not.
+ */
 function linesMeet(a: Stroke, b: Stroke, squared: number): boolean {
-  return a.some(([x, y]) => distanceToStroke(b, x, y) < squared) || b.some(([x, y]) => distanceToStroke(a, x, y) < squared);
+  const ends = (s: Stroke) => [s[0]!, s[s.length - 1]!];
+  if (ends(a).some(([x, y]) => distanceToStroke(b, x, y) < squared) || ends(b).some(([x, y]) => distanceToStroke(a, x, y) < squared)) return true;
+  for (let i = 0; i + 1 < a.length; i++) for (let j = 0; j + 1 < b.length; j++) if (segmentsCross(a[i]!, a[i + 1]!, b[j]!, b[j + 1]!)) return true;
+  return false;
+}
+
+/** Whether segments pq and rs cross (each has the other's ends on either side of it). */
+function segmentsCross(p: readonly [number, number], q: readonly [number, number], r: readonly [number, number], s: readonly [number, number]): boolean {
+  const side = (a: readonly [number, number], b: readonly [number, number], c: readonly [number, number]) => Math.sign((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]));
+  return side(p, q, r) * side(p, q, s) < 0 && side(r, s, p) * side(r, s, q) < 0;
 }
 
 /** Squared distance from (px, py) to the polyline of `stroke` (a single point: to it). */
