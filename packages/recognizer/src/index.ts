@@ -6,6 +6,7 @@ export type {
   DrawableImage,
   RecognizeInput,
   RecognizeOptions,
+  Stroke,
   Recognition,
   DigitRecognition,
   DigitsRecognition,

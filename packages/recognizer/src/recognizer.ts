@@ -4,8 +4,8 @@ import { type Box, boundingBox, normalize, toMnistFormat } from '@digitkit/prepr
 import { ensureBackend } from './backend.js';
 import { readPicture } from './input.js';
 import { loadPlannedModel, planModel } from './models.js';
-import { type InkLayout, layoutInk, type Piece, type Region, type Stroke, splitPieces, strokeParts, touchingCuts, wholeRegion } from './segment.js';
-import type { DigitPiece, Recognition, RecognizeInput, RecognizeOptions, Recognizer, RecognizerOptions, VerdictThresholds } from './types.js';
+import { type InkLayout, layoutInk, type Piece, type Region, splitPieces, strokeParts, touchingCuts, wholeRegion } from './segment.js';
+import type { DigitPiece, Recognition, RecognizeInput, RecognizeOptions, Recognizer, RecognizerOptions, Stroke, VerdictThresholds } from './types.js';
 import { SEGMENTATION, STROKE_VIEWS, VERDICT_THRESHOLDS, piecesDoubt, singleDigitDoubt, topGuesses, writeStrokeViews } from './verdicts.js';
 
 const MNIST_SIZE = 28 * 28;
@@ -155,7 +155,8 @@ class ModelRecognizer implements Recognizer {
    */
   #drawnApart(layout: InkLayout, region: Region, read: { confidence: number }): DigitPiece[] | null {
     const drawn = strokeParts(layout, region);
-    const parts = (drawn?.pieces ?? []).flatMap((piece) => {
+    if (drawn === null) return null;
+    const parts = drawn.pieces.flatMap((piece) => {
       const pixels = fitted(piece);
       return pixels ? [{ piece, pixels }] : [];
     });
@@ -163,7 +164,7 @@ class ModelRecognizer implements Recognizer {
     const images = new Float32Array(MNIST_SIZE * parts.length);
     parts.forEach(({ pixels }, i) => normalize(pixels, images.subarray(i * MNIST_SIZE)));
     const digits = predict(this.model, images, parts.length).map((p, i) => ({ ...answer(p), pixels: parts[i]!.pixels, box: parts[i]!.piece.box }));
-    return (drawn!.apart || digits.every((d) => d.confidence >= read.confidence)) && this.#eachSure(digits) ? digits : null;
+    return (drawn.apart || digits.every((d) => d.confidence >= read.confidence)) && this.#eachSure(digits) ? digits : null;
   }
 
   /** `region` read as digits that touch (see #readTouching), when each passes as a single digit would (singleDigitDoubt). */

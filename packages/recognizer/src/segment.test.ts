@@ -1,7 +1,8 @@
 // Drawing helpers shared with the other packages' tests (not part of any published surface).
 import { drawStrokes } from '@digitkit/testkit';
 import { describe, expect, it } from 'vitest';
-import { layoutInk, type Stroke, splitPieces, strokeParts, touchingCuts, wholeRegion } from './segment.js';
+import { layoutInk, splitPieces, strokeParts, touchingCuts, wholeRegion } from './segment.js';
+import type { Stroke } from './types.js';
 
 const [W, H] = [140, 64];
 

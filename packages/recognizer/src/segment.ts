@@ -1,6 +1,7 @@
 // Splits the ink of a picture into digit-sized pieces, left to right, on a small copy of the ink's box: cheap enough
 // to run on every stroke (well under a millisecond for a pad drawing); and offers cuts of one piece where digits touch.
 import { type Box, boundingBox, connectedComponents, type GrayImage, resizeArea } from '@digitkit/preprocess';
+import type { Stroke } from './types.js';
 import { SEGMENTATION } from './verdicts.js';
 
 /** Ink pixels of one region of the small copy (a group of components, or one side of a cut): 1 where its ink is. */
@@ -29,9 +30,6 @@ export interface InkLayout {
   /** With the strokes that drew the ink (see layoutInk): them, the pen's width, and per small-copy pixel 1 + the group of strokes that drew it. */
   readonly drawn: Drawn | null;
 }
-
-/** A stroke as a drawing pad records it: its points, in order, in the picture's pixels. */
-export type Stroke = readonly (readonly [x: number, y: number])[];
 
 interface Drawn {
   readonly strokes: readonly Stroke[];

@@ -89,7 +89,10 @@ export type RecognizeInput = PixelImage | DrawableImage;
  * strokes that drew it when you have them (a drawing pad): each an array of [x, y] points in the picture's pixels, in
  * the order drawn. Digits written touching are then told apart by the strokes that drew them, as a person would.
  */
-export type RecognizeOptions = MnistFormatOptions & { strokes?: readonly (readonly (readonly [x: number, y: number])[])[] };
+export type RecognizeOptions = MnistFormatOptions & { strokes?: readonly Stroke[] };
+
+/** A stroke as a drawing pad records it: its points, in order, in the picture's pixels. */
+export type Stroke = readonly (readonly [x: number, y: number])[];
 
 /** The picture holds one digit. */
 export interface DigitRecognition {
