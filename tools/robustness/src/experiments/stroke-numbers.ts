@@ -1,8 +1,9 @@
 // Strokes not designed here: MNIST test digits (the held-out half, 5,000-9,999) traced into strokes (their skeletons
 // broken at every junction: more strokes than a writer would use), drawn as the web pad draws (112 px, 8 px pen, dark on
-// white). Single digits, and pairs whose lines touch or overlap (by up to `overlap` of the height), each read with and
-// without `recognize`'s `strokes` option. Prints how many single digits stay 'digit' and right and how many pairs are
-// read exactly. `node --import tsx src/experiments/stroke-numbers.ts [count=300] [models=cnn,mlp] [overlap=0.1]`
+// white). Single digits, and pairs and triples whose lines touch or overlap (by up to `overlap` of the height), each
+// read with and without `recognize`'s `strokes` option. Prints how many single digits stay 'digit' and right and how
+// many numbers are read exactly. `node --import tsx src/experiments/stroke-numbers.ts [count=300] [models=cnn,mlp] [overlap=0.1] [pen=8] [side=112]`
+// (a negative overlap: pairs apart, their lines up to that share of the height apart).
 import { createRng, useBackend, type Rng } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { createRecognizer, type Recognition } from '@digitkit/recognizer';
@@ -11,7 +12,7 @@ import { asBlackOnWhite, digitSkeleton, penCoverage, type Skeleton } from '@digi
 const count = Number(process.argv[2] ?? 300);
 const models = (process.argv[3] ?? 'cnn,mlp').split(',');
 const maxOverlap = Number(process.argv[4] ?? 0.1);
-const [SIDE, PEN] = [112, 8];
+const [PEN, SIDE] = [Number(process.argv[5] ?? 8), Number(process.argv[6] ?? 112)];
 type Line = [number, number][];
 
 /** A skeleton's chains: paths between its ends and junctions (and each loop left over, once round). */
@@ -78,6 +79,9 @@ const pick = () => 5000 + rng.int(5000);
 const singles = Array.from({ length: count }, () => [pick()]);
 const pairs = Array.from({ length: count }, () => [pick(), pick()]);
 const overlaps = pairs.map(() => -rng.next() * maxOverlap);
+// Drawn after the pairs, so adding them left the singles and pairs as they were.
+const triples = Array.from({ length: count }, () => [pick(), pick(), pick()]);
+const tripleGaps = triples.map(() => [-rng.next() * maxOverlap, -rng.next() * maxOverlap]);
 for (const model of models) {
   const recognizer = await createRecognizer({ model, log: null });
   const score = (sets: number[][], gaps: (i: number) => number[]) => {
@@ -91,6 +95,6 @@ for (const model of models) {
     });
     return right.map((r) => `${((100 * r) / sets.length).toFixed(1)}%`).join(' -> ');
   };
-  console.log(`${model}: single digits kept 'digit' and right ${score(singles, () => [])}; pairs read exactly ${score(pairs, (i) => [overlaps[i]!])} (without -> with strokes; ${count} each)`);
+  console.log(`${model}: single digits kept 'digit' and right ${score(singles, () => [])}; pairs read exactly ${score(pairs, (i) => [overlaps[i]!])}; triples ${score(triples, (i) => tripleGaps[i]!)} (without -> with strokes; ${count} each)`);
   recognizer.dispose();
 }
