@@ -1,5 +1,5 @@
 import './style.css';
-import { createRecognizer, type Recognition, type Recognizer, SHIPPED_MODELS, type ShippedModelName } from '@digitkit/recognizer';
+import { createRecognizer, MAX_STROKE_POINTS, type Recognition, type Recognizer, SHIPPED_MODELS, type ShippedModelName } from '@digitkit/recognizer';
 import { getBackend, memory } from '@tensorflow/tfjs-core';
 import { startBackend } from './backend';
 import { type GalleryDigit, GalleryView, loadGallery, toImageData } from './gallery';
@@ -62,7 +62,10 @@ function recognizePad(final: boolean): void {
   const start = performance.now();
   const pixels = pad.inkPixels();
   const read = performance.now();
-  const result = recognizer.recognize(pixels, { strokes: pad.inkStrokes() });
+  const strokes = pad.inkStrokes();
+  // A scribble past the recognizer's limit is read from its pixels alone.
+  const drawn = strokes.reduce((n, s) => n + s.length, 0) <= MAX_STROKE_POINTS ? { strokes } : {};
+  const result = recognizer.recognize(pixels, drawn);
   const timing: StageTiming = { read: read - start, recognize: performance.now() - read };
   show(result, { source: 'pad', describe: 'your drawing', announce: final }, final ? start : undefined, timing);
 }

@@ -20,5 +20,5 @@ export type {
 export type { ShippedModel } from './models.js';
 export { SHIPPED_MODELS } from './models.js';
 export { createRecognizer } from './recognizer.js';
-export { MAX_PIXELS } from './input.js';
+export { MAX_PIXELS, MAX_STROKE_POINTS } from './input.js';
 export { STROKE_VIEWS, VERDICT_THRESHOLDS } from './verdicts.js';

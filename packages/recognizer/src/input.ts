@@ -4,6 +4,8 @@ import type { PixelImage, RecognizeInput } from './types.js';
 
 /** Pictures larger than this are refused: toMnistFormat's working copies of 50 megapixels already take ~0.5 GB. */
 export const MAX_PIXELS = 50_000_000;
+/** The most points `recognize`'s `strokes` may hold in all (each ink pixel is measured against every point). */
+export const MAX_STROKE_POINTS = 10_000;
 const CHANNELS = [1, 3, 4] as const;
 
 const ACCEPTED =

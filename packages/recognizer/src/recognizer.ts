@@ -2,7 +2,7 @@ import { type BackendName, DigitkitError, type DigitModel, parseBackendChoice, t
 import { predict } from '@digitkit/model';
 import { type Box, boundingBox, normalize, toMnistFormat } from '@digitkit/preprocess';
 import { ensureBackend } from './backend.js';
-import { readPicture } from './input.js';
+import { MAX_STROKE_POINTS, readPicture } from './input.js';
 import { loadPlannedModel, planModel } from './models.js';
 import { type InkLayout, layoutInk, type Piece, type Region, splitPieces, strokeParts, touchingCuts, wholeRegion } from './segment.js';
 import type { DigitPiece, Recognition, RecognizeInput, RecognizeOptions, Recognizer, RecognizerOptions, Stroke, VerdictThresholds } from './types.js';
@@ -257,8 +257,6 @@ function fitted(piece: Piece): Uint8Array | null {
 }
 
 const RECOGNIZE_OPTIONS = ['polarity', 'threshold', 'strokes'];
-/** The most points `strokes` may hold in all. */
-const MAX_STROKE_POINTS = 10_000;
 
 /** `recognize`'s options: an object of RECOGNIZE_OPTIONS (their values are checked by toMnistFormat and checkStrokes). */
 function checkRecognizeOptions(options: RecognizeOptions): RecognizeOptions {

@@ -4,7 +4,7 @@ import { toMnistFormat } from '@digitkit/preprocess';
 // Drawing helpers shared with the other packages' tests (not part of any published surface).
 import { asBlackOnWhite, createRng, cropToInk, drawStrokes, inksInARow, onSquaredPaper, redrawOnCanvas, type Stroke, upscaleBilinear } from '@digitkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRecognizer, type DigitPiece, type Recognition, type RecognizeInput, type Recognizer, VERDICT_THRESHOLDS } from './index.js';
+import { createRecognizer, type DigitPiece, MAX_STROKE_POINTS, type Recognition, type RecognizeInput, type Recognizer, VERDICT_THRESHOLDS } from './index.js';
 import { layoutInk, splitPieces } from './segment.js';
 import { singleDigitDoubt } from './verdicts.js';
 
@@ -248,6 +248,12 @@ describe("verdict 'digits' for digits drawn touching, given the strokes (a drawi
     ['10,001 points in all', [Array.from({ length: 5000 }, (_, i) => [i % 280, 100]), Array.from({ length: 5001 }, (_, i) => [i % 280, 180])], /strokes hold 10,001 points; recognize takes at most 10,000/],
   ])('refuses strokes that are %s, saying what they should be', (_, strokes, message) => {
     expect(() => cnn.recognize(drawn([one(0.5)]), { strokes: strokes as never })).toThrow(expect.objectContaining({ code: 'BAD_OPTION', message: expect.stringMatching(message) }));
+  });
+
+  it('takes MAX_STROKE_POINTS points exactly', () => {
+    expect(MAX_STROKE_POINTS).toBe(10_000);
+    const many = [Array.from({ length: 5000 }, (_, i) => [i % 280, 100] as [number, number]), Array.from({ length: 5000 }, (_, i) => [i % 280, 180] as [number, number])];
+    expect(cnn.recognize(drawn([one(0.5)]), { strokes: many }).verdict).not.toBe('empty');
   });
 });
 
