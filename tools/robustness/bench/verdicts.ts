@@ -46,6 +46,7 @@ function runAll(recognizer: Recognizer, halves: readonly Half[]): Map<string, Ve
 /** The measure the target is about: for single digits, the right ones kept; else the pass rate. */
 const measure = (s: VerdictScore) => (s.kind === 'digit' ? s.kept! : s.pass);
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+const NAME_WIDTH = Math.max(16, ...VERDICT_SETS.map((s) => s.name.length));
 
 // DIGITKIT_MODELS_DIR=<dir>: models of your own, <dir>/<kind>/model as `digitkit train --out <dir>/<kind>` saves them
 // (no second opinion; DIGITKIT_VERDICTS='{"minSureness":0.7}' overrides thresholds), instead of the shipped ones.
@@ -57,7 +58,7 @@ for (const name of Object.keys(SHIPPED_MODELS) as (keyof typeof SHIPPED_MODELS)[
   const recognizer = await createRecognizer({ model, log: null, ...(overrides ? { verdicts: overrides } : {}) });
   const scores = runAll(recognizer, HALVES);
   console.log(`## ${name} (${modelsDir ? model : 'shipped'}), thresholds ${JSON.stringify(recognizer.thresholds)}`);
-  const header = `${'set'.padEnd(16)} ${'half'.padEnd(8)} ${'n'.padStart(4)}  digit digits unsure empty  ${'measure'.padStart(8)} target  ${'ms/pic'.padStart(6)}  what the measure is`;
+  const header = `${'set'.padEnd(NAME_WIDTH)} ${'half'.padEnd(8)} ${'n'.padStart(4)}  digit digits unsure empty  ${'measure'.padStart(8)} target  ${'ms/pic'.padStart(6)}  what the measure is`;
   console.log(header);
   console.log('-'.repeat(header.length + 10));
   const rows: [VerdictSet, Half, VerdictScore][] = VERDICT_SETS.flatMap((set) => HALVES.map((half) => [set, half, scores.get(`${set.name}/${half}`)!] as [VerdictSet, Half, VerdictScore]));
@@ -72,7 +73,7 @@ for (const name of Object.keys(SHIPPED_MODELS) as (keyof typeof SHIPPED_MODELS)[
     const extra = s.kind === 'digit' ? ` (right before verdicts ${pct(s.before!)}, 'digit' and right now ${pct(s.pass)})` : '';
     const mark = measure(s) >= TARGET[s.kind].value ? ' ' : '!';
     console.log(
-      `${set.name.padEnd(16)} ${half.padEnd(8)} ${String(s.count).padStart(4)}  ${[v.digit, v.digits, v.unsure, v.empty].map((x, i) => String(x).padStart([5, 6, 6, 5][i]!)).join(' ')}  ${pct(measure(s)).padStart(8)}${mark} ${pct(TARGET[s.kind].value).padStart(6)}  ${s.ms.toFixed(2).padStart(6)}  ${TARGET[s.kind].says}${extra}`,
+      `${set.name.padEnd(NAME_WIDTH)} ${half.padEnd(8)} ${String(s.count).padStart(4)}  ${[v.digit, v.digits, v.unsure, v.empty].map((x, i) => String(x).padStart([5, 6, 6, 5][i]!)).join(' ')}  ${pct(measure(s)).padStart(8)}${mark} ${pct(TARGET[s.kind].value).padStart(6)}  ${s.ms.toFixed(2).padStart(6)}  ${TARGET[s.kind].says}${extra}`,
     );
   }
   for (const { samples, missing } of outside) if (samples.length === 0) console.log(`(not found, so not scored: ${missing})`);

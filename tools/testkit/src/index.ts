@@ -24,7 +24,7 @@ export {
   onSquaredPaper,
 } from './canvas.js';
 export type { Skeleton } from './skeleton.js';
-export { digitSkeleton, zhangSuen, upsample, skeletonBounds } from './skeleton.js';
+export { digitSkeleton, zhangSuen, upsample, skeletonBounds, skeletonStrokes } from './skeleton.js';
 export type { Affine, Surface, Raster, PhotoLook } from './render.js';
 export { drawSkeleton, toSurface, toPhoto, gaussianBlur, jpegSoften } from './render.js';
 export type { Closeness } from './measures.js';

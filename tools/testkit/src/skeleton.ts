@@ -143,3 +143,36 @@ export function skeletonBounds(skeleton: Skeleton): [number, number, number, num
   }
   return [x0, y0, x1, y1];
 }
+
+/**
+ * A skeleton as strokes: its chains, paths between its ends and junctions (and each loop left over, once round), as
+ * [x, y] points. More strokes than a writer would use (every junction breaks one): a hard test of stroke grouping.
+ */
+export function skeletonStrokes({ points, segments }: Skeleton): [number, number][][] {
+  const n = points.length / 2;
+  const next: number[][] = Array.from({ length: n }, () => []);
+  for (let s = 0; s < segments.length; s += 2) {
+    next[segments[s]!]!.push(segments[s + 1]!);
+    next[segments[s + 1]!]!.push(segments[s]!);
+  }
+  const used = new Set<string>();
+  const edge = (a: number, b: number) => (a < b ? `${a},${b}` : `${b},${a}`);
+  const walk = (from: number, to: number): number[] => {
+    const path = [from];
+    let [prev, at] = [from, to];
+    used.add(edge(prev, at));
+    while (true) {
+      path.push(at);
+      if (next[at]!.length !== 2) return path;
+      const ahead = next[at]!.find((k) => k !== prev && !used.has(edge(at, k)));
+      if (ahead === undefined) return path;
+      used.add(edge(at, ahead));
+      [prev, at] = [at, ahead];
+    }
+  };
+  const paths: number[][] = [];
+  const starts = [...next.keys()].filter((i) => next[i]!.length !== 2);
+  for (const i of [...starts, ...next.keys()]) for (const k of next[i]!) if (!used.has(edge(i, k))) paths.push(walk(i, k));
+  for (let i = 0; i < n; i++) if (next[i]!.length === 0) paths.push([i]);
+  return paths.map((path) => path.map((i) => [points[2 * i]!, points[2 * i + 1]!] as [number, number]));
+}

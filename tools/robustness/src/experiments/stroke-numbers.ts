@@ -7,7 +7,7 @@
 import { createRng, useBackend, type Rng } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { createRecognizer, type Recognition } from '@digitkit/recognizer';
-import { asBlackOnWhite, digitSkeleton, penCoverage, type Skeleton } from '@digitkit/testkit';
+import { asBlackOnWhite, digitSkeleton, penCoverage, skeletonStrokes } from '@digitkit/testkit';
 
 const count = Number(process.argv[2] ?? 300);
 const models = (process.argv[3] ?? 'cnn,mlp').split(',');
@@ -15,39 +15,9 @@ const maxOverlap = Number(process.argv[4] ?? 0.1);
 const [PEN, SIDE] = [Number(process.argv[5] ?? 8), Number(process.argv[6] ?? 112)];
 type Line = [number, number][];
 
-/** A skeleton's chains: paths between its ends and junctions (and each loop left over, once round). */
-function chains({ points, segments }: Skeleton): Line[] {
-  const n = points.length / 2;
-  const next: number[][] = Array.from({ length: n }, () => []);
-  for (let s = 0; s < segments.length; s += 2) {
-    next[segments[s]!]!.push(segments[s + 1]!);
-    next[segments[s + 1]!]!.push(segments[s]!);
-  }
-  const used = new Set<string>();
-  const edge = (a: number, b: number) => (a < b ? `${a},${b}` : `${b},${a}`);
-  const walk = (from: number, to: number): number[] => {
-    const path = [from];
-    let [prev, at] = [from, to];
-    used.add(edge(prev, at));
-    while (true) {
-      path.push(at);
-      if (next[at]!.length !== 2) return path;
-      const ahead = next[at]!.find((k) => k !== prev && !used.has(edge(at, k)));
-      if (ahead === undefined) return path;
-      used.add(edge(at, ahead));
-      [prev, at] = [at, ahead];
-    }
-  };
-  const paths: number[][] = [];
-  const starts = [...next.keys()].filter((i) => next[i]!.length !== 2);
-  for (const i of [...starts, ...next.keys()]) for (const k of next[i]!) if (!used.has(edge(i, k))) paths.push(walk(i, k));
-  for (let i = 0; i < n; i++) if (next[i]!.length === 0) paths.push([i]);
-  return paths.map((path) => path.map((i) => [points[2 * i]!, points[2 * i + 1]!]));
-}
-
 /** Digits `sources` of the test set side by side, their lines `gaps` (fractions of the height) apart. */
 function drawn(test: { images: Uint8Array }, sources: number[], gaps: number[]): { raster: { data: Uint8Array; width: number; height: number }; strokes: Line[] } {
-  const lines = sources.map((s) => chains(digitSkeleton(test.images.subarray(s * 784, (s + 1) * 784), 28)));
+  const lines = sources.map((s) => skeletonStrokes(digitSkeleton(test.images.subarray(s * 784, (s + 1) * 784), 28)));
   const bounds = lines.map((ls) => {
     const [xs, ys] = [ls.flat().map((p) => p[0]), ls.flat().map((p) => p[1])];
     return [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)] as const;

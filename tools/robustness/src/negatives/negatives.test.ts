@@ -1,3 +1,4 @@
+import { toGrayscale } from '@digitkit/preprocess';
 import { createRng } from '@digitkit/core';
 import { mnistSlice } from '@digitkit/testkit';
 import { describe, expect, it } from 'vitest';
@@ -42,7 +43,24 @@ describe('the verdict sets', () => {
     const drawn = drawNumber(test, 'held-out', 2, createRng(5));
     expect(drawn.digits).toHaveLength(2);
     expect(drawn.image.width * drawn.image.height).toBeGreaterThan(0);
-    expect(VERDICT_SETS.map((s) => s.name)).toEqual(['scribbles', 'letters', 'symbols', 'pairs', 'triples', 'touching pairs', 'touching triples', 'single digits', 'soft non-digits', 'soft digits']);
+    expect(VERDICT_SETS.map((s) => s.name)).toEqual(['scribbles', 'letters', 'symbols', 'pairs', 'triples', 'touching pairs', 'touching triples', 'touching pairs, strokes', 'touching triples, strokes', 'single digits', 'soft non-digits', 'soft digits']);
+  });
+
+  it("give the touching numbers' own pictures with the strokes that drew them, every point on the ink (none for photos)", async () => {
+    const test = await mnistSlice({ split: 'test', count: 200 });
+    const set = (name: string) => VERDICT_SETS.find((s) => s.name === name)!;
+    const plain = set('touching pairs').draw(test, 'held-out', 12);
+    const drawn = set('touching pairs, strokes').draw(test, 'held-out', 12);
+    expect(drawn.map((d) => d.image)).toEqual(plain.map((d) => d.image));
+    const withStrokes = drawn.filter((d) => d.strokes);
+    expect(withStrokes.length).toBeGreaterThanOrEqual(6);
+    for (const { image, strokes } of withStrokes) {
+      const gray = toGrayscale(image);
+      const paper = gray.data[0]!;
+      const points = strokes!.flat();
+      const onInk = points.filter(([x, y]) => Math.abs(gray.data[Math.round(y) * gray.width + Math.round(x)]! - paper) > 64);
+      expect(onInk.length / points.length).toBeGreaterThan(0.95);
+    }
   });
 
   it('make soft sets from the same halves: soft digits from the half of the MNIST test images, soft non-digits from the negative sets', async () => {

@@ -1,7 +1,7 @@
 // Several MNIST test digits written side by side, as people write a number: each digit's stroke skeleton re-drawn with
 // one pen, at its own size and baseline, with gaps from almost touching to wide.
 import type { ImageSet, Rng } from '@digitkit/core';
-import { type Affine, type Raster, digitSkeleton, drawSkeleton, skeletonBounds, toPhoto, toSurface } from '@digitkit/testkit';
+import { type Affine, type Raster, digitSkeleton, drawSkeleton, skeletonBounds, skeletonStrokes, toPhoto, toSurface } from '@digitkit/testkit';
 import { EASY_PHOTO, photoLook } from '../conditions.js';
 import type { Half } from './scene.js';
 import { pick, within } from './scene.js';
@@ -10,6 +10,9 @@ import { pick, within } from './scene.js';
 export interface DrawnNumber {
   readonly image: Raster;
   readonly digits: number[];
+  /** The strokes it was drawn with (the digits' skeletons as strokes, in the picture's pixels), as a drawing pad would
+   * give them; none for a photo. */
+  readonly strokes?: [number, number][][];
 }
 
 /** Test digits of each half: the tuning half draws from the first 5,000 test images, the held-out half the rest. */
@@ -55,6 +58,7 @@ export function drawNumber(test: ImageSet, half: Half, count: number, rng: Rng, 
   const originX = (width - rowWidth * scale) / 2 + (rng.next() - 0.5) * 0.1 * width;
   const originY = (height - scale) / 2 + (rng.next() - 0.5) * 0.1 * height;
   const cover = new Float32Array(width * height);
+  const strokes: [number, number][][] = [];
   layout.forEach(({ unit, left, x0, y0, drop }, i) => {
     // Digit units -> row units (left + (x - x0) * unit, drop + (y - y0) * unit) -> canvas, tilted about the row's origin.
     const s = unit * scale;
@@ -62,8 +66,10 @@ export function drawNumber(test: ImageSet, half: Half, count: number, rng: Rng, 
     const ty = (drop - y0 * unit) * scale;
     const transform: Affine = { a: cos * s, b: -sin * s, c: sin * s, d: cos * s, tx: originX + cos * tx - sin * ty, ty: originY + sin * tx + cos * ty };
     const ink = drawSkeleton(skeletons[i]!, transform, width, height, pen);
+    const { a, b, c, d, tx: ox, ty: oy } = transform;
+    for (const stroke of skeletonStrokes(skeletons[i]!)) strokes.push(stroke.map(([x, y]) => [a * x + b * y + ox, c * x + d * y + oy]));
     for (let p = 0; p < cover.length; p++) if (ink[p]! > cover[p]!) cover[p] = ink[p]!;
   });
   const image = surface === 'photo' ? toPhoto(cover, width, height, photoLook(EASY_PHOTO, rng), rng) : toSurface(cover, width, height, surface);
-  return { image, digits: sources.map((s) => test.labels[s]!) };
+  return { image, digits: sources.map((s) => test.labels[s]!), ...(surface !== 'photo' && { strokes }) };
 }

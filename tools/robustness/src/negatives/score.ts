@@ -35,7 +35,7 @@ export function scoreVerdicts(recognizer: Recognizer, set: VerdictSet, samples: 
   let ms = 0;
   for (const sample of samples) {
     const t0 = performance.now();
-    const result = recognizer.recognize(sample.image);
+    const result = recognizer.recognize(sample.image, sample.strokes ? { strokes: sample.strokes } : {});
     ms += performance.now() - t0;
     verdicts[result.verdict]++;
     const ok = passes(set.kind, sample, result);

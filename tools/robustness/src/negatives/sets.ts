@@ -17,6 +17,8 @@ export interface VerdictSample {
   readonly digits: readonly number[] | null;
   /** A short name of the content (the glyph, the scribble), for listing misses. */
   readonly what: string;
+  /** The strokes that drew it, passed to `recognize` as a drawing pad would (the sets "with strokes"). */
+  readonly strokes?: [number, number][][];
 }
 
 export interface VerdictSet {
@@ -47,17 +49,17 @@ function glyphSet(name: string, characters: readonly string[], description: stri
   };
 }
 
-const numberSet = (length: number, touching = false): VerdictSet => ({
-  name: `${touching ? 'touching ' : ''}${length === 2 ? 'pairs' : 'triples'}`,
+const numberSet = (length: number, touching = false, withStrokes = false): VerdictSet => ({
+  name: `${touching ? 'touching ' : ''}${length === 2 ? 'pairs' : 'triples'}${withStrokes ? ', strokes' : ''}`,
   kind: 'number',
   description: touching
-    ? `${length} MNIST test digits written in one flow: their extents overlapping by up to 15% of the height, so most touch; sizes, baselines, tilt`
+    ? `${length} MNIST test digits written in one flow: their extents overlapping by up to 15% of the height, so most touch; sizes, baselines, tilt${withStrokes ? '; the same pictures, read with the strokes that drew them (the skeletons as strokes; none for photos)' : ''}`
     : `${length} MNIST test digits side by side: sizes 85-115%, baselines, gaps 5-60% of the height, tilt`,
   draw: (test, half, count) => {
     const rng = createRng(seedOf(`${touching ? 'touching' : 'number'}${length}`, half));
     return Array.from({ length: count }, () => {
-      const { image, digits } = drawNumber(test, half, length, rng, touching ? [-0.15, 0] : undefined);
-      return { image, digits, what: digits.join('') };
+      const { image, digits, strokes } = drawNumber(test, half, length, rng, touching ? [-0.15, 0] : undefined);
+      return { image, digits, what: digits.join(''), ...(withStrokes && strokes && { strokes }) };
     });
   },
 });
@@ -137,7 +139,7 @@ const softDigitSet: VerdictSet = {
   },
 };
 
-export const VERDICT_SETS: readonly VerdictSet[] = [scribbleSet, letterSet, symbolSet, numberSet(2), numberSet(3), numberSet(2, true), numberSet(3, true), singleSet, softNonDigitSet, softDigitSet];
+export const VERDICT_SETS: readonly VerdictSet[] = [scribbleSet, letterSet, symbolSet, numberSet(2), numberSet(3), numberSet(2, true), numberSet(3, true), numberSet(2, true, true), numberSet(3, true, true), singleSet, softNonDigitSet, softDigitSet];
 
 /** `count` pictures of each half of the named set, the tuning half first (for experiments that look at both). */
 export function drawBothHalves(name: string, test: ImageSet, count: number): VerdictSample[] {
