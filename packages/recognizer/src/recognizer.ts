@@ -92,10 +92,7 @@ class ModelRecognizer implements Recognizer {
     if (mnist.empty) return { verdict: 'empty', reason: mnist.reason };
     const { box, inverted } = mnist;
     const layout = layoutInk(mnist.ink, box, strokesGiven);
-    const pieces = splitPieces(layout).flatMap((piece) => {
-      const pixels = fitted(piece);
-      return pixels ? [{ pixels, box: piece.box, region: piece.region }] : [];
-    });
+    const pieces = fittedPieces(splitPieces(layout)).map(({ piece, pixels }) => ({ pixels, box: piece.box, region: piece.region }));
     // The whole ink, every piece and the whole ink's stroke views in one forward pass.
     const viewCount = this.thresholds.viewWeight > 0 ? STROKE_VIEWS.count : 0;
     const images = new Float32Array(MNIST_SIZE * (1 + pieces.length + viewCount));
@@ -156,15 +153,17 @@ class ModelRecognizer implements Recognizer {
   #drawnApart(layout: InkLayout, region: Region, read: { confidence: number }): DigitPiece[] | null {
     const drawn = strokeParts(layout, region);
     if (drawn === null) return null;
-    const parts = drawn.pieces.flatMap((piece) => {
-      const pixels = fitted(piece);
-      return pixels ? [{ piece, pixels }] : [];
-    });
+    const parts = fittedPieces(drawn.pieces);
     if (parts.length < 2) return null;
-    const images = new Float32Array(MNIST_SIZE * parts.length);
-    parts.forEach(({ pixels }, i) => normalize(pixels, images.subarray(i * MNIST_SIZE)));
-    const digits = predict(this.model, images, parts.length).map((p, i) => ({ ...answer(p), pixels: parts[i]!.pixels, box: parts[i]!.piece.box }));
+    const digits = this.#readEach(parts).map((p, i) => ({ ...answer(p), pixels: parts[i]!.pixels, box: parts[i]!.piece.box }));
     return (drawn.apart || digits.every((d) => d.confidence >= read.confidence)) && this.#eachSure(digits) ? digits : null;
+  }
+
+  /** The model's reading of each fitted 28x28, in one forward pass. */
+  #readEach(fits: readonly { pixels: Uint8Array }[]): Prediction[] {
+    const images = new Float32Array(MNIST_SIZE * fits.length);
+    fits.forEach(({ pixels }, i) => normalize(pixels, images.subarray(i * MNIST_SIZE)));
+    return predict(this.model, images, fits.length);
   }
 
   /** `region` read as digits that touch (see #readTouching), when each passes as a single digit would (singleDigitDoubt). */
@@ -198,9 +197,7 @@ class ModelRecognizer implements Recognizer {
       return fits.every((side) => side.pixels !== null) ? [fits as { piece: Piece; pixels: Uint8Array }[]] : [];
     });
     if (sides.length === 0) return null;
-    const images = new Float32Array(MNIST_SIZE * 2 * sides.length);
-    sides.flat().forEach(({ pixels }, i) => normalize(pixels, images.subarray(i * MNIST_SIZE)));
-    const predictions = predict(this.model, images, 2 * sides.length);
+    const predictions = this.#readEach(sides.flat());
     const pairs = sides.map((pair, i) => pair.map(({ piece, pixels }, j) => ({ ...answer(predictions[2 * i + j]!), pixels, box: piece.box, region: piece.region })));
     const sure = this.thresholds.minCutConfidence;
     const lesser = (pair: (typeof pairs)[number]) => Math.min(...pair.map((d) => d.confidence));
@@ -254,6 +251,14 @@ class ModelRecognizer implements Recognizer {
 function fitted(piece: Piece): Uint8Array | null {
   const fit = toMnistFormat(piece.image, { polarity: 'light-on-dark' });
   return fit.empty ? null : fit.pixels;
+}
+
+/** The pieces that leave something in MNIST format, each with its 28x28. */
+function fittedPieces(pieces: readonly Piece[]): { piece: Piece; pixels: Uint8Array }[] {
+  return pieces.flatMap((piece) => {
+    const pixels = fitted(piece);
+    return pixels ? [{ piece, pixels }] : [];
+  });
 }
 
 const RECOGNIZE_OPTIONS = ['polarity', 'threshold', 'strokes'];

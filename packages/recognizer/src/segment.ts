@@ -90,9 +90,9 @@ export function strokeParts(layout: InkLayout, region: Region): StrokeParts | nu
   }
   const parts = [...masks].filter(([, mask]) => mask.reduce((sum, v) => sum + v, 0) >= SEGMENTATION.minCutShare * area);
   if (parts.length < 2) return null;
-  const linesOf = (group: number) => drawn.strokes.filter((_, s) => drawn.groupOf[s] === group);
+  const lines = parts.map(([group]) => drawn.strokes.filter((_, s) => drawn.groupOf[s] === group));
   const reach = (drawn.pen / 2) ** 2;
-  const apart = parts.every(([a], i) => parts.slice(i + 1).every(([b]) => linesOf(a).every((p) => linesOf(b).every((q) => !linesMeet(p, q, reach)))));
+  const apart = lines.every((mine, i) => lines.slice(i + 1).every((theirs) => mine.every((p) => theirs.every((q) => !linesMeet(p, q, reach)))));
   const pieces = parts
     .map(([, mask]) => boundsOf(mask, small.width))
     .sort((a, b) => a.x0 - b.x0)

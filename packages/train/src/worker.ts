@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError, useBackend, type BackendName, type DigitModel, type ImageSet } from '@digitkit/core';
 import { WASM_TRAINING_KERNELS, modelFromArtifacts, predict } from '@digitkit/model';
-import { assembleBatch, batchBuffers, dropoutSeed, shardRange, shardSeed } from './batch.js';
+import { assembleBatch, batchBuffers, batchIndices, dropoutSeed, shardRange, shardSeed } from './batch.js';
 import { evaluateRange } from './evaluate.js';
 import { checkGradientKernels } from './kernels.js';
 import { type FromWorker, RunFailed, type ToWorker, arrive, awaitOthers, openSet } from './shared.js';
@@ -127,11 +127,10 @@ function run(s: WorkerState, job: Run): number {
   const seed = shardSeed(job.seed, init.index);
   // Batch `b`'s share, made into `buffers` (from the shared order and the seed alone: the weights play no part).
   const share = (b: number) => {
-    const batchStart = b * job.batchSize;
-    const batchSize = Math.min(job.batchSize, set.count - batchStart);
-    const [from, to] = shardRange(batchSize, workers, init.index);
-    if (to > from) assembleBatch(set, s.order.subarray(batchStart + from, batchStart + to), seed, job.epoch, b, augment, buffers);
-    return { batchSize, n: to - from };
+    const indices = batchIndices(s.order, b, job.batchSize);
+    const [from, to] = shardRange(indices.length, workers, init.index);
+    if (to > from) assembleBatch(set, indices.subarray(from, to), seed, job.epoch, b, augment, buffers);
+    return { batchSize: indices.length, n: to - from };
   };
   let made: { b: number; batchSize: number; n: number } | null = null;
   let done = 0;

@@ -11,7 +11,7 @@ export interface DrawnNumber {
   readonly image: Raster;
   readonly digits: number[];
   /** The strokes it was drawn with (the digits' skeletons as strokes, in the picture's pixels), as a drawing pad would
-   * give them; none for a photo. */
+   * give them, when asked (`withStrokes`); none for a photo. */
   readonly strokes?: [number, number][][];
 }
 
@@ -32,7 +32,7 @@ const CANVASES: readonly (readonly [number, number])[] = [
  * the height apart, gaps between the drawn strokes in `gaps` (fractions of the height: 5-60% by default, below 0 the
  * digits' extents overlap, as in a number written in one flow), a tilt of up to 6 degrees for the whole.
  */
-export function drawNumber(test: ImageSet, half: Half, count: number, rng: Rng, gaps: readonly [number, number] = [0.05, 0.6]): DrawnNumber {
+export function drawNumber(test: ImageSet, half: Half, count: number, rng: Rng, gaps: readonly [number, number] = [0.05, 0.6], withStrokes = false): DrawnNumber {
   const [from, to] = sourceRange(half, test);
   const side = test.width;
   const sources = Array.from({ length: count }, () => from + rng.int(to - from));
@@ -67,9 +67,9 @@ export function drawNumber(test: ImageSet, half: Half, count: number, rng: Rng, 
     const transform: Affine = { a: cos * s, b: -sin * s, c: sin * s, d: cos * s, tx: originX + cos * tx - sin * ty, ty: originY + sin * tx + cos * ty };
     const ink = drawSkeleton(skeletons[i]!, transform, width, height, pen);
     const { a, b, c, d, tx: ox, ty: oy } = transform;
-    for (const stroke of skeletonStrokes(skeletons[i]!)) strokes.push(stroke.map(([x, y]) => [a * x + b * y + ox, c * x + d * y + oy]));
+    if (withStrokes) for (const stroke of skeletonStrokes(skeletons[i]!)) strokes.push(stroke.map(([x, y]) => [a * x + b * y + ox, c * x + d * y + oy]));
     for (let p = 0; p < cover.length; p++) if (ink[p]! > cover[p]!) cover[p] = ink[p]!;
   });
   const image = surface === 'photo' ? toPhoto(cover, width, height, photoLook(EASY_PHOTO, rng), rng) : toSurface(cover, width, height, surface);
-  return { image, digits: sources.map((s) => test.labels[s]!), ...(surface !== 'photo' && { strokes }) };
+  return { image, digits: sources.map((s) => test.labels[s]!), ...(withStrokes && surface !== 'photo' && { strokes }) };
 }

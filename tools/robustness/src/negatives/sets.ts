@@ -58,8 +58,8 @@ const numberSet = (length: number, touching = false, withStrokes = false): Verdi
   draw: (test, half, count) => {
     const rng = createRng(seedOf(`${touching ? 'touching' : 'number'}${length}`, half));
     return Array.from({ length: count }, () => {
-      const { image, digits, strokes } = drawNumber(test, half, length, rng, touching ? [-0.15, 0] : undefined);
-      return { image, digits, what: digits.join(''), ...(withStrokes && strokes && { strokes }) };
+      const { image, digits, strokes } = drawNumber(test, half, length, rng, touching ? [-0.15, 0] : undefined, withStrokes);
+      return { image, digits, what: digits.join(''), ...(strokes && { strokes }) };
     });
   },
 });
