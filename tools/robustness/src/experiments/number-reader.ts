@@ -4,7 +4,8 @@
 // Trained on pairs of MNIST *training* digits written touching (MNIST's bitmaps, the CNN recipe's augmentation),
 // measured on the verdict bench's touching pairs (MNIST *test* skeletons drawn with pens, photographed) and singles.
 // The recognizer with it: number-reader.diff (a prototype patch of @digitkit/recognizer) and number-reader-variants.ts.
-// Usage: number-reader.ts train <dir> [epochs=12] [count=60000] | measure <dir> [count a half=300]
+// Usage: number-reader.ts train <dir> [epochs=12] [count=60000] [pairs,singles,triples shares=0.6,0.15,0.1] |
+//        measure <dir> [count a half=300]
 import { mkdir, readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -77,13 +78,15 @@ function composeNumber(set: ImageSet, indices: readonly number[], rng: Rng): Gra
 
 /** Classes past the pairs and singles: three or more digits, and ink that holds no digit. */
 const MORE = PAIR_CLASSES + 10;
+/** Shares of touching pairs, single digits and touching triples in a training set (the rest non-digits). */
+const MIX: [number, number, number] = [0.6, 0.15, 0.1];
 const NONE = MORE + 1;
 
 /**
- * `count` wide fits from `set`: 60% touching pairs (class 10a + b), 15% single digits (100 + d), 10% touching triples
+ * `count` wide fits from `set` (shares: `MIX`, or the train command's fifth argument): 60% touching pairs (class 10a + b), 15% single digits (100 + d), 10% touching triples
  * (110), 15% synthetic non-digits (111, @digitkit/preprocess's negative maker, on a 28x28 or a 56x28 canvas).
  */
-function pairSet(set: ImageSet, count: number, seed: number): ImageSet {
+function pairSet(set: ImageSet, count: number, seed: number, [pairs, singles, triples] = MIX): ImageSet {
   const rng = createRng(seed);
   const size = WIDE.width * WIDE.height;
   const images = new Uint8Array(count * size);
@@ -95,13 +98,13 @@ function pairSet(set: ImageSet, count: number, seed: number): ImageSet {
     const a = rng.int(set.count);
     const b = rng.int(set.count);
     let ink: GrayImage;
-    if (roll < 0.6) {
+    if (roll < pairs) {
       ink = composeNumber(set, [a, b], rng);
       labels[i] = 10 * set.labels[a]! + set.labels[b]!;
-    } else if (roll < 0.75) {
+    } else if (roll < pairs + singles) {
       ink = digitInk(set, a, 1);
       labels[i] = PAIR_CLASSES + set.labels[a]!;
-    } else if (roll < 0.85) {
+    } else if (roll < pairs + singles + triples) {
       ink = composeNumber(set, [a, b, rng.int(set.count)], rng);
       labels[i] = MORE;
     } else {
@@ -145,7 +148,7 @@ function readWide(model: DigitModel, fits: readonly Uint8Array[]): { label: numb
   });
 }
 
-const [command, dir, a1, a2] = process.argv.slice(2) as [string, string, string?, string?];
+const [command, dir, a1, a2, a3] = process.argv.slice(2) as [string, string, string?, string?, string?];
 await useBackend('wasm', { log: null });
 registerWasmTrainingKernels();
 const { train: pool, test } = await loadMnist();
@@ -154,7 +157,7 @@ if (command === 'train') {
   const epochs = Number(a1 ?? 12);
   const count = Number(a2 ?? 60000);
   const t0 = performance.now();
-  const trainSet = pairSet(pool, count, 1);
+  const trainSet = pairSet(pool, count, 1, a3 ? (a3.split(',').map(Number) as [number, number, number]) : MIX);
   const validation = pairSet(test, 5000, 2);
   console.log(`made ${count} + 5000 wide fits in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const model = pairCnn(42);
