@@ -120,13 +120,14 @@ class ModelRecognizer implements Recognizer {
       const doubt = piecesDoubt(digits.map((d) => d.probabilities), this.thresholds);
       return doubt === null ? number(digits) : unsure(`several pieces side by side, but ${doubt}`);
     }
-    const apart = this.#drawnApart(layout, wholeRegion(layout), answer(whole));
+    const allInk = wholeRegion(layout);
+    const apart = this.#drawnApart(layout, allInk, answer(whole));
     if (apart && apart.length <= this.thresholds.maxDigits) return number(apart);
     if (oneDoubt !== null) {
-      const digits = this.#touchingDigits(layout, wholeRegion(layout));
+      const digits = this.#touchingDigits(layout, allInk);
       return digits && digits.length <= this.thresholds.maxDigits ? number(digits) : unsure(oneDoubt);
     }
-    const touching = this.#surerAsTouching(layout, wholeRegion(layout), { ...answer(whole), box });
+    const touching = this.#surerAsTouching(layout, allInk, { ...answer(whole), box });
     if (touching && touching.length <= this.thresholds.maxDigits) return number(touching);
     return { verdict: 'digit', ...answer(whole), guesses: topGuesses(whole.probabilities), pixels: mnist.pixels, box, inverted };
   }

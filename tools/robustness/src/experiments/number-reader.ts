@@ -12,7 +12,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { createRng, type DigitModel, type ImageSet, type Rng, useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { registerWasmTrainingKernels, saveModel } from '@digitkit/model';
-import { boundingBox, centerOfMass, createNegativeMaker, resizeArea, toMnistFormat, type GrayImage } from '@digitkit/preprocess';
+import { type Box, boundingBox, centerOfMass, createNegativeMaker, resizeArea, toMnistFormat, type GrayImage } from '@digitkit/preprocess';
 import { defaultRecipe, train } from '@digitkit/train';
 import { drawBothHalves } from '../negatives/sets.js';
 
@@ -26,10 +26,7 @@ export function wideFit(ink: GrayImage): Uint8Array | null {
   for (let i = 0; i < ink.data.length; i++) peak = Math.max(peak, ink.data[i]!);
   if (!(peak > 0)) return null;
   const box = boundingBox(ink, 0.1 * peak)!;
-  const crop = new Float32Array(box.width * box.height);
-  for (let y = 0; y < box.height; y++) for (let x = 0; x < box.width; x++) crop[y * box.width + x] = ink.data[(box.y + y) * ink.width + box.x + x]!;
-  const s = Math.min(20 / box.height, 52 / box.width);
-  const small = resizeArea({ data: crop, width: box.width, height: box.height }, Math.max(1, Math.round(box.width * s)), Math.max(1, Math.round(box.height * s)));
+  const small = scaledCrop(ink, box, Math.min(20 / box.height, 52 / box.width));
   const com = centerOfMass(small)!;
   const top = small.data.reduce((a, b) => Math.max(a, b), 0);
   const dx = Math.min(Math.max(Math.round(WIDE.width / 2 - com.x), 0), WIDE.width - small.width);
@@ -44,8 +41,13 @@ function digitInk(set: ImageSet, index: number, scale: number): GrayImage {
   const side = 28;
   const image = { data: set.images.subarray(index * side * side, (index + 1) * side * side), width: side, height: side };
   const box = boundingBox(image) ?? { x: 0, y: 0, width: side, height: side };
+  return scaledCrop(image, box, scale);
+}
+
+/** `box` of `image` area-resized by `scale` (at least a pixel a side). */
+function scaledCrop(image: GrayImage, box: Box, scale: number): GrayImage<Float32Array> {
   const crop = new Float32Array(box.width * box.height);
-  for (let y = 0; y < box.height; y++) for (let x = 0; x < box.width; x++) crop[y * box.width + x] = image.data[(box.y + y) * side + box.x + x]!;
+  for (let y = 0; y < box.height; y++) for (let x = 0; x < box.width; x++) crop[y * box.width + x] = image.data[(box.y + y) * image.width + box.x + x]!;
   return resizeArea({ data: crop, width: box.width, height: box.height }, Math.max(1, Math.round(box.width * scale)), Math.max(1, Math.round(box.height * scale)));
 }
 
