@@ -1,6 +1,6 @@
 import { createRng, DigitkitError, type ImageSet, type Rng } from '@digitkit/core';
 import { drawSegment } from './augment.js';
-import { boundingBox, type GrayImage, resampleArea } from './image.js';
+import { type Box, boundingBox, type GrayImage, resampleArea } from './image.js';
 import { toMnistFormat } from './mnist-format.js';
 
 // Synthetic "not a digit" pictures for outlier exposure (Hendrycks et al. 2019): trained towards equal probabilities
@@ -115,7 +115,8 @@ function drawFitted(strokes: Point[][], out: Uint8Array, rng: Rng, width: number
   for (let i = 0; i < out.length; i++) out[i] = roundNonNegative(canvas[i]! * 255);
 }
 
-function checkSeed(caller: string, seed: number): void {
+/** Throws BAD_OPTION unless `seed` is a finite number. */
+export function checkSeed(caller: string, seed: number): void {
   if (!Number.isFinite(seed)) throw new DigitkitError('BAD_OPTION', `${caller}: seed must be a finite number, got ${seed}`);
 }
 
@@ -161,43 +162,85 @@ export function createPairMaker({ seed, digits }: PairMakerOptions): (out: Uint8
 }
 
 const MNIST_SIDE = 28;
-/** Room around the pair, so toMnistFormat sees background on every side. */
-const PAIR_MARGIN = 8;
+/** Room around the pair, so toMnistFormat sees background on every side; neighbours from 15% of the height overlapping to 5% apart. */
+const PAIR_LAYOUT: TouchingLayout = { gap: [-0.15, 0.05], margin: 8 };
 
-/**
- * Two random digits' ink side by side on a black canvas, as people write a number in one flow: heights 85-115% of one
- * another, baselines up to 6% of the height apart, ink boxes overlapping by up to 15% of the height or 5% apart.
- */
+/** Two random digits of `digits` written in one flow (see {@link touchingDigits}), as bytes. */
 function touchingPair(digits: ImageSet, rng: Rng): GrayImage<Uint8Array> {
-  const side = MNIST_SIDE;
-  const inks = [0, 1].map(() => {
-    const start = rng.int(digits.count) * side * side;
-    const image = { data: digits.images.subarray(start, start + side * side), width: side, height: side };
-    const box = boundingBox(image) ?? { x: 0, y: 0, width: side, height: side };
-    const scale = 0.85 + rng.next() * 0.3;
+  // Each digit's index, size and drop are drawn in turn: the order this maker's pictures have always come from.
+  const written = [0, 1].map(() => {
+    const { image, box } = digitAndBox(digits, rng.int(digits.count));
+    const scale = drawWrittenScale(rng);
     const width = Math.max(1, Math.round(box.width * scale));
     const height = Math.max(1, Math.round(box.height * scale));
+    // Resampled in place, not cropped first as the number set's digits are: the two differ in the last float bits.
     const ink = { data: resampleArea(image, box, width / box.width, height / box.height, width, height), width, height };
-    return { ink, drop: Math.round((rng.next() - 0.5) * 0.12 * height) };
+    return { ink, drop: drawBaselineDrop(rng, height) };
   });
-  const [left, right] = inks as [(typeof inks)[number], (typeof inks)[number]];
-  const unit = Math.max(left.ink.height, right.ink.height);
-  const gap = Math.round((-0.15 + rng.next() * 0.2) * unit);
-  // The canvas is sized from where the right digit lands (a narrow left one overlapped by more than its width: at the margin).
-  const rightX = Math.max(PAIR_MARGIN, PAIR_MARGIN + left.ink.width + gap);
-  const width = Math.max(PAIR_MARGIN + left.ink.width, rightX + right.ink.width) + PAIR_MARGIN;
-  const height = unit + Math.abs(left.drop) + Math.abs(right.drop) + 2 * PAIR_MARGIN;
-  const canvas = new Uint8Array(width * height);
-  const place = ({ ink, drop }: (typeof inks)[number], x0: number) => {
-    const y0 = PAIR_MARGIN + Math.abs(left.drop) + drop + (unit - ink.height);
+  const pair = touchingDigits(written, rng, PAIR_LAYOUT);
+  return { data: Uint8Array.from(pair.data, (value) => Math.min(255, Math.round(value))), width: pair.width, height: pair.height };
+}
+
+/** Digit `index` of a set of 28x28 digits, and its ink's box (the whole bitmap when it is blank). */
+export function digitAndBox(digits: ImageSet, index: number): { image: GrayImage<Uint8Array>; box: Box } {
+  const side = MNIST_SIDE;
+  const image = { data: digits.images.subarray(index * side * side, (index + 1) * side * side), width: side, height: side };
+  return { image, box: boundingBox(image) ?? { x: 0, y: 0, width: side, height: side } };
+}
+
+/** One digit of a number written in one flow: its ink (light on black) and how far its baseline drops, in pixels. */
+export interface WrittenDigit {
+  ink: GrayImage<Float32Array>;
+  drop: number;
+}
+
+/** How the digits of a number sit: neighbours' ink boxes `gap` of the tallest digit's height apart (a range, negative
+ * for overlapping), `margin` pixels of background around them. */
+export interface TouchingLayout {
+  gap: readonly [least: number, most: number];
+  margin: number;
+}
+
+/** A written digit's size against its neighbours': heights 85-115% of one another. */
+export function drawWrittenScale(rng: Rng): number {
+  return 0.85 + rng.next() * 0.3;
+}
+
+/** How far a written digit's baseline drops: up to 6% of its height either way. */
+export function drawBaselineDrop(rng: Rng, height: number): number {
+  return Math.round((rng.next() - 0.5) * 0.12 * height);
+}
+
+/**
+ * Digits side by side on a black canvas, as people write a number in one flow: each starts a gap of `layout` (drawn
+ * here, one per neighbour) right of the ink before it, and ends at the tallest digit's bottom moved by its drop. Where
+ * two inks meet, the more inked pixel wins. A margin of at least the largest drop keeps every digit on the canvas.
+ */
+export function touchingDigits(written: readonly WrittenDigit[], rng: Rng, layout: TouchingLayout): GrayImage<Float32Array> {
+  const { margin } = layout;
+  const [least, most] = layout.gap;
+  const unit = Math.max(...written.map(({ ink }) => ink.height));
+  const xs: number[] = [];
+  let right = margin;
+  for (const [k, { ink }] of written.entries()) {
+    // From the rightmost ink so far: a narrow digit overlapped by more than its width does not pull the next one back.
+    const x = k === 0 ? margin : Math.max(margin, right + Math.round((least + rng.next() * (most - least)) * unit));
+    xs.push(x);
+    right = Math.max(right, x + ink.width);
+  }
+  const width = right + margin;
+  // The common baseline sits the first drop below the margin, and the canvas grows by every drop: a pair's canvas as the pair maker has always sized it.
+  const top = margin + Math.abs(written[0]!.drop);
+  const height = unit + written.reduce((sum, { drop }) => sum + Math.abs(drop), 0) + 2 * margin;
+  const data = new Float32Array(width * height);
+  written.forEach(({ ink, drop }, k) => {
+    const y0 = top + drop + (unit - ink.height);
     for (let y = 0; y < ink.height; y++) {
       for (let x = 0; x < ink.width; x++) {
-        const i = (y0 + y) * width + x0 + x;
-        canvas[i] = Math.max(canvas[i]!, Math.min(255, Math.round(ink.data[y * ink.width + x]!)));
+        const i = (y0 + y) * width + xs[k]! + x;
+        data[i] = Math.max(data[i]!, ink.data[y * ink.width + x]!);
       }
     }
-  };
-  place(left, PAIR_MARGIN);
-  place(right, rightX);
-  return { data: canvas, width, height };
+  });
+  return { data, width, height };
 }
