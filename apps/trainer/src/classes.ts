@@ -10,13 +10,16 @@ export const CLASSES_FILE = 'classes.txt';
 /** Where a trained model keeps its class names (model.json's userDefinedMetadata). */
 export const METADATA_KEY = 'classNames';
 
+/** The source of names a model's kind fixes (`classNamesForModel` in @digitkit/train): like the digits', no flag's. */
+export const KIND_SOURCE = 'the model kind';
+
 const MAX_NAME_LENGTH = 64;
 // A names file of a 256-class set fits in far less; a larger one is not a names file.
 const MAX_CLASSES_FILE_BYTES = 64 * 1024;
 
 export interface ClassNames {
   readonly names: readonly string[];
-  /** Where they came from: "--classes", a classes.txt path, "the model", or "digits". */
+  /** Where they came from: "--classes", a classes.txt path, "the model", "the model kind", or "digits". */
   readonly source: string;
 }
 
@@ -42,6 +45,8 @@ export async function resolveClassNames(options: {
   flag?: readonly string[] | undefined;
   data?: string | undefined;
   modelNames?: readonly string[] | undefined;
+  /** The names the model's kind gives its classes (the number reader's), used when nothing else names them. */
+  kindNames?: readonly string[] | undefined;
   numClasses: number;
 }): Promise<ClassNames> {
   const { numClasses } = options;
@@ -49,7 +54,7 @@ export async function resolveClassNames(options: {
   const found: ClassNames | undefined = options.flag
     ? { names: checkNames(options.flag, '--classes'), source: '--classes' }
     : (fromFile ?? (options.modelNames ? { names: options.modelNames, source: 'the model' } : undefined));
-  if (!found) return { names: digitNames(numClasses), source: 'digits' };
+  if (!found) return options.kindNames ? { names: options.kindNames, source: KIND_SOURCE } : { names: digitNames(numClasses), source: 'digits' };
   if (found.names.length !== numClasses) {
     // A wrong --classes is a usage error (exit 2); a wrong file or model is a problem with the data (exit 1).
     throw new DigitkitError(

@@ -207,6 +207,41 @@ describe('digitkit train', () => {
   });
 });
 
+describe('digitkit train --model numbers (the number reader)', () => {
+  let trained: Run;
+  beforeAll(async () => {
+    trained = await digitkit(['train', '--model', 'numbers', '--limit', '2000', '--validation', '300', '--epochs', '1', '--backend', 'wasm', '--out', 'numbers']);
+  });
+
+  it('trains on numbers made from the digits, named as numbers, and tests on numbers made from the 10,000 test digits', async () => {
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(trained.stderr).toMatch(/model +numbers: the number reader/);
+    expect(trained.stderr).toMatch(/classes +00, 01, 02, .* \(112\)/);
+    const metrics = JSON.parse(await readFile(join(work, 'numbers/metrics.json'), 'utf8'));
+    expect(metrics).toMatchObject({ model: 'numbers', test: { count: 10_000 } });
+    expect(metrics.test.confusion).toHaveLength(112);
+    // One epoch of 2,000 numbers: far from the shipped reader, far above chance (under 1% among 112 classes).
+    expect(metrics.test.accuracy).toBeGreaterThan(0.1);
+    const modelJson = JSON.parse(await readFile(join(work, 'numbers/model/model.json'), 'utf8'));
+    expect(modelJson.modelTopology.config.layers[0].config.batch_input_shape).toEqual([null, 28, 56, 1]);
+    expect(modelJson.userDefinedMetadata.classNames.slice(105, 112)).toEqual(['5', '6', '7', '8', '9', 'three or more', 'no digit']);
+  });
+
+  it('evaluates the saved reader on the same test numbers, to the same accuracy', async () => {
+    const metrics = JSON.parse(await readFile(join(work, 'numbers/metrics.json'), 'utf8'));
+    const run = await digitkit(['evaluate', '--model-dir', 'numbers/model', '--backend', 'wasm', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ count: 10_000, accuracy: metrics.test.accuracy });
+  });
+
+  it('is no digit model for predict: a clear error, no stack trace', async () => {
+    const run = await digitkit(['predict', '--index', '0', '--model-dir', 'numbers/model', '--backend', 'wasm']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/\[28, 56, 1\].*28x28/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe('digitkit evaluate --model (a shipped model)', () => {
   it("gives the shipped MLP's test accuracy as the package's catalog records it, with no model trained", async () => {
     const run = await digitkit(['evaluate', '--model', 'mlp', '--backend', 'wasm', '--json']);

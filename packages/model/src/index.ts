@@ -1,10 +1,12 @@
-export type { ModelSpec } from './models/types.js';
+export type { ModelSpec, ModelReads } from './models/types.js';
 export type { MlpOptions } from './models/mlp.js';
 export type { CnnOptions } from './models/cnn.js';
+export type { NumberReaderOptions } from './models/numbers.js';
 export type { ModelKind, ModelOptions, ModelOptionsOf } from './models/index.js';
 export { MODELS, MODEL_KINDS, createModel, isModelKind, modelSpec } from './models/index.js';
 export { mlp } from './models/mlp.js';
 export { cnn } from './models/cnn.js';
+export { numberReader } from './models/numbers.js';
 export { summary, parameterCount } from './summary.js';
 export { predict, outputsProbabilities } from './predict.js';
 export type { DigitkitMetadata } from './io.js';

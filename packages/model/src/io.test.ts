@@ -166,6 +166,8 @@ describe('saveModel / loadModel', () => {
     };
     expect((await withoutMetadata(keras([784]))).kind).toBe('mlp');
     expect((await withoutMetadata(keras([28, 28, 1]))).kind).toBe('cnn');
+    // The number reader's 28x56 fits: a table entry's shape, so its kind by shape.
+    expect((await withoutMetadata(keras([28, 56, 1]))).kind).toBe('numbers');
     // A Keras model on 28x28 arrays is not one of ours, but it reads digits: loadable, kind 'custom', and it predicts.
     const custom = await withoutMetadata(keras([28, 28]));
     expect(custom).toMatchObject({ kind: 'custom', inputShape: [28, 28], numClasses: 10 });
@@ -175,7 +177,8 @@ describe('saveModel / loadModel', () => {
     expect((await stored('mlp-wide', keras([784]))).kind).toBe('mlp-wide');
     expect((await stored('mlp', keras([28, 28, 1]))).kind).toBe('cnn');
     expect((await stored('<script>', keras([28, 28]))).kind).toBe('custom');
-    await expectError(withoutMetadata(keras([27, 29])), 'NOT_A_DIGIT_MODEL', /\[27, 29\].*\[784\] \(mlp\), \[28, 28, 1\] \(cnn\), or \[28, 28\]/);
+    await expectError(withoutMetadata(keras([27, 29])), 'NOT_A_DIGIT_MODEL', /\[27, 29\].*\[784\] \(mlp\), \[28, 28, 1\] \(cnn\), \[28, 56, 1\] \(numbers\), or \[28, 28\]/);
+    await expectError(withoutMetadata(keras([56, 28, 1])), 'NOT_A_DIGIT_MODEL', /\[56, 28, 1\]/);
   });
 
   it('refuses a model.json whose layer sizes disagree with the weights, before building any layer', async () => {

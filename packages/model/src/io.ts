@@ -207,14 +207,18 @@ function notDigitInput(source: string, inputShape: readonly unknown[]): Digitkit
   const known = MODEL_KINDS.map((kind) => `[${MODELS[kind].inputShape.join(', ')}] (${kind})`).join(', ');
   return new DigitkitError(
     'NOT_A_DIGIT_MODEL',
-    `${source} takes inputs of shape [${inputShape.join(', ')}]; a digit model takes one 28x28 grayscale image: ${known}, or [28, 28].`,
+    `${source} takes inputs of shape [${inputShape.join(', ')}]; a digit model takes one grayscale image of a shape digitkit knows: ${known}, or [28, 28].`,
   );
 }
 
-// 784 pixels row-major, with or without unit axes ([784], [28, 28], [28, 28, 1], [1, 28, 28]): predict reshapes rows to any of them.
+/** The images the table's models take, as heights and widths without unit axes: 28x28 digits, 28x56 numbers. */
+const KNOWN_IMAGES = MODEL_KINDS.map((kind) => MODELS[kind].inputShape.filter((d) => d !== 1));
+
+// 784 pixels row-major, with or without unit axes ([784], [28, 28], [28, 28, 1], [1, 28, 28]): predict reshapes rows to
+// any of them; or the image of a table entry of another size ([28, 56, 1]: the number reader).
 function takesDigitImages(shape: readonly (number | null)[]): boolean {
   const sized = shape.filter((d) => d !== 1);
-  return sameShape(sized, [784]) || sameShape(sized, [28, 28]);
+  return sameShape(sized, [784]) || sameShape(sized, [28, 28]) || KNOWN_IMAGES.some((known) => sameShape(sized, known));
 }
 
 /** The kind in digitkit's metadata, unless it names a table entry of another input shape (then the metadata is wrong). */

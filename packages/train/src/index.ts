@@ -2,6 +2,7 @@ export type { TrainData, TrainResult } from './train.js';
 export { train } from './train.js';
 export type { EvaluateOptions } from './evaluate.js';
 export { checkSetFitsModel, evaluate } from './evaluate.js';
+export { classNamesForModel, setForModel, testSetForModel } from './model-sets.js';
 export type {
   TrainOptions,
   OptimizerName,

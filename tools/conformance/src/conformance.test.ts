@@ -1,21 +1,19 @@
-// One suite for every backend present: build the MLP and the CNN, train a few steps on real MNIST (the loss falls),
+// One suite for every backend present: build every model in the table (the MLP, the CNN, the number reader), train a
+// few steps on what it reads, made from real MNIST (the loss falls),
 // evaluate, predict, save and load (same predictions), and leave no tensor behind. A backend that cannot start here is
 // skipped with its reason in the suite's name; what a running backend cannot do is listed in backends.ts.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DigitModel, Evaluation, ImageSet } from '@digitkit/core';
-import { cnn, loadModel, mlp, type ModelKind, predict, saveModel } from '@digitkit/model';
+import { createModel, loadModel, MODEL_KINDS, predict, saveModel } from '@digitkit/model';
 import { mnistSlice } from '@digitkit/testkit';
-import { evaluate, train } from '@digitkit/train';
+import { evaluate, setForModel, testSetForModel, train } from '@digitkit/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, unavailableReason } from './backends.js';
 
-const build: Record<ModelKind, () => DigitModel> = { mlp: () => mlp({ seed: 7 }), cnn: () => cnn({ seed: 7 }) };
-const KINDS: ModelKind[] = ['mlp', 'cnn'];
-
-const scaled = (set: ImageSet, count: number) => Float32Array.from(set.images.subarray(0, count * 784), (v) => v / 255);
+const scaled = (set: ImageSet, count: number) => Float32Array.from(set.images.subarray(0, count * set.width * set.height), (v) => v / 255);
 
 for (const backend of BACKENDS) {
   const reason = await unavailableReason(backend);
@@ -23,7 +21,7 @@ for (const backend of BACKENDS) {
   describe.skipIf(reason !== undefined)(reason ? `${backend.name} (skipped: ${reason})` : backend.name, () => {
     beforeAll(() => backend.start());
 
-    describe.each(KINDS)('%s', (kind) => {
+    describe.each(MODEL_KINDS)('%s', (kind) => {
       const budget = backend.budget[kind];
       let trainSet: ImageSet;
       let heldOut: ImageSet;
@@ -35,10 +33,10 @@ for (const backend of BACKENDS) {
       afterAll(async () => rm(await dir, { recursive: true, force: true }));
 
       beforeAll(async () => {
-        trainSet = await mnistSlice({ split: 'train', count: budget.images });
-        heldOut = await mnistSlice({ split: 'test', count: budget.heldOut });
+        trainSet = setForModel(kind, await mnistSlice({ split: 'train', count: budget.images }), 1);
+        heldOut = testSetForModel(kind, await mnistSlice({ split: 'test', count: budget.heldOut }));
         tensorsAtStart = tf.memory().numTensors;
-        model = build[kind]();
+        model = createModel(kind, { seed: 7 });
         untrained = evaluate(model, trainSet);
       });
 
@@ -62,7 +60,7 @@ for (const backend of BACKENDS) {
       it('predicts what evaluate() counted, with probabilities that sum to 1', () => {
         const predictions = predict(model, scaled(heldOut, 50), 50);
         predictions.forEach((p, i) => {
-          expect(p.probabilities).toHaveLength(10);
+          expect(p.probabilities).toHaveLength(model.numClasses);
           expect(p.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
           expect(p.label).toBe(p.probabilities.indexOf(Math.max(...p.probabilities)));
           expect(p.label).toBe(evaluation.predicted![i]);

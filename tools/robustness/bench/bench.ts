@@ -7,8 +7,8 @@
 // cores); DIGITKIT_BENCH_PART=conditions or =families runs only that part.
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
-import { type ModelKind, registerWasmTrainingKernels } from '@digitkit/model';
-import { createRecognizer, type Recognizer, SHIPPED_MODELS } from '@digitkit/recognizer';
+import { registerWasmTrainingKernels } from '@digitkit/model';
+import { createRecognizer, type Recognizer, SHIPPED_MODELS, type ShippedModelName } from '@digitkit/recognizer';
 import { formatTable, runBenchmark } from '../src/harness.js';
 import { loadSavedRecognizer, trainModel, WHOLE_INK_AS_DIGIT } from '../src/models.js';
 import { benchFamilies } from './families.js';
@@ -22,7 +22,7 @@ registerWasmTrainingKernels();
 const { train, test } = await loadMnist();
 
 /** Short on-the-fly recipes: a few minutes at most on 2 cores, far below the saved models' accuracy. */
-const QUICK: Record<ModelKind, { epochs: number }> = { mlp: { epochs: 4 }, cnn: { epochs: 1 } };
+const QUICK: Record<ShippedModelName, { epochs: number }> = { mlp: { epochs: 4 }, cnn: { epochs: 1 } };
 
 const recognizers: Record<string, Recognizer> = {};
 for (const { name } of Object.values(SHIPPED_MODELS)) {

@@ -1,6 +1,6 @@
 import { loadModel } from '@digitkit/model';
 import { createRecognizer, type ShippedModelName } from '@digitkit/recognizer';
-import { evaluate } from '@digitkit/train';
+import { classNamesForModel, evaluate, testSetForModel } from '@digitkit/train';
 import { modelClassNames, resolveClassNames } from '../classes.js';
 import { confusionTable, count, perClassStats, perClassTable, percent } from '../format.js';
 import { SHIPPED_HINT, ensureModelExists, loadData, printJson, startBackend } from '../runtime.js';
@@ -19,10 +19,11 @@ export async function evaluateCommand(flags: { modelDir: string; model?: Shipped
     flag: flags.classes,
     data: flags.data,
     modelNames: modelClassNames(model.net.getUserDefinedMetadata()),
+    kindNames: classNamesForModel(model.kind),
     numClasses: model.numClasses,
   });
   const started = performance.now();
-  const result = evaluate(model, data.test);
+  const result = evaluate(model, testSetForModel(model.kind, data.test));
   const seconds = (performance.now() - started) / 1000;
   if (flags.json) {
     const { predicted: _predicted, ...rest } = result;

@@ -5,9 +5,22 @@ import type { Command } from 'commander';
 import { DigitkitError, type RunMetrics } from '@digitkit/core';
 import { removeDeadTempFilesUnder, trainValidationSplit, subset, writeFileAtomic } from '@digitkit/data';
 import { createModel, isModelKind, MODEL_KINDS, MODELS, type ModelKind, parameterCount, saveModel } from '@digitkit/model';
-import { checkSetFitsModel, clearCheckpoint, defaultRecipe, evaluate, parseOptimizer, parseSchedule, readCheckpoint, train, type TrainOptions } from '@digitkit/train';
+import {
+  checkSetFitsModel,
+  classNamesForModel,
+  clearCheckpoint,
+  defaultRecipe,
+  evaluate,
+  parseOptimizer,
+  parseSchedule,
+  readCheckpoint,
+  setForModel,
+  testSetForModel,
+  train,
+  type TrainOptions,
+} from '@digitkit/train';
 import { ensureWritableDir, loadData, lockOutputDir, printJson, startBackend } from '../runtime.js';
-import { METADATA_KEY, resolveClassNames } from '../classes.js';
+import { KIND_SOURCE, METADATA_KEY, resolveClassNames } from '../classes.js';
 import { count, describeAugment, keyValues, percent, rate } from '../format.js';
 import { planSplit } from '../split.js';
 import { CONTRACT_KEYS, newRunId, normalizeData, planResume, poolChecksum, type RunFlags, type RunRecord, savedRun } from '../run-contract.js';
@@ -65,16 +78,18 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
   const backend = await startBackend(flags.backend);
   const model = createModel(kind, { seed: options.seed });
   // Before the data loads: a wrong list of names is a typing mistake, told at once.
-  const classes = await resolveClassNames({ flag: flags.classes, data: flags.data, numClasses: model.numClasses });
+  const classes = await resolveClassNames({ flag: flags.classes, data: flags.data, kindNames: classNamesForModel(kind), numClasses: model.numClasses });
   const data = await loadData(flags.data);
+  // What the model reads, made from the test digits (the number reader: numbers), the same for every run and seed.
+  const testSet = testSetForModel(kind, data.test);
   // The test set is only used after training: a wrong shape or an empty set must not cost a whole run first.
-  checkSetFitsModel(model, data.test, 'test');
+  checkSetFitsModel(model, testSet, 'test');
 
   const split = planSplit(data.train.count, flags.limit, flags.validation);
   const pool = split.pool < data.train.count ? subset(data.train, range(split.pool)) : data.train;
   const run: RunRecord = {
     id: resumed?.run.id ?? newRunId(),
-    flags: runFlags(kind, { ...flags, validation: split.validation }, options, classes.source === 'digits' ? null : JSON.stringify(classes.names)),
+    flags: runFlags(kind, { ...flags, validation: split.validation }, options, classes.source === 'digits' || classes.source === KIND_SOURCE ? null : JSON.stringify(classes.names)),
     dataSource: data.source,
     dataChecksum: poolChecksum(pool),
   };
@@ -85,12 +100,14 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
         'Resume with the same data, or start a new run without --resume.',
     );
   }
-  const { train: trainSet, validation } =
+  const digits =
     split.validation > 0 ? trainValidationSplit(pool, { validationCount: split.validation, seed: options.seed }) : { train: pool, validation: undefined };
+  const trainSet = setForModel(kind, digits.train, options.seed);
+  const validation = digits.validation && setForModel(kind, digits.validation, options.seed + 1);
 
   // What the run is, on stderr with the progress: stdout holds only the result (or the --json document).
-  console.error(`digitkit: ${count(trainSet.count)} training / ${count(validation?.count ?? 0)} validation / ${count(data.test.count)} test images (${resumed ? 'the split the run started with' : split.why})`);
-  console.error(`digitkit: the recipe\n${recipeBlock(kind, model, options, { backend: backend.name, data: data.source, classes: classes.names, counts: [trainSet.count, validation?.count ?? 0, data.test.count], workers: flags.workers })}`);
+  console.error(`digitkit: ${count(trainSet.count)} training / ${count(validation?.count ?? 0)} validation / ${count(testSet.count)} test images (${resumed ? 'the split the run started with' : split.why})`);
+  console.error(`digitkit: the recipe\n${recipeBlock(kind, model, options, { backend: backend.name, data: data.source, classes: classes.names, counts: [trainSet.count, validation?.count ?? 0, testSet.count], workers: flags.workers })}`);
 
   const controller = new AbortController();
   // Ctrl-C, or a service manager's or container's stop (SIGTERM): both save a checkpoint; a second one quits at once.
@@ -133,7 +150,7 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
     return;
   }
 
-  const evaluation = evaluate(model, data.test);
+  const evaluation = evaluate(model, testSet);
   // The names travel with the model (model.json's userDefinedMetadata), so evaluate and predict show them later.
   model.net.setUserDefinedMetadata({ ...(model.net.getUserDefinedMetadata() ?? {}), [METADATA_KEY]: classes.names });
   await saveModel(model, join(out, 'model'));
@@ -156,7 +173,7 @@ async function trainLocked(typed: TrainFlags, out: string, command: Command | un
       dataChecksum: run.dataChecksum,
     },
   };
-  if (flags.report) await writeRunReport(join(out, 'report'), { model, metrics, test: data.test, evaluation, classNames: classes.names });
+  if (flags.report) await writeRunReport(join(out, 'report'), { model, metrics, test: testSet, evaluation, classNames: classes.names });
   // metrics.json last: it marks the run as saved (resume reads it), so a kill anywhere before redoes model and report.
   await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
 

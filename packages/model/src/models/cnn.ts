@@ -76,6 +76,7 @@ export function cnn(options: CnnOptions = {}): DigitModel {
 export const cnnSpec = {
   description: 'a LeNet-style convolutional network: more accurate, slower to train',
   inputShape: INPUT_SHAPE,
+  reads: 'digits',
   create: cnn,
   recipe: {
     ...ADAM_RECIPE,

@@ -1,6 +1,7 @@
 import { DigitkitError, type DigitModel } from '@digitkit/core';
 import { cnnSpec } from './cnn.js';
 import { mlpSpec } from './mlp.js';
+import { numbersSpec } from './numbers.js';
 import type { ModelSpec } from './types.js';
 
 /**
@@ -10,6 +11,7 @@ import type { ModelSpec } from './types.js';
 export const MODELS = {
   mlp: mlpSpec,
   cnn: cnnSpec,
+  numbers: numbersSpec,
 } as const satisfies Record<string, ModelSpec>;
 
 /** The model families digitkit ships: the keys of `MODELS`. */

@@ -49,6 +49,7 @@ export function mlp(options: MlpOptions = {}): DigitModel {
 export const mlpSpec = {
   description: 'the original 784-128-64-10 network',
   inputShape: INPUT_SHAPE,
+  reads: 'digits',
   create: mlp,
   recipe: {
     ...ADAM_RECIPE,

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { DigitkitError, useBackend } from '@digitkit/core';
-import { cnn, createModel, isModelKind, MODEL_KINDS, MODELS, mlp, parameterCount, summary } from '../index.js';
+import { cnn, createModel, isModelKind, MODEL_KINDS, MODELS, mlp, numberReader, parameterCount, summary } from '../index.js';
 
 beforeAll(async () => {
   await useBackend('cpu', { log: null });
@@ -73,9 +73,31 @@ describe('cnn', () => {
   });
 });
 
+describe('numberReader', () => {
+  it('takes 28x56x1 fits of a number and gives 112 probabilities (pairs, single digits, more, none) that sum to 1', () => {
+    const model = numberReader({ seed: 1 });
+    expect(model).toMatchObject({ kind: 'numbers', inputShape: [28, 56, 1], numClasses: 112 });
+    expect(parameterCount(model)).toBe(305_392);
+    expect(model.net.layers.map((l) => l.outputShape)).toContainEqual([null, 4, 11, 32]);
+    const probs = tf.tidy(() => (model.net.predict(tf.randomUniform([2, 28, 56, 1], 0, 1, 'float32', 3)) as tf.Tensor).arraySync() as number[][]);
+    for (const row of probs) {
+      expect(row).toHaveLength(112);
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    }
+  });
+
+  it('is seeded, and rejects bad options', () => {
+    const read = (seed: number) => numberReader({ seed }).net.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(read(3)).toEqual(read(3));
+    expect(read(4)[0]).not.toEqual(read(3)[0]);
+    expect(() => numberReader({ filters: [16, 0] })).toThrow(/filters/);
+    expect(() => numberReader({ dropout: -0.1 })).toThrow(/dropout/);
+  });
+});
+
 describe('MODELS', () => {
   it('lists each kind once, and every entry builds a model of its own kind and input shape', () => {
-    expect(MODEL_KINDS).toEqual(['mlp', 'cnn']);
+    expect(MODEL_KINDS).toEqual(['mlp', 'cnn', 'numbers']);
     for (const kind of MODEL_KINDS) {
       const spec = MODELS[kind];
       const model = spec.create({ seed: 1 });
@@ -85,11 +107,15 @@ describe('MODELS', () => {
       expect(spec.description.length).toBeGreaterThan(0);
       expect(spec.recipe.epochs).toBeGreaterThan(0);
     }
+    expect(MODEL_KINDS.map((kind) => MODELS[kind].reads)).toEqual(['digits', 'digits', 'numbers']);
   });
 
   it('gives each kind the recipe measured for it', () => {
     expect(MODELS.mlp.recipe).toMatchObject({ epochs: 20, learningRate: 2e-3, schedule: 'cosine', augment: { maxShift: 2, maxRotation: 10, elastic: 0.3, negatives: 0.1 } });
     expect(MODELS.cnn.recipe).toMatchObject({ epochs: 45, learningRate: 3e-3, schedule: 'onecycle', augment: { maxShift: 2, maxRotation: 20, elastic: 0.3, outline: 0.05, clutter: 0.18, negatives: 0.1 } });
+    // The number reader's set has its own non-digits: no negatives drawn into its batches.
+    expect(MODELS.numbers.recipe).toMatchObject({ epochs: 12, learningRate: 3e-3, schedule: 'onecycle', augment: { maxRotation: 20, clutter: 0.18 } });
+    expect(MODELS.numbers.recipe.augment).not.toHaveProperty('negatives');
   });
 
   it('knows only its own keys, not what every object inherits', () => {
@@ -107,7 +133,7 @@ describe('createModel', () => {
 
   it('names the known kinds for an unknown one', () => {
     expect(() => createModel('resnet')).toThrow(DigitkitError);
-    expect(() => createModel('resnet')).toThrow(/"resnet".*mlp, cnn/);
+    expect(() => createModel('resnet')).toThrow(/"resnet".*mlp, cnn, numbers/);
   });
 });
 
