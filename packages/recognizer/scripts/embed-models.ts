@@ -1,16 +1,18 @@
 // Quantizes the trained models in models/<name>/ to uint8 and writes them into src/shipped/ as TS modules,
-// then measures both versions on the 10,000 MNIST test images and records the figures in src/shipped/catalog.ts.
+// then measures both versions on the 10,000 MNIST test images (the number reader: on numbers made from them) and
+// records the figures in src/shipped/catalog.ts.
 // Run: pnpm --filter @digitkit/recognizer embed-models   (after building its dependencies: pnpm build)
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { useBackend, type DigitModel } from '@digitkit/core';
+import { useBackend, type DigitModel, type ImageSet } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { modelFromArtifacts, parameterCount, predict } from '@digitkit/model';
 import { normalize } from '@digitkit/preprocess';
+import { testSetForModel } from '@digitkit/train';
 import { toArtifacts, type EmbeddedModel } from '../src/artifacts.js';
 import { quantizeUint8, type WeightSpec } from '../src/quantize.js';
 
-const NAMES = ['cnn', 'mlp'] as const;
+const NAMES = ['cnn', 'mlp', 'numbers'] as const;
 const root = new URL('../', import.meta.url);
 
 interface ModelJson {
@@ -20,11 +22,10 @@ interface ModelJson {
 }
 
 await useBackend('wasm');
-const { test } = await loadMnist();
-const x = normalize(test.images);
+const { test: testDigits } = await loadMnist();
 
-function accuracy(model: DigitModel): number {
-  const predictions = predict(model, x, test.count);
+function accuracy(model: DigitModel, test: ImageSet): number {
+  const predictions = predict(model, normalize(test.images), test.count);
   return predictions.filter((p, i) => p.label === test.labels[i]).length / test.count;
 }
 
@@ -55,9 +56,10 @@ for (const name of NAMES) {
 
   const float32 = await modelFromArtifacts({ modelTopology: json.modelTopology, weightSpecs: group.weights, weightData: weights }, `models/${name}`);
   const quantized = await modelFromArtifacts(toArtifacts(embedded), `shipped ${name}`);
+  const test = testSetForModel(quantized.kind, testDigits);
   const figures = {
-    testAccuracy: accuracy(quantized),
-    float32TestAccuracy: accuracy(float32),
+    testAccuracy: accuracy(quantized, test),
+    float32TestAccuracy: accuracy(float32, test),
     testImages: test.count,
     parameters: parameterCount(quantized),
     weightBytes: bytes.byteLength,

@@ -18,7 +18,7 @@ export type {
   Recognizer,
 } from './types.js';
 export type { ShippedModel } from './models.js';
-export { SHIPPED_MODELS } from './models.js';
+export { SHIPPED_MODELS, SHIPPED_NUMBER_READER } from './models.js';
 export { createRecognizer } from './recognizer.js';
 export { MAX_PIXELS, MAX_STROKE_POINTS } from './input.js';
 export { STROKE_VIEWS, VERDICT_THRESHOLDS } from './verdicts.js';

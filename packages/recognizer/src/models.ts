@@ -40,6 +40,20 @@ const EMBEDDED: Record<ShippedModelName, () => Promise<{ default: EmbeddedModel 
   mlp: () => import('./shipped/mlp.js'),
 };
 
+/**
+ * The number reader the recognizer asks about ink that may be two touching digits (`numberAgreement`): a third model,
+ * trained by `digitkit train --model numbers` on numbers made from MNIST's training digits. Its figures: accuracy over
+ * its 112 classes on numbers made from the 10,000 MNIST test digits (@digitkit/train's `testSetForModel`).
+ */
+export const SHIPPED_NUMBER_READER = {
+  description: 'number reader (28x56 input, 112 classes: the pairs 00-99, single digits, more, none; 305k parameters)',
+  ...SHIPPED_FIGURES.numbers,
+} as const;
+
+export async function loadNumberReader(): Promise<DigitModel> {
+  return modelFromArtifacts(toArtifacts((await import('./shipped/numbers.js')).default), 'the shipped number reader');
+}
+
 const ACCEPTED = `'cnn' or 'mlp' (the shipped models), a DigitModel, or a directory, model.json path or http(s) URL of a saved TF.js layers model`;
 
 /** How a model option will be resolved; checked before any work starts. */

@@ -1,9 +1,10 @@
 import { type BackendName, DigitkitError, type DigitModel, parseBackendChoice, type Prediction } from '@digitkit/core';
 import { predict } from '@digitkit/model';
-import { type Box, boundingBox, normalize, toMnistFormat } from '@digitkit/preprocess';
+import { type Box, boundingBox, type GrayImage, normalize, toMnistFormat } from '@digitkit/preprocess';
 import { ensureBackend } from './backend.js';
 import { MAX_STROKE_POINTS, readPicture } from './input.js';
-import { loadPlannedModel, planModel } from './models.js';
+import { loadNumberReader, loadPlannedModel, planModel } from './models.js';
+import { readNumber } from './numbers.js';
 import { type InkLayout, layoutInk, type Piece, type Region, splitPieces, strokeParts, touchingCuts, wholeRegion } from './segment.js';
 import type { DigitPiece, Recognition, RecognizeInput, RecognizeOptions, Recognizer, RecognizerOptions, Stroke, VerdictThresholds } from './types.js';
 import { SEGMENTATION, STROKE_VIEWS, VERDICT_THRESHOLDS, piecesDoubt, singleDigitDoubt, topGuesses, writeStrokeViews } from './verdicts.js';
@@ -26,8 +27,10 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
   const model = await loadPlannedModel(plan);
   // The other shipped model, for a second opinion on single digits (see VerdictThresholds.secondOpinionWeight).
   const second = plan.kind === 'shipped' && thresholds.secondOpinionWeight > 0 ? await loadPlannedModel({ kind: 'shipped', name: plan.name === 'cnn' ? 'mlp' : 'cnn' }) : null;
+  // The number reader goes with the shipped models (their thresholds were measured with it), unless both its thresholds turn it off.
+  const reader = plan.kind === 'shipped' && Math.min(thresholds.numberAgreement, thresholds.numberAlone) < 1 ? await loadNumberReader() : null;
   const source = plan.kind === 'shipped' ? plan.name : plan.kind === 'saved' ? plan.source : 'custom';
-  return new ModelRecognizer(model, source, backend, thresholds, second, plan.kind !== 'given');
+  return new ModelRecognizer(model, source, backend, thresholds, second, reader, plan.kind !== 'given');
 }
 
 /** The shipped thresholds with the caller's overrides, each checked: fractions in [0, 1], weights >= 0, a ratio > 0, a count >= 2. */
@@ -45,12 +48,14 @@ function checkThresholds(overrides: Partial<VerdictThresholds> | undefined, ship
     minCutConfidence: (v) => v >= 0 && v <= 1,
     maxAspect: (v) => v > 0,
     maxDigits: (v) => Number.isInteger(v) && v >= 2,
+    numberAgreement: (v) => v >= 0 && v <= 1,
+    numberAlone: (v) => v >= 0 && v <= 1,
   };
   for (const [name, value] of Object.entries(overrides)) {
     const check = valid[name as keyof VerdictThresholds];
     if (!check) throw new DigitkitError('BAD_OPTION', `verdicts has an unknown threshold ${name}; it takes ${names.join(', ')}.`);
     if (typeof value !== 'number' || !check(value)) {
-      throw new DigitkitError('BAD_OPTION', `verdicts.${name} got ${String(value)}: minSureness, minPieceConfidence and minCutConfidence are fractions 0-1, viewWeight and secondOpinionWeight numbers >= 0, maxAspect a ratio > 0, maxDigits an integer >= 2.`);
+      throw new DigitkitError('BAD_OPTION', `verdicts.${name} got ${String(value)}: minSureness, minPieceConfidence, minCutConfidence, numberAgreement and numberAlone are fractions 0-1, viewWeight and secondOpinionWeight numbers >= 0, maxAspect a ratio > 0, maxDigits an integer >= 2.`);
     }
   }
   return Object.freeze({ ...shipped, ...overrides });
@@ -80,6 +85,7 @@ class ModelRecognizer implements Recognizer {
     readonly backend: BackendName,
     readonly thresholds: Readonly<VerdictThresholds>,
     readonly secondOpinion: DigitModel | null,
+    readonly numberReader: DigitModel | null,
     private readonly owned: boolean,
   ) {}
 
@@ -92,7 +98,7 @@ class ModelRecognizer implements Recognizer {
     if (mnist.empty) return { verdict: 'empty', reason: mnist.reason };
     const { box, inverted } = mnist;
     const layout = layoutInk(mnist.ink, box, strokesGiven);
-    const pieces = fittedPieces(splitPieces(layout)).map(({ piece, pixels }) => ({ pixels, box: piece.box, region: piece.region }));
+    const pieces = fittedPieces(splitPieces(layout)).map(({ piece, pixels }) => ({ pixels, box: piece.box, region: piece.region, image: piece.image }));
     // The whole ink, every piece and the whole ink's stroke views in one forward pass.
     const viewCount = this.thresholds.viewWeight > 0 ? STROKE_VIEWS.count : 0;
     const images = new Float32Array(MNIST_SIZE * (1 + pieces.length + viewCount));
@@ -114,6 +120,8 @@ class ModelRecognizer implements Recognizer {
         const region = pieces[i]!.region;
         const apart = this.#drawnApart(layout, region, piece);
         if (apart) return apart;
+        const pair = this.#readAsPair(layout, region, pieces[i]!.image, piece);
+        if (pair) return pair;
         if (piece.confidence < this.thresholds.minPieceConfidence) return this.#touchingDigits(layout, region) ?? [piece];
         return this.#surerAsTouching(layout, region, piece) ?? [piece];
       });
@@ -123,6 +131,8 @@ class ModelRecognizer implements Recognizer {
     const allInk = wholeRegion(layout);
     const apart = this.#drawnApart(layout, allInk, answer(whole));
     if (apart && apart.length <= this.thresholds.maxDigits) return number(apart);
+    const pair = this.#readAsPair(layout, allInk, mnist.ink, { ...answer(whole), pixels: mnist.pixels, box });
+    if (pair) return number(pair);
     if (oneDoubt !== null) {
       const digits = this.#touchingDigits(layout, allInk);
       return digits && digits.length <= this.thresholds.maxDigits ? number(digits) : unsure(oneDoubt);
@@ -160,6 +170,34 @@ class ModelRecognizer implements Recognizer {
     return (drawn.apart || digits.every((d) => d.confidence >= read.confidence)) && this.#eachSure(digits) ? digits : null;
   }
 
+  /**
+   * `region` (its ink `image`) read by the number reader as two digits: kept when the reader gives its pair at least
+   * numberAgreement and a cut of it (touchingCuts) reads as the same two digits, each side at least minPieceConfidence
+   * sure and passing as a single digit would; or on the reader's word alone from numberAlone (each digit's
+   * probabilities then the reader's, its image and box those of the cut the model finds most like the pair, or with no
+   * cut `whole`'s image and each half of its box).
+   */
+  #readAsPair(layout: InkLayout, region: Region, image: GrayImage, whole: DigitPiece): DigitPiece[] | null {
+    const { numberAgreement, numberAlone } = this.thresholds;
+    if (!this.numberReader) return null;
+    const read = readNumber(this.numberReader, image);
+    if (!read.pair || read.probability < Math.min(numberAgreement, numberAlone)) return null;
+    const cuts = fittedCuts(layout, region);
+    const predictions = cuts.length > 0 ? this.#readEach(cuts.flat()) : [];
+    const sides = cuts.map((cut, i) => cut.map(({ piece, pixels }, k) => ({ ...answer(predictions[2 * i + k]!), pixels, box: piece.box })));
+    // Each side at least as sure as a piece of a number must be (step 2), and passing as a single digit would.
+    const agreeing = sides.find((cut) => cut.every((d, k) => d.label === read.digits[k] && d.confidence >= this.thresholds.minPieceConfidence));
+    if (agreeing && read.probability >= numberAgreement && this.#eachSure(agreeing)) return agreeing;
+    if (read.probability < numberAlone) return null;
+    const likeness = (cut: DigitPiece[]) => cut[0]!.probabilities[read.digits[0]]! * cut[1]!.probabilities[read.digits[1]]!;
+    const like = sides.reduce<DigitPiece[] | null>((best, cut) => (best && likeness(best) >= likeness(cut) ? best : cut), null);
+    const half = (k: number): DigitPiece => {
+      const width = Math.ceil(whole.box.width / 2);
+      return { ...whole, box: { ...whole.box, x: whole.box.x + k * (whole.box.width - width), width } };
+    };
+    return read.digits.map((label, k) => ({ ...(like?.[k] ?? half(k)), label, confidence: read.sides[k]![label]!, probabilities: read.sides[k]! }));
+  }
+
   /** The model's reading of each fitted 28x28, in one forward pass. */
   #readEach(fits: readonly { pixels: Uint8Array }[]): Prediction[] {
     const images = new Float32Array(MNIST_SIZE * fits.length);
@@ -193,24 +231,22 @@ class ModelRecognizer implements Recognizer {
    * digits touching again (three in a row): it is cut once more.
    */
   #readTouching(layout: InkLayout, region: Region, depth = 0): DigitPiece[] | null {
-    const sides = touchingCuts(layout, region).flatMap((pair) => {
-      const fits = pair.map((piece) => ({ piece, pixels: fitted(piece) }));
-      return fits.every((side) => side.pixels !== null) ? [fits as { piece: Piece; pixels: Uint8Array }[]] : [];
-    });
+    const sides = fittedCuts(layout, region);
     if (sides.length === 0) return null;
     const predictions = this.#readEach(sides.flat());
-    const pairs = sides.map((pair, i) => pair.map(({ piece, pixels }, j) => ({ ...answer(predictions[2 * i + j]!), pixels, box: piece.box, region: piece.region })));
+    const pairs = sides.map((pair, i) => pair.map(({ piece, pixels }, j) => ({ ...answer(predictions[2 * i + j]!), pixels, box: piece.box, region: piece.region, image: piece.image })));
     const sure = this.thresholds.minCutConfidence;
     const lesser = (pair: (typeof pairs)[number]) => Math.min(...pair.map((d) => d.confidence));
     const best = pairs.reduce((a, b) => (lesser(b) > lesser(a) ? b : a));
-    if (lesser(best) >= sure) return best.map(({ region: _, ...digit }) => digit);
+    if (lesser(best) >= sure) return best.map(({ region: _, image: __, ...digit }) => digit);
     if (depth > 0) return null;
-    // One sure side and a weak one: the surest such cut, and the weak side cut again (touchingCuts offers none when it is too narrow for two digits).
+    // One sure side and a weak one: the surest such cut, and the weak side cut again (touchingCuts offers none when it is
+    // too narrow for two digits), or read whole as two by the number reader.
     const halfSure = pairs
       .filter((pair) => pair.some((d) => d.confidence >= sure) && pair.some((d) => d.confidence < sure))
       .sort((a, b) => Math.max(...b.map((d) => d.confidence)) - Math.max(...a.map((d) => d.confidence)))[0];
     if (!halfSure) return null;
-    const read = halfSure.map(({ region, ...digit }) => (digit.confidence >= sure ? [digit] : this.#readTouching(layout, region, depth + 1)));
+    const read = halfSure.map(({ region, image, ...digit }) => (digit.confidence >= sure ? [digit] : (this.#readTouching(layout, region, depth + 1) ?? this.#readAsPair(layout, region, image, digit))));
     return read.every((r) => r !== null) ? read.flat() : null;
   }
 
@@ -241,6 +277,7 @@ class ModelRecognizer implements Recognizer {
     this.#disposed = true;
     if (this.owned) this.model.net.dispose();
     this.secondOpinion?.net.dispose();
+    this.numberReader?.net.dispose();
   }
 
   #checkAlive(): void {
@@ -252,6 +289,14 @@ class ModelRecognizer implements Recognizer {
 function fitted(piece: Piece): Uint8Array | null {
   const fit = toMnistFormat(piece.image, { polarity: 'light-on-dark' });
   return fit.empty ? null : fit.pixels;
+}
+
+/** The cuts of `region` in two (see touchingCuts) whose sides both leave something in MNIST format, each side with its 28x28. */
+function fittedCuts(layout: InkLayout, region: Region): { piece: Piece; pixels: Uint8Array }[][] {
+  return touchingCuts(layout, region).flatMap((pair) => {
+    const fits = pair.map((piece) => ({ piece, pixels: fitted(piece) }));
+    return fits.every((side) => side.pixels !== null) ? [fits as { piece: Piece; pixels: Uint8Array }[]] : [];
+  });
 }
 
 /** The pieces that leave something in MNIST format, each with its 28x28. */

@@ -54,6 +54,15 @@ export interface VerdictThresholds {
   readonly maxAspect: number;
   /** More pieces than this are not read as a number. */
   readonly maxDigits: number;
+  /**
+   * The number reader (a third shipped model that reads ink as two digits whole, without cutting it; loaded with the
+   * shipped models) is asked about ink of one piece and about each piece of several. Its pair is kept when it gives it
+   * at least this probability and a cut of the ink reads as the same two digits, each side passing as a single digit
+   * would; 1 turns the reader off (and it is not loaded, when `numberAlone` is 1 too).
+   */
+  readonly numberAgreement: number;
+  /** ...or on the reader's word alone when it gives its pair at least this probability; 1 never. */
+  readonly numberAlone: number;
 }
 
 /** One of the model's answers: a digit and its probability. */
@@ -172,6 +181,8 @@ export interface Recognizer {
   readonly backend: BackendName;
   /** The model giving the second opinion on single digits (the other shipped model), or null. */
   readonly secondOpinion: DigitModel | null;
+  /** The number reader that reads touching digits whole (with the shipped models; see `numberAgreement`), or null. */
+  readonly numberReader: DigitModel | null;
   /** The verdict thresholds in force: the shipped ones with the `verdicts` option's overrides. */
   readonly thresholds: Readonly<VerdictThresholds>;
   /**

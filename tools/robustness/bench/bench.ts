@@ -4,7 +4,8 @@
 // DIGITKIT_MODELS_DIR=<dir> loads <dir>/mlp/model and <dir>/cnn/model instead (as `digitkit train --out <dir>/mlp`
 // writes), and a kind missing there is trained here on the fly with a short recipe, and the table says so.
 // DIGITKIT_BENCH_COUNT sets pictures per condition and per corruption family (default 500: about 2 minutes on 2 free
-// cores); DIGITKIT_BENCH_PART=conditions or =families runs only that part.
+// cores); DIGITKIT_BENCH_PART=conditions or =families runs only that part; DIGITKIT_VERDICTS a JSON of thresholds over
+// WHOLE_INK_AS_DIGIT for the shipped models (e.g. both number thresholds at 1: without the number reader).
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { registerWasmTrainingKernels } from '@digitkit/model';
@@ -15,6 +16,8 @@ import { benchFamilies } from './families.js';
 
 const count = Number(process.env.DIGITKIT_BENCH_COUNT ?? 500);
 const dir = process.env.DIGITKIT_MODELS_DIR;
+// Thresholds over WHOLE_INK_AS_DIGIT for the shipped models, e.g. '{"numberAgreement":1,"numberAlone":1}' (no number reader).
+const verdicts = { ...WHOLE_INK_AS_DIGIT, ...(process.env.DIGITKIT_VERDICTS ? JSON.parse(process.env.DIGITKIT_VERDICTS) : {}) };
 const started = performance.now();
 const backend = await useBackend('wasm', { log: null });
 // trainModel's train() needs @digitkit/model's gradient kernels on WASM.
@@ -27,7 +30,7 @@ const QUICK: Record<ShippedModelName, { epochs: number }> = { mlp: { epochs: 4 }
 const recognizers: Record<string, Recognizer> = {};
 for (const { name } of Object.values(SHIPPED_MODELS)) {
   if (!dir) {
-    recognizers[name] = await createRecognizer({ model: name, log: null, verdicts: WHOLE_INK_AS_DIGIT });
+    recognizers[name] = await createRecognizer({ model: name, log: null, verdicts });
     console.log(`${name}: shipped in @digitkit/recognizer (uint8 weights, ${(SHIPPED_MODELS[name].testAccuracy * 100).toFixed(2)}% on MNIST test)`);
     continue;
   }

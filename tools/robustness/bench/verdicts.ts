@@ -95,6 +95,8 @@ async function sweepThresholds(base: Recognizer): Promise<void> {
     minCutConfidence: [0.9, 0.95, 0.98, 0.99, 1],
     maxAspect: [1.2, 1.4, 1.6, 1.8, 2.2, 100],
     maxDigits: [VERDICT_THRESHOLDS.cnn.maxDigits],
+    numberAgreement: [0.3, 0.5, 0.7, 0.9, 1],
+    numberAlone: [0.8, 0.9, 0.95, 0.97, 1],
   };
   console.log('## sweep (cnn, tuning half only; one threshold at a time, the others as shipped)');
   console.log(`${'threshold'.padEnd(20)} ${'value'.padStart(6)}  ${VERDICT_SETS.map((s) => s.name.padStart(14)).join('')}`);
