@@ -76,8 +76,13 @@ function checkOptions(options: RecognizerOptions): ReturnType<typeof planModel> 
   return planModel(options.model);
 }
 
+/** One side of a cut, read by the model: a digit of the number, with the ink it came from. */
+type CutSide = DigitPiece & { readonly region: Region; readonly image: GrayImage };
+
 class ModelRecognizer implements Recognizer {
   #disposed = false;
+  /** Each region's cuts read by the model, once: the number reader's agreement and the cut path ask for the same. */
+  readonly #cutReadings = new WeakMap<Region, CutSide[][]>();
 
   constructor(
     readonly model: DigitModel,
@@ -182,9 +187,7 @@ class ModelRecognizer implements Recognizer {
     if (!this.numberReader) return null;
     const read = readNumber(this.numberReader, image);
     if (!read.pair || read.probability < Math.min(numberAgreement, numberAlone)) return null;
-    const cuts = fittedCuts(layout, region);
-    const predictions = cuts.length > 0 ? this.#readEach(cuts.flat()) : [];
-    const sides = cuts.map((cut, i) => cut.map(({ piece, pixels }, k) => ({ ...answer(predictions[2 * i + k]!), pixels, box: piece.box })));
+    const sides = this.#readCuts(layout, region).map((cut) => cut.map(({ region: _, image: __, ...digit }) => digit));
     // Each side at least as sure as a piece of a number must be (step 2), and passing as a single digit would.
     const agreeing = sides.find((cut) => cut.every((d, k) => d.label === read.digits[k] && d.confidence >= this.thresholds.minPieceConfidence));
     if (agreeing && read.probability >= numberAgreement && this.#eachSure(agreeing)) return agreeing;
@@ -196,6 +199,17 @@ class ModelRecognizer implements Recognizer {
       return { ...whole, box: { ...whole.box, x: whole.box.x + k * (whole.box.width - width), width } };
     };
     return read.digits.map((label, k) => ({ ...(like?.[k] ?? half(k)), label, confidence: read.sides[k]![label]!, probabilities: read.sides[k]! }));
+  }
+
+  /** `region`'s cuts in two (see fittedCuts), each side read by the model; all of them in one forward pass. */
+  #readCuts(layout: InkLayout, region: Region): CutSide[][] {
+    const known = this.#cutReadings.get(region);
+    if (known) return known;
+    const cuts = fittedCuts(layout, region);
+    const predictions = cuts.length > 0 ? this.#readEach(cuts.flat()) : [];
+    const read = cuts.map((cut, i) => cut.map(({ piece, pixels }, k) => ({ ...answer(predictions[2 * i + k]!), pixels, box: piece.box, region: piece.region, image: piece.image })));
+    this.#cutReadings.set(region, read);
+    return read;
   }
 
   /** The model's reading of each fitted 28x28, in one forward pass. */
@@ -231,10 +245,8 @@ class ModelRecognizer implements Recognizer {
    * digits touching again (three in a row): it is cut once more.
    */
   #readTouching(layout: InkLayout, region: Region, depth = 0): DigitPiece[] | null {
-    const sides = fittedCuts(layout, region);
-    if (sides.length === 0) return null;
-    const predictions = this.#readEach(sides.flat());
-    const pairs = sides.map((pair, i) => pair.map(({ piece, pixels }, j) => ({ ...answer(predictions[2 * i + j]!), pixels, box: piece.box, region: piece.region, image: piece.image })));
+    const pairs = this.#readCuts(layout, region);
+    if (pairs.length === 0) return null;
     const sure = this.thresholds.minCutConfidence;
     const lesser = (pair: (typeof pairs)[number]) => Math.min(...pair.map((d) => d.confidence));
     const best = pairs.reduce((a, b) => (lesser(b) > lesser(a) ? b : a));
