@@ -1,6 +1,5 @@
-import * as tfl from '@tensorflow/tfjs-layers';
 import type { DigitModel } from '@digitkit/core';
-import { ADAM_RECIPE, checkClasses, checkRate, checkUnits, seedSequence, softmaxOutput } from './layers.js';
+import { ADAM_RECIPE, checkClasses, checkRate, checkUnits, lenet, seedSequence } from './layers.js';
 import type { ModelSpec } from './types.js';
 
 export interface CnnOptions {
@@ -35,33 +34,7 @@ export function cnn(options: CnnOptions = {}): DigitModel {
   checkUnits('dense', [dense]);
   checkRate(dropout);
   checkClasses(numClasses);
-  const seeds = seedSequence(options.seed);
-  const conv = (name: string, filters: number, extra: object = {}) =>
-    tfl.layers.conv2d({
-      name,
-      filters,
-      kernelSize: 5,
-      padding: 'valid',
-      activation: 'relu',
-      kernelInitializer: tfl.initializers.heNormal({ seed: seeds() }),
-      ...extra,
-    });
-  const net = tfl.sequential({ name: 'digitkit_cnn' });
-  net.add(conv('conv_1', f1, { inputShape: INPUT_SHAPE }));
-  net.add(tfl.layers.maxPooling2d({ name: 'pool_1', poolSize: 2, strides: 2 }));
-  net.add(conv('conv_2', f2));
-  net.add(tfl.layers.maxPooling2d({ name: 'pool_2', poolSize: 2, strides: 2 }));
-  net.add(tfl.layers.flatten({ name: 'flatten' }));
-  net.add(
-    tfl.layers.dense({
-      name: 'dense_1',
-      units: dense,
-      activation: 'relu',
-      kernelInitializer: tfl.initializers.heNormal({ seed: seeds() }),
-    }),
-  );
-  if (dropout > 0) net.add(tfl.layers.dropout({ name: 'dropout', rate: dropout }));
-  net.add(softmaxOutput(numClasses, seeds()));
+  const net = lenet({ name: 'digitkit_cnn', inputShape: INPUT_SHAPE, filters: [f1, f2], dense, dropout, numClasses }, seedSequence(options.seed));
   return { kind: 'cnn', inputShape: [...INPUT_SHAPE], numClasses, net };
 }
 

@@ -51,3 +51,40 @@ export function checkClasses(n: number): void {
     throw new DigitkitError('BAD_MODEL_OPTION', `numClasses must be an integer >= 2, got ${n}.`);
   }
 }
+
+/** What `lenet` builds: the network's name and input, its two blocks' filters, its dense units, dropout and classes. */
+export interface LenetShape {
+  name: string;
+  inputShape: number[];
+  filters: [number, number];
+  dense: number;
+  dropout: number;
+  numClasses: number;
+}
+
+/**
+ * The LeNet-style network both convolutional families are (the CNN, the number reader): two blocks of 5x5 convolution
+ * (ReLU, "valid" padding) and 2x2 max-pooling, then Dense ReLU, dropout and the softmax head; seeded in that order.
+ */
+export function lenet(shape: LenetShape, seeds: () => number): tfl.Sequential {
+  const conv = (name: string, filters: number, extra: object = {}) =>
+    tfl.layers.conv2d({
+      name,
+      filters,
+      kernelSize: 5,
+      padding: 'valid',
+      activation: 'relu',
+      kernelInitializer: tfl.initializers.heNormal({ seed: seeds() }),
+      ...extra,
+    });
+  const net = tfl.sequential({ name: shape.name });
+  net.add(conv('conv_1', shape.filters[0], { inputShape: shape.inputShape }));
+  net.add(tfl.layers.maxPooling2d({ name: 'pool_1', poolSize: 2, strides: 2 }));
+  net.add(conv('conv_2', shape.filters[1]));
+  net.add(tfl.layers.maxPooling2d({ name: 'pool_2', poolSize: 2, strides: 2 }));
+  net.add(tfl.layers.flatten({ name: 'flatten' }));
+  net.add(tfl.layers.dense({ name: 'dense_1', units: shape.dense, activation: 'relu', kernelInitializer: tfl.initializers.heNormal({ seed: seeds() }) }));
+  if (shape.dropout > 0) net.add(tfl.layers.dropout({ name: 'dropout', rate: shape.dropout }));
+  net.add(softmaxOutput(shape.numClasses, seeds()));
+  return net;
+}

@@ -1,6 +1,5 @@
-import * as tfl from '@tensorflow/tfjs-layers';
 import type { DigitModel } from '@digitkit/core';
-import { ADAM_RECIPE, checkRate, checkUnits, seedSequence, softmaxOutput } from './layers.js';
+import { ADAM_RECIPE, checkRate, checkUnits, lenet, seedSequence } from './layers.js';
 import type { ModelSpec } from './types.js';
 
 export interface NumberReaderOptions {
@@ -32,26 +31,7 @@ export function numberReader(options: NumberReaderOptions = {}): DigitModel {
   checkUnits('filters', [f1, f2]);
   checkUnits('dense', [dense]);
   checkRate(dropout);
-  const seeds = seedSequence(options.seed);
-  const conv = (name: string, filters: number, extra: object = {}) =>
-    tfl.layers.conv2d({
-      name,
-      filters,
-      kernelSize: 5,
-      padding: 'valid',
-      activation: 'relu',
-      kernelInitializer: tfl.initializers.heNormal({ seed: seeds() }),
-      ...extra,
-    });
-  const net = tfl.sequential({ name: 'digitkit_numbers' });
-  net.add(conv('conv_1', f1, { inputShape: INPUT_SHAPE }));
-  net.add(tfl.layers.maxPooling2d({ name: 'pool_1', poolSize: 2, strides: 2 }));
-  net.add(conv('conv_2', f2));
-  net.add(tfl.layers.maxPooling2d({ name: 'pool_2', poolSize: 2, strides: 2 }));
-  net.add(tfl.layers.flatten({ name: 'flatten' }));
-  net.add(tfl.layers.dense({ name: 'dense_1', units: dense, activation: 'relu', kernelInitializer: tfl.initializers.heNormal({ seed: seeds() }) }));
-  if (dropout > 0) net.add(tfl.layers.dropout({ name: 'dropout', rate: dropout }));
-  net.add(softmaxOutput(NUMBER_CLASSES, seeds()));
+  const net = lenet({ name: 'digitkit_numbers', inputShape: INPUT_SHAPE, filters: [f1, f2], dense, dropout, numClasses: NUMBER_CLASSES }, seedSequence(options.seed));
   return { kind: 'numbers', inputShape: [...INPUT_SHAPE], numClasses: NUMBER_CLASSES, net };
 }
 
