@@ -1,5 +1,6 @@
 import type { DigitModel } from '@digitkit/core';
 import { ADAM_RECIPE, checkRate, checkUnits, lenet, seedSequence } from './layers.js';
+import { cnnSpec } from './cnn.js';
 import type { ModelSpec } from './types.js';
 
 export interface NumberReaderOptions {
@@ -35,6 +36,9 @@ export function numberReader(options: NumberReaderOptions = {}): DigitModel {
   return { kind: 'numbers', inputShape: [...INPUT_SHAPE], numClasses: NUMBER_CLASSES, net };
 }
 
+// The reader's set brings its own non-digits (createNumberSet); the rest of the CNN's shifts it learns the same way.
+const { negatives: _negatives, ...CNN_AUGMENT_WITHOUT_NEGATIVES } = cnnSpec.recipe.augment;
+
 /**
  * The number reader's table entry. It trains on numbers made from the digits of the set it is given
  * (`createNumberSet` in @digitkit/preprocess: 40% touching pairs, 35% single digits, 10% touching triples, 15% synthetic
@@ -51,19 +55,6 @@ export const numbersSpec = {
     epochs: 12,
     learningRate: 3e-3,
     schedule: 'onecycle',
-    augment: {
-      maxShift: 2,
-      maxRotation: 20,
-      scale: 0.1,
-      shear: 0.2,
-      elastic: 0.3,
-      strokeWidth: 0.2,
-      outline: 0.05,
-      lowResolution: 0.1,
-      blur: 0.1,
-      clutter: 0.18,
-      contrast: 0.1,
-      noise: 0.1,
-    },
+    augment: CNN_AUGMENT_WITHOUT_NEGATIVES,
   },
 } as const satisfies ModelSpec<NumberReaderOptions>;
