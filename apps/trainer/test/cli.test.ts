@@ -234,6 +234,13 @@ describe('digitkit train --model numbers (the number reader)', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ count: 10_000, accuracy: metrics.test.accuracy });
   });
 
+  it('shows prediction cards of the test numbers, 56x28, named as numbers', async () => {
+    const run = await digitkit(['show', 'predictions', '--count', '2', '--model-dir', 'numbers/model', '--out', 'number-cards', '--backend', 'wasm']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/test image 0: .* \(true: (\d\d|\d|three or more|no digit)\)/);
+    expect(await readFile(join(work, 'number-cards/predictions/prediction-0.svg'), 'utf8')).toMatch(/^<svg/);
+  });
+
   it('is no digit model for predict: a clear error, no stack trace', async () => {
     const run = await digitkit(['predict', '--index', '0', '--model-dir', 'numbers/model', '--backend', 'wasm']);
     expect(run.code).not.toBe(0);

@@ -16,7 +16,7 @@ export function predict(model: DigitModel, x: Float32Array, count: number): Pred
   if (x.length !== count * perExample) {
     throw new DigitkitError(
       'BAD_INPUT',
-      `predict got ${x.length} floats for ${count} images, but this ${model.kind} needs ${perExample} per image (${count * perExample} in all).`,
+      `predict got ${x.length} floats for ${count} images, but the ${model.kind} model takes ${perExample} per image (${count * perExample} in all).`,
     );
   }
   // A model ending in logits (no softmax) still gives probabilities that sum to 1.

@@ -4,7 +4,7 @@ import { DigitkitError, type Prediction } from '@digitkit/core';
 import { writeFileAtomic } from '@digitkit/data';
 import { loadModel, predict } from '@digitkit/model';
 import { normalize } from '@digitkit/preprocess';
-import { evaluate } from '@digitkit/train';
+import { evaluate, testSetForModel } from '@digitkit/train';
 import { digitGrid, encodePng, parseRunMetrics, predictionCard, predictionFile, REPORT_FILES } from '@digitkit/viz';
 import { modelClassNames, resolveClassNames } from '../classes.js';
 import { writeRunReport } from '../report.js';
@@ -43,7 +43,8 @@ export async function showCommand(what: string, flags: ShowFlags): Promise<void>
   const metrics = what === 'report' ? parseRunMetrics(await readMetrics(flags.metrics), resolve(flags.metrics)) : undefined;
   await startBackend(flags.backend);
   const model = await loadModel(modelPath);
-  const { test } = await loadData(flags.data);
+  // What the model reads, made from the test digits (the number reader: the test numbers its training measured).
+  const test = testSetForModel(model.kind, (await loadData(flags.data)).test);
   const { names: classNames } = await resolveClassNames({
     flag: flags.classes,
     data: flags.data,
@@ -61,7 +62,7 @@ export async function showCommand(what: string, flags: ShowFlags): Promise<void>
       const file = join(out, predictionFile({ index: i, position: i }));
       const prediction = predictions[i] as Prediction;
       const trueLabel = test.labels[i] as number;
-      await writeFileAtomic(file, predictionCard(images.subarray(i * size, (i + 1) * size), prediction, { trueLabel, classNames }));
+      await writeFileAtomic(file, predictionCard(images.subarray(i * size, (i + 1) * size), prediction, { trueLabel, classNames, width: test.width, height: test.height }));
       console.log(`${file}  test image ${i}: ${classNames[prediction.label]} (true: ${classNames[trueLabel]})`);
     }
     return;
