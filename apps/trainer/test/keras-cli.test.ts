@@ -111,7 +111,7 @@ describe('help and recipes come from the model table', () => {
     expect(help).toContain(`(default: ${byModel((r) => String(r.batchSize))})`);
     expect(help).toContain(`(default: ${byModel((r) => r.schedule)})`);
     expect(help).toContain(`(default: ${byModel((r) => String(r.seed))})`);
-    expect(help).toMatch(/--lr <rate> peak learning rate \(default: mlp \de-\d, cnn \de-\d\)/);
+    expect(help).toMatch(/--lr <rate> peak learning rate \(default: mlp \de-\d, cnn \de-\d, numbers \de-\d\)/);
   });
 
   it('recipes lists each model, and --json gives the table itself', async () => {

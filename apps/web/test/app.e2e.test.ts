@@ -352,8 +352,8 @@ describe('served cross-origin isolated (COOP + COEP)', () => {
     );
     expect(size.jsGzipBytes).toBeGreaterThan(0);
     expect(size.wasmBytes).toBeGreaterThan(0);
-    // Each shipped model is its own lazy chunk (a page that never picks the MLP need not download it).
-    expect(Object.keys(size.modelFiles).sort()).toEqual(shippedModels.map((name) => `model-${name}.js`).sort());
+    // Each shipped model is its own lazy chunk (a page that never picks the MLP need not download it), the number reader too.
+    expect(Object.keys(size.modelFiles).sort()).toEqual([...shippedModels, 'numbers'].map((name) => `model-${name}.js`).sort());
   });
 });
 

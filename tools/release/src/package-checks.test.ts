@@ -7,8 +7,9 @@ import { packPackage, type PackedPackage } from './pack.js';
 import { unpackedSize } from './inspect.js';
 import { publishablePackages } from './workspace.js';
 
-// The recognizer ships its trained weights and must stay small to install (the others' sizes are printed).
-const UNPACKED_BUDGET_KB: Record<string, number> = { '@digitkit/recognizer': 600 };
+// The recognizer ships its trained weights and must stay small to install (the others' sizes are printed): 1 MB for
+// three uint8 models as base64 (the CNN 177 KB, the MLP 149 KB, the number reader 412 KB of module; 926 KB in all).
+const UNPACKED_BUDGET_KB: Record<string, number> = { '@digitkit/recognizer': 1000 };
 
 const packages = publishablePackages();
 const workDir = mkdtempSync(join(tmpdir(), 'digitkit-pack-'));
