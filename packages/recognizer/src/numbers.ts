@@ -1,10 +1,13 @@
 // The number reader's side of recognition: ink fitted as it was trained (@digitkit/preprocess's wideFit), read whole.
 import type { DigitModel } from '@digitkit/core';
 import { predict } from '@digitkit/model';
-import { type GrayImage, normalize, readNumberClass, wideFit } from '@digitkit/preprocess';
+import { type GrayImage, NUMBER_CLASSES, normalize, readNumberClass, wideFit } from '@digitkit/preprocess';
 
-/** The pairs are classes 0-99 (10a + b); the classes past them are single digits, more and none. */
-const PAIRS = 100;
+/** The pair each class of the reader stands for, [a, b], or null for the others (single digits, more, none). */
+const PAIR_OF = Array.from({ length: NUMBER_CLASSES }, (_, label) => {
+  const read = readNumberClass(label);
+  return read.kind === 'digits' && read.digits.length === 2 ? (read.digits as [number, number]) : null;
+});
 
 /** What the number reader makes of ink: two digits, how sure, and each side's digits (the pairs' probabilities summed). */
 export type NumberReading =
@@ -16,17 +19,18 @@ export function readNumber(reader: DigitModel, ink: GrayImage): NumberReading {
   const fit = wideFit(ink);
   if (!fit) return { pair: false };
   const { label, probabilities } = predict(reader, normalize(fit), 1)[0]!;
-  const read = readNumberClass(label);
-  if (read.kind !== 'digits' || read.digits.length !== 2) return { pair: false };
+  const digits = PAIR_OF[label];
+  if (!digits) return { pair: false };
   // Each side as a distribution over digits, given that the ink is a pair: what a DigitPiece's probabilities say.
   const first = new Array<number>(10).fill(0);
   const second = new Array<number>(10).fill(0);
   let mass = 0;
-  for (let c = 0; c < PAIRS; c++) {
-    first[Math.floor(c / 10)]! += probabilities[c]!;
-    second[c % 10]! += probabilities[c]!;
+  PAIR_OF.forEach((pair, c) => {
+    if (!pair) return;
+    first[pair[0]]! += probabilities[c]!;
+    second[pair[1]]! += probabilities[c]!;
     mass += probabilities[c]!;
-  }
+  });
   const sides: [number[], number[]] = [first.map((p) => p / mass), second.map((p) => p / mass)];
-  return { pair: true, digits: [read.digits[0]!, read.digits[1]!], probability: probabilities[label]!, sides };
+  return { pair: true, digits, probability: probabilities[label]!, sides };
 }

@@ -10,6 +10,7 @@ import {
   FIGURE_BLOCKS,
   README_FIGURES,
   readShippedFigures,
+  SHIPPED_KINDS,
   renderFigureBlocks,
   writeReadmeFigures,
 } from './readme-figures.js';
@@ -24,7 +25,7 @@ afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true 
 function scratchRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), 'readme-figures-'));
   dirs.push(dir);
-  for (const file of [...Object.keys(README_FIGURES), ...Object.keys(SHIPPED_MODELS).map((m) => `packages/recognizer/models/${m}/metrics.json`)]) {
+  for (const file of [...Object.keys(README_FIGURES), ...Object.keys(SHIPPED_KINDS).map((m) => `packages/recognizer/models/${m}/metrics.json`)]) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     cpSync(join(root, file), join(dir, file));
   }
@@ -33,7 +34,7 @@ function scratchRepo(): string {
 
 describe('the shipped models', () => {
   it('were each trained by its kind’s recipe as it is now, so `digitkit train --model <kind>` makes them again', () => {
-    for (const kind of Object.keys(SHIPPED_MODELS) as (keyof typeof MODELS)[]) {
+    for (const kind of Object.keys(SHIPPED_KINDS) as (keyof typeof MODELS)[]) {
       const metrics = JSON.parse(readFileSync(join(root, `packages/recognizer/models/${kind}/metrics.json`), 'utf8'));
       const { validation, ...recipe } = metrics.recipe;
       expect(recipe, `${kind}: metrics.json's recipe against MODELS.${kind}.recipe`).toEqual(MODELS[kind].recipe);

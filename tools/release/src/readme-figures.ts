@@ -3,12 +3,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@digitkit/data';
-import { SHIPPED_MODELS, type ShippedModel } from '@digitkit/recognizer';
+import { SHIPPED_MODELS, SHIPPED_NUMBER_READER, type ShippedModel } from '@digitkit/recognizer';
 import { repoRoot } from './workspace.js';
+
+/** Every model the recognizer ships, by the kind that trains it: the digit models and the number reader. */
+export const SHIPPED_KINDS: Record<string, Omit<ShippedModel, 'name'>> = { ...SHIPPED_MODELS, numbers: SHIPPED_NUMBER_READER };
 
 /** The shipped models' figures, as the package reports them plus their training runs' metrics.json. */
 export interface ShippedFigures {
-  models: Record<string, ShippedModel & { epochs: number; seconds: number }>;
+  models: Record<string, Omit<ShippedModel, 'name'> & { epochs: number; seconds: number }>;
 }
 
 /** Which README holds which blocks: a block missing from its README fails the check like a stale one. */
@@ -19,10 +22,10 @@ export const README_FIGURES: Record<string, readonly string[]> = {
   'packages/model/README.md': ['shipped-cnn-float32'],
 };
 
-/** Reads the figures: SHIPPED_MODELS (from src/shipped/catalog.ts) and packages/recognizer/models/<name>/metrics.json. */
+/** Reads the figures: SHIPPED_KINDS (from src/shipped/catalog.ts) and packages/recognizer/models/<name>/metrics.json. */
 export function readShippedFigures(root = repoRoot()): ShippedFigures {
   const models: ShippedFigures['models'] = {};
-  for (const [name, model] of Object.entries(SHIPPED_MODELS)) {
+  for (const [name, model] of Object.entries(SHIPPED_KINDS)) {
     const file = join(root, 'packages/recognizer/models', name, 'metrics.json');
     const metrics = JSON.parse(readFileSync(file, 'utf8')) as { epochs: number; seconds: number; testAccuracy: number };
     if (metrics.testAccuracy !== model.float32TestAccuracy) {
@@ -40,7 +43,7 @@ const count = (n: number) => n.toLocaleString('en-US');
 const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
 const minutes = (seconds: number) => (seconds < 120 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`);
 
-function change(model: ShippedModel): string {
+function change(model: Omit<ShippedModel, 'name'>): string {
   const points = (model.testAccuracy - model.float32TestAccuracy) * 100;
   return `${points < 0 ? '−' : '+'}${Math.abs(points).toFixed(2)} point`;
 }
@@ -57,7 +60,7 @@ export const FIGURE_BLOCKS: Record<string, (figures: ShippedFigures) => string> 
           `${percent(m.testAccuracy)} | ${change(m)} | ${kb(m.float32WeightBytes)} → ${kb(m.weightBytes)} | ${m.epochs} epochs, ${minutes(m.seconds)} |`,
       ),
       '',
-      `Test accuracy on the ${count(Object.values(models)[0]!.testImages)} MNIST test images; rendered from \`packages/recognizer/src/shipped/catalog.ts\` and ` +
+      `Test accuracy on the ${count(Object.values(models)[0]!.testImages)} MNIST test images (the number reader's: over its 112 classes, on as many numbers made from them); rendered from \`packages/recognizer/src/shipped/catalog.ts\` and ` +
         '`packages/recognizer/models/*/metrics.json` by `pnpm readme-figures`.',
     ].join('\n'),
   'shipped-accuracy': ({ models }) => `${percent(models.cnn!.testAccuracy)} / ${percent(models.mlp!.testAccuracy)}`,
