@@ -2,7 +2,8 @@
 // draws them (the 112 px ink canvas, the default 20 px pen: 8 px there, dark on white): all 100 pairs at each overlap
 // (of the pad's width; 0 = their lines' extents just touch), read by each shipped model from the pixels alone and with
 // the strokes that drew them (as the pad passes them). Prints how many are read exactly and what the rest became.
-// `node --import tsx src/experiments/pad-touching.ts [overlaps=0,0.02,0.04] [models=cnn,mlp]`
+// `node --import tsx src/experiments/pad-touching.ts [overlaps=0,0.02,0.04] [models=cnn,mlp]`; DIGITKIT_VERDICTS a JSON of
+// thresholds over the shipped ones.
 import { useBackend } from '@digitkit/core';
 import { createRecognizer } from '@digitkit/recognizer';
 import { asBlackOnWhite, drawStrokes } from '@digitkit/testkit';
@@ -14,7 +15,7 @@ const models = (process.argv[3] ?? 'cnn,mlp').split(',');
 const [SIDE, PEN] = [112, 8];
 await useBackend('wasm', { log: null });
 for (const model of models) {
-  const recognizer = await createRecognizer({ model, log: null });
+  const recognizer = await createRecognizer({ model, log: null, ...(process.env.DIGITKIT_VERDICTS && { verdicts: JSON.parse(process.env.DIGITKIT_VERDICTS) }) });
   for (const overlap of overlaps) {
     for (const given of [false, true]) {
       let right = 0;
