@@ -211,8 +211,8 @@ describe("verdict 'digits' for digits that touch", () => {
 
 describe("verdict 'digits' for digits that touch: the number reader", () => {
   // Found among test digits 40-69 paired with the digit 30 on, overlapping by 28 px (one piece of ink): with the reader
-  // both models read 20 and 19 of 24 such pairs right, without it 8 and 10; these 7 each model read wrong without it.
-  const CASES = [[44, 74], [46, 76], [48, 78], [49, 79], [55, 85], [56, 86], [66, 96]];
+  // both models read 19 and 18 of 24 such pairs right, without it 8 and 10; these 8 each model read wrong without it.
+  const CASES = [[44, 74], [46, 76], [48, 78], [49, 79], [55, 85], [56, 86], [57, 87], [58, 88]];
   const noReader = { numberAgreement: 1, numberAlone: 1 };
 
   it('is the third shipped model, loaded with the shipped ones; both its thresholds at 1 leave it out', async () => {

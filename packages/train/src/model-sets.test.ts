@@ -11,16 +11,19 @@ describe('setForModel', () => {
     expect(classNamesForModel('cnn')).toBeUndefined();
   });
 
-  it('makes the number reader as many 28x56 numbers as there are digits, seeded, the test set from one fixed seed', async () => {
+  it('makes the number reader 1.6 28x56 numbers a digit to train on, seeded, and one a digit to test on, from one fixed seed', async () => {
     const digits = await mnistSlice({ split: 'train', count: 300 });
     const numbers = setForModel('numbers', digits, 1);
-    expect(numbers).toMatchObject({ count: 300, width: 56, height: 28, numClasses: 112 });
+    expect(numbers).toMatchObject({ count: 480, width: 56, height: 28, numClasses: 112 });
     expect(numbers.images).toEqual(setForModel('numbers', digits, 1).images);
     expect(numbers.images).not.toEqual(setForModel('numbers', digits, 2).images);
     // Pairs, singles, more and none all appear.
     const labels = Array.from(numbers.labels);
     expect(labels.some((l) => l < 100) && labels.some((l) => l >= 100 && l < 110) && labels.includes(110) && labels.includes(111)).toBe(true);
-    expect(testSetForModel('numbers', digits).images).toEqual(testSetForModel('numbers', digits).images);
+    const test = testSetForModel('numbers', digits);
+    expect(test).toMatchObject({ count: 300, width: 56, height: 28 });
+    expect(test.images).toEqual(testSetForModel('numbers', digits).images);
+    expect(test.images).not.toEqual(numbers.images.subarray(0, test.images.length));
     expect(testSetForModel('mlp', digits)).toBe(digits);
   });
 

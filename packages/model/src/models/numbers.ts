@@ -52,7 +52,7 @@ export const numbersSpec = {
   create: numberReader,
   recipe: {
     ...ADAM_RECIPE,
-    epochs: 12,
+    epochs: 16,
     learningRate: 3e-3,
     schedule: 'onecycle',
     augment: CNN_AUGMENT_WITHOUT_NEGATIVES,
