@@ -16,7 +16,7 @@ const READS: Record<ModelReads, Reads> = {
   digits: { set: (digits) => digits, trainingPerDigit: 1 },
   numbers: {
     set: (digits, seed, perDigit) => createNumberSet(digits, { count: Math.round(digits.count * perDigit), seed }),
-    // 88,000 numbers from 55,000 digits, each digit in about three: the reader read more touching pairs than from 55,000 (RESULTS.md, stop 50).
+    // 88,000 numbers from 55,000 digits, each digit in 2.3 of them on average: the reader read more touching pairs than from 55,000 (RESULTS.md, stop 50).
     trainingPerDigit: 1.6,
     // "07" a pair, "7" a single digit.
     classNames: Array.from({ length: NUMBER_CLASSES }, (_, label) => {
