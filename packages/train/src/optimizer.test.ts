@@ -31,40 +31,38 @@ function reference(name: 'adam' | 'sgd', w: number[], grads: number[][], rates: 
 
 describe('Optimizer', () => {
   for (const name of ['adam', 'sgd'] as const) {
-    {
-      it(`${name} matches the textbook update, weight decay on kernels only`, () => {
-        const start = [0.5, -1, 2, 0.25, 3, -2];
-        const grads = [
-          [0.1, -0.2, 0.3, 1, -1, 0.5],
-          [0.05, 0.1, -0.3, 0.5, 0.2, -0.1],
-          [-0.2, 0.3, 0.1, -0.4, 0.6, 0.05],
-        ];
-        const rates = [0.1, 0.05, 0.02];
-        const before = tensorCount();
-        const optimizer = new Optimizer(name, [[2, 2], [2]], 0.1);
-        let kernel: tf.Tensor = tf.tensor2d(start.slice(0, 4), [2, 2]);
-        let bias: tf.Tensor = tf.tensor1d(start.slice(4));
-        grads.forEach((g, step) => {
-          const gk = tf.tensor2d(g.slice(0, 4), [2, 2]);
-          const gb = tf.tensor1d(g.slice(4));
-          const [k, b] = optimizer.apply([kernel, bias], [gk, gb], rates[step]!);
-          tf.dispose([kernel, bias, gk, gb]);
-          kernel = k!;
-          bias = b!;
-        });
-        const expectedKernel = reference(name, start.slice(0, 4), grads.map((g) => g.slice(0, 4)), rates, 0.1);
-        const expectedBias = reference(name, start.slice(4), grads.map((g) => g.slice(4)), rates, 0);
-        Array.from(kernel.dataSync()).forEach((x, i) => expect(x).toBeCloseTo(expectedKernel[i]!, 5));
-        Array.from(bias.dataSync()).forEach((x, i) => expect(x).toBeCloseTo(expectedBias[i]!, 5));
-        expect(optimizer.step).toBe(3);
-        const state = optimizer.exportState();
-        expect(state).toHaveLength(name === 'adam' ? 4 : 2);
-        expect(optimizer.slotShapes()[0]).toEqual([2, 2]);
-        tf.dispose([kernel, bias]);
-        optimizer.dispose();
-        expect(tensorCount()).toBe(before);
+    it(`${name} matches the textbook update, weight decay on kernels only`, () => {
+      const start = [0.5, -1, 2, 0.25, 3, -2];
+      const grads = [
+        [0.1, -0.2, 0.3, 1, -1, 0.5],
+        [0.05, 0.1, -0.3, 0.5, 0.2, -0.1],
+        [-0.2, 0.3, 0.1, -0.4, 0.6, 0.05],
+      ];
+      const rates = [0.1, 0.05, 0.02];
+      const before = tensorCount();
+      const optimizer = new Optimizer(name, [[2, 2], [2]], 0.1);
+      let kernel: tf.Tensor = tf.tensor2d(start.slice(0, 4), [2, 2]);
+      let bias: tf.Tensor = tf.tensor1d(start.slice(4));
+      grads.forEach((g, step) => {
+        const gk = tf.tensor2d(g.slice(0, 4), [2, 2]);
+        const gb = tf.tensor1d(g.slice(4));
+        const [k, b] = optimizer.apply([kernel, bias], [gk, gb], rates[step]!);
+        tf.dispose([kernel, bias, gk, gb]);
+        kernel = k!;
+        bias = b!;
       });
-    }
+      const expectedKernel = reference(name, start.slice(0, 4), grads.map((g) => g.slice(0, 4)), rates, 0.1);
+      const expectedBias = reference(name, start.slice(4), grads.map((g) => g.slice(4)), rates, 0);
+      Array.from(kernel.dataSync()).forEach((x, i) => expect(x).toBeCloseTo(expectedKernel[i]!, 5));
+      Array.from(bias.dataSync()).forEach((x, i) => expect(x).toBeCloseTo(expectedBias[i]!, 5));
+      expect(optimizer.step).toBe(3);
+      const state = optimizer.exportState();
+      expect(state).toHaveLength(name === 'adam' ? 4 : 2);
+      expect(optimizer.slotShapes()[0]).toEqual([2, 2]);
+      tf.dispose([kernel, bias]);
+      optimizer.dispose();
+      expect(tensorCount()).toBe(before);
+    });
   }
 });
 
