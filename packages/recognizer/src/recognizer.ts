@@ -79,6 +79,9 @@ function checkOptions(options: RecognizerOptions): ReturnType<typeof planModel> 
 /** One side of a cut, read by the model: a digit of the number, with the ink it came from. */
 type CutSide = DigitPiece & { readonly region: Region; readonly image: GrayImage };
 
+/** A cut side as the digit a recognition reports, without the ink it came from. */
+const digitOf = ({ region: _, image: __, ...digit }: CutSide): DigitPiece => digit;
+
 class ModelRecognizer implements Recognizer {
   #disposed = false;
   /** Each region's cuts read by the model, once: the number reader's agreement and the cut path ask for the same. */
@@ -187,7 +190,7 @@ class ModelRecognizer implements Recognizer {
     if (!this.numberReader) return null;
     const read = readNumber(this.numberReader, image);
     if (!read.pair || read.probability < Math.min(numberAgreement, numberAlone)) return null;
-    const sides = this.#readCuts(layout, region).map((cut) => cut.map(({ region: _, image: __, ...digit }) => digit));
+    const sides = this.#readCuts(layout, region).map((cut) => cut.map(digitOf));
     // Each side at least as sure as a piece of a number must be (step 2), and passing as a single digit would.
     const agreeing = sides.find((cut) => cut.every((d, k) => d.label === read.digits[k] && d.confidence >= this.thresholds.minPieceConfidence));
     if (agreeing && read.probability >= numberAgreement && this.#eachSure(agreeing)) return agreeing;
@@ -250,7 +253,7 @@ class ModelRecognizer implements Recognizer {
     const sure = this.thresholds.minCutConfidence;
     const lesser = (pair: (typeof pairs)[number]) => Math.min(...pair.map((d) => d.confidence));
     const best = pairs.reduce((a, b) => (lesser(b) > lesser(a) ? b : a));
-    if (lesser(best) >= sure) return best.map(({ region: _, image: __, ...digit }) => digit);
+    if (lesser(best) >= sure) return best.map(digitOf);
     if (depth > 0) return null;
     // One sure side and a weak one: the surest such cut, and the weak side cut again (touchingCuts offers none when it is
     // too narrow for two digits), or read whole as two by the number reader.
