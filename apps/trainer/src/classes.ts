@@ -2,7 +2,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { DigitkitError } from '@digitkit/core';
+import { DigitkitError, type DigitModel } from '@digitkit/core';
+import { classNamesForModel } from '@digitkit/train';
 import { count } from './format.js';
 
 /** The file beside the four IDX files that names the classes, one name per line, in label order. */
@@ -64,6 +65,20 @@ export async function resolveClassNames(options: {
     );
   }
   return found;
+}
+
+/**
+ * A loaded model's class names, the one way every command resolves them: `--classes`, a classes.txt, the names the model
+ * keeps, then its kind's (the number reader's numbers), else the digits; checked against the model's own class count.
+ */
+export function classNamesOfModel(model: DigitModel, flags: { classes?: readonly string[] | undefined; data?: string | undefined }): Promise<ClassNames> {
+  return resolveClassNames({
+    flag: flags.classes,
+    data: flags.data,
+    modelNames: modelClassNames(model.net.getUserDefinedMetadata()),
+    kindNames: classNamesForModel(model.kind),
+    numClasses: model.numClasses,
+  });
 }
 
 /** The class names a model keeps (`model.net.getUserDefinedMetadata()`, saved in model.json), or undefined when it keeps none or they are not a list of names. */

@@ -246,6 +246,29 @@ describe('digitkit train --model numbers (the number reader)', () => {
     expect(card).toContain(`true label ${truth}`);
   });
 
+  it('names the reader\'s classes by its kind when its model.json keeps no names, in show as in evaluate', async () => {
+    const modelJson = JSON.parse(await readFile(join(work, 'numbers/model/model.json'), 'utf8'));
+    delete modelJson.userDefinedMetadata.classNames;
+    await mkdir(join(work, 'numbers-unnamed'), { recursive: true });
+    await writeFile(join(work, 'numbers-unnamed/model.json'), JSON.stringify(modelJson));
+    await writeFile(join(work, 'numbers-unnamed/weights.bin'), await readFile(join(work, 'numbers/model/weights.bin')));
+    const show = (dir: string) => digitkit(['show', 'predictions', '--count', '20', '--model-dir', dir, '--out', 'number-cards', '--backend', 'wasm']);
+    const [named, unnamed] = [await show('numbers/model'), await show('numbers-unnamed')];
+    expect(unnamed.code, unnamed.stderr).toBe(0);
+    // Among 20 test numbers some are a single digit ("7", not class number "107") or lead with 0 ("05", not "5").
+    expect(named.stdout).toMatch(/\(true: (0\d|\d|three or more|no digit)\)/);
+    expect(unnamed.stdout).toBe(named.stdout);
+  });
+
+  it('is described by info beside the digits it is made from: its own 112 classes, the data\'s 10', async () => {
+    const run = await digitkit(['info', '--model-dir', 'numbers/model', '--backend', 'wasm', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const info = JSON.parse(run.stdout);
+    expect(info.classNames).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(info.model).toMatchObject({ kind: 'numbers', numClasses: 112 });
+    expect(info.model.classNames.slice(108)).toEqual(['8', '9', 'three or more', 'no digit']);
+  });
+
   it('is no digit model for predict: a clear error, no stack trace', async () => {
     const run = await digitkit(['predict', '--index', '0', '--model-dir', 'numbers/model', '--backend', 'wasm']);
     expect(run.code).not.toBe(0);

@@ -40,7 +40,7 @@ for (const backend of BACKENDS) {
         untrained = evaluate(model, trainSet);
       });
 
-      it(`trains ${budget.epochs} epoch(s) of ${budget.images} images in batches of ${budget.batchSize}: the loss falls`, async () => {
+      it(`trains ${budget.epochs} epoch(s) on what ${budget.images} MNIST digits make (the reader: numbers), in batches of ${budget.batchSize}: the loss falls`, async () => {
         const result = await train(model, { train: trainSet }, { epochs: budget.epochs, batchSize: budget.batchSize, learningRate: 3e-3, seed: 1 });
         expect(result.history).toHaveLength(budget.epochs);
         expect(result.history.every((epoch) => Number.isFinite(epoch.loss))).toBe(true);
@@ -48,7 +48,7 @@ for (const backend of BACKENDS) {
         expect(trained.loss).toBeLessThan(untrained.loss * budget.lossRatio);
       });
 
-      it(`evaluates ${budget.heldOut} held-out images: consistent counts, accuracy > ${budget.minAccuracy}`, () => {
+      it(`evaluates what ${budget.heldOut} held-out digits make: consistent counts, accuracy > ${budget.minAccuracy}`, () => {
         evaluation = evaluate(model, heldOut);
         expect(evaluation.count).toBe(heldOut.count);
         expect(evaluation.confusion.flat().reduce((a, b) => a + b, 0)).toBe(heldOut.count);

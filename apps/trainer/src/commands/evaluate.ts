@@ -1,7 +1,7 @@
 import { loadModel } from '@digitkit/model';
 import { createRecognizer, type ShippedModelName } from '@digitkit/recognizer';
-import { classNamesForModel, evaluate, testSetForModel } from '@digitkit/train';
-import { modelClassNames, resolveClassNames } from '../classes.js';
+import { evaluate, testSetForModel } from '@digitkit/train';
+import { classNamesOfModel } from '../classes.js';
 import { confusionTable, count, perClassStats, perClassTable, percent } from '../format.js';
 import { SHIPPED_HINT, ensureModelExists, loadData, printJson, startBackend } from '../runtime.js';
 
@@ -15,13 +15,7 @@ export async function evaluateCommand(flags: { modelDir: string; model?: Shipped
   // A shipped model is the recognizer's own network (uint8 weights, as shipped); its verdicts play no part here.
   const model = savedPath === null ? (await createRecognizer({ model: flags.model, verdicts: { secondOpinionWeight: 0 } })).model : await loadModel(savedPath);
   const data = await loadData(flags.data);
-  const { names: classNames } = await resolveClassNames({
-    flag: flags.classes,
-    data: flags.data,
-    modelNames: modelClassNames(model.net.getUserDefinedMetadata()),
-    kindNames: classNamesForModel(model.kind),
-    numClasses: model.numClasses,
-  });
+  const { names: classNames } = await classNamesOfModel(model, flags);
   const started = performance.now();
   const result = evaluate(model, testSetForModel(model.kind, data.test));
   const seconds = (performance.now() - started) / 1000;

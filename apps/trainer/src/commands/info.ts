@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ImageSet } from '@digitkit/core';
 import { loadModel, parameterCount, summary } from '@digitkit/model';
-import { modelClassNames, resolveClassNames } from '../classes.js';
+import { classNamesOfModel, modelClassNames, resolveClassNames } from '../classes.js';
 import { count } from '../format.js';
 import { humanLines, loadData, printJson, startBackend } from '../runtime.js';
 
@@ -15,12 +15,15 @@ export async function infoCommand(flags: { modelDir: string; backend: string; da
   const data = await loadData(flags.data);
   const modelPath = resolve(flags.modelDir);
   const model = existsSync(modelPath.endsWith('.json') ? modelPath : join(modelPath, 'model.json')) ? await loadModel(modelPath) : undefined;
+  // The data's classes; a model that reads other classes (the number reader's 112 numbers) names its own beside them.
+  const readsTheData = model === undefined || model.numClasses === data.train.numClasses;
   const classes = await resolveClassNames({
     flag: flags.classes,
     data: flags.data,
-    modelNames: model && modelClassNames(model.net.getUserDefinedMetadata()),
+    modelNames: model && readsTheData ? modelClassNames(model.net.getUserDefinedMetadata()) : undefined,
     numClasses: data.train.numClasses,
   });
+  const modelClasses = model && !readsTheData ? await classNamesOfModel(model, {}) : classes;
   const sets = { train: describeSet(data.train), test: describeSet(data.test) };
 
   if (flags.json) {
@@ -30,7 +33,7 @@ export async function infoCommand(flags: { modelDir: string; backend: string; da
       classNames: classes.names,
       classNamesFrom: classes.source,
       model: model
-        ? { path: modelPath, kind: model.kind, inputShape: model.inputShape, numClasses: model.numClasses, parameters: parameterCount(model) }
+        ? { path: modelPath, kind: model.kind, inputShape: model.inputShape, numClasses: model.numClasses, classNames: modelClasses.names, parameters: parameterCount(model) }
         : null,
     });
     return;
@@ -43,6 +46,7 @@ export async function infoCommand(flags: { modelDir: string; backend: string; da
   if (model) {
     say(`model: ${modelPath}`);
     say(summary(model));
+    if (!readsTheData) say(`model classes (${modelClasses.source}, ${model.numClasses}): ${modelClasses.names.join(', ')}`);
   } else {
     say(`model: none at ${modelPath} (train one with: digitkit train)`);
   }

@@ -9,7 +9,7 @@ import jpeg from 'jpeg-js';
 import { DigitkitError } from '@digitkit/core';
 import { applyExifOrientation } from '@digitkit/preprocess';
 import { createRecognizer, MAX_PIXELS, type PixelImage, type Recognition, type ShippedModelName } from '@digitkit/recognizer';
-import { modelClassNames, resolveClassNames } from '../classes.js';
+import { classNamesOfModel } from '../classes.js';
 import { count, percent, table } from '../format.js';
 import { SHIPPED_HINT, ensureModelExists, loadData, printJson, startBackend } from '../runtime.js';
 
@@ -54,12 +54,7 @@ export async function predictCommand(images: string[], flags: PredictFlags): Pro
   // The CLI's backend wiring (with tfjs-node resolved from here) starts it; the recognizer then uses it as it is.
   await startBackend(flags.backend);
   const recognizer = await createRecognizer({ model: modelPath, ...(flags.minSureness === undefined ? {} : { verdicts: { minSureness: flags.minSureness } }) });
-  const { names: classNames } = await resolveClassNames({
-    flag: flags.classes,
-    data: flags.data,
-    modelNames: modelClassNames(recognizer.model.net.getUserDefinedMetadata()),
-    numClasses: recognizer.model.numClasses,
-  });
+  const { names: classNames } = await classNamesOfModel(recognizer.model, flags);
   const answer = (input: Answer['input'], recognition: Recognition, trueLabel?: number): Answer => {
     const truth = trueLabel !== undefined ? { trueLabel, trueClassName: classNames[trueLabel] } : {};
     if (recognition.verdict === 'digits') return { input, verdict: 'digits', reason: `several digits: the number ${recognition.digits.join('')} (${recognition.pieces.map((p) => `${p.label} ${percent(p.confidence, 1)}`).join(', ')})`, ...truth };

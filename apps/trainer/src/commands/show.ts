@@ -6,7 +6,7 @@ import { loadModel, predict } from '@digitkit/model';
 import { normalize } from '@digitkit/preprocess';
 import { evaluate, testSetForModel } from '@digitkit/train';
 import { digitGrid, encodePng, parseRunMetrics, predictionCard, predictionFile, REPORT_FILES } from '@digitkit/viz';
-import { modelClassNames, resolveClassNames } from '../classes.js';
+import { classNamesOfModel, resolveClassNames } from '../classes.js';
 import { writeRunReport } from '../report.js';
 import { ensureModelExists, ensureWritableDir, loadData, startBackend } from '../runtime.js';
 
@@ -45,12 +45,7 @@ export async function showCommand(what: string, flags: ShowFlags): Promise<void>
   const model = await loadModel(modelPath);
   // What the model reads, made from the test digits (the number reader: the test numbers its training measured).
   const test = testSetForModel(model.kind, (await loadData(flags.data)).test);
-  const { names: classNames } = await resolveClassNames({
-    flag: flags.classes,
-    data: flags.data,
-    modelNames: modelClassNames(model.net.getUserDefinedMetadata()),
-    numClasses: model.numClasses,
-  });
+  const { names: classNames } = await classNamesOfModel(model, flags);
 
   if (what === 'predictions') {
     const count = Math.min(flags.count ?? 10, test.count);
