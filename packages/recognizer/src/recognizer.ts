@@ -120,8 +120,12 @@ class ModelRecognizer implements Recognizer {
     const unsure = (reason: string): Recognition => ({ verdict: 'unsure', reason, guesses: topGuesses(whole.probabilities), probabilities: whole.probabilities, pixels: mnist.pixels, box, inverted });
     const number = (digits: readonly DigitPiece[]): Recognition => ({ verdict: 'digits', digits: digits.map((d) => d.label), pieces: digits, box, inverted });
     if (pieces.length >= 2) {
-      // Pieces almost touching are one digit written in parts (an open 4) when the whole ink is a sure digit.
-      if (oneDoubt === null && closeTogether(pieces.map((p) => p.box))) return { verdict: 'digit', ...answer(whole), guesses: topGuesses(whole.probabilities), pixels: mnist.pixels, box, inverted };
+      // Pieces almost touching are one digit written in parts (an open 4) when the whole ink is a sure digit, unless the
+      // number reader reads the whole ink as two (a 1 beside a 0 with a sliver between them reads as a sure 0).
+      if (oneDoubt === null && closeTogether(pieces.map((p) => p.box))) {
+        const pair = this.#readAsPair(layout, wholeRegion(layout), mnist.ink, { ...answer(whole), pixels: mnist.pixels, box });
+        return pair ? number(pair) : { verdict: 'digit', ...answer(whole), guesses: topGuesses(whole.probabilities), pixels: mnist.pixels, box, inverted };
+      }
       // A piece that is no digit sure enough may be digits that touch.
       const digits = read.flatMap((p, i) => {
         const piece: DigitPiece = { ...answer(p), pixels: pieces[i]!.pixels, box: pieces[i]!.box };

@@ -247,6 +247,30 @@ describe("verdict 'digits' for digits that touch: the number reader", () => {
   });
 });
 
+describe("verdict 'digits' for a 1 written close beside another digit: the number reader", () => {
+  // Found among the first 1s of the test set beside test digits 0-59, 4 px apart (two pieces, closer than a gap between
+  // digits): both models read them as one sure digit (17 as a 7) before the reader was asked about close pieces.
+  const CASES = [[2, 0], [2, 6], [2, 55], [55, 2], [19, 5], [36, 14], [5, 31], [14, 6]];
+
+  it('reads them as the two digits they are, left to right, where without the reader each is one digit (both shipped models)', async () => {
+    for (const r of [cnn, mlp]) {
+      const without = await createRecognizer({ model: r.modelSource as 'cnn' | 'mlp', log: null, verdicts: { numberAgreement: 1, numberAlone: 1 } });
+      for (const indices of CASES) {
+        const picture = number(indices, 4);
+        const fit = toMnistFormat(picture);
+        if (fit.empty) throw new Error('no ink');
+        const expected = `digits ${indices.map((i) => test.labels[i]!).join('')}`;
+        expect(splitPieces(layoutInk(fit.ink, fit.box)), `${expected} is two pieces of ink`).toHaveLength(2);
+        const result = r.recognize(picture);
+        expect(verdictOf(result), `${expected} (${r.modelSource})`).toBe(expected);
+        if (result.verdict === 'digits') expect(result.pieces[0]!.box.x).toBeLessThan(result.pieces[1]!.box.x);
+        expect(verdictOf(without.recognize(picture)), `${expected} without the reader (${r.modelSource})`).toMatch(/^digit \d$/);
+      }
+      without.dispose();
+    }
+  });
+});
+
 describe("verdict 'digits' for digits drawn touching, given the strokes (a drawing pad)", () => {
   /** An ellipse's line (centre, radii, unit box) as one stroke; a 1 with a short flag, its upright at x. */
   const ring = (cx: number, cy: number, rx: number, ry: number): Stroke => Array.from({ length: 49 }, (_, k) => [cx + rx * Math.sin((k * Math.PI) / 24), cy - ry * Math.cos((k * Math.PI) / 24)] as [number, number]);
