@@ -119,12 +119,15 @@ class ModelRecognizer implements Recognizer {
     const oneDoubt = singleDigitDoubt({ probabilities: whole.probabilities, views, second, box, pixels: mnist.pixels }, this.thresholds);
     const unsure = (reason: string): Recognition => ({ verdict: 'unsure', reason, guesses: topGuesses(whole.probabilities), probabilities: whole.probabilities, pixels: mnist.pixels, box, inverted });
     const number = (digits: readonly DigitPiece[]): Recognition => ({ verdict: 'digits', digits: digits.map((d) => d.label), pieces: digits, box, inverted });
+    const oneDigit = (): Recognition => ({ verdict: 'digit', ...answer(whole), guesses: topGuesses(whole.probabilities), pixels: mnist.pixels, box, inverted });
+    // The whole ink (of `region`, all of it) read by the number reader as two digits.
+    const wholeAsPair = (region: Region) => this.#readAsPair(layout, region, mnist.ink, { ...answer(whole), pixels: mnist.pixels, box });
     if (pieces.length >= 2) {
       // Pieces almost touching are one digit written in parts (an open 4) when the whole ink is a sure digit, unless the
       // number reader reads the whole ink as two (a 1 beside a 0 with a sliver between them reads as a sure 0).
       if (oneDoubt === null && closeTogether(pieces.map((p) => p.box))) {
-        const pair = this.#readAsPair(layout, wholeRegion(layout), mnist.ink, { ...answer(whole), pixels: mnist.pixels, box });
-        return pair ? number(pair) : { verdict: 'digit', ...answer(whole), guesses: topGuesses(whole.probabilities), pixels: mnist.pixels, box, inverted };
+        const pair = wholeAsPair(wholeRegion(layout));
+        return pair ? number(pair) : oneDigit();
       }
       // A piece that is no digit sure enough may be digits that touch.
       const digits = read.flatMap((p, i) => {
@@ -143,7 +146,7 @@ class ModelRecognizer implements Recognizer {
     const allInk = wholeRegion(layout);
     const apart = this.#drawnApart(layout, allInk, answer(whole));
     if (apart && apart.length <= this.thresholds.maxDigits) return number(apart);
-    const pair = this.#readAsPair(layout, allInk, mnist.ink, { ...answer(whole), pixels: mnist.pixels, box });
+    const pair = wholeAsPair(allInk);
     if (pair) return number(pair);
     if (oneDoubt !== null) {
       const digits = this.#touchingDigits(layout, allInk);
@@ -151,7 +154,7 @@ class ModelRecognizer implements Recognizer {
     }
     const touching = this.#surerAsTouching(layout, allInk, { ...answer(whole), box });
     if (touching && touching.length <= this.thresholds.maxDigits) return number(touching);
-    return { verdict: 'digit', ...answer(whole), guesses: topGuesses(whole.probabilities), pixels: mnist.pixels, box, inverted };
+    return oneDigit();
   }
 
   /**
