@@ -209,16 +209,41 @@ describe("verdict 'digits' for digits that touch", () => {
   });
 });
 
+/** Both number-reader thresholds at 1: the recognizer without the reader. */
+const NO_READER = { numberAgreement: 1, numberAlone: 1 };
+
+/** Each shipped model's reading of pairs of MNIST test digits (by index) written `gap` px apart, with the number reader and without it. */
+async function readWithAndWithoutReader(cases: readonly number[][], gap: number) {
+  const readings = [];
+  for (const r of [cnn, mlp]) {
+    const without = await createRecognizer({ model: r.modelSource as 'cnn' | 'mlp', log: null, verdicts: NO_READER });
+    for (const indices of cases) {
+      const picture = number(indices, gap);
+      const fit = toMnistFormat(picture);
+      if (fit.empty) throw new Error('no ink');
+      const expected = `digits ${indices.map((i) => test.labels[i]!).join('')}`;
+      readings.push({ model: r.modelSource, expected, pieces: splitPieces(layoutInk(fit.ink, fit.box)), result: r.recognize(picture), without: verdictOf(without.recognize(picture)) });
+    }
+    without.dispose();
+  }
+  return readings;
+}
+
+/** The pair read as its two digits, left to right. */
+function expectReadInOrder({ model, expected, result }: { model: string; expected: string; result: Recognition }) {
+  expect(verdictOf(result), `${expected} (${model})`).toBe(expected);
+  if (result.verdict === 'digits') expect(result.pieces[0]!.box.x).toBeLessThan(result.pieces[1]!.box.x);
+}
+
 describe("verdict 'digits' for digits that touch: the number reader", () => {
   // Found among test digits 40-69 paired with the digit 30 on, overlapping by 28 px (one piece of ink): with the reader
   // both models read 19 and 18 of 24 such pairs right, without it 8 and 10; these 8 each model read wrong without it.
   const CASES = [[44, 74], [46, 76], [48, 78], [49, 79], [55, 85], [56, 86], [57, 87], [58, 88]];
-  const noReader = { numberAgreement: 1, numberAlone: 1 };
 
   it('is the third shipped model, loaded with the shipped ones; both its thresholds at 1 leave it out', async () => {
     expect(cnn.numberReader?.inputShape).toEqual([28, 56, 1]);
     expect(mlp.numberReader?.numClasses).toBe(112);
-    const without = await createRecognizer({ log: null, verdicts: noReader });
+    const without = await createRecognizer({ log: null, verdicts: NO_READER });
     const own = await createRecognizer({ model: cnn.model, log: null });
     expect(without.numberReader).toBeNull();
     expect(own.numberReader).toBeNull();
@@ -227,22 +252,14 @@ describe("verdict 'digits' for digits that touch: the number reader", () => {
   });
 
   it('reads deeply overlapping pairs the cuts alone miss, left to right (both shipped models)', async () => {
-    for (const r of [cnn, mlp]) {
-      const without = await createRecognizer({ model: r.modelSource as 'cnn' | 'mlp', log: null, verdicts: noReader });
-      let rightWithout = 0;
-      for (const indices of CASES) {
-        const picture = number(indices, -28);
-        const fit = toMnistFormat(picture);
-        if (fit.empty) throw new Error('no ink');
-        const expected = `digits ${indices.map((i) => test.labels[i]!).join('')}`;
-        expect(splitPieces(layoutInk(fit.ink, fit.box)), `${expected} is one piece of ink`).toEqual([]);
-        const result = r.recognize(picture);
-        expect(verdictOf(result), `${expected} (${r.modelSource})`).toBe(expected);
-        if (result.verdict === 'digits') expect(result.pieces[0]!.box.x).toBeLessThan(result.pieces[1]!.box.x);
-        rightWithout += +(verdictOf(without.recognize(picture)) === expected);
-      }
-      expect(rightWithout, `pairs read right without the reader (${r.modelSource})`).toBe(0);
-      without.dispose();
+    const readings = await readWithAndWithoutReader(CASES, -28);
+    for (const reading of readings) {
+      expect(reading.pieces, `${reading.expected} is one piece of ink`).toEqual([]);
+      expectReadInOrder(reading);
+    }
+    for (const model of ['cnn', 'mlp']) {
+      const rightWithout = readings.filter((r) => r.model === model && r.without === r.expected).length;
+      expect(rightWithout, `pairs read right without the reader (${model})`).toBe(0);
     }
   });
 });
@@ -253,20 +270,10 @@ describe("verdict 'digits' for a 1 written close beside another digit: the numbe
   const CASES = [[2, 0], [2, 6], [2, 55], [55, 2], [19, 5], [36, 14], [5, 31], [14, 6]];
 
   it('reads them as the two digits they are, left to right, where without the reader each is one digit (both shipped models)', async () => {
-    for (const r of [cnn, mlp]) {
-      const without = await createRecognizer({ model: r.modelSource as 'cnn' | 'mlp', log: null, verdicts: { numberAgreement: 1, numberAlone: 1 } });
-      for (const indices of CASES) {
-        const picture = number(indices, 4);
-        const fit = toMnistFormat(picture);
-        if (fit.empty) throw new Error('no ink');
-        const expected = `digits ${indices.map((i) => test.labels[i]!).join('')}`;
-        expect(splitPieces(layoutInk(fit.ink, fit.box)), `${expected} is two pieces of ink`).toHaveLength(2);
-        const result = r.recognize(picture);
-        expect(verdictOf(result), `${expected} (${r.modelSource})`).toBe(expected);
-        if (result.verdict === 'digits') expect(result.pieces[0]!.box.x).toBeLessThan(result.pieces[1]!.box.x);
-        expect(verdictOf(without.recognize(picture)), `${expected} without the reader (${r.modelSource})`).toMatch(/^digit \d$/);
-      }
-      without.dispose();
+    for (const reading of await readWithAndWithoutReader(CASES, 4)) {
+      expect(reading.pieces, `${reading.expected} is two pieces of ink`).toHaveLength(2);
+      expectReadInOrder(reading);
+      expect(reading.without, `${reading.expected} without the reader (${reading.model})`).toMatch(/^digit \d$/);
     }
   });
 });
