@@ -185,7 +185,7 @@ describe('digitkit train', () => {
     await writeFile(join(work, 'interlaced.png'), interlaced);
     const refused = await digitkit(['predict', 'interlaced.png', '--model', 'cnn', '--backend', 'wasm']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/interlaced\.png is an interlaced 1-bit PNG, which digitkit predict cannot read\. Save it again without interlacing/);
+    expect(refused.stderr).toMatch(/interlaced\.png is an interlaced 1-bit PNG, which cannot be read\. Save it again without interlacing/);
     expect(refused.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -46,11 +46,11 @@ describe('hostile files', () => {
     // 8000x8000 gray: 64 megapixels, 64 MB decoded, about 60 KB on disk.
     await writeHugePng(join(work, 'huge.png'), 8000, 8000, 1);
     const run = await digitkit(['predict', 'huge.png', '--model-dir', model, '--backend', 'cpu']);
-    expectClearError(run, /huge\.png is 8000x8000 pixels \(64\.0 megapixels; digitkit predict takes at most 50\) and was not decoded\. Scale the picture down/);
+    expectClearError(run, /huge\.png is 8000x8000 pixels \(64\.0 megapixels; at most 50 are read\) and was not decoded\. Scale the picture down/);
     // Under 50 megapixels but 16-bit RGBA: 288 MB once decoded (the decoder then needs twice that).
     await writeHugePng(join(work, 'deep.png'), 6000, 6000, 4, 16);
     const deep = await digitkit(['predict', 'deep.png', '--model-dir', model, '--backend', 'cpu']);
-    expectClearError(deep, /deep\.png is 6000x6000 pixels \(16-bit, 288 MB once decoded; digitkit predict takes at most 200 MB\).*8 bits per channel/);
+    expectClearError(deep, /deep\.png is 6000x6000 pixels \(16-bit, 288 MB once decoded; at most 200 MB are read\).*8 bits per channel/);
     // The same writer's smaller picture decodes (all black: no digit), so the size alone was refused above.
     await writeHugePng(join(work, 'black.png'), 2000, 2000, 1);
     const small = await digitkit(['predict', 'black.png', '--model-dir', model, '--backend', 'cpu']);

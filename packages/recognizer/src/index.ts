@@ -22,3 +22,5 @@ export { SHIPPED_MODELS, SHIPPED_NUMBER_READER } from './models.js';
 export { createRecognizer } from './recognizer.js';
 export { MAX_PIXELS, MAX_STROKE_POINTS } from './input.js';
 export { STROKE_VIEWS, VERDICT_THRESHOLDS } from './verdicts.js';
+export type { Picture, DecodePictureOptions } from './pictures.js';
+export { decodePicture, readPictureFile } from './pictures.js';

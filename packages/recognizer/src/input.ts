@@ -19,7 +19,7 @@ export function readPicture(image: RecognizeInput): Required<PixelImage> {
   }
   // Encoded file bytes (a PNG or JPEG read from disk) are no picture yet.
   if (ArrayBuffer.isView(image) || image instanceof ArrayBuffer) {
-    throw new DigitkitError('BAD_IMAGE', `${ACCEPTED}; got ${describe(image)} of ${image.byteLength} bytes. Decode a PNG or JPEG file to pixels first (e.g. with pngjs or jpeg-js).`);
+    throw new DigitkitError('BAD_IMAGE', `${ACCEPTED}; got ${describe(image)} of ${image.byteLength} bytes. Decode a PNG or JPEG file to pixels first: readPictureFile(path) or decodePicture(bytes) from @digitkit/recognizer (sizes checked, phone photos turned upright).`);
   }
   const { width, height } = image;
   checkSize(width, height);

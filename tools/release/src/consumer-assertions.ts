@@ -31,6 +31,8 @@ export function expectWorkingConsumer(result: ConsumerResult, projectDir: string
     expect(figures.shipped).toBeGreaterThan(0.98);
   }
   expect(result.recognizer.lines).toBe(0);
+  // Drawn digits saved as PNG files and read back with readPictureFile are answered as their pixels were.
+  expect(result.recognizer.filesReadAsPixels).toBe(10);
   expect(result.recognizer.badInput).toBe('DigitkitError:UNKNOWN_MODEL');
   // Training, evaluating, saving, reloading and predicting free every tensor they make.
   expect(result.tensorsLeaked).toBe(0);

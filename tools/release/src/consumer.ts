@@ -89,6 +89,8 @@ export interface ConsumerResult {
     lines: number;
     /** `name:code` of the error an unknown model name gave. */
     badInput: string | null;
+    /** Of 10 drawn digits saved as PNG files and read with readPictureFile, how many got the answer their pixels got. */
+    filesReadAsPixels: number;
   };
   /** Length of the confusion-matrix SVG @digitkit/viz drew (0 when it drew none). */
   confusionSvgBytes: number;
