@@ -5,7 +5,7 @@ import { ensureBackend } from './backend.js';
 import { MAX_STROKE_POINTS, readPicture } from './input.js';
 import { loadNumberReader, loadPlannedModel, planModel } from './models.js';
 import { readNumber } from './numbers.js';
-import { type InkLayout, layoutInk, type Piece, type Region, splitPieces, strokeParts, touchingCuts, wholeRegion } from './segment.js';
+import { aspectOf, type InkLayout, layoutInk, type Piece, type Region, splitPieces, strokeParts, touchingCuts, wholeRegion } from './segment.js';
 import type { DigitPiece, Recognition, RecognizeInput, RecognizeOptions, Recognizer, RecognizerOptions, Stroke, VerdictThresholds } from './types.js';
 import { SEGMENTATION, STROKE_VIEWS, VERDICT_THRESHOLDS, piecesDoubt, singleDigitDoubt, topGuesses, writeStrokeViews } from './verdicts.js';
 
@@ -197,7 +197,8 @@ class ModelRecognizer implements Recognizer {
     if (!this.numberReader) return null;
     const read = readNumber(this.numberReader, image);
     if (!read.pair || read.probability < Math.min(numberAgreement, numberAlone)) return null;
-    const sides = this.#readCuts(layout, region).map((cut) => cut.map(digitOf));
+    // Cut down to the narrower aspect of a pair: the reader's reading is the evidence of two digits the width gives elsewhere.
+    const sides = this.#readCuts(layout, region, SEGMENTATION.pairCutAspect).map((cut) => cut.map(digitOf));
     // Each side at least as sure as a piece of a number must be (step 2), and passing as a single digit would.
     const agreeing = sides.find((cut) => cut.every((d, k) => d.label === read.digits[k] && d.confidence >= this.thresholds.minPieceConfidence));
     if (agreeing && read.probability >= numberAgreement && this.#eachSure(agreeing)) return agreeing;
@@ -211,8 +212,13 @@ class ModelRecognizer implements Recognizer {
     return read.digits.map((label, k) => ({ ...(like?.[k] ?? half(k)), label, confidence: read.sides[k]![label]!, probabilities: read.sides[k]! }));
   }
 
-  /** `region`'s cuts in two (see fittedCuts), each side read by the model; all of them in one forward pass. */
-  #readCuts(layout: InkLayout, region: Region): CutSide[][] {
+  /**
+   * `region`'s cuts in two (see fittedCuts) when it is at least `minAspect` times as wide as high, each side read by the
+   * model; all of them in one forward pass. Kept per region: the cuts do not depend on the aspect allowed, only whether
+   * there are any.
+   */
+  #readCuts(layout: InkLayout, region: Region, minAspect: number = SEGMENTATION.minCutAspect): CutSide[][] {
+    if (aspectOf(region) < minAspect) return [];
     const known = this.#cutReadings.get(region);
     if (known) return known;
     const cuts = fittedCuts(layout, region);
@@ -315,7 +321,8 @@ function fitted(piece: Piece): Uint8Array | null {
 
 /** The cuts of `region` in two (see touchingCuts) whose sides both leave something in MNIST format, each side with its 28x28. */
 function fittedCuts(layout: InkLayout, region: Region): { piece: Piece; pixels: Uint8Array }[][] {
-  return touchingCuts(layout, region).flatMap((pair) => {
+  // No aspect here: #readCuts decides which ink is wide enough to cut.
+  return touchingCuts(layout, region, 0).flatMap((pair) => {
     const fits = pair.map((piece) => ({ piece, pixels: fitted(piece) }));
     return fits.every((side) => side.pixels !== null) ? [fits as { piece: Piece; pixels: Uint8Array }[]] : [];
   });

@@ -195,20 +195,25 @@ export function wholeRegion({ groups, small }: InkLayout): Region {
   return boundsOf(mask, small.width);
 }
 
+/** How many times as wide as high `region`'s ink is. */
+export function aspectOf(region: Region): number {
+  return widthOf(region) / heightOf(region);
+}
+
 /**
  * Up to SEGMENTATION.cuts ways to cut `region` in two where two digits may touch, cheapest first: each a seam from top
  * to bottom entering the fewest strokes (at most SEGMENTATION.maxCutStrokes), free to wind within a band about its
  * column (digits written in one flow overlap in x), leaving a digit's worth of ink in one piece either side. The
  * recognizer keeps a cut only when the model is sure of both sides.
  */
-export function touchingCuts(layout: InkLayout, region: Region): [Piece, Piece][] {
+export function touchingCuts(layout: InkLayout, region: Region, minAspect: number = SEGMENTATION.minCutAspect): [Piece, Piece][] {
   const height = heightOf(region);
-  const width = widthOf(region);
   const band = Math.max(2, Math.round(SEGMENTATION.cutBand * height));
   const margin = Math.max(2, Math.round(SEGMENTATION.cutMargin * height));
   const step = Math.max(1, Math.round(SEGMENTATION.cutStep * height));
-  // Two digits side by side are wider than high; narrower ink is one thing (a V or N would be two 1s).
-  if (width < SEGMENTATION.minCutAspect * height || height < 8) return [];
+  // Two digits side by side are wider than high; narrower ink is one thing (a V or N would be two 1s), unless the number
+  // reader says otherwise (minAspect: SEGMENTATION.pairCutAspect).
+  if (aspectOf(region) < minAspect || height < 8) return [];
   const area = region.mask.reduce((sum, v) => sum + v, 0);
   const seams: { seam: Int32Array; cost: number; centre: number }[] = [];
   for (let centre = region.x0 + margin; centre <= region.x1 - margin; centre += step) {

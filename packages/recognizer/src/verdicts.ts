@@ -48,6 +48,8 @@ export const SEGMENTATION = Object.freeze({
   oneDigitGap: 0.12,
   /** Digits that touch (see touchingCuts): ink at least this many times as wide as high is cut (a side again: three), */
   minCutAspect: 0.9,
+  /** or this many when the number reader reads the ink as two digits (a 1 beside a digit, two 1s: narrower than most pairs), */
+  pairCutAspect: 0.5,
   /** and ink read as one sure digit too from this aspect on, kept as digits when each is surer than the whole was */
   sureCutAspect: 1.1,
   /** and spans at least this share of its height (digits side by side each span most of it), */
