@@ -85,7 +85,8 @@ const digitOf = ({ region: _, image: __, ...digit }: CutSide): DigitPiece => dig
 class ModelRecognizer implements Recognizer {
   #disposed = false;
   /** Each region's cuts read by the model, once: the number reader's agreement and the cut path ask for the same. */
-  readonly #cutReadings = new WeakMap<Region, CutSide[][]>();
+  /** Each region's cuts read so far, cheapest first (null where a side leaves nothing in MNIST format), and the rest to come. */
+  readonly #cutReadings = new WeakMap<Region, { next: Generator<[Piece, Piece]>; read: (CutSide[] | null)[] }>();
 
   constructor(
     readonly model: DigitModel,
@@ -197,10 +198,14 @@ class ModelRecognizer implements Recognizer {
     if (!this.numberReader) return null;
     const read = readNumber(this.numberReader, image);
     if (!read.pair || read.probability < Math.min(numberAgreement, numberAlone)) return null;
-    // Cut down to the narrower aspect of a pair: the reader's reading is the evidence of two digits the width gives elsewhere.
-    const sides = this.#readCuts(layout, region, SEGMENTATION.pairCutAspect).map((cut) => cut.map(digitOf));
     // Each side at least as sure as a piece of a number must be (step 2), and passing as a single digit would.
-    const agreeing = sides.find((cut) => cut.every((d, k) => d.label === read.digits[k] && d.confidence >= this.thresholds.minPieceConfidence));
+    const agrees = (cut: DigitPiece[]) => cut.every((d, k) => d.label === read.digits[k] && d.confidence >= this.thresholds.minPieceConfidence);
+    // Cut down to the narrower aspect of a pair, along more seams where the cheapest do not agree: the reader's reading is
+    // the evidence of two digits that width gives elsewhere.
+    const readCuts = (count: number) => this.#readCuts(layout, region, SEGMENTATION.pairCutAspect, count).map((cut) => cut.map(digitOf));
+    let sides = readCuts(SEGMENTATION.cuts);
+    if (!sides.some(agrees)) sides = readCuts(SEGMENTATION.pairCuts);
+    const agreeing = sides.find(agrees);
     if (agreeing && read.probability >= numberAgreement && this.#eachSure(agreeing)) return agreeing;
     if (read.probability < numberAlone) return null;
     const likeness = (cut: DigitPiece[]) => cut[0]!.probabilities[read.digits[0]]! * cut[1]!.probabilities[read.digits[1]]!;
@@ -213,19 +218,27 @@ class ModelRecognizer implements Recognizer {
   }
 
   /**
-   * `region`'s cuts in two (see fittedCuts) when it is at least `minAspect` times as wide as high, each side read by the
-   * model; all of them in one forward pass. Kept per region: the cuts do not depend on the aspect allowed, only whether
-   * there are any.
+   * `region`'s `count` cheapest cuts in two (see touchingCuts) when it is at least `minAspect` times as wide as high,
+   * each side read by the model, those not read before in one forward pass. Kept per region with the cuts still to
+   * come: the cuts do not depend on the aspect allowed, and asking for more only makes and reads the next ones.
    */
-  #readCuts(layout: InkLayout, region: Region, minAspect: number = SEGMENTATION.minCutAspect): CutSide[][] {
+  #readCuts(layout: InkLayout, region: Region, minAspect: number = SEGMENTATION.minCutAspect, count: number = SEGMENTATION.cuts): CutSide[][] {
     if (aspectOf(region) < minAspect) return [];
-    const known = this.#cutReadings.get(region);
-    if (known) return known;
-    const cuts = fittedCuts(layout, region);
-    const predictions = cuts.length > 0 ? this.#readEach(cuts.flat()) : [];
-    const read = cuts.map((cut, i) => cut.map(({ piece, pixels }, k) => ({ ...answer(predictions[2 * i + k]!), pixels, box: piece.box, region: piece.region, image: piece.image })));
-    this.#cutReadings.set(region, read);
-    return read;
+    let known = this.#cutReadings.get(region);
+    if (!known) this.#cutReadings.set(region, (known = { next: touchingCuts(layout, region, 0), read: [] }));
+    const cuts: ({ piece: Piece; pixels: Uint8Array }[] | null)[] = [];
+    for (let k = known.read.length; k < count; k++) {
+      const pair = known.next.next();
+      if (pair.done) break;
+      // A side that leaves nothing in MNIST format leaves no cut, but counts among the cheapest `count` tried.
+      const fits = pair.value.map((piece) => ({ piece, pixels: fitted(piece) }));
+      cuts.push(fits.every((side) => side.pixels !== null) ? (fits as { piece: Piece; pixels: Uint8Array }[]) : null);
+    }
+    const fits = cuts.flatMap((cut) => cut ?? []);
+    const predictions = fits.length > 0 ? this.#readEach(fits) : [];
+    let next = 0;
+    for (const cut of cuts) known.read.push(cut?.map(({ piece, pixels }) => ({ ...answer(predictions[next++]!), pixels, box: piece.box, region: piece.region, image: piece.image })) ?? null);
+    return known.read.slice(0, count).filter((cut) => cut !== null);
   }
 
   /** The model's reading of each fitted 28x28, in one forward pass. */
@@ -319,14 +332,6 @@ function fitted(piece: Piece): Uint8Array | null {
   return fit.empty ? null : fit.pixels;
 }
 
-/** The cuts of `region` in two (see touchingCuts) whose sides both leave something in MNIST format, each side with its 28x28. */
-function fittedCuts(layout: InkLayout, region: Region): { piece: Piece; pixels: Uint8Array }[][] {
-  // No aspect here: #readCuts decides which ink is wide enough to cut.
-  return touchingCuts(layout, region, 0).flatMap((pair) => {
-    const fits = pair.map((piece) => ({ piece, pixels: fitted(piece) }));
-    return fits.every((side) => side.pixels !== null) ? [fits as { piece: Piece; pixels: Uint8Array }[]] : [];
-  });
-}
 
 /** The pieces that leave something in MNIST format, each with its 28x28. */
 function fittedPieces(pieces: readonly Piece[]): { piece: Piece; pixels: Uint8Array }[] {

@@ -76,7 +76,7 @@ describe('touchingCuts', () => {
 
   it('offers no cut of ink too narrow to hold two digits, nor one leaving a sliver', () => {
     const narrow = ink([], [[60, 4, 70, 60]]);
-    expect(touchingCuts(narrow, wholeRegion(narrow))).toEqual([]);
+    expect([...touchingCuts(narrow, wholeRegion(narrow))]).toEqual([]);
     // A ring with a short tick on its right: no cut keeps the tick alone as a digit.
     const ticked = ink([[40, 32, 26]], [[66, 30, 74, 34]]);
     for (const [left, right] of touchingCuts(ticked, wholeRegion(ticked))) {

@@ -201,19 +201,20 @@ export function aspectOf(region: Region): number {
 }
 
 /**
- * Up to SEGMENTATION.cuts ways to cut `region` in two where two digits may touch, cheapest first: each a seam from top
- * to bottom entering the fewest strokes (at most SEGMENTATION.maxCutStrokes), free to wind within a band about its
- * column (digits written in one flow overlap in x), leaving a digit's worth of ink in one piece either side. The
- * recognizer keeps a cut only when the model is sure of both sides.
+ * The ways to cut `region` in two where two digits may touch, cheapest first, made as they are asked for (the
+ * recognizer reads SEGMENTATION.cuts of them, more where the number reader reads a pair): each a seam from top to
+ * bottom entering the fewest strokes (at most SEGMENTATION.maxCutStrokes), free to wind within a band about its column
+ * (digits written in one flow overlap in x), leaving a digit's worth of ink in one piece either side. The recognizer
+ * keeps a cut only when the model is sure of both sides.
  */
-export function touchingCuts(layout: InkLayout, region: Region, minAspect: number = SEGMENTATION.minCutAspect): [Piece, Piece][] {
+export function* touchingCuts(layout: InkLayout, region: Region, minAspect: number = SEGMENTATION.minCutAspect): Generator<[Piece, Piece]> {
   const height = heightOf(region);
   const band = Math.max(2, Math.round(SEGMENTATION.cutBand * height));
   const margin = Math.max(2, Math.round(SEGMENTATION.cutMargin * height));
   const step = Math.max(1, Math.round(SEGMENTATION.cutStep * height));
   // Two digits side by side are wider than high; narrower ink is one thing (a V or N would be two 1s), unless the number
   // reader says otherwise (minAspect: SEGMENTATION.pairCutAspect).
-  if (aspectOf(region) < minAspect || height < 8) return [];
+  if (aspectOf(region) < minAspect || height < 8) return;
   const area = region.mask.reduce((sum, v) => sum + v, 0);
   const seams: { seam: Int32Array; cost: number; centre: number }[] = [];
   for (let centre = region.x0 + margin; centre <= region.x1 - margin; centre += step) {
@@ -222,18 +223,15 @@ export function touchingCuts(layout: InkLayout, region: Region, minAspect: numbe
   }
   const middle = (region.x0 + region.x1) / 2;
   seams.sort((a, b) => a.cost - b.cost || Math.abs(a.centre - middle) - Math.abs(b.centre - middle));
-  const cuts: [Piece, Piece][] = [];
   const taken: number[] = [];
   for (const { seam, centre } of seams) {
-    if (cuts.length >= SEGMENTATION.cuts) break;
     if (taken.some((c) => Math.abs(c - centre) < band)) continue;
     if (strokesCrossed(region, layout.small.width, seam) > SEGMENTATION.maxCutStrokes) continue;
     const sides = sidesOf(region, layout.small.width, seam);
     if (!sides.every((side) => holdsADigit(side, layout.small.width, layout.small.height, height, area))) continue;
     taken.push(centre);
-    cuts.push([smaller(pieceOf(sides[0], layout)), smaller(pieceOf(sides[1], layout))]);
+    yield [smaller(pieceOf(sides[0], layout)), smaller(pieceOf(sides[1], layout))];
   }
-  return cuts;
 }
 
 /**

@@ -293,6 +293,17 @@ describe("verdict 'digits' for a 1 over or against another digit, narrower than 
   });
 });
 
+describe("verdict 'digits' for deeply overlapping digits whose two cheapest seams miss: the number reader", () => {
+  // Found among test digits 60-71 overlapping test digits 0-59 by 24 px at 6x: along up to SEGMENTATION.pairCuts seams
+  // where the reader reads a pair, both models read 11 more of the 720 right and none fewer; these 8 each.
+  const CASES = [[62, 33], [63, 54], [64, 22], [66, 25], [68, 7], [68, 22], [68, 42], [69, 7]];
+
+  it('reads them left to right, the pair checked against more cuts (both shipped models)', async () => {
+    expect(SEGMENTATION.pairCuts).toBeGreaterThan(SEGMENTATION.cuts);
+    for (const reading of await readWithAndWithoutReader(CASES, -24)) expectReadInOrder(reading);
+  });
+});
+
 describe("verdict 'digits' for digits drawn touching, given the strokes (a drawing pad)", () => {
   /** An ellipse's line (centre, radii, unit box) as one stroke; a 1 with a short flag, its upright at x. */
   const ring = (cx: number, cy: number, rx: number, ry: number): Stroke => Array.from({ length: 49 }, (_, k) => [cx + rx * Math.sin((k * Math.PI) / 24), cy - ry * Math.cos((k * Math.PI) / 24)] as [number, number]);

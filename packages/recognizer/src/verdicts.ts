@@ -56,6 +56,8 @@ export const SEGMENTATION = Object.freeze({
   sureCutHeight: 0.75,
   /** along its `cuts` cheapest seams (more read a few more numbers right, and more letters as numbers), */
   cuts: 2,
+  /** or this many where the number reader reads the ink as two digits and none of the cheapest reads its pair, */
+  pairCuts: 4,
   /** each entering at most this many strokes (two digits side by side meet in one place; a # is cut across two bars), */
   maxCutStrokes: 1,
   /** each free to wind this fraction of the ink's height either side of its column, */
