@@ -84,8 +84,10 @@ const digitOf = ({ region: _, image: __, ...digit }: CutSide): DigitPiece => dig
 
 class ModelRecognizer implements Recognizer {
   #disposed = false;
-  /** Each region's cuts read by the model, once: the number reader's agreement and the cut path ask for the same. */
-  /** Each region's cuts read so far, cheapest first (null where a side leaves nothing in MNIST format), and the rest to come. */
+  /**
+   * Each region's cuts read by the model so far, cheapest first (null where a side leaves nothing in MNIST format), and
+   * the rest to come: the number reader's agreement and the cut path ask for the same cuts, each read once.
+   */
   readonly #cutReadings = new WeakMap<Region, { next: Generator<[Piece, Piece]>; read: (CutSide[] | null)[] }>();
 
   constructor(
@@ -225,6 +227,7 @@ class ModelRecognizer implements Recognizer {
   #readCuts(layout: InkLayout, region: Region, minAspect: number = SEGMENTATION.minCutAspect, count: number = SEGMENTATION.cuts): CutSide[][] {
     if (aspectOf(region) < minAspect) return [];
     let known = this.#cutReadings.get(region);
+    // Cuts of any aspect: which ink is wide enough to cut was decided above.
     if (!known) this.#cutReadings.set(region, (known = { next: touchingCuts(layout, region, 0), read: [] }));
     const cuts: ({ piece: Piece; pixels: Uint8Array }[] | null)[] = [];
     for (let k = known.read.length; k < count; k++) {
@@ -331,7 +334,6 @@ function fitted(piece: Piece): Uint8Array | null {
   const fit = toMnistFormat(piece.image, { polarity: 'light-on-dark' });
   return fit.empty ? null : fit.pixels;
 }
-
 
 /** The pieces that leave something in MNIST format, each with its 28x28. */
 function fittedPieces(pieces: readonly Piece[]): { piece: Piece; pixels: Uint8Array }[] {
