@@ -116,10 +116,13 @@ const PNG_CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2,
 /** Compressed bytes handed to the inflater at a time: at most ~1,032x that (1 MB) comes out before the count is checked. */
 const INFLATE_STEP = 1024;
 
+/** The most bytes one decoded picture may take: `maxPixels` of 8-bit RGBA. */
+const maxDecodedBytes = (maxPixels: number) => maxPixels * 4;
+
 /** Refuses, from the header alone, a PNG too large to decode (pixels, or bytes once decoded). */
 function checkPngSize({ width, height, depth, colorType }: PngHeader, name: string, maxPixels: number): void {
   const pixels = width * height;
-  const maxBytes = maxPixels * 4;
+  const maxBytes = maxDecodedBytes(maxPixels);
   const decoded = pixels * (BYTES_PER_PIXEL[colorType] ?? 4) * (depth === 16 ? 2 : 1);
   if (pixels <= maxPixels && decoded <= maxBytes) return;
   const why =
@@ -230,7 +233,7 @@ function grayAlphaToRgba(bytes: Uint8Array): Uint8Array {
 function readJpeg({ jpeg, exifReader }: Decoders, bytes: Uint8Array, name: string, maxPixels: number): Picture {
   let decoded: { width: number; height: number; data: Uint8Array; exifBuffer?: Uint8Array };
   try {
-    decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: (maxPixels * 4) / 1e6 + 64 });
+    decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: maxDecodedBytes(maxPixels) / 1e6 + 64 });
   } catch (error) {
     if (/maxResolutionInMP|maxMemoryUsageInMB/.test((error as Error).message)) {
       throw new DigitkitError(
