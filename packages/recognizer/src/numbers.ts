@@ -9,9 +9,31 @@ const PAIR_OF = Array.from({ length: NUMBER_CLASSES }, (_, label) => {
   return read.kind === 'digits' && read.digits.length === 2 ? (read.digits as [number, number]) : null;
 });
 
+/** The class of each pair a, b at a * 10 + b. */
+const CLASS_OF_PAIR = new Array<number>(100);
+PAIR_OF.forEach((pair, c) => {
+  if (pair) CLASS_OF_PAIR[pair[0] * 10 + pair[1]] = c;
+});
+
+/**
+ * Where the reader is sure the ink is two digits but torn between pairs (all pairs together at least `pairs`), a cut's
+ * two digits agree with it from `cutPair` (not numberAgreement): the cut picks among the reader's pairs. Chosen on the
+ * tuning halves (tools/robustness RESULTS.md, "A reader torn between pairs").
+ */
+export const TORN_READER = Object.freeze({ pairs: 0.7, cutPair: 0.2 });
+
 /** What the number reader makes of ink: two digits, how sure, and each side's digits (the pairs' probabilities summed). */
 export type NumberReading =
-  | { readonly pair: true; readonly digits: readonly [number, number]; readonly probability: number; readonly sides: readonly [number[], number[]] }
+  | {
+      readonly pair: true;
+      readonly digits: readonly [number, number];
+      readonly probability: number;
+      readonly sides: readonly [number[], number[]];
+      /** All the pairs' probabilities together. */
+      readonly pairs: number;
+      /** The reader's probability of the pair `a`, `b`. */
+      readonly probabilityOf: (a: number, b: number) => number;
+    }
   | { readonly pair: false };
 
 /** Reads light-on-dark `ink` whole: a pair when the reader's most likely class is one. */
@@ -32,5 +54,6 @@ export function readNumber(reader: DigitModel, ink: GrayImage): NumberReading {
     mass += probabilities[c]!;
   });
   const sides: [number[], number[]] = [first.map((p) => p / mass), second.map((p) => p / mass)];
-  return { pair: true, digits, probability: probabilities[label]!, sides };
+  const probabilityOf = (a: number, b: number) => probabilities[CLASS_OF_PAIR[a * 10 + b]!]!;
+  return { pair: true, digits, probability: probabilities[label]!, sides, pairs: mass, probabilityOf };
 }

@@ -4,7 +4,7 @@ import { type Box, boundingBox, type GrayImage, normalize, toMnistFormat } from 
 import { ensureBackend } from './backend.js';
 import { MAX_STROKE_POINTS, readPicture } from './input.js';
 import { loadNumberReader, loadPlannedModel, planModel } from './models.js';
-import { readNumber } from './numbers.js';
+import { readNumber, TORN_READER } from './numbers.js';
 import { aspectOf, type InkLayout, layoutInk, type Piece, type Region, splitPieces, strokeParts, touchingCuts, wholeRegion } from './segment.js';
 import type { DigitPiece, Recognition, RecognizeInput, RecognizeOptions, Recognizer, RecognizerOptions, Stroke, VerdictThresholds } from './types.js';
 import { SEGMENTATION, STROKE_VIEWS, VERDICT_THRESHOLDS, piecesDoubt, singleDigitDoubt, topGuesses, writeStrokeViews } from './verdicts.js';
@@ -189,9 +189,10 @@ class ModelRecognizer implements Recognizer {
   }
 
   /**
-   * `region` (its ink `image`) read by the number reader as two digits: kept when the reader gives its pair at least
-   * numberAgreement and a cut of it (touchingCuts) reads as the same two digits, each side at least minPieceConfidence
-   * sure and passing as a single digit would; or on the reader's word alone from numberAlone (each digit's
+   * `region` (its ink `image`) read by the number reader as two digits: kept when a cut of it (touchingCuts) reads as
+   * two digits the reader gives at least numberAgreement (TORN_READER's cutPair where it is sure of a pair but not of
+   * which), each side at least minPieceConfidence sure and passing as a single digit would; or on the reader's word
+   * alone from numberAlone (each digit's
    * probabilities then the reader's, its image and box those of the cut the model finds most like the pair, or with no
    * cut `whole`'s image and each half of its box).
    */
@@ -199,19 +200,26 @@ class ModelRecognizer implements Recognizer {
     const { numberAgreement, numberAlone } = this.thresholds;
     if (!this.numberReader) return null;
     const read = readNumber(this.numberReader, image);
-    if (!read.pair || read.probability < Math.min(numberAgreement, numberAlone)) return null;
-    // Each side at least as sure as a piece of a number must be (step 2), and passing as a single digit would.
-    const agrees = (cut: DigitPiece[]) => cut.every((d, k) => d.label === read.digits[k] && d.confidence >= this.thresholds.minPieceConfidence);
-    // Cut down to the narrower aspect of a pair, along more seams where the cheapest do not agree: the reader's reading is
-    // the evidence of two digits that width gives elsewhere.
+    if (!read.pair) return null;
+    // A reader torn between pairs lets a cut pick among them (numberAgreement 1 still turns agreement off).
+    const torn = numberAgreement < 1 && read.pairs >= TORN_READER.pairs;
+    const agreement = torn ? Math.min(numberAgreement, TORN_READER.cutPair) : numberAgreement;
+    if (read.probability < Math.min(agreement, numberAlone)) return null;
+    // The reader gives the cut's two digits `agreement`, each side at least as sure as a piece of a number must be
+    // (step 2), and passing as a single digit would.
+    const pairProbability = (cut: DigitPiece[]) => read.probabilityOf(cut[0]!.label, cut[1]!.label);
+    const agrees = (cut: DigitPiece[]) => pairProbability(cut) >= agreement && cut.every((d) => d.confidence >= this.thresholds.minPieceConfidence);
+    // Cut down to the narrower aspect of a pair, along more seams where none of the cheapest agrees on the reader's most
+    // likely pair: the reader's reading is the evidence of two digits that width gives elsewhere.
     const readCuts = (count: number) => this.#readCuts(layout, region, SEGMENTATION.pairCutAspect, count).map((cut) => cut.map(digitOf));
+    const agreesOnItsPair = (cut: DigitPiece[]) => agrees(cut) && cut.every((d, k) => d.label === read.digits[k]);
     let sides = readCuts(SEGMENTATION.cuts);
-    if (!sides.some(agrees)) sides = readCuts(SEGMENTATION.pairCuts);
-    const agreeing = sides.find(agrees);
-    if (agreeing && read.probability >= numberAgreement && this.#eachSure(agreeing)) return agreeing;
+    if (!sides.some(agreesOnItsPair)) sides = readCuts(SEGMENTATION.pairCuts);
+    // Of cuts reading different pairs, the one the reader finds likelier; of cuts reading the same, the cheapest.
+    const agreeing = most(sides.filter(agrees), pairProbability);
+    if (agreeing && this.#eachSure(agreeing)) return agreeing;
     if (read.probability < numberAlone) return null;
-    const likeness = (cut: DigitPiece[]) => cut[0]!.probabilities[read.digits[0]]! * cut[1]!.probabilities[read.digits[1]]!;
-    const like = sides.reduce<DigitPiece[] | null>((best, cut) => (best && likeness(best) >= likeness(cut) ? best : cut), null);
+    const like = most(sides, (cut) => cut[0]!.probabilities[read.digits[0]]! * cut[1]!.probabilities[read.digits[1]]!);
     const half = (k: number): DigitPiece => {
       const width = Math.ceil(whole.box.width / 2);
       return { ...whole, box: { ...whole.box, x: whole.box.x + k * (whole.box.width - width), width } };
@@ -281,7 +289,7 @@ class ModelRecognizer implements Recognizer {
     if (pairs.length === 0) return null;
     const sure = this.thresholds.minCutConfidence;
     const lesser = (pair: (typeof pairs)[number]) => Math.min(...pair.map((d) => d.confidence));
-    const best = pairs.reduce((a, b) => (lesser(b) > lesser(a) ? b : a));
+    const best = most(pairs, lesser)!;
     if (lesser(best) >= sure) return best.map(digitOf);
     if (depth > 0) return null;
     // One sure side and a weak one: the surest such cut, and the weak side cut again (touchingCuts offers none when it is
@@ -327,6 +335,11 @@ class ModelRecognizer implements Recognizer {
   #checkAlive(): void {
     if (this.#disposed) throw new DigitkitError('DISPOSED', 'This recognizer was disposed; create another with createRecognizer().');
   }
+}
+
+/** The item scoring highest, the first of equals; null when there are none. */
+function most<T>(items: readonly T[], score: (item: T) => number): T | null {
+  return items.reduce<T | null>((best, item) => (best !== null && score(best) >= score(item) ? best : item), null);
 }
 
 /** A piece of ink in MNIST format, or null when nothing of it is left there. */
