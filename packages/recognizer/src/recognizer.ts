@@ -192,9 +192,8 @@ class ModelRecognizer implements Recognizer {
    * `region` (its ink `image`) read by the number reader as two digits: kept when a cut of it (touchingCuts) reads as
    * two digits the reader gives at least numberAgreement (TORN_READER's cutPair where it is sure of a pair but not of
    * which), each side at least minPieceConfidence sure and passing as a single digit would; or on the reader's word
-   * alone from numberAlone (each digit's
-   * probabilities then the reader's, its image and box those of the cut the model finds most like the pair, or with no
-   * cut `whole`'s image and each half of its box).
+   * alone from numberAlone (each digit's probabilities then the reader's, its image and box those of the cut the model
+   * finds most like the pair, or with no cut `whole`'s image and each half of its box).
    */
   #readAsPair(layout: InkLayout, region: Region, image: GrayImage, whole: DigitPiece): DigitPiece[] | null {
     const { numberAgreement, numberAlone } = this.thresholds;

@@ -2,7 +2,7 @@ import { DigitkitError } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { toMnistFormat } from '@digitkit/preprocess';
 // Drawing helpers shared with the other packages' tests (not part of any published surface).
-import { asBlackOnWhite, createRng, cropToInk, drawStrokes, inksInARow, onSquaredPaper, redrawOnCanvas, type Stroke, upscaleBilinear } from '@digitkit/testkit';
+import { asBlackOnWhite, createRng, cropToInk, digitsInARow, drawStrokes, inksInARow, onSquaredPaper, redrawOnCanvas, type Stroke, upscaleBilinear } from '@digitkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecognizer, type DigitPiece, MAX_STROKE_POINTS, type Recognition, type RecognizeInput, type Recognizer, VERDICT_THRESHOLDS } from './index.js';
 import { readNumber, TORN_READER } from './numbers.js';
@@ -28,16 +28,7 @@ const W = 400;
 const H = 280;
 
 /** MNIST test digits (by index) enlarged 6x and written side by side, `gap` pixels apart, baselines shifted a little. */
-function number(indices: number[], gap: number): { data: Uint8Array; width: number; height: number } {
-  const inks = indices.map((index) => cropToInk(upscaleBilinear(digitAt(index), 28, 28, 6), 168, 168));
-  let left = 20;
-  const at = inks.map((ink, k) => {
-    const place = [left, 60 + (k % 2) * 12] as const;
-    left += ink.width + gap;
-    return place;
-  });
-  return { data: asBlackOnWhite(inksInARow(inks, W, H, at)), width: W, height: H };
-}
+const number = (indices: number[], gap: number) => digitsInARow(indices.map(digitAt), gap);
 
 /** Pen strokes (unit box) on a 280x280 white pad, 10 px pen. */
 function drawn(strokes: Stroke[]): { data: Uint8Array; width: number; height: number } {

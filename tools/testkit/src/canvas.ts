@@ -48,6 +48,23 @@ export function inksInARow(
   return canvas;
 }
 
+/**
+ * 28x28 white-on-black digits (MNIST's) enlarged 6x and written side by side, `gap` pixels apart (negative: overlapping),
+ * the first at x 20 and every other one 12 px lower, as opaque black-on-white RGBA of 400x280: a number as the
+ * recognizer's tests draw it.
+ */
+export function digitsInARow(digits: readonly ArrayLike<number>[], gap: number): { data: Uint8Array; width: number; height: number } {
+  const [width, height] = [400, 280];
+  const inks = digits.map((digit) => cropToInk(upscaleBilinear(digit, 28, 28, 6), 168, 168));
+  let left = 20;
+  const at = inks.map((ink, k) => {
+    const place = [left, 60 + (k % 2) * 12] as const;
+    left += ink.width + gap;
+    return place;
+  });
+  return { data: asBlackOnWhite(inksInARow(inks, width, height, at)), width, height };
+}
+
 /** A white-on-black gray canvas as black ink on a transparent RGBA canvas (ink in the alpha channel). */
 export function asBlackOnTransparent(gray: Uint8Array): Uint8Array {
   const out = new Uint8Array(gray.length * 4);

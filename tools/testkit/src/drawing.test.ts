@@ -10,6 +10,7 @@ import {
   pearson,
   penCoverage,
   inksInARow,
+  digitsInARow,
   placeOnCanvas,
   redrawOnCanvas,
   sumOf,
@@ -45,6 +46,21 @@ describe('inksInARow', () => {
     // Row by row: the bright ink at (0,0); a dim one laid after it over its corner at (1,1), which stays bright; the
     // last dim one cut off at the right and bottom edges.
     expect([...out]).toEqual([200, 200, 0, 0, 0, 0, 200, 200, 100, 100, 0, 0, 0, 100, 100, 100, 100, 100]);
+  });
+});
+
+describe('digitsInARow', () => {
+  it('writes digits 6x left to right from x 20, black on white, overlapping by a negative gap', () => {
+    const inkColumns = (picture: { data: Uint8Array; width: number; height: number }) =>
+      Array.from({ length: picture.width }, (_, x) => Array.from({ length: picture.height }, (_, y) => picture.data[4 * (y * picture.width + x)]!).some((v) => v < 255));
+    const [apart, touching] = [digitsInARow([digit(0), digit(1)], 30), digitsInARow([digit(0), digit(1)], -10)];
+    expect([apart.width, apart.height, apart.data.length]).toEqual([400, 280, 400 * 280 * 4]);
+    expect(inkColumns(apart).indexOf(true)).toBe(20);
+    // Apart: a run of blank columns between the digits; 10 px of overlap: ink in every column from the first to the last.
+    const span = (columns: boolean[]) => columns.slice(columns.indexOf(true), columns.lastIndexOf(true) + 1);
+    expect(span(inkColumns(apart)).filter((ink) => !ink).length).toBeGreaterThanOrEqual(30);
+    expect(span(inkColumns(touching)).every((ink) => ink)).toBe(true);
+    expect(span(inkColumns(apart)).length - span(inkColumns(touching)).length).toBe(40);
   });
 });
 

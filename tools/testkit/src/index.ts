@@ -12,6 +12,7 @@ export {
   upscaleBilinear,
   placeOnCanvas,
   inksInARow,
+  digitsInARow,
   cropToInk,
   asBlackOnTransparent,
   asBlackOnWhite,

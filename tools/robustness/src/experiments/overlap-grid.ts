@@ -5,7 +5,7 @@
 import { useBackend } from '@digitkit/core';
 import { loadMnist } from '@digitkit/data';
 import { createRecognizer, type Recognizer } from '@digitkit/recognizer';
-import { asBlackOnWhite, cropToInk, inksInARow, upscaleBilinear } from '@digitkit/testkit';
+import { digitsInARow } from '@digitkit/testkit';
 
 const [firsts = '60-71', seconds = '0-59', gapArg = '-24', copy] = process.argv.slice(2);
 const range = (r: string) => {
@@ -17,17 +17,7 @@ await useBackend('wasm', { log: null });
 const { test } = await loadMnist();
 const digitAt = (i: number) => test.images.subarray(i * 784, (i + 1) * 784);
 
-/** The recognizer tests' `number()`: 400x280, the first digit at x 20, baselines 12 px apart. */
-function number(indices: readonly number[]) {
-  const inks = indices.map((index) => cropToInk(upscaleBilinear(digitAt(index), 28, 28, 6), 168, 168));
-  let left = 20;
-  const at = inks.map((ink, k) => {
-    const place = [left, 60 + (k % 2) * 12] as const;
-    left += ink.width + gap;
-    return place;
-  });
-  return { data: asBlackOnWhite(inksInARow(inks, 400, 280, at)), width: 400, height: 280 };
-}
+const number = (indices: readonly number[]) => digitsInARow(indices.map(digitAt), gap);
 
 const MODELS = ['cnn', 'mlp'] as const;
 const create = (make: typeof createRecognizer) => Promise.all(MODELS.map((model) => make({ model, log: null })));
