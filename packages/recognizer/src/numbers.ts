@@ -22,6 +22,14 @@ PAIR_OF.forEach((pair, c) => {
  */
 export const TORN_READER = Object.freeze({ pairs: 0.7, cutPair: 0.2 });
 
+/**
+ * Where the reader gives its most likely pair at least `pair` and a cut's two sides read that pair, each at least `side`
+ * sure, the two readings agree and the pair is read without the single-digit checks (a side of digits that touch often
+ * loses part of its ink to the cut and fails them). Chosen on the tuning halves (tools/robustness RESULTS.md, "Cuts that
+ * confirm a sure reader").
+ */
+export const CONFIRMING_CUT = Object.freeze({ pair: 0.7, side: 0.35 });
+
 /** What the number reader makes of ink: two digits, how sure, and each side's digits (the pairs' probabilities summed). */
 export type NumberReading =
   | {

@@ -4,7 +4,7 @@ import { type Box, boundingBox, type GrayImage, normalize, toMnistFormat } from 
 import { ensureBackend } from './backend.js';
 import { MAX_STROKE_POINTS, readPicture } from './input.js';
 import { loadNumberReader, loadPlannedModel, planModel } from './models.js';
-import { readNumber, TORN_READER } from './numbers.js';
+import { CONFIRMING_CUT, readNumber, TORN_READER } from './numbers.js';
 import { aspectOf, type InkLayout, layoutInk, type Piece, type Region, splitPieces, strokeParts, touchingCuts, wholeRegion } from './segment.js';
 import type { DigitPiece, Recognition, RecognizeInput, RecognizeOptions, Recognizer, RecognizerOptions, Stroke, VerdictThresholds } from './types.js';
 import { SEGMENTATION, STROKE_VIEWS, VERDICT_THRESHOLDS, piecesDoubt, singleDigitDoubt, topGuesses, writeStrokeViews } from './verdicts.js';
@@ -144,7 +144,11 @@ class ModelRecognizer implements Recognizer {
         return this.#surerAsTouching(layout, region, piece) ?? [piece];
       });
       const doubt = piecesDoubt(digits.map((d) => d.probabilities), this.thresholds);
-      return doubt === null ? number(digits) : unsure(`several pieces side by side, but ${doubt}`);
+      if (doubt === null) return number(digits);
+      // Pieces close together that fail as a number may be two digits, one of them in parts: the
+      // whole ink is asked of the number reader, as one piece's ink is.
+      const pair = closeTogether(pieces.map((p) => p.box)) ? wholeAsPair(wholeRegion(layout)) : null;
+      return pair ? number(pair) : unsure(`several pieces side by side, but ${doubt}`);
     }
     const allInk = wholeRegion(layout);
     const apart = this.#drawnApart(layout, allInk, answer(whole));
@@ -214,9 +218,15 @@ class ModelRecognizer implements Recognizer {
     const agreesOnItsPair = (cut: DigitPiece[]) => agrees(cut) && cut.every((d, k) => d.label === read.digits[k]);
     let sides = readCuts(SEGMENTATION.cuts);
     if (!sides.some(agreesOnItsPair)) sides = readCuts(SEGMENTATION.pairCuts);
-    // Of cuts reading different pairs, the one the reader finds likelier; of cuts reading the same, the cheapest.
-    const agreeing = most(sides.filter(agrees), pairProbability);
-    if (agreeing && this.#eachSure(agreeing)) return agreeing;
+    // Of cuts reading different pairs, the one the reader finds likelier; of cuts reading the same, the cheapest; the
+    // first whose sides pass as single digits (sort is stable: the cheapest of equals stays first).
+    const agreeing = sides.filter(agrees).sort((a, b) => pairProbability(b) - pairProbability(a));
+    const sure = agreeing.find((cut) => this.#eachSure(cut));
+    if (sure) return sure;
+    // A cut reading the pair the reader is sure of confirms it without the single-digit checks.
+    const confirmed = numberAgreement < 1 && read.probability >= CONFIRMING_CUT.pair;
+    const confirming = confirmed ? sides.find((cut) => cut.every((d, k) => d.label === read.digits[k] && d.confidence >= CONFIRMING_CUT.side)) : undefined;
+    if (confirming) return confirming;
     if (read.probability < numberAlone) return null;
     const like = most(sides, (cut) => cut[0]!.probabilities[read.digits[0]]! * cut[1]!.probabilities[read.digits[1]]!);
     const half = (k: number): DigitPiece => {

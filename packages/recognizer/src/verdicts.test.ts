@@ -5,7 +5,7 @@ import { toMnistFormat } from '@digitkit/preprocess';
 import { asBlackOnWhite, createRng, cropToInk, digitsInARow, drawStrokes, inksInARow, onSquaredPaper, redrawOnCanvas, type Stroke, upscaleBilinear } from '@digitkit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecognizer, type DigitPiece, MAX_STROKE_POINTS, type Recognition, type RecognizeInput, type Recognizer, VERDICT_THRESHOLDS } from './index.js';
-import { readNumber, TORN_READER } from './numbers.js';
+import { CONFIRMING_CUT, readNumber, TORN_READER } from './numbers.js';
 import { layoutInk, splitPieces } from './segment.js';
 import { SEGMENTATION, singleDigitDoubt } from './verdicts.js';
 
@@ -312,6 +312,62 @@ describe("verdict 'digits' for deeply overlapping digits whose pair the number r
       if (read.pair) expect(read.probabilityOf(a, b), `${a}${b}: the reader's probability of it`).toBeLessThan(VERDICT_THRESHOLDS.cnn.numberAgreement);
     }
     for (const reading of await readWithAndWithoutReader(CASES, -24)) expectReadInOrder(reading);
+  });
+});
+
+describe("verdict 'digits' for deeply overlapping digits the number reader is sure of: a cut confirms it", () => {
+  // Found among test digits 132-155 overlapping test digits 0-59 by 24 px at 6x: where a cut reads the pair the reader
+  // gives at least CONFIRMING_CUT.pair, its sides need no single-digit checks: the models read 25 and 69 more of the
+  // 1,440 right and none fewer; these 5, read right by both models now and by neither before.
+  const CASES = [[136, 8], [145, 34], [148, 33], [149, 43], [151, 16]];
+
+  it('reads them left to right, where the reader alone is not sure enough (both shipped models)', async () => {
+    for (const indices of CASES) {
+      const fit = toMnistFormat(number(indices, -24));
+      if (fit.empty) throw new Error('no ink');
+      const read = readNumber(cnn.numberReader!, fit.ink);
+      const expected = indices.map((i) => test.labels[i]!);
+      expect(read.pair && read.digits, `${expected.join('')}: the reader's most likely pair`).toEqual(expected);
+      if (read.pair) expect(read.probability, `${expected.join('')}: the reader's probability`).toBeGreaterThanOrEqual(CONFIRMING_CUT.pair);
+      if (read.pair) expect(read.probability, `${expected.join('')}: under numberAlone`).toBeLessThan(VERDICT_THRESHOLDS.cnn.numberAlone);
+    }
+    for (const reading of await readWithAndWithoutReader(CASES, -24)) expectReadInOrder(reading);
+  });
+});
+
+describe("verdict 'digits' for deeply overlapping digits: the number reader's agreeing cuts", () => {
+  // Found among the same 1,440 pairs: a cheaper cut that reads the pair but whose side fails the single-digit checks no
+  // longer hides a later cut reading the same pair whose sides pass (the CNN read 1 more right, the MLP 2, none fewer).
+  it.each([
+    ['cnn', [154, 17]],
+    ['mlp', [149, 29]],
+    ['mlp', [153, 53]],
+  ] as const)('reads %s\'s pair %j left to right', (model, indices) => {
+    const expected = `digits ${indices.map((i) => test.labels[i]!).join('')}`;
+    const result = (model === 'cnn' ? cnn : mlp).recognize(number([...indices], -24));
+    expectReadInOrder({ model, expected, result });
+  });
+});
+
+describe("verdict 'digits' for two pieces close together that fail as a number: the number reader", () => {
+  // Found among test digits 132-167 beside test digits 0-59, 4 px apart: where the pieces fail as a number (one no digit
+  // sure enough) the whole ink is asked of the reader: the MLP read 54 more of the 2,160 right and none fewer (the CNN
+  // read all but one right before). Most are test digit 149 or 43 (two 2s the MLP is unsure of) beside another; these 4,
+  // each the MLP read 'unsure' before.
+  const CASES = [[149, 3], [149, 26], [134, 43], [150, 43]];
+
+  it('reads them as the pair, where without the reader they are unsure (the MLP)', async () => {
+    const without = await createRecognizer({ model: 'mlp', log: null, verdicts: NO_READER });
+    for (const indices of CASES) {
+      const picture = number(indices, 4);
+      const fit = toMnistFormat(picture);
+      if (fit.empty) throw new Error('no ink');
+      const expected = `digits ${indices.map((i) => test.labels[i]!).join('')}`;
+      expect(splitPieces(layoutInk(fit.ink, fit.box)), `${expected}: pieces of ink`).toHaveLength(2);
+      expect(verdictOf(without.recognize(picture)), `${expected} without the reader`).toBe('unsure');
+      expectReadInOrder({ model: 'mlp', expected, result: mlp.recognize(picture) });
+    }
+    without.dispose();
   });
 });
 
