@@ -24,11 +24,11 @@ export const TORN_READER = Object.freeze({ pairs: 0.7, cutPair: 0.2 });
 
 /**
  * Where the reader gives its most likely pair at least `pair` and a cut's two sides read that pair, each at least `side`
- * sure, the two readings agree and the pair is read without the single-digit checks (a side of digits that touch often
- * loses part of its ink to the cut and fails them). Chosen on the tuning halves (tools/robustness RESULTS.md, "Cuts that
- * confirm a sure reader").
+ * sure and one at least `surerSide`, the two readings agree and the pair is read without the single-digit checks (a cut
+ * of digits that touch often leaves one whole and takes ink from the other, which then fails them; scribbles read as 00
+ * left two weak sides). Chosen on the tuning halves (tools/robustness RESULTS.md, "Cuts that confirm a sure reader").
  */
-export const CONFIRMING_CUT = Object.freeze({ pair: 0.7, side: 0.35 });
+export const CONFIRMING_CUT = Object.freeze({ pair: 0.7, side: 0.35, surerSide: 0.9 });
 
 /** What the number reader makes of ink: two digits, how sure, and each side's digits (the pairs' probabilities summed). */
 export type NumberReading =

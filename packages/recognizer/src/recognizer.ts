@@ -225,7 +225,8 @@ class ModelRecognizer implements Recognizer {
     if (sure) return sure;
     // A cut reading the pair the reader is sure of confirms it without the single-digit checks.
     const confirmed = numberAgreement < 1 && read.probability >= CONFIRMING_CUT.pair;
-    const confirming = confirmed ? sides.find((cut) => cut.every((d, k) => d.label === read.digits[k] && d.confidence >= CONFIRMING_CUT.side)) : undefined;
+    const confirms = (cut: DigitPiece[]) => cut.every((d, k) => d.label === read.digits[k] && d.confidence >= CONFIRMING_CUT.side) && cut.some((d) => d.confidence >= CONFIRMING_CUT.surerSide);
+    const confirming = confirmed ? sides.find(confirms) : undefined;
     if (confirming) return confirming;
     if (read.probability < numberAlone) return null;
     const like = most(sides, (cut) => cut[0]!.probabilities[read.digits[0]]! * cut[1]!.probabilities[read.digits[1]]!);
