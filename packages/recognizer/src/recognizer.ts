@@ -145,8 +145,8 @@ class ModelRecognizer implements Recognizer {
       });
       const doubt = piecesDoubt(digits.map((d) => d.probabilities), this.thresholds);
       if (doubt === null) return number(digits);
-      // Pieces close together that fail as a number may be two digits, one of them in parts: the
-      // whole ink is asked of the number reader, as one piece's ink is.
+      // Pieces close together that fail as a number (one no digit sure enough) may be two digits the number reader
+      // knows: their whole ink is asked of it, as one piece's ink is.
       const pair = closeTogether(pieces.map((p) => p.box)) ? wholeAsPair(wholeRegion(layout)) : null;
       return pair ? number(pair) : unsure(`several pieces side by side, but ${doubt}`);
     }
@@ -195,9 +195,10 @@ class ModelRecognizer implements Recognizer {
   /**
    * `region` (its ink `image`) read by the number reader as two digits: kept when a cut of it (touchingCuts) reads as
    * two digits the reader gives at least numberAgreement (TORN_READER's cutPair where it is sure of a pair but not of
-   * which), each side at least minPieceConfidence sure and passing as a single digit would; or on the reader's word
-   * alone from numberAlone (each digit's probabilities then the reader's, its image and box those of the cut the model
-   * finds most like the pair, or with no cut `whole`'s image and each half of its box).
+   * which), each side at least minPieceConfidence sure and passing as a single digit would; or by a cut reading the
+   * reader's own pair where it is sure of it (CONFIRMING_CUT); or on the reader's word alone from numberAlone (each
+   * digit's probabilities then the reader's, its image and box those of the cut the model finds most like the pair, or
+   * with no cut `whole`'s image and each half of its box).
    */
   #readAsPair(layout: InkLayout, region: Region, image: GrayImage, whole: DigitPiece): DigitPiece[] | null {
     const { numberAgreement, numberAlone } = this.thresholds;

@@ -222,6 +222,13 @@ async function readWithAndWithoutReader(cases: readonly number[][], gap: number)
   return readings;
 }
 
+/** The number reader's reading of MNIST test digits (by index) drawn as `number` draws them, and their labels. */
+function readerOn(indices: number[], gap: number) {
+  const fit = toMnistFormat(number(indices, gap));
+  if (fit.empty) throw new Error('no ink');
+  return { read: readNumber(cnn.numberReader!, fit.ink), labels: indices.map((i) => test.labels[i]!) as [number, number] };
+}
+
 /** The pair read as its two digits, left to right. */
 function expectReadInOrder({ model, expected, result }: { model: string; expected: string; result: Recognition }) {
   expect(verdictOf(result), `${expected} (${model})`).toBe(expected);
@@ -304,10 +311,7 @@ describe("verdict 'digits' for deeply overlapping digits whose pair the number r
 
   it('reads them left to right, the cut picking among the pairs the reader gives under numberAgreement (both shipped models)', async () => {
     for (const indices of CASES) {
-      const fit = toMnistFormat(number(indices, -24));
-      if (fit.empty) throw new Error('no ink');
-      const read = readNumber(cnn.numberReader!, fit.ink);
-      const [a, b] = indices.map((i) => test.labels[i]!) as [number, number];
+      const { read, labels: [a, b] } = readerOn(indices, -24);
       expect(read.pair && read.pairs >= TORN_READER.pairs, `${a}${b}: the reader is sure of a pair`).toBe(true);
       if (read.pair) expect(read.probabilityOf(a, b), `${a}${b}: the reader's probability of it`).toBeLessThan(VERDICT_THRESHOLDS.cnn.numberAgreement);
     }
@@ -323,13 +327,10 @@ describe("verdict 'digits' for deeply overlapping digits the number reader is su
 
   it('reads them left to right, where the reader alone is not sure enough (both shipped models)', async () => {
     for (const indices of CASES) {
-      const fit = toMnistFormat(number(indices, -24));
-      if (fit.empty) throw new Error('no ink');
-      const read = readNumber(cnn.numberReader!, fit.ink);
-      const expected = indices.map((i) => test.labels[i]!);
-      expect(read.pair && read.digits, `${expected.join('')}: the reader's most likely pair`).toEqual(expected);
-      if (read.pair) expect(read.probability, `${expected.join('')}: the reader's probability`).toBeGreaterThanOrEqual(CONFIRMING_CUT.pair);
-      if (read.pair) expect(read.probability, `${expected.join('')}: under numberAlone`).toBeLessThan(VERDICT_THRESHOLDS.cnn.numberAlone);
+      const { read, labels } = readerOn(indices, -24);
+      expect(read.pair && read.digits, `${labels.join('')}: the reader's most likely pair`).toEqual(labels);
+      if (read.pair) expect(read.probability, `${labels.join('')}: the reader's probability`).toBeGreaterThanOrEqual(CONFIRMING_CUT.pair);
+      if (read.pair) expect(read.probability, `${labels.join('')}: under numberAlone`).toBeLessThan(VERDICT_THRESHOLDS.cnn.numberAlone);
     }
     for (const reading of await readWithAndWithoutReader(CASES, -24)) expectReadInOrder(reading);
   });
