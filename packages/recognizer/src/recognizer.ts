@@ -126,9 +126,10 @@ class ModelRecognizer implements Recognizer {
     // The whole ink (of `region`, all of it) read by the number reader as two digits.
     const wholeAsPair = (region: Region) => this.#readAsPair(layout, region, mnist.ink, { ...answer(whole), pixels: mnist.pixels, box });
     if (pieces.length >= 2) {
+      const close = closeTogether(pieces.map((p) => p.box));
       // Pieces almost touching are one digit written in parts (an open 4) when the whole ink is a sure digit, unless the
       // number reader reads the whole ink as two (a 1 beside a 0 with a sliver between them reads as a sure 0).
-      if (oneDoubt === null && closeTogether(pieces.map((p) => p.box))) {
+      if (oneDoubt === null && close) {
         const pair = wholeAsPair(wholeRegion(layout));
         return pair ? number(pair) : oneDigit();
       }
@@ -147,7 +148,7 @@ class ModelRecognizer implements Recognizer {
       if (doubt === null) return number(digits);
       // Pieces close together that fail as a number (one no digit sure enough) may be two digits the number reader
       // knows: their whole ink is asked of it, as one piece's ink is.
-      const pair = closeTogether(pieces.map((p) => p.box)) ? wholeAsPair(wholeRegion(layout)) : null;
+      const pair = close ? wholeAsPair(wholeRegion(layout)) : null;
       return pair ? number(pair) : unsure(`several pieces side by side, but ${doubt}`);
     }
     const allInk = wholeRegion(layout);
@@ -205,8 +206,10 @@ class ModelRecognizer implements Recognizer {
     if (!this.numberReader) return null;
     const read = readNumber(this.numberReader, image);
     if (!read.pair) return null;
-    // A reader torn between pairs lets a cut pick among them (numberAgreement 1 still turns agreement off).
-    const torn = numberAgreement < 1 && read.pairs >= TORN_READER.pairs;
+    // numberAgreement 1 turns every agreement with a cut off (the torn reader's and the confirming cut's too).
+    const agreementOn = numberAgreement < 1;
+    // A reader torn between pairs lets a cut pick among them.
+    const torn = agreementOn && read.pairs >= TORN_READER.pairs;
     const agreement = torn ? Math.min(numberAgreement, TORN_READER.cutPair) : numberAgreement;
     if (read.probability < Math.min(agreement, numberAlone)) return null;
     // The reader gives the cut's two digits `agreement`, each side at least as sure as a piece of a number must be
@@ -216,7 +219,8 @@ class ModelRecognizer implements Recognizer {
     // Cut down to the narrower aspect of a pair, along more seams where none of the cheapest agrees on the reader's most
     // likely pair: the reader's reading is the evidence of two digits that width gives elsewhere.
     const readCuts = (count: number) => this.#readCuts(layout, region, SEGMENTATION.pairCutAspect, count).map((cut) => cut.map(digitOf));
-    const agreesOnItsPair = (cut: DigitPiece[]) => agrees(cut) && cut.every((d, k) => d.label === read.digits[k]);
+    const readsItsPair = (cut: DigitPiece[]) => cut.every((d, k) => d.label === read.digits[k]);
+    const agreesOnItsPair = (cut: DigitPiece[]) => agrees(cut) && readsItsPair(cut);
     let sides = readCuts(SEGMENTATION.cuts);
     if (!sides.some(agreesOnItsPair)) sides = readCuts(SEGMENTATION.pairCuts);
     // Of cuts reading different pairs, the one the reader finds likelier; of cuts reading the same, the cheapest; the
@@ -225,8 +229,8 @@ class ModelRecognizer implements Recognizer {
     const sure = agreeing.find((cut) => this.#eachSure(cut));
     if (sure) return sure;
     // A cut reading the pair the reader is sure of confirms it without the single-digit checks.
-    const confirmed = numberAgreement < 1 && read.probability >= CONFIRMING_CUT.pair;
-    const confirms = (cut: DigitPiece[]) => cut.every((d, k) => d.label === read.digits[k] && d.confidence >= CONFIRMING_CUT.side) && cut.some((d) => d.confidence >= CONFIRMING_CUT.surerSide);
+    const confirmed = agreementOn && read.probability >= CONFIRMING_CUT.pair;
+    const confirms = (cut: DigitPiece[]) => readsItsPair(cut) && cut.every((d) => d.confidence >= CONFIRMING_CUT.side) && cut.some((d) => d.confidence >= CONFIRMING_CUT.surerSide);
     const confirming = confirmed ? sides.find(confirms) : undefined;
     if (confirming) return confirming;
     if (read.probability < numberAlone) return null;

@@ -15,9 +15,10 @@ export const VERDICT_THRESHOLDS: Readonly<Record<ShippedModelName, Readonly<Verd
   // which at most 4% of the tuning half's letters, scribbles and symbols are read as a number (the CNN takes 0.98, the
   // MLP 0.95; at 0.9 the CNN reads 7.5% of letters as one, and only 4% more touching pairs right).
   // numberAlone: the lowest of 0.9, 0.95, 0.97 at which at most 4% of the tuning half's letters, scribbles and symbols
-  // (together) are read as a number (the MLP 3.1% at 0.9). The CNN keeps 0.9 at 4.2% since cuts pick among a torn
-  // reader's pairs (one script N read as 92): at 0.95 it lost 22 of 1,440 deeply overlapping pairs made elsewhere;
-  // tools/robustness RESULTS.md, "The number reader shipped" and "A reader torn between pairs".
+  // (together) are read as a number (the MLP 3.3% at 0.9). The CNN keeps 0.9 at 4.3% since cuts pick among a torn
+  // reader's pairs (one script N read as 92) and confirm a sure one: at 0.95 it lost 22 of 1,440 deeply overlapping
+  // pairs made elsewhere; tools/robustness RESULTS.md, "The number reader shipped", "A reader torn between pairs" and
+  // "Cuts that confirm a sure reader".
   cnn: Object.freeze({ minSureness: 0.62, viewWeight: 3, secondOpinionWeight: 2, minPieceConfidence: 0.5, minCutConfidence: 0.98, maxAspect: 1.6, maxDigits: 8, numberAgreement: 0.5, numberAlone: 0.9 }),
   mlp: Object.freeze({ minSureness: 0.63, viewWeight: 1.5, secondOpinionWeight: 4, minPieceConfidence: 0.5, minCutConfidence: 0.95, maxAspect: 1.6, maxDigits: 8, numberAgreement: 0.5, numberAlone: 0.9 }),
 });
