@@ -11,5 +11,5 @@ export type { Family, FamilySplit, CorruptedSet } from './corruptions/families.j
 export { FAMILIES, corruptFamily } from './corruptions/families.js';
 export { plainMnist } from './corruptions/plain.js';
 export type { FamilyRow } from './corruptions/bench.js';
-export { runFamilyBench, scorePictures, formatFamilyTable } from './corruptions/bench.js';
+export { runFamilyBench, scorePictures, formatFamilyTable, formatPairedTable, pairedDifference } from './corruptions/bench.js';
 export { findUciDigits, loadUciDigits } from './corruptions/uci-digits.js';

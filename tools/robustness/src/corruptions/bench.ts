@@ -16,21 +16,66 @@ export interface FamilyRow {
   readonly count: number;
   /** Per column: `<recognizer>` (full pipeline) and `<recognizer>-plain`. */
   readonly accuracy: Record<string, number>;
+  /** Per recognizer: the pictures only one of its two columns reads right (the same pictures, so they pair). */
+  readonly paired?: Record<string, PairedMisses>;
 }
 
-/** Accuracy of each recognizer on the pictures through `recognize`, and through plainMnist -> recognizeMnistBatch. */
-export function scorePictures(recognizers: Record<string, Recognizer>, pictures: readonly Raster[], labels: Uint8Array): Record<string, number> {
+/** Of the same pictures, how many the full pipeline alone reads right and how many the plain preprocessing alone does. */
+export interface PairedMisses {
+  readonly pipelineOnly: number;
+  readonly plainOnly: number;
+}
+
+/**
+ * The pipeline's accuracy minus the plain preprocessing's on the same `count` pictures, in points, and McNemar's exact
+ * two-sided p: only the pictures one side alone reads right tell the two apart, and were the two equally good each of
+ * those would fall to either side as a fair coin does. A gap of a few pictures in 500 is within chance;
+ * `losesBeyondChance` is a loss with p under 0.05.
+ */
+export function pairedDifference({ pipelineOnly, plainOnly }: PairedMisses, count: number): { points: number; p: number; losesBeyondChance: boolean } {
+  const points = (100 * (pipelineOnly - plainOnly)) / count;
+  const p = Math.min(1, 2 * fairCoinAtMost(Math.min(pipelineOnly, plainOnly), pipelineOnly + plainOnly));
+  return { points, p, losesBeyondChance: points < 0 && p < 0.05 };
+}
+
+/** P(X <= k) for X ~ Binomial(n, 1/2), summed in logs so that thousands of trials do not underflow. */
+function fairCoinAtMost(k: number, n: number): number {
+  let logTerm = -n * Math.LN2;
+  let sum = 0;
+  for (let i = 0; i <= k; i++) {
+    sum += Math.exp(logTerm);
+    logTerm += Math.log((n - i) / (i + 1));
+  }
+  return sum;
+}
+
+/**
+ * Accuracy of each recognizer on the pictures through `recognize`, and through plainMnist -> recognizeMnistBatch, with
+ * the pictures only one of the two reads right.
+ */
+export function scorePictures(
+  recognizers: Record<string, Recognizer>,
+  pictures: readonly Raster[],
+  labels: Uint8Array,
+): { accuracy: Record<string, number>; paired: Record<string, PairedMisses> } {
   const plain = new Uint8Array(pictures.length * 784);
   pictures.forEach((p, i) => {
     const image = plainMnist(p);
     if (image) plain.set(image, i * 784);
   });
   const accuracy: Record<string, number> = {};
+  const paired: Record<string, PairedMisses> = {};
   for (const [name, recognizer] of Object.entries(recognizers)) {
-    accuracy[name] = rightFraction(pictures.map((p) => recognizer.recognize(p)), labels);
-    accuracy[`${name}${PLAIN}`] = rightFraction(recognizer.recognizeMnistBatch(plain), labels);
+    const byPipeline = rightOnes(pictures.map((p) => recognizer.recognize(p)), labels);
+    const byPlain = rightOnes(recognizer.recognizeMnistBatch(plain), labels);
+    accuracy[name] = byPipeline.filter(Boolean).length / labels.length;
+    accuracy[`${name}${PLAIN}`] = byPlain.filter(Boolean).length / labels.length;
+    paired[name] = {
+      pipelineOnly: byPipeline.filter((right, i) => right && !byPlain[i]).length,
+      plainOnly: byPlain.filter((right, i) => right && !byPipeline[i]).length,
+    };
   }
-  return accuracy;
+  return { accuracy, paired };
 }
 
 /** Scores every family (`count` pictures each from the test set) and calls `onRow` as each is done. */
@@ -41,7 +86,7 @@ export function runFamilyBench(
 ): FamilyRow[] {
   return (options.families ?? FAMILIES).map((family) => {
     const set = corruptFamily(family, test, options.count, options.seed ?? 1);
-    const row = { name: family.name, split: family.split, count: options.count, accuracy: scorePictures(recognizers, set.pictures, set.labels) };
+    const row = { name: family.name, split: family.split, count: options.count, ...scorePictures(recognizers, set.pictures, set.labels) };
     options.onRow?.(row);
     return row;
   });
@@ -80,9 +125,32 @@ export function formatFamilyTable(rows: readonly FamilyRow[], extra: readonly Fa
 
 /** The share of `results` that are the digit `labels` says, read as one digit. */
 export function rightFraction(results: readonly Recognition[], labels: Uint8Array): number {
-  let right = 0;
-  results.forEach((r, i) => {
-    if (r.verdict === 'digit' && r.label === labels[i]) right++;
-  });
-  return right / labels.length;
+  return rightOnes(results, labels).filter(Boolean).length / labels.length;
+}
+
+/** Per result, whether it is the digit `labels` says, read as one digit. */
+function rightOnes(results: readonly Recognition[], labels: Uint8Array): boolean[] {
+  return results.map((r, i) => r.verdict === 'digit' && r.label === labels[i]);
+}
+
+/**
+ * Per row with paired counts, each recognizer's full pipeline minus its plain column, in points, with McNemar's p; a
+ * `*` marks a loss beyond chance. Point 1 of the robustness issue asks the pipeline never to lose to plain: this says
+ * which gaps are more than a few pictures' luck.
+ */
+export function formatPairedTable(rows: readonly FamilyRow[]): string {
+  const withPairs = rows.filter((r) => r.paired);
+  if (withPairs.length === 0) return '';
+  const names = Object.keys(withPairs[0]!.paired!);
+  const nameWidth = Math.max(14, ...withPairs.map((r) => r.name.length));
+  const cell = (m: PairedMisses, count: number) => {
+    const d = pairedDifference(m, count);
+    const p = d.p < 0.001 ? '<0.001' : d.p.toFixed(3);
+    return `${d.points >= 0 ? '+' : ''}${d.points.toFixed(1)} (p ${p})${d.losesBeyondChance ? ' *' : '  '}`.padStart(20);
+  };
+  return [
+    `${'pipeline - plain'.padEnd(nameWidth)}  ${names.map((n) => `${n}, points (p)`.padStart(20)).join('  ')}`,
+    ...withPairs.map((r) => `${r.name.padEnd(nameWidth)}  ${names.map((n) => cell(r.paired![n]!, r.count)).join('  ')}`),
+    "(same pictures, McNemar's exact test; * the pipeline reads fewer than the plain preprocessing beyond chance, p < 0.05)",
+  ].join('\n');
 }

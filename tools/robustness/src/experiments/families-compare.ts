@@ -46,7 +46,7 @@ const uciRows: FamilyRow[] = [];
 if (path) {
   const uci = await loadUciDigits(path);
   const { scorePictures } = await import('../corruptions/bench.js');
-  const base = scorePictures(recognizers, uci.pictures, uci.labels);
+  const base = scorePictures(recognizers, uci.pictures, uci.labels).accuracy;
   const extra = Object.entries(variants).map(([tag, pre]) => through(pre, uci.pictures, uci.labels, tag));
   uciRows.push({ name: 'uci-digits-8x8', split: 'other-writers', count: uci.labels.length, accuracy: Object.assign({}, base, ...extra) });
 }
