@@ -135,8 +135,8 @@ function rightOnes(results: readonly Recognition[], labels: Uint8Array): boolean
 
 /**
  * Per row with paired counts, each recognizer's full pipeline minus its plain column, in points, with McNemar's p; a
- * `*` marks a loss beyond chance. Point 1 of the robustness issue asks the pipeline never to lose to plain: this says
- * which gaps are more than a few pictures' luck.
+ * `*` marks a loss beyond chance. The pipeline should never lose to the plain way: this says which gaps are more than
+ * a few pictures' luck.
  */
 export function formatPairedTable(rows: readonly FamilyRow[]): string {
   const withPairs = rows.filter((r) => r.paired);
