@@ -68,8 +68,8 @@ export function scorePictures(
   for (const [name, recognizer] of Object.entries(recognizers)) {
     const byPipeline = rightOnes(pictures.map((p) => recognizer.recognize(p)), labels);
     const byPlain = rightOnes(recognizer.recognizeMnistBatch(plain), labels);
-    accuracy[name] = byPipeline.filter(Boolean).length / labels.length;
-    accuracy[`${name}${PLAIN}`] = byPlain.filter(Boolean).length / labels.length;
+    accuracy[name] = shareTrue(byPipeline);
+    accuracy[`${name}${PLAIN}`] = shareTrue(byPlain);
     paired[name] = {
       pipelineOnly: byPipeline.filter((right, i) => right && !byPlain[i]).length,
       plainOnly: byPlain.filter((right, i) => right && !byPipeline[i]).length,
@@ -125,7 +125,12 @@ export function formatFamilyTable(rows: readonly FamilyRow[], extra: readonly Fa
 
 /** The share of `results` that are the digit `labels` says, read as one digit. */
 export function rightFraction(results: readonly Recognition[], labels: Uint8Array): number {
-  return rightOnes(results, labels).filter(Boolean).length / labels.length;
+  return shareTrue(rightOnes(results, labels));
+}
+
+/** The share of `flags` that are true. */
+function shareTrue(flags: readonly boolean[]): number {
+  return flags.filter(Boolean).length / flags.length;
 }
 
 /** Per result, whether it is the digit `labels` says, read as one digit. */
