@@ -5,6 +5,7 @@ import type { Recognition, Recognizer } from '@digitkit/recognizer';
 import type { Raster } from '@digitkit/testkit';
 import { corruptFamily, FAMILIES, type Family, type FamilySplit } from './families.js';
 import { plainMnist } from './plain.js';
+import { binomialAtMost } from '../stats.js';
 
 /** The suffix of a recognizer's column through the plain preprocessing. */
 export const PLAIN = '-plain';
@@ -34,19 +35,8 @@ export interface PairedMisses {
  */
 export function pairedDifference({ pipelineOnly, plainOnly }: PairedMisses, count: number): { points: number; p: number; losesBeyondChance: boolean } {
   const points = (100 * (pipelineOnly - plainOnly)) / count;
-  const p = Math.min(1, 2 * fairCoinAtMost(Math.min(pipelineOnly, plainOnly), pipelineOnly + plainOnly));
+  const p = Math.min(1, 2 * binomialAtMost(Math.min(pipelineOnly, plainOnly), pipelineOnly + plainOnly, 0.5));
   return { points, p, losesBeyondChance: points < 0 && p < 0.05 };
-}
-
-/** P(X <= k) for X ~ Binomial(n, 1/2), summed in logs so that thousands of trials do not underflow. */
-function fairCoinAtMost(k: number, n: number): number {
-  let logTerm = -n * Math.LN2;
-  let sum = 0;
-  for (let i = 0; i <= k; i++) {
-    sum += Math.exp(logTerm);
-    logTerm += Math.log((n - i) / (i + 1));
-  }
-  return sum;
 }
 
 /**

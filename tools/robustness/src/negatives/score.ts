@@ -19,6 +19,8 @@ export interface VerdictScore {
   readonly before?: number;
   /** Single digits only: of those right before, the fraction still 'digit' and right. */
   readonly kept?: number;
+  /** The target measure as counts: for single digits the right ones kept of those right before, else pass of count. */
+  readonly measured: { readonly passed: number; readonly of: number };
   /** Milliseconds per picture in `recognize`. */
   readonly ms: number;
   /** A few pictures that failed the target, by name. */
@@ -57,6 +59,7 @@ export function scoreVerdicts(recognizer: Recognizer, set: VerdictSet, samples: 
     verdicts,
     pass: pass / n,
     ...(set.kind === 'digit' && { before: before / n, kept: kept / Math.max(1, before) }),
+    measured: set.kind === 'digit' ? { passed: kept, of: before } : { passed: pass, of: n },
     ms: ms / n,
     misses,
   };

@@ -1,0 +1,27 @@
+// Exact binomial tails for the benches: how likely a count is by chance alone, so a gap of a few pictures is not read
+// as a finding.
+
+/** P(X <= k) for X ~ Binomial(n, p), each term from the last in logs so that thousands of trials do not underflow. */
+export function binomialAtMost(k: number, n: number, p: number): number {
+  if (k >= n) return 1;
+  if (p <= 0) return 1;
+  if (p >= 1) return 0;
+  const [logP, logQ] = [Math.log(p), Math.log1p(-p)];
+  let logTerm = n * logQ;
+  let sum = 0;
+  for (let i = 0; i <= k; i++) {
+    sum += Math.exp(logTerm);
+    logTerm += Math.log((n - i) / (i + 1)) + logP - logQ;
+  }
+  return Math.min(1, sum);
+}
+
+/**
+ * `passed` of `of` against a target share: the one-sided exact p of passing so few or fewer were the true share the
+ * target (1 when the share meets it), and whether it falls short beyond chance (p under 0.05). A share a picture or two
+ * under the target in 300 is within chance; so is one a picture or two over it.
+ */
+export function belowTarget(passed: number, of: number, target: number): { p: number; shortBeyondChance: boolean } {
+  const p = of === 0 || passed / of >= target ? 1 : binomialAtMost(passed, of, target);
+  return { p, shortBeyondChance: p < 0.05 };
+}
