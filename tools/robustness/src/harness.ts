@@ -3,6 +3,7 @@
 import { DigitkitError, type ImageSet } from '@digitkit/core';
 import type { Recognition, Recognizer } from '@digitkit/recognizer';
 import { CONDITIONS, type Condition, drawCondition } from './conditions.js';
+import { belowTarget } from './stats.js';
 import type { Raster } from '@digitkit/testkit';
 
 const SIZE = 28 * 28;
@@ -127,24 +128,36 @@ export function runBenchmark(
   return rows;
 }
 
+/** Whether a row is a drawn or photographed condition, not the raw MNIST reference. */
+const isDrawn = (row: BenchmarkRow) => row.condition !== 'mnist-raw' && row.condition !== 'mnist-pipeline';
+
 /** Mean accuracy of a recognizer over the drawn conditions (the raw MNIST reference left out). */
 export function drawnMean(rows: readonly BenchmarkRow[], name: string): number {
-  const drawn = rows.filter((r) => r.condition !== 'mnist-raw' && r.condition !== 'mnist-pipeline');
+  const drawn = rows.filter(isDrawn);
   return drawn.reduce((sum, r) => sum + (r.accuracy[name] ?? 0), 0) / drawn.length;
 }
 
-/** A plain-text table: one row per condition, one accuracy column per recognizer. */
-export function formatTable(rows: readonly BenchmarkRow[]): string {
+/**
+ * A plain-text table: one row per condition, one accuracy column per recognizer. With a `target` share, each drawn
+ * condition's cell under it is marked '!', and '!*' when short of it beyond chance (belowTarget: p < 0.05).
+ */
+export function formatTable(rows: readonly BenchmarkRow[], target?: number): string {
   if (rows.length === 0) return '(no rows)';
   const models = Object.keys(rows[0]!.accuracy);
   const nameWidth = Math.max(9, ...rows.map((r) => r.condition.length));
-  const header = `${'condition'.padEnd(nameWidth)}  ${'n'.padStart(4)}  ${models.map((m) => m.padStart(8)).join('  ')}  ${'no-digit'.padStart(8)}  ${'ms/pic'.padStart(7)}`;
-  const lines = rows.map(
-    (r) =>
-      `${r.condition.padEnd(nameWidth)}  ${String(r.count).padStart(4)}  ${models.map((m) => `${((r.accuracy[m] ?? 0) * 100).toFixed(1)}%`.padStart(8)).join('  ')}  ${String(r.empty).padStart(8)}  ${r.ms.toFixed(2).padStart(7)}`,
-  );
-  const mean = `${'drawn mean'.padEnd(nameWidth)}  ${''.padStart(4)}  ${models.map((m) => `${(drawnMean(rows, m) * 100).toFixed(1)}%`.padStart(8)).join('  ')}`;
-  return [header, '-'.repeat(header.length), ...lines, '-'.repeat(header.length), mean].join('\n');
+  const cellWidth = target === undefined ? 8 : 10;
+  const cell = (r: BenchmarkRow, m: string) => {
+    const accuracy = r.accuracy[m] ?? 0;
+    const text = `${(accuracy * 100).toFixed(1)}%`;
+    if (target === undefined) return text.padStart(cellWidth);
+    const { p, shortBeyondChance } = belowTarget(Math.round(accuracy * r.count), r.count, target);
+    return `${text}${!isDrawn(r) || p === 1 ? '  ' : shortBeyondChance ? '!*' : '! '}`.padStart(cellWidth);
+  };
+  const header = `${'condition'.padEnd(nameWidth)}  ${'n'.padStart(4)}  ${models.map((m) => m.padStart(cellWidth)).join('  ')}  ${'no-digit'.padStart(8)}  ${'ms/pic'.padStart(7)}`;
+  const lines = rows.map((r) => `${r.condition.padEnd(nameWidth)}  ${String(r.count).padStart(4)}  ${models.map((m) => cell(r, m)).join('  ')}  ${String(r.empty).padStart(8)}  ${r.ms.toFixed(2).padStart(7)}`);
+  const mean = `${'drawn mean'.padEnd(nameWidth)}  ${''.padStart(4)}  ${models.map((m) => `${(drawnMean(rows, m) * 100).toFixed(1)}%`.padStart(cellWidth)).join('  ')}`;
+  const key = target === undefined ? [] : [`! under ${(target * 100).toFixed(0)}% on a drawn condition; !* short of it beyond chance (one-sided exact binomial p < 0.05)`];
+  return [header, '-'.repeat(header.length), ...lines, '-'.repeat(header.length), mean, ...key].join('\n');
 }
 
 /** Images (or nulls, for no digit) -> one `n * 784` buffer, zeros where null. */
