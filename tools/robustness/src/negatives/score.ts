@@ -17,8 +17,6 @@ export interface VerdictScore {
   readonly pass: number;
   /** Single digits only: right through the pipeline without verdicts (toMnistFormat, model), the ceiling of `pass`. */
   readonly before?: number;
-  /** Single digits only: of those right before, the fraction still 'digit' and right. */
-  readonly kept?: number;
   /** The target measure as counts: for single digits the right ones kept of those right before, else pass of count. */
   readonly measured: { readonly passed: number; readonly of: number };
   /** Milliseconds per picture in `recognize`. */
@@ -58,7 +56,7 @@ export function scoreVerdicts(recognizer: Recognizer, set: VerdictSet, samples: 
     count: n,
     verdicts,
     pass: pass / n,
-    ...(set.kind === 'digit' && { before: before / n, kept: kept / Math.max(1, before) }),
+    ...(set.kind === 'digit' && { before: before / n }),
     measured: set.kind === 'digit' ? { passed: kept, of: before } : { passed: pass, of: n },
     ms: ms / n,
     misses,
