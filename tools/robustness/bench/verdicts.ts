@@ -13,7 +13,7 @@ import { createRecognizer, type Recognizer, SHIPPED_MODELS, VERDICT_THRESHOLDS, 
 import { outsideSets } from '../src/negatives/outside.js';
 import { type Half, HALVES } from '../src/negatives/scene.js';
 import { type VerdictScore, scoreVerdicts } from '../src/negatives/score.js';
-import { belowTarget } from '../src/stats.js';
+import { shortfall } from '../src/stats.js';
 import { VERDICT_SETS, type VerdictSample, type VerdictSet } from '../src/negatives/sets.js';
 
 const count = Number(process.env.DIGITKIT_VERDICT_COUNT ?? 100);
@@ -46,12 +46,6 @@ function runAll(recognizer: Recognizer, halves: readonly Half[]): Map<string, Ve
 
 /** The measure the target is about: for single digits, the right ones kept; else the pass rate. */
 const measure = (s: VerdictScore) => s.measured.passed / Math.max(1, s.measured.of);
-/** '!' under the target, '!*' short of it beyond chance (a picture or two in 300 is not), and that one-sided p. */
-function againstTarget(s: VerdictScore): { mark: string; p: string } {
-  const { p, shortBeyondChance } = belowTarget(s.measured.passed, s.measured.of, TARGET[s.kind].value);
-  if (p === 1) return { mark: '  ', p: '' };
-  return { mark: shortBeyondChance ? '!*' : '! ', p: p < 0.001 ? '<0.001' : p.toFixed(3) };
-}
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 const NAME_WIDTH = Math.max(16, ...VERDICT_SETS.map((s) => s.name.length));
 
@@ -77,7 +71,7 @@ for (const name of Object.keys(SHIPPED_MODELS) as (keyof typeof SHIPPED_MODELS)[
   }
   for (const [set, half, s] of rows) {
     const v = s.verdicts;
-    const target = againstTarget(s);
+    const target = shortfall(s.measured.passed, s.measured.of, TARGET[s.kind].value);
     const extra = s.kind === 'digit' ? ` (right before verdicts ${pct(s.before!)}, 'digit' and right now ${pct(s.pass)})` : '';
     console.log(
       `${set.name.padEnd(NAME_WIDTH)} ${half.padEnd(8)} ${String(s.count).padStart(4)}  ${[v.digit, v.digits, v.unsure, v.empty].map((x, i) => String(x).padStart([5, 6, 6, 5][i]!)).join(' ')}  ${pct(measure(s)).padStart(8)}${target.mark} ${pct(TARGET[s.kind].value).padStart(6)}  ${target.p.padStart(7)}  ${s.ms.toFixed(2).padStart(6)}  ${TARGET[s.kind].says}${extra}`,

@@ -3,7 +3,7 @@
 import { DigitkitError, type ImageSet } from '@digitkit/core';
 import type { Recognition, Recognizer } from '@digitkit/recognizer';
 import { CONDITIONS, type Condition, drawCondition } from './conditions.js';
-import { belowTarget } from './stats.js';
+import { shortfall } from './stats.js';
 import type { Raster } from '@digitkit/testkit';
 
 const SIZE = 28 * 28;
@@ -150,8 +150,7 @@ export function formatTable(rows: readonly BenchmarkRow[], target?: number): str
     const accuracy = r.accuracy[m] ?? 0;
     const text = `${(accuracy * 100).toFixed(1)}%`;
     if (target === undefined) return text.padStart(cellWidth);
-    const { p, shortBeyondChance } = belowTarget(Math.round(accuracy * r.count), r.count, target);
-    return `${text}${!isDrawn(r) || p === 1 ? '  ' : shortBeyondChance ? '!*' : '! '}`.padStart(cellWidth);
+    return `${text}${isDrawn(r) ? shortfall(Math.round(accuracy * r.count), r.count, target).mark : '  '}`.padStart(cellWidth);
   };
   const header = `${'condition'.padEnd(nameWidth)}  ${'n'.padStart(4)}  ${models.map((m) => m.padStart(cellWidth)).join('  ')}  ${'no-digit'.padStart(8)}  ${'ms/pic'.padStart(7)}`;
   const lines = rows.map((r) => `${r.condition.padEnd(nameWidth)}  ${String(r.count).padStart(4)}  ${models.map((m) => cell(r, m)).join('  ')}  ${String(r.empty).padStart(8)}  ${r.ms.toFixed(2).padStart(7)}`);

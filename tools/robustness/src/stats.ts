@@ -25,3 +25,15 @@ export function belowTarget(passed: number, of: number, target: number): { p: nu
   const p = of === 0 || passed / of >= target ? 1 : binomialAtMost(passed, of, target);
   return { p, shortBeyondChance: p < 0.05 };
 }
+
+/** A p value as the benches print it: three decimals, or "<0.001". */
+export function formatP(p: number): string {
+  return p < 0.001 ? '<0.001' : p.toFixed(3);
+}
+
+/** A share against its target as the benches mark it: '!' under it, '!*' short beyond chance, and the p (blank when met). */
+export function shortfall(passed: number, of: number, target: number): { mark: '  ' | '! ' | '!*'; p: string } {
+  const { p, shortBeyondChance } = belowTarget(passed, of, target);
+  if (p === 1) return { mark: '  ', p: '' };
+  return { mark: shortBeyondChance ? '!*' : '! ', p: formatP(p) };
+}

@@ -5,7 +5,7 @@ import type { Recognition, Recognizer } from '@digitkit/recognizer';
 import type { Raster } from '@digitkit/testkit';
 import { corruptFamily, FAMILIES, type Family, type FamilySplit } from './families.js';
 import { plainMnist } from './plain.js';
-import { binomialAtMost } from '../stats.js';
+import { binomialAtMost, formatP } from '../stats.js';
 
 /** The suffix of a recognizer's column through the plain preprocessing. */
 export const PLAIN = '-plain';
@@ -140,8 +140,7 @@ export function formatPairedTable(rows: readonly FamilyRow[]): string {
   const nameWidth = Math.max(14, ...withPairs.map((r) => r.name.length));
   const cell = (m: PairedMisses, count: number) => {
     const d = pairedDifference(m, count);
-    const p = d.p < 0.001 ? '<0.001' : d.p.toFixed(3);
-    return `${d.points >= 0 ? '+' : ''}${d.points.toFixed(1)} (p ${p})${d.losesBeyondChance ? ' *' : '  '}`.padStart(20);
+    return `${d.points >= 0 ? '+' : ''}${d.points.toFixed(1)} (p ${formatP(d.p)})${d.losesBeyondChance ? ' *' : '  '}`.padStart(20);
   };
   return [
     `${'pipeline - plain'.padEnd(nameWidth)}  ${names.map((n) => `${n}, points (p)`.padStart(20)).join('  ')}`,
