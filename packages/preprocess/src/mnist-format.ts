@@ -1333,13 +1333,7 @@ const DILATION_DETAIL = 4;
  * cluttered training images with it too.
  */
 export function fitIntoBox(levels: Levels, inkBox: Box, grow = 0, side = BOX_SIDE): Levels {
-  const margin = Math.ceil(grow);
-  const box: Box = {
-    x: inkBox.x - margin,
-    y: inkBox.y - margin,
-    width: inkBox.width + 2 * margin,
-    height: inkBox.height + 2 * margin,
-  };
+  const box = grownBox(inkBox, grow);
   const scale = side / Math.max(box.width, box.height);
   const width = Math.max(1, Math.ceil(box.width * scale - 1e-6));
   const height = Math.max(1, Math.ceil(box.height * scale - 1e-6));
@@ -1348,6 +1342,12 @@ export function fitIntoBox(levels: Levels, inkBox: Box, grow = 0, side = BOX_SID
       ? resampleDilated(levels, box, scale, width, height, grow, DILATION_DETAIL)
       : resample(levels, box, scale, width, height);
   return { data, width, height };
+}
+
+/** The ink box with room for a pen of `grow` pixels round it. */
+function grownBox(inkBox: Box, grow: number): Box {
+  const margin = Math.ceil(grow);
+  return { x: inkBox.x - margin, y: inkBox.y - margin, width: inkBox.width + 2 * margin, height: inkBox.height + 2 * margin };
 }
 
 /**
@@ -1399,7 +1399,51 @@ function thickened(levels: Levels, inkBox: Box, measured: number): Levels | null
   const target = TARGET_STROKE / ratio;
   // Dilating by g widens both the stroke and the box: solve (w + 2g) * 20 / (side + 2g) = target for g.
   const grow = ((target * side) / BOX_SIDE - sourceStroke) / (2 * (1 - target / BOX_SIDE));
-  return grow > 0 ? fitIntoBox(levels, inkBox, grow) : null;
+  if (!(grow > 0)) return null;
+  const apart = specksApart(levels, grownBox(inkBox, 2 * grow));
+  if (!apart) return fitIntoBox(levels, inkBox, grow);
+  // The specks keep their size, in the same box as the widened strokes.
+  const fit = fitIntoBox(apart.strokes, inkBox, grow);
+  const box = grownBox(inkBox, grow);
+  const specks = resample(apart.specks, box, BOX_SIDE / Math.max(box.width, box.height), fit.width, fit.height);
+  for (let i = 0; i < specks.length; i++) fit.data[i] = Math.max(fit.data[i]!, specks[i]!);
+  return fit;
+}
+
+/**
+ * Pieces of ink under this fraction of the largest are specks beside the strokes (a dotted line's dashes, grains of
+ * noise): the pen that widens thin strokes would grow them as bold as a stroke and join a line of them into a bar.
+ */
+const SPECK_FRACTION = 0.1;
+
+/**
+ * The ink as its strokes and its specks (see SPECK_FRACTION), each on its own, or null when it has no specks; pieces are
+ * told apart inside `region` (the box the fit reads, with its pen's reach), the ink outside it goes with the strokes.
+ */
+function specksApart(levels: Levels, region: Box): { strokes: Levels; specks: Levels } | null {
+  const { data, width, height } = levels;
+  const [left, top] = [Math.max(0, region.x), Math.max(0, region.y)];
+  const box = { x: left, y: top, width: Math.min(width, region.x + region.width) - left, height: Math.min(height, region.y + region.height) - top };
+  const mask = new Uint8Array(box.width * box.height);
+  for (let y = 0; y < box.height; y++) {
+    for (let x = 0; x < box.width; x++) mask[y * box.width + x] = data[(box.y + y) * width + box.x + x]! > 0 ? 1 : 0;
+  }
+  const { labels, areas } = connectedComponents(mask, box.width, box.height);
+  const largest = areas.reduce((a, b) => Math.max(a, b), 0);
+  if (areas.every((area) => area >= SPECK_FRACTION * largest)) return null;
+  const strokes = data.slice();
+  const specks = new Float32Array(data.length);
+  for (let y = 0; y < box.height; y++) {
+    for (let x = 0; x < box.width; x++) {
+      const label = labels[y * box.width + x]!;
+      if (label === 0) continue;
+      const i = (box.y + y) * width + box.x + x;
+      if (areas[label - 1]! >= SPECK_FRACTION * largest) continue;
+      specks[i] = data[i]!;
+      strokes[i] = 0;
+    }
+  }
+  return { strokes: { ...levels, data: strokes }, specks: { ...levels, data: specks } };
 }
 
 /** Finger-thick strokes: refit after a round eraser thins them to MNIST's 90th percentile. */

@@ -123,3 +123,25 @@ describe('toMnistFormat on digits that fill their picture', () => {
     expect(median(found.map(({ digit, pixels }) => pearson(pixels, digit)))).toBeGreaterThan(0.82);
   });
 });
+
+describe('toMnistFormat on thin strokes beside specks', () => {
+  it("widens a thin pen's strokes but not a dotted line's dashes: they stay faint dots, not a bar under the digit", () => {
+    // A 7 in a 3 px pen on a 280x280 canvas, a line of 8x6 px dashes across it below: the line widens the box, so the 7
+    // is fitted small and thickened. Each dash is 6-7% of the 7's ink, over MIN_PIECE_FRACTION: kept, as specks.
+    const canvas = drawStrokes(PEN_DIGITS['7']!, 280, 280, { left: 110, top: 40, width: 70, height: 150 }, 3);
+    for (let x = 0; x < 280; x += 16) {
+      for (let y = 236; y < 242; y++) canvas.fill(255, y * 280 + x, y * 280 + x + 8);
+    }
+    const result = toMnistFormat({ data: canvas, width: 280, height: 280 });
+    if (result.empty) throw new Error(result.reason);
+    const rows = Array.from({ length: 28 }, (_, y) => result.pixels.subarray(y * 28, y * 28 + 28));
+    const lit = rows.map((row) => row.some((v) => v > 0));
+    const lastRow = lit.lastIndexOf(true);
+    // Measured: the dashes' last two rows peak at 21 and 32 (widened like the strokes, they were a bar two rows thick
+    // at 239, the picture's second piece); the 7 reaches 255 and is one piece.
+    expect(Math.max(...rows[lastRow]!, ...rows[lastRow - 1]!)).toBeLessThan(96);
+    expect(pieces(result.pixels)).toBe(1);
+    expect(Math.max(...result.pixels)).toBe(255);
+    expect(strokeWidth({ data: result.pixels, width: 28, height: 28 }, 128)).toBeGreaterThan(1.4);
+  });
+});
