@@ -46,7 +46,8 @@ export const FAMILIES: readonly Family[] = [
   { name: 'stripe', split: 'tune', description: 'left and right quarters inverted', corrupt: onPlane(stripe) },
   { name: 'fog', split: 'held-out', description: 'plasma-fractal fog, ink at 1/4 contrast', corrupt: onPlane(fog) },
   { name: 'spatter', split: 'tune', description: 'gray mud drops over the digit', corrupt: onPlane(spatter) },
-  { name: 'dotted-line', split: 'held-out', description: 'a dashed line across the image', corrupt: onPlane(dottedLine) },
+  // dotted-line moved to tune (stop 57): its misses were looked at (stops 43, 56) and the specks rule made for them.
+  { name: 'dotted-line', split: 'tune', description: 'a dashed line across the image', corrupt: onPlane(dottedLine) },
   { name: 'zigzag', split: 'tune', description: 'a zigzag stroke across the image', corrupt: onPlane(zigzag) },
   // Held out until the training augmentation's outline family was made for it: now a tuning family.
   { name: 'canny-edges', split: 'tune', description: 'only the outline (Canny edges)', corrupt: onPlane(cannyEdges) },
