@@ -127,7 +127,8 @@ describe('toMnistFormat on digits that fill their picture', () => {
 describe('toMnistFormat on thin strokes beside specks', () => {
   it("widens a thin pen's strokes but not a dotted line's dashes: they stay faint dots, not a bar under the digit", () => {
     // A 7 in a 3 px pen on a 280x280 canvas, a line of 8x6 px dashes across it below: the line widens the box, so the 7
-    // is fitted small and thickened. Each dash is 6-7% of the 7's ink, over MIN_PIECE_FRACTION: kept, as specks.
+    // is fitted small and thickened. Each dash is 5-10% of the 7's ink: kept (dropped, the last rows would be the 7's
+    // and reach 255), but a speck.
     const canvas = drawStrokes(PEN_DIGITS['7']!, 280, 280, { left: 110, top: 40, width: 70, height: 150 }, 3);
     for (let x = 0; x < 280; x += 16) {
       for (let y = 236; y < 242; y++) canvas.fill(255, y * 280 + x, y * 280 + x + 8);
