@@ -1412,7 +1412,8 @@ function thickened(levels: Levels, inkBox: Box, measured: number): Levels | null
 
 /**
  * Pieces of ink under this fraction of the largest are specks beside the strokes (a dotted line's dashes, grains of
- * noise): the pen that widens thin strokes would grow them as bold as a stroke and join a line of them into a bar.
+ * noise; those under MIN_PIECE_FRACTION are gone already): the pen that widens thin strokes would grow them as bold as
+ * a stroke and join a line of them into a bar.
  */
 const SPECK_FRACTION = 0.1;
 
