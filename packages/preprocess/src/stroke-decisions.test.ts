@@ -139,10 +139,9 @@ describe('toMnistFormat on thin strokes beside specks', () => {
     const lit = rows.map((row) => row.some((v) => v > 0));
     const lastRow = lit.lastIndexOf(true);
     // Measured: the dashes' last two rows peak at 21 and 32 (widened like the strokes, they were a bar two rows thick
-    // at 239, the picture's second piece); the 7 reaches 255 and is one piece.
+    // at 239, the picture's second piece); the 7 is one piece, still widened past MIN_STROKE.
     expect(Math.max(...rows[lastRow]!, ...rows[lastRow - 1]!)).toBeLessThan(96);
     expect(pieces(result.pixels)).toBe(1);
-    expect(Math.max(...result.pixels)).toBe(255);
     expect(strokeWidth({ data: result.pixels, width: 28, height: 28 }, 128)).toBeGreaterThan(1.4);
   });
 });
