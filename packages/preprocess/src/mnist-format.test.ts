@@ -20,9 +20,11 @@ import {
   simulatePhoto,
   toPhoto,
   type PhotoLook,
+  upscaleBilinear,
 } from '@digitkit/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { boundingBox, centerOfMass, resizeArea, strokeWidth, toGrayscale, toMnistFormat, type MnistFormatResult, type RasterImage } from './index.js';
+import { hasFaintWash } from './mnist-format.js';
 
 const digits = digitImages(await mnistSlice({ split: 'test', count: 200 }));
 
@@ -563,6 +565,38 @@ describe('toMnistFormat threshold', () => {
     expect(digitOf(toMnistFormat(withSmudge(80))).box.x).toBeGreaterThan(100);
     expect(digitOf(toMnistFormat(withSmudge(128))).box.x).toBe(20);
     expect(digitOf(toMnistFormat(withSmudge(128), { threshold: 0.6 })).box.x).toBeGreaterThan(100);
+  });
+});
+
+describe('toMnistFormat levels under a wash', () => {
+  /** A bar 5 px wide, 40 tall on 56x56; a flat patch of gray 63 covers its middle and the paper beside it (spatter's mud). */
+  function barUnderMud(): { data: Uint8Array; width: number; height: number } {
+    const data = new Uint8Array(56 * 56);
+    for (let y = 8; y < 48; y++) data.fill(255, y * 56 + 26, y * 56 + 31);
+    for (let y = 24; y < 32; y++) data.fill(63, y * 56 + 20, y * 56 + 36);
+    return { data, width: 56, height: 56 };
+  }
+  /** The picture as the detector sees it on a clean page: the ink kept above 10% of its contrast. */
+  const washIn = ({ data, width, height }: { data: ArrayLike<number>; width: number; height: number }) => {
+    const image = { data: Float32Array.from(data), width, height };
+    const kept = { data: image.data.map((v) => (v > 25.5 ? v / 255 : 0)), width, height };
+    return hasFaintWash(image, kept, { background: 0, sigma: 0, strong: 255 });
+  };
+
+  it("keeps a stroke under flat gray mud at the mud's own level, not darker", () => {
+    const pixels = digitOf(toMnistFormat(barUnderMud())).pixels;
+    const rowPeaks = Array.from({ length: 28 }, (_, y) => Math.max(...pixels.subarray(y * 28, y * 28 + 28)));
+    const covered = rowPeaks.filter((v) => v > 0 && v < 255);
+    // Measured: four rows at 63 (levels from the ink floor, 10% of the contrast, made them 42).
+    expect(covered.length).toBe(4);
+    for (const v of covered) expect(v).toBeGreaterThanOrEqual(60);
+  });
+  it("finds the mud, but not a pen's soft edges, not even enlarged 6x (flat across a pixel, not across an MNIST pixel)", () => {
+    expect(washIn(barUnderMud())).toBe(true);
+    for (const digit of digits.slice(0, 20)) {
+      expect(washIn({ data: digit, width: 28, height: 28 })).toBe(false);
+      expect(washIn({ data: upscaleBilinear(digit, 28, 28, 6), width: 168, height: 168 })).toBe(false);
+    }
   });
 });
 

@@ -1129,13 +1129,35 @@ function keepDigit(ink: Ink, threshold: number, frame: Box): Levels | Empty {
   if (inkPixels < minInk) {
     return empty(`no digit: only ${inkPixels} ink pixel(s) (need at least ${minInk}); stray marks are not a digit`);
   }
-  const scale = 1 / (stats.strong - low);
-  const levels = new Float32Array(data.length);
+  const levelsFrom = (from: number): Levels => {
+    const scale = 1 / (stats.strong - from);
+    const levels = new Float32Array(data.length);
+    for (let i = 0; i < data.length; i++) if (labels[i] !== 0 && keep[labels[i]! - 1]) levels[i] = Math.min(1, (data[i]! - from) * scale);
+    return { data: levels, width, height };
+  };
+  // Levels run from the ink floor, which keeps a pen's faint edges faint. Under a wash the strokes go on at its level,
+  // and from the floor a stroke under mud at a quarter of the contrast would come out at a sixth, a gap in the digit.
+  const fromFloor = levelsFrom(low);
+  return hasFaintWash(image, fromFloor, stats) ? levelsFrom(stats.background) : fromFloor;
+}
+
+/** Kept ink under this fraction of the contrast is faint... */
+const WASH_LEVEL = 0.4;
+/** ...and flat where, across an MNIST pixel each way (a twentieth of the ink's longer side: the 20x20 fit's pixel),
+ * it spans at most this fraction of the contrast: a pen's edge ramps, enlarged too, and a wash does not. */
+const WASH_SPREAD = 0.06;
+
+/** Whether some kept ink is a faint, flat wash: mud or a stain over the page and the strokes. */
+export function hasFaintWash({ data, width, height }: GrayImage<Float32Array>, kept: Levels, stats: Ink['stats']): boolean {
+  const box = boundingBox(kept, 0);
+  if (!box) return false;
+  const reach = Math.max(1, Math.round(Math.max(box.width, box.height) / 20));
+  const contrast = stats.strong - stats.background;
+  const [highs, lows] = [maxFilter(data, width, height, reach, reach), minFilter(data, width, height, reach, reach)];
   for (let i = 0; i < data.length; i++) {
-    const l = labels[i]!;
-    if (l !== 0 && keep[l - 1]) levels[i] = Math.min(1, (data[i]! - low) * scale);
+    if (kept.data[i]! > 0 && data[i]! < stats.background + WASH_LEVEL * contrast && highs[i]! - lows[i]! <= WASH_SPREAD * contrast) return true;
   }
-  return { data: levels, width, height };
+  return false;
 }
 
 /**
