@@ -304,7 +304,7 @@ function withoutEdgeBands(work: Levels): { work: Levels; offset: { x: number; y:
     const mask = new Uint8Array(data.length);
     for (let i = 0; i < data.length; i++) mask[i] = data[i]! > middle === lightOn ? 1 : 0;
     const bands = bandsAroundInk(mask, width, height);
-    if (bands && isSolid(work, mask, bands, light - dark)) return { work: crop(work, bands), offset: { x: bands.left, y: bands.top } };
+    if (bands && isSolid(work, mask, bands, light - dark)) return { work: crop(work, insideBands(bands, width, height)), offset: { x: bands.left, y: bands.top } };
   }
   return unchanged;
 }
@@ -315,7 +315,7 @@ function bandsAroundInk(mask: Uint8Array, width: number, height: number): EdgeBa
   const depths = (full: number) => sideMap((side) => sharpBandDepth(fillsFrom(fills, side), full));
   const bands = depths(BAND_FILL);
   if (SIDES.every((side) => bands[side] === 0)) return null;
-  const inside = crop({ data: mask, width, height }, bands);
+  const inside = crop({ data: mask, width, height }, insideBands(bands, width, height));
   if (inside.width < MIN_INSIDE * width || inside.height < MIN_INSIDE * height) return null;
   const ink = count(inside.data);
   if (ink < Math.max(MIN_INK_PIXELS, MIN_INK_FRACTION * width * height)) return null;
@@ -401,18 +401,23 @@ function openEdgesOn(mask: Uint8Array, width: number, height: number, bands: Edg
 
 const count = (mask: Uint8Array) => mask.reduce((sum, v) => sum + v, 0);
 
-/** The part of an image inside the bands. */
-function crop<T extends Float32Array | Uint8Array>(image: GrayImage<T>, bands: EdgeBands): GrayImage<T> {
-  const { data, width, height } = image;
-  const innerWidth = width - bands.left - bands.right;
-  const innerHeight = height - bands.top - bands.bottom;
-  const out = new (data.constructor as new (n: number) => T)(innerWidth * innerHeight);
-  for (let y = 0; y < innerHeight; y++) {
-    const from = (y + bands.top) * width + bands.left;
-    out.set(data.subarray(from, from + innerWidth), y * innerWidth);
+/** The part of an image inside `box` (which lies inside it). */
+function crop<T extends Float32Array | Uint8Array>({ data, width }: GrayImage<T>, box: Box): GrayImage<T> {
+  const out = new (data.constructor as new (n: number) => T)(box.width * box.height);
+  for (let y = 0; y < box.height; y++) {
+    const from = (y + box.y) * width + box.x;
+    out.set(data.subarray(from, from + box.width), y * box.width);
   }
-  return { data: out, width: innerWidth, height: innerHeight };
+  return { data: out, width: box.width, height: box.height };
 }
+
+/** The box of an image inside its bands. */
+const insideBands = (bands: EdgeBands, width: number, height: number): Box => ({
+  x: bands.left,
+  y: bands.top,
+  width: width - bands.left - bands.right,
+  height: height - bands.top - bands.bottom,
+});
 
 /** Longest side of the small copy polarity is decided on: plenty for "is the ink darker or lighter". */
 const POLARITY_SIDE = 32;
@@ -1148,7 +1153,8 @@ const WASH_LEVEL = 0.4;
 const WASH_SPREAD = 0.06;
 
 /** Whether some kept ink is a faint, flat wash: mud or a stain over the page and the strokes. */
-export function hasFaintWash({ data, width, height }: GrayImage<Float32Array>, kept: Levels, stats: Ink['stats']): boolean {
+export function hasFaintWash(image: GrayImage<Float32Array>, kept: Levels, stats: Ink['stats']): boolean {
+  const { data, width, height } = image;
   const box = boundingBox(kept, 0);
   if (!box) return false;
   const [faint, flat] = [stats.background + WASH_LEVEL * (stats.strong - stats.background), WASH_SPREAD * (stats.strong - stats.background)];
@@ -1163,21 +1169,26 @@ export function hasFaintWash({ data, width, height }: GrayImage<Float32Array>, k
   const reach = Math.max(1, Math.round(Math.max(box.width, box.height) / 20));
   if (flat3x3.length === 0 || reach === 1) return flat3x3.length > 0;
   // Filtered only round the ink (the picture may be 1024 px a side and the digit small).
-  const { x: left, y: top, width: w, height: h } = within(grownBox(box, reach), { x: 0, y: 0, width, height });
-  const crop = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) crop.set(data.subarray((top + y) * width + left, (top + y) * width + left + w), y * w);
-  const [highs, lows] = [maxFilter(crop, w, h, reach, reach), minFilter(crop, w, h, reach, reach)];
+  const region = within(grownBox(box, reach), { x: 0, y: 0, width, height });
+  const around = crop(image, region);
+  const highs = maxFilter(around.data, around.width, around.height, reach, reach);
+  const lows = minFilter(around.data, around.width, around.height, reach, reach);
   return flat3x3.some((i) => {
-    const j = (Math.floor(i / width) - top) * w + (i % width) - left;
+    const j = (Math.floor(i / width) - region.y) * region.width + (i % width) - region.x;
     return highs[j]! - lows[j]! <= flat;
   });
 }
 
 /** How far the 3x3 neighbourhood of (x, y) spans (within the picture). */
 function spreadAround(data: Float32Array, width: number, height: number, x: number, y: number): number {
-  let [low, high] = [Infinity, -Infinity];
+  let low = Infinity;
+  let high = -Infinity;
   for (let v = Math.max(0, y - 1); v <= Math.min(height - 1, y + 1); v++) {
-    for (let u = Math.max(0, x - 1); u <= Math.min(width - 1, x + 1); u++) [low, high] = [Math.min(low, data[v * width + u]!), Math.max(high, data[v * width + u]!)];
+    for (let u = Math.max(0, x - 1); u <= Math.min(width - 1, x + 1); u++) {
+      const value = data[v * width + u]!;
+      if (value < low) low = value;
+      if (value > high) high = value;
+    }
   }
   return high - low;
 }
@@ -1467,12 +1478,8 @@ const SPECK_FRACTION = 0.1;
  */
 function specksApart(levels: Levels, region: Box): { strokes: Levels; specks: Levels } | null {
   const { data, width, height } = levels;
-  const [left, top] = [Math.max(0, region.x), Math.max(0, region.y)];
-  const box = { x: left, y: top, width: Math.min(width, region.x + region.width) - left, height: Math.min(height, region.y + region.height) - top };
-  const mask = new Uint8Array(box.width * box.height);
-  for (let y = 0; y < box.height; y++) {
-    for (let x = 0; x < box.width; x++) mask[y * box.width + x] = data[(box.y + y) * width + box.x + x]! > 0 ? 1 : 0;
-  }
+  const box = within(region, { x: 0, y: 0, width, height });
+  const mask = Uint8Array.from(crop(levels, box).data, (v) => (v > 0 ? 1 : 0));
   const { labels, areas } = connectedComponents(mask, box.width, box.height);
   const largest = areas.reduce((a, b) => Math.max(a, b), 0);
   if (areas.every((area) => area >= SPECK_FRACTION * largest)) return null;
