@@ -591,6 +591,12 @@ describe('toMnistFormat levels under a wash', () => {
     expect(covered.length).toBe(4);
     for (const v of covered) expect(v).toBeGreaterThanOrEqual(60);
   });
+  it('says so in its result (`washed`): on the bar under mud, not on MNIST digits enlarged 6x', () => {
+    expect(digitOf(toMnistFormat(barUnderMud())).washed).toBe(true);
+    for (const digit of digits.slice(0, 20)) {
+      expect(digitOf(toMnistFormat({ data: upscaleBilinear(digit, 28, 28, 6), width: 168, height: 168 })).washed).toBe(false);
+    }
+  });
   it("finds the mud, but not a pen's soft edges, not even enlarged 6x (flat across a pixel, not across an MNIST pixel)", () => {
     expect(washIn(barUnderMud())).toBe(true);
     for (const digit of digits.slice(0, 20)) {

@@ -72,6 +72,11 @@ export type MnistFormatResult =
        * `box.width / ink.width` source pixels). What to split a number into its digits from.
        */
       ink: GrayImage<Uint8Array>;
+      /**
+       * True when a faint, flat wash (mud, a stain, fog) lies over the ink: the strokes may go on under it, so `ink`
+       * keeps the wash at its own level, and pieces of ink joined through it may be one stroke.
+       */
+      washed: boolean;
     };
 
 type Empty = Extract<MnistFormatResult, { empty: true }>;
@@ -98,17 +103,19 @@ export function toMnistFormat(image: RasterImage, options: MnistFormatOptions = 
   const again = retry ? digitIn(work, inverted, threshold, MARGIN) : first;
   const digit = !isEmpty(again) && isTightCrop(again, work) ? again : first;
   if (isEmpty(digit)) return digit;
-  const { fit, box, ink } = digit;
-  return { empty: false, pixels: centreInFrame(fit), box: inSource({ ...box, x: box.x + offset.x, y: box.y + offset.y }, factor, gray), inverted, ink };
+  const { fit, box, ink, washed } = digit;
+  const inSourceBox = inSource({ ...box, x: box.x + offset.x, y: box.y + offset.y }, factor, gray);
+  return { empty: false, pixels: centreInFrame(fit), box: inSourceBox, inverted, ink, washed };
 }
 
-/** The digit's 20x20 fit, its ink box, the box of all its kept ink, faint too, in the working image's pixels, and the
- * kept ink inside its box as bytes. */
+/** The digit's 20x20 fit, its ink box, the box of all its kept ink, faint too, in the working image's pixels, the
+ * kept ink inside its box as bytes, and whether a wash lies over it. */
 interface FoundDigit {
   fit: Levels;
   box: Box;
   reach: Box;
   ink: GrayImage<Uint8Array>;
+  washed: boolean;
 }
 
 /** The stages from the background on, with the working image inside a margin of `margin` times its longer side. */
@@ -116,18 +123,20 @@ function digitIn(work: Levels, inverted: boolean, threshold: number, margin: num
   const { padded, frame } = withMargin(work, margin);
   const ink = findInk(withoutFaintBands(withoutPaperLines(removeBackground(padded, inverted), frame), frame));
   if (isEmpty(ink)) return ink;
-  const levels = keepDigit(ink, threshold, frame);
-  if (isEmpty(levels)) return levels;
+  const kept = keepDigit(ink, threshold, frame);
+  if (isEmpty(kept)) return kept;
+  const { levels, washed } = kept;
   const inkBox = cropBox(levels);
   if (isEmpty(inkBox)) return inkBox;
-  const digit = fitted(levels, inkBox, frame, ink);
-  return ink.stats.sigma === 0 && isSoftAndThick(digit.fit) ? (softDigitIn(ink, threshold, levels, frame) ?? digit) : digit;
+  const digit = fitted(levels, inkBox, frame, ink, washed);
+  return ink.stats.sigma === 0 && isSoftAndThick(digit.fit) ? (softDigitIn(ink, threshold, kept, frame) ?? digit) : digit;
 }
 
 /** The ink in `inkBox` fitted into 20x20 with MNIST's stroke width, and where it lies in the frame. */
-function fitted(levels: Levels, inkBox: Box, frame: Box, source: Ink): FoundDigit {
+function fitted(levels: Levels, inkBox: Box, frame: Box, source: Ink, washed: boolean): FoundDigit {
   const fit = normalizeStrokeWidth(levels, inkBox, fitIntoBox(levels, inkBox));
-  return { fit, box: within(inkBox, frame), reach: within(boundingBox(levels, 0) ?? inkBox, frame), ink: keptInk(levels, inkBox, source) };
+  const reach = within(boundingBox(levels, 0) ?? inkBox, frame);
+  return { fit, box: within(inkBox, frame), reach, ink: keptInk(levels, inkBox, source), washed };
 }
 
 /**
@@ -155,7 +164,7 @@ function keptInk(levels: Levels, box: Box, { image, stats }: Ink): GrayImage<Uin
  * its blurred strokes into blobs that fill loops and gaps, so its levels run to the peak and its box is the ink's at
  * SOFT_BOX_LEVEL, as MNIST's own anti-aliased digits are cropped.
  */
-function softDigitIn(ink: Ink, threshold: number, kept: Levels, frame: Box): FoundDigit | null {
+function softDigitIn(ink: Ink, threshold: number, { levels: kept, washed }: KeptDigit, frame: Box): FoundDigit | null {
   const { image, stats } = ink;
   const low = inkFloor(stats, threshold);
   // The kept pixels are exactly those above 0 in `kept`: rescale them, no second search for the digit's pieces.
@@ -164,7 +173,7 @@ function softDigitIn(ink: Ink, threshold: number, kept: Levels, frame: Box): Fou
   const scale = 1 / (peak - low);
   const levels = { ...kept, data: kept.data.map((v, i) => (v > 0 ? (image.data[i]! - low) * scale : 0)) };
   const inkBox = boundingBox(levels, SOFT_BOX_LEVEL);
-  return inkBox ? fitted(levels, inkBox, frame, ink) : null;
+  return inkBox ? fitted(levels, inkBox, frame, ink, washed) : null;
 }
 
 /** Soft fits this thick (stroke width at half peak, of the 20x20) or more have saturated blobs for strokes (on fits
@@ -1122,7 +1131,7 @@ function inkFloor(stats: Ink['stats'], threshold: number): number {
  * The digit's ink as levels in 0..1 (1 from the strong ink level up), everything else 0: pixels above the noise and
  * above `threshold` of the ink's contrast, in the pieces that make the digit (see {@link digitPieces}).
  */
-function keepDigit(ink: Ink, threshold: number, frame: Box): Levels | Empty {
+function keepDigit(ink: Ink, threshold: number, frame: Box): KeptDigit | Empty {
   const { image, stats } = ink;
   const { data, width, height } = image;
   const low = inkFloor(stats, threshold);
@@ -1143,7 +1152,14 @@ function keepDigit(ink: Ink, threshold: number, frame: Box): Levels | Empty {
   // Levels run from the ink floor, which keeps a pen's faint edges faint. Under a wash the strokes go on at its level,
   // and from the floor a stroke under mud at a quarter of the contrast would come out at a sixth, a gap in the digit.
   const fromFloor = levelsFrom(low);
-  return hasFaintWash(image, fromFloor, stats) ? levelsFrom(stats.background) : fromFloor;
+  const washed = hasFaintWash(image, fromFloor, stats);
+  return { levels: washed ? levelsFrom(stats.background) : fromFloor, washed };
+}
+
+/** The digit's kept ink as levels (see keepDigit), and whether a faint wash lies over it (see hasFaintWash). */
+interface KeptDigit {
+  levels: Levels;
+  washed: boolean;
 }
 
 /** Kept ink under this fraction of the contrast is faint... */

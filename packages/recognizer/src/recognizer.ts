@@ -108,7 +108,7 @@ class ModelRecognizer implements Recognizer {
     const mnist = toMnistFormat(picture, format);
     if (mnist.empty) return { verdict: 'empty', reason: mnist.reason };
     const { box, inverted } = mnist;
-    const layout = layoutInk(mnist.ink, box, strokesGiven);
+    const layout = layoutInk(mnist.ink, box, { strokes: strokesGiven, washed: mnist.washed });
     const pieces = fittedPieces(splitPieces(layout)).map(({ piece, pixels }) => ({ pixels, box: piece.box, region: piece.region, image: piece.image }));
     // The whole ink, every piece and the whole ink's stroke views in one forward pass.
     const viewCount = this.thresholds.viewWeight > 0 ? STROKE_VIEWS.count : 0;

@@ -95,7 +95,7 @@ describe('strokeParts', () => {
   function drawnLayout(strokes: Stroke[], given = true) {
     const unit = strokes.map((s) => s.map(([x, y]) => [x / W, y / H] as [number, number]));
     const data = drawStrokes(unit, W, H, { left: 0, top: 0, width: W, height: H }, PEN);
-    return layoutInk({ data, width: W, height: H }, { x: 0, y: 0, width: W, height: H }, given ? strokes : []);
+    return layoutInk({ data, width: W, height: H }, { x: 0, y: 0, width: W, height: H }, { strokes: given ? strokes : [] });
   }
 
   it('parts ink that touches by the strokes that drew it, and says their lines stay apart', () => {
@@ -132,5 +132,25 @@ describe('strokeParts', () => {
     expect(strokeParts(cross, wholeRegion(cross))).toBeNull();
     const capped = drawnLayout([bar(56, 8, 86, 8), ring(66, 36, 16, 18)]);
     expect(strokeParts(capped, wholeRegion(capped))).toBeNull();
+  });
+});
+describe('layoutInk under a wash', () => {
+  /** A slanted bar, 5 px wide, its middle under a flat patch of gray 63 that hides the stroke (spatter's mud). */
+  function barUnderMud(): { data: Uint8Array; width: number; height: number } {
+    const data = new Uint8Array(W * H);
+    for (let y = 4; y < 60; y++) {
+      const x = Math.round(100 - ((y - 4) * 60) / 56);
+      data.fill(255, y * W + x - 2, y * W + x + 3);
+    }
+    for (let y = 26; y < 38; y++) data.fill(63, y * W + 62, y * W + 78);
+    return { data, width: W, height: H };
+  }
+  const layout = (washed: boolean) => layoutInk(barUnderMud(), { x: 0, y: 0, width: W, height: H }, { washed });
+
+  it('takes the stroke the mud cuts in two for one piece when told of the wash, two pieces side by side otherwise', () => {
+    expect(layout(false).groups).toHaveLength(2);
+    expect(splitPieces(layout(false))).toHaveLength(2);
+    expect(layout(true).groups).toHaveLength(1);
+    expect(splitPieces(layout(true))).toEqual([]);
   });
 });

@@ -57,18 +57,47 @@ interface Component {
   labels: number[];
 }
 
+/** What layoutInk knows of the ink besides its pixels. */
+export interface InkFacts {
+  /** The strokes that drew it, in the picture's pixels (none: a picture). */
+  readonly strokes?: readonly Stroke[];
+  /** Whether a faint wash lies over the ink (toMnistFormat's `washed`): strokes may go on under it. */
+  readonly washed?: boolean;
+}
+
 /**
  * Lays out `ink` (toMnistFormat's: light on black, ruled lines already left out) covering `box` of the picture. With
  * the `strokes` that drew it (two or more), it also notes which group of strokes drew each ink pixel (see strokeParts).
  */
-export function layoutInk(ink: GrayImage<Uint8Array>, box: Box, strokes: readonly Stroke[] = []): InkLayout {
+export function layoutInk(ink: GrayImage<Uint8Array>, box: Box, { strokes = [], washed = false }: InkFacts = {}): InkLayout {
   const { small, factor } = shrunk(ink, box);
   const mask = new Uint8Array(small.data.length);
   const level = otsuLevel(small.data);
   for (let i = 0; i < mask.length; i++) mask[i] = small.data[i]! > level ? 1 : 0;
   const { labels, areas } = connectedComponents(mask, small.width, small.height);
-  const groups = groupComponents(componentsOf(labels, areas, small.width)).map((group) => regionOf(group, labels));
+  const found = componentsOf(labels, areas, small.width);
+  // Under a wash Otsu's level falls above a stroke's stretch under the mud, cutting one stroke in two: pieces the wash
+  // joins are one.
+  const components = washed ? joinedThrough(small, found, labels) : found;
+  const groups = groupComponents(withoutSpecks(components)).map((group) => regionOf(group, labels));
   return { small, factor, box, groups, drawn: strokes.length < 2 ? null : drawnInk(mask, small.width, box, strokes) };
+}
+
+/** `components` (labelled in `labels`) merged where one piece of `small`'s kept ink, faint too, holds them. */
+function joinedThrough(small: GrayImage<Float32Array>, components: Component[], labels: Int32Array): Component[] {
+  const kept = Uint8Array.from(small.data, (v) => (v > 0 ? 1 : 0));
+  const wide = connectedComponents(kept, small.width, small.height).labels;
+  const joined = new Map<number, Component>();
+  const seen = new Uint8Array(components.length);
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i]!;
+    // Each component joins its wide piece once, at its first pixel.
+    if (label === 0 || seen[label - 1]) continue;
+    seen[label - 1] = 1;
+    const other = joined.get(wide[i]!);
+    joined.set(wide[i]!, other ? union(other, components[label - 1]!) : components[label - 1]!);
+  }
+  return [...joined.values()];
 }
 
 /**
@@ -382,7 +411,7 @@ function otsuLevel(values: Float32Array): number {
   return level;
 }
 
-/** Each labelled component's extent and area (specks much smaller than the largest dropped). */
+/** Each labelled component's extent and area. */
 function componentsOf(labels: Int32Array, areas: number[], width: number): Component[] {
   const components: Component[] = areas.map((area, i) => ({ x0: Infinity, x1: -1, y0: Infinity, y1: -1, area, labels: [i + 1] }));
   for (let i = 0; i < labels.length; i++) {
@@ -396,7 +425,12 @@ function componentsOf(labels: Int32Array, areas: number[], width: number): Compo
     if (y < c.y0) c.y0 = y;
     if (y > c.y1) c.y1 = y;
   }
-  const largest = Math.max(0, ...areas);
+  return components;
+}
+
+/** `components` without specks much smaller than the largest. */
+function withoutSpecks(components: Component[]): Component[] {
+  const largest = Math.max(0, ...components.map((c) => c.area));
   return components.filter((c) => c.area >= SEGMENTATION.minPieceFraction * largest);
 }
 
