@@ -139,10 +139,10 @@ describe('layoutInk under a wash', () => {
   function barUnderMud(): { data: Uint8Array; width: number; height: number } {
     const data = new Uint8Array(W * H);
     for (let y = 4; y < 60; y++) {
-      const x = Math.round(100 - ((y - 4) * 60) / 56);
+      const x = Math.round(100 - ((y - 4) * 30) / 56);
       data.fill(255, y * W + x - 2, y * W + x + 3);
     }
-    for (let y = 26; y < 38; y++) data.fill(63, y * W + 62, y * W + 78);
+    for (let y = 25; y < 39; y++) data.fill(63, y * W + 77, y * W + 93);
     return { data, width: W, height: H };
   }
   const layout = (washed: boolean) => layoutInk(barUnderMud(), { x: 0, y: 0, width: W, height: H }, { washed });
@@ -152,5 +152,18 @@ describe('layoutInk under a wash', () => {
     expect(splitPieces(layout(false))).toHaveLength(2);
     expect(layout(true).groups).toHaveLength(1);
     expect(splitPieces(layout(true))).toEqual([]);
+  });
+  it('leaves two rings side by side two when a stain joins them: their union is wider than a digit', () => {
+    const data = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const onRing = [38, 102].some((cx) => Math.abs(Math.hypot(x - cx, y - 32) - 24) <= 2.5);
+        const stain = ((x - 70) / 40) ** 2 + ((y - 32) / 10) ** 2 <= 1;
+        data[y * W + x] = onRing ? 255 : stain ? 63 : 0;
+      }
+    }
+    const stained = layoutInk({ data, width: W, height: H }, { x: 0, y: 0, width: W, height: H }, { washed: true });
+    // The stain holds both rings in one piece of kept ink: joined whatever their width, they were one group (checked).
+    expect(stained.groups).toHaveLength(2);
   });
 });

@@ -83,21 +83,27 @@ export function layoutInk(ink: GrayImage<Uint8Array>, box: Box, { strokes = [], 
   return { small, factor, box, groups, drawn: strokes.length < 2 ? null : drawnInk(mask, small.width, box, strokes) };
 }
 
-/** `components` (labelled in `labels`) merged where one piece of `small`'s kept ink, faint too, holds them. */
+/**
+ * `components` (labelled in `labels`) merged where one piece of `small`'s kept ink, faint too, holds them and their
+ * union is no wider than one digit (under SEGMENTATION.minCutAspect): a stain across two digits side by side leaves them
+ * two.
+ */
 function joinedThrough(small: GrayImage<Float32Array>, components: Component[], labels: Int32Array): Component[] {
   const kept = Uint8Array.from(small.data, (v) => (v > 0 ? 1 : 0));
   const wide = connectedComponents(kept, small.width, small.height).labels;
-  const joined = new Map<number, Component>();
+  const held = new Map<number, Component[]>();
   const seen = new Uint8Array(components.length);
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i]!;
-    // Each component joins its wide piece once, at its first pixel.
+    // Each component goes with its wide piece once, at its first pixel.
     if (label === 0 || seen[label - 1]) continue;
     seen[label - 1] = 1;
-    const other = joined.get(wide[i]!);
-    joined.set(wide[i]!, other ? union(other, components[label - 1]!) : components[label - 1]!);
+    held.set(wide[i]!, [...(held.get(wide[i]!) ?? []), components[label - 1]!]);
   }
-  return [...joined.values()];
+  return [...held.values()].flatMap((some) => {
+    const joined = some.reduce(union);
+    return widthOf(joined) < SEGMENTATION.minCutAspect * heightOf(joined) ? [joined] : some;
+  });
 }
 
 /**
