@@ -77,7 +77,7 @@ export function layoutInk(ink: GrayImage<Uint8Array>, box: Box, { strokes = [], 
   const { labels, areas } = connectedComponents(mask, small.width, small.height);
   const found = componentsOf(labels, areas, small.width);
   // Under a wash Otsu's level falls above a stroke's stretch under the mud, cutting one stroke in two: pieces the wash
-  // joins are one.
+  // joins are one, while they fit one digit.
   const components = washed ? joinedThrough(small, found, labels) : found;
   const groups = groupComponents(withoutSpecks(components)).map((group) => regionOf(group, labels));
   return { small, factor, box, groups, drawn: strokes.length < 2 ? null : drawnInk(mask, small.width, box, strokes) };
@@ -98,7 +98,9 @@ function joinedThrough(small: GrayImage<Float32Array>, components: Component[], 
     // Each component goes with its wide piece once, at its first pixel.
     if (label === 0 || seen[label - 1]) continue;
     seen[label - 1] = 1;
-    held.set(wide[i]!, [...(held.get(wide[i]!) ?? []), components[label - 1]!]);
+    const some = held.get(wide[i]!);
+    if (some) some.push(components[label - 1]!);
+    else held.set(wide[i]!, [components[label - 1]!]);
   }
   return [...held.values()].flatMap((some) => {
     const joined = some.reduce(union);
