@@ -108,15 +108,17 @@ export function toMnistFormat(image: RasterImage, options: MnistFormatOptions = 
   return { empty: false, pixels: centreInFrame(fit), box: inSourceBox, inverted, ink, washed };
 }
 
-/** The digit's 20x20 fit, its ink box, the box of all its kept ink, faint too, in the working image's pixels, the
- * kept ink inside its box as bytes, and whether a wash lies over it. */
-interface FoundDigit {
+/** The digit's 20x20 fit, its ink box, the box of all its kept ink, faint too, in the working image's pixels, and the
+ * kept ink inside its box as bytes. */
+interface Fitted {
   fit: Levels;
   box: Box;
   reach: Box;
   ink: GrayImage<Uint8Array>;
-  washed: boolean;
 }
+
+/** A fitted digit, and whether a wash lies over it. */
+type FoundDigit = Fitted & { washed: boolean };
 
 /** The stages from the background on, with the working image inside a margin of `margin` times its longer side. */
 function digitIn(work: Levels, inverted: boolean, threshold: number, margin: number): FoundDigit | Empty {
@@ -128,15 +130,15 @@ function digitIn(work: Levels, inverted: boolean, threshold: number, margin: num
   const { levels, washed } = kept;
   const inkBox = cropBox(levels);
   if (isEmpty(inkBox)) return inkBox;
-  const digit = fitted(levels, inkBox, frame, ink, washed);
-  return ink.stats.sigma === 0 && isSoftAndThick(digit.fit) ? (softDigitIn(ink, threshold, kept, frame) ?? digit) : digit;
+  const digit = fitted(levels, inkBox, frame, ink);
+  const soft = ink.stats.sigma === 0 && isSoftAndThick(digit.fit) ? softDigitIn(ink, threshold, levels, frame) : null;
+  return { ...(soft ?? digit), washed };
 }
 
 /** The ink in `inkBox` fitted into 20x20 with MNIST's stroke width, and where it lies in the frame. */
-function fitted(levels: Levels, inkBox: Box, frame: Box, source: Ink, washed: boolean): FoundDigit {
+function fitted(levels: Levels, inkBox: Box, frame: Box, source: Ink): Fitted {
   const fit = normalizeStrokeWidth(levels, inkBox, fitIntoBox(levels, inkBox));
-  const reach = within(boundingBox(levels, 0) ?? inkBox, frame);
-  return { fit, box: within(inkBox, frame), reach, ink: keptInk(levels, inkBox, source), washed };
+  return { fit, box: within(inkBox, frame), reach: within(boundingBox(levels, 0) ?? inkBox, frame), ink: keptInk(levels, inkBox, source) };
 }
 
 /**
@@ -164,7 +166,7 @@ function keptInk(levels: Levels, box: Box, { image, stats }: Ink): GrayImage<Uin
  * its blurred strokes into blobs that fill loops and gaps, so its levels run to the peak and its box is the ink's at
  * SOFT_BOX_LEVEL, as MNIST's own anti-aliased digits are cropped.
  */
-function softDigitIn(ink: Ink, threshold: number, { levels: kept, washed }: KeptDigit, frame: Box): FoundDigit | null {
+function softDigitIn(ink: Ink, threshold: number, kept: Levels, frame: Box): Fitted | null {
   const { image, stats } = ink;
   const low = inkFloor(stats, threshold);
   // The kept pixels are exactly those above 0 in `kept`: rescale them, no second search for the digit's pieces.
@@ -173,7 +175,7 @@ function softDigitIn(ink: Ink, threshold: number, { levels: kept, washed }: Kept
   const scale = 1 / (peak - low);
   const levels = { ...kept, data: kept.data.map((v, i) => (v > 0 ? (image.data[i]! - low) * scale : 0)) };
   const inkBox = boundingBox(levels, SOFT_BOX_LEVEL);
-  return inkBox ? fitted(levels, inkBox, frame, ink, washed) : null;
+  return inkBox ? fitted(levels, inkBox, frame, ink) : null;
 }
 
 /** Soft fits this thick (stroke width at half peak, of the 20x20) or more have saturated blobs for strokes (on fits
@@ -1495,7 +1497,10 @@ const SPECK_FRACTION = 0.1;
 function specksApart(levels: Levels, region: Box): { strokes: Levels; specks: Levels } | null {
   const { data, width, height } = levels;
   const box = within(region, { x: 0, y: 0, width, height });
-  const mask = Uint8Array.from(crop(levels, box).data, (v) => (v > 0 ? 1 : 0));
+  const inside = crop(levels, box).data;
+  // A plain loop: a map function per pixel is slow on a large picture (see withoutRuledLines).
+  const mask = new Uint8Array(inside.length);
+  for (let i = 0; i < mask.length; i++) mask[i] = inside[i]! > 0 ? 1 : 0;
   const { labels, areas } = connectedComponents(mask, box.width, box.height);
   const largest = areas.reduce((a, b) => Math.max(a, b), 0);
   if (areas.every((area) => area >= SPECK_FRACTION * largest)) return null;

@@ -89,7 +89,8 @@ export function layoutInk(ink: GrayImage<Uint8Array>, box: Box, { strokes = [], 
  * two.
  */
 function joinedThrough(small: GrayImage<Float32Array>, components: Component[], labels: Int32Array): Component[] {
-  const kept = Uint8Array.from(small.data, (v) => (v > 0 ? 1 : 0));
+  const kept = new Uint8Array(small.data.length);
+  for (let i = 0; i < kept.length; i++) kept[i] = small.data[i]! > 0 ? 1 : 0;
   const wide = connectedComponents(kept, small.width, small.height).labels;
   const held = new Map<number, Component[]>();
   const seen = new Uint8Array(components.length);
