@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { belowTarget, binomialAtMost } from './stats.js';
+import { belowTarget, binomialAtMost, holmPasses } from './stats.js';
 
 describe('binomialAtMost', () => {
   it('sums the exact lower tail: P(X <= 2), X ~ Bin(10, 1/2) = 56 / 1024; Bin(3, 0.97) = 1 - 0.97^3', () => {
@@ -36,5 +36,20 @@ describe('belowTarget', () => {
     expect(belowTarget(291, 300, 0.97)).toEqual({ p: 1, shortBeyondChance: false });
     expect(belowTarget(1, 1, 0.97)).toEqual({ p: 1, shortBeyondChance: false });
     expect(belowTarget(0, 0, 0.97)).toEqual({ p: 1, shortBeyondChance: false });
+  });
+});
+
+describe('holmPasses', () => {
+  it('holds the smallest p to alpha / m, the next to alpha / (m - 1), and stops at the first that fails', () => {
+    // Sorted: 0.001 < 0.05 / 4, 0.013 < 0.05 / 3, 0.02 < 0.05 / 2; 0.06 fails.
+    expect(holmPasses([0.06, 0.001, 0.02, 0.013])).toEqual([false, true, true, true]);
+    // 0.017 > 0.05 / 3 fails, so 0.02 fails after it although 0.02 < 0.05 / 2.
+    expect(holmPasses([0.04, 0.001, 0.02, 0.017])).toEqual([false, true, false, false]);
+  });
+
+  it('passes what a single test would when there is one, and nothing once the smallest fails', () => {
+    expect(holmPasses([0.049])).toEqual([true]);
+    expect(holmPasses([0.049, 0.04])).toEqual([false, false]);
+    expect(holmPasses([])).toEqual([]);
   });
 });

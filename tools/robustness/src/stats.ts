@@ -26,6 +26,21 @@ export function belowTarget(passed: number, of: number, target: number): { p: nu
   return { p, shortBeyondChance: p < 0.05 };
 }
 
+/**
+ * Holm's step-down correction: which of `ps` stay under `alpha` when all of them are tested at once. The smallest is
+ * held to alpha / m, the next to alpha / (m - 1), and so on until one fails; that one and all larger fail. With 46
+ * tests at 0.05 about two pass by chance alone; with this, the chance that any passes by chance stays under `alpha`.
+ */
+export function holmPasses(ps: readonly number[], alpha = 0.05): boolean[] {
+  const order = ps.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
+  const passes = ps.map(() => false);
+  for (const [rank, [p, i]] of order.entries()) {
+    if (p >= alpha / (ps.length - rank)) break;
+    passes[i] = true;
+  }
+  return passes;
+}
+
 /** A p value as the benches print it: three decimals, or "<0.001". */
 export function formatP(p: number): string {
   return p < 0.001 ? '<0.001' : p.toFixed(3);

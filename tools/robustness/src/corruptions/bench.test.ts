@@ -29,10 +29,23 @@ describe('pairedDifference', () => {
 });
 
 describe('formatPairedTable', () => {
+  const row = (name: string, pipelineOnly: number, plainOnly: number) => ({ name, split: 'tune' as const, count: 500, accuracy: {}, paired: { cnn: { pipelineOnly, plainOnly } } });
+  const lineOf = (table: string, name: string) => table.split('\n').find((l) => l.startsWith(name));
+
   it('marks only the rows that lose beyond chance', () => {
-    const row = (name: string, pipelineOnly: number, plainOnly: number) => ({ name, split: 'tune' as const, count: 500, accuracy: {}, paired: { cnn: { pipelineOnly, plainOnly } } });
-    const lines = formatPairedTable([row('spatter', 1, 12), row('rotate', 2, 3)]).split('\n');
-    expect(lines.find((l) => l.startsWith('spatter'))).toMatch(/-2\.2 \(p 0\.003\) \*$/);
-    expect(lines.find((l) => l.startsWith('rotate'))).toMatch(/-0\.2 \(p 1\.000\)\s*$/);
+    const table = formatPairedTable([row('spatter', 1, 12), row('rotate', 2, 3)]);
+    expect(lineOf(table, 'spatter')).toMatch(/-2\.2 \(p 0\.003\) \*\*\s*$/);
+    expect(lineOf(table, 'rotate')).toMatch(/-0\.2 \(p 1\.000\)\s*$/);
+  });
+
+  it('keeps the double star for losses that survive every comparison of the table counted', () => {
+    // 4 vs 14 (p 0.031) is one star alone, and no longer beyond chance among 20 comparisons; 1 vs 12 (p 0.003) is not
+    // either (0.003 > 0.05 / 20); 0 vs 20 (p < 0.001) is.
+    const others = Array.from({ length: 17 }, (_, i) => row(`even-${i}`, 5, 5));
+    const table = formatPairedTable([row('spatter', 1, 12), row('zigzag', 4, 14), row('stripe', 0, 20), ...others]);
+    expect(lineOf(table, 'zigzag')).toMatch(/\(p 0\.031\) \*\s*$/);
+    expect(lineOf(table, 'spatter')).toMatch(/\(p 0\.003\) \*\s*$/);
+    expect(lineOf(table, 'stripe')).toMatch(/\(p <0\.001\) \*\*\s*$/);
+    expect(table).toContain('all 20 comparisons');
   });
 });

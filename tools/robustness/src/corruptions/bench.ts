@@ -5,7 +5,7 @@ import type { Recognition, Recognizer } from '@digitkit/recognizer';
 import type { Raster } from '@digitkit/testkit';
 import { corruptFamily, FAMILIES, type Family, type FamilySplit } from './families.js';
 import { plainMnist } from './plain.js';
-import { binomialAtMost, formatP } from '../stats.js';
+import { binomialAtMost, formatP, holmPasses } from '../stats.js';
 
 /** The suffix of a recognizer's column through the plain preprocessing. */
 export const PLAIN = '-plain';
@@ -130,21 +130,25 @@ function rightOnes(results: readonly Recognition[], labels: Uint8Array): boolean
 
 /**
  * Per row with paired counts, each recognizer's full pipeline minus its plain column, in points, with McNemar's p; a
- * `*` marks a loss beyond chance. The pipeline should never lose to the plain way: this says which gaps are more than
- * a few pictures' luck.
+ * `*` marks a loss beyond chance, `**` one that stays beyond chance with every comparison of the table counted (Holm's
+ * correction: with 46 tests, one or two single stars come by luck alone). The pipeline should never lose to the plain
+ * way: this says which gaps are more than a few pictures' luck.
  */
 export function formatPairedTable(rows: readonly FamilyRow[]): string {
   const withPairs = rows.filter((r) => r.paired);
   if (withPairs.length === 0) return '';
   const names = Object.keys(withPairs[0]!.paired!);
   const nameWidth = Math.max(14, ...withPairs.map((r) => r.name.length));
-  const cell = (m: PairedMisses, count: number) => {
-    const d = pairedDifference(m, count);
-    return `${d.points >= 0 ? '+' : ''}${d.points.toFixed(1)} (p ${formatP(d.p)})${d.losesBeyondChance ? ' *' : '  '}`.padStart(20);
+  const differences = withPairs.map((r) => names.map((n) => pairedDifference(r.paired![n]!, r.count)));
+  const corrected = holmPasses(differences.flat().map((d) => d.p));
+  const cell = (d: ReturnType<typeof pairedDifference>, index: number) => {
+    const mark = d.losesBeyondChance ? (corrected[index] ? ' **' : ' * ') : '   ';
+    return `${d.points >= 0 ? '+' : ''}${d.points.toFixed(1)} (p ${formatP(d.p)})${mark}`.padStart(21);
   };
   return [
-    `${'pipeline - plain'.padEnd(nameWidth)}  ${names.map((n) => `${n}, points (p)`.padStart(20)).join('  ')}`,
-    ...withPairs.map((r) => `${r.name.padEnd(nameWidth)}  ${names.map((n) => cell(r.paired![n]!, r.count)).join('  ')}`),
-    "(same pictures, McNemar's exact test; * the pipeline reads fewer than the plain preprocessing beyond chance, p < 0.05)",
+    `${'pipeline - plain'.padEnd(nameWidth)}  ${names.map((n) => `${n}, points (p)`.padStart(21)).join('  ')}`,
+    ...withPairs.map((r, row) => `${r.name.padEnd(nameWidth)}  ${differences[row]!.map((d, k) => cell(d, row * names.length + k)).join('  ')}`),
+    "(same pictures, McNemar's exact test; * the pipeline reads fewer than the plain preprocessing beyond chance, p < 0.05;",
+    ` ** still beyond chance with all ${corrected.length} comparisons counted, Holm's correction)`,
   ].join('\n');
 }
