@@ -71,9 +71,7 @@ export interface InkFacts {
  */
 export function layoutInk(ink: GrayImage<Uint8Array>, box: Box, { strokes = [], washed = false }: InkFacts = {}): InkLayout {
   const { small, factor } = shrunk(ink, box);
-  const mask = new Uint8Array(small.data.length);
-  const level = otsuLevel(small.data);
-  for (let i = 0; i < mask.length; i++) mask[i] = small.data[i]! > level ? 1 : 0;
+  const mask = maskAbove(small.data, otsuLevel(small.data));
   const { labels, areas } = connectedComponents(mask, small.width, small.height);
   const found = componentsOf(labels, areas, small.width);
   // Under a wash Otsu's level falls above a stroke's stretch under the mud, cutting one stroke in two: pieces the wash
@@ -83,15 +81,20 @@ export function layoutInk(ink: GrayImage<Uint8Array>, box: Box, { strokes = [], 
   return { small, factor, box, groups, drawn: strokes.length < 2 ? null : drawnInk(mask, small.width, box, strokes) };
 }
 
+/** 1 where `data` is above `level`, else 0 (a plain loop: no map function per pixel). */
+function maskAbove(data: Float32Array, level: number): Uint8Array {
+  const mask = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) mask[i] = data[i]! > level ? 1 : 0;
+  return mask;
+}
+
 /**
  * `components` (labelled in `labels`) merged where one piece of `small`'s kept ink, faint too, holds them and their
  * union is no wider than one digit (under SEGMENTATION.minCutAspect): a stain across two digits side by side leaves them
  * two.
  */
 function joinedThrough(small: GrayImage<Float32Array>, components: Component[], labels: Int32Array): Component[] {
-  const kept = new Uint8Array(small.data.length);
-  for (let i = 0; i < kept.length; i++) kept[i] = small.data[i]! > 0 ? 1 : 0;
-  const wide = connectedComponents(kept, small.width, small.height).labels;
+  const wide = connectedComponents(maskAbove(small.data, 0), small.width, small.height).labels;
   const held = new Map<number, Component[]>();
   const seen = new Uint8Array(components.length);
   for (let i = 0; i < labels.length; i++) {
