@@ -1,5 +1,6 @@
-// The corruption families' part of the bench: every family through each recognizer's full pipeline and, beside it,
-// the plain MNIST preprocessing; then UCI's digits by other writers when the file is there.
+// The corruption families' part of the bench: every family through each recognizer's full pipeline, through
+// toMnistFormat alone and, beside them, the plain MNIST preprocessing; then UCI's digits by other writers when the
+// file is there.
 import type { ImageSet } from '@digitkit/core';
 import type { Recognizer } from '@digitkit/recognizer';
 import { type FamilyRow, formatFamilyTable, formatPairedTable, runFamilyBench, scorePictures } from '../src/corruptions/bench.js';
@@ -7,7 +8,7 @@ import { findUciDigits, loadUciDigits, UCI_DIGITS_HOWTO } from '../src/corruptio
 
 export async function benchFamilies(recognizers: Record<string, Recognizer>, test: ImageSet, count: number): Promise<void> {
   const started = performance.now();
-  console.log(`\nCorruption families: ${count} MNIST test digits each (seed 1); <model> = recognize, <model>-plain = plain MNIST preprocessing -> recognizeMnistBatch`);
+  console.log(`\nCorruption families: ${count} MNIST test digits each (seed 1); <model> = recognize, <model>-format = toMnistFormat alone -> recognizeMnistBatch, <model>-plain = plain MNIST preprocessing -> recognizeMnistBatch`);
   const rows = runFamilyBench(recognizers, test, { count, seed: 1 });
   const extra: FamilyRow[] = [];
   const path = findUciDigits();

@@ -1,5 +1,10 @@
+import { useBackend } from '@digitkit/core';
+import { createRecognizer } from '@digitkit/recognizer';
+import { mnistSlice } from '@digitkit/testkit';
 import { describe, expect, it } from 'vitest';
-import { formatPairedTable, pairedDifference } from './bench.js';
+import { WHOLE_INK_AS_DIGIT } from '../models.js';
+import { FORMAT_ONLY, formatPairedTable, PLAIN, pairedDifference, scorePictures } from './bench.js';
+import { corruptFamily, FAMILIES } from './families.js';
 
 describe('pairedDifference', () => {
   it('calls ten pictures only the plain way reads, of 500, a loss beyond chance (p = 2 / 2^10)', () => {
@@ -48,4 +53,24 @@ describe('formatPairedTable', () => {
     expect(lineOf(table, 'stripe')).toMatch(/\(p <0\.001\) \*\*\s*$/);
     expect(table).toContain('all 20 comparisons');
   });
+});
+
+describe('scorePictures', () => {
+  it('scores the full pipeline, toMnistFormat alone and the plain way on the same pictures, each paired with the plain one', async () => {
+    await useBackend('wasm', { log: null });
+    const recognizer = await createRecognizer({ model: 'cnn', log: null, verdicts: WHOLE_INK_AS_DIGIT });
+    const test = await mnistSlice({ split: 'test', count: 200 });
+    // zigzag: a stroke across the digit, which the layout sometimes reads as a second digit and toMnistFormat cannot.
+    const set = corruptFamily(FAMILIES.find((f) => f.name === 'zigzag')!, test, 60, 1);
+    const { accuracy, paired } = scorePictures({ cnn: recognizer }, set.pictures, set.labels);
+    expect(Object.keys(accuracy)).toEqual(['cnn', `cnn${FORMAT_ONLY}`, `cnn${PLAIN}`]);
+    expect(Object.keys(paired)).toEqual(['cnn', `cnn${FORMAT_ONLY}`]);
+    // Each paired column's lead over the plain one is exactly its pictures read right alone minus the plain way's.
+    for (const column of Object.keys(paired)) {
+      const { pipelineOnly, plainOnly } = paired[column]!;
+      expect(accuracy[column]! - accuracy[`cnn${PLAIN}`]!).toBeCloseTo((pipelineOnly - plainOnly) / set.pictures.length, 10);
+    }
+    expect(accuracy[`cnn${FORMAT_ONLY}`]).toBeGreaterThan(0.8);
+    recognizer.dispose();
+  }, 60_000);
 });

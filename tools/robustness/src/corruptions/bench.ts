@@ -1,6 +1,7 @@
-// Scores recognizers on the corruption families, each through its full pipeline (`recognize`) and, beside it, through
-// the plain MNIST preprocessing (`plainMnist` -> `recognizeMnistBatch`).
+// Scores recognizers on the corruption families, each through its full pipeline (`recognize`), through toMnistFormat
+// alone and, beside them, through the plain MNIST preprocessing (the last two -> `recognizeMnistBatch`).
 import type { ImageSet } from '@digitkit/core';
+import { toMnistFormat } from '@digitkit/preprocess';
 import type { Recognition, Recognizer } from '@digitkit/recognizer';
 import type { Raster } from '@digitkit/testkit';
 import { corruptFamily, FAMILIES, type Family, type FamilySplit } from './families.js';
@@ -9,15 +10,23 @@ import { binomialAtMost, formatP, holmPasses } from '../stats.js';
 
 /** The suffix of a recognizer's column through the plain preprocessing. */
 export const PLAIN = '-plain';
+/**
+ * The suffix of a recognizer's column through toMnistFormat alone: the preprocessing issue 11's point 1 compares with
+ * the plain way, read as the plain column is (one 28x28, no layout into pieces, no number reader, no verdicts).
+ */
+export const FORMAT_ONLY = '-format';
 
 /** One row: a family (or the held-out other writers' digits) and the accuracy per column. */
 export interface FamilyRow {
   readonly name: string;
   readonly split: FamilySplit | 'other-writers';
   readonly count: number;
-  /** Per column: `<recognizer>` (full pipeline) and `<recognizer>-plain`. */
+  /** Per column: `<recognizer>` (full pipeline), `<recognizer>-format` (toMnistFormat alone) and `<recognizer>-plain`. */
   readonly accuracy: Record<string, number>;
-  /** Per recognizer: the pictures only one of its two columns reads right (the same pictures, so they pair). */
+  /**
+   * Per column but the plain ones (`<recognizer>`, `<recognizer>-format`): the pictures only it or only its plain
+   * column reads right (the same pictures, so they pair).
+   */
   readonly paired?: Record<string, PairedMisses>;
 }
 
@@ -40,30 +49,31 @@ export function pairedDifference({ pipelineOnly, plainOnly }: PairedMisses, coun
 }
 
 /**
- * Accuracy of each recognizer on the pictures through `recognize`, and through plainMnist -> recognizeMnistBatch, with
- * the pictures only one of the two reads right.
+ * Accuracy of each recognizer on the pictures through `recognize`, through toMnistFormat -> recognizeMnistBatch and
+ * through plainMnist -> recognizeMnistBatch, with the pictures only the first two or only the plain way reads right.
  */
 export function scorePictures(
   recognizers: Record<string, Recognizer>,
   pictures: readonly Raster[],
   labels: Uint8Array,
 ): { accuracy: Record<string, number>; paired: Record<string, PairedMisses> } {
-  const plain = new Uint8Array(pictures.length * 784);
+  const [formatted, plain] = [new Uint8Array(pictures.length * 784), new Uint8Array(pictures.length * 784)];
   pictures.forEach((p, i) => {
+    const mnist = toMnistFormat(p);
+    if (!mnist.empty) formatted.set(mnist.pixels, i * 784);
     const image = plainMnist(p);
     if (image) plain.set(image, i * 784);
   });
   const accuracy: Record<string, number> = {};
   const paired: Record<string, PairedMisses> = {};
   for (const [name, recognizer] of Object.entries(recognizers)) {
-    const byPipeline = rightOnes(pictures.map((p) => recognizer.recognize(p)), labels);
     const byPlain = rightOnes(recognizer.recognizeMnistBatch(plain), labels);
-    accuracy[name] = shareTrue(byPipeline);
+    const columns = { [name]: rightOnes(pictures.map((p) => recognizer.recognize(p)), labels), [`${name}${FORMAT_ONLY}`]: rightOnes(recognizer.recognizeMnistBatch(formatted), labels) };
+    for (const [column, right] of Object.entries(columns)) {
+      accuracy[column] = shareTrue(right);
+      paired[column] = { pipelineOnly: right.filter((r, i) => r && !byPlain[i]).length, plainOnly: byPlain.filter((r, i) => r && !right[i]).length };
+    }
     accuracy[`${name}${PLAIN}`] = shareTrue(byPlain);
-    paired[name] = {
-      pipelineOnly: byPipeline.filter((right, i) => right && !byPlain[i]).length,
-      plainOnly: byPlain.filter((right, i) => right && !byPipeline[i]).length,
-    };
   }
   return { accuracy, paired };
 }
@@ -129,10 +139,11 @@ function rightOnes(results: readonly Recognition[], labels: Uint8Array): boolean
 }
 
 /**
- * Per row with paired counts, each recognizer's full pipeline minus its plain column, in points, with McNemar's p; a
- * `*` marks a loss beyond chance, `**` one that stays beyond chance with every comparison of the table counted (Holm's
- * correction: with 46 tests, one or two single stars come by luck alone). The pipeline should never lose to the plain
- * way: this says which gaps are more than a few pictures' luck.
+ * Per row with paired counts, each paired column (a recognizer's full pipeline, and toMnistFormat alone) minus its
+ * plain column, in points, with McNemar's p; a `*` marks a loss beyond chance, `**` one that stays beyond chance with
+ * every comparison of the table counted (Holm's correction: with 92 tests, a few single stars come by luck alone). The
+ * preprocessing should never lose to the plain way: this says which gaps are more than a few pictures' luck, and the
+ * two columns apart say which part of a loss is toMnistFormat's and which the layout's and verdicts'.
  */
 export function formatPairedTable(rows: readonly FamilyRow[]): string {
   const withPairs = rows.filter((r) => r.paired);
@@ -146,7 +157,7 @@ export function formatPairedTable(rows: readonly FamilyRow[]): string {
     return `${d.points >= 0 ? '+' : ''}${d.points.toFixed(1)} (p ${formatP(d.p)})${mark}`.padStart(21);
   };
   return [
-    `${'pipeline - plain'.padEnd(nameWidth)}  ${names.map((n) => `${n}, points (p)`.padStart(21)).join('  ')}`,
+    `${'column - plain'.padEnd(nameWidth)}  ${names.map((n) => `${n}, points (p)`.padStart(21)).join('  ')}`,
     ...withPairs.map((r, row) => `${r.name.padEnd(nameWidth)}  ${differences[row]!.map((d, k) => cell(d, row * names.length + k)).join('  ')}`),
     "(same pictures, McNemar's exact test; * the pipeline reads fewer than the plain preprocessing beyond chance, p < 0.05;",
     ` ** still beyond chance with all ${corrected.length} comparisons counted, Holm's correction)`,
