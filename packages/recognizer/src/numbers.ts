@@ -18,7 +18,9 @@ PAIR_OF.forEach((pair, c) => {
 /**
  * Where the reader is sure the ink is two digits but torn between pairs (all pairs together at least `pairs`), a cut's
  * two digits agree with it from `cutPair` (not numberAgreement): the cut picks among the reader's pairs. Chosen on the
- * tuning halves (tools/robustness RESULTS.md, "A reader torn between pairs").
+ * tuning halves (tools/robustness RESULTS.md, "A reader torn between pairs"). Not where the picture's ink is one piece
+ * the model reads as one digit at least `minCutConfidence` sure (a digit with a stroke across it; RESULTS.md, "A torn
+ * reader does not cut one sure digit").
  */
 export const TORN_READER = Object.freeze({ pairs: 0.7, cutPair: 0.2 });
 

@@ -124,7 +124,7 @@ class ModelRecognizer implements Recognizer {
     const number = (digits: readonly DigitPiece[]): Recognition => ({ verdict: 'digits', digits: digits.map((d) => d.label), pieces: digits, box, inverted });
     const oneDigit = (): Recognition => ({ verdict: 'digit', ...answer(whole), guesses: topGuesses(whole.probabilities), pixels: mnist.pixels, box, inverted });
     // The whole ink (of `region`, all of it) read by the number reader as two digits.
-    const wholeAsPair = (region: Region) => this.#readAsPair(layout, region, mnist.ink, { ...answer(whole), pixels: mnist.pixels, box });
+    const wholeAsPair = (region: Region, onePiece = false) => this.#readAsPair(layout, region, mnist.ink, { ...answer(whole), pixels: mnist.pixels, box }, onePiece);
     if (pieces.length >= 2) {
       const close = closeTogether(pieces.map((p) => p.box));
       // Pieces almost touching are one digit written in parts (an open 4) when the whole ink is a sure digit, unless the
@@ -154,7 +154,7 @@ class ModelRecognizer implements Recognizer {
     const allInk = wholeRegion(layout);
     const apart = this.#drawnApart(layout, allInk, answer(whole));
     if (apart && apart.length <= this.thresholds.maxDigits) return number(apart);
-    const pair = wholeAsPair(allInk);
+    const pair = wholeAsPair(allInk, true);
     if (pair) return number(pair);
     if (oneDoubt !== null) {
       const digits = this.#touchingDigits(layout, allInk);
@@ -196,20 +196,22 @@ class ModelRecognizer implements Recognizer {
   /**
    * `region` (its ink `image`) read by the number reader as two digits: kept when a cut of it (touchingCuts) reads as
    * two digits the reader gives at least numberAgreement (TORN_READER's cutPair where it is sure of a pair but not of
-   * which), each side at least minPieceConfidence sure and passing as a single digit would; or by a cut reading the
+   * which, unless `whole` is the picture's `onePiece` of ink and read as one digit at least minCutConfidence sure), each side at least minPieceConfidence sure and passing as a single digit would; or by a cut reading the
    * reader's own pair where it is sure of it (CONFIRMING_CUT); or on the reader's word alone from numberAlone (each
    * digit's probabilities then the reader's, its image and box those of the cut the model finds most like the pair, or
    * with no cut `whole`'s image and each half of its box).
    */
-  #readAsPair(layout: InkLayout, region: Region, image: GrayImage, whole: DigitPiece): DigitPiece[] | null {
+  #readAsPair(layout: InkLayout, region: Region, image: GrayImage, whole: DigitPiece, onePiece = false): DigitPiece[] | null {
     const { numberAgreement, numberAlone } = this.thresholds;
     if (!this.numberReader) return null;
     const read = readNumber(this.numberReader, image);
     if (!read.pair) return null;
     // numberAgreement 1 turns every agreement with a cut off (the torn reader's and the confirming cut's too).
     const agreementOn = numberAgreement < 1;
-    // A reader torn between pairs lets a cut pick among them.
-    const torn = agreementOn && read.pairs >= TORN_READER.pairs;
+    // A reader torn between pairs lets a cut pick among them; not in the one piece of ink the model reads as one digit as
+    // surely as a cut's side must be read: a digit with a stroke across it is surely *a* pair to the reader, and none in
+    // particular (pieces side by side or close together are evidence of two digits that one piece is not).
+    const torn = agreementOn && read.pairs >= TORN_READER.pairs && !(onePiece && whole.confidence >= this.thresholds.minCutConfidence);
     const agreement = torn ? Math.min(numberAgreement, TORN_READER.cutPair) : numberAgreement;
     if (read.probability < Math.min(agreement, numberAlone)) return null;
     // The reader gives the cut's two digits `agreement`, each side at least as sure as a piece of a number must be

@@ -306,8 +306,11 @@ describe("verdict 'digits' for deeply overlapping digits whose two cheapest seam
 describe("verdict 'digits' for deeply overlapping digits whose pair the number reader is torn about: the number reader", () => {
   // Found among test digits 84-131 overlapping test digits 0-59 by 24 px at 6x: where the reader is sure of a pair but
   // not of which, a cut's pair it gives 0.2 is kept: the models read 7 and 12 more of the 2,880 right (net: one 25 both
-  // read right before is read as 26 now); these 5, read right by both models now and by neither before.
+  // read right before is read as 26 now); these 5, read right by both models now and by neither before. Since stop 61 the
+  // CNN reads 102 over 40 as one 5 (one piece, read at least minCutConfidence sure: a torn reader no longer cuts it, as
+  // it cut digits with a stroke across them; each model reads 1 of the 2,880 fewer, tools/robustness RESULTS.md).
   const CASES = [[93, 7], [102, 40], [112, 22], [115, 14], [122, 28]];
+  const oneSureFive = (model: string, expected: string) => model === 'cnn' && expected === `digits ${test.labels[102]}${test.labels[40]}`;
 
   it('reads them left to right, the cut picking among the pairs the reader gives under numberAgreement (both shipped models)', async () => {
     for (const indices of CASES) {
@@ -315,7 +318,33 @@ describe("verdict 'digits' for deeply overlapping digits whose pair the number r
       expect(read.pair && read.pairs >= TORN_READER.pairs, `${a}${b}: the reader is sure of a pair`).toBe(true);
       if (read.pair) expect(read.probabilityOf(a, b), `${a}${b}: the reader's probability of it`).toBeLessThan(VERDICT_THRESHOLDS.cnn.numberAgreement);
     }
-    for (const reading of await readWithAndWithoutReader(CASES, -24)) expectReadInOrder(reading);
+    for (const reading of await readWithAndWithoutReader(CASES, -24)) {
+      if (oneSureFive(reading.model, reading.expected)) expect(verdictOf(reading.result)).toBe(`digit ${test.labels[102]}`);
+      else expectReadInOrder(reading);
+    }
+  });
+});
+
+describe("verdict 'digit' for a digit with a stroke across it, where the number reader is torn: the model's sure digit", () => {
+  // MNIST test digits with a thin zigzag across them (as MNIST-C's zigzag: a 1.5 px line at 28x28), enlarged 6x. Found
+  // among test digits 0-999: the reader is sure of *a* pair, of none in particular, and before the torn path asked for
+  // the whole to be less sure than minCutConfidence, a cut's pair was taken over the model's sure digit (these two read
+  // "76" and "22" with every piece read as a digit; 477 also with the shipped thresholds).
+  function zigzagged(i: number): { data: Uint8Array; width: number; height: number } {
+    const y0 = 0.1 + 0.8 * (((i * 37) % 100) / 100);
+    const corners = Array.from({ length: 13 }, (_, k) => [0.07 + (0.86 * k) / 12, y0 + (k % 2 ? 0.07 : -0.07)] as [number, number]);
+    const ink = drawStrokes([[corners[0]!, ...line(corners, 6)]], 28, 28, { left: 0, top: 0, width: 28, height: 28 }, 1.5);
+    return { data: upscaleBilinear(Uint8Array.from(digitAt(i), (v, p) => Math.max(v, ink[p]!)), 28, 28, 6), width: 168, height: 168 };
+  }
+
+  it('reads it as the one digit the model is sure of, not as the pair a cut reads (the CNN)', async () => {
+    const everyPieceADigit = await createRecognizer({ log: null, verdicts: { minSureness: 0, viewWeight: 0, secondOpinionWeight: 0, maxAspect: Number.MAX_VALUE } });
+    try {
+      for (const i of [138, 477]) expect(verdictOf(everyPieceADigit.recognize(zigzagged(i))), `test digit ${i}`).toBe(`digit ${test.labels[i]}`);
+    } finally {
+      everyPieceADigit.dispose();
+    }
+    expect(verdictOf(cnn.recognize(zigzagged(477)))).toBe(`digit ${test.labels[477]}`);
   });
 });
 
