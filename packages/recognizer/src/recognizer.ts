@@ -196,8 +196,9 @@ class ModelRecognizer implements Recognizer {
   /**
    * `region` (its ink `image`) read by the number reader as two digits: kept when a cut of it (touchingCuts) reads as
    * two digits the reader gives at least numberAgreement (TORN_READER's cutPair where it is sure of a pair but not of
-   * which, unless `whole` is the picture's `onePiece` of ink and read as one digit at least minCutConfidence sure), each side at least minPieceConfidence sure and passing as a single digit would; or by a cut reading the
-   * reader's own pair where it is sure of it (CONFIRMING_CUT); or on the reader's word alone from numberAlone (each
+   * which, unless `whole` is the picture's `onePiece` of ink and read as one digit at least minCutConfidence sure), each
+   * side at least minPieceConfidence sure and passing as a single digit would; or by a cut reading the reader's own
+   * pair where it is sure of it (CONFIRMING_CUT); or on the reader's word alone from numberAlone (each
    * digit's probabilities then the reader's, its image and box those of the cut the model finds most like the pair, or
    * with no cut `whole`'s image and each half of its box).
    */
