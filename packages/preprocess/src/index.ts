@@ -10,4 +10,4 @@ export type { RasterImage, GrayImage, Box, AlphaBackground } from './image.js';
 export { applyExifOrientation, toGrayscale, boundingBox, centerOfMass, resizeArea, strokeWidth } from './image.js';
 export type { Polarity, MnistFormatOptions, MnistFormatResult } from './mnist-format.js';
 export { toMnistFormat } from './mnist-format.js';
-export { connectedComponents } from './morphology.js';
+export { connectedComponents, maskAbove } from './morphology.js';

@@ -173,6 +173,14 @@ export function resampleDilated(
   return resampleArea({ data: dilated, width: detailWidth, height: detailHeight }, whole, step, step, outWidth, outHeight);
 }
 
+/** 1 where `data` is above `level`, else 0. A plain loop: Uint8Array.from with a map function took 27 ms on a 1024x768
+ * picture. */
+export function maskAbove(data: Float32Array, level: number): Uint8Array {
+  const mask = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) mask[i] = data[i]! > level ? 1 : 0;
+  return mask;
+}
+
 /** Labels 8-connected components of `mask` (nonzero = on): label per pixel (0 = off, 1.. = component) and areas. */
 export function connectedComponents(mask: Uint8Array, width: number, height: number): { labels: Int32Array; areas: number[] } {
   const labels = new Int32Array(width * height);

@@ -1,6 +1,6 @@
 // Splits the ink of a picture into digit-sized pieces, left to right, on a small copy of the ink's box: cheap enough
 // to run on every stroke (well under a millisecond for a pad drawing); and offers cuts of one piece where digits touch.
-import { type Box, boundingBox, connectedComponents, type GrayImage, resizeArea } from '@digitkit/preprocess';
+import { type Box, boundingBox, connectedComponents, type GrayImage, maskAbove, resizeArea } from '@digitkit/preprocess';
 import type { Stroke } from './types.js';
 import { SEGMENTATION } from './verdicts.js';
 
@@ -79,13 +79,6 @@ export function layoutInk(ink: GrayImage<Uint8Array>, box: Box, { strokes = [], 
   const components = washed ? joinedThrough(small, found, labels) : found;
   const groups = groupComponents(withoutSpecks(components)).map((group) => regionOf(group, labels));
   return { small, factor, box, groups, drawn: strokes.length < 2 ? null : drawnInk(mask, small.width, box, strokes) };
-}
-
-/** 1 where `data` is above `level`, else 0 (a plain loop: no map function per pixel). */
-function maskAbove(data: Float32Array, level: number): Uint8Array {
-  const mask = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) mask[i] = data[i]! > level ? 1 : 0;
-  return mask;
 }
 
 /**
