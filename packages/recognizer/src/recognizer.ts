@@ -124,7 +124,7 @@ class ModelRecognizer implements Recognizer {
     const number = (digits: readonly DigitPiece[]): Recognition => ({ verdict: 'digits', digits: digits.map((d) => d.label), pieces: digits, box, inverted });
     const oneDigit = (): Recognition => ({ verdict: 'digit', ...answer(whole), guesses: topGuesses(whole.probabilities), pixels: mnist.pixels, box, inverted });
     // The whole ink (of `region`, all of it) read by the number reader as two digits.
-    const wholeAsPair = (region: Region, onePiece = false) => this.#readAsPair(layout, region, mnist.ink, { ...answer(whole), pixels: mnist.pixels, box }, onePiece);
+    const wholeAsPair = (region: Region, where: { onePiece?: boolean } = {}) => this.#readAsPair(layout, region, mnist.ink, { ...answer(whole), pixels: mnist.pixels, box }, where);
     if (pieces.length >= 2) {
       const close = closeTogether(pieces.map((p) => p.box));
       // Pieces almost touching are one digit written in parts (an open 4) when the whole ink is a sure digit, unless the
@@ -154,7 +154,7 @@ class ModelRecognizer implements Recognizer {
     const allInk = wholeRegion(layout);
     const apart = this.#drawnApart(layout, allInk, answer(whole));
     if (apart && apart.length <= this.thresholds.maxDigits) return number(apart);
-    const pair = wholeAsPair(allInk, true);
+    const pair = wholeAsPair(allInk, { onePiece: true });
     if (pair) return number(pair);
     if (oneDoubt !== null) {
       const digits = this.#touchingDigits(layout, allInk);
@@ -202,7 +202,7 @@ class ModelRecognizer implements Recognizer {
    * digit's probabilities then the reader's, its image and box those of the cut the model finds most like the pair, or
    * with no cut `whole`'s image and each half of its box).
    */
-  #readAsPair(layout: InkLayout, region: Region, image: GrayImage, whole: DigitPiece, onePiece = false): DigitPiece[] | null {
+  #readAsPair(layout: InkLayout, region: Region, image: GrayImage, whole: DigitPiece, { onePiece = false } = {}): DigitPiece[] | null {
     const { numberAgreement, numberAlone } = this.thresholds;
     if (!this.numberReader) return null;
     const read = readNumber(this.numberReader, image);
