@@ -38,6 +38,15 @@ function grayPng(width: number, height: number, inflated: number): Uint8Array {
   return png([['IHDR', ihdr], ['IDAT', deflateSync(new Uint8Array(inflated), { level: 9 })], ['IEND', new Uint8Array(0)]]);
 }
 
+/** `file` (a JPEG) with the size in its frame header replaced: what a damaged or hostile file may claim. */
+function withJpegSize(file: Uint8Array, width: number, height: number): Uint8Array {
+  const out = Uint8Array.from(file);
+  const at = out.findIndex((b, i) => b === 0xff && out[i + 1] === 0xc0);
+  new DataView(out.buffer).setUint16(at + 5, height);
+  new DataView(out.buffer).setUint16(at + 7, width);
+  return out;
+}
+
 const refusal = async (bytes: Uint8Array, options = {}) => {
   try {
     await decodePicture(bytes, options);
@@ -100,8 +109,37 @@ describe('decodePicture', () => {
     expect((await refusal(small, { maxPixels: 20, name: 'six.png' })).message).toMatch(/^six\.png is 6x4 pixels/);
     expect((await decodePicture(small, { maxPixels: 24 })).width).toBe(W);
     const photo = jpeg.encode({ data: new Uint8Array(64 * 64 * 4).fill(255), width: 64, height: 64 }, 90).data;
-    expect((await refusal(photo, { maxPixels: 1000 })).message).toMatch(/is a JPEG of more than 0\.001 megapixels/);
+    expect((await refusal(photo, { maxPixels: 1000 })).message).toMatch(/is 64x64 pixels \(0\.0 megapixels; at most 0\.001 are read\)/);
+    // The size a JPEG's frame header gives, as it is, not a decoder's estimate.
+    const claims60 = await refusal(withJpegSize(photo, 10_000, 6_000));
+    expect(claims60.code).toBe('IMAGE_TOO_LARGE');
+    expect(claims60.message).toMatch(/is 10000x6000 pixels \(60\.0 megapixels; at most 50 are read\)/);
     await expect(decodePicture(small, { maxPixels: 0 })).rejects.toThrow(/maxPixels must be a positive integer, got 0/);
+  });
+
+  it('reads a camera-size JPEG whole: 13 megapixels at full colour resolution (4:4:4)', async () => {
+    // jpeg-js takes ~22 bytes a pixel for such a file; a fixed 264 MB limit refused it as "more than 50 megapixels".
+    const [w, h] = [4200, 3100];
+    const stored = new Uint8Array(w * h * 4);
+    for (let i = 0; i < stored.length; i++) stored[i] = i % 4 === 3 ? 255 : ((i * 2654435761) >>> 24) & 0xff;
+    const file = jpeg.encode({ data: stored, width: w, height: h }, 80).data;
+    const picture = await decodePicture(file);
+    expect([picture.width, picture.height, picture.channels]).toEqual([w, h, 4]);
+  });
+
+  it('refuses a small JPEG whose header claims a large frame, before decoding it', async () => {
+    const photo = jpeg.encode({ data: new Uint8Array(64 * 64 * 4).fill(200), width: 64, height: 64 }, 90).data;
+    const before = process.memoryUsage().arrayBuffers;
+    const error = await refusal(withJpegSize(photo, 5_000, 5_000), { name: 'claims.jpg' });
+    expect(error.code).toBe('BAD_IMAGE');
+    expect(error.message).toMatch(/^claims\.jpg says it is 5000x5000 pixels, but a JPEG that size takes at least 48,829 bytes and it has \d{3}: it is damaged or cut short/);
+    // jpeg-js alone took some 460 MB for these 700 bytes.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(20_000_000);
+    // Where a file is large enough for its frame but not for what decoding it takes, it says how much.
+    const flat = jpeg.encode({ data: new Uint8Array(4000 * 3000 * 4).fill(255), width: 4000, height: 3000 }, 90).data;
+    const heavy = await refusal(flat, { maxPixels: 20_000_000 });
+    expect(heavy.code).toBe('IMAGE_TOO_LARGE');
+    expect(heavy.message).toMatch(/is 4000x3000 pixels \(about 2\d\d MB to decode; at most 1\d\d MB are taken for a 0\.\d MB file\)/);
   });
 
   it('stops inflating a PNG at the size its header declares (a decompression bomb)', async () => {

@@ -45,8 +45,9 @@ export interface DecodePictureOptions {
 /**
  * Decodes a PNG (any bit depth, palette, alpha) or a JPEG (turned upright by its EXIF orientation, as browsers show
  * it) into 8-bit pixels. Refuses, with a DigitkitError that says what to do, anything else, a picture over
- * `maxPixels` (from its header, before decoding), and a PNG whose pixel data inflates past what its header declares
- * (a decompression bomb), counted as it inflates.
+ * `maxPixels` (from its header, before decoding), a PNG whose pixel data inflates past what its header declares
+ * (a decompression bomb), counted as it inflates, and a JPEG too short for its header's size or too large to decode
+ * within a memory bound that grows with the file (checkJpegFrame).
  */
 export async function decodePicture(file: Uint8Array | ArrayBuffer, options: DecodePictureOptions = {}): Promise<Picture> {
   const name = options.name ?? 'the picture';
@@ -121,17 +122,23 @@ const maxDecodedBytes = (maxPixels: number) => maxPixels * 4;
 
 /** Refuses, from the header alone, a PNG too large to decode (pixels, or bytes once decoded). */
 function checkPngSize({ width, height, depth, colorType }: PngHeader, name: string, maxPixels: number): void {
-  const pixels = width * height;
   const maxBytes = maxDecodedBytes(maxPixels);
-  const decoded = pixels * (BYTES_PER_PIXEL[colorType] ?? 4) * (depth === 16 ? 2 : 1);
-  if (pixels <= maxPixels && decoded <= maxBytes) return;
-  const why =
-    pixels > maxPixels
-      ? `${(pixels / 1e6).toFixed(1)} megapixels; at most ${maxPixels / 1e6} are read`
-      : `${depth}-bit, ${Math.round(decoded / 1e6)} MB once decoded; at most ${maxBytes / 1e6} MB are read`;
-  throw new DigitkitError(
+  const decoded = width * height * (BYTES_PER_PIXEL[colorType] ?? 4) * (depth === 16 ? 2 : 1);
+  checkPixels(width, height, name, maxPixels);
+  if (decoded <= maxBytes) return;
+  throw tooLarge(name, width, height, `${depth}-bit, ${Math.round(decoded / 1e6)} MB once decoded; at most ${maxBytes / 1e6} MB are read`, ', or save it with 8 bits per channel');
+}
+
+/** Refuses a picture of more than `maxPixels` (from its header). */
+function checkPixels(width: number, height: number, name: string, maxPixels: number): void {
+  const pixels = width * height;
+  if (pixels > maxPixels) throw tooLarge(name, width, height, `${(pixels / 1e6).toFixed(1)} megapixels; at most ${maxPixels / 1e6} are read`);
+}
+
+function tooLarge(name: string, width: number, height: number, why: string, otherFix = ''): DigitkitError {
+  return new DigitkitError(
     'IMAGE_TOO_LARGE',
-    `${name} is ${width}x${height} pixels (${why}) and was not decoded. Scale the picture down first, or save it with 8 bits per channel (a digit needs far fewer pixels).`,
+    `${name} is ${width}x${height} pixels (${why}) and was not decoded. Scale the picture down first${otherFix} (a digit needs far fewer pixels).`,
   );
 }
 
@@ -227,24 +234,91 @@ function grayAlphaToRgba(bytes: Uint8Array): Uint8Array {
 }
 
 /**
- * Reads a JPEG as RGBA, upright (see exifOrientation); jpeg-js refuses one over `maxPixels` from its frame header,
- * before it allocates the pixels.
+ * Reads a JPEG as RGBA, upright (see exifOrientation), once its frame header passes checkJpegFrame; jpeg-js's own
+ * memory limit, set to the same bound, backs the check up.
  */
 function readJpeg({ jpeg, exifReader }: Decoders, bytes: Uint8Array, name: string, maxPixels: number): Picture {
+  const frame = jpegFrame(bytes);
+  const memoryLimit = jpegMemoryLimit(bytes.length, maxPixels);
+  if (frame) checkJpegFrame(frame, bytes.length, name, maxPixels, memoryLimit);
   let decoded: { width: number; height: number; data: Uint8Array; exifBuffer?: Uint8Array };
   try {
-    decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: maxDecodedBytes(maxPixels) / 1e6 + 64 });
+    decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: memoryLimit / MB });
   } catch (error) {
+    // Reached only where checkJpegFrame could not read the frame header and jpeg-js could.
     if (/maxResolutionInMP|maxMemoryUsageInMB/.test((error as Error).message)) {
-      throw new DigitkitError(
-        'IMAGE_TOO_LARGE',
-        `${name} is a JPEG of more than ${maxPixels / 1e6} megapixels (the most read) and was not decoded. Scale the picture down first (a digit needs far fewer pixels).`,
-      );
+      throw new DigitkitError('IMAGE_TOO_LARGE', `${name} is a JPEG too large to decode (over ${maxPixels / 1e6} megapixels, or ${Math.round(memoryLimit / MB)} MB) and was not decoded. Scale the picture down first (a digit needs far fewer pixels).`);
     }
     throw error;
   }
   const stored = { data: decoded.data, width: decoded.width, height: decoded.height, channels: 4 as const };
   return applyExifOrientation(stored, exifOrientation(exifReader, decoded.exifBuffer)) as Picture;
+}
+
+/** jpeg-js counts memory in these. */
+const MB = 1024 * 1024;
+
+/**
+ * The most memory jpeg-js may take for one file: what `maxPixels` of RGBA take plus 64 MB, or 256 bytes per byte of the
+ * file when that is more. jpeg-js holds every 8x8 block's coefficients as 32-bit numbers, about 20 bytes a pixel in all:
+ * a 24-megapixel phone photo (3 MB or more) needs some 350 MB, while a small file that claims a large frame stays bounded.
+ */
+const jpegMemoryLimit = (fileBytes: number, maxPixels: number) => Math.max(maxDecodedBytes(maxPixels) + 64 * MB, 256 * fileBytes);
+
+interface JpegFrame {
+  width: number;
+  height: number;
+  /** Each component's horizontal and vertical sampling factors. */
+  sampling: { h: number; v: number }[];
+  /** Huffman-coded (every block takes a bit at least), not arithmetic-coded. */
+  huffman: boolean;
+}
+
+/** Start-of-frame markers (every coding process; 0xc4, 0xc8 and 0xcc are other segments). */
+const JPEG_FRAME_MARKERS = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+
+/** A JPEG's frame header (size and sampling), or undefined when the segments before the first scan hold none readable. */
+function jpegFrame(bytes: Uint8Array): JpegFrame | undefined {
+  let at = 2;
+  while (at + 4 <= bytes.length && bytes[at] === 0xff) {
+    const marker = bytes[at + 1]!;
+    // Fill bytes, and markers without a length (restart markers, a second SOI).
+    if (marker === 0xff) at += 1;
+    else if ((marker >= 0xd0 && marker <= 0xd8) || marker === 0x01) at += 2;
+    else if (marker === 0xda || marker === 0xd9) return undefined;
+    else if (JPEG_FRAME_MARKERS.has(marker)) {
+      const count = bytes[at + 9] ?? 0;
+      if (at + 10 + 3 * count > bytes.length) return undefined;
+      const sampling = Array.from({ length: count }, (_, k) => ({ h: bytes[at + 11 + 3 * k]! >> 4, v: bytes[at + 11 + 3 * k]! & 15 }));
+      return { height: (bytes[at + 5]! << 8) | bytes[at + 6]!, width: (bytes[at + 7]! << 8) | bytes[at + 8]!, sampling, huffman: marker < 0xc8 };
+    } else at += 2 + ((bytes[at + 2]! << 8) | bytes[at + 3]!);
+  }
+  return undefined;
+}
+
+/**
+ * Refuses, from the frame header, a JPEG over `maxPixels`, one shorter than its size allows (each 8x8 block of a
+ * Huffman-coded picture takes at least one bit: a 700-byte file that says 5000x5000 is damaged or hostile, and jpeg-js would take
+ * 400 MB for it), and one that jpeg-js would need more than `memoryLimit` bytes to decode.
+ */
+function checkJpegFrame({ width, height, sampling, huffman }: JpegFrame, fileBytes: number, name: string, maxPixels: number, memoryLimit: number): void {
+  // Sampling factors outside 1-4, or a zero size: the decoder's to report.
+  if (width === 0 || height === 0 || sampling.length === 0 || sampling.some(({ h, v }) => h < 1 || h > 4 || v < 1 || v > 4)) return;
+  checkPixels(width, height, name, maxPixels);
+  const [columns, rows] = [Math.ceil(width / 8), Math.ceil(height / 8)];
+  if (huffman && columns * rows > 8 * fileBytes) {
+    throw new DigitkitError(
+      'BAD_IMAGE',
+      `${name} says it is ${width}x${height} pixels, but a JPEG that size takes at least ${Math.ceil((columns * rows) / 8).toLocaleString('en')} bytes and it has ${fileBytes.toLocaleString('en')}: it is damaged or cut short, and was not decoded. Save the picture again.`,
+    );
+  }
+  // jpeg-js's own count: the 8x8 blocks of whole MCUs at 256 bytes each, every component's samples, all of them again, RGBA.
+  const [maxH, maxV] = [Math.max(...sampling.map((s) => s.h)), Math.max(...sampling.map((s) => s.v))];
+  const wholeMcuBlocks = sampling.reduce((sum, { h, v }) => sum + Math.ceil(columns / maxH) * h * Math.ceil(rows / maxV) * v, 0);
+  const pictureBlocks = sampling.reduce((sum, { h, v }) => sum + Math.ceil((columns * h) / maxH) * Math.ceil((rows * v) / maxV), 0);
+  const needed = wholeMcuBlocks * 256 + pictureBlocks * 64 + width * height * (sampling.length + 4) + MB + fileBytes;
+  if (needed <= memoryLimit) return;
+  throw tooLarge(name, width, height, `about ${Math.round(needed / MB)} MB to decode; at most ${Math.round(memoryLimit / MB)} MB are taken for a ${(fileBytes / MB).toFixed(1)} MB file`);
 }
 
 /**
