@@ -118,26 +118,48 @@ export function topHatInPlace(data: Float32Array, width: number, height: number,
 export function dilateDisk(data: Float32Array, width: number, height: number, radius: number): Float32Array {
   const r = Math.max(0, Math.floor(radius));
   if (r === 0) return data.slice();
-  // The disk is 2r+1 rows of different half-widths: one horizontal max filter per half-width, then a max over rows.
-  const byHalfWidth = new Map<number, Float32Array>();
+  // The disk is 2r+1 rows, narrowest at the top and bottom: each row's running max grows by a pixel each way per step
+  // (the max of its neighbours), and is taken into the rows of the disk that are that wide before it grows on. Two
+  // working arrays whatever r (one per width took r of them: 800 MB for r = 200 on a megapixel picture).
   const out = new Float32Array(data.length).fill(-Infinity);
-  for (let dy = -r; dy <= r; dy++) {
-    const half = Math.floor(Math.sqrt(r * r - dy * dy) + 1e-9);
-    let rows = byHalfWidth.get(half);
-    if (!rows) {
-      rows = maxFilter(data, width, height, half, 0);
-      byHalfWidth.set(half, rows);
+  let rows = data.slice();
+  let grown = new Float32Array(data.length);
+  let half = 0;
+  for (let ady = r; ady >= 0; ady--) {
+    const needed = Math.floor(Math.sqrt(r * r - ady * ady) + 1e-9);
+    for (; half < needed; half++) {
+      widenRowMax(rows, grown, width, height);
+      [rows, grown] = [grown, rows];
     }
-    for (let y = Math.max(0, -dy); y < Math.min(height, height - dy); y++) {
-      const o = y * width;
-      const s = (y + dy) * width;
-      for (let x = 0; x < width; x++) {
-        const v = rows[s + x]!;
-        if (v > out[o + x]!) out[o + x] = v;
-      }
-    }
+    maxShiftedInto(out, rows, width, height, ady);
+    if (ady > 0) maxShiftedInto(out, rows, width, height, -ady);
   }
   return out;
+}
+
+/** next[x] = the max of rows[x - 1 .. x + 1] within its row: a row max over 2h+1 pixels becomes one over 2h+3. */
+function widenRowMax(rows: Float32Array, next: Float32Array, width: number, height: number): void {
+  for (let y = 0; y < height; y++) {
+    const o = y * width;
+    for (let x = 0; x < width; x++) {
+      let m = rows[o + x]!;
+      if (x > 0 && rows[o + x - 1]! > m) m = rows[o + x - 1]!;
+      if (x + 1 < width && rows[o + x + 1]! > m) m = rows[o + x + 1]!;
+      next[o + x] = m;
+    }
+  }
+}
+
+/** out[y] = max(out[y], rows[y + dy]) row by row, where row y + dy is inside the picture. */
+function maxShiftedInto(out: Float32Array, rows: Float32Array, width: number, height: number, dy: number): void {
+  for (let y = Math.max(0, -dy); y < Math.min(height, height - dy); y++) {
+    const o = y * width;
+    const s = (y + dy) * width;
+    for (let x = 0; x < width; x++) {
+      const v = rows[s + x]!;
+      if (v > out[o + x]!) out[o + x] = v;
+    }
+  }
 }
 
 /** Grayscale erosion by a disk (a round eraser), clipped at 0: the dilation of the negative, turned back. */
