@@ -260,7 +260,8 @@ export function* touchingCuts(layout: InkLayout, region: Region, minAspect: numb
   const taken: number[] = [];
   for (const { seam, centre } of seams) {
     if (taken.some((c) => Math.abs(c - centre) < band)) continue;
-    if (strokesCrossed(region, layout.small.width, seam) > SEGMENTATION.maxCutStrokes) continue;
+    const { entered, inkRows } = seamInk(region, layout.small.width, seam);
+    if (entered > SEGMENTATION.maxCutStrokes || inkRows > SEGMENTATION.maxSeamInk * seam.length) continue;
     const sides = sidesOf(region, layout.small.width, seam);
     if (!sides.every((side) => holdsADigit(side, layout.small.width, layout.small.height, height, area))) continue;
     taken.push(centre);
@@ -346,16 +347,18 @@ const SEAM_ENTER = 1;
  * keeps its ink under one stroke's cost, so two thick-penned digits touching over 30 rows are cut where they touch. */
 const SEAM_INSIDE = 0.015;
 
-/** How many strokes a seam enters from top to bottom. */
-function strokesCrossed(region: Region, width: number, seam: Int32Array): number {
+/** How many strokes a seam enters from top to bottom, and on how many of its rows it runs in ink. */
+function seamInk(region: Region, width: number, seam: Int32Array): { entered: number; inkRows: number } {
   let entered = 0;
+  let inkRows = 0;
   let inside = false;
   for (let r = 0; r < seam.length; r++) {
     const ink = region.mask[(region.y0 + r) * width + seam[r]!] === 1;
     if (ink && !inside) entered++;
+    if (ink) inkRows++;
     inside = ink;
   }
-  return entered;
+  return { entered, inkRows };
 }
 
 /** The region's ink left and right of a seam (its own pixels on neither side). */

@@ -576,6 +576,16 @@ describe("verdict 'unsure'", () => {
     const dash = drawn([line([[0.1, 0.5], [0.9, 0.52]])]);
     expect(cnn.recognize(dash)).toMatchObject({ verdict: 'unsure', reason: expect.stringMatching(/wider than one digit/) });
   });
+
+  it('reads no number in a filled rectangle: a cut down solid ink is no place where two digits touch', () => {
+    // Each slab a cut leaves is a sure 1: these read 111 and 11 (10 of 220 filled rectangles on the two pads did).
+    for (const [side, w, h] of [[112, 45, 43], [280, 81, 90]] as const) {
+      const data = new Uint8Array(side * side).fill(255);
+      const [x0, y0] = [Math.round((side - w) / 2), Math.round((side - h) / 2)];
+      for (let y = y0; y < y0 + h; y++) data.fill(0, y * side + x0, y * side + x0 + w);
+      for (const r of [cnn, mlp]) expect(r.recognize({ data, width: side, height: side }).verdict, `${w}x${h} ${r.modelSource}`).not.toBe('digits');
+    }
+  });
 });
 
 describe('the sureness', () => {

@@ -62,6 +62,8 @@ export const SEGMENTATION = Object.freeze({
   pairCuts: 4,
   /** each entering at most this many strokes (two digits side by side meet in one place; a # is cut across two bars), */
   maxCutStrokes: 1,
+  /** and in ink along at most this share of its rows (digits touch along part of their height; down solid ink, a filled square, every cut is a 1), */
+  maxSeamInk: 0.8,
   /** each free to wind this fraction of the ink's height either side of its column, */
   cutBand: 0.15,
   /** the columns tried this fraction of the height apart and at least `cutMargin` of it from either edge, */
